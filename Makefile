@@ -1,0 +1,108 @@
+# khabar: one binary, built with pkg-config from Debian's packages.
+#
+#   make          build ./khabar
+#   make serve    install deps, build, create data/khabar.db (demo) if absent, serve :8080
+#   make test     install deps, build, run every test (unit, http, browser, fuzz, checks)
+#   make asan     unit tests under AddressSanitizer + UBSan
+#   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
+
+CC      ?= cc
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc
+# CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
+CFLAGS  ?= -O2 -g
+KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
+           -Wno-missing-field-initializers -MMD -MP -pthread \
+           $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+B       ?= build
+
+SRC     := $(sort $(wildcard src/*/*.c))
+OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/assets.o
+ASSETS  := $(sort $(wildcard templates/*.html static/* demo/*))
+UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
+FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 5
+
+.PHONY: all deps serve test unit asan http browser fuzz fuzz-build checks clean
+all: khabar
+
+deps:
+	@scripts/deps test
+
+khabar: $(B)/main.o $(B)/libkhabar.a
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/libkhabar.a: $(OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -c -o $@ $<
+
+$(B)/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -c -o $@ $<
+
+# Templates and static files are compiled into the binary; a theme folder
+# given at run time overrides them.
+$(B)/embed: scripts/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+$(B)/assets.c: $(B)/embed $(ASSETS)
+	$(B)/embed $(ASSETS) > $@
+$(B)/assets.o: $(B)/assets.c
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libkhabar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNITBIN)
+	@set -e; for t in $(UNITBIN); do $$t; done
+
+asan:
+	@scripts/deps test
+	@$(MAKE) --no-print-directory B=build/asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
+
+# libFuzzer targets: each links the no-I/O modules (core, text, render) only.
+FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
+fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
+	  $(shell pkg-config --cflags libutf8proc) -o $@ $^ $(shell pkg-config --libs libutf8proc) -lm
+fuzz: fuzz-build
+	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
+
+checks:
+	@scripts/checks
+
+http: khabar
+	@scripts/node-deps
+	node --test tests/http/
+
+browser: khabar
+	@scripts/node-deps
+	node --test tests/browser/
+
+test: deps
+	@$(MAKE) --no-print-directory khabar
+	@$(MAKE) --no-print-directory checks
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory http
+	@$(MAKE) --no-print-directory browser
+
+serve:
+	@scripts/deps build
+	@$(MAKE) --no-print-directory khabar
+	@test -f data/khabar.db || (mkdir -p data && ./khabar demo --db data/khabar.db)
+	./khabar serve --db data/khabar.db --listen 127.0.0.1:8080
+
+clean:
+	rm -rf build khabar
+
+-include $(OBJ:.o=.d) $(B)/main.d

@@ -1,0 +1,37 @@
+/*
+ * cli.h: the subcommands (one file each) and the small option reader they
+ * share. Every subcommand takes --db PATH (default data/khabar.db).
+ */
+#ifndef KB_CLI_H
+#define KB_CLI_H
+
+#include "../db/store.h"
+
+#define KB_DEFAULT_DB "data/khabar.db"
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_article(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/*
+ * If argv[*i] is the option name ("--db"), stores its value in *val,
+ * advances *i past it and returns 1. "--db=PATH" works too. A missing value
+ * is fatal with a message naming the option.
+ */
+int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* Sets the site's name and base URL and, on a new site, the default Hindi
+ * categories, in one transaction. Returns 0, or 1 after printing why. */
+int cli_site_setup(store *st, const char *name, const char *url);
+
+/* Opens the database for a command, creating directories it needs, or
+ * exits with the store's message. */
+store *cli_open_store(const char *path);
+
+/* Parses a date as the site's local time ("2025-11-04 14:30", optional
+ * ":SS") or ISO 8601 with an offset ("2025-11-04T14:30:00+05:30", "...Z").
+ * Returns 0 and the UTC seconds in *out, or -1. */
+int cli_parse_time(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * init.c: "khabar init --name NAME --url BASE_URL": makes a site: its
+ * settings and the default Hindi categories. Running it again updates the
+ * name and URL and leaves existing categories alone.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../text/text.h"
+#include "cli.h"
+
+/* The default sections of a Hindi portal, in menu order. */
+static const char *const default_categories[] = {
+	"देश", "विदेश", "राजनीति", "राज्य", "खेल", "व्यापार", "मनोरंजन", "तकनीक", "रक्षा", "स्वास्थ्य",
+};
+
+int cli_site_setup(store *st, const char *name, const char *url)
+{
+	kb_arena a = {0};
+	kb_category *cats;
+	size_t n;
+	if (store_begin(st))
+		goto fail;
+	if (store_setting_set(st, "name", name) || store_setting_set(st, "base_url", url) ||
+	    store_setting_set(st, "language", "hi"))
+		goto fail;
+	if (store_category_list(st, &a, &cats, &n))
+		goto fail;
+	for (size_t i = 0; !n && i < KB_COUNT(default_categories); i++) {
+		const char *c = default_categories[i];
+		kb_buf slug = {0};
+		text_slug(&slug, c, strlen(c), 40);
+		int rc = store_category_add(st, c, slug.data, (int)i + 1);
+		kb_buf_free(&slug);
+		if (rc)
+			goto fail;
+	}
+	if (store_commit(st))
+		goto fail;
+	kb_arena_free(&a);
+	return 0;
+fail:
+	store_rollback(st);
+	kb_arena_free(&a);
+	fprintf(stderr, "khabar: cannot set up the site: %s\n", store_errmsg(st));
+	return 1;
+}
+
+/* Accepts http(s)://host[:port][/path] and drops a trailing slash. */
+static int valid_base_url(const char *u)
+{
+	const char *rest = !strncmp(u, "https://", 8) ? u + 8 : !strncmp(u, "http://", 7) ? u + 7 : NULL;
+	if (!rest || !*rest || *rest == '/')
+		return 0;
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>' || *p == '?' || *p == '#')
+			return 0;
+	return 1;
+}
+
+int cmd_init(int argc, char **argv)
+{
+	const char *db = KB_DEFAULT_DB, *name = NULL, *url = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (cli_opt(argc, argv, &i, "--db", &db) || cli_opt(argc, argv, &i, "--name", &name) ||
+		    cli_opt(argc, argv, &i, "--url", &url))
+			continue;
+		fprintf(stderr, "khabar init: unknown option %s\n", argv[i]);
+		goto usage;
+	}
+	if (!name || !*name || !url)
+		goto usage;
+	if (!kb_utf8_valid(name, strlen(name), NULL)) {
+		fprintf(stderr, "khabar init: --name is not valid UTF-8\n");
+		return 2;
+	}
+	if (!valid_base_url(url)) {
+		fprintf(stderr, "khabar init: --url must look like https://example.com (got \"%s\")\n", url);
+		return 2;
+	}
+	char *base = kb_strdup(url);
+	size_t n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = 0;
+	store *st = cli_open_store(db);
+	int rc = cli_site_setup(st, name, base);
+	store_close(st);
+	if (!rc)
+		printf("khabar: site \"%s\" ready in %s (%s)\n", name, db, base);
+	free(base);
+	return rc;
+usage:
+	fprintf(stderr, "usage: khabar init --name NAME --url BASE_URL [--db PATH]\n");
+	return 2;
+}

@@ -1,0 +1,74 @@
+/*
+ * serve.c: "khabar serve": reads options, loads the theme, sets the site's
+ * time zone and hands over to the HTTP server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/http.h"
+#include "../pages/site.h"
+#include "../render/markdown.h"
+#include "cli.h"
+
+int cmd_serve(int argc, char **argv)
+{
+	server_opts o = {
+		.listen = "127.0.0.1:8080",
+		.db_path = KB_DEFAULT_DB,
+		.access_log = "-",
+		.cache_bytes = 64u << 20,
+		.max_body = 1u << 20,
+	};
+	const char *threads = NULL, *cache_mb = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (cli_opt(argc, argv, &i, "--listen", &o.listen) ||
+		    cli_opt(argc, argv, &i, "--db", &o.db_path) ||
+		    cli_opt(argc, argv, &i, "--theme", &o.theme_dir) ||
+		    cli_opt(argc, argv, &i, "--access-log", &o.access_log) ||
+		    cli_opt(argc, argv, &i, "--threads", &threads) ||
+		    cli_opt(argc, argv, &i, "--cache-mb", &cache_mb))
+			continue;
+		fprintf(stderr,
+			"khabar serve: unknown option %s\n"
+			"usage: khabar serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--theme DIR]\n"
+			"                    [--access-log PATH|-|''] [--cache-mb N]\n",
+			argv[i]);
+		return 2;
+	}
+	if (threads) {
+		char *end;
+		long n = strtol(threads, &end, 10);
+		if (*end || n < 1 || n > 256)
+			kb_fatal("--threads must be a number from 1 to 256, not \"%s\"", threads);
+		o.threads = (int)n;
+	}
+	if (cache_mb) {
+		char *end;
+		long n = strtol(cache_mb, &end, 10);
+		if (*end || n < 1 || n > 65536)
+			kb_fatal("--cache-mb must be a number from 1 to 65536, not \"%s\"", cache_mb);
+		o.cache_bytes = (size_t)n << 20;
+	}
+
+	/* The time zone comes from the site's settings; read it before any
+	 * thread starts, since setting it is not thread-safe. */
+	char *err = NULL;
+	store *st = store_open(o.db_path, 0, &err);
+	if (!st)
+		kb_fatal("%s", err);
+	kb_arena a = {0};
+	kb_settings s;
+	if (store_settings(st, &a, &s))
+		kb_fatal("cannot read settings from %s: %s", o.db_path, store_errmsg(st));
+	site_set_timezone(s.timezone);
+	kb_arena_free(&a);
+	store_close(st);
+
+	markdown_init();
+	if (site_init(o.theme_dir, &err))
+		kb_fatal("cannot load the theme: %s", err);
+	int rc = server_run(&o);
+	site_free();
+	return rc;
+}

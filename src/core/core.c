@@ -1,0 +1,284 @@
+/*
+ * core.c: allocation helpers, kb_buf, kb_arena, logging, UTF-8 validation.
+ * See core.h for the contracts.
+ */
+#include "core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+_Noreturn void kb_fatal(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("khabar: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void kb_log(const char *level, const char *fmt, ...)
+{
+	char ts[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* One fprintf per line: stderr is unbuffered, and a single call keeps
+	 * lines from different threads from interleaving mid-line. */
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s %s %s\n", ts, level, line);
+}
+
+void *kb_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		kb_fatal("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *kb_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		kb_fatal("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *kb_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		kb_fatal("out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *kb_strndup(const char *s, size_t n)
+{
+	char *p = kb_malloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *kb_strdup(const char *s)
+{
+	return kb_strndup(s, strlen(s));
+}
+
+void kb_buf_reserve(kb_buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		kb_fatal("buffer size overflow");
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	b->data = kb_realloc(b->data, cap);
+	b->cap = cap;
+}
+
+void kb_buf_append(kb_buf *b, const void *p, size_t n)
+{
+	kb_buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+}
+
+void kb_buf_puts(kb_buf *b, const char *s)
+{
+	kb_buf_append(b, s, strlen(s));
+}
+
+void kb_buf_putc(kb_buf *b, char c)
+{
+	kb_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = 0;
+}
+
+void kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	kb_buf_reserve(b, 64);
+	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+	if (n < 0)
+		kb_fatal("bad format string: %s", fmt);
+	if ((size_t)n >= b->cap - b->len) {
+		kb_buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap2);
+	}
+	va_end(ap2);
+	b->len += (size_t)n;
+}
+
+void kb_buf_printf(kb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void kb_buf_reset(kb_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = 0;
+}
+
+void kb_buf_free(kb_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+char *kb_buf_take(kb_buf *b, size_t *len)
+{
+	if (!b->data)
+		kb_buf_reserve(b, 0), b->data[0] = 0;
+	char *p = b->data;
+	if (len)
+		*len = b->len;
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+/* Arena chunks: a header followed by the usable bytes. */
+struct kb_arena_chunk {
+	kb_arena_chunk *next;
+	size_t used, cap;
+	_Alignas(16) unsigned char mem[];
+};
+
+void *kb_arena_alloc(kb_arena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t)15;
+	kb_arena_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 16384 ? n : 16384;
+		c = kb_malloc(sizeof *c + cap);
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->mem + c->used;
+	c->used += n;
+	return p;
+}
+
+char *kb_arena_strndup(kb_arena *a, const char *s, size_t n)
+{
+	char *p = kb_arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *kb_arena_strdup(kb_arena *a, const char *s)
+{
+	return kb_arena_strndup(a, s, strlen(s));
+}
+
+char *kb_arena_printf(kb_arena *a, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		kb_fatal("bad format string: %s", fmt);
+	char *p = kb_arena_alloc(a, (size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	return p;
+}
+
+void kb_arena_free(kb_arena *a)
+{
+	kb_arena_chunk *c = a->head;
+	while (c) {
+		kb_arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+}
+
+int kb_utf8_valid(const char *str, size_t n, size_t *bad_at)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		size_t len;
+		uint32_t cp, min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3, cp = c & 0x0F, min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			goto bad;
+		}
+		if (n - i < len)
+			goto bad;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto bad;
+		i += len;
+	}
+	return 1;
+bad:
+	if (bad_at)
+		*bad_at = i;
+	return 0;
+}
+
+uint64_t kb_hash64(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+int64_t kb_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+uint64_t kb_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}

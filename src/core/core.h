@@ -1,0 +1,85 @@
+/*
+ * core.h: the small pieces everything else stands on: a growable string
+ * buffer (kb_buf), a per-request arena (kb_arena), fatal errors and logging.
+ * Nothing here does network or database I/O.
+ *
+ * Out of memory is a bug-class failure for khabar: the allocation helpers
+ * abort through kb_fatal() instead of returning NULL, so callers never check.
+ */
+#ifndef KB_CORE_H
+#define KB_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KB_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define KB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Prints "khabar: MESSAGE" to stderr and exits with status 1. */
+_Noreturn void kb_fatal(const char *fmt, ...) KB_PRINTF(1, 2);
+
+/* Logs one line to stderr, prefixed with the UTC time and the level. */
+void kb_log(const char *level, const char *fmt, ...) KB_PRINTF(2, 3);
+#define kb_info(...) kb_log("info", __VA_ARGS__)
+#define kb_warn(...) kb_log("warn", __VA_ARGS__)
+
+/* malloc/realloc/strdup that abort on failure. Free with free(). */
+void *kb_malloc(size_t n);
+void *kb_calloc(size_t n, size_t size);
+void *kb_realloc(void *p, size_t n);
+char *kb_strdup(const char *s);
+char *kb_strndup(const char *s, size_t n);
+
+/*
+ * kb_buf: a byte string that grows. data is always NUL-terminated (when
+ * non-NULL) so it can be handed to C APIs, but len is the truth: the bytes
+ * may contain NULs. A zeroed kb_buf is a valid empty buffer.
+ */
+typedef struct kb_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} kb_buf;
+
+void kb_buf_reserve(kb_buf *b, size_t extra);
+void kb_buf_append(kb_buf *b, const void *p, size_t n);
+void kb_buf_puts(kb_buf *b, const char *s);
+void kb_buf_putc(kb_buf *b, char c);
+void kb_buf_printf(kb_buf *b, const char *fmt, ...) KB_PRINTF(2, 3);
+void kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap);
+/* Empties the buffer, keeping its memory. */
+void kb_buf_reset(kb_buf *b);
+/* Frees the memory; the buffer is then empty and reusable. */
+void kb_buf_free(kb_buf *b);
+/* Hands the bytes to the caller (free() them); the buffer becomes empty. */
+char *kb_buf_take(kb_buf *b, size_t *len);
+
+/*
+ * kb_arena: bump allocation in chunks, all freed at once by kb_arena_free().
+ * Each request owns one, so nothing allocated for a request can leak.
+ */
+typedef struct kb_arena_chunk kb_arena_chunk;
+typedef struct kb_arena {
+	kb_arena_chunk *head;
+} kb_arena;
+
+void *kb_arena_alloc(kb_arena *a, size_t n);
+char *kb_arena_strndup(kb_arena *a, const char *s, size_t n);
+char *kb_arena_strdup(kb_arena *a, const char *s);
+char *kb_arena_printf(kb_arena *a, const char *fmt, ...) KB_PRINTF(2, 3);
+void kb_arena_free(kb_arena *a);
+
+/* Validates UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+ * Returns 1 if s[0..n) is valid, else 0 and, if bad_at is not NULL, the byte
+ * offset of the first invalid sequence. */
+int kb_utf8_valid(const char *s, size_t n, size_t *bad_at);
+
+/* 64-bit FNV-1a hash of n bytes. Used for ETags and hash tables. */
+uint64_t kb_hash64(const void *p, size_t n);
+
+/* Current time: seconds since the epoch, and a monotonic clock in ns. */
+int64_t kb_now(void);
+uint64_t kb_mono_ns(void);
+
+#endif

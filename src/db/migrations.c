@@ -1,0 +1,71 @@
+/*
+ * migrations.c: the schema, as numbered steps. Step N brings a database from
+ * version N-1 to N; the version lives in SQLite's user_version. Steps are
+ * only ever appended: a released step never changes.
+ */
+#include "migrations.h"
+
+const char *const kb_migrations[] = {
+	/* 1: the foundation: settings, categories, authors, tags, articles. */
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	"INSERT INTO meta VALUES('content_version', 1);"
+	"CREATE TABLE categories("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  position INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE authors("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  bio TEXT NOT NULL DEFAULT '');"
+	"CREATE TABLE tags("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  slug TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE articles("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  summary TEXT NOT NULL DEFAULT '',"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'draft' CHECK(status IN"
+	"    ('draft','review','scheduled','published','unpublished')),"
+	"  published_at INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  category_id INTEGER REFERENCES categories(id) ON DELETE SET NULL,"
+	"  author_id INTEGER REFERENCES authors(id) ON DELETE SET NULL,"
+	"  image_url TEXT NOT NULL DEFAULT '',"
+	"  image_caption TEXT NOT NULL DEFAULT '',"
+	"  image_credit TEXT NOT NULL DEFAULT '',"
+	"  dateline TEXT NOT NULL DEFAULT '',"
+	"  breaking INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX articles_published ON articles(status, published_at DESC);"
+	"CREATE INDEX articles_category ON articles(category_id, status, published_at DESC);"
+	"CREATE INDEX articles_author ON articles(author_id, status, published_at DESC);"
+	"CREATE TABLE article_tags("
+	"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	"  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(article_id, tag_id)) WITHOUT ROWID;"
+	"CREATE INDEX article_tags_tag ON article_tags(tag_id, article_id);"
+	"CREATE TABLE redirects("
+	"  path TEXT PRIMARY KEY,"
+	"  target TEXT NOT NULL,"
+	"  code INTEGER NOT NULL DEFAULT 301 CHECK(code IN (301, 302, 308)));"
+	/* Any change to what pages show bumps content_version, so every
+	 * server process sees it, whichever process wrote. */
+#define BUMP(t)                                                                        \
+	"CREATE TRIGGER " t "_ins AFTER INSERT ON " t " BEGIN UPDATE meta SET value = value + 1 " \
+	"WHERE key = 'content_version'; END;"                                          \
+	"CREATE TRIGGER " t "_upd AFTER UPDATE ON " t " BEGIN UPDATE meta SET value = value + 1 " \
+	"WHERE key = 'content_version'; END;"                                          \
+	"CREATE TRIGGER " t "_del AFTER DELETE ON " t " BEGIN UPDATE meta SET value = value + 1 " \
+	"WHERE key = 'content_version'; END;"
+	BUMP("settings") BUMP("categories") BUMP("authors") BUMP("tags") BUMP("articles")
+		BUMP("article_tags") BUMP("redirects"),
+#undef BUMP
+};
+
+const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

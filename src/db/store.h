@@ -1,0 +1,146 @@
+/*
+ * store.h: khabar's storage API. Page code and commands see only these
+ * types and functions; the SQLite backend (store_sqlite.c) is one
+ * implementation, so a PostgreSQL backend can be added without touching
+ * pages. No HTML here, and no SQL outside the backend.
+ *
+ * A store handle is one database connection: use it from one thread at a
+ * time (the server opens one per worker thread).
+ *
+ * Memory: functions that return records take a kb_arena and allocate every
+ * string and array in it; the caller frees the arena, never the records.
+ *
+ * Errors: functions return 0 on success, STORE_NOTFOUND when a lookup finds
+ * nothing, and STORE_ERROR on failure with the message in store_errmsg().
+ */
+#ifndef KB_STORE_H
+#define KB_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+
+enum { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_ERROR = -1 };
+
+typedef struct store store;
+
+typedef struct kb_category {
+	int64_t id;
+	const char *name, *slug;
+	int position;
+} kb_category;
+
+typedef struct kb_tag {
+	int64_t id;
+	const char *name, *slug;
+} kb_tag;
+
+typedef struct kb_author {
+	int64_t id;
+	const char *name, *slug, *bio;
+} kb_author;
+
+typedef struct kb_article {
+	int64_t id;
+	const char *title, *slug, *summary, *body; /* body is Markdown */
+	const char *status; /* draft, review, scheduled, published, unpublished */
+	int64_t published_at, updated_at;	    /* UTC seconds; 0 = never */
+	kb_category category;			    /* id 0 when none */
+	kb_author author;			    /* id 0 when none */
+	kb_tag *tags;
+	size_t ntags;
+	const char *image_url, *image_caption, *image_credit;
+	const char *dateline;
+	int breaking;
+} kb_article;
+
+/* Site settings, read as one record. Unset values are "" (never NULL). */
+typedef struct kb_settings {
+	const char *name, *tagline, *base_url, *language, *timezone, *email;
+	const char *facebook, *instagram, *x, *arattai, *whatsapp, *google_news;
+} kb_settings;
+
+/* What store_article_list returns: published articles, newest first. */
+typedef struct kb_article_query {
+	int64_t category_id, tag_id, author_id; /* 0 = any */
+	int64_t exclude_id;			/* 0 = none */
+	size_t limit, offset;
+	int with_body;	/* load body too (lists usually do not need it) */
+	int with_tags;
+} kb_article_query;
+
+/* What a new article needs; strings are copied. tags may be NULL. */
+typedef struct kb_article_input {
+	const char *title, *slug, *summary, *body, *status;
+	int64_t published_at;	/* 0 = now, when status is published */
+	const char *category_slug;	/* must exist; NULL/"" = none */
+	const char *author_name;	/* created when new; NULL/"" = none */
+	const char *const *tags;	/* names; created when new */
+	size_t ntags;
+	const char *image_url, *image_caption, *image_credit;
+	const char *dateline;
+	int breaking;
+} kb_article_input;
+
+/*
+ * Opens (creating if needed) the database at path and brings its schema up
+ * to date with the numbered migrations. readonly opens an existing database
+ * for reading only and skips migrations. Returns NULL on failure with a
+ * message a person can act on in *err (free() it).
+ */
+store *store_open(const char *path, int readonly, char **err);
+void store_close(store *st);
+const char *store_errmsg(store *st);
+/* The schema version the database is at, and the one this binary wants. */
+int store_schema_version(store *st);
+int store_schema_latest(void);
+
+/* Transactions. Writes done between begin and commit land together or not
+ * at all; rollback is safe to call after a failed step. */
+int store_begin(store *st);
+int store_commit(store *st);
+void store_rollback(store *st);
+
+/*
+ * A number that changes whenever any content a page can show changes
+ * (articles, categories, tags, authors, settings), whoever wrote it. The
+ * page cache compares it to decide whether its pages are stale.
+ */
+int64_t store_content_version(store *st);
+
+int store_settings(store *st, kb_arena *a, kb_settings *out);
+int store_setting_set(store *st, const char *key, const char *value);
+
+int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n);
+int store_category_by_slug(store *st, kb_arena *a, const char *slug, kb_category *out);
+int store_category_add(store *st, const char *name, const char *slug, int position);
+
+int store_tag_by_slug(store *st, kb_arena *a, const char *slug, kb_tag *out);
+int store_author_by_slug(store *st, kb_arena *a, const char *slug, kb_author *out);
+
+/* A published article by its slug. */
+int store_article_by_slug(store *st, kb_arena *a, const char *slug, kb_article *out);
+/* Any article by id, whatever its status. */
+int store_article_by_id(store *st, kb_arena *a, int64_t id, kb_article *out);
+/* Published articles matching q, newest first; *total (if not NULL) gets the
+ * number of matches ignoring limit and offset. */
+int store_article_list(store *st, kb_arena *a, const kb_article_query *q,
+		       kb_article **out, size_t *n, size_t *total);
+/* Published articles related to art: same category or a shared tag, newest
+ * first, art itself excluded. */
+int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit,
+			  kb_article **out, size_t *n);
+/*
+ * Adds an article (with its author and tags) in one transaction. The slug is
+ * made unique by appending -2, -3... Returns 0 and the new id in *id.
+ */
+int store_article_add(store *st, const kb_article_input *in, int64_t *id);
+/* Number of published articles. */
+int store_article_count(store *st, int64_t *n);
+
+/* An old path that now lives elsewhere: target and HTTP code (301/302). */
+int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code);
+int store_redirect_add(store *st, const char *path, const char *target, int code);
+
+#endif

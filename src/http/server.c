@@ -1,0 +1,608 @@
+/*
+ * server.c: khabar's glue to libh2o. It owns the listening socket, one event
+ * loop per worker thread, the page cache, graceful shutdown and the access
+ * log, and turns a kb_req (http.h) into a response on the wire. What it
+ * hides from page code: h2o types, headers, compression, ETags and 304s.
+ *
+ * Request path: on_req -> decode and check the path -> router_match ->
+ * shared rules (method, role, CSRF) -> page cache or handler -> send.
+ */
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../render/cache.h"
+#include "../render/escape.h"
+#include "http.h"
+
+/* The most bytes a request line and headers may take. */
+#define MAX_HEAD (16 * 1024)
+
+static h2o_globalconf_t g_conf;
+static cache *g_cache;
+static const server_opts *g_opts;
+static atomic_int g_stop;
+static _Atomic int64_t g_version;
+static _Thread_local store *t_db;
+
+/* ---- request helpers for page code ---- */
+
+const char *req_header(kb_req *r, const char *name)
+{
+	h2o_req_t *req = r->raw;
+	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+	if (i < 0)
+		return NULL;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	return kb_arena_strndup(&r->arena, v.base, v.len);
+}
+
+const char *req_query(kb_req *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *q = r->query;
+	while (*q) {
+		const char *amp = strchr(q, '&');
+		size_t len = amp ? (size_t)(amp - q) : strlen(q);
+		const char *eq = memchr(q, '=', len);
+		size_t klen = eq ? (size_t)(eq - q) : len;
+		if (klen == nlen && !memcmp(q, name, nlen)) {
+			kb_buf b = {0};
+			const char *v = eq ? eq + 1 : q + len;
+			size_t vlen = eq ? len - klen - 1 : 0;
+			const char *out = NULL;
+			if (!url_decode(&b, v, vlen, 1) && kb_utf8_valid(b.data ? b.data : "", b.len, NULL))
+				out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+			kb_buf_free(&b);
+			return out;
+		}
+		q += len + (amp != NULL);
+	}
+	return NULL;
+}
+
+void server_content_changed(store *st)
+{
+	atomic_store(&g_version, store_content_version(st));
+}
+
+/* ---- sending ---- */
+
+static void add(h2o_req_t *req, const h2o_token_t *t, const char *v)
+{
+	h2o_add_header(&req->pool, &req->res.headers, t, NULL, v, strlen(v));
+}
+
+static void add_str(h2o_req_t *req, const char *name, const char *v)
+{
+	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v,
+			      strlen(v));
+}
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 301: return "Moved Permanently";
+	case 302: return "Found";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	default: return status >= 500 ? "Internal Server Error" : "OK";
+	}
+}
+
+static int accepts_gzip(h2o_req_t *req)
+{
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
+	if (i < 0)
+		return 0;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	return memmem(v.base, v.len, "gzip", 4) != NULL;
+}
+
+/* Whether If-None-Match lists etag (or is "*"). */
+static int etag_matches(h2o_req_t *req, const char *etag)
+{
+	ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+	if (i < 0)
+		return 0;
+	h2o_iovec_t v = req->headers.entries[i].value;
+	size_t n = strlen(etag);
+	if (v.len == 1 && v.base[0] == '*')
+		return 1;
+	/* Quoted ETags cannot contain commas; a substring match is exact
+	 * enough, and also accepts the weak form W/"..." sent back by
+	 * proxies that recompress. */
+	return memmem(v.base, v.len, etag, n) != NULL;
+}
+
+typedef struct hold {
+	cache_entry *e;
+} hold;
+
+static void hold_dispose(void *p)
+{
+	cache_release(((hold *)p)->e);
+}
+
+static void common_headers(h2o_req_t *req)
+{
+	add_str(req, "x-content-type-options", "nosniff");
+	add_str(req, "referrer-policy", "strict-origin-when-cross-origin");
+}
+
+/* Sends entry e (taking over the caller's reference). */
+static void send_entry(h2o_req_t *req, cache_entry *e)
+{
+	char cc[64];
+	if (e->max_age < 0)
+		snprintf(cc, sizeof cc, "no-store");
+	else if (e->max_age >= 86400 * 30)
+		snprintf(cc, sizeof cc, "public, max-age=%d, immutable", e->max_age);
+	else
+		snprintf(cc, sizeof cc, "public, max-age=%d", e->max_age);
+	common_headers(req);
+	if (e->status == 200 && etag_matches(req, e->etag)) {
+		req->res.status = 304;
+		req->res.reason = reason(304);
+		add(req, H2O_TOKEN_ETAG, e->etag);
+		add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+		cache_release(e);
+		h2o_send_inline(req, "", 0);
+		return;
+	}
+	req->res.status = e->status;
+	req->res.reason = reason(e->status);
+	add(req, H2O_TOKEN_CONTENT_TYPE, e->content_type);
+	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+	if (e->status == 200)
+		add(req, H2O_TOKEN_ETAG, e->etag);
+	if (strstr(e->content_type, "text/html"))
+		add_str(req, "content-security-policy",
+			"default-src 'self'; img-src 'self' data:; object-src 'none'; "
+			"base-uri 'self'; frame-ancestors 'self'; form-action 'self'");
+	h2o_iovec_t body = h2o_iovec_init(e->body, e->len);
+	if (e->gz) {
+		add(req, H2O_TOKEN_VARY, "accept-encoding");
+		if (accepts_gzip(req)) {
+			add(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
+			body = h2o_iovec_init(e->gz, e->gzlen);
+		}
+	}
+	req->res.content_length = body.len;
+	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
+		cache_release(e);
+		static h2o_generator_t head_gen = {NULL, NULL};
+		h2o_start_response(req, &head_gen);
+		h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+		return;
+	}
+	/* Zero copy: the entry stays referenced until the request's pool is
+	 * cleared, which happens after the bytes are written. */
+	hold *h = h2o_mem_alloc_shared(&req->pool, sizeof *h, hold_dispose);
+	h->e = e;
+	static h2o_generator_t generator = {NULL, NULL};
+	h2o_start_response(req, &generator);
+	h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
+}
+
+static void send_redirect(h2o_req_t *req, int status, const char *location, int max_age)
+{
+	char cc[48];
+	snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
+	common_headers(req);
+	req->res.status = status;
+	req->res.reason = reason(status);
+	add(req, H2O_TOKEN_LOCATION, location);
+	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+	add(req, H2O_TOKEN_CONTENT_TYPE, "text/plain; charset=utf-8");
+	h2o_send_inline(req, location, strlen(location));
+}
+
+/* ---- dispatch ---- */
+
+/* Renders the error page for status into r and makes it an entry. */
+static cache_entry *error_entry(kb_req *r, int status)
+{
+	kb_buf_reset(&r->body);
+	r->content_type = NULL;
+	page_error(r, status);
+	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8",
+			  r->body.data ? r->body.data : "", r->body.len, r->version, 10);
+}
+
+/* Applies the shared rules of a route. Returns 0 to go on, or a status. */
+static int check_rules(kb_req *r)
+{
+	const kb_route *rt = r->route;
+	/* Sessions and CSRF tokens arrive with the newsroom; until then a
+	 * route that needs them is refused rather than left open. */
+	if (rt->flags & (R_AUTH | R_CSRF))
+		return 403;
+	return 0;
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+	kb_req r = {0};
+	r.raw = req;
+	r.db = t_db;
+	r.version = atomic_load(&g_version);
+	r.max_age = 60;
+	r.method = kb_arena_strndup(&r.arena, req->method.base, req->method.len);
+	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+	r.query = req->query_at != SIZE_MAX
+			  ? kb_arena_strndup(&r.arena, req->path.base + req->query_at + 1,
+					     req->path.len - req->query_at - 1)
+			  : "";
+	cache_entry *e = NULL;
+	kb_buf path = {0};
+	int allowed = 0;
+
+	/* h2o bounds a request's head only while it arrives in pieces; the
+	 * same limit applies to one that came in a single read. */
+	size_t head = req->path.len;
+	for (size_t i = 0; i < req->headers.size; i++)
+		head += req->headers.entries[i].name->len + req->headers.entries[i].value.len + 4;
+	if (head > MAX_HEAD) {
+		e = error_entry(&r, 431);
+		goto send;
+	}
+
+	/* Paths are matched decoded, so /%E0%A4... and /%e0%a4... are the same
+	 * path; what cannot be decoded or is not UTF-8 is refused here. */
+	if (url_decode(&path, req->path.base, plen, 0) || !path.len || path.data[0] != '/' ||
+	    !kb_utf8_valid(path.data, path.len, NULL) || memchr(path.data, 0, path.len)) {
+		e = error_entry(&r, 400);
+		goto send;
+	}
+	r.path = kb_arena_strndup(&r.arena, path.data, path.len);
+	r.path_len = path.len;
+
+	r.route = router_match(kb_routes, kb_nroutes, r.method, r.path, r.path_len, &r, &allowed);
+	if (!r.route) {
+		int get = !strcmp(r.method, "GET") || !strcmp(r.method, "HEAD");
+		const char *target;
+		int code;
+		if (allowed) {
+			add(req, H2O_TOKEN_ALLOW, "GET, HEAD");
+			e = error_entry(&r, 405);
+		} else if (get && r.path_len > 1 && r.path[r.path_len - 1] == '/') {
+			/* One URL per page: /news/x/ -> /news/x */
+			char *to = kb_arena_strndup(&r.arena, r.path, r.path_len - 1);
+			kb_buf loc = {0};
+			for (size_t i = 0; to[i]; i++) {
+				unsigned char c = (unsigned char)to[i];
+				if (c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '%')
+					kb_buf_putc(&loc, (char)c);
+				else
+					kb_buf_printf(&loc, "%%%02X", c);
+			}
+			send_redirect(req, 301, kb_arena_strndup(&r.arena, loc.data, loc.len), 3600);
+			kb_buf_free(&loc);
+			goto done;
+		} else if (get && store_redirect_find(r.db, &r.arena, r.path, &target, &code) == STORE_OK) {
+			send_redirect(req, code, target, 3600);
+			goto done;
+		} else {
+			e = error_entry(&r, 404);
+		}
+		goto send;
+	}
+	int status = check_rules(&r);
+	if (status) {
+		e = error_entry(&r, status);
+		goto send;
+	}
+
+	/* The cache key is the path plus the one query value the route
+	 * declares, so ?utm_source=... does not make a new page. */
+	kb_buf key = {0};
+	int cacheable = (r.route->flags & R_CACHE) && strcmp(r.method, "POST");
+	if (cacheable) {
+		kb_buf_append(&key, r.path, r.path_len);
+		const char *qv = r.route->cache_query ? req_query(&r, r.route->cache_query) : NULL;
+		if (qv)
+			kb_buf_printf(&key, "?%s", qv);
+		e = cache_get(g_cache, key.data, key.len, r.version);
+	}
+	if (!e) {
+		r.max_age = r.route->max_age ? r.route->max_age : 60;
+		status = r.route->fn(&r);
+		if (status >= 300 && status < 400 && r.location) {
+			send_redirect(req, status, r.location, r.max_age < 0 ? 0 : r.max_age);
+			kb_buf_free(&key);
+			goto done;
+		}
+		if (status != 200) {
+			e = error_entry(&r, status);
+		} else {
+			e = cache_make(g_cache, key.data ? key.data : "", key.len, cacheable, 200,
+				       r.content_type ? r.content_type : "text/html; charset=utf-8",
+				       r.body.data ? r.body.data : "", r.body.len, r.version, r.max_age);
+		}
+	}
+	kb_buf_free(&key);
+send:
+	send_entry(req, e);
+done:
+	kb_buf_free(&path);
+	kb_buf_free(&r.body);
+	kb_arena_free(&r.arena);
+	return 0;
+}
+
+/* ---- threads and sockets ---- */
+
+typedef struct worker {
+	pthread_t tid;
+	int index;
+	int fd; /* this thread's dup of the listening socket */
+	h2o_context_t ctx;
+	h2o_accept_ctx_t accept_ctx;
+	h2o_socket_t *listener;
+	int ok;
+} worker;
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+	worker *w = listener->data;
+	if (err)
+		return;
+	/* Accept a batch: with several threads on one socket, a thread woken
+	 * for a connection another took gets NULL and goes back to sleep. */
+	for (int i = 0; i < 16; i++) {
+		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+		if (!sock)
+			break;
+		h2o_accept(&w->accept_ctx, sock);
+	}
+}
+
+static int conns_open(worker *w)
+{
+	return !h2o_linklist_is_empty(&w->ctx.http1._conns) ||
+	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	char *err = NULL;
+	t_db = store_open(g_opts->db_path, 0, &err);
+	if (!t_db) {
+		kb_warn("worker %d: %s", w->index, err);
+		free(err);
+		atomic_store(&g_stop, 1);
+		return NULL;
+	}
+	h2o_context_init(&w->ctx, h2o_evloop_create(), &g_conf);
+	w->accept_ctx.ctx = &w->ctx;
+	w->accept_ctx.hosts = g_conf.hosts;
+	w->listener = h2o_evloop_socket_create(w->ctx.loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
+	w->listener->data = w;
+	h2o_socket_read_start(w->listener, on_accept);
+	w->ok = 1;
+
+	uint64_t last_poll = 0;
+	while (!atomic_load(&g_stop)) {
+		h2o_evloop_run(w->ctx.loop, 100);
+		/* Thread 0 notices writes by other processes (the CLI, a second
+		 * server) within a fifth of a second. */
+		uint64_t now = kb_mono_ns();
+		if (w->index == 0 && now - last_poll > 200000000ULL) {
+			int64_t v = store_content_version(t_db);
+			if (v >= 0)
+				atomic_store(&g_version, v);
+			last_poll = now;
+		}
+	}
+
+	/* Graceful shutdown: stop accepting, ask open connections to finish
+	 * (keep-alive ends, HTTP/2 gets GOAWAY), and give in-flight requests
+	 * up to ten seconds. */
+	h2o_socket_read_stop(w->listener);
+	h2o_socket_close(w->listener);
+	h2o_context_request_shutdown(&w->ctx);
+	uint64_t deadline = kb_mono_ns() + 10000000000ULL;
+	while (conns_open(w) && kb_mono_ns() < deadline)
+		h2o_evloop_run(w->ctx.loop, 50);
+	store_close(t_db);
+	return NULL;
+}
+
+/* The access log: one line per request, written with one write() so lines
+ * from different threads never mix. h2o's own file logger cannot write to
+ * a stdout that is a socket or pipe, so khabar formats with h2o's logconf
+ * and writes itself. */
+typedef struct access_logger {
+	h2o_logger_t super;
+	h2o_logconf_t *conf;
+	int fd;
+} access_logger;
+
+static void log_access(h2o_logger_t *self, h2o_req_t *req)
+{
+	access_logger *l = (access_logger *)self;
+	char buf[4096];
+	size_t len = sizeof buf;
+	char *line = h2o_log_request(l->conf, req, &len, buf);
+	ssize_t w = write(l->fd, line, len);
+	(void)w; /* a full disk must not stop the site */
+	if (line != buf)
+		free(line);
+}
+
+static int open_access_log(h2o_pathconf_t *pc, const char *path)
+{
+	char errbuf[256];
+	h2o_logconf_t *conf = h2o_logconf_compile("%h %t \"%r\" %s %b %{duration}x \"%{user-agent}i\"",
+						  H2O_LOGCONF_ESCAPE_APACHE, errbuf);
+	if (!conf)
+		kb_fatal("bad access log format: %s", errbuf);
+	int fd = strcmp(path, "-") ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)
+				   : STDOUT_FILENO;
+	if (fd < 0) {
+		fprintf(stderr, "khabar: cannot open access log %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	access_logger *l = (access_logger *)h2o_create_logger(pc, sizeof *l);
+	l->super.log_access = log_access;
+	l->conf = conf;
+	l->fd = fd;
+	return 0;
+}
+
+/* Parses "ADDR:PORT" or "[V6]:PORT" or ":PORT". Returns 0 or -1. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || !colon[1])
+		return -1;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port > 65535)
+		return -1;
+	char host[128];
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof host)
+		return -1;
+	memcpy(host, s, hl);
+	host[hl] = 0;
+	memset(ss, 0, sizeof *ss);
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		host[hl - 1] = 0;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return -1;
+		*len = sizeof *a;
+		return 0;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	if (!host[0])
+		a->sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+		return -1;
+	*len = sizeof *a;
+	return 0;
+}
+
+static int open_listener(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (parse_listen(addr, &ss, &len)) {
+		fprintf(stderr, "khabar: cannot listen on %s: expected ADDRESS:PORT, such as 127.0.0.1:8080\n",
+			addr);
+		return -1;
+	}
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int on = 1;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, SOMAXCONN)) {
+		int e = errno;
+		fprintf(stderr, "khabar: cannot listen on %s: %s%s\n", addr, strerror(e),
+			e == EADDRINUSE ? " (is another server running there? pick another with --listen)"
+					: "");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int server_run(const server_opts *o)
+{
+	g_opts = o;
+	int fd = open_listener(o->listen);
+	if (fd < 0)
+		return 1;
+
+	char *err = NULL;
+	store *st = store_open(o->db_path, 0, &err);
+	if (!st) {
+		fprintf(stderr, "khabar: %s\n", err);
+		free(err);
+		close(fd);
+		return 1;
+	}
+	atomic_store(&g_version, store_content_version(st));
+	store_close(st);
+
+	g_cache = cache_new(o->cache_bytes);
+	h2o_config_init(&g_conf);
+	g_conf.max_request_entity_size = o->max_body;
+	g_conf.http1.req_timeout = 10000;
+	g_conf.http2.idle_timeout = 10000;
+	g_conf.server_name = h2o_iovec_init(H2O_STRLIT("khabar"));
+	h2o_hostconf_t *host = h2o_config_register_host(&g_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
+	h2o_handler_t *h = h2o_create_handler(pc, sizeof *h);
+	h->on_req = on_req;
+	if (o->access_log && *o->access_log && open_access_log(pc, o->access_log)) {
+		close(fd);
+		return 1;
+	}
+
+	int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	/* Workers inherit a mask without SIGINT/SIGTERM/SIGPIPE; the main
+	 * thread alone waits for the shutdown signal. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	worker *ws = kb_calloc((size_t)n, sizeof *ws);
+	for (int i = 0; i < n; i++) {
+		ws[i].index = i;
+		ws[i].fd = i ? dup(fd) : fd;
+		if (ws[i].fd < 0 || pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
+			kb_fatal("cannot start worker thread %d", i);
+	}
+	kb_info("khabar serving %s on http://%s with %d threads", o->db_path, o->listen, n);
+
+	/* Wait for a signal, or for a worker that could not start. */
+	struct timespec tick = {0, 200000000};
+	while (!atomic_load(&g_stop)) {
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM) {
+			kb_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			atomic_store(&g_stop, 1);
+		}
+	}
+	int failed = 0;
+	for (int i = 0; i < n; i++) {
+		pthread_join(ws[i].tid, NULL);
+		failed |= !ws[i].ok;
+	}
+	free(ws);
+	cache_free(g_cache);
+	kb_info("khabar stopped");
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * main.c: picks the subcommand; nothing else.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{"serve", cmd_serve, "serve the site over HTTP"},
+	{"init", cmd_init, "make a new site (name, URL, categories)"},
+	{"article", cmd_article, "add an article from a Markdown file"},
+	{"demo", cmd_demo, "make a demo site with generated Hindi articles"},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2)
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			if (!strcmp(argv[1], commands[i].name))
+				return commands[i].fn(argc, argv);
+	fprintf(stderr, "usage: khabar COMMAND [options]   (every command takes --db PATH)\n\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
+	return argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) ? 0 : 2;
+}

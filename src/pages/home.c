@@ -1,0 +1,47 @@
+/*
+ * home.c: the front page: the lead story, the latest news, and the newest
+ * stories of each category in the order the newsroom set.
+ */
+#include "pages.h"
+
+#define LATEST 10
+#define PER_CATEGORY 4
+
+int page_home(kb_req *r)
+{
+	kb_arena *a = &r->arena;
+	tv *ctx = site_context(r, NULL, NULL);
+	if (!ctx)
+		return 500;
+	kb_article *latest;
+	size_t n;
+	kb_article_query q = {.limit = LATEST + 1};
+	if (store_article_list(r->db, a, &q, &latest, &n, NULL))
+		return 500;
+	if (n) {
+		tv_set(ctx, "lead", site_article(r, &latest[0], 0));
+		tv_set(ctx, "latest", site_article_list(r, latest + 1, n - 1));
+	}
+	kb_category *cats;
+	size_t ncats;
+	if (store_category_list(r->db, a, &cats, &ncats))
+		return 500;
+	tv *sections = tv_list(a);
+	for (size_t i = 0; i < ncats; i++) {
+		kb_article *v;
+		size_t k;
+		kb_article_query cq = {.category_id = cats[i].id, .limit = PER_CATEGORY};
+		if (store_article_list(r->db, a, &cq, &v, &k, NULL))
+			return 500;
+		if (!k)
+			continue;
+		tv *s = tv_obj(a);
+		tv_set_str(s, "name", cats[i].name);
+		tv_set(s, "url", tv_strf(a, "/category/%s", cats[i].slug));
+		tv_set(s, "articles", site_article_list(r, v, k));
+		tv_push(sections, s);
+	}
+	tv_set(ctx, "sections", sections);
+	tv_set_bool(ctx, "is_home", 1);
+	return site_render(r, "home", ctx);
+}

@@ -1,0 +1,68 @@
+/*
+ * listing.c: the paginated lists of a category, a tag and an author. They
+ * differ only in how the subject is looked up and which filter is set.
+ */
+#include "pages.h"
+
+#define PER_PAGE 20
+
+/* Renders the list page for one subject; q has its filter set. */
+static int list_page(kb_req *r, const char *kind, const char *name, const char *about,
+		     kb_article_query q)
+{
+	kb_arena *a = &r->arena;
+	int page = site_page_number(r);
+	if (!page)
+		return 404;
+	q.limit = PER_PAGE;
+	q.offset = (size_t)(page - 1) * PER_PAGE;
+	kb_article *v;
+	size_t n, total;
+	if (store_article_list(r->db, a, &q, &v, &n, &total))
+		return 500;
+	if (page > 1 && !n)
+		return 404;
+	const char *title = page > 1 ? kb_arena_printf(a, "%s - पेज %d", name, page) : name;
+	tv *ctx = site_context(r, title, about);
+	if (!ctx)
+		return 500;
+	tv *s = tv_obj(a);
+	tv_set_str(s, "kind", kind);
+	tv_set_str(s, "name", name);
+	tv_set_str(s, "about", about);
+	tv_set_int(s, "total", (long long)total);
+	tv_set(ctx, "subject", s);
+	tv_set(ctx, "articles", site_article_list(r, v, n));
+	site_pager(r, ctx, page, PER_PAGE, total);
+	return site_render(r, "list", ctx);
+}
+
+int page_category(kb_req *r)
+{
+	kb_category c;
+	int rc = store_category_by_slug(r->db, &r->arena, r->param[0], &c);
+	if (rc)
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	const char *about = kb_arena_printf(&r->arena, "%s की ताज़ा खबरें", c.name);
+	return list_page(r, "श्रेणी", c.name, about, (kb_article_query){.category_id = c.id});
+}
+
+int page_tag(kb_req *r)
+{
+	kb_tag t;
+	int rc = store_tag_by_slug(r->db, &r->arena, r->param[0], &t);
+	if (rc)
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	const char *about = kb_arena_printf(&r->arena, "%s से जुड़ी खबरें", t.name);
+	return list_page(r, "टैग", t.name, about, (kb_article_query){.tag_id = t.id});
+}
+
+int page_author(kb_req *r)
+{
+	kb_author au;
+	int rc = store_author_by_slug(r->db, &r->arena, r->param[0], &au);
+	if (rc)
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	const char *about = *au.bio ? au.bio : kb_arena_printf(&r->arena, "%s की खबरें", au.name);
+	return list_page(r, "लेखक", au.name, about, (kb_article_query){.author_id = au.id});
+}

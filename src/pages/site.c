@@ -1,0 +1,429 @@
+/*
+ * site.c: the theme and the context every public page shares (see site.h).
+ * The theme is read once at start; after that it is only read, so threads
+ * share it without locks.
+ */
+#include "site.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "../render/assets.h"
+#include "../render/escape.h"
+#include "../text/text.h"
+
+typedef struct static_file {
+	char *name;  /* "style.css" */
+	char *fname; /* "style.1a2b3c4d.css" */
+	char *url;   /* "/static/style.1a2b3c4d.css" */
+	char *data;
+	size_t len;
+	const char *type;
+} static_file;
+
+static tpl_set *g_tpl;
+static static_file *g_static;
+static size_t g_nstatic;
+
+static const char *type_of(const char *name)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".webmanifest", "application/manifest+json"},
+		{".woff2", "font/woff2"},
+		{".txt", "text/plain; charset=utf-8"},
+	};
+	const char *dot = strrchr(name, '.');
+	for (size_t i = 0; dot && i < KB_COUNT(types); i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Adds or replaces a static file, fingerprinting its name. */
+static void add_static(const char *name, const char *data, size_t len)
+{
+	static_file *f = NULL;
+	for (size_t i = 0; i < g_nstatic; i++)
+		if (!strcmp(g_static[i].name, name))
+			f = &g_static[i];
+	if (f) {
+		free(f->fname), free(f->url), free(f->data);
+	} else {
+		g_static = kb_realloc(g_static, (g_nstatic + 1) * sizeof *g_static);
+		f = &g_static[g_nstatic++];
+		f->name = kb_strdup(name);
+	}
+	f->data = kb_strndup(data, len);
+	f->len = len;
+	f->type = type_of(name);
+	const char *dot = strrchr(name, '.');
+	size_t stem = dot ? (size_t)(dot - name) : strlen(name);
+	kb_buf b = {0};
+	kb_buf_printf(&b, "%.*s.%08x%s", (int)stem, name,
+		      (unsigned)(kb_hash64(data, len) & 0xffffffffu), dot ? dot : "");
+	f->fname = kb_buf_take(&b, NULL);
+	kb_buf_printf(&b, "/static/%s", f->fname);
+	f->url = kb_buf_take(&b, NULL);
+}
+
+/* "templates/article.html" -> "article" */
+static char *template_name(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	const char *dot = strrchr(base, '.');
+	return kb_strndup(base, dot ? (size_t)(dot - base) : strlen(base));
+}
+
+static int read_file(const char *path, kb_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		kb_buf_append(out, chunk, n);
+	int bad = ferror(f);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* Loads the theme folder (templates, static) over the built-in theme. */
+static int load_theme_dir(const char *dir, char **err)
+{
+	static const char *const sub[] = {"templates", "static"};
+	for (int k = 0; k < 2; k++) {
+		kb_buf path = {0};
+		kb_buf_printf(&path, "%s/%s", dir, sub[k]);
+		DIR *d = opendir(path.data);
+		if (!d) {
+			kb_buf_free(&path);
+			continue; /* a theme may override only one kind */
+		}
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (k == 0 && !strstr(de->d_name, ".html"))
+				continue;
+			kb_buf file = {0}, data = {0};
+			kb_buf_printf(&file, "%s/%s", path.data, de->d_name);
+			int rc = read_file(file.data, &data);
+			if (rc) {
+				kb_buf e = {0};
+				kb_buf_printf(&e, "cannot read %s", file.data);
+				*err = kb_buf_take(&e, NULL);
+			} else if (k == 0) {
+				char *name = template_name(de->d_name);
+				rc = tpl_add(g_tpl, name, data.data ? data.data : "", data.len, err);
+				free(name);
+			} else {
+				add_static(de->d_name, data.data ? data.data : "", data.len);
+			}
+			kb_buf_free(&file);
+			kb_buf_free(&data);
+			if (rc) {
+				closedir(d);
+				kb_buf_free(&path);
+				return -1;
+			}
+		}
+		closedir(d);
+		kb_buf_free(&path);
+	}
+	return 0;
+}
+
+int site_init(const char *theme_dir, char **err)
+{
+	g_tpl = tpl_set_new();
+	for (const struct kb_asset *a = kb_assets; a->name; a++) {
+		if (!strncmp(a->name, "templates/", 10)) {
+			char *name = template_name(a->name);
+			int rc = tpl_add(g_tpl, name, (const char *)a->data, a->len, err);
+			free(name);
+			if (rc)
+				return -1;
+		} else if (!strncmp(a->name, "static/", 7)) {
+			add_static(a->name + 7, (const char *)a->data, a->len);
+		}
+	}
+	if (theme_dir) {
+		struct stat sb;
+		if (stat(theme_dir, &sb) || !S_ISDIR(sb.st_mode)) {
+			kb_buf e = {0};
+			kb_buf_printf(&e, "theme folder %s does not exist", theme_dir);
+			*err = kb_buf_take(&e, NULL);
+			return -1;
+		}
+		if (load_theme_dir(theme_dir, err))
+			return -1;
+	}
+	return tpl_check(g_tpl, err);
+}
+
+void site_free(void)
+{
+	tpl_set_free(g_tpl);
+	g_tpl = NULL;
+	for (size_t i = 0; i < g_nstatic; i++) {
+		free(g_static[i].name), free(g_static[i].fname);
+		free(g_static[i].url), free(g_static[i].data);
+	}
+	free(g_static);
+	g_static = NULL;
+	g_nstatic = 0;
+}
+
+int site_static(const char *name, const char **data, size_t *len, const char **type)
+{
+	for (size_t i = 0; i < g_nstatic; i++)
+		if (!strcmp(g_static[i].fname, name)) {
+			*data = g_static[i].data;
+			*len = g_static[i].len;
+			*type = g_static[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+const char *site_asset_url(const char *name)
+{
+	for (size_t i = 0; i < g_nstatic; i++)
+		if (!strcmp(g_static[i].name, name))
+			return g_static[i].url;
+	return "";
+}
+
+void site_set_timezone(const char *tz)
+{
+	if (tz && *tz)
+		setenv("TZ", tz, 1);
+	tzset();
+}
+
+void site_date(kb_buf *out, int64_t t, unsigned flags)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	text_format_date(out, &tm, tm.tm_zone, flags);
+}
+
+static tv *date_value(kb_req *r, int64_t t, unsigned flags)
+{
+	kb_buf b = {0};
+	site_date(&b, t, flags);
+	tv *v = tv_strn(&r->arena, kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len), b.len);
+	kb_buf_free(&b);
+	return v;
+}
+
+/* ISO 8601 with the site's offset, for <time datetime>. */
+static tv *iso_value(kb_req *r, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[40];
+	localtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	/* +0530 -> +05:30 */
+	size_t n = strlen(s);
+	if (n > 5) {
+		memmove(s + n - 1, s + n - 2, 3);
+		s[n - 2] = ':';
+	}
+	return tv_str(&r->arena, kb_arena_strdup(&r->arena, s));
+}
+
+static const char *encode(kb_req *r, const char *s)
+{
+	kb_buf b = {0};
+	url_encode(&b, s, strlen(s));
+	const char *out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	kb_buf_free(&b);
+	return out;
+}
+
+tv *site_article(kb_req *r, const kb_article *a, int full)
+{
+	kb_arena *ar = &r->arena;
+	tv *o = tv_obj(ar);
+	tv_set_int(o, "id", a->id);
+	tv_set_str(o, "title", a->title);
+	tv_set_str(o, "summary", a->summary);
+	tv_set(o, "url", tv_strf(ar, "/news/%s", a->slug));
+	tv_set(o, "date", date_value(r, a->published_at, TEXT_TIME));
+	tv_set(o, "iso", iso_value(r, a->published_at));
+	tv_set_bool(o, "breaking", a->breaking);
+	tv_set_str(o, "image", a->image_url);
+	if (a->category.id) {
+		tv *c = tv_obj(ar);
+		tv_set_str(c, "name", a->category.name);
+		tv_set(c, "url", tv_strf(ar, "/category/%s", a->category.slug));
+		tv_set(o, "category", c);
+	}
+	if (a->author.id) {
+		tv *au = tv_obj(ar);
+		tv_set_str(au, "name", a->author.name);
+		tv_set(au, "url", tv_strf(ar, "/author/%s", a->author.slug));
+		tv_set(o, "author", au);
+	}
+	if (!full)
+		return o;
+	tv_set_str(o, "dateline", a->dateline);
+	tv_set_str(o, "caption", a->image_caption);
+	tv_set_str(o, "credit", a->image_credit);
+	if (a->updated_at > a->published_at + 300)
+		tv_set(o, "updated", date_value(r, a->updated_at, TEXT_TIME));
+	tv *tags = tv_list(ar);
+	for (size_t i = 0; i < a->ntags; i++) {
+		tv *t = tv_obj(ar);
+		tv_set_str(t, "name", a->tags[i].name);
+		tv_set(t, "url", tv_strf(ar, "/tag/%s", a->tags[i].slug));
+		tv_push(tags, t);
+	}
+	tv_set(o, "tags", tags);
+	return o;
+}
+
+tv *site_article_list(kb_req *r, const kb_article *v, size_t n)
+{
+	tv *l = tv_list(&r->arena);
+	for (size_t i = 0; i < n; i++)
+		tv_push(l, site_article(r, &v[i], 0));
+	return l;
+}
+
+int site_page_number(kb_req *r)
+{
+	const char *p = req_query(r, "page");
+	if (!p)
+		return 1;
+	char *end;
+	long v = strtol(p, &end, 10);
+	if (!*p || *end || v < 1 || v > 100000)
+		return 0;
+	return (int)v;
+}
+
+void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total)
+{
+	size_t pages = total ? (total + per_page - 1) / per_page : 1;
+	tv *p = tv_obj(&r->arena);
+	tv_set_int(p, "page", page);
+	tv_set_int(p, "pages", (long long)pages);
+	if (page > 1)
+		tv_set(p, "prev", page == 2 ? tv_str(&r->arena, r->path)
+					    : tv_strf(&r->arena, "%s?page=%d", r->path, page - 1));
+	if ((size_t)page < pages)
+		tv_set(p, "next", tv_strf(&r->arena, "%s?page=%d", r->path, page + 1));
+	tv_set_bool(p, "show", pages > 1);
+	tv_set(ctx, "pager", p);
+}
+
+tv *site_context(kb_req *r, const char *title, const char *description)
+{
+	kb_arena *a = &r->arena;
+	kb_settings s;
+	kb_category *cats;
+	size_t ncats;
+	if (store_settings(r->db, a, &s) || store_category_list(r->db, a, &cats, &ncats))
+		return NULL;
+	tv *ctx = tv_obj(a);
+	tv *site = tv_obj(a);
+	tv_set_str(site, "name", s.name);
+	tv_set_str(site, "tagline", s.tagline);
+	tv_set_str(site, "email", s.email);
+	if (*s.email)
+		tv_set(site, "mailto", tv_strf(a, "mailto:%s", s.email));
+	tv_set_str(site, "base_url", s.base_url);
+	static const struct {
+		const char *key, *label;
+		size_t off;
+	} follow[] = {
+		{"facebook", "फेसबुक", offsetof(kb_settings, facebook)},
+		{"instagram", "इंस्टाग्राम", offsetof(kb_settings, instagram)},
+		{"x", "X", offsetof(kb_settings, x)},
+		{"arattai", "अरट्टई", offsetof(kb_settings, arattai)},
+		{"whatsapp", "व्हाट्सएप", offsetof(kb_settings, whatsapp)},
+		{"google_news", "गूगल न्यूज़", offsetof(kb_settings, google_news)},
+	};
+	tv *fl = tv_obj(a);
+	int any = 0;
+	for (size_t i = 0; i < KB_COUNT(follow); i++) {
+		const char *url = *(const char *const *)((const char *)&s + follow[i].off);
+		if (url && *url) {
+			tv_set_str(fl, follow[i].key, url);
+			any = 1;
+		}
+	}
+	tv_set(site, "follow", fl);
+	tv_set_bool(site, "has_follow", any);
+	tv_set(ctx, "site", site);
+
+	tv *nav = tv_list(a);
+	for (size_t i = 0; i < ncats; i++) {
+		tv *c = tv_obj(a);
+		tv_set_str(c, "name", cats[i].name);
+		tv_set(c, "url", tv_strf(a, "/category/%s", cats[i].slug));
+		tv_push(nav, c);
+	}
+	tv_set(ctx, "nav", nav);
+
+	tv *as = tv_obj(a);
+	tv_set_str(as, "css", site_asset_url("style.css"));
+	tv_set_str(as, "js", site_asset_url("app.js"));
+	tv_set_str(as, "icon", site_asset_url("icon.svg"));
+	tv_set(ctx, "asset", as);
+
+	tv *page = tv_obj(a);
+	tv_set_str(page, "title", title);
+	tv_set_str(page, "description", description && *description ? description : s.tagline);
+	tv_set(page, "canonical", tv_strf(a, "%s%s", s.base_url, r->path ? r->path : "/"));
+	tv_set(ctx, "page", page);
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	tv_set_int(ctx, "year", tm.tm_year + 1900);
+	return ctx;
+}
+
+int site_render(kb_req *r, const char *name, tv *ctx)
+{
+	if (!ctx || tpl_render(g_tpl, name, ctx, &r->body)) {
+		kb_buf_reset(&r->body);
+		return 500;
+	}
+	return 200;
+}
+
+tv *site_share(kb_req *r, const char *title, const char *abs_url)
+{
+	kb_arena *a = &r->arena;
+	const char *u = encode(r, abs_url);
+	kb_buf both = {0};
+	kb_buf_printf(&both, "%s %s", title, abs_url);
+	const char *tw = encode(r, both.data);
+	kb_buf_free(&both);
+	const char *t = encode(r, title);
+	tv *s = tv_obj(a);
+	tv_set_str(s, "url", abs_url);
+	tv_set(s, "whatsapp", tv_strf(a, "https://wa.me/?text=%s", tw));
+	tv_set(s, "facebook", tv_strf(a, "https://www.facebook.com/sharer/sharer.php?u=%s", u));
+	tv_set(s, "x", tv_strf(a, "https://x.com/intent/tweet?text=%s&url=%s", t, u));
+	tv_set(s, "telegram", tv_strf(a, "https://t.me/share/url?url=%s&text=%s", u, t));
+	return s;
+}

@@ -1,0 +1,58 @@
+/*
+ * site.h: what every public page shares: the theme (templates and static
+ * files, built in or from a theme folder), the root template context (site
+ * settings, navigation, follow links, asset URLs) and helpers that turn
+ * store records into template values.
+ */
+#ifndef KB_SITE_H
+#define KB_SITE_H
+
+#include "../db/store.h"
+#include "../http/http.h"
+#include "../render/template.h"
+
+/*
+ * Loads the built-in theme, then overrides from theme_dir (its templates
+ * and static/ folders) when not NULL. Fingerprints static files. Returns 0,
+ * or -1 with a message naming the file in *err (free() it).
+ */
+int site_init(const char *theme_dir, char **err);
+void site_free(void);
+
+/* A static file by its fingerprinted name ("style.1a2b3c4d.css"). */
+int site_static(const char *name, const char **data, size_t *len, const char **type);
+/* The fingerprinted URL of a static file ("/static/style.1a2b3c4d.css"). */
+const char *site_asset_url(const char *name);
+
+/*
+ * The root context every page template gets: site (settings), nav
+ * (categories), follow links, assets and page fields (title, description,
+ * canonical URL from path). Returns NULL with status 500 on a store error.
+ */
+tv *site_context(kb_req *r, const char *title, const char *description);
+
+/* Renders template name with ctx into r->body; returns 200, or 500. */
+int site_render(kb_req *r, const char *name, tv *ctx);
+
+/* A template value for an article in a list (title, url, summary, date,
+ * category, breaking) or, with full, for its own page. */
+tv *site_article(kb_req *r, const kb_article *a, int full);
+tv *site_article_list(kb_req *r, const kb_article *v, size_t n);
+
+/* Share links (WhatsApp, Facebook, X, Telegram) for a page at abs_url. */
+tv *site_share(kb_req *r, const char *title, const char *abs_url);
+
+/* Pagination for list pages: reads ?page=, returns the page (1-based), or 0
+ * when the value is not a positive number. */
+int site_page_number(kb_req *r);
+/* Adds a "pager" object (prev/next URLs, numbers) to ctx. */
+void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total);
+
+/* The site's local time of t, as "4 नवंबर, 2025, 14:30 IST" (flags from
+ * text.h), appended to out. Uses the process time zone set by
+ * site_set_timezone(). */
+void site_date(kb_buf *out, int64_t t, unsigned flags);
+/* Sets the process time zone (call before threads start). */
+void site_set_timezone(const char *tz);
+
+#endif

@@ -1,0 +1,233 @@
+/*
+ * cache.c: the page cache (see cache.h): a sharded hash table with an LRU
+ * list per shard, each behind its own mutex so threads rarely contend.
+ */
+#include "cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "../core/core.h"
+
+#define SHARDS 16
+
+typedef struct item {
+	cache_entry pub; /* first: a cache_entry* is an item* */
+	atomic_int refs;
+	char *key;
+	size_t keylen, cost;
+	uint64_t hash;
+	struct item *next;	     /* hash chain */
+	struct item *lru_prev, *lru_next; /* most recent at head */
+} item;
+
+typedef struct shard {
+	pthread_mutex_t mu;
+	item **buckets;
+	size_t nbuckets, count, bytes, budget;
+	item *lru_head, *lru_tail;
+} shard;
+
+struct cache {
+	shard shards[SHARDS];
+};
+
+cache *cache_new(size_t budget)
+{
+	cache *c = kb_calloc(1, sizeof *c);
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &c->shards[i];
+		pthread_mutex_init(&s->mu, NULL);
+		s->nbuckets = 256;
+		s->buckets = kb_calloc(s->nbuckets, sizeof *s->buckets);
+		s->budget = budget / SHARDS;
+	}
+	return c;
+}
+
+static void item_free(item *it)
+{
+	free((char *)it->pub.body);
+	free((char *)it->pub.gz);
+	free((char *)it->pub.content_type);
+	free(it->key);
+	free(it);
+}
+
+void cache_release(cache_entry *e)
+{
+	item *it = (item *)e;
+	if (e && atomic_fetch_sub(&it->refs, 1) == 1)
+		item_free(it);
+}
+
+static void lru_unlink(shard *s, item *it)
+{
+	if (it->lru_prev)
+		it->lru_prev->lru_next = it->lru_next;
+	else
+		s->lru_head = it->lru_next;
+	if (it->lru_next)
+		it->lru_next->lru_prev = it->lru_prev;
+	else
+		s->lru_tail = it->lru_prev;
+	it->lru_prev = it->lru_next = NULL;
+}
+
+static void lru_push(shard *s, item *it)
+{
+	it->lru_prev = NULL;
+	it->lru_next = s->lru_head;
+	if (s->lru_head)
+		s->lru_head->lru_prev = it;
+	s->lru_head = it;
+	if (!s->lru_tail)
+		s->lru_tail = it;
+}
+
+/* Removes it from the shard and drops the shard's reference. */
+static void shard_remove(shard *s, item *it)
+{
+	item **pp = &s->buckets[it->hash % s->nbuckets];
+	while (*pp && *pp != it)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = it->next;
+	lru_unlink(s, it);
+	s->count--;
+	s->bytes -= it->cost;
+	cache_release(&it->pub);
+}
+
+static item *shard_find(shard *s, uint64_t h, const char *key, size_t keylen)
+{
+	for (item *it = s->buckets[h % s->nbuckets]; it; it = it->next)
+		if (it->hash == h && it->keylen == keylen && !memcmp(it->key, key, keylen))
+			return it;
+	return NULL;
+}
+
+cache_entry *cache_get(cache *c, const char *key, size_t keylen, int64_t version)
+{
+	uint64_t h = kb_hash64(key, keylen);
+	shard *s = &c->shards[h % SHARDS];
+	pthread_mutex_lock(&s->mu);
+	item *it = shard_find(s, h, key, keylen);
+	if (it && it->pub.version != version) {
+		shard_remove(s, it);
+		it = NULL;
+	}
+	if (it) {
+		lru_unlink(s, it);
+		lru_push(s, it);
+		atomic_fetch_add(&it->refs, 1);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return it ? &it->pub : NULL;
+}
+
+/* gzip-compresses p into a malloc'd buffer; returns NULL if it would not
+ * save at least a tenth of the bytes. */
+static char *gzip(const char *p, size_t n, size_t *outlen)
+{
+	if (n < 256)
+		return NULL;
+	z_stream z = {0};
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, n);
+	char *out = kb_malloc(cap);
+	z.next_in = (unsigned char *)p;
+	z.avail_in = (unsigned)n;
+	z.next_out = (unsigned char *)out;
+	z.avail_out = (unsigned)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *outlen > n - n / 10) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
+			const char *content_type, const char *body, size_t len, int64_t version,
+			int max_age)
+{
+	item *it = kb_calloc(1, sizeof *it);
+	it->pub.status = status;
+	it->pub.content_type = kb_strdup(content_type);
+	it->pub.body = kb_strndup(body, len);
+	it->pub.len = len;
+	it->pub.gz = gzip(body, len, &it->pub.gzlen);
+	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%016llx\"",
+		 (unsigned long long)kb_hash64(body, len));
+	it->pub.version = version;
+	it->pub.max_age = max_age;
+	it->key = kb_strndup(key, keylen);
+	it->keylen = keylen;
+	it->hash = kb_hash64(key, keylen);
+	it->cost = sizeof *it + keylen + len + it->pub.gzlen;
+	atomic_init(&it->refs, 1); /* the caller's */
+	if (!store)
+		return &it->pub;
+
+	shard *s = &c->shards[it->hash % SHARDS];
+	pthread_mutex_lock(&s->mu);
+	item *old = shard_find(s, it->hash, key, keylen);
+	if (old)
+		shard_remove(s, old);
+	if (it->cost <= s->budget) {
+		atomic_fetch_add(&it->refs, 1); /* the shard's */
+		size_t b = it->hash % s->nbuckets;
+		it->next = s->buckets[b];
+		s->buckets[b] = it;
+		lru_push(s, it);
+		s->count++;
+		s->bytes += it->cost;
+		while (s->bytes > s->budget && s->lru_tail && s->lru_tail != it)
+			shard_remove(s, s->lru_tail);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return &it->pub;
+}
+
+void cache_clear(cache *c)
+{
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &c->shards[i];
+		pthread_mutex_lock(&s->mu);
+		while (s->lru_head)
+			shard_remove(s, s->lru_head);
+		pthread_mutex_unlock(&s->mu);
+	}
+}
+
+void cache_free(cache *c)
+{
+	if (!c)
+		return;
+	cache_clear(c);
+	for (int i = 0; i < SHARDS; i++) {
+		pthread_mutex_destroy(&c->shards[i].mu);
+		free(c->shards[i].buckets);
+	}
+	free(c);
+}
+
+void cache_stats(cache *c, size_t *bytes, size_t *entries)
+{
+	*bytes = *entries = 0;
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &c->shards[i];
+		pthread_mutex_lock(&s->mu);
+		*bytes += s->bytes;
+		*entries += s->count;
+		pthread_mutex_unlock(&s->mu);
+	}
+}

@@ -1,0 +1,111 @@
+/*
+ * stem.c: text_stem(), a light Hindi stemmer for nouns and adjectives: it
+ * removes one plural, oblique or gender ending so that क्षमता, क्षमताएं and
+ * क्षमताओं meet at क्षमत. It does not conjugate verbs (Lucene's HindiStemmer
+ * also strips ने, ना, ता, कर ..., which turns सेना, नेता, खबर-like nouns
+ * into fragments) and it expects text_normalise() output (so ाएँ arrives
+ * as ाएं and no nukta is left).
+ *
+ * The longest matching suffix is removed, once, and only when at least
+ * MIN_STEM code points remain. Two code points keep दल (दलों), रात (रातें)
+ * and देश whole, and stop के, की, में, से, थी from losing their vowel.
+ *
+ * | suffix | example                          | why                                  |
+ * |--------|----------------------------------|--------------------------------------|
+ * | ाइयों  | लड़ाइयों -> लड                   | oblique plural of nouns in ाई        |
+ * | ाइयां  | लड़ाइयां -> लड                   | plural of nouns in ाई                |
+ * | ियों   | नीतियों, लड़कियों -> नीत, लडक    | oblique plural of nouns in ि/ी       |
+ * | ियां   | नीतियां -> नीत                   | plural of nouns in ि/ी               |
+ * | ाओं    | क्षमताओं, नेताओं -> क्षमत, नेत  | oblique plural of nouns in ा         |
+ * | ाएं    | क्षमताएं, सेनाएं -> क्षमत, सेन  | plural of feminine nouns in ा        |
+ * | ुओं    | वस्तुओं, हिंदुओं -> वस्त, हिंद  | oblique plural of nouns in ु/ू       |
+ * | ुएं    | वस्तुएं -> वस्त                  | plural of feminine nouns in ु        |
+ * | ों     | देशों, पहलों, खबरों -> देश ...   | oblique plural, the commonest ending |
+ * | ें     | खबरें, बातें -> खबर, बात         | plural of feminine nouns             |
+ * | ीं     | 17वीं, 17वें, 17वां... -> 17व    | feminine plural / ordinal            |
+ * | ाई     | लड़ाई, कार्रवाई -> लड, कार्रव   | abstract nouns: pairs with ाइयों     |
+ * | ा      | क्षमता, नेता, मामला -> stem      | singular in ा (meets its plurals)    |
+ * | ी      | लड़की, बड़ी -> लडक, बड           | feminine singular in ी               |
+ * | ि      | नीति, शक्ति -> नीत, शक्त         | singular in ि (meets ियां, ियों)     |
+ * | ु ू    | वस्तु, हिंदू -> वस्त, हिंद       | singular in ु/ू (meets ुओं)          |
+ * | े      | मामले, हमले, बड़े -> मामल ...    | masculine oblique/plural in े       |
+ *
+ * Not removed: ो, ै, ां alone (यहां would become यह), independent vowels.
+ * A few frequent words are kept whole because removing the ending would
+ * make them another common word: पहले/पहला/पहली (पहल, initiative),
+ * आगे (आग, fire), बारे (बार, times), सभी (सभा, assembly).
+ */
+#include "internal.h"
+
+#include <string.h>
+
+#define MIN_STEM 2
+
+typedef struct suffix {
+	const char *s;
+	unsigned char len; /* bytes */
+} suffix;
+
+#define SFX(x) {x, sizeof(x) - 1}
+
+/* Longest first: the first match wins. All Devanagari, 3 bytes a code
+ * point. */
+static const suffix suffixes[] = {
+	SFX("ाइयों"), SFX("ाइयां"), SFX("ियों"), SFX("ियां"), SFX("ाओं"),
+	SFX("ाएं"),   SFX("ुओं"),   SFX("ुएं"),  SFX("ों"),   SFX("ें"),
+	SFX("ीं"),    SFX("ाई"),    SFX("ा"),    SFX("ी"),    SFX("ि"),
+	SFX("ु"),     SFX("ू"),     SFX("े"),
+};
+
+static const char *const keep_whole[] = {
+	"पहले", "पहला", "पहली", "आगे", "बारे", "सभी",
+};
+
+/* Number of code points in s[0..n) (counting lead bytes). */
+static size_t cp_count(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return k;
+}
+
+/* True when s[0..n) ends with a Devanagari letter or sign. */
+static int ends_deva(const char *s, size_t n)
+{
+	if (n < 3)
+		return 0;
+	size_t len;
+	int32_t c = tx_decode((const unsigned char *)s + n - 3, 3, &len);
+	return len == 3 && tx_is_deva_word(c);
+}
+
+void text_stem(kb_buf *out, const char *word, size_t n)
+{
+	if (!ends_deva(word, n)) {
+		kb_buf_append(out, word, n);
+		return;
+	}
+	for (size_t k = 0; k < KB_COUNT(keep_whole); k++) {
+		if (strlen(keep_whole[k]) == n && !memcmp(keep_whole[k], word, n)) {
+			kb_buf_append(out, word, n);
+			return;
+		}
+	}
+	for (size_t k = 0; k < KB_COUNT(suffixes); k++) {
+		const suffix *x = &suffixes[k];
+		if (x->len >= n || memcmp(word + n - x->len, x->s, x->len))
+			continue;
+		size_t stem = n - x->len;
+		if (cp_count(word, stem) < MIN_STEM)
+			continue;
+		/* Never leave a half consonant (virama) at the end. */
+		size_t len;
+		if (stem >= 3 && tx_decode((const unsigned char *)word + stem - 3,
+					   3, &len) == DV_VIRAMA)
+			continue;
+		kb_buf_append(out, word, stem);
+		return;
+	}
+	kb_buf_append(out, word, n);
+}

@@ -1,0 +1,262 @@
+/*
+ * test_store.c: the SQLite store: migrations, articles with their tags and
+ * authors, lists, related news, slugs, redirects and the content version.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "db/store.h"
+
+static char dbpath[64];
+
+static int setup(void **state)
+{
+	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-test-%d.db", (int)getpid());
+	unlink(dbpath);
+	char *err = NULL;
+	store *st = store_open(dbpath, 0, &err);
+	if (!st) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	const char *cats[][2] = {{"देश", "desh"}, {"रक्षा", "raksha"}, {"खेल", "khel"}};
+	for (int i = 0; i < 3; i++)
+		if (store_category_add(st, cats[i][0], cats[i][1], i + 1))
+			return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store_close(*state);
+	char p[80];
+	unlink(dbpath);
+	snprintf(p, sizeof p, "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static int64_t add(store *st, const char *title, const char *cat, int64_t when, const char **tags,
+		   size_t ntags)
+{
+	kb_article_input in = {
+		.title = title,
+		.summary = "सार",
+		.body = "पहला पैरा\n\nदूसरा पैरा",
+		.status = "published",
+		.published_at = when,
+		.category_slug = cat,
+		.author_name = "राजीव शर्मा",
+		.tags = tags,
+		.ntags = ntags,
+		.dateline = "नई दिल्ली",
+	};
+	int64_t id = 0;
+	if (store_article_add(st, &in, &id))
+		fail_msg("store_article_add: %s", store_errmsg(st));
+	return id;
+}
+
+static void migrations_set_the_schema_version(void **state)
+{
+	store *st = *state;
+	assert_int_equal(store_schema_version(st), store_schema_latest());
+	/* Opening again is a no-op: nothing to migrate. */
+	char *err = NULL;
+	store *again = store_open(dbpath, 0, &err);
+	assert_non_null(again);
+	assert_int_equal(store_schema_version(again), store_schema_latest());
+	store_close(again);
+}
+
+static void article_round_trip_keeps_every_field(void **state)
+{
+	store *st = *state;
+	const char *tags[] = {"इज़राइल", "रक्षा सहयोग", "इज़राइल", ""};
+	int64_t id = add(st, "भारत-इज़राइल रक्षा सहयोग", "raksha", 1762261200, tags, 4);
+	kb_arena a = {0};
+	kb_article art;
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	assert_string_equal(art.title, "भारत-इज़राइल रक्षा सहयोग");
+	assert_string_equal(art.status, "published");
+	assert_int_equal(art.published_at, 1762261200);
+	assert_int_equal(art.updated_at, 1762261200);
+	assert_string_equal(art.category.name, "रक्षा");
+	assert_string_equal(art.author.name, "राजीव शर्मा");
+	assert_string_equal(art.dateline, "नई दिल्ली");
+	assert_string_equal(art.body, "पहला पैरा\n\nदूसरा पैरा");
+	assert_int_equal(art.ntags, 2); /* duplicates and empty names dropped */
+	/* Slugs are ASCII and found again by slug. */
+	for (const char *p = art.slug; *p; p++)
+		assert_true((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-');
+	kb_article again;
+	assert_int_equal(store_article_by_slug(st, &a, art.slug, &again), STORE_OK);
+	assert_int_equal(again.id, id);
+	kb_arena_free(&a);
+}
+
+static void same_title_gets_a_distinct_slug(void **state)
+{
+	store *st = *state;
+	int64_t a1 = add(st, "खेल समाचार", "khel", 1000, NULL, 0);
+	int64_t a2 = add(st, "खेल समाचार", "khel", 2000, NULL, 0);
+	kb_arena a = {0};
+	kb_article x, y;
+	assert_int_equal(store_article_by_id(st, &a, a1, &x), STORE_OK);
+	assert_int_equal(store_article_by_id(st, &a, a2, &y), STORE_OK);
+	assert_string_not_equal(x.slug, y.slug);
+	char want[256];
+	snprintf(want, sizeof want, "%s-2", x.slug);
+	assert_string_equal(y.slug, want);
+	kb_arena_free(&a);
+}
+
+static void unknown_category_stores_nothing(void **state)
+{
+	store *st = *state;
+	int64_t before = 0, after = 0;
+	assert_int_equal(store_article_count(st, &before), 0);
+	kb_article_input in = {.title = "x", .status = "published", .category_slug = "nope"};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_ERROR);
+	assert_non_null(strstr(store_errmsg(st), "nope"));
+	assert_int_equal(store_article_count(st, &after), 0);
+	assert_int_equal(before, after);
+}
+
+static void lists_are_newest_first_and_filtered(void **state)
+{
+	store *st = *state;
+	const char *t1[] = {"क्रिकेट"};
+	add(st, "पुरानी खबर", "desh", 100, NULL, 0);
+	add(st, "नई खबर", "desh", 300, t1, 1);
+	add(st, "बीच की खबर", "khel", 200, t1, 1);
+	kb_arena a = {0};
+	kb_article *v;
+	size_t n, total;
+	kb_article_query q = {.limit = 10};
+	assert_int_equal(store_article_list(st, &a, &q, &v, &n, &total), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(total, 3);
+	assert_string_equal(v[0].title, "नई खबर");
+	assert_string_equal(v[2].title, "पुरानी खबर");
+	assert_string_equal(v[0].body, ""); /* lists skip the body unless asked */
+
+	kb_category c;
+	assert_int_equal(store_category_by_slug(st, &a, "khel", &c), STORE_OK);
+	q = (kb_article_query){.category_id = c.id, .limit = 10};
+	assert_int_equal(store_article_list(st, &a, &q, &v, &n, &total), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].title, "बीच की खबर");
+
+	q = (kb_article_query){.limit = 1, .offset = 1};
+	assert_int_equal(store_article_list(st, &a, &q, &v, &n, &total), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 3);
+	assert_string_equal(v[0].title, "बीच की खबर");
+
+	/* Related: same category or a shared tag, never itself. */
+	kb_article *all;
+	size_t nall;
+	q = (kb_article_query){.limit = 10};
+	store_article_list(st, &a, &q, &all, &nall, NULL);
+	kb_article newest;
+	assert_int_equal(store_article_by_id(st, &a, all[0].id, &newest), STORE_OK);
+	assert_int_equal(store_article_related(st, &a, &newest, 10, &v, &n), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].title, "बीच की खबर"); /* shares the tag */
+	assert_string_equal(v[1].title, "पुरानी खबर"); /* shares the category */
+	kb_arena_free(&a);
+}
+
+static void drafts_are_not_public(void **state)
+{
+	store *st = *state;
+	kb_article_input in = {.title = "मसौदा", .status = "draft"};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	kb_arena a = {0};
+	kb_article art;
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	assert_int_equal(store_article_by_slug(st, &a, art.slug, &art), STORE_NOTFOUND);
+	int64_t n;
+	assert_int_equal(store_article_count(st, &n), 0);
+	kb_arena_free(&a);
+}
+
+static void content_version_moves_on_every_change(void **state)
+{
+	store *st = *state;
+	int64_t v0 = store_content_version(st);
+	add(st, "एक", "desh", 10, NULL, 0);
+	int64_t v1 = store_content_version(st);
+	assert_true(v1 > v0);
+	assert_int_equal(store_setting_set(st, "name", "नया नाम"), STORE_OK);
+	assert_true(store_content_version(st) > v1);
+}
+
+static void settings_have_defaults(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	kb_settings s;
+	assert_int_equal(store_settings(st, &a, &s), STORE_OK);
+	assert_string_equal(s.language, "hi");
+	assert_string_equal(s.timezone, "Asia/Kolkata");
+	assert_string_equal(s.facebook, "");
+	store_setting_set(st, "facebook", "https://facebook.com/x");
+	assert_int_equal(store_settings(st, &a, &s), STORE_OK);
+	assert_string_equal(s.facebook, "https://facebook.com/x");
+	kb_arena_free(&a);
+}
+
+static void redirects_are_found_by_path(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	const char *target;
+	int code;
+	assert_int_equal(store_redirect_find(st, &a, "/old", &target, &code), STORE_NOTFOUND);
+	assert_int_equal(store_redirect_add(st, "/भारत-इज़राइल", "/news/bharat-israel", 301), STORE_OK);
+	assert_int_equal(store_redirect_find(st, &a, "/भारत-इज़राइल", &target, &code), STORE_OK);
+	assert_string_equal(target, "/news/bharat-israel");
+	assert_int_equal(code, 301);
+	kb_arena_free(&a);
+}
+
+static void open_reports_unwritable_paths(void **state)
+{
+	char *err = NULL;
+	store *st = store_open("/nonexistent-dir/x.db", 0, &err);
+	assert_null(st);
+	assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(migrations_set_the_schema_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(article_round_trip_keeps_every_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, teardown),
+		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, teardown),
+		cmocka_unit_test_setup_teardown(content_version_moves_on_every_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(settings_have_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(redirects_are_found_by_path, setup, teardown),
+		cmocka_unit_test(open_reports_unwritable_paths),
+	};
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
