@@ -17,7 +17,7 @@ int cmd_serve(int argc, char **argv)
 		.listen = "127.0.0.1:8080",
 		.db_path = KB_DEFAULT_DB,
 		.access_log = "-",
-		.cache_bytes = 64u << 20,
+		.cache_bytes = 32u << 20,
 		.max_body = 1u << 20,
 	};
 	const char *threads = NULL, *cache_mb = NULL;
