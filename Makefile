@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -24,7 +24,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit asan http browser fuzz fuzz-build checks clean
+.PHONY: all deps serve test unit asan http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -59,6 +59,15 @@ $(B)/tests/%: tests/unit/%.c $(B)/libkhabar.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS) -lcmocka
 
+$(B)/tests/search-quality: tests/search/quality.c $(B)/libkhabar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
+# Recall of search over a generated corpus (tests/search/).
+search-quality: $(B)/tests/search-quality
+	@mkdir -p build/search
+	@$(B)/tests/search-quality tests/search build/search
+
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do $$t; done
 
@@ -92,6 +101,7 @@ test: deps
 	@$(MAKE) --no-print-directory khabar
 	@$(MAKE) --no-print-directory checks
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory search-quality
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory http
 	@$(MAKE) --no-print-directory browser

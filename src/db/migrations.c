@@ -66,6 +66,41 @@ const char *const kb_migrations[] = {
 	BUMP("settings") BUMP("categories") BUMP("authors") BUMP("tags") BUMP("articles")
 		BUMP("article_tags") BUMP("redirects"),
 #undef BUMP
+
+	/* 2: full-text search. One row per published article, tokenised by
+	 * khabar's Hindi tokenizer (search_sqlite.c); triggers keep it in step
+	 * with articles, tags, categories and authors inside the writer's own
+	 * transaction, so the index never disagrees with what is published. */
+	"CREATE VIEW search_source AS SELECT a.id, a.title, a.summary, a.body,"
+	"  coalesce((SELECT group_concat(t.name, ', ') FROM article_tags x"
+	"    JOIN tags t ON t.id = x.tag_id WHERE x.article_id = a.id), '') AS tags,"
+	"  coalesce(c.name, '') AS category, coalesce(au.name, '') AS author"
+	"  FROM articles a LEFT JOIN categories c ON c.id = a.category_id"
+	"  LEFT JOIN authors au ON au.id = a.author_id WHERE a.status = 'published';"
+	"CREATE VIRTUAL TABLE search USING fts5(title, summary, body, tags, category, author,"
+	"  tokenize = 'khabar');"
+	"INSERT INTO search(rowid, title, summary, body, tags, category, author)"
+	"  SELECT * FROM search_source;"
+#define REINDEX(ids)                                                                           \
+	"DELETE FROM search WHERE rowid IN (" ids ");"                                         \
+	"INSERT INTO search(rowid, title, summary, body, tags, category, author) SELECT * FROM " \
+	"search_source WHERE id IN (" ids ");"
+	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles BEGIN " REINDEX("new.id") " END;"
+	"CREATE TRIGGER search_articles_upd AFTER UPDATE ON articles BEGIN "
+	"  DELETE FROM search WHERE rowid = old.id; " REINDEX("new.id") " END;"
+	"CREATE TRIGGER search_articles_del AFTER DELETE ON articles BEGIN "
+	"  DELETE FROM search WHERE rowid = old.id; END;"
+	"CREATE TRIGGER search_article_tags_ins AFTER INSERT ON article_tags BEGIN "
+	REINDEX("new.article_id") " END;"
+	"CREATE TRIGGER search_article_tags_del AFTER DELETE ON article_tags BEGIN "
+	REINDEX("old.article_id") " END;"
+	"CREATE TRIGGER search_tags_upd AFTER UPDATE OF name ON tags BEGIN "
+	REINDEX("SELECT article_id FROM article_tags WHERE tag_id = new.id") " END;"
+	"CREATE TRIGGER search_categories_upd AFTER UPDATE OF name ON categories BEGIN "
+	REINDEX("SELECT id FROM articles WHERE category_id = new.id") " END;"
+	"CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors BEGIN "
+	REINDEX("SELECT id FROM articles WHERE author_id = new.id") " END;",
+#undef REINDEX
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

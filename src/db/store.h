@@ -59,6 +59,8 @@ typedef struct kb_article {
 typedef struct kb_settings {
 	const char *name, *tagline, *base_url, *language, *timezone, *email;
 	const char *facebook, *instagram, *x, *arattai, *whatsapp, *google_news;
+	/* Search ranking: bm25 units a story loses per 30 days of age. */
+	const char *search_recency;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */
@@ -136,11 +138,84 @@ int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t 
  * made unique by appending -2, -3... Returns 0 and the new id in *id.
  */
 int store_article_add(store *st, const kb_article_input *in, int64_t *id);
+/* Sets an article's status (draft, review, scheduled, published,
+ * unpublished); publishing stamps published_at if it was never set.
+ * Returns STORE_NOTFOUND for an unknown id. */
+int store_article_set_status(store *st, int64_t id, const char *status);
+/* Deletes an article with its tags; STORE_NOTFOUND for an unknown id. */
+int store_article_delete(store *st, int64_t id);
 /* Number of published articles. */
 int store_article_count(store *st, int64_t *n);
+
+/*
+ * Full-text search. A query is a list of terms that must all match (or any
+ * of them, with .any); a term is a word, a phrase or a word prefix, and may
+ * be negated. src/search/query.c makes one from what a reader typed.
+ */
+typedef struct kb_search_term {
+	const char *text; /* as typed; the backend tokenises it */
+	int phrase, negate, prefix;
+} kb_search_term;
+
+typedef struct kb_search_query {
+	const kb_search_term *terms;
+	size_t nterms;
+	int any;		/* match any positive term instead of all */
+	int64_t category_id;	/* 0 = any */
+	int64_t from, to;	/* published_at range, UTC seconds; 0 = open */
+	size_t limit, offset;
+	double recency; /* bm25 units a story loses per 30 days of age */
+} kb_search_query;
+
+typedef struct kb_search_hit {
+	kb_article article; /* without body and tags */
+	/* An extract around the matches, plain text with \x01 before and
+	 * \x02 after each matched word (the page turns them into <mark>). */
+	const char *snippet;
+	double score; /* lower is better */
+} kb_search_hit;
+
+/* Published articles matching q, best first; *total gets the number of
+ * matches. A query with no positive term finds nothing. */
+int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		 size_t *total);
+/* Rebuilds the whole index from the articles (after a bulk load). */
+int store_search_rebuild(store *st);
 
 /* An old path that now lives elsewhere: target and HTTP code (301/302). */
 int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code);
 int store_redirect_add(store *st, const char *path, const char *target, int code);
+
+/*
+ * Feeds, sitemaps and the public API.
+ *
+ * store_article_seek: published articles newest first (published_at, then
+ * id, both descending), filtered, and strictly older than the keyset cursor
+ * (before_at, before_id) when before_at is not 0, so paging stays stable
+ * while new stories arrive.
+ */
+typedef struct kb_article_seek {
+	int64_t category_id, tag_id; /* 0 = any */
+	int64_t since;		     /* published at or after (UTC seconds); 0 = any */
+	int64_t before_at, before_id; /* cursor: the last article of the previous page */
+	size_t limit;
+	int with_body, with_tags;
+} kb_article_seek;
+
+int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out,
+		       size_t *n);
+
+/* What a sitemap needs of a published article. */
+typedef struct kb_article_url {
+	const char *slug;
+	int64_t published_at, updated_at;
+} kb_article_url;
+
+/* Published articles in id order (so a sitemap file keeps its articles as
+ * new ones arrive), limit from offset. */
+int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out,
+		       size_t *n);
+/* Authors with at least one published article, in id order. */
+int store_author_list(store *st, kb_arena *a, kb_author **out, size_t *n);
 
 #endif

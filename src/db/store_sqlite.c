@@ -17,17 +17,7 @@
 
 #include "../text/text.h"
 #include "migrations.h"
-
-#define ARTICLE_COLS                                                              \
-	"a.id, a.title, a.slug, a.summary, CASE WHEN :body THEN a.body ELSE '' END, " \
-	"a.status, a.published_at, a.updated_at, "                                    \
-	"coalesce(c.id, 0), coalesce(c.name, ''), coalesce(c.slug, ''), "             \
-	"coalesce(au.id, 0), coalesce(au.name, ''), coalesce(au.slug, ''), "          \
-	"a.image_url, a.image_caption, a.image_credit, a.dateline, a.breaking "
-#define ARTICLE_FROM                                                  \
-	"FROM articles a LEFT JOIN categories c ON c.id = a.category_id " \
-	"LEFT JOIN authors au ON au.id = a.author_id "
-#define PUBLISHED "a.status = 'published' "
+#include "sqlite.h"
 
 enum stmt_id {
 	S_CONTENT_VERSION,
@@ -59,6 +49,9 @@ enum stmt_id {
 	S_ARTICLE_TAG_ADD,
 	S_REDIRECT_FIND,
 	S_REDIRECT_ADD,
+	S_SEEK,
+	S_ARTICLE_URLS,
+	S_AUTHORS,
 	S_COUNT
 };
 
@@ -116,11 +109,27 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REDIRECT_FIND] = "SELECT target, code FROM redirects WHERE path = ?1",
 	[S_REDIRECT_ADD] = "INSERT INTO redirects(path, target, code) VALUES(?1, ?2, ?3) "
 			   "ON CONFLICT(path) DO UPDATE SET target = excluded.target, code = excluded.code",
+	/* Feeds, sitemaps and the public API (store_article_seek and friends). */
+	[S_SEEK] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE " PUBLISHED
+		   "AND (:category = 0 OR a.category_id = :category) "
+		   "AND (:tag = 0 OR a.id IN (SELECT x.article_id FROM article_tags x WHERE x.tag_id = :tag)) "
+		   "AND a.published_at >= :since "
+		   "AND (:before_at = 0 OR a.published_at < :before_at "
+		   "OR (a.published_at = :before_at AND a.id < :before_id)) "
+		   "ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
+	[S_ARTICLE_URLS] = "SELECT a.slug, a.published_at, a.updated_at FROM articles a WHERE " PUBLISHED
+			   "ORDER BY a.id LIMIT :limit OFFSET :offset",
+	[S_AUTHORS] = "SELECT u.id, u.name, u.slug, u.bio FROM authors u WHERE EXISTS(SELECT 1 "
+		      "FROM articles a WHERE a.author_id = u.id AND " PUBLISHED ") ORDER BY u.id",
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	/* Statements of the other backend files (search_sqlite.c), prepared
+	 * once each through sq_stmt() and kept by their SQL's address. */
+	const char *extra_sql[16];
+	sqlite3_stmt *extra[16];
 	char errmsg[512];
 };
 
@@ -236,7 +245,7 @@ store *store_open(const char *path, int readonly, char **err)
 	sqlite3 *db = NULL;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	flags |= SQLITE_OPEN_NOMUTEX; /* one connection per thread */
-	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK || search_sqlite_register(db)) {
 		*err = open_error(path, db, "open");
 		sqlite3_close(db);
 		return NULL;
@@ -282,6 +291,8 @@ void store_close(store *st)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (size_t i = 0; i < KB_COUNT(st->extra); i++)
+		sqlite3_finalize(st->extra[i]);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -334,6 +345,7 @@ int store_settings(store *st, kb_arena *a, kb_settings *out)
 		K("arattai", "", arattai),
 		K("whatsapp", "", whatsapp),
 		K("google_news", "", google_news),
+		K("search_recency", "0.5", search_recency),
 #undef K
 	};
 	for (size_t i = 0; i < KB_COUNT(keys); i++)
@@ -734,6 +746,34 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 	return rc;
 }
 
+int store_article_set_status(store *st, int64_t id, const char *status)
+{
+	static const char sql[] =
+		"UPDATE articles SET status = ?2, updated_at = ?3, published_at = CASE "
+		"WHEN ?2 = 'published' AND published_at = 0 THEN ?3 ELSE published_at END WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	sqlite3_bind_int64(s, 3, kb_now());
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "cannot change the article's status");
+	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+}
+
+int store_article_delete(store *st, int64_t id)
+{
+	static const char sql[] = "DELETE FROM articles WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "cannot delete the article");
+	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+}
+
 int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code)
 {
 	sqlite3_stmt *s = stmt(st, S_REDIRECT_FIND);
@@ -756,4 +796,115 @@ int store_redirect_add(store *st, const char *path, const char *target, int code
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, "cannot add redirect");
+}
+
+/* ---- for the other backend files (sqlite.h) ---- */
+
+sqlite3 *sq_db(store *st)
+{
+	return st->db;
+}
+
+sqlite3_stmt *sq_stmt(store *st, const char *sql)
+{
+	size_t i = 0;
+	while (i < KB_COUNT(st->extra) && st->extra_sql[i] && st->extra_sql[i] != sql)
+		i++;
+	if (i == KB_COUNT(st->extra))
+		kb_fatal("too many extra statements: raise the size of store.extra");
+	if (!st->extra_sql[i]) {
+		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->extra[i], NULL) !=
+		    SQLITE_OK)
+			kb_fatal("bad SQL: %s: %s", sqlite3_errmsg(st->db), sql);
+		st->extra_sql[i] = sql;
+	}
+	sqlite3_reset(st->extra[i]);
+	sqlite3_clear_bindings(st->extra[i]);
+	return st->extra[i];
+}
+
+int sq_fail(store *st, const char *what)
+{
+	return fail(st, what);
+}
+
+void sq_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	bind_named_int(s, name, v);
+}
+
+const char *sq_col_text(kb_arena *a, sqlite3_stmt *s, int i)
+{
+	return col_text(a, s, i);
+}
+
+void sq_read_article(kb_arena *a, sqlite3_stmt *s, kb_article *r)
+{
+	read_article(a, s, r);
+}
+
+/* ---- feeds, sitemaps and the public API ---- */
+
+int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out,
+		       size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_SEEK);
+	bind_named_int(s, ":category", q->category_id);
+	bind_named_int(s, ":tag", q->tag_id);
+	bind_named_int(s, ":since", q->since);
+	bind_named_int(s, ":before_at", q->before_at);
+	bind_named_int(s, ":before_id", q->before_id);
+	bind_named_int(s, ":limit", (int64_t)q->limit);
+	bind_named_int(s, ":body", q->with_body);
+	return article_rows(st, a, s, q->with_tags, out, n);
+}
+
+int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out,
+		       size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_ARTICLE_URLS);
+	bind_named_int(s, ":limit", (int64_t)limit);
+	bind_named_int(s, ":offset", (int64_t)offset);
+	size_t cap = 256, len = 0;
+	kb_article_url *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			kb_article_url *w = kb_arena_alloc(a, 2 * cap * sizeof *w);
+			memcpy(w, v, len * sizeof *v);
+			v = w, cap *= 2;
+		}
+		v[len].slug = col_text(a, s, 0);
+		v[len].published_at = sqlite3_column_int64(s, 1);
+		v[len].updated_at = sqlite3_column_int64(s, 2);
+		len++;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, "cannot list article URLs");
+}
+
+int store_author_list(store *st, kb_arena *a, kb_author **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, S_AUTHORS);
+	size_t cap = 16, len = 0;
+	kb_author *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			kb_author *w = kb_arena_alloc(a, 2 * cap * sizeof *w);
+			memcpy(w, v, len * sizeof *v);
+			v = w, cap *= 2;
+		}
+		v[len].id = sqlite3_column_int64(s, 0);
+		v[len].name = col_text(a, s, 1);
+		v[len].slug = col_text(a, s, 2);
+		v[len].bio = col_text(a, s, 3);
+		len++;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, "cannot list authors");
 }

@@ -23,6 +23,7 @@ enum {
 	R_CACHE = 1 << 0, /* GET response kept in the page cache */
 	R_AUTH = 1 << 1,  /* needs a logged-in user with at least .role */
 	R_CSRF = 1 << 2,  /* POST must carry the session's CSRF token */
+	R_CORS = 1 << 3,  /* GET/HEAD answer with access-control-allow-origin: * */
 };
 
 enum { ROLE_NONE = 0, ROLE_REPORTER, ROLE_EDITOR, ROLE_ADMIN };
@@ -33,7 +34,7 @@ typedef struct kb_route {
 	kb_handler fn;
 	unsigned flags;
 	int role;		 /* with R_AUTH */
-	const char *cache_query; /* query parameter that is part of the cache key */
+	const char *cache_query; /* query parameters in the cache key: "page" or "a,b,c" */
 	int max_age;		 /* Cache-Control max-age, seconds */
 } kb_route;
 
@@ -51,7 +52,9 @@ struct kb_req {
 	store *db;
 	int64_t version; /* content version the response is built from */
 
-	/* The response. */
+	/* The response. A handler returning an error status gets the theme's
+	 * error page, unless it set content_type and a body of its own (the
+	 * JSON API's error objects). */
 	int status;
 	const char *content_type; /* default text/html; charset=utf-8 */
 	kb_buf body;
@@ -70,6 +73,10 @@ void page_error(kb_req *r, int status);
 /* Returns the decoded value of query parameter name (arena-allocated), or
  * NULL when absent or not valid UTF-8. */
 const char *req_query(kb_req *r, const char *name);
+/* Like req_query, but tells a bad value from an absent one: returns -1 when
+ * the parameter is there but undecodable or not UTF-8 (the caller answers
+ * 400), else 0 with the value or NULL in *out. */
+int req_query_check(kb_req *r, const char *name, const char **out);
 /* Returns a request header's value (arena-allocated), or NULL. name is
  * lower-case. */
 const char *req_header(kb_req *r, const char *name);

@@ -49,10 +49,11 @@ const char *req_header(kb_req *r, const char *name)
 	return kb_arena_strndup(&r->arena, v.base, v.len);
 }
 
-const char *req_query(kb_req *r, const char *name)
+int req_query_check(kb_req *r, const char *name, const char **out)
 {
 	size_t nlen = strlen(name);
 	const char *q = r->query;
+	*out = NULL;
 	while (*q) {
 		const char *amp = strchr(q, '&');
 		size_t len = amp ? (size_t)(amp - q) : strlen(q);
@@ -62,15 +63,22 @@ const char *req_query(kb_req *r, const char *name)
 			kb_buf b = {0};
 			const char *v = eq ? eq + 1 : q + len;
 			size_t vlen = eq ? len - klen - 1 : 0;
-			const char *out = NULL;
-			if (!url_decode(&b, v, vlen, 1) && kb_utf8_valid(b.data ? b.data : "", b.len, NULL))
-				out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+			int ok = !url_decode(&b, v, vlen, 1) && kb_utf8_valid(b.data ? b.data : "", b.len, NULL) &&
+				 !memchr(b.data ? b.data : "", 0, b.len);
+			if (ok)
+				*out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
 			kb_buf_free(&b);
-			return out;
+			return ok ? 0 : -1;
 		}
 		q += len + (amp != NULL);
 	}
-	return NULL;
+	return 0;
+}
+
+const char *req_query(kb_req *r, const char *name)
+{
+	const char *v;
+	return req_query_check(r, name, &v) ? NULL : v;
 }
 
 void server_content_changed(store *st)
@@ -229,6 +237,34 @@ static cache_entry *error_entry(kb_req *r, int status)
 			  r->body.data ? r->body.data : "", r->body.len, r->version, 10);
 }
 
+/*
+ * Appends to key the values of the query parameters the route lists in
+ * cache_query ("page" or "category,tag,limit"), as "?name=value&..." with
+ * each value percent-encoded, so no two parameter sets give the same key.
+ * Absent parameters add nothing. Returns -1 when one of them is present but
+ * undecodable: such a request must reach its handler (which answers 400),
+ * not the cached page for the same path without it.
+ */
+static int cache_key_query(kb_req *r, kb_buf *key)
+{
+	const char *names = r->route->cache_query;
+	char sep = '?';
+	while (names && *names) {
+		size_t len = strcspn(names, ",");
+		char *name = kb_arena_strndup(&r->arena, names, len);
+		const char *v;
+		if (req_query_check(r, name, &v))
+			return -1;
+		if (v) {
+			kb_buf_printf(key, "%c%s=", sep, name);
+			url_encode(key, v, strlen(v));
+			sep = '&';
+		}
+		names += len + (names[len] == ',');
+	}
+	return 0;
+}
+
 /* Applies the shared rules of a route. Returns 0 to go on, or a status. */
 static int check_rules(kb_req *r)
 {
@@ -313,16 +349,21 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		goto send;
 	}
 
-	/* The cache key is the path plus the one query value the route
-	 * declares, so ?utm_source=... does not make a new page. */
+	if ((r.route->flags & R_CORS) && strcmp(r.method, "POST")) {
+		add_str(req, "access-control-allow-origin", "*");
+		add_str(req, "access-control-expose-headers", "ETag");
+	}
+
+	/* The cache key is the path plus the query values the route declares,
+	 * so ?utm_source=... does not make a new page. */
 	kb_buf key = {0};
 	int cacheable = (r.route->flags & R_CACHE) && strcmp(r.method, "POST");
 	if (cacheable) {
 		kb_buf_append(&key, r.path, r.path_len);
-		const char *qv = r.route->cache_query ? req_query(&r, r.route->cache_query) : NULL;
-		if (qv)
-			kb_buf_printf(&key, "?%s", qv);
-		e = cache_get(g_cache, key.data, key.len, r.version);
+		if (cache_key_query(&r, &key))
+			cacheable = 0;
+		else
+			e = cache_get(g_cache, key.data, key.len, r.version);
 	}
 	if (!e) {
 		r.max_age = r.route->max_age ? r.route->max_age : 60;
@@ -332,8 +373,12 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			kb_buf_free(&key);
 			goto done;
 		}
-		if (status != 200) {
+		if (status != 200 && !(r.content_type && r.body.len)) {
 			e = error_entry(&r, status);
+		} else if (status != 200) {
+			/* The handler's own error body (JSON), never cached. */
+			e = cache_make(g_cache, "", 0, 0, status, r.content_type, r.body.data, r.body.len,
+				       r.version, 10);
 		} else {
 			e = cache_make(g_cache, key.data ? key.data : "", key.len, cacheable, 200,
 				       r.content_type ? r.content_type : "text/html; charset=utf-8",

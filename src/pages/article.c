@@ -7,8 +7,29 @@
 #include "../render/escape.h"
 #include "../render/markdown.h"
 #include "pages.h"
+#include "seo.h"
 
 #define RELATED 6
+
+void article_body_html(kb_buf *out, const kb_article *art)
+{
+	kb_buf md = {0};
+	markdown_render(&md, art->body, strlen(art->body));
+	const char *rest = md.data ? md.data : "";
+	if (*art->dateline) {
+		/* The dateline opens the first paragraph, in bold:
+		 * "<p><strong>नई दिल्ली।</strong> रक्षा सचिव ..." */
+		kb_buf_puts(out, "<p><strong class=\"dateline\">");
+		html_escape(out, art->dateline, strlen(art->dateline));
+		kb_buf_puts(out, "।</strong> ");
+		if (!strncmp(rest, "<p>", 3))
+			rest += 3;
+		else
+			kb_buf_puts(out, "</p>\n");
+	}
+	kb_buf_puts(out, rest);
+	kb_buf_free(&md);
+}
 
 int page_article(kb_req *r)
 {
@@ -23,22 +44,8 @@ int page_article(kb_req *r)
 	if (!ctx)
 		return 500;
 	tv *o = site_article(r, &art, 1);
-	kb_buf html = {0}, md = {0};
-	markdown_render(&md, art.body, strlen(art.body));
-	const char *rest = md.data ? md.data : "";
-	if (*art.dateline) {
-		/* The dateline opens the first paragraph, in bold:
-		 * "<p><strong>नई दिल्ली।</strong> रक्षा सचिव ..." */
-		kb_buf_puts(&html, "<p><strong class=\"dateline\">");
-		html_escape(&html, art.dateline, strlen(art.dateline));
-		kb_buf_puts(&html, "।</strong> ");
-		if (!strncmp(rest, "<p>", 3))
-			rest += 3;
-		else
-			kb_buf_puts(&html, "</p>\n");
-	}
-	kb_buf_puts(&html, rest);
-	kb_buf_free(&md);
+	kb_buf html = {0};
+	article_body_html(&html, &art);
 	tv_set(o, "body", tv_html(a, html.data ? html.data : "", html.len));
 	kb_buf_free(&html);
 	tv_set(ctx, "article", o);
@@ -53,5 +60,6 @@ int page_article(kb_req *r)
 		return 500;
 	tv_set(ctx, "related", site_article_list(r, rel, n));
 	tv_set_bool(ctx, "is_article", 1);
+	seo_article(r, ctx, &art);
 	return site_render(r, "article", ctx);
 }

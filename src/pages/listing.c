@@ -3,6 +3,7 @@
  * differ only in how the subject is looked up and which filter is set.
  */
 #include "pages.h"
+#include "seo.h"
 
 #define PER_PAGE 20
 
@@ -26,6 +27,7 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 	tv *ctx = site_context(r, title, about);
 	if (!ctx)
 		return 500;
+	seo_subject_feeds(r, ctx, name);
 	tv *s = tv_obj(a);
 	tv_set_str(s, "kind", kind);
 	tv_set_str(s, "name", name);

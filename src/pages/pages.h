@@ -6,6 +6,8 @@
 #ifndef KB_PAGES_H
 #define KB_PAGES_H
 
+#include <jansson.h>
+
 #include "../http/http.h"
 #include "site.h"
 
@@ -16,5 +18,36 @@ int page_tag(kb_req *r);
 int page_author(kb_req *r);
 int page_static(kb_req *r);
 int page_robots(kb_req *r);
+
+/* Feeds (feeds.c): RSS 2.0 and Atom for the site, a category, a tag and an
+ * author; 404 for an unknown subject. */
+int page_feed_rss(kb_req *r);
+int page_feed_atom(kb_req *r);
+int page_feed_category_rss(kb_req *r);
+int page_feed_category_atom(kb_req *r);
+int page_feed_tag_rss(kb_req *r);
+int page_feed_tag_atom(kb_req *r);
+int page_feed_author_rss(kb_req *r);
+int page_feed_author_atom(kb_req *r);
+/* Sitemaps (sitemaps.c): the index, its parts (/sitemap-pages.xml,
+ * /sitemap-N.xml) and the Google News sitemap. */
+int page_sitemap_index(kb_req *r);
+int page_sitemap_part(kb_req *r);
+int page_sitemap_news(kb_req *r);
+/* The public read API (api.c). */
+int api_articles(kb_req *r);
+int api_article(kb_req *r);
+int api_categories(kb_req *r);
+/* An article's body as HTML (Markdown rendered, dateline opening the first
+ * paragraph), appended to out; shared by the article page and the feeds. */
+void article_body_html(kb_buf *out, const kb_article *art);
+int page_search(kb_req *r);
+int api_search(kb_req *r);
+
+/* JSON answers for the API: json_reply writes j (and drops the reference)
+ * as the body with its content type and returns status; api_error answers
+ * {"error": {"status": N, "message": "..."}}. */
+int json_reply(kb_req *r, json_t *j, int status);
+int api_error(kb_req *r, int status, const char *message);
 
 #endif

@@ -14,6 +14,26 @@ const kb_route kb_routes[] = {
 	{"GET", "/author/{slug}", page_author, R_CACHE, 0, "page", 60},
 	{"GET", "/static/{file}", page_static, R_CACHE, 0, NULL, 31536000},
 	{"GET", "/robots.txt", page_robots, R_CACHE, 0, NULL, 3600},
+	/* Feeds: ?full=0 leaves the story out, keeping the summary. */
+	{"GET", "/feed", page_feed_rss, R_CACHE, 0, "full", 300},
+	{"GET", "/feed/atom", page_feed_atom, R_CACHE, 0, "full", 300},
+	{"GET", "/category/{slug}/feed", page_feed_category_rss, R_CACHE, 0, "full", 300},
+	{"GET", "/category/{slug}/feed/atom", page_feed_category_atom, R_CACHE, 0, "full", 300},
+	{"GET", "/tag/{slug}/feed", page_feed_tag_rss, R_CACHE, 0, "full", 300},
+	{"GET", "/tag/{slug}/feed/atom", page_feed_tag_atom, R_CACHE, 0, "full", 300},
+	{"GET", "/author/{slug}/feed", page_feed_author_rss, R_CACHE, 0, "full", 300},
+	{"GET", "/author/{slug}/feed/atom", page_feed_author_atom, R_CACHE, 0, "full", 300},
+	/* Sitemaps. The news sitemap depends on the clock (last two days), not
+	 * only on content, so it is built each time: at most 1,000 rows. */
+	{"GET", "/sitemap.xml", page_sitemap_index, R_CACHE, 0, NULL, 3600},
+	{"GET", "/sitemap-{part}", page_sitemap_part, R_CACHE, 0, NULL, 3600},
+	{"GET", "/news-sitemap.xml", page_sitemap_news, 0, 0, NULL, 300},
+	/* The public read API (docs/api.md). */
+	{"GET", "/api/v1/articles", api_articles, R_CACHE | R_CORS, 0, "category,tag,since,limit,cursor", 60},
+	{"GET", "/api/v1/articles/{id}", api_article, R_CACHE | R_CORS, 0, NULL, 60},
+	{"GET", "/api/v1/categories", api_categories, R_CACHE | R_CORS, 0, NULL, 300},
+	{"GET", "/search", page_search, 0, 0, NULL, 60},
+	{"GET", "/api/v1/search", api_search, 0, 0, NULL, 60},
 };
 
 const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];

@@ -15,6 +15,7 @@
 #include "../render/assets.h"
 #include "../render/escape.h"
 #include "../text/text.h"
+#include "seo.h"
 
 typedef struct static_file {
 	char *name;  /* "style.css" */
@@ -231,21 +232,26 @@ static tv *date_value(kb_req *r, int64_t t, unsigned flags)
 	return v;
 }
 
-/* ISO 8601 with the site's offset, for <time datetime>. */
-static tv *iso_value(kb_req *r, int64_t t)
+void site_iso_date(kb_buf *out, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	char s[40];
 	localtime_r(&tt, &tm);
-	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	size_t n = strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S%z", &tm);
 	/* +0530 -> +05:30 */
-	size_t n = strlen(s);
-	if (n > 5) {
-		memmove(s + n - 1, s + n - 2, 3);
-		s[n - 2] = ':';
-	}
-	return tv_str(&r->arena, kb_arena_strdup(&r->arena, s));
+	kb_buf_append(out, s, n - 2);
+	kb_buf_putc(out, ':');
+	kb_buf_append(out, s + n - 2, 2);
+}
+
+static tv *iso_value(kb_req *r, int64_t t)
+{
+	kb_buf b = {0};
+	site_iso_date(&b, t);
+	tv *v = tv_str(&r->arena, kb_arena_strndup(&r->arena, b.data, b.len));
+	kb_buf_free(&b);
+	return v;
 }
 
 static const char *encode(kb_req *r, const char *s)
@@ -394,6 +400,7 @@ tv *site_context(kb_req *r, const char *title, const char *description)
 	tv_set_str(page, "description", description && *description ? description : s.tagline);
 	tv_set(page, "canonical", tv_strf(a, "%s%s", s.base_url, r->path ? r->path : "/"));
 	tv_set(ctx, "page", page);
+	seo_page(r, ctx, &s);
 	time_t now = time(NULL);
 	struct tm tm;
 	localtime_r(&now, &tm);

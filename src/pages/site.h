@@ -52,6 +52,9 @@ void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total);
  * text.h), appended to out. Uses the process time zone set by
  * site_set_timezone(). */
 void site_date(kb_buf *out, int64_t t, unsigned flags);
+/* The site's local time of t in ISO 8601 with the offset,
+ * "2025-11-04T18:30:00+05:30", appended to out. */
+void site_iso_date(kb_buf *out, int64_t t);
 /* Sets the process time zone (call before threads start). */
 void site_set_timezone(const char *tz);
 

@@ -1,10 +1,12 @@
 /*
  * static.c: the theme's static files under fingerprinted names (cached for a
- * year: a changed file gets a new name), and robots.txt.
+ * year: a changed file gets a new name), and robots.txt (which lists the
+ * sitemaps).
  */
 #include <string.h>
 
 #include "pages.h"
+#include "seo.h"
 
 int page_static(kb_req *r)
 {
@@ -20,7 +22,13 @@ int page_static(kb_req *r)
 
 int page_robots(kb_req *r)
 {
-	kb_buf_puts(&r->body, "User-agent: *\nDisallow: /newsroom\n");
+	kb_settings s;
+	if (store_settings(r->db, &r->arena, &s))
+		return 500;
+	kb_buf_puts(&r->body, "User-agent: *\nDisallow: /newsroom\n\n");
+	/* Crawlers find every article and the news of the last two days. */
+	kb_buf_printf(&r->body, "Sitemap: %s\nSitemap: %s\n", seo_abs_url(r, s.base_url, "/sitemap.xml"),
+		      seo_abs_url(r, s.base_url, "/news-sitemap.xml"));
 	r->content_type = "text/plain; charset=utf-8";
 	r->max_age = 3600;
 	return 200;

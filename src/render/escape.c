@@ -113,3 +113,16 @@ void json_escape(kb_buf *out, const char *s, size_t n)
 	}
 	kb_buf_append(out, s + run, n - run);
 }
+
+void xml_escape(kb_buf *out, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+			html_escape(out, s + run, i - run);
+			run = i + 1;
+		}
+	}
+	html_escape(out, s + run, n - run);
+}

@@ -29,4 +29,10 @@ int url_decode(kb_buf *out, const char *s, size_t n, int plus_space);
  * backslashes, control characters, and < > & so it is safe in <script>. */
 void json_escape(kb_buf *out, const char *s, size_t n);
 
+/* Appends s[0..n) escaped for XML 1.0 text and attribute values (& < > "
+ * ' as entities) and drops the control characters XML 1.0 forbids (all
+ * below 0x20 except tab, newline and carriage return), so a stray byte in
+ * a title cannot make a feed or sitemap unparsable. */
+void xml_escape(kb_buf *out, const char *s, size_t n);
+
 #endif

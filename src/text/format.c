@@ -70,6 +70,7 @@ static int weekday_of(long long y, int m, int d)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
+/* Contract in text.h. */
 void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr,
 		      unsigned flags)
 {
@@ -98,6 +99,7 @@ void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr,
 	}
 }
 
+/* Contract in text.h: the largest whole unit, rounded down. */
 void text_format_relative(kb_buf *out, int64_t age, unsigned flags)
 {
 	/* unit, its size, singular and plural (direct case; Hindi uses the
@@ -128,6 +130,7 @@ void text_format_relative(kb_buf *out, int64_t age, unsigned flags)
 	}
 }
 
+/* Contract in text.h. */
 void text_format_int(kb_buf *out, long long v, unsigned flags)
 {
 	/* The magnitude as unsigned, so LLONG_MIN works. */

@@ -87,6 +87,14 @@ static inline size_t tx_encode(char *p, int32_t cp)
 	return 4;
 }
 
+/* Makes sure out->data is allocated and NUL-terminated, as kb_buf
+ * promises, even when nothing was appended after a kb_buf_reserve(). */
+static inline void tx_terminate(kb_buf *out)
+{
+	kb_buf_reserve(out, 0);
+	out->data[out->len] = 0;
+}
+
 /* Devanagari code points used across the module. */
 enum {
 	DV_CANDRABINDU = 0x0901,
@@ -152,6 +160,9 @@ int tx_name_count(void);
  * normalised) to lower-case Latin, appending to out. No table lookups.
  */
 void tx_translit_word(kb_buf *out, const int32_t *w, size_t n);
+
+/* text_translit(), with or without the name table (names.c). */
+void tx_translit(kb_buf *out, const char *s, size_t n, int use_names);
 
 /* Normalises the word s[0..n) (text_normalise, lenient) and looks it up in
  * the name table; returns the row or -1. */

@@ -4,12 +4,15 @@
  * to "raks". Also tx_ascii_fold(), shared with slug.c. It does not decide
  * what is a word (tokenise.c) and does not stem (callers may key a stem).
  *
- * A Devanagari word is normalised (so ज़ and ज meet) and transliterated
- * (translit.c, which takes English-origin words from names.c: इज़राइल ->
- * "israel"); any other word is folded to lower-case ASCII (accents
- * stripped). Both then go through the same steps, so they meet whenever the
- * reader's spelling and the transliteration differ only in what the steps
- * fold:
+ * The word is normalised first (so ज़ and ज, "Israel" and "israel" meet).
+ * If it has Devanagari it is transliterated (translit.c, without its name
+ * table); otherwise it is folded to lower-case ASCII (accents stripped).
+ * A word of the name table (names.c), in either script ("israel",
+ * इज़राइल, "police", पुलिस), is replaced by the transliteration of the
+ * row's Devanagari, so "israel", "izrail" and इज़राइल all meet, as do
+ * "police", "pulis" and पुलिस. Both then go through the same steps, so they
+ * meet whenever the reader's spelling and the transliteration differ only
+ * in what the steps fold:
  *
  * 1. letters: ch/chh -> c, c (alone) -> k, sh -> s, ph -> f, w -> v,
  *    z -> j, q -> k, x -> ks. (श/ष/स and च/छ are spelled every which way;
@@ -33,11 +36,13 @@
 #include <string.h>
 #include <utf8proc.h>
 
+/* Lower-case ASCII letter or digit: what a key is made of. */
 static int is_alnum(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+/* Contract in internal.h. */
 void tx_ascii_fold(kb_buf *out, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -77,15 +82,16 @@ void tx_ascii_fold(kb_buf *out, const char *str, size_t n)
 				kb_buf_putc(out, (char)d);
 		}
 	}
-	if (!out->data)
-		kb_buf_reserve(out, 0), out->data[0] = 0;
+	tx_terminate(out);
 }
 
+/* Latin vowel letters (y is a consonant here). */
 static int is_vowel(int c)
 {
 	return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
 }
 
+/* Latin consonant letters. */
 static int is_cons(int c)
 {
 	return c >= 'a' && c <= 'z' && !is_vowel(c);
@@ -202,24 +208,54 @@ static size_t schwa_fold(char *s, size_t n, char *tmp)
 	return r;
 }
 
+/* True when s[0..n) contains a Devanagari code point. */
+static int has_deva(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i + 2 < n; i++) {
+		size_t len;
+		if (u[i] == 0xE0 && tx_is_deva(tx_decode(u + i, n - i, &len)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Appends the Latin of name table row's Devanagari to out, folded. The
+ * first row with the same English spelling stands for all of them, so
+ * एप and ऐप key alike. */
+static void name_latin(kb_buf *out, int row, kb_buf *tmp)
+{
+	const char *l = tx_name_latin(row);
+	const char *d = tx_name_deva(tx_name_by_latin(l, strlen(l)));
+	kb_buf_reset(tmp);
+	tx_translit(tmp, d, strlen(d), 0);
+	tx_ascii_fold(out, tmp->data, tmp->len);
+}
+
+/* Contract in text.h; the steps are in the file comment. */
 void text_latin_key(kb_buf *out, const char *word, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)word;
-	int deva = 0;
-	for (size_t i = 0; i + 2 < n && !deva; i++) {
-		size_t len;
-		if (s[i] == 0xE0 && tx_is_deva(tx_decode(s + i, n - i, &len)))
-			deva = 1;
-	}
-	kb_buf a = {0}, b = {0};
-	if (deva) {
-		text_normalise(&a, word, n, 0);
-		text_translit(&b, a.data, a.len);
-		kb_buf_reset(&a);
-		tx_ascii_fold(&a, b.data, b.len);
+	/* Everything starts from the normalised word, so a word and its
+	 * normalised form (and upper and lower case) always key alike. */
+	kb_buf w = {0}, a = {0}, b = {0};
+	text_normalise(&w, word, n, 0);
+	if (has_deva(w.data, w.len)) {
+		int row = tx_name_by_deva(w.data, w.len);
+		if (row >= 0) {
+			name_latin(&a, row, &b);
+		} else {
+			tx_translit(&b, w.data, w.len, 0);
+			tx_ascii_fold(&a, b.data, b.len);
+		}
 	} else {
-		tx_ascii_fold(&a, word, n);
+		tx_ascii_fold(&a, w.data, w.len);
+		int row = tx_name_by_latin(a.data, a.len);
+		if (row >= 0) {
+			kb_buf_reset(&a);
+			name_latin(&a, row, &b);
+		}
 	}
+	kb_buf_free(&w);
 	kb_buf_reset(&b);
 	kb_buf_reserve(&b, 4 * a.len + 4);
 	char *d = b.data, *t = b.data + 2 * a.len + 2;

@@ -94,6 +94,8 @@ static const name_row names[] = {
 	{"में", "mein"},
 };
 
+/* Contracts of the tx_name_* functions in internal.h. Linear search: the
+ * table is small and only whole words are looked up. */
 int tx_name_by_deva(const char *deva, size_t n)
 {
 	for (size_t i = 0; i < KB_COUNT(names); i++)

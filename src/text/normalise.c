@@ -164,12 +164,12 @@ static int in_class(int32_t c, int32_t first)
 }
 
 /*
- * The folding rules of the table above, on decomposed or composed code
- * points w[0..n), in place. Returns the new length (never larger). After it,
- * a virama is always followed by a Devanagari word character, which keeps
- * the result stable under canonical reordering and a second fold.
+ * The context-free folding rules of the table above, on code points
+ * w[0..n), in place: nukta, ZWJ, ZWNJ and soft hyphen deleted, nukta
+ * letters to their base letters, chandrabindu to anusvara, Devanagari
+ * digits to ASCII. Returns the new length (never larger).
  */
-static size_t fold(int32_t *w, size_t n)
+static size_t fold_map(int32_t *w, size_t n)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -183,6 +183,24 @@ static size_t fold(int32_t *w, size_t n)
 			c = DV_ANUSVARA;
 		else if (c >= DV_ZERO && c <= DV_ZERO + 9)
 			c = '0' + (c - DV_ZERO);
+		w[o++] = c;
+	}
+	return o;
+}
+
+/*
+ * The rules that look at neighbours, on fold_map() output in canonical
+ * order, in place: a virama not followed by a Devanagari letter or sign is
+ * dropped (word-final virama), and nasal + virama before a stop of the
+ * nasal's class becomes anusvara. Returns the new length. It removes only
+ * viramas (combining marks) and turns a starter into a starter, so the
+ * canonical order holds after it, and its output is its own fixed point.
+ */
+static size_t fold_context(int32_t *w, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int32_t c = w[i];
 		if (o && w[o - 1] == DV_VIRAMA) {
 			if (!tx_is_deva_word(c)) {
 				while (o && w[o - 1] == DV_VIRAMA)
@@ -201,7 +219,7 @@ static size_t fold(int32_t *w, size_t n)
 }
 
 /* True for the code points the fast path handles: NFC-inert apart from
- * nukta letters and Devanagari mark order, which fold() and the order check
+ * nukta letters and Devanagari mark order, which fold_map() and the order check
  * take care of. */
 static int fast_ok(int32_t c)
 {
@@ -241,8 +259,11 @@ static void put_utf8(kb_buf *out, const int32_t *w, size_t n)
 
 /*
  * The fast path for one chunk s[0..n): returns 1 and appends the result if
- * the chunk is all fast_ok() and its marks come out in canonical order,
- * else returns 0 and appends nothing. v is scratch space.
+ * the chunk is all fast_ok() and its combining marks, leaving out what
+ * fold_map() deletes, are already in canonical order; else returns 0 and
+ * appends nothing. Then NFD would only split nukta letters, whose nukta
+ * fold_map() drops, so folding the text as it stands gives the slow path's
+ * bytes. v is scratch space.
  */
 static int chunk_fast(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 {
@@ -250,10 +271,12 @@ static int chunk_fast(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 	cpvec_reserve(v, n);
 	int32_t *w = v->v;
 	size_t k = 0;
+	int last = 0; /* combining class of the last kept code point */
 	for (size_t i = 0; i < n;) {
 		unsigned c = s[i];
 		if (c < 0x80) {
 			w[k++] = (c >= 'A' && c <= 'Z') ? (int32_t)(c + 32) : (int32_t)c;
+			last = 0;
 			i++;
 			continue;
 		}
@@ -261,27 +284,25 @@ static int chunk_fast(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 		int32_t cp = tx_decode(s + i, n - i, &len);
 		if (cp == TX_BAD || !fast_ok(cp))
 			return 0;
-		w[k++] = cp;
-		i += len;
-	}
-	k = fold(w, k);
-	int last = 0;
-	for (size_t i = 0; i < k; i++) {
-		if (w[i] < 0x0900)
-			last = 0;
-		else {
-			int cc = ccc_of(w[i]);
+		if (cp != DV_NUKTA && cp != CP_ZWJ && cp != CP_ZWNJ && cp != CP_SHY) {
+			int cc = cp >= 0x0900 && cp <= 0x097F ? ccc_of(cp) : 0;
 			if (cc && cc < last)
 				return 0;
 			last = cc;
 		}
+		w[k++] = cp;
+		i += len;
 	}
+	k = fold_context(w, fold_map(w, k));
 	put_utf8(out, w, k);
 	return 1;
 }
 
 /* The full path for one chunk s[0..n): invalid bytes to U+FFFD, canonical
- * decomposition with casefolding, fold(), canonical order, composition. */
+ * decomposition with casefolding, fold_map(), canonical order,
+ * fold_context(), composition. Deleting first matters: a deleted ZWJ or
+ * soft hyphen can bring marks together that then need reordering, and the
+ * context rules must see the final order. */
 static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 {
 	v->n = 0;
@@ -304,9 +325,9 @@ static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 		memcpy(v->v + v->n, tmp, (size_t)r * sizeof *tmp);
 		v->n += (size_t)r;
 	}
-	canonical_order(v->v, v->n);
-	size_t k = fold(v->v, v->n);
+	size_t k = fold_map(v->v, v->n);
 	canonical_order(v->v, k);
+	k = fold_context(v->v, k);
 	cpvec_reserve(v, 1); /* utf8proc_reencode writes a terminating NUL */
 	utf8proc_ssize_t bytes =
 		utf8proc_reencode(v->v, (utf8proc_ssize_t)k,
@@ -316,12 +337,14 @@ static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 	kb_buf_append(out, v->v, (size_t)bytes);
 }
 
+/* ASCII whitespace: the chunk boundaries (NFC never acts across them). */
 static int is_space(unsigned c)
 {
 	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
 	       c == '\v';
 }
 
+/* Contract in text.h: chunk by chunk, fast path first. */
 int text_normalise(kb_buf *out, const char *str, size_t n, unsigned flags)
 {
 	if ((flags & TEXT_STRICT) && !kb_utf8_valid(str, n, NULL))
@@ -350,5 +373,6 @@ int text_normalise(kb_buf *out, const char *str, size_t n, unsigned flags)
 	}
 	if (v.heap)
 		free(v.v);
+	tx_terminate(out);
 	return 0;
 }

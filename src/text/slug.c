@@ -54,6 +54,7 @@ static int slug_word(void *ud, const text_token *tok)
 	return 0;
 }
 
+/* Contract in text.h. */
 void text_slug(kb_buf *out, const char *title, size_t n, size_t max)
 {
 	if (!max)

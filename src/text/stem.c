@@ -57,8 +57,8 @@ static const suffix suffixes[] = {
 	SFX("ु"),     SFX("ू"),     SFX("े"),
 };
 
-static const char *const keep_whole[] = {
-	"पहले", "पहला", "पहली", "आगे", "बारे", "सभी",
+static const suffix keep_whole[] = {
+	SFX("पहले"), SFX("पहला"), SFX("पहली"), SFX("आगे"), SFX("बारे"), SFX("सभी"),
 };
 
 /* Number of code points in s[0..n) (counting lead bytes). */
@@ -80,6 +80,7 @@ static int ends_deva(const char *s, size_t n)
 	return len == 3 && tx_is_deva_word(c);
 }
 
+/* Contract in text.h; the suffix table is in the file comment. */
 void text_stem(kb_buf *out, const char *word, size_t n)
 {
 	if (!ends_deva(word, n)) {
@@ -87,14 +88,16 @@ void text_stem(kb_buf *out, const char *word, size_t n)
 		return;
 	}
 	for (size_t k = 0; k < KB_COUNT(keep_whole); k++) {
-		if (strlen(keep_whole[k]) == n && !memcmp(keep_whole[k], word, n)) {
+		if (keep_whole[k].len == n && !memcmp(keep_whole[k].s, word, n)) {
 			kb_buf_append(out, word, n);
 			return;
 		}
 	}
 	for (size_t k = 0; k < KB_COUNT(suffixes); k++) {
 		const suffix *x = &suffixes[k];
-		if (x->len >= n || memcmp(word + n - x->len, x->s, x->len))
+		/* the last byte differs for most suffixes: test it first */
+		if (x->len >= n || x->s[x->len - 1] != word[n - 1] ||
+		    memcmp(word + n - x->len, x->s, x->len))
 			continue;
 		size_t stem = n - x->len;
 		if (cp_count(word, stem) < MIN_STEM)

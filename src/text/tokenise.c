@@ -72,6 +72,8 @@ static int next_class(const unsigned char *s, size_t n, size_t i)
 	return C_SEP;
 }
 
+/* Contract in text.h. A joiner or a mid-number mark stays in the word only
+ * when a word character (a digit, for "." and ",") follows it. */
 int text_tokenise(const char *str, size_t n, text_token_cb cb, void *ud)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -11,7 +11,7 @@
  * - Schwa deletion, right to left: the last schwa of a word goes
  *   (भारत -> bharat), unless the word is one syllable or ends in a conjunct
  *   whose last letter is य, र, व or ज्ञ (कार्य -> karya, मित्र -> mitra,
- *   महत्व -> mahatva). A medial schwa goes in the context V C_ C V, where
+ *   महत्व -> mahatwa). A medial schwa goes in the context V C_ C V, where
  *   the consonant is not the tail of a conjunct and the next consonant is
  *   single and keeps its vowel: सहयोग -> sahyog, समझौता -> samjhauta,
  *   पहचान -> pahchan; but उपस्थित -> upasthit. A schwa carrying anusvara,
@@ -96,6 +96,7 @@ static const char *cons_latin(int32_t c, int nukta)
 	}
 }
 
+/* Dependent vowel signs (matras), the Devanagari ones only. */
 static int is_vowel_sign(int32_t c)
 {
 	return c == 0x093A || c == 0x093B || (c >= 0x093E && c <= 0x094C) ||
@@ -103,6 +104,7 @@ static int is_vowel_sign(int32_t c)
 	       c == 0x0962 || c == 0x0963;
 }
 
+/* Independent vowel letters. */
 static int is_indep_vowel(int32_t c)
 {
 	return (c >= 0x0904 && c <= 0x0914) || c == 0x0960 || c == 0x0961 ||
@@ -139,6 +141,7 @@ static const char *vowel_latin(int32_t v)
 	}
 }
 
+/* प फ ब भ म, and व, before which anusvara reads m. */
 static int is_labial(int32_t c)
 {
 	return (c >= 0x092A && c <= 0x092E) || c == C_VA;
@@ -280,6 +283,7 @@ static void put_other(kb_buf *out, int32_t c)
 	/* other Devanagari signs (avagraha, accents) are not written */
 }
 
+/* Contract in internal.h: parse, delete schwas, write unit by unit. */
 void tx_translit_word(kb_buf *out, const int32_t *w, size_t n)
 {
 	unit local[48];
@@ -328,7 +332,8 @@ static int in_word(int32_t c)
 	return tx_is_deva_word(c) || c == CP_ZWJ || c == CP_ZWNJ;
 }
 
-void text_translit(kb_buf *out, const char *str, size_t n)
+/* Contract in internal.h: Devanagari runs word by word, the rest copied. */
+void tx_translit(kb_buf *out, const char *str, size_t n, int use_names)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	int32_t local[64];
@@ -354,7 +359,7 @@ void text_translit(kb_buf *out, const char *str, size_t n)
 			j += len;
 			k++;
 		}
-		int row = tx_name_lookup_word(str + i, j - i);
+		int row = use_names ? tx_name_lookup_word(str + i, j - i) : -1;
 		if (row >= 0) {
 			kb_buf_puts(out, tx_name_latin(row));
 		} else {
@@ -369,6 +374,11 @@ void text_translit(kb_buf *out, const char *str, size_t n)
 		}
 		i = j;
 	}
-	if (!out->data)
-		kb_buf_reserve(out, 0), out->data[0] = 0;
+	tx_terminate(out);
+}
+
+/* Contract in text.h. */
+void text_translit(kb_buf *out, const char *s, size_t n)
+{
+	tx_translit(out, s, n, 1);
 }

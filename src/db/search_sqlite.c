@@ -1,0 +1,245 @@
+/*
+ * search_sqlite.c: full-text search on SQLite FTS5, with khabar's own
+ * tokenizer built on src/text.
+ *
+ * The tokenizer ("khabar") turns text into the terms FTS5 stores:
+ *   - a document word becomes its stem (normalised: nukta, chandrabindu,
+ *     digits, case folded; Hindi endings removed), plus its Latin matching
+ *     key as a colocated synonym, so रक्षा is also found as "raksha";
+ *   - a query word in Devanagari becomes its stem only; a query word in
+ *     Latin letters becomes its Latin key only (which meets the synonyms);
+ *   - a prefix query (राज*, rak*) uses the normalised word, not the stem.
+ * Offsets are those of the original text, so snippets mark the right bytes.
+ *
+ * Queries are built from kb_search_query: every term is a quoted FTS5
+ * string, so whatever a reader typed (" * : ( ) AND OR NEAR) is text, never
+ * syntax.
+ */
+#include <string.h>
+
+#include "../text/text.h"
+#include "sqlite.h"
+
+typedef struct tok_ctx {
+	void *fts_ctx;
+	int flags;
+	int (*emit)(void *, int, const char *, int, int, int);
+	const char *text;
+	kb_buf norm, stem, key;
+	int rc;
+} tok_ctx;
+
+/* Whether s has a Devanagari letter (U+0900..U+097F: E0 A4 xx, E0 A5 xx). */
+static int has_devanagari(const char *s, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((unsigned char)s[i] == 0xE0 && ((unsigned char)s[i + 1] == 0xA4 || (unsigned char)s[i + 1] == 0xA5))
+			return 1;
+	return 0;
+}
+
+static int on_token(void *ud, const text_token *t)
+{
+	tok_ctx *c = ud;
+	kb_buf_reset(&c->norm);
+	kb_buf_reset(&c->stem);
+	kb_buf_reset(&c->key);
+	text_normalise(&c->norm, c->text + t->start, t->end - t->start, 0);
+	if (!c->norm.len)
+		return 0;
+	int deva = has_devanagari(c->norm.data, c->norm.len);
+	int query = (c->flags & FTS5_TOKENIZE_QUERY) != 0;
+	int prefix = (c->flags & FTS5_TOKENIZE_PREFIX) != 0;
+	int start = (int)t->start, end = (int)t->end;
+
+	if (prefix)
+		kb_buf_append(&c->stem, c->norm.data, c->norm.len);
+	else
+		text_stem(&c->stem, c->norm.data, c->norm.len);
+	if (!deva || !query)
+		text_latin_key(&c->key, c->norm.data, c->norm.len);
+
+	int emitted = 0;
+	/* A Latin query word is looked up by its key alone. */
+	if (!(query && !deva) && c->stem.len) {
+		c->rc = c->emit(c->fts_ctx, 0, c->stem.data, (int)c->stem.len, start, end);
+		emitted = 1;
+	}
+	if (c->rc == SQLITE_OK && c->key.len &&
+	    !(emitted && c->key.len == c->stem.len && !memcmp(c->key.data, c->stem.data, c->key.len)))
+		c->rc = c->emit(c->fts_ctx, emitted ? FTS5_TOKEN_COLOCATED : 0, c->key.data, (int)c->key.len,
+				start, end);
+	return c->rc != SQLITE_OK;
+}
+
+static int tok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **out)
+{
+	static int dummy;
+	*out = (Fts5Tokenizer *)&dummy; /* stateless */
+	return SQLITE_OK;
+}
+
+static void tok_delete(Fts5Tokenizer *t)
+{
+}
+
+static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *text, int n,
+			int (*emit)(void *, int, const char *, int, int, int))
+{
+	tok_ctx c = {.fts_ctx = fts_ctx, .flags = flags, .emit = emit, .text = text, .rc = SQLITE_OK};
+	if (n > 0)
+		text_tokenise(text, (size_t)n, on_token, &c);
+	kb_buf_free(&c.norm);
+	kb_buf_free(&c.stem);
+	kb_buf_free(&c.key);
+	return c.rc;
+}
+
+int search_sqlite_register(sqlite3 *db)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+	sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (!api)
+		return -1;
+	static fts5_tokenizer tok = {tok_create, tok_delete, tok_tokenize};
+	return api->xCreateTokenizer(api, "khabar", NULL, &tok, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Appends term as an FTS5 string: "..." with quotes doubled. */
+static void fts_string(kb_buf *b, const kb_search_term *t)
+{
+	kb_buf_putc(b, '"');
+	for (const char *p = t->text; *p; p++) {
+		if (*p == '"')
+			kb_buf_putc(b, '"');
+		kb_buf_putc(b, *p);
+	}
+	kb_buf_putc(b, '"');
+	if (t->prefix)
+		kb_buf_putc(b, '*');
+}
+
+/* Builds the MATCH expression; returns 0 if q has no positive term. */
+static int build_match(const kb_search_query *q, kb_buf *b)
+{
+	int pos = 0;
+	kb_buf_putc(b, '(');
+	for (size_t i = 0; i < q->nterms; i++) {
+		if (q->terms[i].negate)
+			continue;
+		if (pos++)
+			kb_buf_puts(b, q->any ? " OR " : " AND ");
+		fts_string(b, &q->terms[i]);
+	}
+	kb_buf_putc(b, ')');
+	for (size_t i = 0; pos && i < q->nterms; i++) {
+		if (!q->terms[i].negate)
+			continue;
+		kb_buf_puts(b, " NOT ");
+		fts_string(b, &q->terms[i]);
+	}
+	return pos;
+}
+
+#define SEARCH_WHERE                                                                      \
+	"WHERE search MATCH :match AND " PUBLISHED "AND (:category = 0 OR a.category_id = :category) " \
+	"AND (:from = 0 OR a.published_at >= :from) AND (:to = 0 OR a.published_at < :to) "
+
+/* Title first, then summary and tags; body weighs least. Recency: every
+ * 30 days of age cost :recency bm25 units, so between equal matches the
+ * newer story wins, and a much better match still wins over a newer one. */
+static const char search_sql[] =
+	"SELECT " ARTICLE_COLS ", snippet(search, -1, char(1), char(2), '…', 18), "
+	"  bm25(search, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) "
+	"  + :recency * ((:now - a.published_at) / 2592000.0) AS score "
+	"FROM search JOIN articles a ON a.id = search.rowid "
+	"LEFT JOIN categories c ON c.id = a.category_id LEFT JOIN authors au ON au.id = a.author_id "
+	SEARCH_WHERE
+	"ORDER BY score LIMIT :limit OFFSET :offset";
+static const char count_sql[] =
+	"SELECT count(*) FROM search JOIN articles a ON a.id = search.rowid " SEARCH_WHERE;
+
+static void bind_query(sqlite3_stmt *s, const kb_search_query *q, const char *match)
+{
+	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":match"), match, -1, SQLITE_TRANSIENT);
+	sq_bind_named_int(s, ":category", q->category_id);
+	sq_bind_named_int(s, ":from", q->from);
+	sq_bind_named_int(s, ":to", q->to);
+}
+
+int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		 size_t *total)
+{
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	kb_buf match = {0};
+	if (!build_match(q, &match)) {
+		kb_buf_free(&match);
+		return STORE_OK;
+	}
+	sqlite3_stmt *s = sq_stmt(st, count_sql);
+	bind_query(s, q, match.data);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*total = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		kb_buf_free(&match);
+		return sq_fail(st, "cannot search");
+	}
+	size_t cap = q->limit ? q->limit : 1, len = 0;
+	kb_search_hit *v = kb_arena_alloc(a, cap * sizeof *v);
+	if (*total > q->offset) {
+		s = sq_stmt(st, search_sql);
+		bind_query(s, q, match.data);
+		sq_bind_named_int(s, ":body", 0);
+		sq_bind_named_int(s, ":now", kb_now());
+		sq_bind_named_int(s, ":limit", (int64_t)q->limit);
+		sq_bind_named_int(s, ":offset", (int64_t)q->offset);
+		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":recency"), q->recency);
+		while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			sq_read_article(a, s, &v[len].article);
+			v[len].snippet = sq_col_text(a, s, 19);
+			v[len].score = sqlite3_column_double(s, 20);
+			len++;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			kb_buf_free(&match);
+			return sq_fail(st, "cannot search");
+		}
+	}
+	kb_buf_free(&match);
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+int store_search_rebuild(store *st)
+{
+	static const char del[] = "DELETE FROM search";
+	static const char ins[] = "INSERT INTO search(rowid, title, summary, body, tags, category, author) "
+				  "SELECT * FROM search_source";
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, del);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE) {
+		s = sq_stmt(st, ins);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(st, "cannot rebuild the search index");
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}

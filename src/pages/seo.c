@@ -1,0 +1,266 @@
+/*
+ * seo.c: feed links, Open Graph and Twitter cards for every page, and the
+ * NewsArticle + BreadcrumbList JSON-LD of an article (see seo.h).
+ *
+ * The JSON-LD is built with jansson, so quoting is jansson's; what jansson
+ * does not do is make JSON safe inside <script>: seo_script_json() turns
+ * every < > & into \u escapes. Those bytes can only occur inside JSON
+ * strings, so the result is the same JSON, and "</script>" or "<!--" in a
+ * headline cannot end the script block.
+ */
+#include "seo.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "site.h"
+
+const char *seo_abs_url(kb_req *r, const char *base, const char *url)
+{
+	if (!strncmp(url, "https://", 8) || !strncmp(url, "http://", 7))
+		return url;
+	size_t bl = strlen(base);
+	while (bl && base[bl - 1] == '/')
+		bl--;
+	return kb_arena_printf(&r->arena, "%.*s%s%s", (int)bl, base, *url == '/' ? "" : "/", url);
+}
+
+const char *seo_logo_url(kb_req *r, const char *base)
+{
+	return seo_abs_url(r, base, site_asset_url("logo-512x512.png"));
+}
+
+size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image out[3])
+{
+	if (a && a->image_url && *a->image_url) {
+		out[0] = (seo_image){seo_abs_url(r, base, a->image_url), 0, 0};
+		return 1;
+	}
+	static const struct {
+		const char *file;
+		int w, h;
+	} logos[] = {
+		{"logo-1200x675.png", 1200, 675},   /* 16:9 */
+		{"logo-1200x900.png", 1200, 900},   /* 4:3 */
+		{"logo-1200x1200.png", 1200, 1200}, /* 1:1 */
+	};
+	for (size_t i = 0; i < KB_COUNT(logos); i++)
+		out[i] = (seo_image){seo_abs_url(r, base, site_asset_url(logos[i].file)), logos[i].w,
+				     logos[i].h};
+	return KB_COUNT(logos);
+}
+
+/* "@handle" from an X (or Twitter) profile URL, or NULL. */
+static const char *x_handle(kb_req *r, const char *url)
+{
+	static const char *const hosts[] = {"https://x.com/", "https://twitter.com/",
+					    "https://www.x.com/", "https://www.twitter.com/"};
+	for (size_t i = 0; i < KB_COUNT(hosts); i++) {
+		size_t n = strlen(hosts[i]);
+		if (strncmp(url, hosts[i], n))
+			continue;
+		const char *h = url + n;
+		size_t len = strcspn(h, "/?#");
+		if (!len)
+			return NULL;
+		for (size_t k = 0; k < len; k++)
+			if (!(h[k] == '_' || (h[k] >= '0' && h[k] <= '9') || (h[k] >= 'a' && h[k] <= 'z') ||
+			      (h[k] >= 'A' && h[k] <= 'Z')))
+				return NULL;
+		return kb_arena_printf(&r->arena, "@%.*s", (int)len, h);
+	}
+	return NULL;
+}
+
+/* A feed link for page.feeds. */
+static tv *feed_link(kb_req *r, const char *type, const char *title, const char *url)
+{
+	tv *f = tv_obj(&r->arena);
+	tv_set_str(f, "type", type);
+	tv_set_str(f, "title", title);
+	tv_set_str(f, "url", url);
+	return f;
+}
+
+void seo_page(kb_req *r, tv *ctx, const kb_settings *s)
+{
+	kb_arena *a = &r->arena;
+	tv *page = tv_get(ctx, "page");
+	tv *feeds = tv_list(a);
+	tv_push(feeds, feed_link(r, "application/rss+xml", kb_arena_printf(a, "%s: RSS फ़ीड", s->name),
+				 seo_abs_url(r, s->base_url, "/feed")));
+	tv_push(feeds, feed_link(r, "application/atom+xml", kb_arena_printf(a, "%s: एटम फ़ीड", s->name),
+				 seo_abs_url(r, s->base_url, "/feed/atom")));
+	tv_set(page, "feeds", feeds);
+
+	const tv *title = tv_get(page, "title");
+	const tv *desc = tv_get(page, "description");
+	seo_image img[3];
+	seo_images(r, s->base_url, NULL, img);
+	tv *og = tv_obj(a);
+	tv_set_str(og, "site_name", s->name);
+	tv_set_str(og, "type", "website");
+	tv_set_str(og, "title", title && title->s && *title->s ? title->s : s->name);
+	tv_set_str(og, "description", desc && desc->s ? desc->s : "");
+	tv_set(og, "page_url", tv_get(page, "canonical"));
+	/* The 16:9 logo: 1200x675 and about 20 KB, well inside WhatsApp's
+	 * limits for a link preview. */
+	tv_set_str(og, "image", img[0].url);
+	tv_set_int(og, "image_width", img[0].width);
+	tv_set_int(og, "image_height", img[0].height);
+	tv_set_str(og, "image_alt", s->name);
+	const char *handle = x_handle(r, s->x);
+	if (handle)
+		tv_set_str(og, "twitter_site", handle);
+	tv_set(page, "og", og);
+}
+
+void seo_subject_feeds(kb_req *r, tv *ctx, const char *name)
+{
+	kb_arena *a = &r->arena;
+	const tv *site = tv_get(ctx, "site");
+	const char *base = tv_get(site, "base_url")->s;
+	tv *feeds = tv_get(tv_get(ctx, "page"), "feeds");
+	tv_push(feeds, feed_link(r, "application/rss+xml", kb_arena_printf(a, "%s: RSS फ़ीड", name),
+				 seo_abs_url(r, base, kb_arena_printf(a, "%s/feed", r->path))));
+	tv_push(feeds, feed_link(r, "application/atom+xml", kb_arena_printf(a, "%s: एटम फ़ीड", name),
+				 seo_abs_url(r, base, kb_arena_printf(a, "%s/feed/atom", r->path))));
+}
+
+/* An RFC 3339 date with the site's offset, as an arena string. */
+static const char *iso(kb_req *r, int64_t t)
+{
+	kb_buf b = {0};
+	site_iso_date(&b, t);
+	const char *s = kb_arena_strndup(&r->arena, b.data, b.len);
+	kb_buf_free(&b);
+	return s;
+}
+
+/* Appends json (compact jansson output) with < > & as \u escapes. */
+static void seo_script_json(kb_buf *out, const char *json)
+{
+	for (const char *p = json; *p; p++) {
+		if (*p == '<')
+			kb_buf_puts(out, "\\u003c");
+		else if (*p == '>')
+			kb_buf_puts(out, "\\u003e");
+		else if (*p == '&')
+			kb_buf_puts(out, "\\u0026");
+		else
+			kb_buf_putc(out, *p);
+	}
+}
+
+/* A schema.org ImageObject. */
+static json_t *image_object(const char *url, int w, int h)
+{
+	json_t *o = json_pack("{s:s,s:s}", "@type", "ImageObject", "url", url);
+	if (w && h) {
+		json_object_set_new(o, "width", json_integer(w));
+		json_object_set_new(o, "height", json_integer(h));
+	}
+	return o;
+}
+
+/* The NewsArticle + BreadcrumbList graph of article a at url. */
+static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, const char *site,
+			     const char *url, const char *desc)
+{
+	kb_arena *ar = &r->arena;
+	json_t *art = json_object();
+	json_object_set_new(art, "@type", json_string("NewsArticle"));
+	json_object_set_new(art, "@id", json_string(kb_arena_printf(ar, "%s#article", url)));
+	json_object_set_new(art, "mainEntityOfPage", json_pack("{s:s,s:s}", "@type", "WebPage", "@id", url));
+	json_object_set_new(art, "url", json_string(url));
+	json_object_set_new(art, "headline", json_string(a->title));
+	if (desc && *desc)
+		json_object_set_new(art, "description", json_string(desc));
+	json_object_set_new(art, "inLanguage", json_string("hi"));
+	seo_image img[3];
+	size_t n = seo_images(r, base, a, img);
+	json_t *imgs = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(imgs, image_object(img[i].url, img[i].width, img[i].height));
+	json_object_set_new(art, "image", imgs);
+	json_object_set_new(art, "datePublished", json_string(iso(r, a->published_at)));
+	int64_t mod = a->updated_at > a->published_at ? a->updated_at : a->published_at;
+	json_object_set_new(art, "dateModified", json_string(iso(r, mod)));
+	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", site,
+				"url", seo_abs_url(r, base, "/"), "logo",
+				image_object(seo_logo_url(r, base), 512, 512));
+	if (a->author.id)
+		json_object_set_new(
+			art, "author",
+			json_pack("[{s:s,s:s,s:s}]", "@type", "Person", "name", a->author.name, "url",
+				  seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug))));
+	else
+		json_object_set_new(art, "author",
+				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", site,
+					      "url", seo_abs_url(r, base, "/")));
+	json_object_set_new(art, "publisher", org);
+	if (a->category.id)
+		json_object_set_new(art, "articleSection", json_string(a->category.name));
+	if (a->ntags) {
+		json_t *kw = json_array();
+		for (size_t i = 0; i < a->ntags; i++)
+			json_array_append_new(kw, json_string(a->tags[i].name));
+		json_object_set_new(art, "keywords", kw);
+	}
+	json_object_set_new(art, "isAccessibleForFree", json_true());
+
+	json_t *items = json_array();
+	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", 1,
+					       "name", "होम", "item", seo_abs_url(r, base, "/")));
+	int pos = 2;
+	if (a->category.id)
+		json_array_append_new(
+			items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", pos++, "name",
+					 a->category.name, "item",
+					 seo_abs_url(r, base, kb_arena_printf(ar, "/category/%s", a->category.slug))));
+	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", pos,
+					       "name", a->title, "item", url));
+	json_t *crumbs = json_pack("{s:s,s:o}", "@type", "BreadcrumbList", "itemListElement", items);
+
+	return json_pack("{s:s,s:[o,o]}", "@context", "https://schema.org", "@graph", art, crumbs);
+}
+
+void seo_article(kb_req *r, tv *ctx, const kb_article *a)
+{
+	kb_arena *ar = &r->arena;
+	const tv *site = tv_get(ctx, "site");
+	const char *base = tv_get(site, "base_url")->s;
+	const char *name = tv_get(site, "name")->s;
+	tv *page = tv_get(ctx, "page");
+	const char *url = tv_get(page, "canonical")->s;
+	const tv *desc = tv_get(page, "description");
+
+	tv *og = tv_get(page, "og");
+	tv_set_str(og, "type", "article");
+	seo_image img[3];
+	seo_images(r, base, a, img);
+	tv_set_str(og, "image", img[0].url);
+	tv_set_int(og, "image_width", img[0].width);
+	tv_set_int(og, "image_height", img[0].height);
+	tv_set_str(og, "image_alt", *a->image_caption ? a->image_caption : a->title);
+	tv_set_str(og, "published", iso(r, a->published_at));
+	tv_set_str(og, "modified", iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
+	if (a->category.id)
+		tv_set_str(og, "section", a->category.name);
+	tv *tags = tv_list(ar);
+	for (size_t i = 0; i < a->ntags; i++)
+		tv_push(tags, tv_str(ar, a->tags[i].name));
+	tv_set(og, "tags", tags);
+
+	json_t *g = article_graph(r, a, base, name, url, desc && desc->s ? desc->s : "");
+	char *s = g ? json_dumps(g, JSON_COMPACT) : NULL;
+	json_decref(g);
+	if (!s)
+		return; /* out of memory in jansson: the page stays, without JSON-LD */
+	kb_buf b = {0};
+	seo_script_json(&b, s);
+	free(s);
+	tv_set(page, "jsonld", tv_html(ar, b.data, b.len));
+	kb_buf_free(&b);
+}

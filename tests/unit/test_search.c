@@ -1,0 +1,176 @@
+/*
+ * test_search.c: the query reader (src/search/query.c) and the full-text
+ * index kept in step with articles (src/db/search_sqlite.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db/store.h"
+#include "search/query.h"
+
+static void parse_reads_words_phrases_negation_and_prefix(void **state)
+{
+	kb_arena a = {0};
+	kb_search_query q = {0};
+	const char *shown;
+	const char *in = "  रक्षा \"समझौता ज्ञापन\" -इज़राइल राज* ";
+	size_t pos = search_parse(&a, in, strlen(in), &q, &shown);
+	assert_int_equal(pos, 3);
+	assert_int_equal(q.nterms, 4);
+	assert_string_equal(shown, "रक्षा \"समझौता ज्ञापन\" -इज़राइल राज*");
+	assert_string_equal(q.terms[0].text, "रक्षा");
+	assert_string_equal(q.terms[1].text, "समझौता ज्ञापन");
+	assert_true(q.terms[1].phrase);
+	assert_string_equal(q.terms[2].text, "इज़राइल");
+	assert_true(q.terms[2].negate);
+	assert_string_equal(q.terms[3].text, "राज");
+	assert_true(q.terms[3].prefix);
+	kb_arena_free(&a);
+}
+
+static void parse_takes_syntax_characters_as_text(void **state)
+{
+	const struct {
+		const char *in;
+		size_t terms;
+	} cases[] = {
+		{"\"", 0}, {"*", 0}, {"()", 0}, {":", 0}, {"- -", 0}, {"AND", 1}, {"NEAR(a b)", 2},
+		{"\"रक्षा", 1}, {"a\"b", 2}, {"title:x", 1},
+	};
+	for (size_t i = 0; i < KB_COUNT(cases); i++) {
+		kb_arena a = {0};
+		kb_search_query q = {0};
+		const char *shown;
+		search_parse(&a, cases[i].in, strlen(cases[i].in), &q, &shown);
+		if (q.nterms != cases[i].terms)
+			fail_msg("\"%s\": expected %zu terms, got %zu", cases[i].in, cases[i].terms, q.nterms);
+		for (size_t k = 0; k < q.nterms; k++)
+			assert_null(strchr(q.terms[k].text, '"'));
+		kb_arena_free(&a);
+	}
+}
+
+static void parse_cuts_at_200_characters(void **state)
+{
+	kb_buf b = {0};
+	for (int i = 0; i < 150; i++)
+		kb_buf_puts(&b, "रक "); /* 3 characters, 7 bytes each time */
+	kb_arena a = {0};
+	kb_search_query q = {0};
+	const char *shown;
+	search_parse(&a, b.data, b.len, &q, &shown);
+	size_t chars = 0;
+	for (const char *p = shown; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	assert_true(chars <= SEARCH_MAX_CHARS);
+	assert_true(chars >= SEARCH_MAX_CHARS - 3);
+	kb_arena_free(&a);
+	kb_buf_free(&b);
+}
+
+static char dbpath[64];
+
+static int setup(void **state)
+{
+	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-search-%d.db", (int)getpid());
+	unlink(dbpath);
+	char *err = NULL;
+	store *st = store_open(dbpath, 0, &err);
+	if (!st || store_category_add(st, "रक्षा", "raksha", 1))
+		return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store_close(*state);
+	char p[80];
+	unlink(dbpath);
+	snprintf(p, sizeof p, "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static size_t hits(store *st, const char *text)
+{
+	kb_arena a = {0};
+	kb_search_query q = {.limit = 10};
+	const char *shown;
+	search_parse(&a, text, strlen(text), &q, &shown);
+	kb_search_hit *h;
+	size_t n, total;
+	assert_int_equal(store_search(st, &a, &q, &h, &n, &total), STORE_OK);
+	kb_arena_free(&a);
+	return total;
+}
+
+static void index_follows_publish_unpublish_and_delete(void **state)
+{
+	store *st = *state;
+	const char *tags[] = {"ड्रोन"};
+	kb_article_input in = {.title = "इज़राइल से हेरॉन ड्रोन पहुँचे", .body = "वायुसेना को नए ड्रोन मिले।",
+			       .status = "draft", .category_slug = "raksha", .author_name = "राजीव शर्मा",
+			       .tags = tags, .ntags = 1};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(hits(st, "हेरॉन"), 0); /* drafts are not searchable */
+	assert_int_equal(store_article_set_status(st, id, "published"), STORE_OK);
+	assert_int_equal(hits(st, "हेरॉन"), 1);
+	assert_int_equal(hits(st, "इजराइल"), 1);	    /* nukta */
+	assert_int_equal(hits(st, "israel"), 1);	    /* Latin key */
+	assert_int_equal(hits(st, "ड्रोनों"), 1);	    /* stem */
+	assert_int_equal(hits(st, "पहुंचे"), 1);	    /* chandrabindu */
+	assert_int_equal(hits(st, "राजीव"), 1);	    /* author */
+	assert_int_equal(hits(st, "रक्षा"), 1);	    /* category */
+	assert_int_equal(hits(st, "\"हेरॉन ड्रोन\""), 1); /* phrase in order */
+	assert_int_equal(hits(st, "\"ड्रोन हेरॉन\""), 0);
+	assert_int_equal(hits(st, "हेरॉन -वायुसेना"), 0);
+
+	/* A rolled-back change leaves the index as it was. */
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_article_set_status(st, id, "unpublished"), STORE_OK);
+	assert_int_equal(hits(st, "हेरॉन"), 0);
+	store_rollback(st);
+	assert_int_equal(hits(st, "हेरॉन"), 1);
+
+	assert_int_equal(store_article_set_status(st, id, "unpublished"), STORE_OK);
+	assert_int_equal(hits(st, "हेरॉन"), 0);
+	assert_int_equal(store_article_set_status(st, id, "published"), STORE_OK);
+	assert_int_equal(store_article_delete(st, id), STORE_OK);
+	assert_int_equal(hits(st, "हेरॉन"), 0);
+	assert_int_equal(store_article_delete(st, id), STORE_NOTFOUND);
+}
+
+static void rebuild_gives_the_same_answers(void **state)
+{
+	store *st = *state;
+	kb_article_input in = {.title = "साइबर ठगी पर पुलिस की कार्रवाई", .status = "published"};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(hits(st, "cyber police"), 1);
+	assert_int_equal(store_search_rebuild(st), STORE_OK);
+	assert_int_equal(hits(st, "cyber police"), 1);
+	assert_int_equal(hits(st, "ठगी"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
+		cmocka_unit_test(parse_takes_syntax_characters_as_text),
+		cmocka_unit_test(parse_cuts_at_200_characters),
+		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
+}
