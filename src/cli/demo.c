@@ -263,7 +263,9 @@ int cmd_demo(int argc, char **argv)
 	};
 	kb_category *cats;
 	size_t ncats;
-	int rc = store_begin(st);
+	/* One transaction; the search index is built once at the end, not
+	 * article by article. */
+	int rc = store_begin(st) || store_search_pause(st);
 	for (size_t i = 0; !rc && i < KB_COUNT(settings); i++)
 		rc = store_setting_set(st, settings[i][0], settings[i][1]);
 	if (!rc)
@@ -275,13 +277,11 @@ int cmd_demo(int argc, char **argv)
 		rc = cli_parse_time("2025-11-04T18:00:00+05:30", &when);
 	for (long i = 0; !rc && i < n; i++) {
 		rc = add_generated(st, &a, cats, ncats, i, when - i * 47 * 60);
-		if (!rc && i % 5000 == 4999) {
-			rc = store_commit(st) || store_begin(st);
+		if (!rc && i % 5000 == 4999)
 			fprintf(stderr, "\rkhabar demo: %ld of %ld articles", i + 1, n);
-		}
 	}
 	if (!rc)
-		rc = store_commit(st);
+		rc = store_search_rebuild(st) || store_commit(st);
 	if (rc) {
 		fprintf(stderr, "khabar: demo not created: %s\n", store_errmsg(st));
 		store_rollback(st);

@@ -77,29 +77,32 @@ const char *const kb_migrations[] = {
 	"  coalesce(c.name, '') AS category, coalesce(au.name, '') AS author"
 	"  FROM articles a LEFT JOIN categories c ON c.id = a.category_id"
 	"  LEFT JOIN authors au ON au.id = a.author_id WHERE a.status = 'published';"
-	"CREATE VIRTUAL TABLE search USING fts5(title, summary, body, tags, category, author,"
-	"  tokenize = 'khabar');"
+	SEARCH_TABLE_SQL ";"
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author)"
 	"  SELECT * FROM search_source;"
 #define REINDEX(ids)                                                                           \
 	"DELETE FROM search WHERE rowid IN (" ids ");"                                         \
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author) SELECT * FROM " \
 	"search_source WHERE id IN (" ids ");"
-	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles BEGIN " REINDEX("new.id") " END;"
-	"CREATE TRIGGER search_articles_upd AFTER UPDATE ON articles BEGIN "
+	/* A bulk load (demo, import) pauses the triggers with the meta row
+	 * search_paused and rebuilds the index once, in the same transaction. */
+#define LIVE " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_paused') BEGIN "
+	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles" LIVE REINDEX("new.id") " END;"
+	"CREATE TRIGGER search_articles_upd AFTER UPDATE ON articles" LIVE
 	"  DELETE FROM search WHERE rowid = old.id; " REINDEX("new.id") " END;"
-	"CREATE TRIGGER search_articles_del AFTER DELETE ON articles BEGIN "
+	"CREATE TRIGGER search_articles_del AFTER DELETE ON articles" LIVE
 	"  DELETE FROM search WHERE rowid = old.id; END;"
-	"CREATE TRIGGER search_article_tags_ins AFTER INSERT ON article_tags BEGIN "
+	"CREATE TRIGGER search_article_tags_ins AFTER INSERT ON article_tags" LIVE
 	REINDEX("new.article_id") " END;"
-	"CREATE TRIGGER search_article_tags_del AFTER DELETE ON article_tags BEGIN "
+	"CREATE TRIGGER search_article_tags_del AFTER DELETE ON article_tags" LIVE
 	REINDEX("old.article_id") " END;"
-	"CREATE TRIGGER search_tags_upd AFTER UPDATE OF name ON tags BEGIN "
+	"CREATE TRIGGER search_tags_upd AFTER UPDATE OF name ON tags" LIVE
 	REINDEX("SELECT article_id FROM article_tags WHERE tag_id = new.id") " END;"
-	"CREATE TRIGGER search_categories_upd AFTER UPDATE OF name ON categories BEGIN "
+	"CREATE TRIGGER search_categories_upd AFTER UPDATE OF name ON categories" LIVE
 	REINDEX("SELECT id FROM articles WHERE category_id = new.id") " END;"
-	"CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors BEGIN "
+	"CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors" LIVE
 	REINDEX("SELECT id FROM articles WHERE author_id = new.id") " END;",
+#undef LIVE
 #undef REINDEX
 };
 

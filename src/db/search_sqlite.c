@@ -4,8 +4,9 @@
  *
  * The tokenizer ("khabar") turns text into the terms FTS5 stores:
  *   - a document word becomes its stem (normalised: nukta, chandrabindu,
- *     digits, case folded; Hindi endings removed), plus its Latin matching
- *     key as a colocated synonym, so रक्षा is also found as "raksha";
+ *     digits, case folded; Hindi endings removed), plus the Latin matching
+ *     keys of the word and of the stem as colocated synonyms, so रक्षा is
+ *     also found as "raksha" and कीमतें as "keemat";
  *   - a query word in Devanagari becomes its stem only; a query word in
  *     Latin letters becomes its Latin key only (which meets the synonyms);
  *   - a prefix query (राज*, rak*) uses the normalised word, not the stem.
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "../text/text.h"
+#include "migrations.h"
 #include "sqlite.h"
 
 typedef struct tok_ctx {
@@ -56,19 +58,33 @@ static int on_token(void *ud, const text_token *t)
 		kb_buf_append(&c->stem, c->norm.data, c->norm.len);
 	else
 		text_stem(&c->stem, c->norm.data, c->norm.len);
-	if (!deva || !query)
-		text_latin_key(&c->key, c->norm.data, c->norm.len);
 
-	int emitted = 0;
 	/* A Latin query word is looked up by its key alone. */
-	if (!(query && !deva) && c->stem.len) {
+	int stem_out = !(query && !deva) && c->stem.len;
+	if (stem_out) {
 		c->rc = c->emit(c->fts_ctx, 0, c->stem.data, (int)c->stem.len, start, end);
-		emitted = 1;
+		if (c->rc != SQLITE_OK)
+			return 1;
+		if (query)
+			return 0; /* a Devanagari query word: its stem */
 	}
-	if (c->rc == SQLITE_OK && c->key.len &&
-	    !(emitted && c->key.len == c->stem.len && !memcmp(c->key.data, c->stem.data, c->key.len)))
-		c->rc = c->emit(c->fts_ctx, emitted ? FTS5_TOKEN_COLOCATED : 0, c->key.data, (int)c->key.len,
-				start, end);
+	int first = !stem_out;
+	/* Documents also carry the Latin keys of the word and of its stem
+	 * (कीमतें: "kimaten" and "kimat"), so "keemat" finds कीमतें. */
+	text_latin_key(&c->key, c->norm.data, c->norm.len);
+	size_t k1 = c->key.len;
+	if (!query && (c->stem.len != c->norm.len || memcmp(c->stem.data, c->norm.data, c->norm.len)))
+		text_latin_key(&c->key, c->stem.data, c->stem.len);
+	const char *k = c->key.data;
+	size_t lens[2] = {k1, c->key.len - k1};
+	for (int i = 0; i < 2 && c->rc == SQLITE_OK; i++) {
+		const char *kp = i ? k + k1 : k;
+		if (!lens[i] || (i && lens[1] == lens[0] && !memcmp(kp, k, lens[0])) ||
+		    (stem_out && c->stem.len == lens[i] && !memcmp(kp, c->stem.data, lens[i])))
+			continue;
+		c->rc = c->emit(c->fts_ctx, first ? 0 : FTS5_TOKEN_COLOCATED, kp, (int)lens[i], start, end);
+		first = 0;
+	}
 	return c->rc != SQLITE_OK;
 }
 
@@ -150,20 +166,42 @@ static int build_match(const kb_search_query *q, kb_buf *b)
 	"WHERE search MATCH :match AND " PUBLISHED "AND (:category = 0 OR a.category_id = :category) " \
 	"AND (:from = 0 OR a.published_at >= :from) AND (:to = 0 OR a.published_at < :to) "
 
-/* Title first, then summary and tags; body weighs least. Recency: every
+/*
+ * Title first, then summary and tags; body weighs least. Recency: every
  * 30 days of age cost :recency bm25 units, so between equal matches the
- * newer story wins, and a much better match still wins over a newer one. */
+ * newer story wins, and a much better match still wins over a newer one.
+ *
+ * Three steps keep a common word fast on a big archive:
+ *  1. cand: the newest SEARCH_POOL matches (FTS5 walks its index by rowid,
+ *     newest first, and stops), each with its bm25. Articles get rowids in
+ *     the order they are added, so for news these are the recent ones; a
+ *     query with fewer matches is ranked exactly.
+ *  2. top: those ranked with recency; the page's slice.
+ *  3. extracts for that slice only: from the summary when the match is
+ *     there (short, so cheap to tokenise again), else from the body.
+ * CROSS JOIN keeps the full-text index as the outer loop; otherwise SQLite
+ * may walk the articles and run the MATCH once for each.
+ */
+#define SEARCH_POOL "300"
+#define SUMMARY_SNIPPET "snippet(search, 1, char(1), char(2), '…', 18)"
 static const char search_sql[] =
-	"SELECT " ARTICLE_COLS ", snippet(search, -1, char(1), char(2), '…', 18), "
-	"  bm25(search, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) "
-	"  + :recency * ((:now - a.published_at) / 2592000.0) AS score "
-	"FROM search JOIN articles a ON a.id = search.rowid "
+	"WITH cand AS (SELECT search.rowid AS id, bm25(search, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) AS b, "
+	"  a.published_at AS t FROM search CROSS JOIN articles a ON a.id = search.rowid " SEARCH_WHERE
+	"  ORDER BY search.rowid DESC LIMIT " SEARCH_POOL "), "
+	"top AS (SELECT id, b + :recency * ((:now - t) / 2592000.0) AS score FROM cand "
+	"  ORDER BY score LIMIT :limit OFFSET :offset) "
+	"SELECT " ARTICLE_COLS ", CASE WHEN instr(" SUMMARY_SNIPPET ", char(1)) > 0 "
+	"  THEN " SUMMARY_SNIPPET " ELSE snippet(search, 2, char(1), char(2), '…', 18) END, top.score "
+	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id "
 	"LEFT JOIN categories c ON c.id = a.category_id LEFT JOIN authors au ON au.id = a.author_id "
-	SEARCH_WHERE
-	"ORDER BY score LIMIT :limit OFFSET :offset";
+	"WHERE search MATCH :match ORDER BY top.score";
+/* Without filters every indexed row is a published article: no join. */
 static const char count_sql[] =
-	"SELECT count(*) FROM search JOIN articles a ON a.id = search.rowid " SEARCH_WHERE;
+	"SELECT count(*) FROM search CROSS JOIN articles a ON a.id = search.rowid " SEARCH_WHERE;
+static const char count_all_sql[] = "SELECT count(*) FROM search WHERE search MATCH :match";
 
+/* Binds the match and the filters (parameters a statement lacks are
+ * skipped). */
 static void bind_query(sqlite3_stmt *s, const kb_search_query *q, const char *match)
 {
 	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":match"), match, -1, SQLITE_TRANSIENT);
@@ -183,7 +221,8 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 		kb_buf_free(&match);
 		return STORE_OK;
 	}
-	sqlite3_stmt *s = sq_stmt(st, count_sql);
+	int filtered = q->category_id || q->from || q->to;
+	sqlite3_stmt *s = sq_stmt(st, filtered ? count_sql : count_all_sql);
 	bind_query(s, q, match.data);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -221,25 +260,36 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 	return STORE_OK;
 }
 
-int store_search_rebuild(store *st)
+int store_search_pause(store *st)
 {
-	static const char del[] = "DELETE FROM search";
-	static const char ins[] = "INSERT INTO search(rowid, title, summary, body, tags, category, author) "
-				  "SELECT * FROM search_source";
-	if (store_begin(st))
-		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, del);
+	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('search_paused', 1)";
+	sqlite3_stmt *s = sq_stmt(st, sql);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	if (rc == SQLITE_DONE) {
-		s = sq_stmt(st, ins);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-	}
-	if (rc != SQLITE_DONE) {
-		sq_fail(st, "cannot rebuild the search index");
-		store_rollback(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot pause the search index");
+}
+
+int store_search_rebuild(store *st)
+{
+	/* Dropping the table is much faster than deleting its rows, which
+	 * FTS5 does by tokenising every old row again. */
+	static const char *const steps[] = {
+		"DROP TABLE search",
+		SEARCH_TABLE_SQL,
+		"INSERT INTO search(rowid, title, summary, body, tags, category, author) "
+		"SELECT * FROM search_source",
+		"DELETE FROM meta WHERE key = 'search_paused'",
+	};
+	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	if (own_tx && store_begin(st))
 		return STORE_ERROR;
+	for (size_t i = 0; i < KB_COUNT(steps); i++) {
+		if (sqlite3_exec(sq_db(st), steps[i], NULL, NULL, NULL) != SQLITE_OK) {
+			sq_fail(st, "cannot rebuild the search index");
+			if (own_tx)
+				store_rollback(st);
+			return STORE_ERROR;
+		}
 	}
-	return store_commit(st);
+	return own_tx ? store_commit(st) : STORE_OK;
 }

@@ -179,8 +179,12 @@ typedef struct kb_search_hit {
  * matches. A query with no positive term finds nothing. */
 int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
 		 size_t *total);
-/* Rebuilds the whole index from the articles (after a bulk load). */
+/* Rebuilds the whole index from the articles and ends a pause; inside the
+ * caller's transaction if one is open. */
 int store_search_rebuild(store *st);
+/* Stops keeping the index in step, for a bulk load; call inside a
+ * transaction that ends with store_search_rebuild(). */
+int store_search_pause(store *st);
 
 /* An old path that now lives elsewhere: target and HTTP code (301/302). */
 int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code);

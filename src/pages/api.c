@@ -27,6 +27,27 @@
 #define LIMIT_DEFAULT 20
 #define LIMIT_MAX 100
 
+/* See pages.h. */
+int json_reply(kb_req *r, json_t *j, int status)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return 500;
+	kb_buf_reset(&r->body);
+	kb_buf_puts(&r->body, s);
+	free(s);
+	r->content_type = "application/json; charset=utf-8";
+	return status;
+}
+
+int api_error(kb_req *r, int status, const char *message)
+{
+	return json_reply(r, json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", message),
+			  status);
+}
+
+
 static const char *iso(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
@@ -108,6 +129,12 @@ static int parse_int(const char *s, long long min, long long max, long long *out
 static int parse_since(const char *s, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+	/* Digits exactly where the format has them: sscanf alone would take
+	 * signs and spaces. */
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	for (size_t i = 0; i < sizeof shape - 1 && s[i] && (i < 10 || s[10] == 'T'); i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
+			return -1;
 	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3 || used != 10)
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970)

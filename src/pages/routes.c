@@ -32,8 +32,8 @@ const kb_route kb_routes[] = {
 	{"GET", "/api/v1/articles", api_articles, R_CACHE | R_CORS, 0, "category,tag,since,limit,cursor", 60},
 	{"GET", "/api/v1/articles/{id}", api_article, R_CACHE | R_CORS, 0, NULL, 60},
 	{"GET", "/api/v1/categories", api_categories, R_CACHE | R_CORS, 0, NULL, 300},
-	{"GET", "/search", page_search, 0, 0, NULL, 60},
-	{"GET", "/api/v1/search", api_search, 0, 0, NULL, 60},
+	{"GET", "/search", page_search, R_CACHE, 0, "q,category,from,to,page", 60},
+	{"GET", "/api/v1/search", api_search, R_CACHE | R_CORS, 0, "q,category,from,to,limit,offset", 60},
 };
 
 const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];

@@ -193,25 +193,6 @@ int page_search(kb_req *r)
 	return site_render(r, "search", ctx);
 }
 
-int json_reply(kb_req *r, json_t *j, int status)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_ESCAPE_SLASH);
-	json_decref(j);
-	if (!s)
-		return 500;
-	kb_buf_reset(&r->body);
-	kb_buf_puts(&r->body, s);
-	free(s);
-	r->content_type = "application/json; charset=utf-8";
-	return status;
-}
-
-int api_error(kb_req *r, int status, const char *message)
-{
-	return json_reply(r, json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", message),
-			  status);
-}
-
 /* Reads a non-negative integer parameter; returns -1 if malformed or out
  * of [min, max]. */
 static long int_param(kb_req *r, const char *name, long dflt, long min, long max)

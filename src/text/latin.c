@@ -15,7 +15,7 @@
  * in what the steps fold:
  *
  * 1. letters: ch/chh -> c, c (alone) -> k, sh -> s, ph -> f, w -> v,
- *    z -> j, q -> k, x -> ks. (श/ष/स and च/छ are spelled every which way;
+ *    z -> j, q -> k, x -> ks, rh -> dh (बाढ़: barh, badh). (श/ष/स and च/छ are spelled every which way;
  *    ज़ is dropped by normalisation, so z must meet j.)
  * 2. vowels: ee -> i, oo -> u, au/ou -> o, ei -> e (mazboot, mazbut;
  *    samjhauta, samjhouta, samjhota; mein, men).
@@ -121,6 +121,12 @@ static size_t spell_fold(const char *s, size_t n, char *d)
 		case 'p':
 			if (nx == 'h')
 				e = 'f', step = 2;
+			break;
+		case 'r':
+			/* ढ़ is "rh" to readers (barh) but "dh" once the
+			 * nukta is gone (बाढ़ -> बाढ). */
+			if (nx == 'h')
+				e = 'd';
 			break;
 		case 'w':
 			e = 'v';

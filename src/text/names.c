@@ -17,81 +17,87 @@
 
 typedef struct name_row {
 	const char *deva, *latin;
+	size_t deva_len, latin_len; /* lookups compare lengths first */
 } name_row;
+
+#define N(deva, latin) {deva, latin, sizeof(deva) - 1, sizeof(latin) - 1}
 
 static const name_row names[] = {
 	/* places and people in the news */
-	{"इजराइल", "israel"},
-	{"इजराइली", "israeli"},
-	{"अमेरिका", "america"},
-	{"अमरीका", "america"},
-	{"अमेरिकी", "american"},
-	{"चीन", "china"},
-	{"रूस", "russia"},
-	{"यूक्रेन", "ukraine"},
-	{"ब्रिटेन", "britain"},
-	{"फ्रांस", "france"},
-	{"जर्मनी", "germany"},
-	{"भाजपा", "bjp"},
-	{"कांग्रेस", "congress"},
+	N("इजराइल", "israel"),
+	N("इजराइली", "israeli"),
+	N("अमेरिका", "america"),
+	N("अमरीका", "america"),
+	N("अमेरिकी", "american"),
+	N("चीन", "china"),
+	N("रूस", "russia"),
+	N("यूक्रेन", "ukraine"),
+	N("ब्रिटेन", "britain"),
+	N("फ्रांस", "france"),
+	N("जर्मनी", "germany"),
+	N("भाजपा", "bjp"),
+	N("कांग्रेस", "congress"),
 	/* English words of Hindi news */
-	{"साइबर", "cyber"},
-	{"पुलिस", "police"},
-	{"मिनिस्टर", "minister"},
-	{"कोर्ट", "court"},
-	{"आर्मी", "army"},
-	{"गवर्नमेंट", "government"},
-	{"मेजर", "major"},
-	{"जनरल", "general"},
-	{"प्रेसिडेंट", "president"},
-	{"कंपनी", "company"},
-	{"बैंक", "bank"},
-	{"बजट", "budget"},
-	{"टैक्स", "tax"},
-	{"टीम", "team"},
-	{"मैच", "match"},
-	{"क्रिकेट", "cricket"},
-	{"फिल्म", "film"},
-	{"स्कूल", "school"},
-	{"कॉलेज", "college"},
-	{"यूनिवर्सिटी", "university"},
-	{"डॉक्टर", "doctor"},
-	{"हॉस्पिटल", "hospital"},
-	{"ट्रेन", "train"},
-	{"एयरपोर्ट", "airport"},
-	{"कोरोना", "corona"},
-	{"वैक्सीन", "vaccine"},
-	{"टेक्नोलॉजी", "technology"},
-	{"इंटरनेट", "internet"},
-	{"ऑनलाइन", "online"},
-	{"मोबाइल", "mobile"},
-	{"फोन", "phone"},
-	{"स्मार्टफोन", "smartphone"},
-	{"कंप्यूटर", "computer"},
-	{"वीडियो", "video"},
-	{"ईमेल", "email"},
-	{"फेसबुक", "facebook"},
-	{"व्हाट्सएप", "whatsapp"},
-	{"व्हाट्सऐप", "whatsapp"},
-	{"इंस्टाग्राम", "instagram"},
-	{"यूट्यूब", "youtube"},
-	{"ट्विटर", "twitter"},
-	{"गूगल", "google"},
-	{"न्यूज", "news"},
-	{"मीडिया", "media"},
-	{"सोशल", "social"},
-	{"डिजिटल", "digital"},
-	{"वेब", "web"},
-	{"एप", "app"},
-	{"ऐप", "app"},
-	{"अपडेट", "update"},
-	{"नोटिफिकेशन", "notification"},
-	{"रिपोर्ट", "report"},
+	N("साइबर", "cyber"),
+	N("पुलिस", "police"),
+	N("मिनिस्टर", "minister"),
+	N("कोर्ट", "court"),
+	N("आर्मी", "army"),
+	N("गवर्नमेंट", "government"),
+	N("मेजर", "major"),
+	N("जनरल", "general"),
+	N("प्रेसिडेंट", "president"),
+	N("कंपनी", "company"),
+	N("बैंक", "bank"),
+	N("बजट", "budget"),
+	N("टैक्स", "tax"),
+	N("टीम", "team"),
+	N("मैच", "match"),
+	N("क्रिकेट", "cricket"),
+	N("हॉकी", "hockey"),
+	N("ग्रैमी", "grammy"),
+	N("सुप्रीम", "supreme"),
+	N("फिल्म", "film"),
+	N("स्कूल", "school"),
+	N("कॉलेज", "college"),
+	N("यूनिवर्सिटी", "university"),
+	N("डॉक्टर", "doctor"),
+	N("हॉस्पिटल", "hospital"),
+	N("ट्रेन", "train"),
+	N("एयरपोर्ट", "airport"),
+	N("कोरोना", "corona"),
+	N("वैक्सीन", "vaccine"),
+	N("टेक्नोलॉजी", "technology"),
+	N("इंटरनेट", "internet"),
+	N("ऑनलाइन", "online"),
+	N("मोबाइल", "mobile"),
+	N("फोन", "phone"),
+	N("स्मार्टफोन", "smartphone"),
+	N("कंप्यूटर", "computer"),
+	N("वीडियो", "video"),
+	N("ईमेल", "email"),
+	N("फेसबुक", "facebook"),
+	N("व्हाट्सएप", "whatsapp"),
+	N("व्हाट्सऐप", "whatsapp"),
+	N("इंस्टाग्राम", "instagram"),
+	N("यूट्यूब", "youtube"),
+	N("ट्विटर", "twitter"),
+	N("गूगल", "google"),
+	N("न्यूज", "news"),
+	N("मीडिया", "media"),
+	N("सोशल", "social"),
+	N("डिजिटल", "digital"),
+	N("वेब", "web"),
+	N("एप", "app"),
+	N("ऐप", "app"),
+	N("अपडेट", "update"),
+	N("नोटिफिकेशन", "notification"),
+	N("रिपोर्ट", "report"),
 	/* Hindi words the newsroom spells its own way */
-	{"सिंह", "singh"},
-	{"राष्ट्रपति", "rashtrapati"}, /* not rashtrapti */
-	{"सहमति", "sahmati"},          /* not sahamti */
-	{"में", "mein"},
+	N("सिंह", "singh"),
+	N("राष्ट्रपति", "rashtrapati"), /* not rashtrapti */
+	N("सहमति", "sahmati"),          /* not sahamti */
+	N("में", "mein"),
 };
 
 /* Contracts of the tx_name_* functions in internal.h. Linear search: the
@@ -99,7 +105,7 @@ static const name_row names[] = {
 int tx_name_by_deva(const char *deva, size_t n)
 {
 	for (size_t i = 0; i < KB_COUNT(names); i++)
-		if (strlen(names[i].deva) == n && !memcmp(names[i].deva, deva, n))
+		if (names[i].deva_len == n && !memcmp(names[i].deva, deva, n))
 			return (int)i;
 	return -1;
 }
@@ -107,8 +113,7 @@ int tx_name_by_deva(const char *deva, size_t n)
 int tx_name_by_latin(const char *latin, size_t n)
 {
 	for (size_t i = 0; i < KB_COUNT(names); i++)
-		if (strlen(names[i].latin) == n &&
-		    !memcmp(names[i].latin, latin, n))
+		if (names[i].latin_len == n && !memcmp(names[i].latin, latin, n))
 			return (int)i;
 	return -1;
 }

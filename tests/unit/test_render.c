@@ -73,6 +73,15 @@ static void json_escape_is_safe_inside_script(void **state)
 	kb_buf_free(&b);
 }
 
+static void xml_escape_drops_what_xml_forbids(void **state)
+{
+	kb_buf b = {0};
+	const char *s = "क<\x01\x1f>&\"'\t\n\r\x7fख";
+	xml_escape(&b, s, strlen(s));
+	assert_string_equal(b.data, "क&lt;&gt;&amp;&quot;&#39;\t\n\r\x7fख");
+	kb_buf_free(&b);
+}
+
 /* Renders src with ctx; returns a malloc'd string, or NULL on error. */
 static char *render(const char *src, const tv *ctx)
 {
@@ -238,6 +247,7 @@ int main(void)
 		cmocka_unit_test(url_is_safe_accepts_web_links_only),
 		cmocka_unit_test(url_encode_and_decode_round_trip),
 		cmocka_unit_test(json_escape_is_safe_inside_script),
+		cmocka_unit_test(xml_escape_drops_what_xml_forbids),
 		cmocka_unit_test(template_escapes_by_default),
 		cmocka_unit_test(template_raw_emits_only_trusted_html),
 		cmocka_unit_test(template_url_refuses_javascript),

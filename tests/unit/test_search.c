@@ -163,6 +163,24 @@ static void rebuild_gives_the_same_answers(void **state)
 	assert_int_equal(hits(st, "ठगी"), 1);
 }
 
+static void a_paused_bulk_load_is_indexed_by_the_rebuild(void **state)
+{
+	store *st = *state;
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_search_pause(st), STORE_OK);
+	kb_article_input in = {.title = "थोक में जोड़ी गई खबर", .status = "published"};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(hits(st, "थोक"), 0); /* paused: not indexed yet */
+	assert_int_equal(store_search_rebuild(st), STORE_OK);
+	assert_int_equal(hits(st, "थोक"), 1);
+	assert_int_equal(store_commit(st), STORE_OK);
+	/* The pause ended with the rebuild: later changes are indexed. */
+	in.title = "बाद की खबर";
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(hits(st, "बाद"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +189,7 @@ int main(void)
 		cmocka_unit_test(parse_cuts_at_200_characters),
 		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }
