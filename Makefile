@@ -76,8 +76,9 @@ asan:
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
 
-# libFuzzer targets: each links the no-I/O modules (core, text, render) only.
-FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
+# libFuzzer targets: each links the parsers and the no-I/O modules they use.
+FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c)) src/render/escape.c \
+               src/render/template.c src/cli/frontmatter.c src/search/query.c
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)

@@ -76,6 +76,11 @@ int fm_parse(kb_arena *a, const char *buf, size_t n, fm_doc *out, int *line, cha
 		const char *k = p, *kend = colon;
 		while (kend > k && (kend[-1] == ' ' || kend[-1] == '\t'))
 			kend--;
+		if (kend == k) {
+			*line = ln;
+			snprintf(err, errlen, "expected \"key: value\"");
+			return -1;
+		}
 		for (const char *c = k; c < kend; c++)
 			if (!((*c >= 'a' && *c <= 'z') || *c == '_')) {
 				*line = ln;

@@ -41,6 +41,7 @@ static int is_space(char c)
 
 size_t search_parse(kb_arena *a, const char *s, size_t n, kb_search_query *q, const char **shown)
 {
+	n = strnlen(s, n); /* a NUL ends the text (the server refuses them) */
 	n = cut_chars(s, n, SEARCH_MAX_CHARS);
 	while (n && is_space(*s))
 		s++, n--;

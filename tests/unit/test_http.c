@@ -202,6 +202,7 @@ static void frontmatter_errors_give_the_line(void **state)
 		{"---\ntitle: x\n", 2, "never closed"},
 		{"---\nTitle: x\n---\n", 2, "lower-case"},
 		{"---\ntitle: a\ntitle: b\n---\n", 3, "twice"},
+		{"---\n\t: x\n---\n", 2, "expected \"key: value\""},
 		{"---\ntitle: ab\xff\n---\n", 2, "invalid UTF-8"},
 		{"---\n\ntitle: \xe0\xa4\n---\n", 3, "invalid UTF-8"},
 	};
