@@ -63,6 +63,11 @@ $(B)/tests/search-quality: tests/search/quality.c $(B)/libkhabar.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
 
+# Benchmark programs (bench/*.c) linked like the tests.
+$(B)/bench/%: bench/%.c $(B)/libkhabar.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS)
+
 # Recall of search over a generated corpus (tests/search/).
 search-quality: $(B)/tests/search-quality
 	@mkdir -p build/search

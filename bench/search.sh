@@ -19,9 +19,8 @@ if [ ! -f "$db" ]; then
 	./khabar demo --db "$db" --articles "$articles" >/dev/null
 	echo "  took $(( $(date +%s) - start )) s"
 fi
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -pthread -o "$out/search_bench" bench/search_bench.c build/libkhabar.a \
-	$(pkg-config --libs libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson) -lm
-"$out/search_bench" "$db" bench/search-queries.txt 1000
+make --no-print-directory build/bench/search_bench >/dev/null
+build/bench/search_bench "$db" bench/search-queries.txt 1000
 
 port=18183
 ./khabar serve --db "$db" --listen 127.0.0.1:$port --access-log '' >"$out/search-khabar.log" 2>&1 &

@@ -85,9 +85,8 @@ for page in article home; do
 done
 
 echo
-cc -O2 -std=c11 -D_GNU_SOURCE -Isrc -pthread -o "$out/render_bench" bench/render_bench.c build/libkhabar.a \
-	$(pkg-config --libs libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc) -lm
-"$out/render_bench" "$db" "${seed#/news/}" 2000
+make --no-print-directory build/bench/render_bench >/dev/null
+build/bench/render_bench "$db" "${seed#/news/}" 2000
 
 # Serve every article once, so the page cache is as full as it gets.
 sqlite3_paths() {
@@ -99,17 +98,24 @@ PY
 }
 sqlite3_paths >"$out/paths.txt"
 cat >"$out/all.lua" <<'LUA'
-local paths, i = {}, 0
+-- Requests every path once, then stops.
+local paths, i, got = {}, 0, 0
 for line in io.lines("bench/out/paths.txt") do paths[#paths + 1] = line end
 request = function()
 	i = i % #paths + 1
 	return wrk.format("GET", paths[i])
 end
+response = function()
+	got = got + 1
+	if got >= #paths then wrk.thread:stop() end
+end
 LUA
-wrk -t1 -c16 -d"${secs}s" -s "$out/all.lua" "http://127.0.0.1:$kport" >"$out/all.txt"
-echo "every article served: $(awk '/^Requests\/sec/ {print $2}' "$out/all.txt") req/s while filling the cache ($(wc -l <"$out/paths.txt") paths)"
+wrk -t1 -c16 -d120s -s "$out/all.lua" "http://127.0.0.1:$kport" >"$out/all.txt"
+echo "every article served once: $(awk '/requests in/ {print $1}' "$out/all.txt") requests for $(wc -l <"$out/paths.txt") paths"
 rss=$(awk '/^VmRSS/ {print $2}' /proc/$kpid/status)
-echo "khabar resident memory with $articles articles: $((rss / 1024)) MB"
+anon=$(awk '/^RssAnon/ {print $2}' /proc/$kpid/status)
+file=$(awk '/^RssFile/ {print $2}' /proc/$kpid/status)
+echo "khabar resident memory with $articles articles: $((rss / 1024)) MB ($((anon / 1024)) MB own memory, $((file / 1024)) MB of the database file mapped)"
 
 read -r krps kp99 kerr < <(run "http://127.0.0.1:$kport$seed" 1000)
 echo "1,000 connections (wrk -t1 -c1000): $krps req/s, p99 $kp99, errors: $kerr"
