@@ -144,6 +144,7 @@ int page_search(kb_req *r)
 	kb_buf num = {0};
 	text_format_int(&num, (long long)total, 0);
 	tv_set_str(s, "total", kb_arena_strndup(a, num.data, num.len));
+	tv_set_bool(s, "one", total == 1);
 	kb_buf_free(&num);
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {

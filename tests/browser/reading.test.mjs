@@ -112,6 +112,23 @@ describe('reading on a phone (360 px) and a desktop (1280 px)', () => {
     await ctx.close();
   });
 
+  test('searching "israel" from the header finds the seed story first', async () => {
+    const { ctx, page, requests, errors } = await open(site.base + '/', 360);
+    await page.locator('header input[name=q]').fill('israel');
+    await page.locator('header input[name=q]').press('Enter');
+    await page.waitForURL(/\/search\?q=israel/);
+    assert.match(await page.locator('.count').innerText(), /“israel” के लिए \d+ (नतीजा|नतीजे)/);
+    const first = page.locator('.result h2 a').first();
+    assert.equal(await first.innerText(), SEED_TITLE);
+    assert.ok((await page.locator('.result mark').count()) > 0, 'matches are highlighted');
+    await page.screenshot({ path: path.join(artifacts, 'search-360.png'), fullPage: true });
+    await first.click();
+    await page.waitForURL(/\/news\/bharat-israel-raksha/);
+    onlyLocal(requests);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
   test('the 404 page is Hindi and offers search', async () => {
     const { ctx, page, res } = await open(site.base + '/news/gayab', 360);
     assert.equal(res.status(), 404);
