@@ -62,6 +62,7 @@ int cmd_serve(int argc, char **argv)
 	if (store_settings(st, &a, &s))
 		kb_fatal("cannot read settings from %s: %s", o.db_path, store_errmsg(st));
 	site_set_timezone(s.timezone);
+	site_set_digits(s.digits);
 	kb_arena_free(&a);
 	store_close(st);
 

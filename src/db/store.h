@@ -61,6 +61,8 @@ typedef struct kb_settings {
 	const char *facebook, *instagram, *x, *arattai, *whatsapp, *google_news;
 	/* Search ranking: bm25 units a story loses per 30 days of age. */
 	const char *search_recency;
+	/* "devanagari" to write dates with Devanagari digits, else "ascii". */
+	const char *digits;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */

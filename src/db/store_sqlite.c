@@ -350,6 +350,7 @@ int store_settings(store *st, kb_arena *a, kb_settings *out)
 		K("whatsapp", "", whatsapp),
 		K("google_news", "", google_news),
 		K("search_recency", "0.5", search_recency),
+		K("digits", "ascii", digits),
 #undef K
 	};
 	for (size_t i = 0; i < KB_COUNT(keys); i++)

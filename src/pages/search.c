@@ -131,6 +131,12 @@ int page_search(kb_req *r)
 	tv_set_str(s, "to", to ? to : "");
 	tv_set(ctx, "search", s);
 	tv_set_bool(ctx, "noindex", 1);
+	tv_set_bool(s, "filtered", (cat_slug && *cat_slug) || (from && *from) || (to && *to));
+	/* Mark the chosen category in the filter's list. */
+	tv *nav = tv_get(ctx, "nav");
+	for (size_t i = 0; nav && cat_slug && i < nav->len; i++)
+		if (!strcmp(tv_get(nav->items[i], "slug")->s, cat_slug))
+			tv_set_bool(nav->items[i], "selected", 1);
 	if (!*shown)
 		return site_render(r, "search", ctx);
 

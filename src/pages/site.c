@@ -208,6 +208,9 @@ const char *site_asset_url(const char *name)
 	return "";
 }
 
+/* Digits of reader-facing dates: TEXT_DEVA_DIGITS or 0. Set at start. */
+static unsigned g_digits;
+
 void site_set_timezone(const char *tz)
 {
 	if (tz && *tz)
@@ -215,12 +218,17 @@ void site_set_timezone(const char *tz)
 	tzset();
 }
 
+void site_set_digits(const char *digits)
+{
+	g_digits = digits && !strcmp(digits, "devanagari") ? TEXT_DEVA_DIGITS : 0;
+}
+
 void site_date(kb_buf *out, int64_t t, unsigned flags)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
 	localtime_r(&tt, &tm);
-	text_format_date(out, &tm, tm.tm_zone, flags);
+	text_format_date(out, &tm, tm.tm_zone, flags | g_digits);
 }
 
 static tv *date_value(kb_req *r, int64_t t, unsigned flags)
@@ -384,6 +392,7 @@ tv *site_context(kb_req *r, const char *title, const char *description)
 	for (size_t i = 0; i < ncats; i++) {
 		tv *c = tv_obj(a);
 		tv_set_str(c, "name", cats[i].name);
+		tv_set_str(c, "slug", cats[i].slug);
 		tv_set(c, "url", tv_strf(a, "/category/%s", cats[i].slug));
 		tv_push(nav, c);
 	}

@@ -93,6 +93,17 @@ describe('query language', () => {
     assert.ok(prefix.body.total > (await api({ q: 'राज' })).body.total, 'राज* finds राजनीति, राजस्थान...');
   });
 
+  test('the page offers category and date filters and keeps the chosen ones', async () => {
+    const r = await fetch(`${site.base}/search?q=${encodeURIComponent('इज़राइल')}&category=raksha&from=2025-11-01`);
+    const html = await r.text();
+    assert.match(html, /<details class="filters" open>/);
+    assert.match(html, /<option value="raksha" selected>रक्षा<\/option>/);
+    assert.match(html, /<input id="ffrom" name="from" type="date" value="2025-11-01">/);
+    assert.match(html, /“इज़राइल” के लिए 1 नतीजा/);
+    const later = await (await fetch(`${site.base}/search?q=${encodeURIComponent('इज़राइल')}&from=2025-11-05`)).text();
+    assert.match(later, /से कोई खबर नहीं मिली/, 'a date range after the story finds nothing');
+  });
+
   test('a category filter narrows the results', async () => {
     const all = await api({ q: 'इज़राइल' });
     const defence = await api({ q: 'इज़राइल', category: 'raksha' });
