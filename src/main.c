@@ -15,6 +15,8 @@ static const struct {
 	{"init", cmd_init, "make a new site (name, URL, categories)"},
 	{"article", cmd_article, "add an article from a Markdown file"},
 	{"demo", cmd_demo, "make a demo site with generated Hindi articles"},
+	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
+	{"check", cmd_check, "check the database's integrity"},
 };
 
 int main(int argc, char **argv)
