@@ -76,13 +76,17 @@ asan:
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
 
-# libFuzzer targets: each links the no-I/O modules (core, text, render) only.
+# libFuzzer targets: each links the no-I/O modules (core, text) only, plus
+# the one buffer parser it tests (listed below).
 FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
 	  $(shell pkg-config --cflags libutf8proc) -o $@ $^ $(shell pkg-config --libs libutf8proc) -lm
+# Targets that need one more file than core and text.
+$(B)/fuzz/fuzz_form: src/http/form.c
+$(B)/fuzz/fuzz_webp: src/media/webp.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

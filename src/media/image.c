@@ -89,6 +89,17 @@ static void remove_all(const char *dir, const char *stem)
 	unlink(path);
 }
 
+/* Writes p[0..n) to path; returns 0 or -1. */
+static int write_all(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	int bad = fwrite(p, 1, n, f) != n;
+	bad |= fclose(f) != 0;
+	return bad ? -1 : 0;
+}
+
 /* Saves im as dir/stem-suffix.ext through a temporary name, so a reader
  * never sees half a file. fmt is "webp" or "jpg". */
 static int save(VipsImage *im, const char *dir, const char *stem, const char *suffix,
@@ -97,15 +108,26 @@ static int save(VipsImage *im, const char *dir, const char *stem, const char *su
 	char tmp[4096], path[4096];
 	snprintf(path, sizeof path, "%s/%s-%s.%s", dir, stem, suffix, fmt);
 	snprintf(tmp, sizeof tmp, "%s/.%s-%s.tmp.%s", dir, stem, suffix, fmt);
+	void *buf = NULL;
+	size_t len = 0;
 	int rc;
-	if (!strcmp(fmt, "webp"))
-		rc = vips_webpsave(im, tmp, "Q", 78, "strip", TRUE, NULL);
-	else
-		rc = vips_jpegsave(im, tmp, "Q", 82, "strip", TRUE, "optimize_coding", TRUE,
-				   "interlace", TRUE, NULL);
+	if (!strcmp(fmt, "webp")) {
+		rc = vips_webpsave_buffer(im, &buf, &len, "Q", 78, "strip", TRUE, NULL);
+		if (!rc)
+			len = media_webp_strip(buf, len);
+	} else {
+		rc = vips_jpegsave_buffer(im, &buf, &len, "Q", 82, "strip", TRUE, "optimize_coding", TRUE,
+					  "interlace", TRUE, NULL);
+	}
+	if (rc) {
+		vips_err(err, errlen, "फ़ोटो सहेजी नहीं जा सकी");
+		return -1;
+	}
+	rc = write_all(tmp, buf, len);
+	g_free(buf);
 	if (rc) {
 		unlink(tmp);
-		vips_err(err, errlen, "फ़ोटो सहेजी नहीं जा सकी");
+		snprintf(err, errlen, "cannot write %s", tmp);
 		return -1;
 	}
 	if (rename(tmp, path)) {
@@ -114,6 +136,24 @@ static int save(VipsImage *im, const char *dir, const char *stem, const char *su
 		return -1;
 	}
 	return 0;
+}
+
+/* Removes every metadata field of im (which the caller owns alone) but
+ * the basic ones: EXIF (its GPS position above all), XMP, IPTC, the ICC
+ * profile (pixels are sRGB by now) and the orientation (applied). Savers'
+ * own "strip" is not relied on: libvips 8.14's WebP saver keeps EXIF. */
+static void strip_metadata(VipsImage *im)
+{
+	gchar **fields = vips_image_get_fields(im);
+	for (int i = 0; fields[i]; i++) {
+		const char *f = fields[i];
+		if (!strncmp(f, "exif-", 5) || !strcmp(f, "xmp-data") || !strcmp(f, "iptc-data") ||
+		    !strcmp(f, "icc-profile-data") || !strcmp(f, "orientation") ||
+		    !strcmp(f, "resolution-unit") || !strncmp(f, "png-comment", 11) ||
+		    !strcmp(f, "gif-comment") || !strncmp(f, "heif-", 5))
+			vips_image_remove(im, f);
+	}
+	g_strfreev(fields);
 }
 
 /* im scaled to width w (im itself when it is that wide), with a new
@@ -139,8 +179,9 @@ int media_process(const void *p, size_t n, const char *dir, const char *stem, in
 	int rc = -1;
 	/* One decode, shrunk on load where the format allows, rotated
 	 * upright and converted to sRGB; every size is made from it. */
+	/* A truncated upload is refused rather than shown half grey. */
 	if (vips_thumbnail_buffer((void *)p, n, &thumb, largest, "height", VIPS_MAX_COORD, "size",
-				  VIPS_SIZE_DOWN, NULL)) {
+				  VIPS_SIZE_DOWN, "option_string", "fail_on=truncated", NULL)) {
 		vips_err(err, errlen, "फ़ोटो खुल नहीं सकी, फ़ाइल खराब लगती है");
 		return -1;
 	}
@@ -154,6 +195,7 @@ int media_process(const void *p, size_t n, const char *dir, const char *stem, in
 		vips_err(err, errlen, "फ़ोटो के लिए मेमोरी नहीं है");
 		goto out;
 	}
+	strip_metadata(mem);
 	/* JPEG has no transparency: a white background, like the page. */
 	if (vips_image_hasalpha(mem)) {
 		VipsArrayDouble *white = vips_array_double_newv(3, 255.0, 255.0, 255.0);

@@ -50,6 +50,10 @@ int media_probe(const void *p, size_t n, int *width, int *height, char *err, siz
 int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width,
 		  int *height, kb_buf *widths, char *err, size_t errlen);
 
+/* Drops EXIF, XMP and ICC chunks from a WebP file in b[0..n), in place;
+ * returns its new length. */
+size_t media_webp_strip(unsigned char *b, size_t n);
+
 /* Creates dir and its private incoming folder (dir + "-incoming") if
  * needed and remembers dir for the functions below. Returns 0, or -1 with
  * a message in *err (free() it). */
