@@ -19,9 +19,10 @@ int cmd_serve(int argc, char **argv)
 		.db_path = KB_DEFAULT_DB,
 		.access_log = "-",
 		.cache_bytes = 32u << 20,
-		/* The largest body any route takes: a 20 MB photo and the
-		 * form around it. Other routes refuse more than 1 MiB. */
-		.max_body = 21u << 20,
+		/* The largest body any route takes: a 20 MB photo and room
+		 * to answer a somewhat bigger one with a clear message. Other
+		 * routes refuse more than 1 MiB (KB_MAX_BODY). */
+		.max_body = 24u << 20,
 	};
 	const char *threads = NULL, *cache_mb = NULL;
 	for (int i = 2; i < argc; i++) {

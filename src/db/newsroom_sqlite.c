@@ -446,7 +446,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		      int64_t user_id, const char *kind, int64_t *id, int64_t *version)
 {
 	static const char cat_sql[] = "SELECT id FROM categories WHERE slug = ?1";
-	static const char old_sql[] = "SELECT slug, status, version FROM articles WHERE id = ?1";
+	static const char old_sql[] = "SELECT slug, status, version, published_at FROM articles WHERE id = ?1";
 	static const char ins_sql[] =
 		"INSERT INTO articles(title, slug, summary, body, status, created_at, updated_at, "
 		"category_id, author_id, image_caption, image_credit, dateline, breaking, seo_title, "
@@ -478,7 +478,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	/* The article as it was: a published article whose slug changes
 	 * leaves a redirect behind, so shared links keep working. */
 	char *old_slug = NULL;
-	int was_published = 0;
+	int was_published = 0, ever_published = 0;
 	if (*id) {
 		sqlite3_stmt *s = sq_stmt(st, old_sql);
 		sqlite3_bind_int64(s, 1, *id);
@@ -488,6 +488,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		old_slug = kb_strdup((const char *)sqlite3_column_text(s, 0));
 		was_published = !strcmp((const char *)sqlite3_column_text(s, 1), "published");
 		int64_t v = sqlite3_column_int64(s, 2);
+		ever_published = sqlite3_column_int64(s, 3) != 0;
 		sqlite3_reset(s);
 		if (v != expected_version) {
 			free(old_slug);
@@ -495,8 +496,10 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		}
 	}
 
+	/* The slug follows the title until the story first goes out; after
+	 * that its URL stays unless someone types a new one. */
 	kb_buf base = {0}, slug = {0};
-	const char *from = in->slug && *in->slug ? in->slug : in->title;
+	const char *from = in->slug && *in->slug ? in->slug : ever_published ? old_slug : in->title;
 	text_slug(&base, from ? from : "", from ? strlen(from) : 0, 80);
 	if (!base.len)
 		kb_buf_puts(&base, "khabar");

@@ -107,6 +107,8 @@ int req_query_check(kb_req *r, const char *name, const char **out);
  * lower-case. */
 const char *req_header(kb_req *r, const char *name);
 
+/* The request's host and port as sent (Host header or :authority). */
+const char *req_authority(kb_req *r);
 /* A text field of the POST body (urlencoded or multipart), or NULL. */
 const char *req_form(kb_req *r, const char *name);
 /* A field of the POST body with its bytes (file parts too), or NULL. */

@@ -99,6 +99,12 @@ const char *req_query(kb_req *r, const char *name)
 	return req_query_check(r, name, &v) ? NULL : v;
 }
 
+const char *req_authority(kb_req *r)
+{
+	h2o_req_t *req = r->raw;
+	return kb_arena_strndup(&r->arena, req->authority.base, req->authority.len);
+}
+
 const char *req_form(kb_req *r, const char *name)
 {
 	const kb_form_field *f = form_get(&r->form, name);

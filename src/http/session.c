@@ -84,7 +84,7 @@ static int same_origin(kb_req *r)
 	const char *origin = req_header(r, "origin");
 	if (!origin)
 		return 1; /* old browsers; SameSite and the token still hold */
-	const char *host = req_header(r, "host");
+	const char *host = req_authority(r);
 	const char *p = strstr(origin, "://");
 	return host && p && !strcmp(p + 3, host);
 }
