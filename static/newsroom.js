@@ -279,6 +279,7 @@
 		img.height = j.height;
 		view.appendChild(img);
 		remove.hidden = false;
+		file.nextElementSibling.textContent = file.getAttribute('data-change');
 	}
 	function poll(mid, tries) {
 		fetch('/newsroom/media/' + mid + '/status', { credentials: 'same-origin' })
