@@ -81,7 +81,7 @@ typedef struct kb_article {
 
 /* Site settings, read as one record. Unset values are "" (never NULL). */
 typedef struct kb_settings {
-	const char *name, *tagline, *base_url, *language, *timezone, *email;
+	const char *name, *tagline, *base_url, *language, *timezone, *email, *logo;
 	const char *facebook, *instagram, *x, *arattai, *whatsapp, *google_news;
 	/* Search ranking: bm25 units a story loses per 30 days of age. */
 	const char *search_recency;

@@ -342,6 +342,7 @@ int store_settings(store *st, kb_arena *a, kb_settings *out)
 		K("language", "hi", language),
 		K("timezone", "Asia/Kolkata", timezone),
 		K("email", "", email),
+		K("logo", "", logo),
 		K("facebook", "", facebook),
 		K("instagram", "", instagram),
 		K("x", "", x),

@@ -747,6 +747,11 @@ static void *worker_main(void *arg)
 	/* Graceful shutdown: stop accepting, ask open connections to finish
 	 * (keep-alive ends, HTTP/2 gets GOAWAY), and give in-flight requests
 	 * up to ten seconds. */
+	/* Connections already in the listen queue are in flight too: take
+	 * them before closing the socket, so they are answered, not reset. */
+	h2o_socket_t *late;
+	while ((late = h2o_evloop_socket_accept(w->listener)))
+		h2o_accept(&w->accept_ctx, late);
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
 	h2o_context_request_shutdown(&w->ctx);
@@ -864,6 +869,16 @@ static int open_listener(const char *addr)
 int server_run(const server_opts *o)
 {
 	g_opts = o;
+	/* From the start, SIGINT/SIGTERM wait for the main loop (a signal
+	 * that arrives while the server starts up is handled as a graceful
+	 * stop once it runs); every thread started later inherits the mask,
+	 * so the main thread alone takes them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	int fd = open_listener(o->listen);
 	if (fd < 0)
 		return 1;
@@ -936,14 +951,13 @@ int server_run(const server_opts *o)
 	int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
-	/* Workers inherit a mask without SIGINT/SIGTERM/SIGPIPE; the main
-	 * thread alone waits for the shutdown signal. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* libvips starts threads of its own: after the mask, so a shutdown
+	 * signal never lands on one of them (and kills the process). */
+	if (o->media_dir && media_init()) {
+		fprintf(stderr, "khabar: cannot start libvips for photos\n");
+		close(fd);
+		return 1;
+	}
 
 	worker *ws = kb_calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {

@@ -247,7 +247,7 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv *ctx = nr_context(r, "settings", "settings");
 	if (!ctx)
 		return 500;
-	const char *values[] = {s.name,	     s.tagline, "",	   s.email,    s.facebook,
+	const char *values[] = {s.name,	     s.tagline, s.logo,	   s.email,    s.facebook,
 				s.instagram, s.x,	s.arattai, s.whatsapp, s.google_news};
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(site_keys); i++) {
@@ -277,11 +277,14 @@ int nr_settings(kb_req *r)
 		const char *v = req_form(r, site_keys[i].key);
 		if (!v)
 			continue;
-		if (strlen(v) > 500 || (site_keys[i].url && *v && !url_is_safe(v, strlen(v))) ||
+		/* The logo is one of the site's own files: readers' browsers
+		 * load nothing from other sites. */
+		int foreign_logo = !strcmp(site_keys[i].key, "logo") && *v && (v[0] != '/' || v[1] == '/');
+		if (strlen(v) > 500 || foreign_logo || (site_keys[i].url && *v && !url_is_safe(v, strlen(v))) ||
 		    (!strcmp(site_keys[i].key, "name") && !*v)) {
 			store_rollback(r->db);
 			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, site_keys[i].label),
-							nr_label(r->user.lang, "bad_time"));
+							nr_label(r->user.lang, "bad_value"));
 			return 400;
 		}
 		if (store_setting_set(r->db, site_keys[i].key, v)) {

@@ -388,6 +388,7 @@ tv *site_context(kb_req *r, const char *title, const char *description)
 	tv_set_str(site, "name", s.name);
 	tv_set_str(site, "tagline", s.tagline);
 	tv_set_str(site, "email", s.email);
+	tv_set_str(site, "logo", s.logo);
 	if (*s.email)
 		tv_set(site, "mailto", tv_strf(a, "mailto:%s", s.email));
 	tv_set_str(site, "base_url", s.base_url);
