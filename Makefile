@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -81,14 +81,20 @@ asan:
 	@$(MAKE) --no-print-directory B=build/asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
 
-# libFuzzer targets: each links the parsers and the no-I/O modules they use.
-FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c)) src/render/escape.c \
-               src/render/template.c src/cli/frontmatter.c src/search/query.c
+# libFuzzer targets: each links the no-I/O modules (core, text) only, plus
+# the one buffer parser it tests (listed below).
+FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
 	  $(shell pkg-config --cflags libutf8proc) -o $@ $^ $(shell pkg-config --libs libutf8proc) -lm
+# Targets that need one more file than core and text.
+$(B)/fuzz/fuzz_form: src/http/form.c
+$(B)/fuzz/fuzz_webp: src/media/webp.c
+$(B)/fuzz/fuzz_frontmatter: src/cli/frontmatter.c
+$(B)/fuzz/fuzz_query: src/search/query.c
+$(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

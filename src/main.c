@@ -16,6 +16,8 @@ static const struct {
 	{"article", cmd_article, "add an article from a Markdown file"},
 	{"demo", cmd_demo, "make a demo site with generated Hindi articles"},
 	{"settings", cmd_settings, "list or set the site's settings"},
+	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
+	{"check", cmd_check, "check the database's integrity"},
 };
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../http/http.h"
+#include "../media/media.h"
 #include "../pages/site.h"
 #include "../render/markdown.h"
 #include "cli.h"
@@ -18,7 +19,10 @@ int cmd_serve(int argc, char **argv)
 		.db_path = KB_DEFAULT_DB,
 		.access_log = "-",
 		.cache_bytes = 32u << 20,
-		.max_body = 1u << 20,
+		/* The largest body any route takes: a 20 MB photo and room
+		 * to answer a somewhat bigger one with a clear message. Other
+		 * routes refuse more than 1 MiB (KB_MAX_BODY). */
+		.max_body = 24u << 20,
 	};
 	const char *threads = NULL, *cache_mb = NULL;
 	for (int i = 2; i < argc; i++) {
@@ -27,12 +31,15 @@ int cmd_serve(int argc, char **argv)
 		    cli_opt(argc, argv, &i, "--theme", &o.theme_dir) ||
 		    cli_opt(argc, argv, &i, "--access-log", &o.access_log) ||
 		    cli_opt(argc, argv, &i, "--threads", &threads) ||
-		    cli_opt(argc, argv, &i, "--cache-mb", &cache_mb))
+		    cli_opt(argc, argv, &i, "--cache-mb", &cache_mb) ||
+		    cli_opt(argc, argv, &i, "--media", &o.media_dir) ||
+		    cli_opt(argc, argv, &i, "--fake-clock", &o.clock_file))
 			continue;
 		fprintf(stderr,
 			"khabar serve: unknown option %s\n"
 			"usage: khabar serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--theme DIR]\n"
-			"                    [--access-log PATH|-|''] [--cache-mb N]\n",
+			"                    [--access-log PATH|-|''] [--cache-mb N] [--media DIR]\n"
+			"                    [--fake-clock FILE]   (tests only: the time comes from FILE)\n",
 			argv[i]);
 		return 2;
 	}
@@ -63,13 +70,21 @@ int cmd_serve(int argc, char **argv)
 		kb_fatal("cannot read settings from %s: %s", o.db_path, store_errmsg(st));
 	site_set_timezone(s.timezone);
 	site_set_digits(s.digits);
-	kb_arena_free(&a);
 	store_close(st);
 
+	/* Photos live beside the database unless told otherwise. */
+	if (!o.media_dir) {
+		const char *slash = strrchr(o.db_path, '/');
+		o.media_dir = slash ? kb_arena_printf(&a, "%.*s/media", (int)(slash - o.db_path), o.db_path)
+				    : "media";
+	}
+	if (media_init())
+		kb_fatal("cannot start libvips for photos");
 	markdown_init();
 	if (site_init(o.theme_dir, &err))
 		kb_fatal("cannot load the theme: %s", err);
 	int rc = server_run(&o);
 	site_free();
+	kb_arena_free(&a);
 	return rc;
 }

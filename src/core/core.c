@@ -4,6 +4,7 @@
  */
 #include "core.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,9 +272,17 @@ uint64_t kb_hash64(const void *p, size_t n)
 	return h;
 }
 
+static _Atomic int64_t g_fake_now;
+
+void kb_clock_fake(int64_t t)
+{
+	atomic_store(&g_fake_now, t);
+}
+
 int64_t kb_now(void)
 {
-	return (int64_t)time(NULL);
+	int64_t fake = atomic_load(&g_fake_now);
+	return fake ? fake : (int64_t)time(NULL);
 }
 
 uint64_t kb_mono_ns(void)

@@ -80,6 +80,9 @@ uint64_t kb_hash64(const void *p, size_t n);
 
 /* Current time: seconds since the epoch, and a monotonic clock in ns. */
 int64_t kb_now(void);
+/* Makes kb_now() return t from now on (0: the real clock again). For
+ * tests only: "khabar serve --fake-clock FILE" is the one caller. */
+void kb_clock_fake(int64_t t);
 uint64_t kb_mono_ns(void);
 
 #endif

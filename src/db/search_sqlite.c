@@ -193,7 +193,7 @@ static const char search_sql[] =
 	"SELECT " ARTICLE_COLS ", CASE WHEN instr(" SUMMARY_SNIPPET ", char(1)) > 0 "
 	"  THEN " SUMMARY_SNIPPET " ELSE snippet(search, 2, char(1), char(2), '…', 18) END, top.score "
 	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id "
-	"LEFT JOIN categories c ON c.id = a.category_id LEFT JOIN authors au ON au.id = a.author_id "
+	ARTICLE_JOINS
 	"WHERE search MATCH :match ORDER BY top.score";
 /* Without filters every indexed row is a published article: no join. */
 static const char count_sql[] =
@@ -244,8 +244,8 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":recency"), q->recency);
 		while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 			sq_read_article(a, s, &v[len].article);
-			v[len].snippet = sq_col_text(a, s, 19);
-			v[len].score = sqlite3_column_double(s, 20);
+			v[len].snippet = sq_col_text(a, s, ARTICLE_NCOLS);
+			v[len].score = sqlite3_column_double(s, ARTICLE_NCOLS + 1);
 			len++;
 		}
 		sqlite3_reset(s);

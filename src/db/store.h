@@ -21,7 +21,12 @@
 
 #include "../core/core.h"
 
-enum { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_ERROR = -1 };
+/* STORE_CONFLICT: a write's version check failed (someone else saved
+ * first) or a unique name is taken. */
+enum { STORE_OK = 0, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_ERROR = -1 };
+
+/* Newsroom roles, each with every right of the ones below it. */
+enum { ROLE_NONE = 0, ROLE_REPORTER, ROLE_EDITOR, ROLE_ADMIN };
 
 typedef struct store store;
 
@@ -41,6 +46,19 @@ typedef struct kb_author {
 	const char *name, *slug, *bio;
 } kb_author;
 
+/* An uploaded photo and its derived images (src/media/). Files are
+ * /media/STEM-W.webp and /media/STEM-W.jpg for each W in widths, and
+ * /media/STEM-social.jpg (1200 px wide). width and height are those of the
+ * largest derivative, so the aspect ratio is height / width. */
+typedef struct kb_media {
+	int64_t id;
+	const char *stem, *name, *status, *error, *type, *caption, *credit;
+	const char *widths; /* "320,640,1024,1600" */
+	int width, height;
+	int64_t bytes, created_at, user_id;
+	const char *user_name;
+} kb_media;
+
 typedef struct kb_article {
 	int64_t id;
 	const char *title, *slug, *summary, *body; /* body is Markdown */
@@ -53,11 +71,17 @@ typedef struct kb_article {
 	const char *image_url, *image_caption, *image_credit;
 	const char *dateline;
 	int breaking;
+	/* The newsroom's side. version counts saves (the conflict check);
+	 * publish_at is the time a scheduled article goes live. image_url is
+	 * the social image of media when the article has a ready photo. */
+	int64_t version, publish_at, created_at, owner_id;
+	const char *seo_title, *seo_description;
+	kb_media media; /* id 0 when none (or not ready) */
 } kb_article;
 
 /* Site settings, read as one record. Unset values are "" (never NULL). */
 typedef struct kb_settings {
-	const char *name, *tagline, *base_url, *language, *timezone, *email;
+	const char *name, *tagline, *base_url, *language, *timezone, *email, *logo;
 	const char *facebook, *instagram, *x, *arattai, *whatsapp, *google_news;
 	/* Search ranking: bm25 units a story loses per 30 days of age. */
 	const char *search_recency;
@@ -85,6 +109,9 @@ typedef struct kb_article_input {
 	const char *image_url, *image_caption, *image_credit;
 	const char *dateline;
 	int breaking;
+	/* Newsroom fields (store_article_save): */
+	const char *seo_title, *seo_description;
+	int64_t publish_at, media_id, owner_id;
 } kb_article_input;
 
 /*
@@ -148,6 +175,154 @@ int store_article_set_status(store *st, int64_t id, const char *status);
 int store_article_delete(store *st, int64_t id);
 /* Number of published articles. */
 int store_article_count(store *st, int64_t *n);
+
+/* ---- the newsroom (newsroom_sqlite.c) ---- */
+
+typedef struct kb_user {
+	int64_t id;
+	const char *login, *name, *lang; /* lang: "hi" or "en" */
+	int role;			 /* ROLE_* */
+	int disabled;
+	int64_t created_at;
+} kb_user;
+
+/* "reporter" <-> ROLE_REPORTER...; role_parse returns ROLE_NONE for
+ * anything else. */
+const char *store_role_name(int role);
+int store_role_parse(const char *name);
+
+/* Adds a user; STORE_CONFLICT when the login is taken. pwhash is the
+ * encoded KDF output (src/newsroom/auth.h). */
+int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash,
+		   int64_t *id);
+/* A user by login (case-insensitive), with the password hash in *pwhash
+ * (may be NULL). Disabled users are found too: the caller decides. */
+int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
+			const char **pwhash);
+int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out);
+int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n);
+/* Changes a user's name, role and disabled flag; disabling also ends all
+ * their sessions. */
+int store_user_update(store *st, int64_t id, const char *name, int role, int disabled);
+int store_user_set_lang(store *st, int64_t id, const char *lang);
+int store_user_set_password(store *st, int64_t id, const char *pwhash);
+
+/* Sessions, keyed by the SHA-256 (hex) of the cookie's token, so the
+ * database never holds a usable token. */
+int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf,
+		      int64_t now, int64_t expires_at, const char *ip, const char *agent);
+/* The live session's user (not disabled, not expired at now), its CSRF
+ * token and when it was last seen. */
+int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *user,
+		      const char **csrf, int64_t *seen_at);
+/* Slides the session: seen now, expiring at expires_at. */
+int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t expires_at);
+int store_session_delete(store *st, const char *token_hash);
+/* Ends every session of a user ("log out everywhere"). */
+int store_session_delete_user(store *st, int64_t user_id);
+
+/* Login throttling: failures recorded under a key ("ip:1.2.3.4",
+ * "user:name"); *n gets how many happened at or after since. */
+int store_login_failures(store *st, const char *key, int64_t since, int64_t *n);
+int store_login_failure_add(store *st, const char *key, int64_t now);
+int store_login_failures_clear(store *st, const char *key);
+
+/* The server secret called name: the stored one, or candidate (len bytes)
+ * stored now if there is none. *out gets len bytes. */
+int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
+		 unsigned char *out);
+
+/*
+ * Saves an article from the newsroom in one transaction: adds it when
+ * *id is 0, else updates it if its version is still expected_version
+ * (STORE_CONFLICT if not: someone else saved in between, nothing written).
+ * Replaces its tags, makes its slug unique (from the title when in->slug
+ * is empty), keeps a revision of kind ("save", "autosave", "restore")
+ * by user_id, and writes the audit log. Autosaves by the same user in a
+ * row replace each other's revision. *id and *version get the result.
+ * in->status is left as it is on update (transitions do that).
+ */
+int store_article_save(store *st, const kb_article_input *in, int64_t expected_version,
+		       int64_t user_id, const char *kind, int64_t *id, int64_t *version);
+
+/*
+ * Moves an article to status ("review", "published", "scheduled",
+ * "unpublished", "draft"), bumping its version, with an audit entry for
+ * user_id (0: the scheduler). Publishing stamps published_at (now) when
+ * it was never published; scheduling sets publish_at. Returns
+ * STORE_NOTFOUND for an unknown id.
+ */
+int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at,
+			     int64_t user_id);
+/* Publishes every scheduled article whose time has come (publish_at <=
+ * now), in one transaction; *n gets how many. */
+int store_publish_due(store *st, int64_t now, int *n);
+
+/* The newsroom's article lists: any status, most recently changed first.
+ * status NULL = any; owner_id 0 = anyone's. */
+typedef struct kb_desk_query {
+	const char *status;
+	int64_t owner_id;
+	size_t limit, offset;
+} kb_desk_query;
+int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article **out, size_t *n,
+		    size_t *total);
+
+typedef struct kb_revision {
+	int64_t id, article_id, version, user_id, at;
+	const char *kind, *user_name;
+	const char *title, *summary, *body;
+	const char *fields; /* JSON: the other fields of kb_article_input */
+} kb_revision;
+/* An article's revisions, newest first, without title/summary/body. */
+int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision **out, size_t *n);
+int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out);
+/* Keeps an edit that lost a version conflict, so it is never lost. */
+int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
+				const kb_article_input *in);
+
+typedef struct kb_audit {
+	int64_t id, at, user_id, article_id;
+	const char *action, *detail, *user_name, *article_title;
+} kb_audit;
+int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id,
+		    const char *detail);
+/* Newest first; article_id 0 = all. */
+int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out,
+		     size_t *n);
+
+/* Tags whose name or slug starts with prefix, most used first. */
+int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out,
+		      size_t *n);
+/* Every tag with its number of articles in *counts (arena array). */
+int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_t *n);
+int store_tag_rename(store *st, int64_t id, const char *name, const char *slug);
+int store_category_update(store *st, int64_t id, const char *name, const char *slug, int position);
+
+/* Photos. store_media_add records an upload waiting to be processed. */
+int store_media_add(store *st, const char *stem, const char *name, const char *type,
+		    int64_t bytes, int64_t user_id, int64_t *id);
+int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out);
+/* Newest first. */
+int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
+		     size_t *n, size_t *total);
+/* The oldest upload still pending, or STORE_NOTFOUND. */
+int store_media_next_pending(store *st, kb_arena *a, kb_media *out);
+int store_media_ready(store *st, int64_t id, int width, int height, const char *widths);
+int store_media_failed(store *st, int64_t id, const char *error);
+
+/* Cache invalidation: the changes log written by triggers (see
+ * src/render/cache.c). store_changes_last gives the newest seq (0 when
+ * empty); store_changes_since the tags after seq, oldest first, at most
+ * limit, with *first the oldest seq still in the log (to notice a gap). */
+int store_changes_last(store *st, int64_t *seq);
+int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags,
+			int64_t **seqs, size_t *n, int64_t *first);
+/* Forgets changes older than before (UTC seconds) and login failures too. */
+int store_prune(store *st, int64_t before);
+
+/* PRAGMA integrity_check: "ok", or what is wrong, in *result. */
+int store_integrity_check(store *st, kb_arena *a, const char **result);
 
 /*
  * Full-text search. A query is a list of terms that must all match (or any

@@ -69,7 +69,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_AUTHOR_BY_SLUG] = "SELECT id, name, slug, bio FROM authors WHERE slug = ?1",
 	[S_AUTHOR_BY_NAME] = "SELECT id FROM authors WHERE name = ?1",
 	[S_AUTHOR_ADD] = "INSERT INTO authors(name, slug) VALUES(?1, ?2)",
-	[S_SLUG_TAKEN] = "SELECT (SELECT count(*) FROM articles WHERE slug = ?1) + "
+	[S_SLUG_TAKEN] = "SELECT (SELECT count(*) FROM articles WHERE slug = ?1 AND id != ?3) + "
 			 "(SELECT count(*) FROM tags WHERE slug = ?1 AND ?2 = 't') + "
 			 "(SELECT count(*) FROM authors WHERE slug = ?1 AND ?2 = 'u')",
 	[S_ARTICLE_BY_SLUG] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.slug = :slug AND " PUBLISHED,
@@ -128,8 +128,8 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	/* Statements of the other backend files (search_sqlite.c), prepared
 	 * once each through sq_stmt() and kept by their SQL's address. */
-	const char *extra_sql[16];
-	sqlite3_stmt *extra[16];
+	const char *extra_sql[96];
+	sqlite3_stmt *extra[96];
 	char errmsg[512];
 };
 
@@ -343,6 +343,7 @@ int store_settings(store *st, kb_arena *a, kb_settings *out)
 		K("language", "hi", language),
 		K("timezone", "Asia/Kolkata", timezone),
 		K("email", "", email),
+		K("logo", "", logo),
 		K("facebook", "", facebook),
 		K("instagram", "", instagram),
 		K("x", "", x),
@@ -490,6 +491,23 @@ static void read_article(kb_arena *a, sqlite3_stmt *s, kb_article *r)
 	r->image_credit = col_text(a, s, 16);
 	r->dateline = col_text(a, s, 17);
 	r->breaking = sqlite3_column_int(s, 18);
+	r->version = sqlite3_column_int64(s, 19);
+	r->publish_at = sqlite3_column_int64(s, 20);
+	r->created_at = sqlite3_column_int64(s, 21);
+	r->owner_id = sqlite3_column_int64(s, 22);
+	r->seo_title = col_text(a, s, 23);
+	r->seo_description = col_text(a, s, 24);
+	r->media.id = sqlite3_column_int64(s, 25);
+	r->media.stem = col_text(a, s, 26);
+	r->media.width = sqlite3_column_int(s, 27);
+	r->media.height = sqlite3_column_int(s, 28);
+	r->media.widths = col_text(a, s, 29);
+	r->media.caption = r->image_caption;
+	r->media.credit = r->image_credit;
+	/* Feeds, the API and social cards use image_url: a photo's social
+	 * derivative stands in when there is no stored URL. */
+	if (r->media.id && !*r->image_url)
+		r->image_url = kb_arena_printf(a, "/media/%s-social.jpg", r->media.stem);
 }
 
 static int load_tags(store *st, kb_arena *a, kb_article *r)
@@ -625,6 +643,11 @@ int store_article_count(store *st, int64_t *n)
  */
 static int unique_slug(store *st, const char *base, char kind, kb_buf *buf)
 {
+	return sq_unique_slug(st, base, kind, 0, buf);
+}
+
+int sq_unique_slug(store *st, const char *base, char kind, int64_t self, kb_buf *buf)
+{
 	for (int i = 1;; i++) {
 		kb_buf_reset(buf);
 		kb_buf_puts(buf, base);
@@ -634,6 +657,7 @@ static int unique_slug(store *st, const char *base, char kind, kb_buf *buf)
 		bind_text(s, 1, buf->data);
 		char k[2] = {kind, 0};
 		bind_text(s, 2, k);
+		sqlite3_bind_int64(s, 3, self);
 		if (step_one(st, s, "cannot check slug") != STORE_OK)
 			return STORE_ERROR;
 		int64_t taken = sqlite3_column_int64(s, 0);
@@ -804,6 +828,27 @@ int store_redirect_add(store *st, const char *path, const char *target, int code
 }
 
 /* ---- for the other backend files (sqlite.h) ---- */
+
+int sq_ensure_named(store *st, char kind, const char *name, int64_t *id)
+{
+	return ensure_named(st, kind, name, id);
+}
+
+int sq_exec(store *st, const char *sql)
+{
+	return exec(st, sql);
+}
+
+int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out,
+		    size_t *n)
+{
+	return article_rows(st, a, s, with_tags, out, n);
+}
+
+int sq_load_tags(store *st, kb_arena *a, kb_article *r)
+{
+	return load_tags(st, a, r);
+}
 
 sqlite3 *sq_db(store *st)
 {

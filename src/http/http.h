@@ -14,6 +14,7 @@
 
 #include "../core/core.h"
 #include "../db/store.h"
+#include "form.h"
 
 typedef struct kb_req kb_req;
 typedef int (*kb_handler)(kb_req *r);
@@ -26,7 +27,6 @@ enum {
 	R_CORS = 1 << 3,  /* GET/HEAD answer with access-control-allow-origin: * */
 };
 
-enum { ROLE_NONE = 0, ROLE_REPORTER, ROLE_EDITOR, ROLE_ADMIN };
 
 typedef struct kb_route {
 	const char *method;  /* "GET" also answers HEAD */
@@ -35,8 +35,12 @@ typedef struct kb_route {
 	unsigned flags;
 	int role;		 /* with R_AUTH */
 	const char *cache_query; /* query parameters in the cache key: "page" or "a,b,c" */
-	int max_age;		 /* Cache-Control max-age, seconds */
+	int max_age;		 /* Cache-Control max-age, seconds; -1: no-store */
+	size_t max_body;	 /* POST body limit, bytes; 0: KB_MAX_BODY */
 } kb_route;
+
+/* The body limit of a POST route that sets none. */
+#define KB_MAX_BODY (1u << 20)
 
 #define KB_MAX_PARAMS 4
 
@@ -61,6 +65,28 @@ struct kb_req {
 	const char *location; /* for 3xx */
 	int max_age;	      /* -1: no-store */
 
+	/* The newsroom. The dispatcher fills these before the handler runs
+	 * on routes under /newsroom: the logged-in user (id 0, ROLE_NONE
+	 * when nobody), the CSRF token forms must carry (the session's, or
+	 * a signed pre-session one on the login page), and a POST's body
+	 * parsed (see req_form). */
+	kb_user user;
+	const char *csrf;
+	const char *session; /* the session's token hash, or NULL */
+	kb_form form;
+	/* A message for the error page, replacing the status's own text. */
+	const char *error_text;
+
+	/* Extra response headers (Set-Cookie...), set with req_add_header. */
+	struct {
+		const char *name, *value;
+	} headers[8];
+	size_t nheaders;
+	/* What a cached page shows, as dependency tags (cache.h); none: it
+	 * depends on every change. Set with req_depend. */
+	const char **deps;
+	size_t ndeps, depcap;
+
 	void *raw; /* the server's own request object */
 };
 
@@ -81,6 +107,46 @@ int req_query_check(kb_req *r, const char *name, const char **out);
  * lower-case. */
 const char *req_header(kb_req *r, const char *name);
 
+/* The request's host and port as sent (Host header or :authority). */
+const char *req_authority(kb_req *r);
+/* A text field of the POST body (urlencoded or multipart), or NULL. */
+const char *req_form(kb_req *r, const char *name);
+/* A field of the POST body with its bytes (file parts too), or NULL. */
+const kb_form_field *req_field(kb_req *r, const char *name);
+/* Adds a response header; name and value must live as long as r's arena. */
+void req_add_header(kb_req *r, const char *name, const char *value);
+/* Sets a cookie for /newsroom: HttpOnly, SameSite=Lax, Secure under TLS.
+ * value NULL deletes it; max_age 0 makes it last the browser session. */
+void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age);
+/* The client's address as text ("127.0.0.1"). */
+const char *req_peer(kb_req *r);
+/* Whether the request came over TLS (or through a proxy that says so, or
+ * to a site whose base URL is https). */
+int req_is_tls(kb_req *r);
+/* Adds a cache dependency tag (cache.h) to r's response. */
+void req_depend(kb_req *r, const char *fmt, ...) KB_PRINTF(2, 3);
+
+/*
+ * Sessions (session.c). session_start logs u in: a new session in the
+ * store, its cookie (256 random bits), and r->user and r->csrf set.
+ * session_end logs out this session, or with everywhere every session of
+ * the user. session_pre_csrf gives the login form its token before there
+ * is a session: an HMAC under the server's secret of a random value kept
+ * in a cookie (signed double submit). Return 0, or -1 on a store error.
+ */
+int session_start(kb_req *r, const kb_user *u);
+int session_end(kb_req *r, int everywhere);
+const char *session_pre_csrf(kb_req *r);
+
+/*
+ * The shared rules of a route for a request by a user of role, whose CSRF
+ * token checked out (csrf_ok) or not: 0 to go on, 401 when the route needs
+ * a login and there is none, 403 when the role is too low or a POST's
+ * token is missing or wrong. router.c; the dispatcher calls it before any
+ * handler, and the unit tests walk the whole route table through it.
+ */
+int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok);
+
 /*
  * Finds the route for method and path. Fills r->param. Returns the route,
  * or NULL with *allowed set to 1 when the path exists under another method
@@ -97,13 +163,19 @@ typedef struct server_opts {
 	const char *access_log; /* path, "-" for stdout, "" for none */
 	int threads;		 /* 0: number of cores */
 	size_t cache_bytes;
-	size_t max_body;
+	size_t max_body;	/* the largest body of any route (uploads) */
+	const char *media_dir;	/* photos: derived images, served at /media/ */
+	const char *clock_file; /* tests: kb_now() reads its time from here */
 } server_opts;
 
 /* Runs the server until SIGTERM/SIGINT; returns the exit status. */
 int server_run(const server_opts *o);
 
-/* Tells every thread that content changed (after an in-process write). */
+/* Applies the changes written to st since the last look (drops cached
+ * pages; see cache.c). Called after in-process writes, so the writer
+ * sees its change at once, and every 0.2 s for other processes'. */
 void server_content_changed(store *st);
+/* Wakes the photo worker (after an upload). */
+void server_media_wake(void);
 
 #endif

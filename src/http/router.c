@@ -59,3 +59,16 @@ const kb_route *router_match(const kb_route *routes, size_t n, const char *metho
 	}
 	return NULL;
 }
+
+int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok)
+{
+	int post = !strcmp(method, "POST");
+	if ((rt->flags & R_AUTH) && role == ROLE_NONE)
+		return 401;
+	if ((rt->flags & R_AUTH) && role < rt->role)
+		return 403;
+	/* The unit tests check that every POST route has R_CSRF. */
+	if (post && (rt->flags & R_CSRF) && !csrf_ok)
+		return 403;
+	return 0;
+}

@@ -5,7 +5,14 @@
  * hides from page code: h2o types, headers, compression, ETags and 304s.
  *
  * Request path: on_req -> decode and check the path -> router_match ->
- * shared rules (method, role, CSRF) -> page cache or handler -> send.
+ * newsroom routes: session from the cookie, body limit, form parsing ->
+ * shared rules (router_guard: role, CSRF) -> page cache or handler -> send.
+ *
+ * Background work runs in the worker loops, off the request path: thread
+ * 0 applies the changes log to the cache (every 0.2 s), publishes
+ * scheduled articles whose time has come (every second) and prunes old
+ * rows; a separate thread makes the derived images of uploaded photos
+ * (src/media/).
  */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
@@ -23,9 +30,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../media/media.h"
 #include "../render/cache.h"
 #include "../render/escape.h"
 #include "http.h"
+#include "session.h"
 
 /* The most bytes a request line and headers may take. */
 #define MAX_HEAD (16 * 1024)
@@ -36,6 +45,15 @@ static const server_opts *g_opts;
 static atomic_int g_stop;
 static _Atomic int64_t g_version;
 static _Thread_local store *t_db;
+/* The changes log: the last seq applied to the cache, under g_changes_mu
+ * (any thread may apply changes after its own write). */
+static pthread_mutex_t g_changes_mu = PTHREAD_MUTEX_INITIALIZER;
+static int64_t g_seq;
+/* The photo worker. */
+static pthread_t g_media_tid;
+static pthread_mutex_t g_media_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_media_cv = PTHREAD_COND_INITIALIZER;
+static int g_media_running;
 
 /* ---- request helpers for page code ---- */
 
@@ -81,9 +99,126 @@ const char *req_query(kb_req *r, const char *name)
 	return req_query_check(r, name, &v) ? NULL : v;
 }
 
+const char *req_authority(kb_req *r)
+{
+	h2o_req_t *req = r->raw;
+	return kb_arena_strndup(&r->arena, req->authority.base, req->authority.len);
+}
+
+const char *req_form(kb_req *r, const char *name)
+{
+	const kb_form_field *f = form_get(&r->form, name);
+	return f && !f->filename ? f->value : NULL;
+}
+
+const kb_form_field *req_field(kb_req *r, const char *name)
+{
+	return form_get(&r->form, name);
+}
+
+void req_add_header(kb_req *r, const char *name, const char *value)
+{
+	if (r->nheaders == KB_COUNT(r->headers))
+		kb_fatal("too many extra headers on one response (%s)", name);
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders].value = value;
+	r->nheaders++;
+}
+
+int req_is_tls(kb_req *r)
+{
+	h2o_req_t *req = r->raw;
+	if (req->scheme == &H2O_URL_SCHEME_HTTPS)
+		return 1;
+	const char *fwd = req_header(r, "x-forwarded-proto");
+	return fwd && !strcmp(fwd, "https");
+}
+
+void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age)
+{
+	kb_buf b = {0};
+	kb_buf_printf(&b, "%s=%s; Path=/newsroom; HttpOnly; SameSite=Lax", name, value ? value : "");
+	if (!value)
+		kb_buf_puts(&b, "; Max-Age=0");
+	else if (max_age > 0)
+		kb_buf_printf(&b, "; Max-Age=%d", max_age);
+	if (req_is_tls(r))
+		kb_buf_puts(&b, "; Secure");
+	req_add_header(r, "set-cookie", kb_arena_strndup(&r->arena, b.data, b.len));
+	kb_buf_free(&b);
+}
+
+const char *req_peer(kb_req *r)
+{
+	h2o_req_t *req = r->raw;
+	struct sockaddr_storage ss;
+	char host[INET6_ADDRSTRLEN] = "";
+	socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+	if (len && ss.ss_family == AF_INET)
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
+	else if (len && ss.ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+	return kb_arena_strdup(&r->arena, host);
+}
+
+void req_depend(kb_req *r, const char *fmt, ...)
+{
+	if (r->ndeps == r->depcap) {
+		size_t cap = r->depcap ? 2 * r->depcap : 8;
+		const char **v = kb_arena_alloc(&r->arena, cap * sizeof *v);
+		if (r->ndeps)
+			memcpy(v, r->deps, r->ndeps * sizeof *v);
+		r->deps = v;
+		r->depcap = cap;
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf b = {0};
+	kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	r->deps[r->ndeps++] = kb_arena_strndup(&r->arena, b.data, b.len);
+	kb_buf_free(&b);
+}
+
 void server_content_changed(store *st)
 {
-	atomic_store(&g_version, store_content_version(st));
+	int64_t v = store_content_version(st);
+	if (v >= 0)
+		atomic_store(&g_version, v);
+	if (!g_cache)
+		return;
+	pthread_mutex_lock(&g_changes_mu);
+	for (;;) {
+		kb_arena a = {0};
+		const char **tags;
+		int64_t *seqs, first;
+		size_t n;
+		if (store_changes_since(st, &a, g_seq, 1000, &tags, &seqs, &n, &first)) {
+			kb_warn("cannot read the changes log: %s", store_errmsg(st));
+			kb_arena_free(&a);
+			break;
+		}
+		if (first > g_seq + 1 && n) {
+			/* Changes were pruned before this server saw them
+			 * (it was stopped or stalled): start afresh. */
+			cache_clear(g_cache);
+		} else if (n) {
+			cache_drop_tags(g_cache, tags, n);
+		}
+		if (n)
+			g_seq = seqs[n - 1];
+		kb_arena_free(&a);
+		if (n < 1000)
+			break;
+	}
+	pthread_mutex_unlock(&g_changes_mu);
+}
+
+void server_media_wake(void)
+{
+	pthread_mutex_lock(&g_media_mu);
+	pthread_cond_signal(&g_media_cv);
+	pthread_mutex_unlock(&g_media_mu);
 }
 
 /* ---- sending ---- */
@@ -103,13 +238,17 @@ static const char *reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 202: return "Accepted";
 	case 301: return "Moved Permanently";
 	case 302: return "Found";
+	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 415: return "Unsupported Media Type";
 	case 413: return "Payload Too Large";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -215,7 +354,10 @@ static void send_entry(h2o_req_t *req, cache_entry *e)
 static void send_redirect(h2o_req_t *req, int status, const char *location, int max_age)
 {
 	char cc[48];
-	snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
+	if (max_age < 0)
+		snprintf(cc, sizeof cc, "no-store");
+	else
+		snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
 	common_headers(req);
 	req->res.status = status;
 	req->res.reason = reason(status);
@@ -233,8 +375,11 @@ static cache_entry *error_entry(kb_req *r, int status)
 	kb_buf_reset(&r->body);
 	r->content_type = NULL;
 	page_error(r, status);
+	/* Newsroom errors are for one person: never kept by a proxy. */
+	int private = r->route && (r->route->flags & (R_AUTH | R_CSRF));
 	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8",
-			  r->body.data ? r->body.data : "", r->body.len, r->version, 10);
+			  r->body.data ? r->body.data : "", r->body.len, r->version,
+			  private ? -1 : 10, NULL);
 }
 
 /*
@@ -265,15 +410,71 @@ static int cache_key_query(kb_req *r, kb_buf *key)
 	return 0;
 }
 
-/* Applies the shared rules of a route. Returns 0 to go on, or a status. */
+/* Whether a route is the newsroom's: it gets sessions, form parsing and
+ * private caching. */
+static int is_newsroom(kb_req *r)
+{
+	return (r->route->flags & (R_AUTH | R_CSRF)) || !strncmp(r->path, "/newsroom", 9);
+}
+
+/*
+ * Applies the shared rules of a route before its handler: the session, the
+ * body limit, the form, then role and CSRF (router_guard). Returns 0 to go
+ * on, or a status; for 401 on a GET, r->location is the login page.
+ */
 static int check_rules(kb_req *r)
 {
 	const kb_route *rt = r->route;
-	/* Sessions and CSRF tokens arrive with the newsroom; until then a
-	 * route that needs them is refused rather than left open. */
-	if (rt->flags & (R_AUTH | R_CSRF))
+	h2o_req_t *req = r->raw;
+	int post = !strcmp(r->method, "POST");
+	if (is_newsroom(r) && session_load(r)) {
+		kb_warn("cannot read session: %s", store_errmsg(r->db));
+		return 500;
+	}
+	if (post) {
+		size_t limit = rt->max_body ? rt->max_body : KB_MAX_BODY;
+		if (req->entity.len > limit)
+			return 413;
+		const char *type = req_header(r, "content-type");
+		int bad = 0;
+		if (type && !strncasecmp(type, "application/x-www-form-urlencoded", 33))
+			bad = form_parse_urlencoded(&r->arena, req->entity.base, req->entity.len, &r->form);
+		else if (type && !strncasecmp(type, "multipart/form-data", 19))
+			bad = form_parse_multipart(&r->arena, type, req->entity.base, req->entity.len,
+						   &r->form);
+		if (bad) {
+			r->error_text = "भेजा गया फ़ॉर्म पढ़ा नहीं जा सका। पेज दोबारा खोलकर फिर कोशिश करें।";
+			return 400;
+		}
+	}
+	int csrf_ok = post ? session_csrf_ok(r) : 1;
+	int status = router_guard(rt, r->method, r->user.role, csrf_ok);
+	if (status == 401 && !post) {
+		kb_buf loc = {0};
+		kb_buf_puts(&loc, "/newsroom/login?next=");
+		url_encode(&loc, r->path, r->path_len);
+		r->location = kb_arena_strndup(&r->arena, loc.data, loc.len);
+		kb_buf_free(&loc);
+		return 303;
+	}
+	if (status == 401 || (status == 403 && post && r->user.role >= rt->role)) {
+		/* Logged out, or the form's token is stale. */
+		r->error_text = r->session ? "यह फ़ॉर्म पुराना हो गया है या किसी और साइट से भेजा गया है। "
+					     "पेज दोबारा खोलकर फिर कोशिश करें।"
+					   : "आप लॉग इन नहीं हैं, या फ़ॉर्म पुराना हो गया है। कृपया दोबारा "
+					     "लॉग इन करके फिर कोशिश करें।";
 		return 403;
-	return 0;
+	}
+	if (status == 403)
+		r->error_text = "आपकी भूमिका में यह काम करने की अनुमति नहीं है।";
+	return status;
+}
+
+/* Adds the handler's extra headers (cookies) to the response. */
+static void add_extra(h2o_req_t *req, kb_req *r)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		add_str(req, r->headers[i].name, r->headers[i].value);
 }
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -344,8 +545,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		goto send;
 	}
 	int status = check_rules(&r);
+	if (status == 303 && r.location) {
+		add_extra(req, &r);
+		send_redirect(req, 303, r.location, -1);
+		goto done;
+	}
 	if (status) {
 		e = error_entry(&r, status);
+		add_extra(req, &r);
 		goto send;
 	}
 
@@ -364,12 +571,18 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			cacheable = 0;
 		else
 			e = cache_get(g_cache, key.data, key.len, r.version);
+		add_str(req, "x-khabar-cache", e ? "hit" : "miss");
 	}
 	if (!e) {
 		r.max_age = r.route->max_age ? r.route->max_age : 60;
+		cache_deps deps = {.gen = cache_generation(g_cache)};
 		status = r.route->fn(&r);
+		/* A write here is seen by the next request at once. */
+		if (!strcmp(r.method, "POST"))
+			server_content_changed(r.db);
+		add_extra(req, &r);
 		if (status >= 300 && status < 400 && r.location) {
-			send_redirect(req, status, r.location, r.max_age < 0 ? 0 : r.max_age);
+			send_redirect(req, status, r.location, r.max_age);
 			kb_buf_free(&key);
 			goto done;
 		}
@@ -378,11 +591,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		} else if (status != 200) {
 			/* The handler's own error body (JSON), never cached. */
 			e = cache_make(g_cache, "", 0, 0, status, r.content_type, r.body.data, r.body.len,
-				       r.version, 10);
+				       r.version, r.max_age < 0 ? -1 : 10, NULL);
 		} else {
+			deps.tags = r.deps;
+			deps.n = r.ndeps;
 			e = cache_make(g_cache, key.data ? key.data : "", key.len, cacheable, 200,
 				       r.content_type ? r.content_type : "text/html; charset=utf-8",
-				       r.body.data ? r.body.data : "", r.body.len, r.version, r.max_age);
+				       r.body.data ? r.body.data : "", r.body.len, r.version, r.max_age,
+				       &deps);
 		}
 	}
 	kb_buf_free(&key);
@@ -428,6 +644,63 @@ static int conns_open(worker *w)
 	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
 }
 
+/* Tests only: kb_now() follows the time (UTC seconds) in the clock file. */
+static void read_clock_file(void)
+{
+	if (!g_opts->clock_file)
+		return;
+	FILE *f = fopen(g_opts->clock_file, "r");
+	long long t = 0;
+	if (f) {
+		if (fscanf(f, "%lld", &t) == 1 && t > 0)
+			kb_clock_fake(t);
+		fclose(f);
+	}
+}
+
+/* Publishes the scheduled articles whose time has come. */
+static void publish_due(store *st)
+{
+	int n = 0;
+	if (store_publish_due(st, kb_now(), &n)) {
+		kb_warn("cannot publish scheduled articles: %s", store_errmsg(st));
+		return;
+	}
+	if (n) {
+		kb_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
+		server_content_changed(st);
+	}
+}
+
+/* The photo worker: makes the derived images of uploads, one at a time,
+ * with its own store connection; woken by uploads, and every second. */
+static void *media_main(void *arg)
+{
+	char *err = NULL;
+	store *st = store_open(g_opts->db_path, 0, &err);
+	if (!st) {
+		kb_warn("photo worker: %s", err);
+		free(err);
+		return NULL;
+	}
+	while (!atomic_load(&g_stop)) {
+		int did = media_work_one(st, g_opts->media_dir);
+		if (did > 0) {
+			server_content_changed(st);
+			continue;
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_mutex_lock(&g_media_mu);
+		if (!atomic_load(&g_stop))
+			pthread_cond_timedwait(&g_media_cv, &g_media_mu, &until);
+		pthread_mutex_unlock(&g_media_mu);
+	}
+	store_close(st);
+	return NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -447,23 +720,38 @@ static void *worker_main(void *arg)
 	h2o_socket_read_start(w->listener, on_accept);
 	w->ok = 1;
 
-	uint64_t last_poll = 0;
+	uint64_t last_poll = 0, last_publish = 0, last_prune = 0;
 	while (!atomic_load(&g_stop)) {
 		h2o_evloop_run(w->ctx.loop, 100);
+		if (w->index)
+			continue;
 		/* Thread 0 notices writes by other processes (the CLI, a second
-		 * server) within a fifth of a second. */
+		 * server) within a fifth of a second, and keeps the schedule. */
 		uint64_t now = kb_mono_ns();
-		if (w->index == 0 && now - last_poll > 200000000ULL) {
-			int64_t v = store_content_version(t_db);
-			if (v >= 0)
-				atomic_store(&g_version, v);
+		if (now - last_poll > 200000000ULL) {
+			read_clock_file();
+			server_content_changed(t_db);
 			last_poll = now;
+		}
+		if (now - last_publish > 1000000000ULL) {
+			publish_due(t_db);
+			last_publish = now;
+		}
+		if (now - last_prune > 600000000000ULL) {
+			if (store_prune(t_db, kb_now() - 3600))
+				kb_warn("cannot prune old rows: %s", store_errmsg(t_db));
+			last_prune = now;
 		}
 	}
 
 	/* Graceful shutdown: stop accepting, ask open connections to finish
 	 * (keep-alive ends, HTTP/2 gets GOAWAY), and give in-flight requests
 	 * up to ten seconds. */
+	/* Connections already in the listen queue are in flight too: take
+	 * them before closing the socket, so they are answered, not reset. */
+	h2o_socket_t *late;
+	while ((late = h2o_evloop_socket_accept(w->listener)))
+		h2o_accept(&w->accept_ctx, late);
 	h2o_socket_read_stop(w->listener);
 	h2o_socket_close(w->listener);
 	h2o_context_request_shutdown(&w->ctx);
@@ -581,6 +869,16 @@ static int open_listener(const char *addr)
 int server_run(const server_opts *o)
 {
 	g_opts = o;
+	/* From the start, SIGINT/SIGTERM wait for the main loop (a signal
+	 * that arrives while the server starts up is handled as a graceful
+	 * stop once it runs); every thread started later inherits the mask,
+	 * so the main thread alone takes them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	int fd = open_listener(o->listen);
 	if (fd < 0)
 		return 1;
@@ -594,7 +892,24 @@ int server_run(const server_opts *o)
 		return 1;
 	}
 	atomic_store(&g_version, store_content_version(st));
+	read_clock_file();
+	if (o->clock_file)
+		kb_warn("the clock is faked from %s: for tests only", o->clock_file);
+	/* Articles whose time came while the server was down go out now. */
+	publish_due(st);
+	if (session_init(st) || store_changes_last(st, &g_seq)) {
+		fprintf(stderr, "khabar: cannot start: %s\n", store_errmsg(st));
+		store_close(st);
+		close(fd);
+		return 1;
+	}
 	store_close(st);
+	if (o->media_dir && media_prepare_dirs(o->media_dir, &err)) {
+		fprintf(stderr, "khabar: %s\n", err);
+		free(err);
+		close(fd);
+		return 1;
+	}
 
 	g_cache = cache_new(o->cache_bytes);
 	h2o_config_init(&g_conf);
@@ -603,6 +918,28 @@ int server_run(const server_opts *o)
 	g_conf.http2.idle_timeout = 10000;
 	g_conf.server_name = h2o_iovec_init(H2O_STRLIT("khabar"));
 	h2o_hostconf_t *host = h2o_config_register_host(&g_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	if (o->media_dir) {
+		/* Derived photos are files: h2o serves them (sendfile, ETag,
+		 * ranges). Their names change with their content. */
+		h2o_pathconf_t *mc = h2o_config_register_path(host, "/media", 0);
+		h2o_mimemap_t *mime = h2o_mimemap_create();
+		h2o_mimemap_define_mimetype(mime, "webp", "image/webp", NULL);
+		h2o_mimemap_define_mimetype(mime, "jpg", "image/jpeg", NULL);
+		static const char *no_index[] = {NULL};
+		h2o_file_register(mc, o->media_dir, no_index, mime, 0);
+		h2o_mem_release_shared(mime);
+		static h2o_iovec_t cc = {H2O_STRLIT("cache-control")}, nosniff = {H2O_STRLIT("x-content-type-options")};
+		static h2o_headers_command_t cmds[3];
+		cmds[0] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &cc,
+						  h2o_iovec_init(H2O_STRLIT("public, max-age=31536000, immutable"))};
+		cmds[1] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &nosniff, h2o_iovec_init(H2O_STRLIT("nosniff"))};
+		cmds[2] = (h2o_headers_command_t){H2O_HEADERS_CMD_NULL};
+		h2o_headers_register(mc, cmds);
+		if (o->access_log && *o->access_log && open_access_log(mc, o->access_log)) {
+			close(fd);
+			return 1;
+		}
+	}
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *h = h2o_create_handler(pc, sizeof *h);
 	h->on_req = on_req;
@@ -614,14 +951,13 @@ int server_run(const server_opts *o)
 	int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
-	/* Workers inherit a mask without SIGINT/SIGTERM/SIGPIPE; the main
-	 * thread alone waits for the shutdown signal. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	/* libvips starts threads of its own: after the mask, so a shutdown
+	 * signal never lands on one of them (and kills the process). */
+	if (o->media_dir && media_init()) {
+		fprintf(stderr, "khabar: cannot start libvips for photos\n");
+		close(fd);
+		return 1;
+	}
 
 	worker *ws = kb_calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
@@ -629,6 +965,11 @@ int server_run(const server_opts *o)
 		ws[i].fd = i ? dup(fd) : fd;
 		if (ws[i].fd < 0 || pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			kb_fatal("cannot start worker thread %d", i);
+	}
+	if (o->media_dir) {
+		if (pthread_create(&g_media_tid, NULL, media_main, NULL))
+			kb_fatal("cannot start the photo worker");
+		g_media_running = 1;
 	}
 	kb_info("khabar serving %s on http://%s with %d threads", o->db_path, o->listen, n);
 
@@ -642,6 +983,10 @@ int server_run(const server_opts *o)
 		}
 	}
 	int failed = 0;
+	if (g_media_running) {
+		server_media_wake();
+		pthread_join(g_media_tid, NULL);
+	}
 	for (int i = 0; i < n; i++) {
 		pthread_join(ws[i].tid, NULL);
 		failed |= !ws[i].ok;

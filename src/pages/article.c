@@ -40,6 +40,12 @@ int page_article(kb_req *r)
 		return 404;
 	if (rc)
 		return 500;
+	/* Cached until this article changes, or the lists its related
+	 * news comes from (its category and tags; see cache.c). */
+	req_depend(r, "a:%lld", (long long)art.id);
+	req_depend(r, "c:%lld", (long long)art.category.id);
+	for (size_t i = 0; i < art.ntags; i++)
+		req_depend(r, "t:%lld", (long long)art.tags[i].id);
 	tv *ctx = site_context(r, art.title, art.summary);
 	if (!ctx)
 		return 500;

@@ -14,6 +14,7 @@ static const struct {
 	{403, "यहाँ आने की अनुमति नहीं है", "यह पेज केवल अनुमति वाले सदस्यों के लिए है।"},
 	{404, "यह पेज नहीं मिला", "हो सकता है पता बदल गया हो या खबर हटा दी गई हो। नीचे खोजें या ताज़ा खबरें पढ़ें।"},
 	{405, "यह तरीका यहाँ नहीं चलता", "इस पते पर यह अनुरोध स्वीकार नहीं किया जाता।"},
+	{409, "किसी और ने इस बीच बदलाव किया", "पेज दोबारा खोलकर ताज़ा संस्करण देखें।"},
 	{413, "भेजी गई सामग्री बहुत बड़ी है", "कृपया छोटी फ़ाइल या कम सामग्री भेजें।"},
 	{431, "अनुरोध के हेडर बहुत बड़े हैं", "ब्राउज़र ने बहुत लंबी जानकारी भेजी है। कुकी हटाकर फिर कोशिश करें।"},
 	{500, "कुछ गड़बड़ हो गई", "हमारी ओर से कोई समस्या आई है। कृपया थोड़ी देर बाद फिर कोशिश करें।"},
@@ -31,7 +32,7 @@ void page_error(kb_req *r, int status)
 		tv *e = tv_obj(&r->arena);
 		tv_set_int(e, "status", status);
 		tv_set_str(e, "title", errors[i].title);
-		tv_set_str(e, "text", errors[i].text);
+		tv_set_str(e, "text", r->error_text ? r->error_text : errors[i].text);
 		tv_set(ctx, "error", e);
 		if (status == 404) {
 			kb_article *v;
@@ -47,5 +48,5 @@ void page_error(kb_req *r, int status)
 	kb_buf_printf(&r->body,
 		      "<!doctype html><html lang=\"hi\"><meta charset=\"utf-8\">"
 		      "<title>%s</title><h1>%s</h1><p>%s</p><p><a href=\"/\">मुख्य पेज</a></p></html>",
-		      errors[i].title, errors[i].title, errors[i].text);
+		      errors[i].title, errors[i].title, r->error_text ? r->error_text : errors[i].text);
 }

@@ -10,6 +10,7 @@
 int page_home(kb_req *r)
 {
 	kb_arena *a = &r->arena;
+	req_depend(r, "list");
 	tv *ctx = site_context(r, NULL, NULL);
 	if (!ctx)
 		return 500;

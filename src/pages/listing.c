@@ -45,6 +45,7 @@ int page_category(kb_req *r)
 	int rc = store_category_by_slug(r->db, &r->arena, r->param[0], &c);
 	if (rc)
 		return rc == STORE_NOTFOUND ? 404 : 500;
+	req_depend(r, "c:%lld", (long long)c.id);
 	const char *about = kb_arena_printf(&r->arena, "%s की ताज़ा खबरें", c.name);
 	return list_page(r, "श्रेणी", c.name, about, (kb_article_query){.category_id = c.id});
 }
@@ -55,6 +56,7 @@ int page_tag(kb_req *r)
 	int rc = store_tag_by_slug(r->db, &r->arena, r->param[0], &t);
 	if (rc)
 		return rc == STORE_NOTFOUND ? 404 : 500;
+	req_depend(r, "t:%lld", (long long)t.id);
 	const char *about = kb_arena_printf(&r->arena, "%s से जुड़ी खबरें", t.name);
 	return list_page(r, "टैग", t.name, about, (kb_article_query){.tag_id = t.id});
 }
@@ -65,6 +67,7 @@ int page_author(kb_req *r)
 	int rc = store_author_by_slug(r->db, &r->arena, r->param[0], &au);
 	if (rc)
 		return rc == STORE_NOTFOUND ? 404 : 500;
+	req_depend(r, "u:%lld", (long long)au.id);
 	const char *about = *au.bio ? au.bio : kb_arena_printf(&r->arena, "%s की खबरें", au.name);
 	return list_page(r, "लेखक", au.name, about, (kb_article_query){.author_id = au.id});
 }

@@ -3,7 +3,16 @@
  * (src/http) applies each route's method, flags and role before its handler
  * runs. Order matters only where patterns overlap: first match wins.
  */
+#include "../media/media.h"
+#include "../newsroom/newsroom.h"
 #include "pages.h"
+
+/* The newsroom: never cached (-1: no-store), every POST carries the CSRF
+ * token, every page but the login needs a user of at least the role. */
+#define NR(role) R_AUTH | R_CSRF, role, NULL, -1
+#define REPORTER NR(ROLE_REPORTER)
+#define EDITOR NR(ROLE_EDITOR)
+#define ADMIN NR(ROLE_ADMIN)
 
 const kb_route kb_routes[] = {
 	/* method, pattern, handler, flags, role, cache key query, max-age */
@@ -34,6 +43,49 @@ const kb_route kb_routes[] = {
 	{"GET", "/api/v1/categories", api_categories, R_CACHE | R_CORS, 0, NULL, 300},
 	{"GET", "/search", page_search, R_CACHE, 0, "q,category,from,to,page", 60},
 	{"GET", "/api/v1/search", api_search, R_CACHE | R_CORS, 0, "q,category,from,to,limit,offset", 60},
+
+	/* The newsroom (src/newsroom/). Logging in is the one POST without a
+	 * session: its token is the pre-session one (session.c). */
+	{"GET", "/newsroom/login", nr_login_page, 0, 0, NULL, -1},
+	{"POST", "/newsroom/login", nr_login, R_CSRF, 0, NULL, -1},
+	{"POST", "/newsroom/logout", nr_logout, REPORTER},
+	{"POST", "/newsroom/logout-everywhere", nr_logout_all, REPORTER},
+	{"GET", "/newsroom/account", nr_account_page, REPORTER},
+	{"POST", "/newsroom/account", nr_account, REPORTER},
+	{"POST", "/newsroom/account/language", nr_lang, REPORTER},
+	{"GET", "/newsroom", nr_desk, REPORTER},
+	{"GET", "/newsroom/articles/new", nr_editor_new, REPORTER},
+	{"POST", "/newsroom/articles/new", nr_create, REPORTER},
+	{"GET", "/newsroom/articles/{id}", nr_editor, REPORTER},
+	{"POST", "/newsroom/articles/{id}", nr_save, REPORTER},
+	{"POST", "/newsroom/articles/{id}/autosave", nr_autosave, REPORTER},
+	{"POST", "/newsroom/articles/{id}/submit", nr_submit, REPORTER},
+	{"POST", "/newsroom/articles/{id}/publish", nr_publish, EDITOR},
+	{"POST", "/newsroom/articles/{id}/schedule", nr_schedule, EDITOR},
+	{"POST", "/newsroom/articles/{id}/unpublish", nr_unpublish, EDITOR},
+	{"POST", "/newsroom/articles/{id}/return", nr_return, EDITOR},
+	{"GET", "/newsroom/articles/{id}/revisions", nr_revisions, REPORTER},
+	{"GET", "/newsroom/articles/{id}/diff", nr_diff, REPORTER},
+	{"POST", "/newsroom/articles/{id}/restore", nr_restore, REPORTER},
+	{"POST", "/newsroom/preview", nr_preview, REPORTER},
+	{"GET", "/newsroom/tags.json", nr_tags_json, REPORTER},
+	{"GET", "/newsroom/slug.json", nr_slug_json, REPORTER},
+	{"GET", "/newsroom/media", nr_library, REPORTER},
+	/* Uploads alone may send a 20 MB photo (media_intake says so
+	 * clearly up to 24 MB; past that the server closes the request). */
+	{"POST", "/newsroom/media", nr_upload, R_AUTH | R_CSRF, ROLE_REPORTER, NULL, -1, 24u << 20},
+	{"GET", "/newsroom/media/{id}/status", nr_media_json, REPORTER},
+	{"GET", "/newsroom/categories", nr_categories, EDITOR},
+	{"POST", "/newsroom/categories", nr_category_add, EDITOR},
+	{"POST", "/newsroom/categories/{id}", nr_category_save, EDITOR},
+	{"GET", "/newsroom/tags", nr_tags, EDITOR},
+	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR},
+	{"GET", "/newsroom/audit", nr_audit, EDITOR},
+	{"GET", "/newsroom/users", nr_users, ADMIN},
+	{"POST", "/newsroom/users", nr_user_add, ADMIN},
+	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN},
+	{"GET", "/newsroom/settings", nr_settings_page, ADMIN},
+	{"POST", "/newsroom/settings", nr_settings, ADMIN},
 };
 
 const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];

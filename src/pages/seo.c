@@ -33,6 +33,14 @@ const char *seo_logo_url(kb_req *r, const char *base)
 
 size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image out[3])
 {
+	if (a && a->media.id && a->media.width) {
+		/* The photo's social derivative: 1200 px wide, or the photo's
+		 * own width when it is narrower. */
+		int w = a->media.width < 1200 ? a->media.width : 1200;
+		int h = (int)((double)a->media.height * w / a->media.width + 0.5);
+		out[0] = (seo_image){seo_abs_url(r, base, a->image_url), w, h};
+		return 1;
+	}
 	if (a && a->image_url && *a->image_url) {
 		out[0] = (seo_image){seo_abs_url(r, base, a->image_url), 0, 0};
 		return 1;

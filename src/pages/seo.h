@@ -42,8 +42,9 @@ const char *seo_abs_url(kb_req *r, const char *base, const char *url);
 
 /*
  * The images that stand for an article, absolute, best first, with their
- * size when known (0 when not). Today an article's stored image_url is used
- * as it is (one image, size unknown): there are no derivatives yet. Without
+ * size when known (0 when not). A photo from the media library gives its
+ * social derivative (1200 px wide, size known); an older stored image_url
+ * is used as it is (size unknown). Without
  * a photo, the site logo in 16:9, 4:3 and 1:1, 1200 px wide (static/logo-*).
  * When the media pipeline makes derivatives, this is the one place that
  * changes. Returns the number of images written to out (at most 3).

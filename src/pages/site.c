@@ -271,6 +271,37 @@ static const char *encode(kb_req *r, const char *s)
 	return out;
 }
 
+tv *site_photo(kb_req *r, const kb_media *m, const char *sizes)
+{
+	kb_arena *ar = &r->arena;
+	if (!m->id || !*m->widths)
+		return NULL;
+	kb_buf webp = {0}, jpg = {0};
+	int largest = 0, middle = 0;
+	for (const char *p = m->widths; *p;) {
+		int w = atoi(p);
+		kb_buf_printf(&webp, "%s/media/%s-%d.webp %dw", webp.len ? ", " : "", m->stem, w, w);
+		kb_buf_printf(&jpg, "%s/media/%s-%d.jpg %dw", jpg.len ? ", " : "", m->stem, w, w);
+		if (w <= 1024)
+			middle = w;
+		largest = w;
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	tv *o = tv_obj(ar);
+	tv_set(o, "webp", tv_strn(ar, kb_arena_strndup(ar, webp.data, webp.len), webp.len));
+	tv_set(o, "jpg", tv_strn(ar, kb_arena_strndup(ar, jpg.data, jpg.len), jpg.len));
+	tv_set(o, "src", tv_strf(ar, "/media/%s-%d.jpg", m->stem, middle ? middle : largest));
+	tv_set_str(o, "sizes", sizes);
+	/* The largest derivative's size: the browser reserves the space
+	 * (aspect ratio) before the image arrives, so nothing shifts. */
+	tv_set_int(o, "width", m->width);
+	tv_set_int(o, "height", m->height);
+	kb_buf_free(&webp);
+	kb_buf_free(&jpg);
+	return o;
+}
+
 tv *site_article(kb_req *r, const kb_article *a, int full)
 {
 	kb_arena *ar = &r->arena;
@@ -283,6 +314,10 @@ tv *site_article(kb_req *r, const kb_article *a, int full)
 	tv_set(o, "iso", iso_value(r, a->published_at));
 	tv_set_bool(o, "breaking", a->breaking);
 	tv_set_str(o, "image", a->image_url);
+	tv *photo = site_photo(r, &a->media, full ? "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+						 : "(min-width: 72rem) 23rem, (min-width: 48rem) 33vw, calc(100vw - 2rem)");
+	if (photo)
+		tv_set(o, "photo", photo);
 	if (a->category.id) {
 		tv *c = tv_obj(ar);
 		tv_set_str(c, "name", a->category.name);
@@ -361,6 +396,7 @@ tv *site_context(kb_req *r, const char *title, const char *description)
 	tv_set_str(site, "name", s.name);
 	tv_set_str(site, "tagline", s.tagline);
 	tv_set_str(site, "email", s.email);
+	tv_set_str(site, "logo", s.logo);
 	if (*s.email)
 		tv_set(site, "mailto", tv_strf(a, "mailto:%s", s.email));
 	tv_set_str(site, "base_url", s.base_url);

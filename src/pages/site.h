@@ -39,6 +39,11 @@ int site_render(kb_req *r, const char *name, tv *ctx);
 tv *site_article(kb_req *r, const kb_article *a, int full);
 tv *site_article_list(kb_req *r, const kb_article *v, size_t n);
 
+/* A photo's responsive image (WebP and JPEG srcsets, a fallback src,
+ * width and height) with the given sizes attribute, or NULL when m has
+ * none ready. */
+tv *site_photo(kb_req *r, const kb_media *m, const char *sizes);
+
 /* Share links (WhatsApp, Facebook, X, Telegram) for a page at abs_url. */
 tv *site_share(kb_req *r, const char *title, const char *abs_url);
 

@@ -15,6 +15,7 @@ int page_static(kb_req *r)
 	if (site_static(r->param[0], &data, &len, &type))
 		return 404;
 	kb_buf_append(&r->body, data, len);
+	req_depend(r, "static"); /* no content change touches it */
 	r->content_type = type;
 	r->max_age = 31536000;
 	return 200;
@@ -25,6 +26,7 @@ int page_robots(kb_req *r)
 	kb_settings s;
 	if (store_settings(r->db, &r->arena, &s))
 		return 500;
+	req_depend(r, "static"); /* only settings, which empty the cache */
 	kb_buf_puts(&r->body, "User-agent: *\nDisallow: /newsroom\n\n");
 	/* Crawlers find every article and the news of the last two days. */
 	kb_buf_printf(&r->body, "Sitemap: %s\nSitemap: %s\n", seo_abs_url(r, s.base_url, "/sitemap.xml"),

@@ -1,6 +1,39 @@
 /*
  * cache.c: the page cache (see cache.h): a sharded hash table with an LRU
  * list per shard, each behind its own mutex so threads rarely contend.
+ *
+ * Invalidation. Triggers in the database (migration 3) write, for every
+ * change to a published article, the tags it touches into the changes
+ * log; the server polls the log (every 0.2 s, and at once after its own
+ * writes) and drops the entries that depend on those tags. The tags:
+ *
+ *   a:ID    the article's own page (any change to it)
+ *   c:ID    lists of category ID: its pages, its feeds, and the "related
+ *           news" block of every article in it (related = newest in the
+ *           same category or sharing a tag)
+ *   t:ID    the same for a tag
+ *   u:ID    an author's pages
+ *   list    what lists every story: the home page
+ *   text    what shows stories in full or searches them: feeds,
+ *           sitemaps, search, the API (these name no tags, so any
+ *           change drops them)
+ *
+ * An edit that changes only what a card does not show (body, dateline,
+ * SEO fields) writes a:ID and text, so the lists, the home page and the
+ * other articles' related blocks stay cached; a change to the title,
+ * summary, photo, status, category, tags or author writes the list tags
+ * too. Related blocks are kept exact rather than left to expire: a story
+ * that is unpublished (or corrected) vanishes from every cached page at
+ * once, at the cost of re-rendering the articles of its category and
+ * tags (about 0.2 ms each) the next time they are read. Drafts touch
+ * nothing. Site-wide changes (settings, categories, renames of tags or
+ * authors) still move the content version, which empties the cache.
+ *
+ * Race: a page rendered from data read before a change, stored after
+ * the drop, would be stale for good. Every drop moves a generation
+ * counter first; cache_make stores only when the generation read before
+ * rendering is still current, checked under the shard lock the drop also
+ * takes.
  */
 #include "cache.h"
 
@@ -19,6 +52,8 @@ typedef struct item {
 	cache_entry pub; /* first: a cache_entry* is an item* */
 	atomic_int refs;
 	char *key;
+	char **deps; /* NULL: depends on every change */
+	size_t ndeps;
 	size_t keylen, cost;
 	uint64_t hash;
 	struct item *next;	     /* hash chain */
@@ -34,6 +69,7 @@ typedef struct shard {
 
 struct cache {
 	shard shards[SHARDS];
+	atomic_uint_fast64_t gen;
 };
 
 cache *cache_new(size_t budget)
@@ -55,6 +91,9 @@ static void item_free(item *it)
 	free((char *)it->pub.gz);
 	free((char *)it->pub.content_type);
 	free(it->key);
+	for (size_t i = 0; i < it->ndeps; i++)
+		free(it->deps[i]);
+	free(it->deps);
 	free(it);
 }
 
@@ -160,7 +199,7 @@ static char *gzip(const char *p, size_t n, size_t *outlen)
 
 cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
 			const char *content_type, const char *body, size_t len, int64_t version,
-			int max_age)
+			int max_age, const cache_deps *deps)
 {
 	item *it = kb_calloc(1, sizeof *it);
 	it->pub.status = status;
@@ -179,9 +218,22 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 	atomic_init(&it->refs, 1); /* the caller's */
 	if (!store)
 		return &it->pub;
+	if (deps && deps->n) {
+		it->deps = kb_calloc(deps->n, sizeof *it->deps);
+		for (size_t i = 0; i < deps->n; i++) {
+			it->deps[i] = kb_strdup(deps->tags[i]);
+			it->cost += strlen(deps->tags[i]) + 1 + sizeof(char *);
+		}
+		it->ndeps = deps->n;
+	}
 
 	shard *s = &c->shards[it->hash % SHARDS];
 	pthread_mutex_lock(&s->mu);
+	if (deps && atomic_load(&c->gen) != deps->gen) {
+		/* A drop happened while this was rendered: it may be stale. */
+		pthread_mutex_unlock(&s->mu);
+		return &it->pub;
+	}
 	item *old = shard_find(s, it->hash, key, keylen);
 	if (old)
 		shard_remove(s, old);
@@ -200,8 +252,44 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 	return &it->pub;
 }
 
+uint64_t cache_generation(cache *c)
+{
+	return atomic_load(&c->gen);
+}
+
+static int depends(const item *it, const char *const *tags, size_t n)
+{
+	if (!it->deps)
+		return 1;
+	for (size_t i = 0; i < it->ndeps; i++)
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp(it->deps[i], tags[k]))
+				return 1;
+	return 0;
+}
+
+size_t cache_drop_tags(cache *c, const char *const *tags, size_t n)
+{
+	size_t dropped = 0;
+	atomic_fetch_add(&c->gen, 1);
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &c->shards[i];
+		pthread_mutex_lock(&s->mu);
+		for (item *it = s->lru_head, *next; it; it = next) {
+			next = it->lru_next;
+			if (depends(it, tags, n)) {
+				shard_remove(s, it);
+				dropped++;
+			}
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	return dropped;
+}
+
 void cache_clear(cache *c)
 {
+	atomic_fetch_add(&c->gen, 1);
 	for (int i = 0; i < SHARDS; i++) {
 		shard *s = &c->shards[i];
 		pthread_mutex_lock(&s->mu);

@@ -3,10 +3,18 @@
  * copy and an ETag, keyed by path (plus the query values a route declares),
  * so a breaking-news spike is served without touching SQLite.
  *
- * Staleness: every entry records the store's content version it was built
- * from (store_content_version); a lookup with a newer version treats the
- * entry as missing. Memory is bounded: past the budget, the least recently
- * used entries go.
+ * Staleness, two ways:
+ *  - every entry records the store's content version it was built from
+ *    (store_content_version, moved by site-wide changes: settings,
+ *    categories, renames); a lookup with a newer version treats the entry
+ *    as missing, so such a change empties the cache in effect;
+ *  - every entry names what it shows as dependency tags ("a:12" an
+ *    article, "c:3" a category's list, "list", "text"...; see cache.c for
+ *    the full scheme). A change to an article drops exactly the entries
+ *    that depend on a tag it touched (cache_drop_tags). An entry that
+ *    names no tags depends on every change.
+ *
+ * Memory is bounded: past the budget, the least recently used entries go.
  *
  * Entries are reference-counted and immutable once made, so a response can
  * be sent from an entry's bytes while another thread replaces it.
@@ -29,6 +37,16 @@ typedef struct cache_entry {
 	int max_age; /* Cache-Control max-age to send, seconds */
 } cache_entry;
 
+/* What an entry depends on: tags[0..n) (copied), or every change when n
+ * is 0; and gen, the cache_generation() read before rendering began: an
+ * entry rendered before a drop that it should have suffered is not
+ * stored. */
+typedef struct cache_deps {
+	const char *const *tags;
+	size_t n;
+	uint64_t gen;
+} cache_deps;
+
 /* A cache holding at most budget bytes of entries. */
 cache *cache_new(size_t budget);
 void cache_free(cache *c);
@@ -40,11 +58,20 @@ cache_entry *cache_get(cache *c, const char *key, size_t keylen, int64_t version
 /*
  * Makes an entry from a copy of body (compressing it and computing its
  * ETag), stores it under key when store is non-zero (replacing any older
- * one), and returns it with a reference for the caller.
+ * one) unless deps->gen is out of date, and returns it with a reference
+ * for the caller. deps may be NULL (depends on everything, gen not
+ * checked).
  */
 cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
 			const char *content_type, const char *body, size_t len, int64_t version,
-			int max_age);
+			int max_age, const cache_deps *deps);
+
+/* A counter moved by every drop and clear (see cache_deps.gen). */
+uint64_t cache_generation(cache *c);
+
+/* Drops the entries that depend on any of tags[0..n), and those that
+ * depend on every change. Returns how many went. */
+size_t cache_drop_tags(cache *c, const char *const *tags, size_t n);
 
 void cache_release(cache_entry *e);
 

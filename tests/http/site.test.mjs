@@ -166,8 +166,16 @@ describe('bad requests', () => {
   test('oversized headers get 431, oversized bodies 413', async () => {
     const big = await rawRequest(site.port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\nConnection: close\r\n\r\n`);
     assert.match(big, /^HTTP\/1\.1 431/);
-    const body = await rawRequest(site.port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n${'a'.repeat(1000)}`);
+    // Past the largest body any route takes (a 20 MB photo), refused
+    // before the body is read; past a route's own limit (1 MiB for all
+    // but uploads), refused once it arrived.
+    const body = await rawRequest(site.port, `POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 30000000\r\n\r\n${'a'.repeat(1000)}`);
     assert.match(body, /^HTTP\/1\.1 413/);
+    const route = await fetch(site.base + '/newsroom/login', {
+      method: 'POST', body: 'a'.repeat(2 << 20), headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(route.status, 413);
+    assert.match(await route.text(), /भेजी गई सामग्री बहुत बड़ी है/);
     assert.equal((await get('/')).status, 200);
   });
 

@@ -91,7 +91,7 @@ static void cache_serves_fresh_and_drops_stale(void **state)
 {
 	cache *c = cache_new(1 << 20);
 	const char *body = "<p>नमस्ते</p>";
-	cache_entry *e = cache_make(c, "/x", 2, 1, 200, "text/html", body, strlen(body), 7, 60);
+	cache_entry *e = cache_make(c, "/x", 2, 1, 200, "text/html", body, strlen(body), 7, 60, NULL);
 	assert_int_equal(e->len, strlen(body));
 	assert_int_equal(e->etag[0], '"');
 	cache_release(e);
@@ -110,7 +110,7 @@ static void cache_gzip_round_trips(void **state)
 	kb_buf b = {0};
 	for (int i = 0; i < 200; i++)
 		kb_buf_puts(&b, "<p>रक्षा सहयोग पर समझौता ज्ञापन</p>\n");
-	cache_entry *e = cache_make(c, "/g", 2, 0, 200, "text/html", b.data, b.len, 1, 60);
+	cache_entry *e = cache_make(c, "/g", 2, 0, 200, "text/html", b.data, b.len, 1, 60, NULL);
 	assert_non_null(e->gz);
 	assert_true(e->gzlen < b.len / 4);
 	char *out = malloc(b.len + 1);
@@ -142,7 +142,7 @@ static void cache_stays_within_its_budget(void **state)
 		char key[16];
 		int n = snprintf(key, sizeof key, "/p%d", i);
 		body[0] = (char)i;
-		cache_release(cache_make(c, key, (size_t)n, 1, 200, "text/html", body, sizeof body, 1, 60));
+		cache_release(cache_make(c, key, (size_t)n, 1, 200, "text/html", body, sizeof body, 1, 60, NULL));
 	}
 	size_t bytes, entries;
 	cache_stats(c, &bytes, &entries);
@@ -159,8 +159,8 @@ static void cache_stays_within_its_budget(void **state)
 static void cache_entry_outlives_replacement(void **state)
 {
 	cache *c = cache_new(1 << 20);
-	cache_entry *old = cache_make(c, "/k", 2, 1, 200, "text/html", "old", 3, 1, 60);
-	cache_entry *neu = cache_make(c, "/k", 2, 1, 200, "text/html", "new", 3, 1, 60);
+	cache_entry *old = cache_make(c, "/k", 2, 1, 200, "text/html", "old", 3, 1, 60, NULL);
+	cache_entry *neu = cache_make(c, "/k", 2, 1, 200, "text/html", "new", 3, 1, 60, NULL);
 	/* The first reference is still readable after replacement. */
 	assert_memory_equal(old->body, "old", 3);
 	cache_release(old);

@@ -195,15 +195,71 @@ static void drafts_are_not_public(void **state)
 	kb_arena_free(&a);
 }
 
-static void content_version_moves_on_every_change(void **state)
+/* Returns the tags written to the changes log after seq, joined by " ". */
+static char *changes_after(store *st, int64_t seq, kb_arena *a)
+{
+	const char **tags;
+	int64_t *seqs, first;
+	size_t n;
+	assert_int_equal(store_changes_since(st, a, seq, 1000, &tags, &seqs, &n, &first), STORE_OK);
+	kb_buf b = {0};
+	for (size_t i = 0; i < n; i++)
+		kb_buf_printf(&b, " %s", tags[i]);
+	kb_buf_putc(&b, ' ');
+	char *s = kb_arena_strdup(a, b.data);
+	kb_buf_free(&b);
+	return s;
+}
+
+static void site_wide_changes_move_the_content_version(void **state)
 {
 	store *st = *state;
 	int64_t v0 = store_content_version(st);
-	add(st, "एक", "desh", 10, NULL, 0);
+	assert_int_equal(store_setting_set(st, "name", "नया नाम"), STORE_OK);
 	int64_t v1 = store_content_version(st);
 	assert_true(v1 > v0);
-	assert_int_equal(store_setting_set(st, "name", "नया नाम"), STORE_OK);
+	assert_int_equal(store_category_add(st, "विज्ञान", "vigyan", 9), STORE_OK);
 	assert_true(store_content_version(st) > v1);
+}
+
+static void article_changes_name_the_pages_they_touch(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t v0 = store_content_version(st), seq;
+	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
+	const char *tags[] = {"इज़राइल"};
+	int64_t id = add(st, "एक", "desh", 10, tags, 1);
+	/* Articles do not flush the whole cache any more. */
+	assert_int_equal(store_content_version(st), v0);
+	kb_article art;
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	char *got = changes_after(st, seq, &a);
+	char want[64];
+	snprintf(want, sizeof want, " a:%lld ", (long long)id);
+	if (!strstr(got, want) || !strstr(got, " list ") || !strstr(got, " text ") ||
+	    !strstr(got, " t:"))
+		fail_msg("publishing: expected a:ID, list, text and t:TAG, got \"%s\"", got);
+
+	/* A draft changes nothing public. */
+	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
+	kb_article_input d = {.title = "मसौदा", .body = "x", .status = "draft"};
+	int64_t did;
+	assert_int_equal(store_article_add(st, &d, &did), STORE_OK);
+	assert_string_equal(changes_after(st, seq, &a), " ");
+
+	/* An edit of the body alone touches the page and the full-text
+	 * views, not the lists. */
+	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
+	kb_article_input in = {.title = "एक", .slug = art.slug, .body = "नया पाठ",
+			       .summary = "सार", .category_slug = "desh",
+			       .author_name = "राजीव शर्मा", .tags = tags, .ntags = 1};
+	int64_t version;
+	assert_int_equal(store_article_save(st, &in, art.version, 0, "save", &id, &version), STORE_OK);
+	got = changes_after(st, seq, &a);
+	if (!strstr(got, want) || strstr(got, " list ") || strstr(got, " c:") || strstr(got, " t:"))
+		fail_msg("body edit: expected a:ID and no list tags, got \"%s\"", got);
+	kb_arena_free(&a);
 }
 
 static void settings_have_defaults(void **state)
@@ -253,7 +309,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, teardown),
 		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, teardown),
-		cmocka_unit_test_setup_teardown(content_version_moves_on_every_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(article_changes_name_the_pages_they_touch, setup, teardown),
 		cmocka_unit_test_setup_teardown(settings_have_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(redirects_are_found_by_path, setup, teardown),
 		cmocka_unit_test(open_reports_unwritable_paths),

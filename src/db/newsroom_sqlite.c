@@ -1,0 +1,1076 @@
+/*
+ * newsroom_sqlite.c: the SQLite backend of the newsroom's part of the store
+ * API (store.h): users, sessions, login throttling, server secrets, saving
+ * articles with revisions and a version check, workflow transitions, the
+ * scheduler's query, the audit log, photos and the changes log that drives
+ * cache invalidation.
+ *
+ * Not here: the reading site's queries (store_sqlite.c) and search
+ * (search_sqlite.c). Like them, every statement is a fixed string, prepared
+ * once per connection through sq_stmt() and bound.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../text/text.h"
+#include "sqlite.h"
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a statement that returns no rows; resets it. */
+static int run(store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
+}
+
+/* Steps a one-row lookup (the row stays current on STORE_OK). */
+static int one(store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, what);
+}
+
+/* Grows an arena array of size elements from *cap to twice that. */
+static void *grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
+{
+	void *w = kb_arena_alloc(a, 2 * *cap * size);
+	memcpy(w, v, len * size);
+	*cap *= 2;
+	return w;
+}
+
+/* ---- users ---- */
+
+static const char *const role_names[] = {"", "reporter", "editor", "admin"};
+
+const char *store_role_name(int role)
+{
+	return role > ROLE_NONE && role <= ROLE_ADMIN ? role_names[role] : "";
+}
+
+int store_role_parse(const char *name)
+{
+	for (int i = ROLE_REPORTER; name && i <= ROLE_ADMIN; i++)
+		if (!strcmp(name, role_names[i]))
+			return i;
+	return ROLE_NONE;
+}
+
+#define USER_COLS "u.id, u.login, u.name, u.lang, u.role, u.disabled, u.created_at"
+
+static void read_user(kb_arena *a, sqlite3_stmt *s, int col, kb_user *u)
+{
+	u->id = sqlite3_column_int64(s, col);
+	u->login = sq_col_text(a, s, col + 1);
+	u->name = sq_col_text(a, s, col + 2);
+	u->lang = sq_col_text(a, s, col + 3);
+	u->role = store_role_parse((const char *)sqlite3_column_text(s, col + 4));
+	u->disabled = sqlite3_column_int(s, col + 5);
+	u->created_at = sqlite3_column_int64(s, col + 6);
+}
+
+int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash,
+		   int64_t *id)
+{
+	static const char sql[] = "INSERT INTO users(login, name, role, password, created_at) "
+				  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(login) DO NOTHING";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, login);
+	bind_text(s, 2, name);
+	bind_text(s, 3, store_role_name(role));
+	bind_text(s, 4, pwhash);
+	sqlite3_bind_int64(s, 5, kb_now());
+	if (run(st, s, "cannot add user"))
+		return STORE_ERROR;
+	if (!sqlite3_changes(sq_db(st)))
+		return STORE_CONFLICT;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
+	return STORE_OK;
+}
+
+int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
+			const char **pwhash)
+{
+	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, login);
+	int rc = one(st, s, "cannot read user");
+	if (rc == STORE_OK) {
+		read_user(a, s, 0, out);
+		if (pwhash)
+			*pwhash = sq_col_text(a, s, 7);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one(st, s, "cannot read user");
+	if (rc == STORE_OK) {
+		read_user(a, s, 0, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM users u ORDER BY u.disabled, u.name";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	size_t cap = 16, len = 0;
+	kb_user *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap)
+			v = grow(a, v, len, &cap, sizeof *v);
+		read_user(a, s, 0, &v[len++]);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list users");
+}
+
+int store_user_update(store *st, int64_t id, const char *name, int role, int disabled)
+{
+	static const char sql[] = "UPDATE users SET name = ?2, role = ?3, disabled = ?4 WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, store_role_name(role));
+	sqlite3_bind_int(s, 4, disabled ? 1 : 0);
+	if (run(st, s, "cannot change user"))
+		return STORE_ERROR;
+	if (!sqlite3_changes(sq_db(st)))
+		return STORE_NOTFOUND;
+	return disabled ? store_session_delete_user(st, id) : STORE_OK;
+}
+
+int store_user_set_lang(store *st, int64_t id, const char *lang)
+{
+	static const char sql[] = "UPDATE users SET lang = ?2 WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, lang);
+	return run(st, s, "cannot change language");
+}
+
+int store_user_set_password(store *st, int64_t id, const char *pwhash)
+{
+	static const char sql[] = "UPDATE users SET password = ?2 WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, pwhash);
+	if (run(st, s, "cannot change password"))
+		return STORE_ERROR;
+	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* ---- sessions ---- */
+
+int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf,
+		      int64_t now, int64_t expires_at, const char *ip, const char *agent)
+{
+	static const char sql[] =
+		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, "
+		"agent) VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, substr(?7, 1, 200))";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	bind_text(s, 3, csrf);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, expires_at);
+	bind_text(s, 6, ip);
+	bind_text(s, 7, agent);
+	return run(st, s, "cannot start session");
+}
+
+int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *user,
+		      const char **csrf, int64_t *seen_at)
+{
+	static const char sql[] = "SELECT " USER_COLS ", s.csrf, s.seen_at FROM sessions s "
+				  "JOIN users u ON u.id = s.user_id "
+				  "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, now);
+	int rc = one(st, s, "cannot read session");
+	if (rc == STORE_OK) {
+		read_user(a, s, 0, user);
+		*csrf = sq_col_text(a, s, 7);
+		*seen_at = sqlite3_column_int64(s, 8);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t expires_at)
+{
+	static const char sql[] =
+		"UPDATE sessions SET seen_at = ?2, expires_at = max(expires_at, ?3) WHERE token_hash = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, expires_at);
+	return run(st, s, "cannot update session");
+}
+
+int store_session_delete(store *st, const char *token_hash)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	return run(st, s, "cannot end session");
+}
+
+int store_session_delete_user(store *st, int64_t user_id)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, user_id);
+	return run(st, s, "cannot end sessions");
+}
+
+/* ---- login throttling and secrets ---- */
+
+int store_login_failures(store *st, const char *key, int64_t since, int64_t *n)
+{
+	static const char sql[] = "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, since);
+	if (one(st, s, "cannot count login failures") != STORE_OK)
+		return STORE_ERROR;
+	*n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+int store_login_failure_add(store *st, const char *key, int64_t now)
+{
+	static const char sql[] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, now);
+	return run(st, s, "cannot record login failure");
+}
+
+int store_login_failures_clear(store *st, const char *key)
+{
+	static const char sql[] = "DELETE FROM login_failures WHERE key = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, key);
+	return run(st, s, "cannot clear login failures");
+}
+
+int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
+		 unsigned char *out)
+{
+	static const char ins[] = "INSERT INTO secrets(name, value) VALUES(?1, ?2) "
+				  "ON CONFLICT(name) DO NOTHING";
+	static const char get[] = "SELECT value FROM secrets WHERE name = ?1";
+	sqlite3_stmt *s = sq_stmt(st, ins);
+	bind_text(s, 1, name);
+	sqlite3_bind_blob(s, 2, candidate, (int)len, SQLITE_TRANSIENT);
+	if (run(st, s, "cannot store secret"))
+		return STORE_ERROR;
+	s = sq_stmt(st, get);
+	bind_text(s, 1, name);
+	if (one(st, s, "cannot read secret") != STORE_OK)
+		return STORE_ERROR;
+	int rc = STORE_OK;
+	if ((size_t)sqlite3_column_bytes(s, 0) == len)
+		memcpy(out, sqlite3_column_blob(s, 0), len);
+	else
+		rc = sq_fail(st, "the stored secret has the wrong size");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* ---- articles ---- */
+
+int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id,
+		    const char *detail)
+{
+	static const char sql[] = "INSERT INTO audit(at, user_id, action, article_id, detail) "
+				  "VALUES(?1, nullif(?2, 0), ?3, nullif(?4, 0), substr(?5, 1, 300))";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, kb_now());
+	sqlite3_bind_int64(s, 2, user_id);
+	bind_text(s, 3, action);
+	sqlite3_bind_int64(s, 4, article_id);
+	bind_text(s, 5, detail);
+	return run(st, s, "cannot write the audit log");
+}
+
+/* The fields of a revision beyond title, summary and body, as JSON built
+ * by SQLite itself from bound values. */
+#define REVISION_FIELDS                                                                          \
+	"json_object('slug', :slug, 'category', :category, 'tags', :tags, 'author', :author, "   \
+	"'dateline', :dateline, 'caption', :caption, 'credit', :credit, 'media_id', :media, "    \
+	"'breaking', :breaking, 'seo_title', :seo_title, 'seo_description', :seo_description)"
+
+static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	if (i > 0)
+		bind_text(s, i, v);
+}
+
+/* Binds the revision columns and fields of in to s. */
+static void bind_revision(sqlite3_stmt *s, const kb_article_input *in)
+{
+	kb_buf tags = {0};
+	for (size_t i = 0; i < in->ntags; i++)
+		kb_buf_printf(&tags, "%s%s", i ? ", " : "", in->tags[i]);
+	bind_named_text(s, ":title", in->title);
+	bind_named_text(s, ":summary", in->summary);
+	bind_named_text(s, ":body", in->body);
+	bind_named_text(s, ":slug", in->slug);
+	bind_named_text(s, ":category", in->category_slug);
+	bind_named_text(s, ":tags", tags.data);
+	bind_named_text(s, ":author", in->author_name);
+	bind_named_text(s, ":dateline", in->dateline);
+	bind_named_text(s, ":caption", in->image_caption);
+	bind_named_text(s, ":credit", in->image_credit);
+	sq_bind_named_int(s, ":media", in->media_id);
+	sq_bind_named_int(s, ":breaking", in->breaking ? 1 : 0);
+	bind_named_text(s, ":seo_title", in->seo_title);
+	bind_named_text(s, ":seo_description", in->seo_description);
+	kb_buf_free(&tags);
+}
+
+static int revision_write(store *st, int64_t id, int64_t version, int64_t user_id, const char *kind,
+			  const kb_article_input *in)
+{
+	/* A run of autosaves by one person keeps one revision: the last. */
+	static const char upd[] =
+		"UPDATE revisions SET version = :version, at = :at, title = :title, summary = :summary, "
+		"body = :body, fields = " REVISION_FIELDS " WHERE id = (SELECT id FROM revisions WHERE "
+		"article_id = :article ORDER BY id DESC LIMIT 1) AND kind = 'autosave' AND user_id = :user";
+	static const char ins[] =
+		"INSERT INTO revisions(article_id, version, user_id, at, kind, title, summary, body, "
+		"fields) VALUES(:article, :version, nullif(:user, 0), :at, :kind, :title, :summary, :body, "
+		REVISION_FIELDS ")";
+	if (!strcmp(kind, "autosave")) {
+		sqlite3_stmt *s = sq_stmt(st, upd);
+		sq_bind_named_int(s, ":version", version);
+		sq_bind_named_int(s, ":at", kb_now());
+		sq_bind_named_int(s, ":article", id);
+		sq_bind_named_int(s, ":user", user_id);
+		bind_revision(s, in);
+		if (run(st, s, "cannot keep revision"))
+			return STORE_ERROR;
+		if (sqlite3_changes(sq_db(st)))
+			return STORE_OK;
+	}
+	sqlite3_stmt *s = sq_stmt(st, ins);
+	sq_bind_named_int(s, ":article", id);
+	sq_bind_named_int(s, ":version", version);
+	sq_bind_named_int(s, ":user", user_id);
+	sq_bind_named_int(s, ":at", kb_now());
+	bind_named_text(s, ":kind", kind);
+	bind_revision(s, in);
+	return run(st, s, "cannot keep revision");
+}
+
+int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
+				const kb_article_input *in)
+{
+	static const char sql[] = "SELECT version FROM articles WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, article_id);
+	int rc = one(st, s, "cannot read article");
+	if (rc)
+		return rc;
+	int64_t v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (revision_write(st, article_id, v, user_id, "conflict", in))
+		return STORE_ERROR;
+	return store_audit_add(st, user_id, "conflict", article_id, in->title);
+}
+
+/* Sets an article's tags to in's: deletes those no longer listed and adds
+ * the new ones, leaving the rest alone so that their pages stay cached. */
+static int replace_tags(store *st, int64_t id, const kb_article_input *in)
+{
+	static const char del[] = "DELETE FROM article_tags WHERE article_id = ?1 AND tag_id NOT IN "
+				  "(SELECT value FROM json_each(?2))";
+	static const char add[] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)";
+	kb_buf ids = {0};
+	int rc = STORE_OK;
+	kb_buf_putc(&ids, '[');
+	for (size_t i = 0; !rc && i < in->ntags; i++) {
+		int64_t tag;
+		if (!in->tags[i][0])
+			continue;
+		rc = sq_ensure_named(st, 't', in->tags[i], &tag);
+		if (!rc)
+			kb_buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)tag);
+	}
+	kb_buf_putc(&ids, ']');
+	if (!rc) {
+		sqlite3_stmt *s = sq_stmt(st, del);
+		sqlite3_bind_int64(s, 1, id);
+		bind_text(s, 2, ids.data);
+		rc = run(st, s, "cannot replace tags");
+	}
+	/* The ids again, from the JSON array just built. */
+	for (const char *p = ids.data + 1; !rc && *p && *p != ']';) {
+		char *end;
+		long long tag = strtoll(p, &end, 10);
+		sqlite3_stmt *s = sq_stmt(st, add);
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, tag);
+		rc = run(st, s, "cannot tag article");
+		p = *end == ',' ? end + 1 : end;
+	}
+	kb_buf_free(&ids);
+	return rc;
+}
+
+static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_version,
+		      int64_t user_id, const char *kind, int64_t *id, int64_t *version)
+{
+	static const char cat_sql[] = "SELECT id FROM categories WHERE slug = ?1";
+	static const char old_sql[] = "SELECT slug, status, version, published_at FROM articles WHERE id = ?1";
+	static const char ins_sql[] =
+		"INSERT INTO articles(title, slug, summary, body, status, created_at, updated_at, "
+		"category_id, author_id, image_caption, image_credit, dateline, breaking, seo_title, "
+		"seo_description, owner_id, media_id, version) VALUES(:title, :slug, :summary, :body, "
+		"'draft', :now, :now, nullif(:category, 0), nullif(:author, 0), :caption, :credit, "
+		":dateline, :breaking, :seo_title, :seo_description, nullif(:owner, 0), nullif(:media, 0), 1)";
+	static const char upd_sql[] =
+		"UPDATE articles SET title = :title, slug = :slug, summary = :summary, body = :body, "
+		"updated_at = :now, category_id = nullif(:category, 0), author_id = nullif(:author, 0), "
+		"image_caption = :caption, image_credit = :credit, dateline = :dateline, "
+		"breaking = :breaking, seo_title = :seo_title, seo_description = :seo_description, "
+		"media_id = nullif(:media, 0), version = version + 1 WHERE id = :id AND version = :expected";
+
+	int64_t category = 0, author = 0;
+	if (in->category_slug && *in->category_slug) {
+		sqlite3_stmt *s = sq_stmt(st, cat_sql);
+		bind_text(s, 1, in->category_slug);
+		int rc = one(st, s, "cannot read category");
+		if (rc == STORE_NOTFOUND)
+			return sq_fail(st, "no such category");
+		if (rc)
+			return rc;
+		category = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+	}
+	if (in->author_name && *in->author_name && sq_ensure_named(st, 'u', in->author_name, &author))
+		return STORE_ERROR;
+
+	/* The article as it was: a published article whose slug changes
+	 * leaves a redirect behind, so shared links keep working. */
+	char *old_slug = NULL;
+	int was_published = 0, ever_published = 0;
+	if (*id) {
+		sqlite3_stmt *s = sq_stmt(st, old_sql);
+		sqlite3_bind_int64(s, 1, *id);
+		int rc = one(st, s, "cannot read article");
+		if (rc)
+			return rc;
+		old_slug = kb_strdup((const char *)sqlite3_column_text(s, 0));
+		was_published = !strcmp((const char *)sqlite3_column_text(s, 1), "published");
+		int64_t v = sqlite3_column_int64(s, 2);
+		ever_published = sqlite3_column_int64(s, 3) != 0;
+		sqlite3_reset(s);
+		if (v != expected_version) {
+			free(old_slug);
+			return STORE_CONFLICT;
+		}
+	}
+
+	/* The slug follows the title until the story first goes out; after
+	 * that its URL stays unless someone types a new one. */
+	kb_buf base = {0}, slug = {0};
+	const char *from = in->slug && *in->slug ? in->slug : ever_published ? old_slug : in->title;
+	text_slug(&base, from ? from : "", from ? strlen(from) : 0, 80);
+	if (!base.len)
+		kb_buf_puts(&base, "khabar");
+	int rc = sq_unique_slug(st, base.data, 'a', *id, &slug);
+	kb_buf_free(&base);
+	if (rc) {
+		free(old_slug);
+		kb_buf_free(&slug);
+		return rc;
+	}
+
+	sqlite3_stmt *s = sq_stmt(st, *id ? upd_sql : ins_sql);
+	bind_named_text(s, ":title", in->title);
+	bind_named_text(s, ":slug", slug.data);
+	bind_named_text(s, ":summary", in->summary);
+	bind_named_text(s, ":body", in->body);
+	sq_bind_named_int(s, ":now", kb_now());
+	sq_bind_named_int(s, ":category", category);
+	sq_bind_named_int(s, ":author", author);
+	bind_named_text(s, ":caption", in->image_caption);
+	bind_named_text(s, ":credit", in->image_credit);
+	bind_named_text(s, ":dateline", in->dateline);
+	sq_bind_named_int(s, ":breaking", in->breaking ? 1 : 0);
+	bind_named_text(s, ":seo_title", in->seo_title);
+	bind_named_text(s, ":seo_description", in->seo_description);
+	sq_bind_named_int(s, ":owner", in->owner_id);
+	sq_bind_named_int(s, ":media", in->media_id);
+	sq_bind_named_int(s, ":id", *id);
+	sq_bind_named_int(s, ":expected", expected_version);
+	rc = run(st, s, "cannot save article");
+	if (!rc && *id && !sqlite3_changes(sq_db(st)))
+		rc = STORE_CONFLICT;
+	if (!rc && !*id)
+		*id = sqlite3_last_insert_rowid(sq_db(st));
+	*version = *id && expected_version ? expected_version + 1 : 1;
+	if (!rc && was_published && strcmp(old_slug, slug.data)) {
+		kb_buf from_path = {0}, to_path = {0};
+		kb_buf_printf(&from_path, "/news/%s", old_slug);
+		kb_buf_printf(&to_path, "/news/%s", slug.data);
+		rc = store_redirect_add(st, from_path.data, to_path.data, 301);
+		kb_buf_free(&from_path);
+		kb_buf_free(&to_path);
+	}
+	free(old_slug);
+	kb_buf_free(&slug);
+	if (!rc)
+		rc = replace_tags(st, *id, in);
+	if (!rc)
+		rc = revision_write(st, *id, *version, user_id, kind, in);
+	if (!rc && (!expected_version || strcmp(kind, "autosave")))
+		rc = store_audit_add(st, user_id, expected_version ? kind : "create", *id, in->title);
+	return rc;
+}
+
+int store_article_save(store *st, const kb_article_input *in, int64_t expected_version,
+		       int64_t user_id, const char *kind, int64_t *id, int64_t *version)
+{
+	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	if (own_tx && store_begin(st))
+		return STORE_ERROR;
+	int64_t new_id = *id;
+	int rc = save_in_tx(st, in, expected_version, user_id, kind, &new_id, version);
+	if (own_tx) {
+		if (rc)
+			store_rollback(st);
+		else if (store_commit(st))
+			rc = STORE_ERROR;
+	}
+	if (!rc)
+		*id = new_id;
+	return rc;
+}
+
+int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at,
+			     int64_t user_id)
+{
+	static const char sql[] =
+		"UPDATE articles SET status = ?2, updated_at = ?3, version = version + 1, "
+		"publish_at = CASE WHEN ?2 = 'scheduled' THEN ?4 ELSE 0 END, "
+		"published_at = CASE WHEN ?2 = 'published' AND published_at = 0 THEN ?3 "
+		"ELSE published_at END WHERE id = ?1";
+	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	if (own_tx && store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	int64_t now = kb_now();
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, status);
+	sqlite3_bind_int64(s, 3, now);
+	sqlite3_bind_int64(s, 4, publish_at);
+	int rc = run(st, s, "cannot change the article's status");
+	if (!rc && !sqlite3_changes(sq_db(st)))
+		rc = STORE_NOTFOUND;
+	if (!rc) {
+		static const struct {
+			const char *status, *action;
+		} actions[] = {{"review", "submit"},	  {"published", "publish"}, {"scheduled", "schedule"},
+			       {"unpublished", "unpublish"}, {"draft", "return"}};
+		const char *action = status;
+		for (size_t i = 0; i < KB_COUNT(actions); i++)
+			if (!strcmp(status, actions[i].status))
+				action = actions[i].action;
+		char detail[32] = "";
+		if (!strcmp(status, "scheduled"))
+			snprintf(detail, sizeof detail, "%lld", (long long)publish_at);
+		rc = store_audit_add(st, user_id, action, id, detail);
+	}
+	if (own_tx) {
+		if (rc)
+			store_rollback(st);
+		else if (store_commit(st))
+			rc = STORE_ERROR;
+	}
+	return rc;
+}
+
+int store_publish_due(store *st, int64_t now, int *n)
+{
+	static const char audit_sql[] =
+		"INSERT INTO audit(at, user_id, action, article_id, detail) SELECT ?1, NULL, 'publish', "
+		"id, 'scheduled' FROM articles WHERE status = 'scheduled' AND publish_at <= ?1";
+	static const char pub_sql[] =
+		"UPDATE articles SET status = 'published', updated_at = ?1, version = version + 1, "
+		"published_at = CASE WHEN published_at = 0 THEN ?1 ELSE published_at END, publish_at = 0 "
+		"WHERE status = 'scheduled' AND publish_at <= ?1";
+	static const char any_sql[] =
+		"SELECT 1 FROM articles WHERE status = 'scheduled' AND publish_at <= ?1 LIMIT 1";
+	*n = 0;
+	/* The common case, nothing due, takes no write lock. */
+	sqlite3_stmt *s = sq_stmt(st, any_sql);
+	sqlite3_bind_int64(s, 1, now);
+	int rc = one(st, s, "cannot look for scheduled articles");
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc)
+		return rc;
+	sqlite3_reset(s);
+	if (store_begin(st))
+		return STORE_ERROR;
+	s = sq_stmt(st, audit_sql);
+	sqlite3_bind_int64(s, 1, now);
+	rc = run(st, s, "cannot write the audit log");
+	if (!rc) {
+		s = sq_stmt(st, pub_sql);
+		sqlite3_bind_int64(s, 1, now);
+		rc = run(st, s, "cannot publish scheduled articles");
+		*n = sqlite3_changes(sq_db(st));
+	}
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st) ? STORE_ERROR : STORE_OK;
+}
+
+int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article **out, size_t *n,
+		    size_t *total)
+{
+	static const char sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM
+				  "WHERE (:status = '' OR a.status = :status) AND "
+				  "(:owner = 0 OR a.owner_id = :owner) "
+				  "ORDER BY a.updated_at DESC, a.id DESC LIMIT :limit OFFSET :offset";
+	static const char count_sql[] = "SELECT count(*) FROM articles a WHERE (:status = '' OR "
+					"a.status = :status) AND (:owner = 0 OR a.owner_id = :owner)";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_named_text(s, ":status", q->status);
+	sq_bind_named_int(s, ":owner", q->owner_id);
+	sq_bind_named_int(s, ":limit", (int64_t)q->limit);
+	sq_bind_named_int(s, ":offset", (int64_t)q->offset);
+	sq_bind_named_int(s, ":body", 0);
+	int rc = sq_article_rows(st, a, s, 0, out, n);
+	if (rc || !total)
+		return rc;
+	s = sq_stmt(st, count_sql);
+	bind_named_text(s, ":status", q->status);
+	sq_bind_named_int(s, ":owner", q->owner_id);
+	if (one(st, s, "cannot count articles") != STORE_OK)
+		return STORE_ERROR;
+	*total = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+/* ---- revisions and the audit log ---- */
+
+#define REV_COLS                                                                              \
+	"r.id, r.article_id, r.version, coalesce(r.user_id, 0), r.at, r.kind, coalesce(u.name, ''), "
+#define REV_FROM "FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
+
+static void read_revision(kb_arena *a, sqlite3_stmt *s, kb_revision *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = sqlite3_column_int64(s, 0);
+	r->article_id = sqlite3_column_int64(s, 1);
+	r->version = sqlite3_column_int64(s, 2);
+	r->user_id = sqlite3_column_int64(s, 3);
+	r->at = sqlite3_column_int64(s, 4);
+	r->kind = sq_col_text(a, s, 5);
+	r->user_name = sq_col_text(a, s, 6);
+	r->title = sq_col_text(a, s, 7);
+	r->summary = sq_col_text(a, s, 8);
+	r->body = sq_col_text(a, s, 9);
+	r->fields = sq_col_text(a, s, 10);
+}
+
+int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision **out, size_t *n)
+{
+	static const char sql[] = "SELECT " REV_COLS "r.title, '', '', '{}' " REV_FROM
+				  "WHERE r.article_id = ?1 ORDER BY r.id DESC LIMIT 500";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, article_id);
+	size_t cap = 16, len = 0;
+	kb_revision *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap)
+			v = grow(a, v, len, &cap, sizeof *v);
+		read_revision(a, s, &v[len++]);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list revisions");
+}
+
+int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out)
+{
+	static const char sql[] = "SELECT " REV_COLS "r.title, r.summary, r.body, r.fields " REV_FROM
+				  "WHERE r.id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one(st, s, "cannot read revision");
+	if (rc == STORE_OK) {
+		read_revision(a, s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out,
+		     size_t *n)
+{
+	static const char sql[] =
+		"SELECT l.id, l.at, coalesce(l.user_id, 0), coalesce(l.article_id, 0), l.action, "
+		"l.detail, coalesce(u.name, ''), coalesce(x.title, '') FROM audit l "
+		"LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles x ON x.id = l.article_id "
+		"WHERE ?1 = 0 OR l.article_id = ?1 ORDER BY l.id DESC LIMIT ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, article_id);
+	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	size_t cap = 32, len = 0;
+	kb_audit *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap)
+			v = grow(a, v, len, &cap, sizeof *v);
+		kb_audit *e = &v[len++];
+		e->id = sqlite3_column_int64(s, 0);
+		e->at = sqlite3_column_int64(s, 1);
+		e->user_id = sqlite3_column_int64(s, 2);
+		e->article_id = sqlite3_column_int64(s, 3);
+		e->action = sq_col_text(a, s, 4);
+		e->detail = sq_col_text(a, s, 5);
+		e->user_name = sq_col_text(a, s, 6);
+		e->article_title = sq_col_text(a, s, 7);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the audit log");
+}
+
+/* ---- tags and categories ---- */
+
+int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out,
+		      size_t *n)
+{
+	/* Prefix ranges instead of LIKE: no wildcard in what was typed can
+	 * widen the match. */
+	static const char sql[] =
+		"SELECT t.id, t.name, t.slug FROM tags t WHERE (t.name >= ?1 AND t.name < ?1 || x'f48fbfbf') "
+		"OR (t.slug >= lower(?1) AND t.slug < lower(?1) || '{') ORDER BY (SELECT count(*) FROM "
+		"article_tags x WHERE x.tag_id = t.id) DESC, t.name LIMIT ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, prefix);
+	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	size_t cap = limit ? limit : 1, len = 0;
+	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		v[len].id = sqlite3_column_int64(s, 0);
+		v[len].name = sq_col_text(a, s, 1);
+		v[len].slug = sq_col_text(a, s, 2);
+		len++;
+	}
+	if (len == cap)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot suggest tags");
+}
+
+int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_t *n)
+{
+	static const char sql[] = "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x "
+				  "WHERE x.tag_id = t.id) FROM tags t ORDER BY t.name";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	size_t cap = 64, len = 0;
+	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
+	int64_t *c = kb_arena_alloc(a, cap * sizeof *c);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t cap2 = cap;
+			v = grow(a, v, len, &cap, sizeof *v);
+			c = grow(a, c, len, &cap2, sizeof *c);
+		}
+		v[len].id = sqlite3_column_int64(s, 0);
+		v[len].name = sq_col_text(a, s, 1);
+		v[len].slug = sq_col_text(a, s, 2);
+		c[len] = sqlite3_column_int64(s, 3);
+		len++;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*counts = c;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list tags");
+}
+
+static int update_named(store *st, const char *sql, int64_t id, const char *name, const char *slug,
+			int position)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, name);
+	bind_text(s, 3, slug);
+	if (sqlite3_bind_parameter_count(s) >= 4)
+		sqlite3_bind_int(s, 4, position);
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		return STORE_CONFLICT;
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "cannot rename");
+	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+}
+
+int store_tag_rename(store *st, int64_t id, const char *name, const char *slug)
+{
+	static const char sql[] = "UPDATE tags SET name = ?2, slug = ?3 WHERE id = ?1";
+	return update_named(st, sql, id, name, slug, 0);
+}
+
+int store_category_update(store *st, int64_t id, const char *name, const char *slug, int position)
+{
+	static const char sql[] = "UPDATE categories SET name = ?2, slug = ?3, position = ?4 WHERE id = ?1";
+	return update_named(st, sql, id, name, slug, position);
+}
+
+/* ---- photos ---- */
+
+#define MEDIA_COLS                                                                                \
+	"m.id, m.stem, m.name, m.status, m.error, m.type, m.caption, m.credit, m.widths, m.width, " \
+	"m.height, m.bytes, m.created_at, coalesce(m.user_id, 0), coalesce(u.name, '') "
+#define MEDIA_FROM "FROM media m LEFT JOIN users u ON u.id = m.user_id "
+
+static void read_media(kb_arena *a, sqlite3_stmt *s, kb_media *m)
+{
+	m->id = sqlite3_column_int64(s, 0);
+	m->stem = sq_col_text(a, s, 1);
+	m->name = sq_col_text(a, s, 2);
+	m->status = sq_col_text(a, s, 3);
+	m->error = sq_col_text(a, s, 4);
+	m->type = sq_col_text(a, s, 5);
+	m->caption = sq_col_text(a, s, 6);
+	m->credit = sq_col_text(a, s, 7);
+	m->widths = sq_col_text(a, s, 8);
+	m->width = sqlite3_column_int(s, 9);
+	m->height = sqlite3_column_int(s, 10);
+	m->bytes = sqlite3_column_int64(s, 11);
+	m->created_at = sqlite3_column_int64(s, 12);
+	m->user_id = sqlite3_column_int64(s, 13);
+	m->user_name = sq_col_text(a, s, 14);
+}
+
+int store_media_add(store *st, const char *stem, const char *name, const char *type,
+		    int64_t bytes, int64_t user_id, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
+				  "VALUES(?1, substr(?2, 1, 200), ?3, ?4, nullif(?5, 0), ?6)";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, stem);
+	bind_text(s, 2, name);
+	bind_text(s, 3, type);
+	sqlite3_bind_int64(s, 4, bytes);
+	sqlite3_bind_int64(s, 5, user_id);
+	sqlite3_bind_int64(s, 6, kb_now());
+	if (run(st, s, "cannot record the upload"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
+	return STORE_OK;
+}
+
+int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
+{
+	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM "WHERE m.id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one(st, s, "cannot read photo");
+	if (rc == STORE_OK) {
+		read_media(a, s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
+		     size_t *n, size_t *total)
+{
+	static const char sql[] =
+		"SELECT " MEDIA_COLS MEDIA_FROM "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
+	static const char count_sql[] = "SELECT count(*) FROM media";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, (int64_t)limit);
+	sqlite3_bind_int64(s, 2, (int64_t)offset);
+	size_t cap = 32, len = 0;
+	kb_media *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap)
+			v = grow(a, v, len, &cap, sizeof *v);
+		read_media(a, s, &v[len++]);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "cannot list photos");
+	*out = v;
+	*n = len;
+	s = sq_stmt(st, count_sql);
+	if (one(st, s, "cannot count photos") != STORE_OK)
+		return STORE_ERROR;
+	*total = (size_t)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+int store_media_next_pending(store *st, kb_arena *a, kb_media *out)
+{
+	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM
+				  "WHERE m.status = 'pending' ORDER BY m.id LIMIT 1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	int rc = one(st, s, "cannot read pending photos");
+	if (rc == STORE_OK) {
+		read_media(a, s, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_media_ready(store *st, int64_t id, int width, int height, const char *widths)
+{
+	static const char sql[] = "UPDATE media SET status = 'ready', width = ?2, height = ?3, "
+				  "widths = ?4 WHERE id = ?1";
+	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = ?1";
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, width);
+	sqlite3_bind_int(s, 3, height);
+	bind_text(s, 4, widths);
+	int rc = run(st, s, "cannot mark photo ready");
+	if (!rc) {
+		/* A published story that already uses the photo shows it
+		 * now: touching the row tells the cache. */
+		s = sq_stmt(st, touch);
+		sqlite3_bind_int64(s, 1, id);
+		rc = run(st, s, "cannot update articles");
+	}
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st) ? STORE_ERROR : STORE_OK;
+}
+
+int store_media_failed(store *st, int64_t id, const char *error)
+{
+	static const char sql[] = "UPDATE media SET status = 'failed', error = substr(?2, 1, 300) "
+				  "WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, error);
+	return run(st, s, "cannot mark photo failed");
+}
+
+/* ---- the changes log, pruning, checks ---- */
+
+int store_changes_last(store *st, int64_t *seq)
+{
+	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	if (one(st, s, "cannot read changes") != STORE_OK)
+		return STORE_ERROR;
+	*seq = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return STORE_OK;
+}
+
+int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags,
+			int64_t **seqs, size_t *n, int64_t *first)
+{
+	static const char sql[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+	static const char min_sql[] = "SELECT coalesce(min(seq), 0) FROM changes";
+	sqlite3_stmt *s = sq_stmt(st, min_sql);
+	if (one(st, s, "cannot read changes") != STORE_OK)
+		return STORE_ERROR;
+	*first = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	size_t cap = limit ? limit : 1, len = 0;
+	const char **t = kb_arena_alloc(a, cap * sizeof *t);
+	int64_t *q = kb_arena_alloc(a, cap * sizeof *q);
+	int rc;
+	while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		q[len] = sqlite3_column_int64(s, 0);
+		t[len] = sq_col_text(a, s, 1);
+		len++;
+	}
+	if (len == cap)
+		rc = SQLITE_DONE;
+	sqlite3_reset(s);
+	*tags = t;
+	*seqs = q;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read changes");
+}
+
+int store_prune(store *st, int64_t before)
+{
+	static const char changes_sql[] = "DELETE FROM changes WHERE at < ?1 AND seq < "
+					  "(SELECT max(seq) FROM changes)";
+	static const char failures_sql[] = "DELETE FROM login_failures WHERE at < ?1";
+	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < ?1";
+	sqlite3_stmt *s = sq_stmt(st, changes_sql);
+	sqlite3_bind_int64(s, 1, before);
+	if (run(st, s, "cannot prune changes"))
+		return STORE_ERROR;
+	s = sq_stmt(st, failures_sql);
+	sqlite3_bind_int64(s, 1, before - 86400);
+	if (run(st, s, "cannot prune login failures"))
+		return STORE_ERROR;
+	s = sq_stmt(st, sessions_sql);
+	sqlite3_bind_int64(s, 1, kb_now());
+	return run(st, s, "cannot prune sessions");
+}
+
+int store_integrity_check(store *st, kb_arena *a, const char **result)
+{
+	static const char sql[] = "PRAGMA integrity_check";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	kb_buf b = {0};
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		kb_buf_printf(&b, "%s%s", b.len ? "\n" : "", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	*result = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	kb_buf_free(&b);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot check the database");
+}

@@ -1,0 +1,163 @@
+/*
+ * common.c: what every newsroom page shares (see newsroom.h): the page
+ * context, rendering without caching, JSON answers, redirects and the
+ * ownership rule.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../cli/cli.h"
+#include "../pages/site.h"
+#include "../render/escape.h"
+#include "../text/text.h"
+#include "newsroom.h"
+
+/* The navigation: key, path, lowest role that sees it. */
+static const struct {
+	const char *key, *path;
+	int role;
+} nav[] = {
+	{"desk", "/newsroom", ROLE_REPORTER},
+	{"new_article", "/newsroom/articles/new", ROLE_REPORTER},
+	{"media", "/newsroom/media", ROLE_REPORTER},
+	{"categories", "/newsroom/categories", ROLE_EDITOR},
+	{"tags", "/newsroom/tags", ROLE_EDITOR},
+	{"audit", "/newsroom/audit", ROLE_EDITOR},
+	{"users", "/newsroom/users", ROLE_ADMIN},
+	{"settings", "/newsroom/settings", ROLE_ADMIN},
+};
+
+tv *nr_context(kb_req *r, const char *title, const char *section)
+{
+	kb_arena *a = &r->arena;
+	kb_settings s;
+	if (store_settings(r->db, a, &s))
+		return NULL;
+	const char *lang = r->user.id ? r->user.lang : "hi";
+	tv *ctx = tv_obj(a);
+	tv *t = nr_labels(a, lang);
+	tv_set(ctx, "t", t);
+	tv_set_str(ctx, "lang", lang);
+	tv_set_str(ctx, "title", nr_label(lang, title));
+	tv_set_str(ctx, "site_name", s.name);
+	tv_set_str(ctx, "csrf", r->csrf ? r->csrf : "");
+	tv_set_str(ctx, "path", r->path);
+	if (r->user.id) {
+		tv *u = tv_obj(a);
+		tv_set_int(u, "id", r->user.id);
+		tv_set_str(u, "name", r->user.name);
+		tv_set_str(u, "login", r->user.login);
+		tv_set_str(u, "role", nr_label(lang, kb_arena_printf(a, "role_%s",
+								     store_role_name(r->user.role))));
+		tv_set_bool(u, "editor", r->user.role >= ROLE_EDITOR);
+		tv_set_bool(u, "admin", r->user.role >= ROLE_ADMIN);
+		tv_set(ctx, "user", u);
+		tv *items = tv_list(a);
+		for (size_t i = 0; i < KB_COUNT(nav); i++) {
+			if (r->user.role < nav[i].role)
+				continue;
+			tv *it = tv_obj(a);
+			tv_set_str(it, "label", nr_label(lang, nav[i].key));
+			tv_set_str(it, "url", nav[i].path);
+			tv_set_bool(it, "current", section && !strcmp(section, nav[i].key));
+			tv_push(items, it);
+		}
+		tv_set(ctx, "nav", items);
+	}
+	tv *as = tv_obj(a);
+	tv_set_str(as, "css", site_asset_url("newsroom.css"));
+	tv_set_str(as, "js", site_asset_url("newsroom.js"));
+	tv_set_str(as, "icon", site_asset_url("icon.svg"));
+	tv_set(ctx, "asset", as);
+	return ctx;
+}
+
+int nr_render(kb_req *r, const char *name, tv *ctx, int status)
+{
+	r->max_age = -1;
+	r->content_type = "text/html; charset=utf-8";
+	int rc = site_render(r, name, ctx);
+	if (rc != 200)
+		return rc;
+	return status;
+}
+
+int nr_json(kb_req *r, json_t *j, int status)
+{
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!s)
+		return 500;
+	kb_buf_puts(&r->body, s);
+	free(s);
+	r->content_type = "application/json; charset=utf-8";
+	r->max_age = -1;
+	return status;
+}
+
+int nr_json_error(kb_req *r, int status, const char *message)
+{
+	return nr_json(r, json_pack("{s:s}", "error", message), status);
+}
+
+int nr_redirect(kb_req *r, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf b = {0};
+	kb_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	r->location = kb_arena_strndup(&r->arena, b.data, b.len);
+	kb_buf_free(&b);
+	r->max_age = -1;
+	return 303;
+}
+
+int nr_wants_json(kb_req *r)
+{
+	const char *accept = req_header(r, "accept");
+	return accept && strstr(accept, "application/json");
+}
+
+int nr_can_edit(const kb_user *u, const kb_article *a)
+{
+	if (u->role >= ROLE_EDITOR)
+		return 1;
+	return u->role == ROLE_REPORTER && a->owner_id == u->id && !strcmp(a->status, "draft");
+}
+
+int64_t nr_param_id(kb_req *r, size_t i)
+{
+	if (i >= r->nparam)
+		return 0;
+	char *end;
+	long long v = strtoll(r->param[i], &end, 10);
+	return *end || v <= 0 ? 0 : (int64_t)v;
+}
+
+const char *nr_local_input(kb_req *r, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char s[32];
+	localtime_r(&tt, &tm);
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M", &tm);
+	return kb_arena_strdup(&r->arena, s);
+}
+
+int nr_parse_local(const char *s, int64_t *out)
+{
+	/* datetime-local: "2026-01-01T05:31" or with ":SS"; the site's time. */
+	return cli_parse_time(s, out);
+}
+
+const char *nr_date(kb_req *r, int64_t t)
+{
+	kb_buf b = {0};
+	site_date(&b, t, TEXT_TIME);
+	const char *s = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	kb_buf_free(&b);
+	return s;
+}

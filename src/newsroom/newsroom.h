@@ -1,0 +1,106 @@
+/*
+ * newsroom.h: the newsroom's pages under /newsroom: login and account
+ * (login.c), the desk of article lists (desk.c), the editor with its
+ * workflow actions, preview, autosave and autocomplete (editor.c),
+ * revisions and diffs (revisions.c), the media library and uploads
+ * (library.c), and the editors' and admins' pages: categories, tags,
+ * users, settings, the audit log (admin.c). Shared helpers are in
+ * common.c, the Hindi/English labels in labels.c.
+ *
+ * The route table (src/pages/routes.c) gives every route its role, and
+ * the dispatcher checks role and CSRF token before a handler runs; what a
+ * handler still checks is ownership (a reporter edits only their own
+ * drafts: nr_can_edit).
+ */
+#ifndef KB_NEWSROOM_H
+#define KB_NEWSROOM_H
+
+#include <jansson.h>
+
+#include "../http/http.h"
+#include "../render/template.h"
+
+/* login.c */
+int nr_login_page(kb_req *r);
+int nr_login(kb_req *r);
+int nr_logout(kb_req *r);
+int nr_logout_all(kb_req *r);
+int nr_account_page(kb_req *r);
+int nr_account(kb_req *r);
+int nr_lang(kb_req *r);
+/* desk.c */
+int nr_desk(kb_req *r);
+/* editor.c */
+int nr_editor_new(kb_req *r);
+int nr_editor(kb_req *r);
+int nr_create(kb_req *r);
+int nr_save(kb_req *r);
+int nr_autosave(kb_req *r);
+int nr_submit(kb_req *r);
+int nr_publish(kb_req *r);
+int nr_schedule(kb_req *r);
+int nr_unpublish(kb_req *r);
+int nr_return(kb_req *r);
+int nr_preview(kb_req *r);
+int nr_tags_json(kb_req *r);
+int nr_slug_json(kb_req *r);
+/* revisions.c */
+int nr_revisions(kb_req *r);
+int nr_diff(kb_req *r);
+int nr_restore(kb_req *r);
+/* library.c */
+int nr_library(kb_req *r);
+int nr_upload(kb_req *r);
+int nr_media_json(kb_req *r);
+/* admin.c */
+int nr_categories(kb_req *r);
+int nr_category_add(kb_req *r);
+int nr_category_save(kb_req *r);
+int nr_tags(kb_req *r);
+int nr_tag_save(kb_req *r);
+int nr_users(kb_req *r);
+int nr_user_add(kb_req *r);
+int nr_user_save(kb_req *r);
+int nr_settings_page(kb_req *r);
+int nr_settings(kb_req *r);
+int nr_audit(kb_req *r);
+
+/* ---- common.c ---- */
+
+/* The context of every newsroom page: site name, the user, the CSRF
+ * token, the labels in the user's language (t.KEY), navigation with
+ * section marked current, assets. title is a label key. */
+tv *nr_context(kb_req *r, const char *title, const char *section);
+/* Renders template name as the response, with status, never cached. */
+int nr_render(kb_req *r, const char *name, tv *ctx, int status);
+/* Answers JSON (drops j's reference), never cached. */
+int nr_json(kb_req *r, json_t *j, int status);
+/* Answers {"error": message} with status. */
+int nr_json_error(kb_req *r, int status, const char *message);
+/* A 303 redirect to the path made from fmt, never cached. */
+int nr_redirect(kb_req *r, const char *fmt, ...) KB_PRINTF(2, 3);
+/* Whether the client asked for JSON (fetch from newsroom.js). */
+int nr_wants_json(kb_req *r);
+/* Whether u may change a: editors and admins any article, a reporter
+ * only their own drafts. */
+int nr_can_edit(const kb_user *u, const kb_article *a);
+/* The integer in r->param[i], or 0. */
+int64_t nr_param_id(kb_req *r, size_t i);
+/* The site's local time of t as "2026-01-01T05:31" (datetime-local), and
+ * back; nr_parse_local returns 0 or -1. */
+const char *nr_local_input(kb_req *r, int64_t t);
+int nr_parse_local(const char *s, int64_t *out);
+/* A date for people ("4 नवंबर, 2025, 18:30 IST"), arena string. */
+const char *nr_date(kb_req *r, int64_t t);
+
+/* ---- labels.c ---- */
+
+/* The label called key in lang ("hi" or "en"); the key itself when
+ * unknown (a missing label shows, it does not crash). */
+const char *nr_label(const char *lang, const char *key);
+/* Every label in lang, as a template object. */
+tv *nr_labels(kb_arena *a, const char *lang);
+/* The label of an article status ("draft" -> "ड्राफ़्ट"). */
+const char *nr_status_label(const char *lang, const char *status);
+
+#endif

@@ -1,0 +1,444 @@
+/*
+ * test_newsroom.c: the newsroom's security and workflow without a socket:
+ * password hashing, sessions in the store, CSRF tokens, the role rules of
+ * every route in the route table, the form parsers, revisions with the
+ * version check, and the scheduler's query.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/form.h"
+#include "http/http.h"
+#include "http/session.h"
+#include "newsroom/auth.h"
+
+/* ---- passwords ---- */
+
+static void password_hash_round_trips_and_is_salted(void **state)
+{
+	kb_buf a = {0}, b = {0};
+	assert_int_equal(auth_password_hash("सही-पासवर्ड-123", &a), 0);
+	assert_int_equal(auth_password_hash("सही-पासवर्ड-123", &b), 0);
+	assert_non_null(strstr(a.data, "$scrypt$ln=15,r=8,p=1$"));
+	/* A fresh salt each time: the same password hashes differently. */
+	assert_string_not_equal(a.data, b.data);
+	assert_int_equal(auth_password_verify("सही-पासवर्ड-123", a.data), 1);
+	assert_int_equal(auth_password_verify("सही-पासवर्ड-123", b.data), 1);
+	assert_int_equal(auth_password_verify("सही-पासवर्ड-124", a.data), 0);
+	assert_int_equal(auth_password_verify("", a.data), 0);
+	kb_buf_free(&a);
+	kb_buf_free(&b);
+}
+
+static void password_verify_refuses_what_it_cannot_read(void **state)
+{
+	const char *bad[] = {
+		"",
+		"plain",
+		"$scrypt$ln=15,r=8,p=1$zz$00",
+		"$scrypt$ln=15,r=8,p=1$00000000000000000000000000000000",
+		"$scrypt$ln=4,r=8,p=1$00000000000000000000000000000000$"
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"$scrypt$ln=15,r=1,p=1$00000000000000000000000000000000$"
+		"0000000000000000000000000000000000000000000000000000000000000000",
+		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
+	};
+	for (size_t i = 0; i < KB_COUNT(bad); i++)
+		if (auth_password_verify("x", bad[i]))
+			fail_msg("\"%s\" verified", bad[i]);
+	assert_int_equal(auth_password_verify("", auth_dummy_hash()), 0);
+	assert_int_equal(auth_password_verify("password", auth_dummy_hash()), 0);
+	assert_int_equal(auth_password_verify(NULL, auth_dummy_hash()), 0);
+}
+
+static void tokens_are_random_hex_and_compare_in_constant_time(void **state)
+{
+	char a[65], b[65];
+	auth_random_hex(a, 32);
+	auth_random_hex(b, 32);
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
+	assert_string_not_equal(a, b);
+	assert_int_equal(auth_equal(a, a), 1);
+	assert_int_equal(auth_equal(a, b), 0);
+	assert_int_equal(auth_equal(a, "short"), 0);
+	assert_int_equal(auth_equal(NULL, a), 0);
+	char h[65];
+	auth_sha256_hex("abc", 3, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+/* ---- CSRF ---- */
+
+static void pre_session_tokens_are_bound_to_their_cookie(void **state)
+{
+	char t1[65], t2[65], t3[65];
+	session_pre_token("aaaa", t1);
+	session_pre_token("aaaa", t2);
+	session_pre_token("aaab", t3);
+	assert_string_equal(t1, t2);
+	assert_string_not_equal(t1, t3);
+	/* The token is a MAC, not the cookie: one cannot be had from the
+	 * other. */
+	assert_string_not_equal(t1, "aaaa");
+}
+
+/* ---- the route table ---- */
+
+static const char *role_name(int role)
+{
+	return role == ROLE_NONE ? "anonymous" : store_role_name(role);
+}
+
+static void every_protected_route_refuses_lower_roles_and_anonymous_users(void **state)
+{
+	size_t checked = 0;
+	for (size_t i = 0; i < kb_nroutes; i++) {
+		const kb_route *rt = &kb_routes[i];
+		int post = !strcmp(rt->method, "POST");
+		if (!(rt->flags & R_AUTH))
+			continue;
+		for (int role = ROLE_NONE; role < rt->role; role++) {
+			int got = router_guard(rt, rt->method, role, 1);
+			if (!got)
+				fail_msg("%s %s let %s in (needs %s)", rt->method, rt->pattern, role_name(role),
+					 role_name(rt->role));
+			int want = role == ROLE_NONE ? 401 : 403;
+			if (got != want)
+				fail_msg("%s %s for %s: expected %d, got %d", rt->method, rt->pattern,
+					 role_name(role), want, got);
+			checked++;
+		}
+		for (int role = rt->role; role <= ROLE_ADMIN; role++) {
+			if (router_guard(rt, rt->method, role, 1))
+				fail_msg("%s %s refused %s with a valid token", rt->method, rt->pattern,
+					 role_name(role));
+			/* Without the CSRF token, even the right role is refused. */
+			if (post && router_guard(rt, rt->method, role, 0) != 403)
+				fail_msg("%s %s took a POST from %s without a CSRF token", rt->method,
+					 rt->pattern, role_name(role));
+			checked++;
+		}
+	}
+	assert_true(checked > 100);
+	print_message("%zu role and token cases checked\n", checked);
+}
+
+static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
+{
+	for (size_t i = 0; i < kb_nroutes; i++) {
+		const kb_route *rt = &kb_routes[i];
+		int post = !strcmp(rt->method, "POST");
+		if (post && !(rt->flags & R_CSRF))
+			fail_msg("POST %s has no CSRF check", rt->pattern);
+		if (strncmp(rt->pattern, "/newsroom", 9))
+			continue;
+		if (rt->flags & R_CACHE)
+			fail_msg("%s %s is cached", rt->method, rt->pattern);
+		if (rt->max_age != -1)
+			fail_msg("%s %s is not no-store", rt->method, rt->pattern);
+		int login = !strcmp(rt->pattern, "/newsroom/login");
+		if (!login && (!(rt->flags & R_AUTH) || rt->role < ROLE_REPORTER))
+			fail_msg("%s %s needs no login", rt->method, rt->pattern);
+		/* Only uploads may send big bodies. */
+		if (rt->max_body && strcmp(rt->pattern, "/newsroom/media"))
+			fail_msg("%s %s takes a big body", rt->method, rt->pattern);
+	}
+	/* Publishing and users are not for reporters. */
+	int found = 0;
+	for (size_t i = 0; i < kb_nroutes; i++) {
+		const kb_route *rt = &kb_routes[i];
+		if (strstr(rt->pattern, "/publish") || strstr(rt->pattern, "/schedule") ||
+		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories"))
+			assert_int_equal(rt->role, ROLE_EDITOR), found++;
+		if (!strncmp(rt->pattern, "/newsroom/users", 15) || !strncmp(rt->pattern, "/newsroom/settings", 18))
+			assert_int_equal(rt->role, ROLE_ADMIN), found++;
+	}
+	assert_true(found >= 9);
+}
+
+static void public_routes_need_nobody(void **state)
+{
+	for (size_t i = 0; i < kb_nroutes; i++) {
+		const kb_route *rt = &kb_routes[i];
+		if (!strncmp(rt->pattern, "/newsroom", 9))
+			continue;
+		assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 0), 0);
+	}
+}
+
+/* ---- forms and cookies ---- */
+
+static void urlencoded_forms_decode_and_refuse_bad_bytes(void **state)
+{
+	kb_arena a = {0};
+	kb_form f;
+	const char *body = "title=%E0%A4%96%E0%A4%AC%E0%A4%B0+%E0%A4%8F%E0%A4%95&csrf=ab&empty=&flag";
+	assert_int_equal(form_parse_urlencoded(&a, body, strlen(body), &f), 0);
+	assert_int_equal(f.n, 4);
+	assert_string_equal(form_get(&f, "title")->value, "खबर एक");
+	assert_string_equal(form_get(&f, "csrf")->value, "ab");
+	assert_string_equal(form_get(&f, "empty")->value, "");
+	assert_string_equal(form_get(&f, "flag")->value, "");
+	assert_null(form_get(&f, "missing"));
+	const char *bad[] = {"a=%zz", "a=%E0%A4", "a=%00", "a=%", "%ff=1"};
+	for (size_t i = 0; i < KB_COUNT(bad); i++)
+		if (!form_parse_urlencoded(&a, bad[i], strlen(bad[i]), &f))
+			fail_msg("\"%s\" parsed", bad[i]);
+	kb_arena_free(&a);
+}
+
+static void multipart_forms_keep_files_as_bytes(void **state)
+{
+	kb_arena a = {0};
+	kb_form f;
+	const char *type = "multipart/form-data; boundary=----x7";
+	static const char body[] = "------x7\r\n"
+				   "Content-Disposition: form-data; name=\"csrf\"\r\n\r\n"
+				   "tok\r\n"
+				   "------x7\r\n"
+				   "Content-Disposition: form-data; name=\"file\"; filename=\"फ़ोटो.jpg\"\r\n"
+				   "Content-Type: image/jpeg\r\n\r\n"
+				   "\xff\xd8\xff\x00\x01\r\n"
+				   "------x7--\r\n";
+	assert_int_equal(form_parse_multipart(&a, type, body, sizeof body - 1, &f), 0);
+	assert_int_equal(f.n, 2);
+	assert_string_equal(form_get(&f, "csrf")->value, "tok");
+	const kb_form_field *file = form_get(&f, "file");
+	assert_string_equal(file->filename, "फ़ोटो.jpg");
+	assert_string_equal(file->type, "image/jpeg");
+	assert_int_equal(file->len, 5);
+	assert_memory_equal(file->value, "\xff\xd8\xff\x00\x01", 5);
+	/* Truncated, unterminated, or text that is not UTF-8: refused. */
+	assert_int_equal(form_parse_multipart(&a, type, body, 40, &f), -1);
+	assert_int_equal(form_parse_multipart(&a, "multipart/form-data", body, sizeof body - 1, &f), -1);
+	static const char latin1[] = "------x7\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n\xe9\r\n------x7--";
+	assert_int_equal(form_parse_multipart(&a, type, latin1, sizeof latin1 - 1, &f), -1);
+	kb_arena_free(&a);
+}
+
+static void cookies_are_found_by_exact_name(void **state)
+{
+	kb_arena a = {0};
+	const char *h = "x_kb_session=no; kb_session=yes; kb_pre=p";
+	assert_string_equal(cookie_get(&a, h, strlen(h), "kb_session"), "yes");
+	assert_string_equal(cookie_get(&a, h, strlen(h), "kb_pre"), "p");
+	assert_null(cookie_get(&a, h, strlen(h), "session"));
+	kb_arena_free(&a);
+}
+
+/* ---- the store: users, sessions, revisions, scheduling ---- */
+
+static char dbpath[64];
+
+static int setup(void **state)
+{
+	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-nr-test-%d.db", (int)getpid());
+	unlink(dbpath);
+	char *err = NULL;
+	store *st = store_open(dbpath, 0, &err);
+	if (!st) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	if (store_category_add(st, "देश", "desh", 1))
+		return -1;
+	*state = st;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	store_close(*state);
+	char p[96];
+	unlink(dbpath);
+	snprintf(p, sizeof p, "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", dbpath);
+	unlink(p);
+	return 0;
+}
+
+static int64_t add_user(store *st, const char *login, int role)
+{
+	int64_t id;
+	assert_int_equal(store_user_add(st, login, login, role, auth_dummy_hash(), &id), STORE_OK);
+	return id;
+}
+
+static void sessions_live_until_they_end(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t uid = add_user(st, "ram", ROLE_REPORTER), other = add_user(st, "shyam", ROLE_EDITOR);
+	int64_t dup;
+	assert_int_equal(store_user_add(st, "RAM", "x", ROLE_ADMIN, "h", &dup), STORE_CONFLICT);
+	char h1[65], h2[65], h3[65];
+	auth_sha256_hex("t1", 2, h1);
+	auth_sha256_hex("t2", 2, h2);
+	auth_sha256_hex("t3", 2, h3);
+	assert_int_equal(store_session_add(st, h1, uid, "c1", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_add(st, h2, uid, "c2", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_add(st, h3, other, "c3", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	kb_user u;
+	const char *csrf;
+	int64_t seen;
+	assert_int_equal(store_session_get(st, &a, h1, 1500, &u, &csrf, &seen), STORE_OK);
+	assert_int_equal(u.id, uid);
+	assert_int_equal(u.role, ROLE_REPORTER);
+	assert_string_equal(csrf, "c1");
+	/* Expired. */
+	assert_int_equal(store_session_get(st, &a, h1, 2000, &u, &csrf, &seen), STORE_NOTFOUND);
+	/* Touching slides it. */
+	assert_int_equal(store_session_touch(st, h1, 1900, 3000), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h1, 2500, &u, &csrf, &seen), STORE_OK);
+	assert_int_equal(seen, 1900);
+	/* One logout ends one session; "everywhere" ends them all. */
+	assert_int_equal(store_session_delete(st, h1), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h1, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
+	assert_int_equal(store_session_get(st, &a, h2, 1500, &u, &csrf, &seen), STORE_OK);
+	assert_int_equal(store_session_delete_user(st, uid), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h2, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
+	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_OK);
+	/* Disabling a user ends their sessions, and a disabled user's
+	 * session would not be found anyway. */
+	assert_int_equal(store_user_update(st, other, "shyam", ROLE_EDITOR, 1), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
+	kb_arena_free(&a);
+}
+
+static void login_failures_are_counted_in_a_window(void **state)
+{
+	store *st = *state;
+	int64_t n;
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(store_login_failure_add(st, "user:ram", 100 + i), STORE_OK);
+	assert_int_equal(store_login_failures(st, "user:ram", 0, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_login_failures(st, "user:ram", 102, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_login_failures(st, "ip:1.2.3.4", 0, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_login_failures_clear(st, "user:ram"), STORE_OK);
+	assert_int_equal(store_login_failures(st, "user:ram", 0, &n), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void the_second_of_two_concurrent_saves_conflicts_and_loses_nothing(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t uid = add_user(st, "ram", ROLE_REPORTER), eid = add_user(st, "sita", ROLE_EDITOR);
+	kb_article_input in = {.title = "पहला शीर्षक", .body = "पहला पाठ", .category_slug = "desh",
+			       .owner_id = uid};
+	int64_t id = 0, v;
+	assert_int_equal(store_article_save(st, &in, 0, uid, "save", &id, &v), STORE_OK);
+	assert_int_equal(v, 1);
+	/* Both open version 1; the editor saves first. */
+	kb_article_input ed = in;
+	ed.body = "संपादक का पाठ";
+	assert_int_equal(store_article_save(st, &ed, 1, eid, "save", &id, &v), STORE_OK);
+	assert_int_equal(v, 2);
+	kb_article_input rep = in;
+	rep.body = "रिपोर्टर का पाठ";
+	assert_int_equal(store_article_save(st, &rep, 1, uid, "save", &id, &v), STORE_CONFLICT);
+	kb_article art;
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	assert_string_equal(art.body, "संपादक का पाठ");
+	assert_int_equal(art.version, 2);
+	/* The losing edit is kept as a revision. */
+	assert_int_equal(store_revision_add_conflict(st, id, uid, &rep), STORE_OK);
+	kb_revision *revs;
+	size_t n;
+	assert_int_equal(store_revision_list(st, &a, id, &revs, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(revs[0].kind, "conflict");
+	kb_revision full;
+	assert_int_equal(store_revision_get(st, &a, revs[0].id, &full), STORE_OK);
+	assert_string_equal(full.body, "रिपोर्टर का पाठ");
+	assert_non_null(strstr(full.fields, "\"category\":\"desh\""));
+	kb_arena_free(&a);
+}
+
+static void autosaves_in_a_row_keep_one_revision(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t uid = add_user(st, "ram", ROLE_REPORTER);
+	kb_article_input in = {.title = "शीर्षक", .body = "एक", .owner_id = uid};
+	int64_t id = 0, v;
+	assert_int_equal(store_article_save(st, &in, 0, uid, "save", &id, &v), STORE_OK);
+	for (int i = 0; i < 5; i++) {
+		in.body = i % 2 ? "दो" : "तीन";
+		assert_int_equal(store_article_save(st, &in, v, uid, "autosave", &id, &v), STORE_OK);
+	}
+	kb_revision *revs;
+	size_t n;
+	assert_int_equal(store_revision_list(st, &a, id, &revs, &n), STORE_OK);
+	assert_int_equal(n, 2); /* the save, then one autosave */
+	assert_int_equal(revs[0].version, v);
+	kb_arena_free(&a);
+}
+
+static void scheduled_articles_go_live_when_due(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t uid = add_user(st, "sita", ROLE_EDITOR);
+	kb_article_input in = {.title = "निर्धारित खबर", .body = "पाठ", .owner_id = uid};
+	int64_t id = 0, v;
+	assert_int_equal(store_article_save(st, &in, 0, uid, "save", &id, &v), STORE_OK);
+	int64_t at = kb_now() + 60;
+	assert_int_equal(store_article_transition(st, id, "scheduled", at, uid), STORE_OK);
+	int n;
+	assert_int_equal(store_publish_due(st, at - 1, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	kb_article art;
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	assert_string_equal(art.status, "scheduled");
+	assert_int_equal(art.publish_at, at);
+	assert_int_equal(store_publish_due(st, at, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+	assert_string_equal(art.status, "published");
+	assert_true(art.published_at > 0);
+	/* The audit log says the scheduler did it. */
+	kb_audit *log;
+	size_t nlog;
+	assert_int_equal(store_audit_list(st, &a, id, 10, &log, &nlog), STORE_OK);
+	assert_true(nlog >= 3);
+	assert_string_equal(log[0].action, "publish");
+	assert_int_equal(log[0].user_id, 0);
+	assert_string_equal(log[1].action, "schedule");
+	kb_arena_free(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(password_hash_round_trips_and_is_salted),
+		cmocka_unit_test(password_verify_refuses_what_it_cannot_read),
+		cmocka_unit_test(tokens_are_random_hex_and_compare_in_constant_time),
+		cmocka_unit_test(pre_session_tokens_are_bound_to_their_cookie),
+		cmocka_unit_test(every_protected_route_refuses_lower_roles_and_anonymous_users),
+		cmocka_unit_test(newsroom_routes_are_private_and_posts_carry_tokens),
+		cmocka_unit_test(public_routes_need_nobody),
+		cmocka_unit_test(urlencoded_forms_decode_and_refuse_bad_bytes),
+		cmocka_unit_test(multipart_forms_keep_files_as_bytes),
+		cmocka_unit_test(cookies_are_found_by_exact_name),
+		cmocka_unit_test_setup_teardown(sessions_live_until_they_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(login_failures_are_counted_in_a_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_second_of_two_concurrent_saves_conflicts_and_loses_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, teardown),
+		cmocka_unit_test_setup_teardown(scheduled_articles_go_live_when_due, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("newsroom", tests, NULL, NULL);
+}
