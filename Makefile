@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson libxml-2.0
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -83,12 +83,14 @@ asan:
 
 # libFuzzer targets: each links the parsers and the no-I/O modules they use.
 FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c)) src/render/escape.c \
-               src/render/template.c src/cli/frontmatter.c src/search/query.c
+               src/render/template.c src/cli/frontmatter.c src/search/query.c \
+               src/importer/html_md.c
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  $(shell pkg-config --cflags libutf8proc) -o $@ $^ $(shell pkg-config --libs libutf8proc) -lm
+	  $(shell pkg-config --cflags libutf8proc libxml-2.0) -o $@ $^ \
+	  $(shell pkg-config --libs libutf8proc libxml-2.0) -lm
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_article(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /*
  * If argv[*i] is the option name ("--db"), stores its value in *val,

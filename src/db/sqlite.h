@@ -35,6 +35,10 @@ const char *sq_col_text(kb_arena *a, sqlite3_stmt *s, int i);
 /* Reads the ARTICLE_COLS of the current row into r. */
 void sq_read_article(kb_arena *a, sqlite3_stmt *s, kb_article *r);
 
+/* Finds or creates the tag ('t') or author ('u') called name, with a slug
+ * made from it; *id gets its row id. */
+int sq_ensure_named(store *st, char kind, const char *name, int64_t *id);
+
 /* Registers the "khabar" FTS5 tokenizer on db (search_sqlite.c). Every
  * connection that writes articles needs it: triggers keep the index. */
 int search_sqlite_register(sqlite3 *db);

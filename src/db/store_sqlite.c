@@ -128,8 +128,8 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	/* Statements of the other backend files (search_sqlite.c), prepared
 	 * once each through sq_stmt() and kept by their SQL's address. */
-	const char *extra_sql[16];
-	sqlite3_stmt *extra[16];
+	const char *extra_sql[48];
+	sqlite3_stmt *extra[48];
 	char errmsg[512];
 };
 
@@ -643,7 +643,7 @@ static int unique_slug(store *st, const char *base, char kind, kb_buf *buf)
 }
 
 /* Finds or creates the tag or author called name; *id gets its row id. */
-static int ensure_named(store *st, char kind, const char *name, int64_t *id)
+int sq_ensure_named(store *st, char kind, const char *name, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(st, kind == 't' ? S_TAG_BY_NAME : S_AUTHOR_BY_NAME);
 	bind_text(s, 1, name);
@@ -691,7 +691,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		}
 	}
 	if (!rc && in->author_name && *in->author_name)
-		rc = ensure_named(st, 'u', in->author_name, &author);
+		rc = sq_ensure_named(st, 'u', in->author_name, &author);
 	if (!rc) {
 		kb_buf base = {0};
 		if (in->slug && *in->slug)
@@ -731,7 +731,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		int64_t tag;
 		if (!in->tags[i][0])
 			continue;
-		rc = ensure_named(st, 't', in->tags[i], &tag);
+		rc = sq_ensure_named(st, 't', in->tags[i], &tag);
 		if (!rc) {
 			sqlite3_stmt *s = stmt(st, S_ARTICLE_TAG_ADD);
 			sqlite3_bind_int64(s, 1, *id);
