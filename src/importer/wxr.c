@@ -35,7 +35,11 @@ static void on_error(void *arg, xmlErrorPtr e)
 	size_t len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = 0;
-	snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
+	/* A file cut short ends inside a record; libxml2 words that as
+	 * "Extra content" or "Premature end": say what it means. */
+	int cut = strstr(msg, "Extra content at the end") || strstr(msg, "Premature end");
+	snprintf(r->err, r->errlen, "line %d: %s%s", e->line, msg,
+		 cut ? " (the file ends early: is it truncated?)" : "");
 }
 
 /* "wp:post_id" for an element with namespace prefix wp. */
