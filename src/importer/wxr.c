@@ -188,7 +188,7 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
 		if (depth == 0) {
 			if (!name || strcmp(name, "rss")) {
 				snprintf(err, errlen, "line %d: not a WordPress export (the root is <%s>, not <rss>)",
-					 xmlTextReaderGetParserLineNumber(rdr), name ? name : "?");
+					 (int)xmlGetLineNo(xmlTextReaderCurrentNode(rdr)), name ? name : "?");
 				rc = 1;
 				break;
 			}
