@@ -84,13 +84,13 @@ asan:
 # libFuzzer targets: each links the parsers and the no-I/O modules they use.
 FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c)) src/render/escape.c \
                src/render/template.c src/cli/frontmatter.c src/search/query.c \
-               src/importer/html_md.c
+               src/importer/html_md.c src/render/markdown.c
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  $(shell pkg-config --cflags libutf8proc libxml-2.0) -o $@ $^ \
-	  $(shell pkg-config --libs libutf8proc libxml-2.0) -lm
+	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm) -o $@ $^ \
+	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm) -lcmark-gfm-extensions -lm
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

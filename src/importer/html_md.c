@@ -731,10 +731,21 @@ static xmlDoc *parse(const char *html, size_t n)
 {
 	if (n > (size_t)INT32_MAX)
 		n = INT32_MAX;
-	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOIMPLIED;
-	/* NOIMPLIED keeps a fragment's text at the top, not in <p>; the walk
-	 * starts from the document itself. */
+	/* Not HTML_PARSE_NOIMPLIED: with it, a fragment's first element
+	 * becomes the root and swallows its siblings. The parser puts the
+	 * fragment in <html><body>; the walk starts at the body. */
+	int opts = HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
 	return htmlReadMemory(html, (int)n, NULL, "UTF-8", opts);
+}
+
+/* The <body> of a parsed fragment (or the root when there is none). */
+static xmlNode *body_of(xmlDoc *doc)
+{
+	xmlNode *root = xmlDocGetRootElement(doc);
+	for (xmlNode *k = root ? root->children : NULL; k; k = k->next)
+		if (is(k, "body"))
+			return k;
+	return root;
 }
 
 void import_html_to_md(kb_buf *out, const char *html, size_t n)
@@ -749,11 +760,9 @@ void import_html_to_md(kb_buf *out, const char *html, size_t n)
 		return;
 	kb_arena a = {0};
 	kb_buf body = {0};
-	xmlNode root = {0};
-	root.type = XML_ELEMENT_NODE;
-	root.name = (const xmlChar *)"div";
-	root.children = doc->children;
-	block_children(&c, &a, &root, &body);
+	xmlNode *root = body_of(doc);
+	if (root)
+		block_children(&c, &a, root, &body);
 	/* Collapse runs of blank lines and drop the last ones. */
 	size_t len = body.len;
 	while (len && body.data[len - 1] == '\n')
@@ -800,7 +809,9 @@ void import_html_to_text(kb_buf *out, const char *html, size_t n)
 	if (!doc)
 		return;
 	kb_buf b = {0};
-	text_of(doc->children, &b, 0);
+	xmlNode *root = body_of(doc);
+	if (root)
+		text_of(root->children, &b, 0);
 	size_t s = 0, e = b.len;
 	while (s < e && b.data[s] == ' ')
 		s++;

@@ -21,7 +21,28 @@ typedef struct rd {
 	char *err;
 	size_t errlen;
 	int failed;
+	int line;
 } rd;
+
+/* The number of lines in the file at path (the last one counts even
+ * without a newline), or -1. */
+static long count_lines(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[65536];
+	size_t n;
+	long lines = 0;
+	char last = '\n';
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+		last = buf[n - 1];
+	}
+	fclose(f);
+	return lines + (last != '\n');
+}
 
 /* Keeps the first error libxml2 reports, with its line. */
 static void on_error(void *arg, xmlErrorPtr e)
@@ -35,11 +56,8 @@ static void on_error(void *arg, xmlErrorPtr e)
 	size_t len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = 0;
-	/* A file cut short ends inside a record; libxml2 words that as
-	 * "Extra content" or "Premature end": say what it means. */
-	int cut = strstr(msg, "Extra content at the end") || strstr(msg, "Premature end");
-	snprintf(r->err, r->errlen, "line %d: %s%s", e->line, msg,
-		 cut ? " (the file ends early: is it truncated?)" : "");
+	r->line = e->line;
+	snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
 }
 
 /* "wp:post_id" for an element with namespace prefix wp. */
@@ -239,6 +257,13 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
 		if (!r.failed)
 			snprintf(err, errlen, "line %d: the file is not well-formed XML",
 				 xmlTextReaderGetParserLineNumber(rdr));
+		/* An error on the last line of the file is most often a file
+		 * cut short (a failed download or copy); libxml2 words that as
+		 * "Extra content" or "Premature end", so say it plainly. */
+		else if (r.line > 0 && r.line >= count_lines(path)) {
+			size_t len = strlen(err);
+			snprintf(err + len, errlen - len, " (the file ends early: is it truncated?)");
+		}
 		rc = 1;
 	}
 	if (!rc && (!seen_rss || !seen_wxr)) {
