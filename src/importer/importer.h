@@ -118,6 +118,7 @@ typedef struct import_report {
 	kb_buf missing;
 	size_t items;	    /* records read, for the rate */
 	double seconds;
+	double index_seconds; /* of which building the search index */
 	uint64_t bytes, total_bytes;
 } import_report;
 

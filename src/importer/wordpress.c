@@ -625,8 +625,10 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 	};
 	for (size_t i = 0; !rc && i < KB_COUNT(feeds); i++)
 		rc = redirect(&w, feeds[i][0], feeds[i][1]);
+	uint64_t t_index = kb_mono_ns();
 	if (!rc && w.paused && store_search_rebuild(st))
 		rc = db_fail(&w);
+	r->index_seconds = (double)(kb_mono_ns() - t_index) / 1e9;
 	if (!rc && store_commit(st))
 		rc = db_fail(&w);
 	if (rc)
