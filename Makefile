@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips libxml-2.0
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -88,13 +88,15 @@ fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  $(shell pkg-config --cflags libutf8proc) -o $@ $^ $(shell pkg-config --libs libutf8proc) -lm
+	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm) -o $@ $^ \
+	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm) -lcmark-gfm-extensions -lm
 # Targets that need one more file than core and text.
 $(B)/fuzz/fuzz_form: src/http/form.c
 $(B)/fuzz/fuzz_webp: src/media/webp.c
 $(B)/fuzz/fuzz_frontmatter: src/cli/frontmatter.c
 $(B)/fuzz/fuzz_query: src/search/query.c
 $(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
+$(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

@@ -18,6 +18,7 @@ static const struct {
 	{"settings", cmd_settings, "list or set the site's settings"},
 	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
 	{"check", cmd_check, "check the database's integrity"},
+	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
 };
 
 int main(int argc, char **argv)

@@ -16,6 +16,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_settings(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 /*
  * If argv[*i] is the option name ("--db"), stores its value in *val,

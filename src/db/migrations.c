@@ -102,8 +102,6 @@ const char *const kb_migrations[] = {
 	REINDEX("SELECT id FROM articles WHERE category_id = new.id") " END;"
 	"CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors" LIVE
 	REINDEX("SELECT id FROM articles WHERE author_id = new.id") " END;",
-#undef LIVE
-#undef REINDEX
 
 	/* 3: the newsroom: users, sessions, login throttling, server secrets,
 	 * photos, revisions, the audit log, scheduling and the article
@@ -229,6 +227,31 @@ const char *const kb_migrations[] = {
 	"    (" NOW ", 't:' || old.tag_id), (" NOW ", 'text');"
 	"END;",
 #undef NOW
+
+	/* 4: imports (khabar import wordpress). Categories get their parent;
+	 * articles a sticky flag (WordPress's "stick to the front page");
+	 * import_accounts keeps what a user account needs for each imported
+	 * author until users exist (password-less accounts and set-password
+	 * links are made from it then); import_media keeps each imported
+	 * featured image, copied next to the database, until the media
+	 * pipeline makes its sizes. One step, so it can be renumbered whole. */
+	"ALTER TABLE categories ADD COLUMN parent_id INTEGER REFERENCES categories(id) ON DELETE SET NULL;"
+	"ALTER TABLE articles ADD COLUMN sticky INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE import_accounts("
+	"  source TEXT NOT NULL,"
+	"  login TEXT NOT NULL,"
+	"  email TEXT NOT NULL DEFAULT '',"
+	"  display_name TEXT NOT NULL DEFAULT '',"
+	"  author_id INTEGER REFERENCES authors(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(source, login));"
+	"CREATE TABLE import_media("
+	"  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+	"  path TEXT NOT NULL,"
+	"  alt TEXT NOT NULL DEFAULT '',"
+	"  caption TEXT NOT NULL DEFAULT '');",
+#undef LIVE
+#undef REINDEX
+
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -368,6 +368,35 @@ int store_redirect_find(store *st, kb_arena *a, const char *path, const char **t
 int store_redirect_add(store *st, const char *path, const char *target, int code);
 
 /*
+ * Bulk imports (src/importer). Each *_ensure finds a record by its name or
+ * adds it (with a slug made from the name) and says which in *created, so a
+ * second import of the same file adds nothing.
+ */
+int store_category_ensure(store *st, kb_arena *a, const char *name, kb_category *out, int *created);
+/* Sets a category's parent (0: none); writes nothing when it already is. */
+int store_category_set_parent(store *st, int64_t id, int64_t parent_id);
+int store_tag_ensure(store *st, kb_arena *a, const char *name, kb_tag *out, int *created);
+int store_author_ensure(store *st, kb_arena *a, const char *name, kb_author *out, int *created);
+/* Adds a redirect unless path has one already (which is kept); *added
+ * tells which. */
+int store_redirect_add_new(store *st, const char *path, const char *target, int code, int *added);
+/* Sets what store_article_add does not take: the time of the last change
+ * (0: leave it) and the sticky flag. */
+int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int sticky);
+/* Keeps what an imported author's user account will need (source is
+ * "wordpress"); an existing (source, login) is left alone. */
+int store_account_pending_add(store *st, const char *source, const char *login, const char *email,
+			      const char *display_name, int64_t author_id);
+/* Records an imported featured image (path relative to the media folder)
+ * for the media pipeline; replaces an earlier one of the same article. */
+int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
+			    const char *caption);
+/* The slug of any article by id. */
+int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug);
+/* The newest published sticky article, or STORE_NOTFOUND. */
+int store_article_sticky(store *st, kb_arena *a, kb_article *out);
+
+/*
  * Feeds, sitemaps and the public API.
  *
  * store_article_seek: published articles newest first (published_at, then

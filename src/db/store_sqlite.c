@@ -102,9 +102,11 @@ static const char *const stmt_sql[S_COUNT] = {
 		      "ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
 	[S_ARTICLE_ADD] = "INSERT INTO articles(title, slug, summary, body, status, published_at, "
 			  "created_at, updated_at, category_id, author_id, image_url, image_caption, "
-			  "image_credit, dateline, breaking) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+			  "image_credit, dateline, breaking, publish_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 			  "CASE WHEN ?6 > 0 THEN ?6 ELSE ?7 END, "
-			  "(SELECT id FROM categories WHERE slug = ?8), ?9, ?10, ?11, ?12, ?13, ?14)",
+			  "(SELECT id FROM categories WHERE slug = ?8), ?9, ?10, ?11, ?12, ?13, ?14, "
+			  /* a scheduled story goes live at its date (the scheduler) */
+			  "CASE WHEN ?5 = 'scheduled' THEN ?6 ELSE 0 END)",
 	[S_ARTICLE_TAG_ADD] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)",
 	[S_REDIRECT_FIND] = "SELECT target, code FROM redirects WHERE path = ?1",
 	[S_REDIRECT_ADD] = "INSERT INTO redirects(path, target, code) VALUES(?1, ?2, ?3) "
@@ -668,7 +670,7 @@ int sq_unique_slug(store *st, const char *base, char kind, int64_t self, kb_buf 
 }
 
 /* Finds or creates the tag or author called name; *id gets its row id. */
-static int ensure_named(store *st, char kind, const char *name, int64_t *id)
+int sq_ensure_named(store *st, char kind, const char *name, int64_t *id)
 {
 	sqlite3_stmt *s = stmt(st, kind == 't' ? S_TAG_BY_NAME : S_AUTHOR_BY_NAME);
 	bind_text(s, 1, name);
@@ -716,7 +718,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		}
 	}
 	if (!rc && in->author_name && *in->author_name)
-		rc = ensure_named(st, 'u', in->author_name, &author);
+		rc = sq_ensure_named(st, 'u', in->author_name, &author);
 	if (!rc) {
 		kb_buf base = {0};
 		if (in->slug && *in->slug)
@@ -756,7 +758,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		int64_t tag;
 		if (!in->tags[i][0])
 			continue;
-		rc = ensure_named(st, 't', in->tags[i], &tag);
+		rc = sq_ensure_named(st, 't', in->tags[i], &tag);
 		if (!rc) {
 			sqlite3_stmt *s = stmt(st, S_ARTICLE_TAG_ADD);
 			sqlite3_bind_int64(s, 1, *id);
@@ -828,11 +830,6 @@ int store_redirect_add(store *st, const char *path, const char *target, int code
 }
 
 /* ---- for the other backend files (sqlite.h) ---- */
-
-int sq_ensure_named(store *st, char kind, const char *name, int64_t *id)
-{
-	return ensure_named(st, kind, name, id);
-}
 
 int sq_exec(store *st, const char *sql)
 {

@@ -410,6 +410,53 @@ static int cache_key_query(kb_req *r, kb_buf *key)
 	return 0;
 }
 
+/* s as a Location header value: ASCII, anything else percent-encoded. */
+static const char *location(kb_req *r, const char *s)
+{
+	kb_buf loc = {0};
+	for (size_t i = 0; s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '%' && c != '\\')
+			kb_buf_putc(&loc, (char)c);
+		else
+			kb_buf_printf(&loc, "%%%02X", c);
+	}
+	const char *v = kb_arena_strndup(&r->arena, loc.data ? loc.data : "", loc.len);
+	kb_buf_free(&loc);
+	return v;
+}
+
+/* The target of a redirect stored for the request's path, with a trailing
+ * slash ignored (old WordPress URLs end in one), or NULL. */
+static const char *path_redirect(kb_req *r, int *code)
+{
+	size_t n = r->path_len;
+	while (n > 1 && r->path[n - 1] == '/')
+		n--;
+	const char *p = n == r->path_len ? r->path : kb_arena_strndup(&r->arena, r->path, n);
+	const char *target;
+	if (store_redirect_find(r->db, &r->arena, p, &target, code) != STORE_OK)
+		return NULL;
+	return location(r, target);
+}
+
+/* The target of a redirect stored as "/?p=ID" (or page_id, cat, tag,
+ * author, feed) for a request of "/" with that parameter, or NULL. */
+static const char *query_redirect(kb_req *r, int *code)
+{
+	static const char *const names[] = {"p", "page_id", "cat", "tag", "author", "feed"};
+	for (size_t i = 0; i < KB_COUNT(names); i++) {
+		const char *v, *target;
+		if (req_query_check(r, names[i], &v) || !v || !*v)
+			continue;
+		const char *key = kb_arena_printf(&r->arena, "/?%s=%s", names[i], v);
+		if (store_redirect_find(r->db, &r->arena, key, &target, code) == STORE_OK)
+			return location(r, target);
+	}
+	return NULL;
+}
+
+
 /* Whether a route is the newsroom's: it gets sessions, form parsing and
  * private caching. */
 static int is_newsroom(kb_req *r)
@@ -514,30 +561,29 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	r.path = kb_arena_strndup(&r.arena, path.data, path.len);
 	r.path_len = path.len;
 
+	int get = !strcmp(r.method, "GET") || !strcmp(r.method, "HEAD");
+	const char *moved;
+	int code;
+	/* WordPress's query URLs (/?p=123, /?cat=4...) are redirects, looked
+	 * up before the home page (and its cache) answers "/". */
+	if (get && r.path_len == 1 && *r.query && (moved = query_redirect(&r, &code))) {
+		send_redirect(req, code, moved, 3600);
+		goto done;
+	}
+
 	r.route = router_match(kb_routes, kb_nroutes, r.method, r.path, r.path_len, &r, &allowed);
 	if (!r.route) {
-		int get = !strcmp(r.method, "GET") || !strcmp(r.method, "HEAD");
-		const char *target;
-		int code;
 		if (allowed) {
 			add(req, H2O_TOKEN_ALLOW, "GET, HEAD");
 			e = error_entry(&r, 405);
+		} else if (get && (moved = path_redirect(&r, &code))) {
+			/* Old paths first, so /old-post/ moves in one hop. */
+			send_redirect(req, code, moved, 3600);
+			goto done;
 		} else if (get && r.path_len > 1 && r.path[r.path_len - 1] == '/') {
 			/* One URL per page: /news/x/ -> /news/x */
 			char *to = kb_arena_strndup(&r.arena, r.path, r.path_len - 1);
-			kb_buf loc = {0};
-			for (size_t i = 0; to[i]; i++) {
-				unsigned char c = (unsigned char)to[i];
-				if (c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '%')
-					kb_buf_putc(&loc, (char)c);
-				else
-					kb_buf_printf(&loc, "%%%02X", c);
-			}
-			send_redirect(req, 301, kb_arena_strndup(&r.arena, loc.data, loc.len), 3600);
-			kb_buf_free(&loc);
-			goto done;
-		} else if (get && store_redirect_find(r.db, &r.arena, r.path, &target, &code) == STORE_OK) {
-			send_redirect(req, code, target, 3600);
+			send_redirect(req, 301, location(&r, to), 3600);
 			goto done;
 		} else {
 			e = error_entry(&r, 404);
@@ -583,6 +629,13 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		add_extra(req, &r);
 		if (status >= 300 && status < 400 && r.location) {
 			send_redirect(req, status, r.location, r.max_age);
+			kb_buf_free(&key);
+			goto done;
+		}
+		if (status == 404 && get && (moved = path_redirect(&r, &code))) {
+			/* A route's pattern matched an old path (/category/देश):
+			 * the redirects table knows where it went. */
+			send_redirect(req, code, moved, 3600);
 			kb_buf_free(&key);
 			goto done;
 		}

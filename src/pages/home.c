@@ -14,12 +14,20 @@ int page_home(kb_req *r)
 	tv *ctx = site_context(r, NULL, NULL);
 	if (!ctx)
 		return 500;
-	kb_article *latest;
+	kb_article *latest, sticky;
 	size_t n;
-	kb_article_query q = {.limit = LATEST + 1};
+	/* A sticky story (WordPress's "stick to the front page") leads;
+	 * otherwise the newest. */
+	int st = store_article_sticky(r->db, a, &sticky);
+	if (st == STORE_ERROR)
+		return 500;
+	kb_article_query q = {.limit = LATEST + 1, .exclude_id = st == STORE_OK ? sticky.id : 0};
 	if (store_article_list(r->db, a, &q, &latest, &n, NULL))
 		return 500;
-	if (n) {
+	if (st == STORE_OK) {
+		tv_set(ctx, "lead", site_article(r, &sticky, 0));
+		tv_set(ctx, "latest", site_article_list(r, latest, n > LATEST ? LATEST : n));
+	} else if (n) {
 		tv_set(ctx, "lead", site_article(r, &latest[0], 0));
 		tv_set(ctx, "latest", site_article_list(r, latest + 1, n - 1));
 	}

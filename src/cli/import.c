@@ -1,0 +1,95 @@
+/*
+ * import.c: "khabar import wordpress EXPORT.xml [--media-dir UPLOADS]":
+ * moves a WordPress site in (src/importer does the work). A progress line
+ * goes to stderr when it is a terminal; the report (what was imported,
+ * what was skipped and why) goes to stdout. A broken file or failed write
+ * stores nothing and says why, with the file's line.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../importer/importer.h"
+#include "cli.h"
+
+static void report(const import_report *r, const char *file)
+{
+	size_t done = r->posts + r->pages + r->skipped[SKIP_ALREADY];
+	printf("khabar import: %s\n", file);
+	printf("imported: %zu posts, %zu pages (as drafts: khabar has no static pages yet), "
+	       "%zu posts not published (draft, pending, future, private)\n",
+	       r->posts, r->pages, r->drafts);
+	printf("added: %zu authors, %zu categories, %zu tags, %zu redirects\n", r->authors, r->categories,
+	       r->tags, r->redirects);
+	printf("featured images: %zu copied for the media pipeline, %zu missing\n", r->images,
+	       r->images_missing);
+	printf("skipped: %zu already imported, %zu of other post types%s%s%s, %zu with another status "
+	       "(trash, auto-draft...), %zu empty, %zu comments (not imported), %zu default category\n",
+	       r->skipped[SKIP_ALREADY], r->skipped[SKIP_TYPE], r->skipped_types.len ? " (" : "",
+	       r->skipped_types.len ? r->skipped_types.data : "", r->skipped_types.len ? ")" : "",
+	       r->skipped[SKIP_STATUS], r->skipped[SKIP_EMPTY], r->skipped[SKIP_COMMENTS],
+	       r->skipped[SKIP_DEFAULT_CAT]);
+	if (r->missing.len)
+		printf("%s", r->missing.data);
+	printf("time: %.2f s, %.0f posts/s (the search index, built once at the end: %.2f s)\n", r->seconds,
+	       r->seconds > 0 ? (double)done / r->seconds : 0, r->index_seconds);
+}
+
+int cmd_import(int argc, char **argv)
+{
+	const char *db = KB_DEFAULT_DB, *media = NULL, *file = NULL;
+	int quiet = 0;
+	if (argc < 3 || strcmp(argv[2], "wordpress"))
+		goto usage;
+	for (int i = 3; i < argc; i++) {
+		if (cli_opt(argc, argv, &i, "--db", &db) || cli_opt(argc, argv, &i, "--media-dir", &media))
+			continue;
+		if (!strcmp(argv[i], "--quiet")) {
+			quiet = 1;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			fprintf(stderr, "khabar import: unknown option %s\n", argv[i]);
+			goto usage;
+		}
+		if (file)
+			goto usage;
+		file = argv[i];
+	}
+	if (!file)
+		goto usage;
+	if (access(file, R_OK)) {
+		fprintf(stderr, "khabar: cannot read %s\n", file);
+		return 1;
+	}
+	store *st = cli_open_store(db);
+	/* Originals go next to the database, in media/. */
+	const char *slash = strrchr(db, '/');
+	kb_buf out = {0};
+	if (slash)
+		kb_buf_append(&out, db, (size_t)(slash - db + 1));
+	kb_buf_puts(&out, "media");
+	import_opts o = {
+		.file = file,
+		.media_dir = media,
+		.media_out = out.data,
+		.progress = !quiet && isatty(2) ? stderr : NULL,
+	};
+	import_report r;
+	char err[600];
+	int rc = import_wordpress(st, &o, &r, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "khabar: import failed, nothing was imported: %s\n", err);
+	} else {
+		report(&r, file);
+	}
+	import_report_free(&r);
+	kb_buf_free(&out);
+	store_close(st);
+	return rc ? 1 : 0;
+usage:
+	fprintf(stderr, "usage: khabar import wordpress EXPORT.xml [--media-dir PATH/wp-content/uploads] "
+			"[--db PATH] [--quiet]\n");
+	return 2;
+}

@@ -1,0 +1,214 @@
+/*
+ * import_sqlite.c: the store functions bulk imports need (store.h, "Bulk
+ * imports"): find-or-add for categories, tags and authors, redirects that
+ * never overwrite, and the import tables of migration 3. Like the rest of
+ * the backend: statements prepared once (sq_stmt) and bound, never built
+ * from data. Each function writes nothing when there is nothing new, so a
+ * repeated import leaves the database (and its content version) as it was.
+ */
+#include <string.h>
+
+#include "../text/text.h"
+#include "sqlite.h"
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a statement that returns no rows. */
+static int run(store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
+}
+
+static int category_by_name(store *st, kb_arena *a, const char *name, kb_category *out)
+{
+	static const char sql[] = "SELECT id, name, slug, position FROM categories WHERE name = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(s, 0);
+		out->name = sq_col_text(a, s, 1);
+		out->slug = sq_col_text(a, s, 2);
+		out->position = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read category");
+}
+
+int store_category_ensure(store *st, kb_arena *a, const char *name, kb_category *out, int *created)
+{
+	*created = 0;
+	int rc = category_by_name(st, a, name, out);
+	if (rc != STORE_NOTFOUND)
+		return rc;
+	static const char taken_sql[] = "SELECT count(*) FROM categories WHERE slug = ?1";
+	static const char last_sql[] = "SELECT coalesce(max(position), 0) FROM categories";
+	kb_buf base = {0}, slug = {0};
+	text_slug(&base, name, strlen(name), 40);
+	for (int i = 1;; i++) {
+		kb_buf_reset(&slug);
+		kb_buf_puts(&slug, base.data);
+		if (i > 1)
+			kb_buf_printf(&slug, "-%d", i);
+		sqlite3_stmt *s = sq_stmt(st, taken_sql);
+		bind_text(s, 1, slug.data);
+		int step = sqlite3_step(s);
+		int64_t taken = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+		sqlite3_reset(s);
+		if (taken < 0) {
+			rc = sq_fail(st, "cannot check slug");
+			goto out;
+		}
+		if (!taken)
+			break;
+	}
+	sqlite3_stmt *s = sq_stmt(st, last_sql);
+	int pos = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) + 1 : 1;
+	sqlite3_reset(s);
+	rc = store_category_add(st, name, slug.data, pos);
+	if (!rc) {
+		rc = category_by_name(st, a, name, out);
+		*created = rc == STORE_OK;
+	}
+out:
+	kb_buf_free(&base);
+	kb_buf_free(&slug);
+	return rc;
+}
+
+int store_category_set_parent(store *st, int64_t id, int64_t parent_id)
+{
+	static const char sql[] = "UPDATE categories SET parent_id = nullif(?2, 0) "
+				  "WHERE id = ?1 AND parent_id IS NOT nullif(?2, 0) AND id != ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, parent_id);
+	return run(st, s, "cannot set the category's parent");
+}
+
+/* Tag ('t') or author ('u') by name: id and slug. */
+static int named(store *st, kb_arena *a, char kind, const char *name, int64_t *id, const char **slug)
+{
+	static const char tag_sql[] = "SELECT id, slug FROM tags WHERE name = ?1";
+	static const char author_sql[] = "SELECT id, slug FROM authors WHERE name = ?1";
+	sqlite3_stmt *s = sq_stmt(st, kind == 't' ? tag_sql : author_sql);
+	bind_text(s, 1, name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*slug = sq_col_text(a, s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot look up name");
+}
+
+static int ensure(store *st, kb_arena *a, char kind, const char *name, int64_t *id, const char **slug,
+		  int *created)
+{
+	*created = 0;
+	int rc = named(st, a, kind, name, id, slug);
+	if (rc != STORE_NOTFOUND)
+		return rc;
+	if (sq_ensure_named(st, kind, name, id))
+		return STORE_ERROR;
+	*created = 1;
+	return named(st, a, kind, name, id, slug) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int store_tag_ensure(store *st, kb_arena *a, const char *name, kb_tag *out, int *created)
+{
+	out->name = kb_arena_strdup(a, name);
+	return ensure(st, a, 't', name, &out->id, &out->slug, created);
+}
+
+int store_author_ensure(store *st, kb_arena *a, const char *name, kb_author *out, int *created)
+{
+	out->name = kb_arena_strdup(a, name);
+	out->bio = "";
+	return ensure(st, a, 'u', name, &out->id, &out->slug, created);
+}
+
+int store_redirect_add_new(store *st, const char *path, const char *target, int code, int *added)
+{
+	static const char sql[] =
+		"INSERT INTO redirects(path, target, code) VALUES(?1, ?2, ?3) ON CONFLICT(path) DO NOTHING";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, path);
+	bind_text(s, 2, target);
+	sqlite3_bind_int(s, 3, code);
+	int rc = run(st, s, "cannot add redirect");
+	*added = !rc && sqlite3_changes(sq_db(st)) > 0;
+	return rc;
+}
+
+int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int sticky)
+{
+	static const char sql[] = "UPDATE articles SET updated_at = CASE WHEN ?2 > 0 THEN ?2 ELSE updated_at END, "
+				  "created_at = CASE WHEN ?2 > 0 AND ?2 < created_at THEN ?2 ELSE created_at END, "
+				  "sticky = ?3 WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, updated_at);
+	sqlite3_bind_int(s, 3, sticky ? 1 : 0);
+	return run(st, s, "cannot update the imported article");
+}
+
+int store_account_pending_add(store *st, const char *source, const char *login, const char *email,
+			      const char *display_name, int64_t author_id)
+{
+	static const char sql[] =
+		"INSERT INTO import_accounts(source, login, email, display_name, author_id) "
+		"VALUES(?1, ?2, ?3, ?4, nullif(?5, 0)) ON CONFLICT(source, login) DO NOTHING";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, source);
+	bind_text(s, 2, login);
+	bind_text(s, 3, email);
+	bind_text(s, 4, display_name);
+	sqlite3_bind_int64(s, 5, author_id);
+	return run(st, s, "cannot keep the author's account");
+}
+
+int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
+			    const char *caption)
+{
+	static const char sql[] =
+		"INSERT INTO import_media(article_id, path, alt, caption) VALUES(?1, ?2, ?3, ?4) "
+		"ON CONFLICT(article_id) DO UPDATE SET path = excluded.path, alt = excluded.alt, "
+		"caption = excluded.caption";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, article_id);
+	bind_text(s, 2, path);
+	bind_text(s, 3, alt);
+	bind_text(s, 4, caption);
+	return run(st, s, "cannot record the featured image");
+}
+
+int store_article_sticky(store *st, kb_arena *a, kb_article *out)
+{
+	static const char sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.sticky = 1 AND " PUBLISHED
+				  "ORDER BY a.published_at DESC, a.id DESC LIMIT 1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sq_bind_named_int(s, ":body", 0);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		sq_read_article(a, s, out);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read articles");
+}
+
+int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug)
+{
+	static const char sql[] = "SELECT slug FROM articles WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*slug = sq_col_text(a, s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read article");
+}

@@ -1,0 +1,276 @@
+/*
+ * wxr.c: reads a WordPress export (WXR: RSS 2.0 with wp:, content:,
+ * excerpt: and dc: elements) as a stream. libxml2's xmlReader walks the
+ * file; each record under <channel> (<wp:author>, <wp:category>,
+ * <wp:tag>, <item>) is expanded on its own, handed to the caller as plain
+ * strings and then skipped, so only one record is in memory at a time and a
+ * 2 GB export reads in constant memory.
+ *
+ * What it does not do: it knows nothing of khabar (wordpress.c maps the
+ * records), fetches nothing (XML_PARSE_NONET), and does not keep what it
+ * has read. Adjacent CDATA sections (WordPress writes "]]>" inside content
+ * as "]]]]><![CDATA[>") are joined because a field's value is the text of
+ * all its children.
+ */
+#include <libxml/xmlreader.h>
+#include <string.h>
+
+#include "importer.h"
+
+typedef struct rd {
+	char *err;
+	size_t errlen;
+	int failed;
+	int line;
+} rd;
+
+/* The number of lines in the file at path (the last one counts even
+ * without a newline), or -1. */
+static long count_lines(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char buf[65536];
+	size_t n;
+	long lines = 0;
+	char last = '\n';
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+		for (size_t i = 0; i < n; i++)
+			lines += buf[i] == '\n';
+		last = buf[n - 1];
+	}
+	fclose(f);
+	return lines + (last != '\n');
+}
+
+/* Keeps the first error libxml2 reports, with its line. */
+static void on_error(void *arg, xmlErrorPtr e)
+{
+	rd *r = arg;
+	if (r->failed || !e || e->level < XML_ERR_ERROR)
+		return;
+	r->failed = 1;
+	char msg[300];
+	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "XML error");
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = 0;
+	r->line = e->line;
+	snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
+}
+
+/* "wp:post_id" for an element with namespace prefix wp. */
+static int named(xmlNode *n, const char *qname)
+{
+	if (n->type != XML_ELEMENT_NODE)
+		return 0;
+	const char *colon = strchr(qname, ':');
+	const char *local = colon ? colon + 1 : qname;
+	if (strcmp((const char *)n->name, local))
+		return 0;
+	const char *prefix = n->ns && n->ns->prefix ? (const char *)n->ns->prefix : "";
+	return colon ? strlen(prefix) == (size_t)(colon - qname) && !strncmp(prefix, qname, (size_t)(colon - qname))
+		     : !*prefix;
+}
+
+/* The text of n (CDATA sections joined), in the arena. */
+static const char *text(kb_arena *a, xmlNode *n)
+{
+	xmlChar *t = xmlNodeGetContent(n);
+	char *s = kb_arena_strdup(a, t ? (const char *)t : "");
+	xmlFree(t);
+	return s;
+}
+
+static const char *child_text(kb_arena *a, xmlNode *n, const char *qname)
+{
+	for (xmlNode *k = n->children; k; k = k->next)
+		if (named(k, qname))
+			return text(a, k);
+	return "";
+}
+
+static void read_author(kb_arena *a, xmlNode *n, wxr_author *au)
+{
+	au->id = child_text(a, n, "wp:author_id");
+	au->login = child_text(a, n, "wp:author_login");
+	au->email = child_text(a, n, "wp:author_email");
+	au->display_name = child_text(a, n, "wp:author_display_name");
+	au->first_name = child_text(a, n, "wp:author_first_name");
+	au->last_name = child_text(a, n, "wp:author_last_name");
+}
+
+static void read_term(kb_arena *a, xmlNode *n, wxr_term *t, int is_tag)
+{
+	t->is_tag = is_tag;
+	t->id = child_text(a, n, "wp:term_id");
+	if (is_tag) {
+		t->slug = child_text(a, n, "wp:tag_slug");
+		t->name = child_text(a, n, "wp:tag_name");
+		t->parent_slug = "";
+	} else {
+		t->slug = child_text(a, n, "wp:category_nicename");
+		t->name = child_text(a, n, "wp:cat_name");
+		t->parent_slug = child_text(a, n, "wp:category_parent");
+	}
+}
+
+static void read_item(kb_arena *a, xmlNode *n, wxr_item *it)
+{
+	memset(it, 0, sizeof *it);
+	size_t cap = 0;
+	for (xmlNode *k = n->children; k; k = k->next) {
+		if (k->type != XML_ELEMENT_NODE)
+			continue;
+#define F(q, field)                          \
+	if (named(k, q)) {                   \
+		it->field = text(a, k);      \
+		continue;                    \
+	}
+		F("title", title) F("link", link) F("pubDate", pub_date) F("dc:creator", creator)
+		F("content:encoded", content) F("excerpt:encoded", excerpt) F("wp:post_id", post_id)
+		F("wp:post_date", post_date) F("wp:post_date_gmt", post_date_gmt)
+		F("wp:post_modified_gmt", modified_gmt) F("wp:post_name", post_name)
+		F("wp:status", status) F("wp:post_type", post_type) F("wp:post_parent", parent)
+		F("wp:attachment_url", attachment_url)
+#undef F
+		if (named(k, "wp:is_sticky")) {
+			it->sticky = !strcmp(text(a, k), "1");
+		} else if (named(k, "wp:comment")) {
+			it->ncomments++;
+		} else if (named(k, "category")) {
+			xmlChar *dom = xmlGetProp(k, (const xmlChar *)"domain");
+			xmlChar *nice = xmlGetProp(k, (const xmlChar *)"nicename");
+			int cat = dom && !strcmp((const char *)dom, "category");
+			int tag = dom && !strcmp((const char *)dom, "post_tag");
+			if ((cat || tag) && nice) {
+				if (it->nterms == cap) {
+					cap = cap ? 2 * cap : 8;
+					wxr_item_term *v = kb_arena_alloc(a, cap * sizeof *v);
+					if (it->nterms)
+						memcpy(v, it->terms, it->nterms * sizeof *v);
+					it->terms = v;
+				}
+				wxr_item_term *t = &it->terms[it->nterms++];
+				t->is_tag = tag;
+				t->slug = kb_arena_strdup(a, (const char *)nice);
+				t->name = text(a, k);
+			}
+			xmlFree(dom);
+			xmlFree(nice);
+		} else if (named(k, "wp:postmeta")) {
+			const char *key = child_text(a, k, "wp:meta_key");
+			if (!strcmp(key, "_thumbnail_id"))
+				it->thumbnail_id = child_text(a, k, "wp:meta_value");
+			else if (!strcmp(key, "_wp_attached_file"))
+				it->attached_file = child_text(a, k, "wp:meta_value");
+			else if (!strcmp(key, "_wp_attachment_image_alt"))
+				it->image_alt = child_text(a, k, "wp:meta_value");
+		}
+	}
+	/* Missing fields are "", never NULL. */
+	const char **fields[] = {&it->title, &it->link, &it->pub_date, &it->creator, &it->content,
+				 &it->excerpt, &it->post_id, &it->post_date, &it->post_date_gmt,
+				 &it->modified_gmt, &it->post_name, &it->status, &it->post_type,
+				 &it->parent, &it->attachment_url, &it->attached_file, &it->image_alt,
+				 &it->thumbnail_id};
+	for (size_t i = 0; i < KB_COUNT(fields); i++)
+		if (!*fields[i])
+			*fields[i] = "";
+}
+
+int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
+{
+	rd r = {err, errlen, 0};
+	err[0] = 0;
+	/* HUGE: a single post body may pass libxml2's 10 MB text limit. */
+	xmlTextReaderPtr rdr = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+	if (!rdr) {
+		snprintf(err, errlen, "cannot open %s", path);
+		return 1;
+	}
+	xmlTextReaderSetStructuredErrorHandler(rdr, on_error, &r);
+	kb_arena a = {0};
+	int rc = 0, ret, seen_rss = 0, seen_wxr = 0;
+	/* Read steps into every node; after a record, Next steps over its
+	 * subtree and lands on the node to look at next. */
+	ret = xmlTextReaderRead(rdr);
+	while (ret == 1) {
+		if (xmlTextReaderNodeType(rdr) != XML_READER_TYPE_ELEMENT) {
+			ret = xmlTextReaderRead(rdr);
+			continue;
+		}
+		int depth = xmlTextReaderDepth(rdr);
+		const char *name = (const char *)xmlTextReaderConstName(rdr);
+		if (depth == 0) {
+			if (!name || strcmp(name, "rss")) {
+				snprintf(err, errlen, "line %d: not a WordPress export (the root is <%s>, not <rss>)",
+					 (int)xmlGetLineNo(xmlTextReaderCurrentNode(rdr)), name ? name : "?");
+				rc = 1;
+				break;
+			}
+			seen_rss = 1;
+		}
+		int kind = depth != 2 || !name		   ? 0
+			   : !strcmp(name, "item")	   ? 1
+			   : !strcmp(name, "wp:author")	   ? 2
+			   : !strcmp(name, "wp:category")  ? 3
+			   : !strcmp(name, "wp:tag")	   ? 4
+			   : !strcmp(name, "wp:wxr_version") ? 5
+							   : 0;
+		if (!kind) {
+			ret = xmlTextReaderRead(rdr);
+			continue;
+		}
+		xmlNode *n = xmlTextReaderExpand(rdr);
+		if (!n) {
+			ret = -1; /* the error handler has the line */
+			break;
+		}
+		int stop = 0;
+		if (kind == 5) {
+			seen_wxr = 1;
+		} else if (kind == 1) {
+			wxr_item it;
+			read_item(&a, n, &it);
+			stop = h->item && h->item(h->ud, &it);
+		} else if (kind == 2) {
+			wxr_author au;
+			read_author(&a, n, &au);
+			stop = h->author && h->author(h->ud, &au);
+		} else {
+			wxr_term t;
+			read_term(&a, n, &t, kind == 4);
+			stop = h->term && h->term(h->ud, &t);
+		}
+		kb_arena_free(&a);
+		if (stop) {
+			rc = -1;
+			break;
+		}
+		if (h->progress)
+			h->progress(h->ud, (uint64_t)xmlTextReaderByteConsumed(rdr));
+		ret = xmlTextReaderNext(rdr);
+	}
+	if (!rc && (ret < 0 || r.failed)) {
+		if (!r.failed)
+			snprintf(err, errlen, "line %d: the file is not well-formed XML",
+				 xmlTextReaderGetParserLineNumber(rdr));
+		/* An error on the last line of the file is most often a file
+		 * cut short (a failed download or copy); libxml2 words that as
+		 * "Extra content" or "Premature end", so say it plainly. */
+		else if (r.line > 0 && r.line >= count_lines(path)) {
+			size_t len = strlen(err);
+			snprintf(err + len, errlen - len, " (the file ends early: is it truncated?)");
+		}
+		rc = 1;
+	}
+	if (!rc && (!seen_rss || !seen_wxr)) {
+		snprintf(err, errlen, "not a WordPress export: no <wp:wxr_version> in <channel>");
+		rc = 1;
+	}
+	kb_arena_free(&a);
+	xmlFreeTextReader(rdr);
+	return rc;
+}

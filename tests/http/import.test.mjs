@@ -1,0 +1,261 @@
+// Black-box tests of "khabar import wordpress": the WordPress 6.1 exports in
+// tests/fixtures/ go into a new site (khabar init, no demo articles), which
+// is then served: counts, a Hindi post's body and dates, categories and
+// tags, every old URL answering 301 to the right page, a second run that
+// changes nothing, and broken files that leave the database as it was.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+
+const fixture = (name) => path.join(root, 'tests/fixtures', name);
+
+// The posts of an export, read with a regular expression (the file is
+// WordPress's own output, one field per line).
+function items(file) {
+  const xml = readFileSync(file, 'utf8');
+  return [...xml.matchAll(/<item>([\s\S]*?)<\/item>/g)].map((m) => {
+    const field = (name) => {
+      const f = m[1].match(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([\\s\\S]*?)(?:\\]\\]>)?</${name}>`));
+      return f ? f[1] : '';
+    };
+    return {
+      title: field('title'), link: field('link'), id: field('wp:post_id'),
+      type: field('wp:post_type'), status: field('wp:status'), gmt: field('wp:post_date_gmt'),
+    };
+  });
+}
+
+// Everything in the database, as text: equal dumps, equal databases.
+function dump(db) {
+  const r = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return createHash('sha256').update(r.stdout).digest('hex');
+}
+
+function newSite(dir, name) {
+  const db = path.join(dir, name);
+  const r = khabar(['init', '--name', 'पुराना पोर्टल', '--url', 'https://news.example', '--db', db]);
+  assert.equal(r.status, 0, r.stderr);
+  return db;
+}
+
+// Fetches url without following; returns {status, location}.
+async function head(base, url) {
+  const res = await fetch(base + url, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get('location') };
+}
+
+const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+describe('khabar import wordpress (the 20-item export)', () => {
+  let t, db, site, first;
+  const posts = items(fixture('wxr-small.xml')).filter((i) => i.type === 'post');
+
+  before(async () => {
+    t = tempDir();
+    db = newSite(t.dir, 'small.db');
+    first = khabar(['import', 'wordpress', fixture('wxr-small.xml'), '--db', db]);
+    site = await startSite({ db });
+  });
+  after(async () => { await site.stop(); t.remove(); });
+
+  test('imports every post and page and reports the counts', () => {
+    assert.equal(first.status, 0, first.stderr);
+    assert.equal(posts.length, 18);
+    assert.match(first.stdout, /imported: 18 posts, 2 pages/);
+    assert.match(first.stdout, /added: 1 authors, 0 categories, 0 tags/);
+    assert.match(first.stdout, /1 default category/);
+    assert.equal(first.stderr, '', 'no progress line when stderr is not a terminal');
+  });
+
+  test('a Hindi post keeps its body, title, category and GMT date', async () => {
+    const seed = posts.find((p) => p.id === '4');
+    const { location } = await head(site.base, '/?p=4');
+    const slug = location.replace(/^.*\/news\//, '');
+    assert.equal(slug, 'bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar');
+    const list = await (await fetch(`${site.base}/api/v1/articles?limit=50`)).json();
+    const a = list.articles.find((x) => x.slug === slug);
+    assert.ok(a, 'the seed post is in the API');
+    const one = (await (await fetch(`${site.base}/api/v1/articles/${a.id}`)).json()).article;
+    assert.equal(one.title, seed.title);
+    assert.equal(one.category.name, 'रक्षा');
+    assert.equal(one.author.name, 'admin');
+    // 2025-11-05 10:00:00 GMT, shown in the site's zone (+05:30).
+    assert.equal(Date.parse(one.published_at), Date.parse(`${seed.gmt.replace(' ', 'T')}Z`));
+    assert.match(one.body_html, /<p>नई दिल्ली। रक्षा सचिव राजेश कुमार सिंह/);
+    assert.ok(!one.body_html.includes('wp:paragraph'), 'block comments dropped');
+    const page = await (await fetch(`${site.base}/news/${slug}`)).text();
+    assert.ok(page.includes(esc(seed.title)), 'the article page shows the title');
+  });
+
+  test('every old permalink answers 301 to its post, in either hex case, in one hop', async () => {
+    for (const p of posts) {
+      const old = new URL(p.link).pathname;
+      for (const url of [old, old.replace(/%[0-9a-f]{2}/g, (m) => m.toUpperCase())]) {
+        const r = await head(site.base, url);
+        assert.equal(r.status, 301, `${url} should redirect`);
+        assert.match(r.location, /^\/news\/[a-z0-9-]+$/, `${url} -> ${r.location}`);
+        const page = await fetch(site.base + r.location);
+        assert.equal(page.status, 200, `${r.location} answers`);
+        assert.ok((await page.text()).includes(esc(p.title)), `${url} lands on "${p.title}"`);
+      }
+      const q = await head(site.base, `/?p=${p.id}`);
+      assert.equal(q.status, 301);
+      assert.equal(q.location, (await head(site.base, old)).location, `/?p=${p.id} and ${old} agree`);
+    }
+  });
+
+  test('category, author and feed URLs redirect to khabar\'s', async () => {
+    const khel = '/category/%e0%a4%96%e0%a5%87%e0%a4%b2/';
+    for (const [from, to] of [
+      [khel, '/category/khel'],
+      [khel.toUpperCase().replace('/CATEGORY/', '/category/'), '/category/khel'],
+      ['/category/%e0%a4%96%e0%a5%87%e0%a4%b2', '/category/khel'],
+      [`${khel}feed/`, '/category/khel/feed'],
+      ['/category/uncategorized/', '/'],
+      ['/?cat=4', '/category/khel'],
+      ['/?author=1', '/author/admin'],
+      ['/author/admin/', '/author/admin'],
+      ['/feed/', '/feed'],
+      ['/feed/rss2/', '/feed'],
+      ['/comments/feed/', '/feed'],
+    ]) {
+      const r = await head(site.base, from);
+      assert.equal(r.status, 301, from);
+      assert.equal(r.location, to, from);
+    }
+    const khelPage = await fetch(`${site.base}/category/khel`);
+    assert.equal(khelPage.status, 200);
+    assert.equal((await fetch(`${site.base}/author/admin`)).status, 200);
+    assert.equal((await fetch(`${site.base}/category/khel/feed`)).status, 200);
+  });
+
+  test('pages become drafts: kept, not public', async () => {
+    const r = await head(site.base, '/?page_id=2');
+    assert.equal(r.status, 301);
+    assert.equal(r.location, '/news/sample-page');
+    assert.equal((await fetch(site.base + r.location)).status, 404);
+  });
+
+  test('a second run of the same file changes nothing', () => {
+    const before = dump(db);
+    const again = khabar(['import', 'wordpress', fixture('wxr-small.xml'), '--db', db]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /imported: 0 posts, 0 pages/);
+    assert.match(again.stdout, /added: 0 authors, 0 categories, 0 tags, 0 redirects/);
+    assert.match(again.stdout, /skipped: 20 already imported/);
+    assert.equal(dump(db), before);
+  });
+});
+
+describe('khabar import wordpress: what the fixtures from WordPress lack', () => {
+  let t, db, site, out, media;
+  before(async () => {
+    t = tempDir();
+    db = newSite(t.dir, 'features.db');
+    media = path.join(t.dir, 'uploads');
+    mkdirSync(path.join(media, '2025/11'), { recursive: true });
+    writeFileSync(path.join(media, '2025/11/stadium.jpg'), 'not really a JPEG');
+    out = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
+    site = await startSite({ db });
+  });
+  after(async () => { await site.stop(); t.remove(); });
+
+  test('reports statuses, skipped types, comments and a missing image by name', () => {
+    assert.equal(out.status, 0, out.stderr);
+    assert.match(out.stdout, /imported: 4 posts, 0 pages .* 3 posts not published/);
+    assert.match(out.stdout, /added: 1 authors, 1 categories, 1 tags/);
+    assert.match(out.stdout, /1 of other post types \(nav_menu_item 1\)/);
+    assert.match(out.stdout, /1 with another status/);
+    assert.match(out.stdout, /2 comments \(not imported\)/);
+    assert.match(out.stdout, /featured images: 1 copied for the media pipeline, 1 missing/);
+    assert.match(out.stdout, /post 102: missing file .*2025\/11\/gone\.jpg/);
+    assert.equal(readFileSync(path.join(t.dir, 'media/wordpress/2025/11/stadium.jpg'), 'utf8'), 'not really a JPEG');
+  });
+
+  test('tags, child categories and the sticky lead', async () => {
+    let r = await head(site.base, '/tag/%E0%A4%B5%E0%A4%BF%E0%A4%B6%E0%A5%8D%E0%A4%B5-%E0%A4%95%E0%A4%AA/');
+    assert.deepEqual(r, { status: 301, location: '/tag/vishwa-kap' });
+    r = await head(site.base, '/category/%e0%a4%96%e0%a5%87%e0%a4%b2/%e0%a4%95%e0%a5%8d%e0%a4%b0%e0%a4%bf%e0%a4%95%e0%a5%87%e0%a4%9f/');
+    assert.deepEqual(r, { status: 301, location: '/category/cricket' });
+    r = await head(site.base, '/author/sunita/');
+    assert.deepEqual(r, { status: 301, location: '/author/sunita-varma' });
+    const tag = await (await fetch(`${site.base}/tag/vishwa-kap`)).text();
+    assert.ok(tag.includes('भारत ने विश्व कप जीता'));
+    const home = await (await fetch(`${site.base}/`)).text();
+    assert.ok(home.includes('भारत ने विश्व कप जीता'), 'the sticky post leads');
+  });
+
+  test('the body is sanitised Markdown: no script, no javascript:, embeds as links, CDATA joined', async () => {
+    const { location } = await head(site.base, '/2025/11/%e0%a4%ad%e0%a4%be%e0%a4%b0%e0%a4%a4-%e0%a4%a8%e0%a5%87/');
+    assert.equal(location, '/news/bharat-ne-vishwa-kap-jita');
+    const list = await (await fetch(`${site.base}/api/v1/articles`)).json();
+    const a = (await (await fetch(`${site.base}/api/v1/articles/${list.articles[0].id}`)).json()).article;
+    assert.equal(a.summary, 'मुंबई में जीत का सार');
+    assert.equal(a.published_at, '2025-11-10T15:30:00+05:30');
+    assert.match(a.body_html, /<strong>शानदार<\/strong>/);
+    assert.ok(a.body_html.includes('code ]]&gt; here'), a.body_html);
+    assert.ok(!/script|javascript|onclick|iframe/i.test(a.body_html), a.body_html);
+    assert.match(a.body_html, /<a href="https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ">/);
+  });
+
+  test('the scheduled post keeps its date and is not public yet', async () => {
+    const r = await head(site.base, '/?p=102');
+    assert.equal(r.location, '/news/kal-ka-match');
+    assert.equal((await fetch(site.base + r.location)).status, 404);
+  });
+});
+
+describe('khabar import wordpress: bad input', () => {
+  let t;
+  before(() => { t = tempDir(); });
+  after(() => t.remove());
+
+  test('a truncated export names the line and leaves the database unchanged', () => {
+    const db = newSite(t.dir, 'trunc.db');
+    assert.equal(khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db]).status, 0);
+    const before = dump(db);
+    const r = khabar(['import', 'wordpress', fixture('wxr-truncated.xml'), '--db', db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /nothing was imported: .*wxr-truncated\.xml: line 646: .*truncated/);
+    assert.equal(r.stdout, '');
+    assert.equal(dump(db), before);
+  });
+
+  test('a file that is not a WordPress export is refused', () => {
+    const db = newSite(t.dir, 'bad.db');
+    const before = dump(db);
+    const f = path.join(t.dir, 'not.xml');
+    writeFileSync(f, '<?xml version="1.0"?>\n<html><body/></html>\n');
+    let r = khabar(['import', 'wordpress', f, '--db', db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /line 2: not a WordPress export/);
+    writeFileSync(f, 'hello\n');
+    r = khabar(['import', 'wordpress', f, '--db', db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /line 1: /);
+    r = khabar(['import', 'wordpress', path.join(t.dir, 'absent.xml'), '--db', db]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /cannot read .*absent\.xml/);
+    assert.equal(dump(db), before);
+  });
+
+  test('the 1,000-post export imports, and a later export adds only the new posts', () => {
+    const db = newSite(t.dir, 'big.db');
+    let r = khabar(['import', 'wordpress', fixture('wxr-small.xml'), '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    r = khabar(['import', 'wordpress', fixture('wxr-1000.xml'), '--db', db]);
+    assert.equal(r.status, 0, r.stderr);
+    // The small export is the first posts of the same site.
+    const m = r.stdout.match(/imported: (\d+) posts, (\d+) pages/);
+    const skipped = Number(r.stdout.match(/skipped: (\d+) already imported/)[1]);
+    assert.equal(Number(m[1]) + Number(m[2]) + skipped, 1002);
+    assert.ok(Number(m[1]) >= 982, r.stdout);
+  });
+});
