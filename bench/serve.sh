@@ -115,7 +115,7 @@ echo "every article served once: $(awk '/requests in/ {print $1}' "$out/all.txt"
 rss=$(awk '/^VmRSS/ {print $2}' /proc/$kpid/status)
 anon=$(awk '/^RssAnon/ {print $2}' /proc/$kpid/status)
 file=$(awk '/^RssFile/ {print $2}' /proc/$kpid/status)
-echo "khabar resident memory with $articles articles: $((rss / 1024)) MB ($((anon / 1024)) MB own memory, $((file / 1024)) MB of the database file mapped)"
+echo "khabar resident memory with $articles articles: $((rss / 1024)) MB ($((anon / 1024)) MB its own memory, $((file / 1024)) MB of mapped files: shared libraries, database)"
 
 read -r krps kp99 kerr < <(run "http://127.0.0.1:$kport$seed" 1000)
 echo "1,000 connections (wrk -t1 -c1000): $krps req/s, p99 $kp99, errors: $kerr"
