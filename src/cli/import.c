@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../importer/importer.h"
+#include "../newsroom/newsroom.h"
 #include "cli.h"
 
 static void report(const import_report *r, const char *file)
@@ -32,6 +33,10 @@ static void report(const import_report *r, const char *file)
 	       r->skipped[SKIP_DEFAULT_CAT]);
 	if (r->missing.len)
 		printf("%s", r->missing.data);
+	printf("users: %zu made for the authors (reporters, no password yet); each sets one at their link, "
+	       "valid %d days and once (a new one: khabar user link LOGIN)\n", r->users, NR_LINK_DAYS);
+	if (r->links.len)
+		printf("%s", r->links.data);
 	printf("time: %.2f s, %.0f posts/s (the search index, built once at the end: %.2f s)\n", r->seconds,
 	       r->seconds > 0 ? (double)done / r->seconds : 0, r->index_seconds);
 }
@@ -70,7 +75,12 @@ int cmd_import(int argc, char **argv)
 	if (slash)
 		kb_buf_append(&out, db, (size_t)(slash - db + 1));
 	kb_buf_puts(&out, "media");
+	kb_arena a = {0};
+	kb_settings set = {0};
+	if (store_settings(st, &a, &set))
+		set.base_url = NULL;
 	import_opts o = {
+		.base_url = set.base_url,
 		.file = file,
 		.media_dir = media,
 		.media_out = out.data,
@@ -86,6 +96,7 @@ int cmd_import(int argc, char **argv)
 	}
 	import_report_free(&r);
 	kb_buf_free(&out);
+	kb_arena_free(&a);
 	store_close(st);
 	return rc ? 1 : 0;
 usage:

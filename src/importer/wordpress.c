@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "../render/escape.h"
+#include "../newsroom/newsroom.h"
 #include "importer.h"
 
 /* ---- a small string map for terms, authors and attachments ---- */
@@ -594,6 +595,67 @@ static int resolve_images(wp *w)
 	return 0;
 }
 
+/* ---- authors' accounts ---- */
+
+/* A newsroom login from a WordPress one: what "khabar user" accepts
+ * (a-z, A-Z, 0-9, '.', '_', '-'; at most 50 here, so a suffix fits),
+ * other bytes as '-'. */
+static void login_from(kb_buf *out, const char *wp_login)
+{
+	for (const char *p = wp_login; *p && out->len < 50; p++) {
+		unsigned char c = (unsigned char)*p;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			 c == '.' || c == '_' || c == '-';
+		kb_buf_putc(out, ok ? (char)c : '-');
+	}
+	if (!out->len)
+		kb_buf_puts(out, "author");
+}
+
+/* Makes a password-less reporter for each imported account that has no
+ * user yet, standing for its author, and a set-password link for each
+ * (in r->links). A login already taken by another user gets "-wp" (then
+ * "-wp2"...) rather than that user: a link must never reach an account
+ * the import did not make. */
+static int make_users(wp *w)
+{
+	import_report *r = w->r;
+	kb_arena a = {0};
+	kb_import_account *v;
+	size_t n;
+	int rc = store_account_unlinked(w->st, &a, "wordpress", &v, &n) ? -1 : 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		kb_buf login = {0}, path = {0};
+		login_from(&login, v[i].login);
+		size_t base = login.len;
+		int64_t id = 0;
+		int st = STORE_CONFLICT;
+		for (int k = 1; st == STORE_CONFLICT && k < 10; k++) {
+			if (k > 1) {
+				login.len = base;
+				login.data[base] = 0;
+				kb_buf_printf(&login, k == 2 ? "-wp" : "-wp%d", k - 1);
+			}
+			st = store_user_add_imported(w->st, login.data, *v[i].display_name ? v[i].display_name : login.data,
+						     v[i].author_id, &id);
+		}
+		if (st == STORE_CONFLICT) {
+			kb_buf_printf(&r->links, "%s: no user made: its login is taken\n", v[i].login);
+		} else if (st || store_account_link(w->st, "wordpress", v[i].login, id) ||
+			   nr_password_link(w->st, id, kb_now(), &path)) {
+			rc = -1;
+		} else {
+			r->users++;
+			kb_buf_printf(&r->links, "%s: %s%s\n", login.data, w->o->base_url ? w->o->base_url : "",
+				      path.data);
+		}
+		kb_buf_free(&login);
+		kb_buf_free(&path);
+	}
+	kb_arena_free(&a);
+	return rc ? db_fail(w) : 0;
+}
+
 /* ---- the whole run ---- */
 
 int import_wordpress(store *st, const import_opts *o, import_report *r, char *err, size_t errlen)
@@ -618,6 +680,8 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 	}
 	if (!rc)
 		rc = resolve_images(&w);
+	if (!rc)
+		rc = make_users(&w);
 	/* The site's own feeds under WordPress's other names. */
 	static const char *const feeds[][2] = {
 		{"/feed/rss2", "/feed"}, {"/feed/rss", "/feed"}, {"/feed/rdf", "/feed"},
@@ -651,4 +715,5 @@ void import_report_free(import_report *r)
 {
 	kb_buf_free(&r->skipped_types);
 	kb_buf_free(&r->missing);
+	kb_buf_free(&r->links);
 }

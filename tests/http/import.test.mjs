@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { Client } from '../lib/newsroom.mjs';
 
 const fixture = (name) => path.join(root, 'tests/fixtures', name);
 
@@ -155,7 +156,7 @@ describe('khabar import wordpress (the 20-item export)', () => {
 });
 
 describe('khabar import wordpress: what the fixtures from WordPress lack', () => {
-  let t, db, site, out, media;
+  let t, db, site, out, media, link;
   before(async () => {
     t = tempDir();
     db = newSite(t.dir, 'features.db');
@@ -203,6 +204,74 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     assert.ok(a.body_html.includes('code ]]&gt; here'), a.body_html);
     assert.ok(!/script|javascript|onclick|iframe/i.test(a.body_html), a.body_html);
     assert.match(a.body_html, /<a href="https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ">/);
+  });
+
+  test('the author becomes a password-less reporter with a set-password link, once', () => {
+    assert.match(out.stdout, /users: 1 made for the authors/);
+    const m = out.stdout.match(/^sunita: https:\/\/news\.example(\/newsroom\/set-password\/[0-9a-f]{64})$/m);
+    assert.ok(m, out.stdout);
+    link = m[1];
+    const r = spawnSync('sqlite3', [db, "SELECT u.role, u.password, a.name FROM users u JOIN authors a ON a.id = u.author_id WHERE u.login = 'sunita'"], { encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), 'reporter||सुनीता वर्मा');
+    const tokens = spawnSync('sqlite3', [db, 'SELECT token_hash FROM password_tokens'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(tokens, createHash('sha256').update(link.split('/').pop()).digest('hex'), 'only the SHA-256 is kept');
+  });
+
+  test('an imported author cannot log in before setting a password', async () => {
+    const c = new Client(site.base);
+    assert.equal((await c.login('sunita', '')).status, 401);
+  });
+
+  test('the link sets the password once, in Hindi, and the author logs in with it', async () => {
+    const c = new Client(site.base);
+    const { res, html } = await c.page(link);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.match(html, /अपना पासवर्ड बनाएँ/);
+    assert.ok(html.includes('सुनीता वर्मा'));
+    let r = await c.post(link, { password: 'short', password2: 'short' });
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /कम से कम 10 अक्षर/);
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'something-else' });
+    assert.equal(r.status, 400);
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'सुनीता-का-पासवर्ड', csrf: 'f'.repeat(64) });
+    assert.equal(r.status, 403, 'the form needs its CSRF token');
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'सुनीता-का-पासवर्ड' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/newsroom/login?set=1');
+    const again = await c.page(link);
+    assert.equal(again.res.status, 404, 'the link works once');
+    assert.match(again.html, /यह लिंक काम नहीं करता/);
+    const d = new Client(site.base);
+    assert.equal((await d.login('sunita', 'सुनीता-का-पासवर्ड')).status, 303);
+    const desk = await d.page('/newsroom');
+    assert.equal(desk.res.status, 200);
+  });
+
+  test('an unknown or expired token gets a Hindi not-found page', async () => {
+    const c = new Client(site.base);
+    for (const p of ['/newsroom/set-password/' + 'a'.repeat(64), '/newsroom/set-password/nonsense']) {
+      const { res, html } = await c.page(p);
+      assert.equal(res.status, 404, p);
+      assert.match(html, /यह लिंक काम नहीं करता/);
+    }
+    const made = khabar(['user', 'link', 'sunita', '--db', db]);
+    assert.equal(made.status, 0, made.stderr);
+    const fresh = made.stdout.match(/\/newsroom\/set-password\/[0-9a-f]{64}/)[0];
+    assert.equal((await c.page(fresh)).res.status, 200, 'khabar user link makes a working link');
+    spawnSync('sqlite3', [db, 'UPDATE password_tokens SET expires_at = 1']);
+    const { res, html } = await c.page(fresh);
+    assert.equal(res.status, 404, 'an expired link');
+    assert.match(html, /यह लिंक काम नहीं करता/);
+  });
+
+  test('a second import makes no user and no link', () => {
+    const again = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /users: 0 made/);
+    assert.doesNotMatch(again.stdout, /set-password/);
+    const n = spawnSync('sqlite3', [db, 'SELECT count(*) FROM users'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(n, '1');
   });
 
   test('the scheduled post keeps its date and is not public yet', async () => {
