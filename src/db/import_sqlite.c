@@ -229,18 +229,31 @@ int store_account_link(store *st, const char *source, const char *login, int64_t
 }
 
 int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
-			    const char *caption)
+			    const char *caption, int64_t media_id)
 {
 	static const char sql[] =
-		"INSERT INTO import_media(article_id, path, alt, caption) VALUES(?1, ?2, ?3, ?4) "
+		"INSERT INTO import_media(article_id, path, alt, caption, media_id) VALUES(?1, ?2, ?3, ?4, ?5) "
 		"ON CONFLICT(article_id) DO UPDATE SET path = excluded.path, alt = excluded.alt, "
-		"caption = excluded.caption";
+		"caption = excluded.caption, media_id = excluded.media_id";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, article_id);
 	bind_text(s, 2, path);
 	bind_text(s, 3, alt);
 	bind_text(s, 4, caption);
+	sqlite3_bind_int64(s, 5, media_id);
 	return run(st, s, "cannot record the featured image");
+}
+
+int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption)
+{
+	static const char sql[] = "UPDATE articles SET media_id = ?2, "
+				  "image_caption = CASE WHEN image_caption = '' THEN ?3 ELSE image_caption END "
+				  "WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, media_id);
+	bind_text(s, 3, caption);
+	return run(st, s, "cannot set the article's photo");
 }
 
 int store_article_sticky(store *st, kb_arena *a, kb_article *out)

@@ -409,10 +409,13 @@ int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import
 int store_user_add_imported(store *st, const char *login, const char *name, int64_t author_id, int64_t *id);
 /* Records the user made for an imported account. */
 int store_account_link(store *st, const char *source, const char *login, int64_t user_id);
-/* Records an imported featured image (path relative to the media folder)
- * for the media pipeline; replaces an earlier one of the same article. */
+/* Records an imported featured image (path inside the WordPress uploads
+ * folder) and the media row it was queued as; replaces an earlier one of
+ * the same article. */
 int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
-			    const char *caption);
+			    const char *caption, int64_t media_id);
+/* Sets an article's photo, and its caption when it has none. */
+int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption);
 /* The slug of any article by id. */
 int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug);
 /* The newest published sticky article, or STORE_NOTFOUND. */

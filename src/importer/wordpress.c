@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "../render/escape.h"
+#include "../media/media.h"
 #include "../newsroom/newsroom.h"
 #include "importer.h"
 
@@ -517,42 +518,26 @@ static int safe_rel(const char *p)
 	return 1;
 }
 
-static int mkdirs(const char *path)
+/* Reads the whole file at path into out (at most max + 1 bytes, so a
+ * bigger file is seen as too big without reading it all). */
+static int slurp(const char *path, size_t max, kb_buf *out)
 {
-	char *p = kb_strdup(path);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0755) && errno != EEXIST) {
-				free(p);
-				return -1;
-			}
-			*s = '/';
-		}
-	free(p);
-	return 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY), out = -1, rc = -1;
-	if (in < 0 || mkdirs(to))
-		goto done;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0)
-		goto done;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
 	char buf[65536];
 	ssize_t n;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			goto done;
-	rc = n < 0 ? -1 : 0;
-done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out))
-		rc = -1;
-	return rc;
+	while (out->len <= max && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		kb_buf_append(out, buf, (size_t)n);
+	}
+	close(fd);
+	return 0;
 }
 
 static int resolve_images(wp *w)
@@ -571,24 +556,43 @@ static int resolve_images(wp *w)
 			kb_buf_printf(&r->missing, "post %s: %s not copied: no --media-dir given\n", t->post_id,
 				      at->file);
 		} else {
+			/* Queued exactly like an upload (media_intake: checked, kept in
+			 * the private incoming folder, recorded pending); the server's
+			 * photo thread makes the sizes and strips the metadata. */
 			const char *from = kb_arena_printf(&a, "%s/%s", w->o->media_dir, at->file);
-			const char *to = kb_arena_printf(&a, "%s/wordpress/%s", w->o->media_out, at->file);
+			const char *base = strrchr(at->file, '/');
 			struct stat sb;
+			kb_buf bytes = {0};
+			char why[300];
+			int64_t media_id = 0;
+			int status = 0;
 			if (stat(from, &sb) || !S_ISREG(sb.st_mode)) {
 				r->images_missing++;
 				kb_buf_printf(&r->missing, "post %s: missing file %s\n", t->post_id, from);
-			} else if (copy_file(from, to)) {
-				snprintf(w->err, w->errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
+			} else if (slurp(from, MEDIA_MAX_BYTES, &bytes)) {
+				snprintf(w->err, w->errlen, "cannot read %s: %s", from, strerror(errno));
+				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return -1;
-			} else if (store_media_pending_add(w->st, t->article_id,
-							   kb_arena_printf(&a, "wordpress/%s", at->file), at->alt,
-							   at->caption)) {
+			} else if ((status = media_intake(w->st, 0, base ? base + 1 : at->file, bytes.data, bytes.len,
+							  &media_id, why, sizeof why)) == 500) {
+				snprintf(w->err, w->errlen, "cannot queue %s for the photo pipeline: %s", from, why);
+				kb_buf_free(&bytes);
+				kb_arena_free(&a);
+				return -1;
+			} else if (status) {
+				r->images_missing++;
+				kb_buf_printf(&r->missing, "post %s: %s is not a usable photo: %s\n", t->post_id, from, why);
+			} else if (store_media_pending_add(w->st, t->article_id, at->file, at->alt, at->caption,
+							   media_id) ||
+				   store_article_set_media(w->st, t->article_id, media_id, at->caption)) {
+				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return db_fail(w);
 			} else {
 				r->images++;
 			}
+			kb_buf_free(&bytes);
 		}
 		kb_arena_free(&a);
 	}

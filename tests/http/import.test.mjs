@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
-import { Client } from '../lib/newsroom.mjs';
+import { Client, hasExif, withGps } from '../lib/newsroom.mjs';
 
 const fixture = (name) => path.join(root, 'tests/fixtures', name);
 
@@ -162,7 +162,7 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     db = newSite(t.dir, 'features.db');
     media = path.join(t.dir, 'uploads');
     mkdirSync(path.join(media, '2025/11'), { recursive: true });
-    writeFileSync(path.join(media, '2025/11/stadium.jpg'), 'not really a JPEG');
+    writeFileSync(path.join(media, '2025/11/stadium.jpg'), withGps(readFileSync(fixture('photo-gps.jpg'))));
     out = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
     site = await startSite({ db });
   });
@@ -175,9 +175,27 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     assert.match(out.stdout, /1 of other post types \(nav_menu_item 1\)/);
     assert.match(out.stdout, /1 with another status/);
     assert.match(out.stdout, /2 comments \(not imported\)/);
-    assert.match(out.stdout, /featured images: 1 copied for the media pipeline, 1 missing/);
+    assert.match(out.stdout, /featured images: 1 queued for the photo pipeline .*, 1 missing/);
     assert.match(out.stdout, /post 102: missing file .*2025\/11\/gone\.jpg/);
-    assert.equal(readFileSync(path.join(t.dir, 'media/wordpress/2025/11/stadium.jpg'), 'utf8'), 'not really a JPEG');
+  });
+
+  test('the featured photo goes through the upload pipeline: sizes, srcset, no EXIF, no public original', async () => {
+    assert.ok(hasExif(readFileSync(path.join(media, '2025/11/stadium.jpg'))), 'the original has EXIF');
+    let html = '';
+    for (let i = 0; i < 100 && !html.includes('srcset'); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      // The page is cached until the photo is ready, which changes it.
+      html = await (await fetch(`${site.base}/news/bharat-ne-vishwa-kap-jita`)).text();
+    }
+    assert.match(html, /<picture>/, html);
+    const src = html.match(/srcset="([^"]*\.webp[^"]*)"/);
+    assert.ok(src, 'a WebP srcset');
+    const jpg = html.match(/\/media\/[0-9a-f]{32}-\d+\.jpg/)[0];
+    const bytes = Buffer.from(await (await fetch(site.base + jpg)).arrayBuffer());
+    assert.ok(bytes.length > 1000 && !hasExif(bytes), `${jpg} is a photo without EXIF`);
+    assert.equal((await fetch(`${site.base}/media/wordpress/2025/11/stadium.jpg`)).status, 404);
+    const row = spawnSync('sqlite3', [db, 'SELECT m.status, i.path, i.alt FROM import_media i JOIN media m ON m.id = i.media_id'], { encoding: 'utf8' });
+    assert.equal(row.stdout.trim(), 'ready|2025/11/stadium.jpg|भरा हुआ स्टेडियम');
   });
 
   test('tags, child categories and the sticky lead', async () => {
