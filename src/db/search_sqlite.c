@@ -28,6 +28,7 @@ typedef struct tok_ctx {
 	int (*emit)(void *, int, const char *, int, int, int);
 	const char *text;
 	kb_buf norm, stem, key;
+	text_key_bufs kb; /* text_latin_key's buffers, kept between words */
 	int rc;
 } tok_ctx;
 
@@ -65,16 +66,19 @@ static int on_token(void *ud, const text_token *t)
 		c->rc = c->emit(c->fts_ctx, 0, c->stem.data, (int)c->stem.len, start, end);
 		if (c->rc != SQLITE_OK)
 			return 1;
-		if (query)
-			return 0; /* a Devanagari query word: its stem */
+		/* A Devanagari query word: its stem. Highlights and snippets
+		 * (FTS5_TOKENIZE_AUX) use only the offsets of a word's first
+		 * term, never the text of its colocated synonyms. */
+		if (query || (c->flags & FTS5_TOKENIZE_AUX))
+			return 0;
 	}
 	int first = !stem_out;
 	/* Documents also carry the Latin keys of the word and of its stem
 	 * (कीमतें: "kimaten" and "kimat"), so "keemat" finds कीमतें. */
-	text_latin_key(&c->key, c->norm.data, c->norm.len);
+	text_latin_key_with(&c->key, c->norm.data, c->norm.len, 1, &c->kb);
 	size_t k1 = c->key.len;
 	if (!query && (c->stem.len != c->norm.len || memcmp(c->stem.data, c->norm.data, c->norm.len)))
-		text_latin_key(&c->key, c->stem.data, c->stem.len);
+		text_latin_key_with(&c->key, c->stem.data, c->stem.len, 0, &c->kb);
 	const char *k = c->key.data;
 	size_t lens[2] = {k1, c->key.len - k1};
 	for (int i = 0; i < 2 && c->rc == SQLITE_OK; i++) {
@@ -108,6 +112,7 @@ static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *
 	kb_buf_free(&c.norm);
 	kb_buf_free(&c.stem);
 	kb_buf_free(&c.key);
+	text_key_bufs_free(&c.kb);
 	return c.rc;
 }
 
