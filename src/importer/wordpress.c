@@ -23,14 +23,15 @@
  *   category other than the default "Uncategorized" (which is not
  *   imported); the others become tags. Parents are kept.
  * - Post bodies become Markdown (html_md.c says why).
- * - Authors go into the authors table by display name; what their user
- *   accounts will need (login, email, display name) is kept in
- *   import_accounts until users exist.
+ * - Authors go into the authors table by display name, and their accounts
+ *   (login, email, display name) into import_accounts; at the end each
+ *   account without a user gets a password-less reporter standing for the
+ *   author and a one-time set-password link (make_users).
  * - Featured images: _thumbnail_id -> the attachment -> its file under
- *   --media-dir, copied to the site's media folder (media/wordpress/ next
- *   to the database) and recorded in import_media for the media pipeline,
- *   which makes the sizes and sets the article's image. A missing file is
- *   reported by name.
+ *   --media-dir, queued like an upload (media_intake, into the server's
+ *   media folder) and set as the article's photo; the server's photo
+ *   thread makes the sizes. import_media records it. A missing file, or
+ *   one that is not a photo, is reported by name.
  * - Old URLs, stored percent-decoded without the trailing slash (the
  *   server decodes and strips before looking up): the permalink of each
  *   post (its <link>) and /POST_NAME, /?p=ID (and /?page_id=ID), each
