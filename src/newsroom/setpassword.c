@@ -39,7 +39,11 @@ static int form(kb_req *r, const kb_user *u, const char *error, int status)
 	tv *ctx = nr_context(r, "set_password_title", NULL);
 	if (!ctx)
 		return 500;
-	tv_set_str(ctx, "csrf", session_pre_csrf(r));
+	/* Someone logged in (an admin trying the link) posts with their
+	 * session's token, which nr_context has set; others with the
+	 * pre-session one, as on the login form. */
+	if (!r->session)
+		tv_set_str(ctx, "csrf", session_pre_csrf(r));
 	tv_set_str(ctx, "action", r->path);
 	if (u) {
 		tv_set_str(ctx, "name", u->name);
