@@ -1,6 +1,7 @@
 /*
  * import.c: "khabar import wordpress EXPORT.xml [--media-dir UPLOADS]":
- * moves a WordPress site in (src/importer does the work). A progress line
+ * moves a WordPress site in (src/importer does the work). Featured
+ * images join the server's photo queue (--media DIR, as for khabar serve). A progress line
  * goes to stderr when it is a terminal; the report (what was imported,
  * what was skipped and why) goes to stdout. A broken file or failed write
  * stores nothing and says why, with the file's line.
@@ -11,6 +12,8 @@
 #include <unistd.h>
 
 #include "../importer/importer.h"
+#include "../media/media.h"
+#include "../newsroom/newsroom.h"
 #include "cli.h"
 
 static void report(const import_report *r, const char *file)
@@ -22,7 +25,7 @@ static void report(const import_report *r, const char *file)
 	       r->posts, r->pages, r->drafts);
 	printf("added: %zu authors, %zu categories, %zu tags, %zu redirects\n", r->authors, r->categories,
 	       r->tags, r->redirects);
-	printf("featured images: %zu copied for the media pipeline, %zu missing\n", r->images,
+	printf("featured images: %zu queued for the photo pipeline (made when khabar serve runs), %zu missing\n", r->images,
 	       r->images_missing);
 	printf("skipped: %zu already imported, %zu of other post types%s%s%s, %zu with another status "
 	       "(trash, auto-draft...), %zu empty, %zu comments (not imported), %zu default category\n",
@@ -32,18 +35,23 @@ static void report(const import_report *r, const char *file)
 	       r->skipped[SKIP_DEFAULT_CAT]);
 	if (r->missing.len)
 		printf("%s", r->missing.data);
+	printf("users: %zu made for the authors (reporters, no password yet); each sets one at their link, "
+	       "valid %d days and once (a new one: khabar user link LOGIN)\n", r->users, NR_LINK_DAYS);
+	if (r->links.len)
+		printf("%s", r->links.data);
 	printf("time: %.2f s, %.0f posts/s (the search index, built once at the end: %.2f s)\n", r->seconds,
 	       r->seconds > 0 ? (double)done / r->seconds : 0, r->index_seconds);
 }
 
 int cmd_import(int argc, char **argv)
 {
-	const char *db = KB_DEFAULT_DB, *media = NULL, *file = NULL;
+	const char *db = KB_DEFAULT_DB, *media = NULL, *file = NULL, *photos = NULL;
 	int quiet = 0;
 	if (argc < 3 || strcmp(argv[2], "wordpress"))
 		goto usage;
 	for (int i = 3; i < argc; i++) {
-		if (cli_opt(argc, argv, &i, "--db", &db) || cli_opt(argc, argv, &i, "--media-dir", &media))
+		if (cli_opt(argc, argv, &i, "--db", &db) || cli_opt(argc, argv, &i, "--media-dir", &media) ||
+		    cli_opt(argc, argv, &i, "--media", &photos))
 			continue;
 		if (!strcmp(argv[i], "--quiet")) {
 			quiet = 1;
@@ -64,13 +72,31 @@ int cmd_import(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db);
-	/* Originals go next to the database, in media/. */
+	/* Featured images join the photo queue of the server's media folder
+	 * (khabar serve --media; by default media/ next to the database). */
 	const char *slash = strrchr(db, '/');
 	kb_buf out = {0};
-	if (slash)
-		kb_buf_append(&out, db, (size_t)(slash - db + 1));
-	kb_buf_puts(&out, "media");
+	if (photos) {
+		kb_buf_puts(&out, photos);
+	} else {
+		if (slash)
+			kb_buf_append(&out, db, (size_t)(slash - db + 1));
+		kb_buf_puts(&out, "media");
+	}
+	char *merr = NULL;
+	if (media && (media_init() || media_prepare_dirs(out.data, &merr))) {
+		fprintf(stderr, "khabar: %s\n", merr ? merr : "cannot start libvips");
+		free(merr);
+		kb_buf_free(&out);
+		store_close(st);
+		return 1;
+	}
+	kb_arena a = {0};
+	kb_settings set = {0};
+	if (store_settings(st, &a, &set))
+		set.base_url = NULL;
 	import_opts o = {
+		.base_url = set.base_url,
 		.file = file,
 		.media_dir = media,
 		.media_out = out.data,
@@ -86,10 +112,11 @@ int cmd_import(int argc, char **argv)
 	}
 	import_report_free(&r);
 	kb_buf_free(&out);
+	kb_arena_free(&a);
 	store_close(st);
 	return rc ? 1 : 0;
 usage:
 	fprintf(stderr, "usage: khabar import wordpress EXPORT.xml [--media-dir PATH/wp-content/uploads] "
-			"[--db PATH] [--quiet]\n");
+			"[--db PATH] [--media DIR] [--quiet]\n");
 	return 2;
 }

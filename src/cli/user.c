@@ -6,7 +6,11 @@
  *   khabar user add --role admin|editor|reporter [--name "पूरा नाम"] LOGIN
  *   khabar user password LOGIN
  *   khabar user list
+ *   khabar user link LOGIN
  *
+ * "link" prints a one-time set-password link (valid NR_LINK_DAYS days;
+ * it replaces the user's older links): for imported authors, who have no
+ * password, or anyone who lost theirs.
  * The password is asked twice on a terminal (not echoed), or read as one
  * line from standard input when that is not a terminal (scripts, tests).
  */
@@ -17,6 +21,7 @@
 #include <unistd.h>
 
 #include "../newsroom/auth.h"
+#include "../newsroom/newsroom.h"
 #include "cli.h"
 
 /* Reads one line into buf without its newline; returns 0 or -1. */
@@ -83,8 +88,36 @@ static int usage(void)
 	fprintf(stderr, "usage: khabar user add --role admin|editor|reporter [--name NAME] [--db PATH] LOGIN\n"
 			"       khabar user password [--db PATH] LOGIN\n"
 			"       khabar user list [--db PATH]\n"
+			"       khabar user link [--db PATH] LOGIN   (a one-time set-password link)\n"
 			"The password is read from the terminal, or as one line from standard input.\n");
 	return 2;
+}
+
+/* "khabar user link LOGIN": prints base_url + a fresh set-password path. */
+static int user_link(const char *db, const char *login)
+{
+	store *st = cli_open_store(db);
+	kb_arena a = {0};
+	kb_user u;
+	kb_settings set = {0};
+	kb_buf path = {0};
+	int rc = store_user_by_login(st, &a, login, &u, NULL);
+	if (!rc && u.disabled) {
+		fprintf(stderr, "khabar user: \"%s\" is disabled; enable them at /newsroom/users first\n", login);
+		rc = 1;
+	} else if (rc == STORE_NOTFOUND) {
+		fprintf(stderr, "khabar user: no user \"%s\"\n", login);
+	} else if (rc || store_settings(st, &a, &set) || nr_password_link(st, u.id, kb_now(), &path)) {
+		fprintf(stderr, "khabar user: %s\n", store_errmsg(st));
+		rc = 1;
+	} else {
+		printf("%s%s\n(works once, for %d days; older links of \"%s\" no longer work)\n",
+		       set.base_url ? set.base_url : "", path.data, NR_LINK_DAYS, u.login);
+	}
+	kb_buf_free(&path);
+	kb_arena_free(&a);
+	store_close(st);
+	return rc ? 1 : 0;
 }
 
 int cmd_user(int argc, char **argv)
@@ -128,6 +161,8 @@ int cmd_user(int argc, char **argv)
 		fprintf(stderr, "khabar user: --name is not valid UTF-8\n");
 		return 2;
 	}
+	if (!strcmp(sub, "link"))
+		return user_link(db, login);
 	int role = store_role_parse(role_s);
 	if (!strcmp(sub, "add") && !role) {
 		fprintf(stderr, "khabar user: --role must be admin, editor or reporter\n");

@@ -103,13 +103,6 @@ void kb_buf_puts(kb_buf *b, const char *s)
 	kb_buf_append(b, s, strlen(s));
 }
 
-void kb_buf_putc(kb_buf *b, char c)
-{
-	kb_buf_reserve(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = 0;
-}
-
 void kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;

@@ -45,7 +45,14 @@ typedef struct kb_buf {
 void kb_buf_reserve(kb_buf *b, size_t extra);
 void kb_buf_append(kb_buf *b, const void *p, size_t n);
 void kb_buf_puts(kb_buf *b, const char *s);
-void kb_buf_putc(kb_buf *b, char c);
+/* Inline: the text engine appends one byte at a time in its inner loops. */
+static inline void kb_buf_putc(kb_buf *b, char c)
+{
+	if (b->len + 2 > b->cap)
+		kb_buf_reserve(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = 0;
+}
 void kb_buf_printf(kb_buf *b, const char *fmt, ...) KB_PRINTF(2, 3);
 void kb_buf_vprintf(kb_buf *b, const char *fmt, va_list ap);
 /* Empties the buffer, keeping its memory. */

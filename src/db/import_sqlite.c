@@ -173,19 +173,87 @@ int store_account_pending_add(store *st, const char *source, const char *login, 
 	return run(st, s, "cannot keep the author's account");
 }
 
+int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import_account **out, size_t *n)
+{
+	static const char sql[] = "SELECT login, email, display_name, coalesce(author_id, 0) FROM import_accounts "
+				  "WHERE source = ?1 AND user_id IS NULL ORDER BY login";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, source);
+	size_t cap = 8, len = 0;
+	kb_import_account *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			kb_import_account *w = kb_arena_alloc(a, 2 * cap * sizeof *v);
+			memcpy(w, v, len * sizeof *v);
+			v = w;
+			cap *= 2;
+		}
+		v[len].login = sq_col_text(a, s, 0);
+		v[len].email = sq_col_text(a, s, 1);
+		v[len].display_name = sq_col_text(a, s, 2);
+		v[len].author_id = sqlite3_column_int64(s, 3);
+		len++;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the imported accounts");
+}
+
+int store_user_add_imported(store *st, const char *login, const char *name, int64_t author_id, int64_t *id)
+{
+	static const char sql[] = "INSERT INTO users(login, name, role, password, author_id, created_at) "
+				  "VALUES(?1, ?2, 'reporter', '', nullif(?3, 0), ?4) ON CONFLICT(login) DO NOTHING";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, login);
+	bind_text(s, 2, name);
+	sqlite3_bind_int64(s, 3, author_id);
+	sqlite3_bind_int64(s, 4, kb_now());
+	if (run(st, s, "cannot add the imported author's user"))
+		return STORE_ERROR;
+	if (!sqlite3_changes(sq_db(st)))
+		return STORE_CONFLICT;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
+	return STORE_OK;
+}
+
+int store_account_link(store *st, const char *source, const char *login, int64_t user_id)
+{
+	static const char sql[] = "UPDATE import_accounts SET user_id = ?3 WHERE source = ?1 AND login = ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, source);
+	bind_text(s, 2, login);
+	sqlite3_bind_int64(s, 3, user_id);
+	return run(st, s, "cannot link the imported account");
+}
+
 int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
-			    const char *caption)
+			    const char *caption, int64_t media_id)
 {
 	static const char sql[] =
-		"INSERT INTO import_media(article_id, path, alt, caption) VALUES(?1, ?2, ?3, ?4) "
+		"INSERT INTO import_media(article_id, path, alt, caption, media_id) VALUES(?1, ?2, ?3, ?4, ?5) "
 		"ON CONFLICT(article_id) DO UPDATE SET path = excluded.path, alt = excluded.alt, "
-		"caption = excluded.caption";
+		"caption = excluded.caption, media_id = excluded.media_id";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, article_id);
 	bind_text(s, 2, path);
 	bind_text(s, 3, alt);
 	bind_text(s, 4, caption);
+	sqlite3_bind_int64(s, 5, media_id);
 	return run(st, s, "cannot record the featured image");
+}
+
+int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption)
+{
+	static const char sql[] = "UPDATE articles SET media_id = ?2, "
+				  "image_caption = CASE WHEN image_caption = '' THEN ?3 ELSE image_caption END "
+				  "WHERE id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, media_id);
+	bind_text(s, 3, caption);
+	return run(st, s, "cannot set the article's photo");
 }
 
 int store_article_sticky(store *st, kb_arena *a, kb_article *out)

@@ -249,6 +249,21 @@ const char *const kb_migrations[] = {
 	"  path TEXT NOT NULL,"
 	"  alt TEXT NOT NULL DEFAULT '',"
 	"  caption TEXT NOT NULL DEFAULT '');",
+
+	/* 5: imported authors become newsroom users. A user may stand for an
+	 * author (their byline); import_accounts says which user was made for
+	 * each imported account, so a second import makes none; set-password
+	 * tokens are one-time and kept only as their SHA-256. An imported
+	 * user's password is '' (no hash matches it) until they set one.
+	 * import_media gets the media row its photo was queued as. */
+	"ALTER TABLE users ADD COLUMN author_id INTEGER REFERENCES authors(id) ON DELETE SET NULL;"
+	"ALTER TABLE import_accounts ADD COLUMN user_id INTEGER REFERENCES users(id) ON DELETE SET NULL;"
+	"ALTER TABLE import_media ADD COLUMN media_id INTEGER REFERENCES media(id) ON DELETE SET NULL;"
+	"CREATE TABLE password_tokens("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX password_tokens_user ON password_tokens(user_id);",
 #undef LIVE
 #undef REINDEX
 

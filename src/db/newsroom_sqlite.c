@@ -244,6 +244,66 @@ int store_session_delete_user(store *st, int64_t user_id)
 	return run(st, s, "cannot end sessions");
 }
 
+/* ---- set-password links ---- */
+
+int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
+{
+	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
+	static const char sql[] = "INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES(?1, ?2, ?3)";
+	sqlite3_stmt *s = sq_stmt(st, drop_sql);
+	sqlite3_bind_int64(s, 1, user_id);
+	if (run(st, s, "cannot replace the set-password link"))
+		return STORE_ERROR;
+	s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, expires_at);
+	return run(st, s, "cannot keep the set-password link");
+}
+
+int store_password_token_user(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *out)
+{
+	static const char sql[] = "SELECT " USER_COLS " FROM password_tokens t JOIN users u ON u.id = t.user_id "
+				  "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, now);
+	int rc = one(st, s, "cannot read the set-password link");
+	if (rc == STORE_OK) {
+		read_user(a, s, 0, out);
+		sqlite3_reset(s);
+	}
+	return rc;
+}
+
+int store_password_token_use(store *st, const char *token_hash, int64_t now, const char *pwhash,
+			     int64_t *user_id)
+{
+	/* DELETE ... RETURNING: of two requests with one token, one wins. */
+	static const char take_sql[] = "DELETE FROM password_tokens WHERE token_hash = ?1 AND expires_at > ?2 "
+				       "AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id";
+	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
+	sqlite3_stmt *s = sq_stmt(st, take_sql);
+	bind_text(s, 1, token_hash);
+	sqlite3_bind_int64(s, 2, now);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*user_id = sqlite3_column_int64(s, 0);
+	int done = rc == SQLITE_ROW ? sqlite3_step(s) : rc;
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return STORE_NOTFOUND;
+	if (rc != SQLITE_ROW || done != SQLITE_DONE)
+		return sq_fail(st, "cannot use the set-password link");
+	s = sq_stmt(st, drop_sql);
+	sqlite3_bind_int64(s, 1, *user_id);
+	if (run(st, s, "cannot drop the set-password links"))
+		return STORE_ERROR;
+	if (store_user_set_password(st, *user_id, pwhash) || store_session_delete_user(st, *user_id))
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
 /* ---- login throttling and secrets ---- */
 
 int store_login_failures(store *st, const char *key, int64_t since, int64_t *n)

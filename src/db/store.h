@@ -221,6 +221,16 @@ int store_session_delete(store *st, const char *token_hash);
 /* Ends every session of a user ("log out everywhere"). */
 int store_session_delete_user(store *st, int64_t user_id);
 
+/* Set-password links: only the token's SHA-256 (hex) is kept. Adding one
+ * replaces the user's older links. token_user finds the user of a live
+ * link (not expired at now, user not disabled). token_use spends it: the
+ * user's links are dropped, the password set and their sessions ended;
+ * STORE_NOTFOUND for an unknown, used or expired token. */
+int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at);
+int store_password_token_user(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *out);
+int store_password_token_use(store *st, const char *token_hash, int64_t now, const char *pwhash,
+			     int64_t *user_id);
+
 /* Login throttling: failures recorded under a key ("ip:1.2.3.4",
  * "user:name"); *n gets how many happened at or after since. */
 int store_login_failures(store *st, const char *key, int64_t since, int64_t *n);
@@ -387,10 +397,25 @@ int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int st
  * "wordpress"); an existing (source, login) is left alone. */
 int store_account_pending_add(store *st, const char *source, const char *login, const char *email,
 			      const char *display_name, int64_t author_id);
-/* Records an imported featured image (path relative to the media folder)
- * for the media pipeline; replaces an earlier one of the same article. */
+/* An imported account that has no newsroom user yet. */
+typedef struct kb_import_account {
+	const char *login, *email, *display_name;
+	int64_t author_id;
+} kb_import_account;
+/* The accounts of source with no user yet, by login. */
+int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import_account **out, size_t *n);
+/* Adds a reporter with no password (none can log in until one is set)
+ * standing for author_id (0: none); STORE_CONFLICT when login is taken. */
+int store_user_add_imported(store *st, const char *login, const char *name, int64_t author_id, int64_t *id);
+/* Records the user made for an imported account. */
+int store_account_link(store *st, const char *source, const char *login, int64_t user_id);
+/* Records an imported featured image (path inside the WordPress uploads
+ * folder) and the media row it was queued as; replaces an earlier one of
+ * the same article. */
 int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
-			    const char *caption);
+			    const char *caption, int64_t media_id);
+/* Sets an article's photo, and its caption when it has none. */
+int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption);
 /* The slug of any article by id. */
 int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug);
 /* The newest published sticky article, or STORE_NOTFOUND. */

@@ -93,8 +93,9 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen);
 typedef struct import_opts {
 	const char *file;
 	const char *media_dir; /* wp-content/uploads, or NULL */
-	const char *media_out; /* where originals are copied (next to the db) */
+	const char *media_out; /* the server's media folder (media_prepare_dirs done) */
 	FILE *progress;	       /* progress line target, or NULL */
+	const char *base_url;  /* the site's, for the set-password links */
 } import_opts;
 
 /* Why something was not imported: one counter per reason. */
@@ -114,6 +115,9 @@ typedef struct import_report {
 	size_t skipped[SKIP_COUNT];
 	/* Types skipped, "nav_menu_item 12, wp_block 3" (at most a few). */
 	kb_buf skipped_types;
+	/* Authors' new users: "login: URL" of each set-password link. */
+	size_t users;
+	kb_buf links;
 	/* One line per featured image not found under --media-dir. */
 	kb_buf missing;
 	size_t items;	    /* records read, for the rate */

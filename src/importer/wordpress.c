@@ -23,14 +23,15 @@
  *   category other than the default "Uncategorized" (which is not
  *   imported); the others become tags. Parents are kept.
  * - Post bodies become Markdown (html_md.c says why).
- * - Authors go into the authors table by display name; what their user
- *   accounts will need (login, email, display name) is kept in
- *   import_accounts until users exist.
+ * - Authors go into the authors table by display name, and their accounts
+ *   (login, email, display name) into import_accounts; at the end each
+ *   account without a user gets a password-less reporter standing for the
+ *   author and a one-time set-password link (make_users).
  * - Featured images: _thumbnail_id -> the attachment -> its file under
- *   --media-dir, copied to the site's media folder (media/wordpress/ next
- *   to the database) and recorded in import_media for the media pipeline,
- *   which makes the sizes and sets the article's image. A missing file is
- *   reported by name.
+ *   --media-dir, queued like an upload (media_intake, into the server's
+ *   media folder) and set as the article's photo; the server's photo
+ *   thread makes the sizes. import_media records it. A missing file, or
+ *   one that is not a photo, is reported by name.
  * - Old URLs, stored percent-decoded without the trailing slash (the
  *   server decodes and strips before looking up): the permalink of each
  *   post (its <link>) and /POST_NAME, /?p=ID (and /?page_id=ID), each
@@ -47,6 +48,8 @@
 #include <unistd.h>
 
 #include "../render/escape.h"
+#include "../media/media.h"
+#include "../newsroom/newsroom.h"
 #include "importer.h"
 
 /* ---- a small string map for terms, authors and attachments ---- */
@@ -516,42 +519,26 @@ static int safe_rel(const char *p)
 	return 1;
 }
 
-static int mkdirs(const char *path)
+/* Reads the whole file at path into out (at most max + 1 bytes, so a
+ * bigger file is seen as too big without reading it all). */
+static int slurp(const char *path, size_t max, kb_buf *out)
 {
-	char *p = kb_strdup(path);
-	for (char *s = p + 1; *s; s++)
-		if (*s == '/') {
-			*s = 0;
-			if (mkdir(p, 0755) && errno != EEXIST) {
-				free(p);
-				return -1;
-			}
-			*s = '/';
-		}
-	free(p);
-	return 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY), out = -1, rc = -1;
-	if (in < 0 || mkdirs(to))
-		goto done;
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0)
-		goto done;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
 	char buf[65536];
 	ssize_t n;
-	while ((n = read(in, buf, sizeof buf)) > 0)
-		if (write(out, buf, (size_t)n) != n)
-			goto done;
-	rc = n < 0 ? -1 : 0;
-done:
-	if (in >= 0)
-		close(in);
-	if (out >= 0 && close(out))
-		rc = -1;
-	return rc;
+	while (out->len <= max && (n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			return -1;
+		}
+		kb_buf_append(out, buf, (size_t)n);
+	}
+	close(fd);
+	return 0;
 }
 
 static int resolve_images(wp *w)
@@ -570,28 +557,108 @@ static int resolve_images(wp *w)
 			kb_buf_printf(&r->missing, "post %s: %s not copied: no --media-dir given\n", t->post_id,
 				      at->file);
 		} else {
+			/* Queued exactly like an upload (media_intake: checked, kept in
+			 * the private incoming folder, recorded pending); the server's
+			 * photo thread makes the sizes and strips the metadata. */
 			const char *from = kb_arena_printf(&a, "%s/%s", w->o->media_dir, at->file);
-			const char *to = kb_arena_printf(&a, "%s/wordpress/%s", w->o->media_out, at->file);
+			const char *base = strrchr(at->file, '/');
 			struct stat sb;
+			kb_buf bytes = {0};
+			char why[300];
+			int64_t media_id = 0;
+			int status = 0;
 			if (stat(from, &sb) || !S_ISREG(sb.st_mode)) {
 				r->images_missing++;
 				kb_buf_printf(&r->missing, "post %s: missing file %s\n", t->post_id, from);
-			} else if (copy_file(from, to)) {
-				snprintf(w->err, w->errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
+			} else if (slurp(from, MEDIA_MAX_BYTES, &bytes)) {
+				snprintf(w->err, w->errlen, "cannot read %s: %s", from, strerror(errno));
+				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return -1;
-			} else if (store_media_pending_add(w->st, t->article_id,
-							   kb_arena_printf(&a, "wordpress/%s", at->file), at->alt,
-							   at->caption)) {
+			} else if ((status = media_intake(w->st, 0, base ? base + 1 : at->file, bytes.data, bytes.len,
+							  &media_id, why, sizeof why)) == 500) {
+				snprintf(w->err, w->errlen, "cannot queue %s for the photo pipeline: %s", from, why);
+				kb_buf_free(&bytes);
+				kb_arena_free(&a);
+				return -1;
+			} else if (status) {
+				r->images_missing++;
+				kb_buf_printf(&r->missing, "post %s: %s is not a usable photo: %s\n", t->post_id, from, why);
+			} else if (store_media_pending_add(w->st, t->article_id, at->file, at->alt, at->caption,
+							   media_id) ||
+				   store_article_set_media(w->st, t->article_id, media_id, at->caption)) {
+				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return db_fail(w);
 			} else {
 				r->images++;
 			}
+			kb_buf_free(&bytes);
 		}
 		kb_arena_free(&a);
 	}
 	return 0;
+}
+
+/* ---- authors' accounts ---- */
+
+/* A newsroom login from a WordPress one: what "khabar user" accepts
+ * (a-z, A-Z, 0-9, '.', '_', '-'; at most 50 here, so a suffix fits),
+ * other bytes as '-'. */
+static void login_from(kb_buf *out, const char *wp_login)
+{
+	for (const char *p = wp_login; *p && out->len < 50; p++) {
+		unsigned char c = (unsigned char)*p;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			 c == '.' || c == '_' || c == '-';
+		kb_buf_putc(out, ok ? (char)c : '-');
+	}
+	if (!out->len)
+		kb_buf_puts(out, "author");
+}
+
+/* Makes a password-less reporter for each imported account that has no
+ * user yet, standing for its author, and a set-password link for each
+ * (in r->links). A login already taken by another user gets "-wp" (then
+ * "-wp2"...) rather than that user: a link must never reach an account
+ * the import did not make. */
+static int make_users(wp *w)
+{
+	import_report *r = w->r;
+	kb_arena a = {0};
+	kb_import_account *v;
+	size_t n;
+	int rc = store_account_unlinked(w->st, &a, "wordpress", &v, &n) ? -1 : 0;
+	for (size_t i = 0; !rc && i < n; i++) {
+		kb_buf login = {0}, path = {0};
+		login_from(&login, v[i].login);
+		size_t base = login.len;
+		int64_t id = 0;
+		int st = STORE_CONFLICT;
+		for (int k = 1; st == STORE_CONFLICT && k < 10; k++) {
+			if (k > 1) {
+				login.len = base;
+				login.data[base] = 0;
+				kb_buf_printf(&login, k == 2 ? "-wp" : "-wp%d", k - 1);
+			}
+			st = store_user_add_imported(w->st, login.data, *v[i].display_name ? v[i].display_name : login.data,
+						     v[i].author_id, &id);
+		}
+		if (st == STORE_CONFLICT) {
+			kb_buf_printf(&r->links, "%s: no user made: its login is taken\n", v[i].login);
+		} else if (st || store_account_link(w->st, "wordpress", v[i].login, id) ||
+			   nr_password_link(w->st, id, kb_now(), &path)) {
+			rc = -1;
+		} else {
+			r->users++;
+			kb_buf_printf(&r->links, "%s: %s%s\n", login.data, w->o->base_url ? w->o->base_url : "",
+				      path.data);
+		}
+		kb_buf_free(&login);
+		kb_buf_free(&path);
+	}
+	kb_arena_free(&a);
+	return rc ? db_fail(w) : 0;
 }
 
 /* ---- the whole run ---- */
@@ -618,6 +685,8 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 	}
 	if (!rc)
 		rc = resolve_images(&w);
+	if (!rc)
+		rc = make_users(&w);
 	/* The site's own feeds under WordPress's other names. */
 	static const char *const feeds[][2] = {
 		{"/feed/rss2", "/feed"}, {"/feed/rss", "/feed"}, {"/feed/rdf", "/feed"},
@@ -651,4 +720,5 @@ void import_report_free(import_report *r)
 {
 	kb_buf_free(&r->skipped_types);
 	kb_buf_free(&r->missing);
+	kb_buf_free(&r->links);
 }

@@ -35,6 +35,8 @@ static int login_form(kb_req *r, const char *login, const char *next, const char
 	tv_set_str(ctx, "next", next_path(next));
 	if (error)
 		tv_set_str(ctx, "error", error);
+	else if (req_query(r, "set"))
+		tv_set_str(ctx, "message", nr_label("hi", "set_password_done"));
 	return nr_render(r, "newsroom-login", ctx, status);
 }
 

@@ -239,33 +239,42 @@ static void name_latin(kb_buf *out, int row, kb_buf *tmp)
 }
 
 /* Contract in text.h; the steps are in the file comment. */
-void text_latin_key(kb_buf *out, const char *word, size_t n)
+void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised, text_key_bufs *k)
 {
 	/* Everything starts from the normalised word, so a word and its
-	 * normalised form (and upper and lower case) always key alike. */
-	kb_buf w = {0}, a = {0}, b = {0};
-	text_normalise(&w, word, n, 0);
-	if (has_deva(w.data, w.len)) {
-		int row = tx_name_by_deva(w.data, w.len);
+	 * normalised form (and upper and lower case) always key alike;
+	 * normalising is idempotent, so a caller that has done it may say so. */
+	kb_buf *a = &k->a, *b = &k->b;
+	kb_buf_reset(a);
+	kb_buf_reset(b);
+	const char *w = word;
+	size_t wn = n;
+	if (!normalised) {
+		kb_buf_reset(&k->w);
+		text_normalise(&k->w, word, n, 0);
+		w = k->w.data ? k->w.data : "";
+		wn = k->w.len;
+	}
+	if (has_deva(w, wn)) {
+		int row = tx_name_by_deva(w, wn);
 		if (row >= 0) {
-			name_latin(&a, row, &b);
+			name_latin(a, row, b);
 		} else {
-			tx_translit(&b, w.data, w.len, 0);
-			tx_ascii_fold(&a, b.data, b.len);
+			tx_translit(b, w, wn, 0);
+			tx_ascii_fold(a, b->data, b->len);
 		}
 	} else {
-		tx_ascii_fold(&a, w.data, w.len);
-		int row = tx_name_by_latin(a.data, a.len);
+		tx_ascii_fold(a, w, wn);
+		int row = tx_name_by_latin(a->data, a->len);
 		if (row >= 0) {
-			kb_buf_reset(&a);
-			name_latin(&a, row, &b);
+			kb_buf_reset(a);
+			name_latin(a, row, b);
 		}
 	}
-	kb_buf_free(&w);
-	kb_buf_reset(&b);
-	kb_buf_reserve(&b, 4 * a.len + 4);
-	char *d = b.data, *t = b.data + 2 * a.len + 2;
-	size_t m = spell_fold(a.data, a.len, d);
+	kb_buf_reset(b);
+	kb_buf_reserve(b, 4 * a->len + 4);
+	char *d = b->data, *t = b->data + 2 * a->len + 2;
+	size_t m = spell_fold(a->data, a->len, d);
 	m = schwa_fold(d, m, t);
 	/* step 5 */
 	for (size_t i = 0; i + 1 < m; i++)
@@ -275,6 +284,18 @@ void text_latin_key(kb_buf *out, const char *word, size_t n)
 	if (m > 2 && d[m - 1] == 'a')
 		m--;
 	kb_buf_append(out, d, m);
-	kb_buf_free(&a);
-	kb_buf_free(&b);
+}
+
+void text_key_bufs_free(text_key_bufs *k)
+{
+	kb_buf_free(&k->w);
+	kb_buf_free(&k->a);
+	kb_buf_free(&k->b);
+}
+
+void text_latin_key(kb_buf *out, const char *word, size_t n)
+{
+	text_key_bufs k = {0};
+	text_latin_key_with(out, word, n, 0, &k);
+	text_key_bufs_free(&k);
 }

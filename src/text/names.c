@@ -13,6 +13,8 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct name_row {
@@ -102,19 +104,55 @@ static const name_row names[] = {
 
 /* Contracts of the tx_name_* functions in internal.h. Linear search: the
  * table is small and only whole words are looked up. */
+/* Both columns are looked up for every word the search index keys, so
+ * each has an open-addressing hash (row + 1; 0 is empty), built once.
+ * Rows go in in table order and a lookup probes in that order, so the
+ * first row of a spelling wins, as in a scan of the table. */
+#define SLOTS 1024
+_Static_assert(KB_COUNT(names) < SLOTS / 2, "names.c: grow SLOTS");
+static unsigned short by_deva[SLOTS], by_latin[SLOTS];
+static pthread_once_t hashed = PTHREAD_ONCE_INIT;
+
+static size_t slot(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h & (SLOTS - 1);
+}
+
+static void build(void)
+{
+	for (size_t i = 0; i < KB_COUNT(names); i++) {
+		size_t d = slot(names[i].deva, names[i].deva_len), l = slot(names[i].latin, names[i].latin_len);
+		while (by_deva[d])
+			d = (d + 1) & (SLOTS - 1);
+		by_deva[d] = (unsigned short)(i + 1);
+		while (by_latin[l])
+			l = (l + 1) & (SLOTS - 1);
+		by_latin[l] = (unsigned short)(i + 1);
+	}
+}
+
 int tx_name_by_deva(const char *deva, size_t n)
 {
-	for (size_t i = 0; i < KB_COUNT(names); i++)
-		if (names[i].deva_len == n && !memcmp(names[i].deva, deva, n))
-			return (int)i;
+	pthread_once(&hashed, build);
+	for (size_t k = slot(deva, n); by_deva[k]; k = (k + 1) & (SLOTS - 1)) {
+		const name_row *r = &names[by_deva[k] - 1];
+		if (r->deva_len == n && !memcmp(r->deva, deva, n))
+			return by_deva[k] - 1;
+	}
 	return -1;
 }
 
 int tx_name_by_latin(const char *latin, size_t n)
 {
-	for (size_t i = 0; i < KB_COUNT(names); i++)
-		if (names[i].latin_len == n && !memcmp(names[i].latin, latin, n))
-			return (int)i;
+	pthread_once(&hashed, build);
+	for (size_t k = slot(latin, n); by_latin[k]; k = (k + 1) & (SLOTS - 1)) {
+		const name_row *r = &names[by_latin[k] - 1];
+		if (r->latin_len == n && !memcmp(r->latin, latin, n))
+			return by_latin[k] - 1;
+	}
 	return -1;
 }
 

@@ -80,6 +80,18 @@ void text_translit(kb_buf *out, const char *s, size_t n);
 void text_latin_key(kb_buf *out, const char *word, size_t n);
 
 /*
+ * The same, for callers that key many words (the search tokenizer): the
+ * working buffers come from k and are kept for the next call (free them
+ * with text_key_bufs_free), and normalised = 1 says word is already the
+ * output of text_normalise, which is then not done again. Same key.
+ */
+typedef struct text_key_bufs {
+	kb_buf w, a, b;
+} text_key_bufs;
+void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised, text_key_bufs *k);
+void text_key_bufs_free(text_key_bufs *k);
+
+/*
  * Appends a URL slug for a title: lower-case ASCII letters, digits and single
  * hyphens, at most max bytes (max 0 means 80), cut at a word boundary, never
  * empty (falls back to "khabar"). Devanagari is transliterated.

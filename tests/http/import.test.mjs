@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { Client, hasExif, withGps } from '../lib/newsroom.mjs';
 
 const fixture = (name) => path.join(root, 'tests/fixtures', name);
 
@@ -155,13 +156,13 @@ describe('khabar import wordpress (the 20-item export)', () => {
 });
 
 describe('khabar import wordpress: what the fixtures from WordPress lack', () => {
-  let t, db, site, out, media;
+  let t, db, site, out, media, link;
   before(async () => {
     t = tempDir();
     db = newSite(t.dir, 'features.db');
     media = path.join(t.dir, 'uploads');
     mkdirSync(path.join(media, '2025/11'), { recursive: true });
-    writeFileSync(path.join(media, '2025/11/stadium.jpg'), 'not really a JPEG');
+    writeFileSync(path.join(media, '2025/11/stadium.jpg'), withGps(readFileSync(fixture('photo-gps.jpg'))));
     out = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
     site = await startSite({ db });
   });
@@ -174,9 +175,27 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     assert.match(out.stdout, /1 of other post types \(nav_menu_item 1\)/);
     assert.match(out.stdout, /1 with another status/);
     assert.match(out.stdout, /2 comments \(not imported\)/);
-    assert.match(out.stdout, /featured images: 1 copied for the media pipeline, 1 missing/);
+    assert.match(out.stdout, /featured images: 1 queued for the photo pipeline .*, 1 missing/);
     assert.match(out.stdout, /post 102: missing file .*2025\/11\/gone\.jpg/);
-    assert.equal(readFileSync(path.join(t.dir, 'media/wordpress/2025/11/stadium.jpg'), 'utf8'), 'not really a JPEG');
+  });
+
+  test('the featured photo goes through the upload pipeline: sizes, srcset, no EXIF, no public original', async () => {
+    assert.ok(hasExif(readFileSync(path.join(media, '2025/11/stadium.jpg'))), 'the original has EXIF');
+    let html = '';
+    for (let i = 0; i < 100 && !html.includes('srcset'); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      // The page is cached until the photo is ready, which changes it.
+      html = await (await fetch(`${site.base}/news/bharat-ne-vishwa-kap-jita`)).text();
+    }
+    assert.match(html, /<picture>/, html);
+    const src = html.match(/srcset="([^"]*\.webp[^"]*)"/);
+    assert.ok(src, 'a WebP srcset');
+    const jpg = html.match(/\/media\/[0-9a-f]{32}-\d+\.jpg/)[0];
+    const bytes = Buffer.from(await (await fetch(site.base + jpg)).arrayBuffer());
+    assert.ok(bytes.length > 1000 && !hasExif(bytes), `${jpg} is a photo without EXIF`);
+    assert.equal((await fetch(`${site.base}/media/wordpress/2025/11/stadium.jpg`)).status, 404);
+    const row = spawnSync('sqlite3', [db, 'SELECT m.status, i.path, i.alt FROM import_media i JOIN media m ON m.id = i.media_id'], { encoding: 'utf8' });
+    assert.equal(row.stdout.trim(), 'ready|2025/11/stadium.jpg|भरा हुआ स्टेडियम');
   });
 
   test('tags, child categories and the sticky lead', async () => {
@@ -203,6 +222,74 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     assert.ok(a.body_html.includes('code ]]&gt; here'), a.body_html);
     assert.ok(!/script|javascript|onclick|iframe/i.test(a.body_html), a.body_html);
     assert.match(a.body_html, /<a href="https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ">/);
+  });
+
+  test('the author becomes a password-less reporter with a set-password link, once', () => {
+    assert.match(out.stdout, /users: 1 made for the authors/);
+    const m = out.stdout.match(/^sunita: https:\/\/news\.example(\/newsroom\/set-password\/[0-9a-f]{64})$/m);
+    assert.ok(m, out.stdout);
+    link = m[1];
+    const r = spawnSync('sqlite3', [db, "SELECT u.role, u.password, a.name FROM users u JOIN authors a ON a.id = u.author_id WHERE u.login = 'sunita'"], { encoding: 'utf8' });
+    assert.equal(r.stdout.trim(), 'reporter||सुनीता वर्मा');
+    const tokens = spawnSync('sqlite3', [db, 'SELECT token_hash FROM password_tokens'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(tokens, createHash('sha256').update(link.split('/').pop()).digest('hex'), 'only the SHA-256 is kept');
+  });
+
+  test('an imported author cannot log in before setting a password', async () => {
+    const c = new Client(site.base);
+    assert.equal((await c.login('sunita', '')).status, 401);
+  });
+
+  test('the link sets the password once, in Hindi, and the author logs in with it', async () => {
+    const c = new Client(site.base);
+    const { res, html } = await c.page(link);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.match(html, /अपना पासवर्ड बनाएँ/);
+    assert.ok(html.includes('सुनीता वर्मा'));
+    let r = await c.post(link, { password: 'short', password2: 'short' });
+    assert.equal(r.status, 400);
+    assert.match(await r.text(), /कम से कम 10 अक्षर/);
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'something-else' });
+    assert.equal(r.status, 400);
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'सुनीता-का-पासवर्ड', csrf: 'f'.repeat(64) });
+    assert.equal(r.status, 403, 'the form needs its CSRF token');
+    r = await c.post(link, { password: 'सुनीता-का-पासवर्ड', password2: 'सुनीता-का-पासवर्ड' });
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/newsroom/login?set=1');
+    const again = await c.page(link);
+    assert.equal(again.res.status, 404, 'the link works once');
+    assert.match(again.html, /यह लिंक काम नहीं करता/);
+    const d = new Client(site.base);
+    assert.equal((await d.login('sunita', 'सुनीता-का-पासवर्ड')).status, 303);
+    const desk = await d.page('/newsroom');
+    assert.equal(desk.res.status, 200);
+  });
+
+  test('an unknown or expired token gets a Hindi not-found page', async () => {
+    const c = new Client(site.base);
+    for (const p of ['/newsroom/set-password/' + 'a'.repeat(64), '/newsroom/set-password/nonsense']) {
+      const { res, html } = await c.page(p);
+      assert.equal(res.status, 404, p);
+      assert.match(html, /यह लिंक काम नहीं करता/);
+    }
+    const made = khabar(['user', 'link', 'sunita', '--db', db]);
+    assert.equal(made.status, 0, made.stderr);
+    const fresh = made.stdout.match(/\/newsroom\/set-password\/[0-9a-f]{64}/)[0];
+    assert.equal((await c.page(fresh)).res.status, 200, 'khabar user link makes a working link');
+    spawnSync('sqlite3', [db, 'UPDATE password_tokens SET expires_at = 1']);
+    const { res, html } = await c.page(fresh);
+    assert.equal(res.status, 404, 'an expired link');
+    assert.match(html, /यह लिंक काम नहीं करता/);
+  });
+
+  test('a second import makes no user and no link', () => {
+    const again = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stdout, /users: 0 made/);
+    assert.doesNotMatch(again.stdout, /set-password/);
+    const n = spawnSync('sqlite3', [db, 'SELECT count(*) FROM users'], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(n, '1');
   });
 
   test('the scheduled post keeps its date and is not public yet', async () => {
