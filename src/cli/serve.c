@@ -18,7 +18,7 @@ int cmd_serve(int argc, char **argv)
 		.listen = "127.0.0.1:8080",
 		.db_path = KB_DEFAULT_DB,
 		.access_log = "-",
-		.cache_bytes = 32u << 20,
+		.cache_bytes = 24u << 20,
 		/* The largest body any route takes: a 20 MB photo and room
 		 * to answer a somewhat bigger one with a clear message. Other
 		 * routes refuse more than 1 MiB (KB_MAX_BODY). */

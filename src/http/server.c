@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -773,7 +774,7 @@ static void *worker_main(void *arg)
 	h2o_socket_read_start(w->listener, on_accept);
 	w->ok = 1;
 
-	uint64_t last_poll = 0, last_publish = 0, last_prune = 0;
+	uint64_t last_poll = 0, last_publish = 0, last_prune = 0, last_trim = 0;
 	while (!atomic_load(&g_stop)) {
 		h2o_evloop_run(w->ctx.loop, 100);
 		if (w->index)
@@ -789,6 +790,13 @@ static void *worker_main(void *arg)
 		if (now - last_publish > 1000000000ULL) {
 			publish_due(t_db);
 			last_publish = now;
+		}
+		/* Rendering frees as much as it allocates, but glibc keeps freed
+		 * memory in each thread's arena; hand it back every few seconds
+		 * so the resident size follows the page cache, not the peak. */
+		if (now - last_trim > 5000000000ULL) {
+			malloc_trim(0);
+			last_trim = now;
 		}
 		if (now - last_prune > 600000000000ULL) {
 			if (store_prune(t_db, kb_now() - 3600))
