@@ -15,6 +15,7 @@ static const struct {
 	{"init", cmd_init, "make a new site (name, URL, categories)"},
 	{"article", cmd_article, "add an article from a Markdown file"},
 	{"demo", cmd_demo, "make a demo site with generated Hindi articles"},
+	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
 };
 
 int main(int argc, char **argv)

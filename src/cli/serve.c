@@ -2,12 +2,15 @@
  * serve.c: "khabar serve": reads options, loads the theme, sets the site's
  * time zone and hands over to the HTTP server.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../http/http.h"
 #include "../pages/site.h"
+#include "../push/push.h"
 #include "../render/markdown.h"
 #include "cli.h"
 
@@ -68,7 +71,21 @@ int cmd_serve(int argc, char **argv)
 	markdown_init();
 	if (site_init(o.theme_dir, &err))
 		kb_fatal("cannot load the theme: %s", err);
+	/* SIGINT/SIGTERM wait, blocked, until the server asks for them: one
+	 * that comes while the server starts is then a graceful stop, not a
+	 * kill. Push delivery runs beside the HTTP workers, off the request
+	 * path. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	push_engine_opts po = {.db_path = o.db_path};
+	push_engine *pe = push_engine_start(&po);
+	if (!pe)
+		kb_fatal("cannot start push delivery");
 	int rc = server_run(&o);
+	push_engine_stop(pe, NULL);
 	site_free();
 	return rc;
 }

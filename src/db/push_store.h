@@ -85,12 +85,14 @@ int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n
 int push_store_alert_click(store *st, kb_arena *a, int64_t id, const char **url);
 
 /*
- * Takes or renews the delivery lease for owner until `until` (UTC
- * seconds). Returns 0 when owner holds it, STORE_NOTFOUND when another
- * live process does. A new holder puts rows left "sending" by others back
- * to "retry".
+ * Takes or renews the delivery lease for owner (a process pid on host)
+ * until `until` (UTC seconds). Returns 0 when owner holds it,
+ * STORE_NOTFOUND when another process holds it and force is 0 (then
+ * *holder_pid and *holder_host tell which, arena-allocated). A new holder
+ * puts rows left "sending" by others back to "retry".
  */
-int push_store_lease(store *st, int64_t owner, int64_t now, int64_t until);
+int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
+		     int64_t until, int force, int64_t *holder_pid, const char **holder_host);
 void push_store_lease_release(store *st, int64_t owner);
 
 /*

@@ -128,8 +128,8 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	/* Statements of the other backend files (search_sqlite.c), prepared
 	 * once each through sq_stmt() and kept by their SQL's address. */
-	const char *extra_sql[16];
-	sqlite3_stmt *extra[16];
+	const char *extra_sql[48];
+	sqlite3_stmt *extra[48];
 	char errmsg[512];
 };
 

@@ -78,8 +78,13 @@ const char *req_query(kb_req *r, const char *name);
  * 400), else 0 with the value or NULL in *out. */
 int req_query_check(kb_req *r, const char *name, const char **out);
 /* Returns a request header's value (arena-allocated), or NULL. name is
- * lower-case. */
+ * lower-case; "host" gives the request's authority (Host or :authority). */
 const char *req_header(kb_req *r, const char *name);
+
+/* The request body (h2o's entity, at most the server's max_body bytes):
+ * its bytes and length; "" and 0 when there is none. Not NUL-terminated
+ * beyond *len. */
+const char *req_body(kb_req *r, size_t *len);
 
 /*
  * Finds the route for method and path. Fills r->param. Returns the route,

@@ -42,6 +42,10 @@ static _Thread_local store *t_db;
 const char *req_header(kb_req *r, const char *name)
 {
 	h2o_req_t *req = r->raw;
+	/* h2o keeps Host (and HTTP/2's :authority) apart from the headers. */
+	if (!strcmp(name, "host"))
+		return req->authority.base ? kb_arena_strndup(&r->arena, req->authority.base, req->authority.len)
+					   : NULL;
 	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
 	if (i < 0)
 		return NULL;
@@ -73,6 +77,13 @@ int req_query_check(kb_req *r, const char *name, const char **out)
 		q += len + (amp != NULL);
 	}
 	return 0;
+}
+
+const char *req_body(kb_req *r, size_t *len)
+{
+	h2o_req_t *req = r->raw;
+	*len = req->entity.base ? req->entity.len : 0;
+	return req->entity.base ? req->entity.base : "";
 }
 
 const char *req_query(kb_req *r, const char *name)
@@ -111,8 +122,10 @@ static const char *reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
+	case 503: return "Service Unavailable";
 	default: return status >= 500 ? "Internal Server Error" : "OK";
 	}
 }

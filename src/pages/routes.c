@@ -34,6 +34,15 @@ const kb_route kb_routes[] = {
 	{"GET", "/api/v1/categories", api_categories, R_CACHE | R_CORS, 0, NULL, 300},
 	{"GET", "/search", page_search, R_CACHE, 0, "q,category,from,to,page", 60},
 	{"GET", "/api/v1/search", api_search, R_CACHE | R_CORS, 0, "q,category,from,to,limit,offset", 60},
+	/* Web Push. The POSTs come from readers, who have no session: they
+	 * take only application/json from the site's own origin (push.c). */
+	{"GET", "/sw.js", page_sw, 0, 0, NULL, 0},
+	{"GET", "/push", page_push_manage, R_CACHE, 0, NULL, 300},
+	{"GET", "/push/click/{id}", page_push_click, 0, 0, NULL, 0},
+	{"GET", "/api/v1/push/key", api_push_key, 0, 0, NULL, 300},
+	{"POST", "/api/v1/push/subscribe", api_push_subscribe, 0, 0, NULL, 0},
+	{"POST", "/api/v1/push/unsubscribe", api_push_unsubscribe, 0, 0, NULL, 0},
+	{"POST", "/api/v1/push/status", api_push_status, 0, 0, NULL, 0},
 };
 
 const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];

@@ -148,9 +148,11 @@ typedef struct push_engine_totals {
 
 /* Starts the engine on its own thread. Returns NULL after printing why. */
 push_engine *push_engine_start(const push_engine_opts *o);
-/* Stops it: requests in flight finish (a few seconds at most) and their
- * results are recorded; rows not yet sent stay queued. */
-void push_engine_stop(push_engine *e, push_engine_totals *totals);
+/* Stops it (or, with drain, waits for it to finish): requests in flight
+ * finish (a few seconds at most) and their results are recorded; rows not
+ * yet sent stay queued. Returns the engine's exit status (0, or 1 when it
+ * could not deliver: another process holds the queue). */
+int push_engine_stop(push_engine *e, push_engine_totals *totals);
 /* Runs the engine on the calling thread until the queue is empty (drain)
  * or a SIGINT/SIGTERM arrives. Returns 0, or 1 after printing why. */
 int push_engine_run(const push_engine_opts *o, push_engine_totals *totals);

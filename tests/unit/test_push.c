@@ -199,6 +199,88 @@ static void vapid_jwt_verifies(void **state)
 	free(priv);
 }
 
+/* What a browser sends when it subscribes: each bad case is refused with
+ * its reason, the good ones parse. */
+static void subscription_checks(void **state)
+{
+	kb_arena a = {0};
+	push_sub_input in;
+	const char *why;
+	char ok[512];
+	snprintf(ok, sizeof ok,
+		 "{\"subscription\":{\"endpoint\":\"https://fcm.googleapis.com/fcm/send/abc\","
+		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"%s\"}},\"topics\":[\"raksha\",\"khel\"]}",
+		 UA_PUBLIC, AUTH);
+	assert_int_equal(push_sub_parse(&a, ok, strlen(ok), 1, &in, &why), 0);
+	assert_string_equal(in.endpoint, "https://fcm.googleapis.com/fcm/send/abc");
+	assert_int_equal(in.all_topics, 0);
+	assert_int_equal(in.ntopics, 2);
+	assert_string_equal(in.topics[1], "khel");
+
+	static const struct {
+		const char *json, *reason;
+	} bad[] = {
+		{"not json", "not a JSON object"},
+		{"[1]", "not a JSON object"},
+		{"{\"subscription\":{}}", "endpoint is missing"},
+		{"{\"endpoint\":\"http://fcm.googleapis.com/x\"}", "https://"},
+		{"{\"endpoint\":\"https://evil.example/x\"}", "not on a known push service"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com:8443/x\"}", "standard https port"},
+		{"{\"endpoint\":\"https://user@fcm.googleapis.com/x\"}", "user information"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/a b\"}", "cannot have"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{}}", "required strings"},
+		/* 65 bytes with the 04 prefix, but (4, 4...) is not on the curve. */
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{\"p256dh\":"
+		 "\"BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ\","
+		 "\"auth\":\"BTBZMqHH6r4Tts7J_aSIgg\"}}",
+		 "not a point on the P-256 curve"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{\"p256dh\":\"AAAA\","
+		 "\"auth\":\"BTBZMqHH6r4Tts7J_aSIgg\"}}",
+		 "65-byte uncompressed"},
+	};
+	for (size_t i = 0; i < KB_COUNT(bad); i++) {
+		why = "";
+		if (push_sub_parse(&a, bad[i].json, strlen(bad[i].json), 1, &in, &why) != -1 ||
+		    !strstr(why, bad[i].reason))
+			fail_msg("%s: expected a refusal with \"%s\", got \"%s\"", bad[i].json, bad[i].reason, why);
+	}
+	/* The auth secret must be exactly 16 bytes. */
+	char short_auth[512];
+	snprintf(short_auth, sizeof short_auth,
+		 "{\"endpoint\":\"https://updates.push.services.mozilla.com/wpush/v2/x\","
+		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"BTBZMqHH6r4Tts7J\"}}", UA_PUBLIC);
+	assert_int_equal(push_sub_parse(&a, short_auth, strlen(short_auth), 1, &in, &why), -1);
+	assert_non_null(strstr(why, "exactly 16 bytes"));
+	/* Subdomains of Apple's and Microsoft's services are push services. */
+	assert_true(push_endpoint_allowed("https://web.push.apple.com/QGx", &why));
+	assert_true(push_endpoint_allowed("https://wns2-par02p.notify.windows.com/w/?token=x", &why));
+	assert_false(push_endpoint_allowed("https://push.apple.com.evil.example/x", &why));
+	kb_arena_free(&a);
+}
+
+/* A payload over 3,993 bytes loses summary first, then title, and stays
+ * valid UTF-8 JSON. */
+static void payload_trimmed(void **state)
+{
+	kb_buf body = {0}, out = {0};
+	for (int i = 0; i < 1500; i++)
+		kb_buf_puts(&body, "सार ");
+	push_payload_json(&out, 7, "शीर्षक", body.data, "https://k.example/push/click/7", "", "alert-7");
+	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
+	assert_true(kb_utf8_valid(out.data, out.len, NULL));
+	assert_non_null(strstr(out.data, "\"title\":\"शीर्षक\""));
+	assert_non_null(strstr(out.data, "…\",\"url\""));
+	kb_buf_reset(&out);
+	push_payload_json(&out, 7, body.data, "सार", "https://k.example/push/click/7", "", "alert-7");
+	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
+	assert_non_null(strstr(out.data, "\"body\":\"\""));
+	kb_buf_reset(&out);
+	push_payload_json(&out, 7, "छोटा", "सार", "/x", "", "t");
+	assert_string_equal(out.data, "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"url\":\"/x\",\"image\":\"\",\"tag\":\"t\"}");
+	kb_buf_free(&body);
+	kb_buf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +288,8 @@ int main(void)
 		cmocka_unit_test(fresh_keys_each_message),
 		cmocka_unit_test(base64url),
 		cmocka_unit_test(vapid_jwt_verifies),
+		cmocka_unit_test(subscription_checks),
+		cmocka_unit_test(payload_trimmed),
 	};
 	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
 }
