@@ -36,6 +36,9 @@ static void print_totals(const push_engine_totals *t)
 	       (unsigned long long)t->sent, (unsigned long long)t->delivered, (unsigned long long)t->failed,
 	       (unsigned long long)t->expired, (unsigned long long)t->gone, (unsigned long long)t->retried,
 	       t->wall_s);
+	if (t->encrypt_cpu_s > 0)
+		printf("push: encryption took %.2f CPU seconds: %.0f messages per CPU second\n", t->encrypt_cpu_s,
+		       (double)t->sent / t->encrypt_cpu_s);
 }
 
 static int deliver(const char *db, const char *workers)

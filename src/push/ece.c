@@ -18,11 +18,13 @@
  * Speed: the elliptic-curve work is two scalar multiplications (one by the
  * fixed generator, one by the browser's point) and is done with EC_POINT
  * on a reused EC_GROUP, which in OpenSSL 3.0 reaches the assembly P-256
- * code without building an EVP_PKEY per message; building two EVP_PKEYs
- * and an EVP_PKEY_CTX per message (keygen + derive) measured about half as
- * fast here. HKDF is HMAC written out over a reused EVP_MD_CTX: the inputs
- * are a few dozen bytes, where EVP_KDF's per-call set-up would dominate.
- * Everything a message needs lives in push_ece, one per thread.
+ * code without building EVP_PKEYs and an EVP_PKEY_CTX for every message
+ * (OpenSSL 3's key management makes those costly next to the arithmetic).
+ * HKDF is HMAC written out over a reused EVP_MD_CTX: the inputs are a few
+ * dozen bytes, where EVP_KDF's per-call set-up would dominate. Everything a
+ * message needs lives in push_ece, one per thread. On one core this
+ * encrypts about 10,000 messages a second where openssl speed gives about
+ * 15,000 raw ECDH operations (README, Push).
  */
 #include <openssl/bn.h>
 #include <openssl/ec.h>
