@@ -7,7 +7,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips libxml-2.0
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \

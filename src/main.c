@@ -19,6 +19,7 @@ static const struct {
 	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
 	{"check", cmd_check, "check the database's integrity"},
 	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
+	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
 };
 
 int main(int argc, char **argv)

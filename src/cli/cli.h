@@ -17,6 +17,7 @@ int cmd_settings(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_import(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 
 /*
  * If argv[*i] is the option name ("--db"), stores its value in *val,
@@ -28,6 +29,10 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 /* Sets the site's name and base URL and, on a new site, the default Hindi
  * categories, in one transaction. Returns 0, or 1 after printing why. */
 int cli_site_setup(store *st, const char *name, const char *url);
+
+/* Generates the site's VAPID key pair (Web Push) unless it has one.
+ * Returns 0, or 1 after printing why. */
+int cli_vapid_setup(store *st);
 
 /* Opens the database for a command, creating directories it needs, or
  * exits with the store's message. */

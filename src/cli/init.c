@@ -1,12 +1,14 @@
 /*
  * init.c: "khabar init --name NAME --url BASE_URL": makes a site: its
- * settings and the default Hindi categories. Running it again updates the
+ * settings, the default Hindi categories and the VAPID key pair for Web
+ * Push (made once: a new pair would orphan every subscription). Running it again updates the
  * name and URL and leaves existing categories alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../push/push.h"
 #include "../text/text.h"
 #include "cli.h"
 
@@ -39,12 +41,38 @@ int cli_site_setup(store *st, const char *name, const char *url)
 	if (store_commit(st))
 		goto fail;
 	kb_arena_free(&a);
-	return 0;
+	return cli_vapid_setup(st);
 fail:
 	store_rollback(st);
 	kb_arena_free(&a);
 	fprintf(stderr, "khabar: cannot set up the site: %s\n", store_errmsg(st));
 	return 1;
+}
+
+int cli_vapid_setup(store *st)
+{
+	kb_arena a = {0};
+	const char *pub, *priv;
+	if (push_store_vapid(st, &a, &pub, &priv)) {
+		fprintf(stderr, "khabar: %s\n", store_errmsg(st));
+		kb_arena_free(&a);
+		return 1;
+	}
+	int have = *pub && *priv;
+	kb_arena_free(&a);
+	if (have)
+		return 0;
+	char *npub, *npriv;
+	if (push_vapid_generate(&npub, &npriv)) {
+		fprintf(stderr, "khabar: cannot generate the VAPID key pair (OpenSSL failed)\n");
+		return 1;
+	}
+	int rc = push_store_vapid_set(st, npub, npriv);
+	if (rc)
+		fprintf(stderr, "khabar: cannot store the VAPID key pair: %s\n", store_errmsg(st));
+	free(npub);
+	free(npriv);
+	return rc ? 1 : 0;
 }
 
 /* Accepts http(s)://host[:port][/path] and drops a trailing slash. */

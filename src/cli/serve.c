@@ -2,6 +2,8 @@
  * serve.c: "khabar serve": reads options, loads the theme, sets the site's
  * time zone and hands over to the HTTP server.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "../http/http.h"
 #include "../media/media.h"
 #include "../pages/site.h"
+#include "../push/push.h"
 #include "../render/markdown.h"
 #include "cli.h"
 
@@ -83,7 +86,21 @@ int cmd_serve(int argc, char **argv)
 	markdown_init();
 	if (site_init(o.theme_dir, &err))
 		kb_fatal("cannot load the theme: %s", err);
+	/* SIGINT/SIGTERM wait, blocked, until the server asks for them: one
+	 * that comes while the server starts is then a graceful stop, not a
+	 * kill. Push delivery runs beside the HTTP workers, off the request
+	 * path. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	push_engine_opts po = {.db_path = o.db_path};
+	push_engine *pe = push_engine_start(&po);
+	if (!pe)
+		kb_fatal("cannot start push delivery");
 	int rc = server_run(&o);
+	push_engine_stop(pe, NULL);
 	site_free();
 	kb_arena_free(&a);
 	return rc;

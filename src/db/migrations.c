@@ -267,6 +267,55 @@ const char *const kb_migrations[] = {
 #undef LIVE
 #undef REINDEX
 
+	/* 6: Web Push (push_store.h): subscriptions with their topics (categories;
+	 * all_topics for everything), alerts with their statistics and the
+	 * fan-out cursor, the delivery queue (only messages in flight or waiting
+	 * for a retry have rows: a delivered one is deleted and counted), and
+	 * the lease that lets one process at a time deliver. */
+	"CREATE TABLE push_subscriptions("
+	"  id INTEGER PRIMARY KEY,"
+	"  endpoint TEXT NOT NULL UNIQUE,"
+	"  p256dh BLOB NOT NULL CHECK(length(p256dh) = 65),"
+	"  auth BLOB NOT NULL CHECK(length(auth) = 16),"
+	"  all_topics INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE push_topics("
+	"  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,"
+	"  sub_id INTEGER NOT NULL REFERENCES push_subscriptions(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(category_id, sub_id)) WITHOUT ROWID;"
+	"CREATE INDEX push_topics_sub ON push_topics(sub_id);"
+	"CREATE TABLE push_alerts("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  url TEXT NOT NULL,"
+	"  image TEXT NOT NULL DEFAULT '',"
+	"  category_id INTEGER NOT NULL DEFAULT 0," /* 0: everyone; no FK, history stays */
+	"  urgency TEXT NOT NULL DEFAULT 'normal' CHECK(urgency IN ('very-low','low','normal','high')),"
+	"  ttl INTEGER NOT NULL,"
+	"  topic TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'sending' CHECK(state IN ('sending','done')),"
+	"  cursor INTEGER NOT NULL DEFAULT 0,"
+	"  max_sub INTEGER NOT NULL,"
+	"  queued INTEGER NOT NULL DEFAULT 0,"
+	"  delivered INTEGER NOT NULL DEFAULT 0,"
+	"  failed INTEGER NOT NULL DEFAULT 0,"
+	"  expired INTEGER NOT NULL DEFAULT 0,"
+	"  clicked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX push_alerts_state ON push_alerts(state, id);"
+	"CREATE TABLE push_deliveries("
+	"  alert_id INTEGER NOT NULL REFERENCES push_alerts(id) ON DELETE CASCADE,"
+	"  sub_id INTEGER NOT NULL," /* the subscription may go; the row then expires */
+	"  state INTEGER NOT NULL," /* 1 sending, 2 waiting for a retry */
+	"  attempt INTEGER NOT NULL," /* the run that claimed it */
+	"  tries INTEGER NOT NULL DEFAULT 1,"
+	"  next_at INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(alert_id, sub_id)) WITHOUT ROWID;"
+	"CREATE TABLE push_lease(id INTEGER PRIMARY KEY CHECK(id = 1), owner INTEGER NOT NULL,"
+	"  until INTEGER NOT NULL, pid INTEGER NOT NULL DEFAULT 0, host TEXT NOT NULL DEFAULT '');"
+	"INSERT INTO push_lease(id, owner, until) VALUES(1, 0, 0);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

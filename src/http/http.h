@@ -25,6 +25,12 @@ enum {
 	R_AUTH = 1 << 1,  /* needs a logged-in user with at least .role */
 	R_CSRF = 1 << 2,  /* POST must carry the session's CSRF token */
 	R_CORS = 1 << 3,  /* GET/HEAD answer with access-control-allow-origin: * */
+	/* A reader's POST without a session (push subscriptions): the body must
+	 * be application/json, which no cross-site form can send, and the
+	 * browser must not call it cross-site (Sec-Fetch-Site). Handlers also
+	 * compare Origin with the site (src/pages/push.c). Every POST route has
+	 * R_CSRF or this flag; the unit tests walk the table to check. */
+	R_PUBLIC_JSON = 1 << 4,
 };
 
 
@@ -104,7 +110,7 @@ const char *req_query(kb_req *r, const char *name);
  * 400), else 0 with the value or NULL in *out. */
 int req_query_check(kb_req *r, const char *name, const char **out);
 /* Returns a request header's value (arena-allocated), or NULL. name is
- * lower-case. */
+ * lower-case; "host" gives the request's authority (Host or :authority). */
 const char *req_header(kb_req *r, const char *name);
 
 /* The request's host and port as sent (Host header or :authority). */
@@ -146,6 +152,11 @@ const char *session_pre_csrf(kb_req *r);
  * handler, and the unit tests walk the whole route table through it.
  */
 int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok);
+
+/* The request body (h2o's entity, at most the server's max_body bytes):
+ * its bytes and length; "" and 0 when there is none. Not NUL-terminated
+ * beyond *len. */
+const char *req_body(kb_req *r, size_t *len);
 
 /*
  * Finds the route for method and path. Fills r->param. Returns the route,

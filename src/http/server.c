@@ -61,6 +61,10 @@ static int g_media_running;
 const char *req_header(kb_req *r, const char *name)
 {
 	h2o_req_t *req = r->raw;
+	/* h2o keeps Host (and HTTP/2's :authority) apart from the headers. */
+	if (!strcmp(name, "host"))
+		return req->authority.base ? kb_arena_strndup(&r->arena, req->authority.base, req->authority.len)
+					   : NULL;
 	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
 	if (i < 0)
 		return NULL;
@@ -92,6 +96,13 @@ int req_query_check(kb_req *r, const char *name, const char **out)
 		q += len + (amp != NULL);
 	}
 	return 0;
+}
+
+const char *req_body(kb_req *r, size_t *len)
+{
+	h2o_req_t *req = r->raw;
+	*len = req->entity.base ? req->entity.len : 0;
+	return req->entity.base ? req->entity.base : "";
 }
 
 const char *req_query(kb_req *r, const char *name)
@@ -253,6 +264,7 @@ static const char *reason(int status)
 	case 413: return "Payload Too Large";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
+	case 503: return "Service Unavailable";
 	default: return status >= 500 ? "Internal Server Error" : "OK";
 	}
 }
@@ -494,6 +506,15 @@ static int check_rules(kb_req *r)
 			r->error_text = "भेजा गया फ़ॉर्म पढ़ा नहीं जा सका। पेज दोबारा खोलकर फिर कोशिश करें।";
 			return 400;
 		}
+	}
+	if (post && (rt->flags & R_PUBLIC_JSON)) {
+		const char *ct = req_header(r, "content-type");
+		if (!ct || strncasecmp(ct, "application/json", 16) ||
+		    (ct[16] && ct[16] != ';' && ct[16] != ' '))
+			return 415;
+		const char *site = req_header(r, "sec-fetch-site");
+		if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+			return 403;
 	}
 	int csrf_ok = post ? session_csrf_ok(r) : 1;
 	int status = router_guard(rt, r->method, r->user.role, csrf_ok);

@@ -44,6 +44,18 @@ void article_body_html(kb_buf *out, const kb_article *art);
 int page_search(kb_req *r);
 int api_search(kb_req *r);
 
+/* Web Push (push.c): the service worker at /sw.js, the server's public
+ * key, subscribe / unsubscribe / status (JSON POSTs from the reader's own
+ * pages), the page to manage a subscription, and the click-tracking
+ * redirect of a notification. */
+int page_sw(kb_req *r);
+int page_push_manage(kb_req *r);
+int page_push_click(kb_req *r);
+int api_push_key(kb_req *r);
+int api_push_subscribe(kb_req *r);
+int api_push_unsubscribe(kb_req *r);
+int api_push_status(kb_req *r);
+
 /* JSON answers for the API: json_reply writes j (and drops the reference)
  * as the body with its content type and returns status; api_error answers
  * {"error": {"status": N, "message": "..."}}. */

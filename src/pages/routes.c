@@ -88,6 +88,16 @@ const kb_route kb_routes[] = {
 	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN},
 	{"GET", "/newsroom/settings", nr_settings_page, ADMIN},
 	{"POST", "/newsroom/settings", nr_settings, ADMIN},
+
+	/* Web Push. The POSTs come from readers, who have no session: they
+	 * take only application/json from the site's own origin (push.c). */
+	{"GET", "/sw.js", page_sw, 0, 0, NULL, 0},
+	{"GET", "/push", page_push_manage, R_CACHE, 0, NULL, 300},
+	{"GET", "/push/click/{id}", page_push_click, 0, 0, NULL, 0},
+	{"GET", "/api/v1/push/key", api_push_key, 0, 0, NULL, 300},
+	{"POST", "/api/v1/push/subscribe", api_push_subscribe, R_PUBLIC_JSON, 0, NULL, 0},
+	{"POST", "/api/v1/push/unsubscribe", api_push_unsubscribe, R_PUBLIC_JSON, 0, NULL, 0},
+	{"POST", "/api/v1/push/status", api_push_status, R_PUBLIC_JSON, 0, NULL, 0},
 };
 
 const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];

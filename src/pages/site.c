@@ -200,6 +200,18 @@ int site_static(const char *name, const char **data, size_t *len, const char **t
 	return -1;
 }
 
+int site_static_named(const char *name, const char **data, size_t *len, const char **type)
+{
+	for (size_t i = 0; i < g_nstatic; i++)
+		if (!strcmp(g_static[i].name, name)) {
+			*data = g_static[i].data;
+			*len = g_static[i].len;
+			*type = g_static[i].type;
+			return 0;
+		}
+	return -1;
+}
+
 const char *site_asset_url(const char *name)
 {
 	for (size_t i = 0; i < g_nstatic; i++)
@@ -437,6 +449,7 @@ tv *site_context(kb_req *r, const char *title, const char *description)
 	tv *as = tv_obj(a);
 	tv_set_str(as, "css", site_asset_url("style.css"));
 	tv_set_str(as, "js", site_asset_url("app.js"));
+	tv_set_str(as, "push", site_asset_url("push.js"));
 	tv_set_str(as, "icon", site_asset_url("icon.svg"));
 	tv_set(ctx, "asset", as);
 

@@ -21,6 +21,9 @@ void site_free(void);
 
 /* A static file by its fingerprinted name ("style.1a2b3c4d.css"). */
 int site_static(const char *name, const char **data, size_t *len, const char **type);
+/* A static file by its own name ("sw.js"), for the few served at a fixed
+ * URL. */
+int site_static_named(const char *name, const char **data, size_t *len, const char **type);
 /* The fingerprinted URL of a static file ("/static/style.1a2b3c4d.css"). */
 const char *site_asset_url(const char *name);
 

@@ -136,8 +136,10 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 	for (size_t i = 0; i < kb_nroutes; i++) {
 		const kb_route *rt = &kb_routes[i];
 		int post = !strcmp(rt->method, "POST");
-		if (post && !(rt->flags & R_CSRF))
+		if (post && !(rt->flags & (R_CSRF | R_PUBLIC_JSON)))
 			fail_msg("POST %s has no CSRF check", rt->pattern);
+		if (post && (rt->flags & R_PUBLIC_JSON) && strncmp(rt->pattern, "/api/v1/push/", 13))
+			fail_msg("POST %s takes readers' JSON: only push subscriptions may", rt->pattern);
 		if (strncmp(rt->pattern, "/newsroom", 9))
 			continue;
 		if (rt->flags & R_CACHE)

@@ -1,0 +1,603 @@
+/*
+ * push_sqlite.c: the SQLite side of Web Push (push_store.h): subscriptions,
+ * alerts, the delivery queue and the delivery lease. Statements are fixed
+ * strings prepared once through sq_stmt() and bound; nothing is formatted.
+ *
+ * The queue is written in batches, each in one transaction: a claim marks
+ * up to a few hundred messages "sending" before any is sent, and results
+ * are recorded a few hundred at a time. That keeps SQLite's cost per
+ * message to a few row operations, and bounds what a crash can leave in
+ * flight to what was claimed and not yet recorded.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "push_store.h"
+#include "sqlite.h"
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+/* Steps a statement that returns no row. */
+static int run(store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
+}
+
+/* ---- subscriptions ---- */
+
+static const char sql_sub_upsert[] =
+	"INSERT INTO push_subscriptions(endpoint, p256dh, auth, all_topics, created_at, updated_at) "
+	"VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(endpoint) DO UPDATE SET p256dh = excluded.p256dh, "
+	"auth = excluded.auth, all_topics = excluded.all_topics, updated_at = excluded.updated_at "
+	"RETURNING id";
+static const char sql_topics_clear[] = "DELETE FROM push_topics WHERE sub_id = ?1";
+static const char sql_topic_add[] =
+	"INSERT OR IGNORE INTO push_topics(category_id, sub_id) "
+	"SELECT id, ?2 FROM categories WHERE slug = ?1";
+static const char sql_category_known[] = "SELECT 1 FROM categories WHERE slug = ?1";
+static const char sql_sub_delete[] = "DELETE FROM push_subscriptions WHERE endpoint = ?1";
+static const char sql_sub_delete_id[] = "DELETE FROM push_subscriptions WHERE id = ?1";
+static const char sql_sub_topics[] =
+	"SELECT s.all_topics, c.slug FROM push_subscriptions s LEFT JOIN push_topics t "
+	"ON t.sub_id = s.id LEFT JOIN categories c ON c.id = t.category_id WHERE s.endpoint = ?1 "
+	"ORDER BY c.position, c.id";
+static const char sql_sub_count[] = "SELECT count(*) FROM push_subscriptions";
+
+int push_store_subscribe(store *st, const char *endpoint, const unsigned char p256dh[65],
+			 const unsigned char auth[16], int all_topics, const char *const *topics,
+			 size_t ntopics, const char **bad)
+{
+	*bad = NULL;
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, sql_sub_upsert);
+	bind_text(s, 1, endpoint);
+	sqlite3_bind_blob(s, 2, p256dh, 65, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s, 3, auth, 16, SQLITE_TRANSIENT);
+	sqlite3_bind_int(s, 4, all_topics);
+	sqlite3_bind_int64(s, 5, kb_now());
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		goto fail;
+	}
+	int64_t id = sqlite3_column_int64(s, 0);
+	sqlite3_step(s);
+	sqlite3_reset(s);
+	s = sq_stmt(st, sql_topics_clear);
+	sqlite3_bind_int64(s, 1, id);
+	if (run(st, s, "cannot update push topics"))
+		goto fail;
+	for (size_t i = 0; !all_topics && i < ntopics; i++) {
+		s = sq_stmt(st, sql_topic_add);
+		bind_text(s, 1, topics[i]);
+		sqlite3_bind_int64(s, 2, id);
+		if (run(st, s, "cannot add a push topic"))
+			goto fail;
+		if (!sqlite3_changes(sq_db(st))) {
+			/* A duplicate is ignored too; tell it from an unknown slug. */
+			sqlite3_stmt *c = sq_stmt(st, sql_category_known);
+			bind_text(c, 1, topics[i]);
+			int known = sqlite3_step(c) == SQLITE_ROW;
+			sqlite3_reset(c);
+			if (!known) {
+				*bad = topics[i];
+				store_rollback(st);
+				return STORE_NOTFOUND;
+			}
+		}
+	}
+	if (store_commit(st))
+		goto fail;
+	return STORE_OK;
+fail:
+	sq_fail(st, "cannot store the subscription");
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+int push_store_unsubscribe(store *st, const char *endpoint)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sub_delete);
+	bind_text(s, 1, endpoint);
+	if (run(st, s, "cannot delete the subscription"))
+		return STORE_ERROR;
+	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+}
+
+int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all,
+			  const char ***topics, size_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sub_topics);
+	bind_text(s, 1, endpoint);
+	size_t cap = 16, len = 0;
+	const char **v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc, found = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		found = 1;
+		*all = sqlite3_column_int(s, 0);
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+			continue;
+		if (len == cap) {
+			const char **w = kb_arena_alloc(a, 2 * cap * sizeof *w);
+			memcpy(w, v, len * sizeof *v);
+			v = w, cap *= 2;
+		}
+		v[len++] = sq_col_text(a, s, 1);
+	}
+	sqlite3_reset(s);
+	*topics = v;
+	*n = len;
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "cannot read the subscription");
+	return found ? STORE_OK : STORE_NOTFOUND;
+}
+
+int push_store_sub_count(store *st, int64_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sub_count);
+	int rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot count subscriptions");
+}
+
+/* ---- VAPID keys (in settings) ---- */
+
+static const char sql_vapid[] =
+	"SELECT (SELECT value FROM settings WHERE key = 'vapid_public'), "
+	"(SELECT value FROM settings WHERE key = 'vapid_private')";
+
+int push_store_vapid(store *st, kb_arena *a, const char **public_b64, const char **private_b64)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_vapid);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*public_b64 = sq_col_text(a, s, 0);
+		*private_b64 = sq_col_text(a, s, 1);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot read the VAPID keys");
+}
+
+int push_store_vapid_set(store *st, const char *public_b64, const char *private_b64)
+{
+	if (store_begin(st) || store_setting_set(st, "vapid_public", public_b64) ||
+	    store_setting_set(st, "vapid_private", private_b64) || store_commit(st)) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* ---- alerts ---- */
+
+#define ALERT_COLS                                                                            \
+	"a.id, a.title, a.body, a.url, a.image, a.urgency, a.topic, a.state, "                \
+	"coalesce(c.slug, ''), a.category_id, a.ttl, a.created_at, a.cursor, a.max_sub, "       \
+	"a.queued, a.delivered, a.failed, a.expired, a.clicked, "                                \
+	"(SELECT count(*) FROM push_deliveries d WHERE d.alert_id = a.id) "                     \
+	"FROM push_alerts a LEFT JOIN categories c ON c.id = a.category_id "
+
+static const char sql_alert_add[] =
+	"INSERT INTO push_alerts(title, body, url, image, category_id, urgency, ttl, topic, "
+	"created_at, max_sub) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''), ?9, "
+	"(SELECT coalesce(max(id), 0) FROM push_subscriptions))";
+static const char sql_alert_topic[] =
+	"UPDATE push_alerts SET topic = 'alert-' || id WHERE id = ?1 AND topic = ''";
+static const char sql_alert_one[] = "SELECT " ALERT_COLS "WHERE a.id = ?1";
+static const char sql_alert_list[] = "SELECT " ALERT_COLS "ORDER BY a.id DESC LIMIT ?1";
+static const char sql_alert_active[] = "SELECT " ALERT_COLS "WHERE a.state = 'sending' ORDER BY a.id";
+static const char sql_alert_click[] =
+	"UPDATE push_alerts SET clicked = clicked + 1 WHERE id = ?1 RETURNING url";
+
+static void read_alert(kb_arena *a, sqlite3_stmt *s, push_alert *r)
+{
+	r->id = sqlite3_column_int64(s, 0);
+	r->title = sq_col_text(a, s, 1);
+	r->body = sq_col_text(a, s, 2);
+	r->url = sq_col_text(a, s, 3);
+	r->image = sq_col_text(a, s, 4);
+	r->urgency = sq_col_text(a, s, 5);
+	r->topic = sq_col_text(a, s, 6);
+	r->state = sq_col_text(a, s, 7);
+	r->category = sq_col_text(a, s, 8);
+	r->category_id = sqlite3_column_int64(s, 9);
+	r->ttl = sqlite3_column_int64(s, 10);
+	r->created_at = sqlite3_column_int64(s, 11);
+	r->expires_at = r->created_at + r->ttl;
+	r->cursor = sqlite3_column_int64(s, 12);
+	r->max_sub = sqlite3_column_int64(s, 13);
+	r->queued = sqlite3_column_int64(s, 14);
+	r->delivered = sqlite3_column_int64(s, 15);
+	r->failed = sqlite3_column_int64(s, 16);
+	r->expired = sqlite3_column_int64(s, 17);
+	r->clicked = sqlite3_column_int64(s, 18);
+	r->pending = sqlite3_column_int64(s, 19);
+}
+
+int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
+{
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, sql_alert_add);
+	bind_text(s, 1, in->title);
+	bind_text(s, 2, in->body);
+	bind_text(s, 3, in->url);
+	bind_text(s, 4, in->image);
+	sqlite3_bind_int64(s, 5, in->category_id);
+	bind_text(s, 6, in->urgency);
+	sqlite3_bind_int64(s, 7, in->ttl);
+	if (in->topic)
+		bind_text(s, 8, in->topic);
+	sqlite3_bind_int64(s, 9, kb_now());
+	if (run(st, s, "cannot add the alert"))
+		goto fail;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
+	s = sq_stmt(st, sql_alert_topic);
+	sqlite3_bind_int64(s, 1, *id);
+	if (run(st, s, "cannot add the alert") || store_commit(st))
+		goto fail;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+static int alert_rows(store *st, kb_arena *a, sqlite3_stmt *s, push_alert **out, size_t *n)
+{
+	size_t cap = 8, len = 0;
+	push_alert *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			push_alert *w = kb_arena_alloc(a, 2 * cap * sizeof *w);
+			memcpy(w, v, len * sizeof *v);
+			v = w, cap *= 2;
+		}
+		read_alert(a, s, &v[len++]);
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read alerts");
+}
+
+int push_store_alert(store *st, kb_arena *a, int64_t id, push_alert *out)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_alert_one);
+	sqlite3_bind_int64(s, 1, id);
+	push_alert *v;
+	size_t n;
+	if (alert_rows(st, a, s, &v, &n))
+		return STORE_ERROR;
+	if (!n)
+		return STORE_NOTFOUND;
+	*out = v[0];
+	return STORE_OK;
+}
+
+int push_store_alerts(store *st, kb_arena *a, size_t limit, push_alert **out, size_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_alert_list);
+	sqlite3_bind_int64(s, 1, (int64_t)limit);
+	return alert_rows(st, a, s, out, n);
+}
+
+int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n)
+{
+	return alert_rows(st, a, sq_stmt(st, sql_alert_active), out, n);
+}
+
+int push_store_alert_click(store *st, kb_arena *a, int64_t id, const char **url)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_alert_click);
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*url = sq_col_text(a, s, 0);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "cannot count the click");
+	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+}
+
+/* ---- the lease ---- */
+
+static const char sql_lease_get[] = "SELECT owner, until, pid, host FROM push_lease WHERE id = 1";
+static const char sql_lease_set[] =
+	"UPDATE push_lease SET owner = ?1, until = ?2, pid = ?3, host = ?4 WHERE id = 1";
+static const char sql_orphans[] =
+	"UPDATE push_deliveries SET state = 2, next_at = 0 WHERE state = 1 AND attempt != ?1";
+static const char sql_lease_release[] = "UPDATE push_lease SET until = 0 WHERE owner = ?1";
+
+int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
+		     int64_t until, int force, int64_t *holder_pid, const char **holder_host)
+{
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = sq_stmt(st, sql_lease_get);
+	int rc = sqlite3_step(s);
+	int64_t holder = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int64_t held_until = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	if (rc == SQLITE_ROW) {
+		*holder_pid = sqlite3_column_int64(s, 2);
+		*holder_host = sq_col_text(a, s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		goto fail;
+	if (holder != owner && held_until >= now && !force) {
+		store_rollback(st);
+		return STORE_NOTFOUND;
+	}
+	int new_holder = holder != owner;
+	s = sq_stmt(st, sql_lease_set);
+	sqlite3_bind_int64(s, 1, owner);
+	sqlite3_bind_int64(s, 2, until);
+	sqlite3_bind_int64(s, 3, pid);
+	bind_text(s, 4, host);
+	if (run(st, s, "cannot take the delivery lease"))
+		goto fail;
+	if (new_holder) {
+		s = sq_stmt(st, sql_orphans);
+		sqlite3_bind_int64(s, 1, owner);
+		if (run(st, s, "cannot recover the queue"))
+			goto fail;
+	}
+	if (store_commit(st))
+		goto fail;
+	return STORE_OK;
+fail:
+	sq_fail(st, "cannot take the delivery lease");
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+void push_store_lease_release(store *st, int64_t owner)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_lease_release);
+	sqlite3_bind_int64(s, 1, owner);
+	run(st, s, "cannot release the delivery lease");
+}
+
+/* ---- the queue ---- */
+
+static const char sql_claim_retry[] =
+	"SELECT d.sub_id, s.endpoint, s.p256dh, s.auth, d.tries FROM push_deliveries d "
+	"LEFT JOIN push_subscriptions s ON s.id = d.sub_id "
+	"WHERE d.alert_id = ?1 AND d.state = 2 AND d.next_at <= ?2 LIMIT ?3";
+static const char sql_mark_retry[] =
+	"UPDATE push_deliveries SET state = 1, attempt = ?3, tries = tries + 1 "
+	"WHERE alert_id = ?1 AND sub_id = ?2";
+static const char sql_claim_new[] =
+	"SELECT s.id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s "
+	"WHERE s.id > ?1 AND s.id <= ?2 AND (?3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
+	"push_topics t WHERE t.category_id = ?3 AND t.sub_id = s.id)) ORDER BY s.id LIMIT ?4";
+static const char sql_mark_new[] =
+	"INSERT OR REPLACE INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
+	"VALUES(?1, ?2, 1, ?3, 1, 0)";
+static const char sql_cursor[] =
+	"UPDATE push_alerts SET cursor = ?2, queued = queued + ?3 WHERE id = ?1";
+static const char sql_delete_row[] = "DELETE FROM push_deliveries WHERE alert_id = ?1 AND sub_id = ?2";
+static const char sql_reschedule[] =
+	"UPDATE push_deliveries SET state = 2, next_at = ?3, tries = tries - ?4 "
+	"WHERE alert_id = ?1 AND sub_id = ?2";
+static const char sql_count[] =
+	"UPDATE push_alerts SET delivered = delivered + ?2, failed = failed + ?3, "
+	"expired = expired + ?4 WHERE id = ?1";
+static const char sql_close[] =
+	"UPDATE push_alerts SET state = 'done' WHERE id = ?1 AND state = 'sending' AND cursor >= max_sub "
+	"AND NOT EXISTS(SELECT 1 FROM push_deliveries WHERE alert_id = ?1)";
+static const char sql_next_retry[] = "SELECT min(next_at) FROM push_deliveries WHERE state = 2";
+
+static int read_keys(sqlite3_stmt *s, int col, push_job_row *j)
+{
+	if (sqlite3_column_bytes(s, col) != 65 || sqlite3_column_bytes(s, col + 1) != 16)
+		return -1;
+	memcpy(j->p256dh, sqlite3_column_blob(s, col), 65);
+	memcpy(j->auth, sqlite3_column_blob(s, col + 1), 16);
+	return 0;
+}
+
+int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t attempt, int64_t now,
+		     size_t limit, push_job_row **out, size_t *n)
+{
+	push_job_row *v = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *v);
+	size_t len = 0, gone = 0;
+	if (store_begin(st))
+		return STORE_ERROR;
+	/* Retries that are due, first. */
+	sqlite3_stmt *s = sq_stmt(st, sql_claim_retry);
+	sqlite3_bind_int64(s, 1, alert->id);
+	sqlite3_bind_int64(s, 2, now);
+	sqlite3_bind_int64(s, 3, (int64_t)limit);
+	int64_t *gone_ids = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *gone_ids);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		push_job_row *j = &v[len];
+		j->alert_id = alert->id;
+		j->sub_id = sqlite3_column_int64(s, 0);
+		if (sqlite3_column_type(s, 1) == SQLITE_NULL || read_keys(s, 2, j)) {
+			gone_ids[gone++] = j->sub_id;
+			continue;
+		}
+		j->endpoint = sq_col_text(a, s, 1);
+		j->tries = sqlite3_column_int(s, 4) + 1;
+		len++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (size_t i = 0; i < len; i++) {
+		s = sq_stmt(st, sql_mark_retry);
+		sqlite3_bind_int64(s, 1, alert->id);
+		sqlite3_bind_int64(s, 2, v[i].sub_id);
+		sqlite3_bind_int64(s, 3, attempt);
+		if (run(st, s, "cannot claim a retry"))
+			goto fail;
+	}
+	for (size_t i = 0; i < gone; i++) {
+		s = sq_stmt(st, sql_delete_row);
+		sqlite3_bind_int64(s, 1, alert->id);
+		sqlite3_bind_int64(s, 2, gone_ids[i]);
+		if (run(st, s, "cannot drop a message"))
+			goto fail;
+	}
+	/* Then subscribers past the cursor. */
+	size_t fresh = 0;
+	int64_t cursor = alert->cursor;
+	if (len < limit && cursor < alert->max_sub) {
+		s = sq_stmt(st, sql_claim_new);
+		sqlite3_bind_int64(s, 1, cursor);
+		sqlite3_bind_int64(s, 2, alert->max_sub);
+		sqlite3_bind_int64(s, 3, alert->category_id);
+		sqlite3_bind_int64(s, 4, (int64_t)(limit - len));
+		size_t start = len;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			push_job_row *j = &v[len];
+			j->alert_id = alert->id;
+			j->sub_id = sqlite3_column_int64(s, 0);
+			cursor = j->sub_id;
+			if (read_keys(s, 2, j))
+				continue;
+			j->endpoint = sq_col_text(a, s, 1);
+			j->tries = 1;
+			len++;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			goto fail;
+		fresh = len - start;
+		/* Fewer than asked: nobody else matches up to max_sub. */
+		if (len < limit)
+			cursor = alert->max_sub;
+		for (size_t i = start; i < len; i++) {
+			s = sq_stmt(st, sql_mark_new);
+			sqlite3_bind_int64(s, 1, alert->id);
+			sqlite3_bind_int64(s, 2, v[i].sub_id);
+			sqlite3_bind_int64(s, 3, attempt);
+			if (run(st, s, "cannot claim a message"))
+				goto fail;
+		}
+	}
+	s = sq_stmt(st, sql_cursor);
+	sqlite3_bind_int64(s, 1, alert->id);
+	sqlite3_bind_int64(s, 2, cursor);
+	sqlite3_bind_int64(s, 3, (int64_t)fresh);
+	if (run(st, s, "cannot move the cursor"))
+		goto fail;
+	if (gone) {
+		s = sq_stmt(st, sql_count);
+		sqlite3_bind_int64(s, 1, alert->id);
+		sqlite3_bind_int64(s, 4, (int64_t)gone);
+		if (run(st, s, "cannot count"))
+			goto fail;
+	}
+	s = sq_stmt(st, sql_close);
+	sqlite3_bind_int64(s, 1, alert->id);
+	if (run(st, s, "cannot close the alert") || store_commit(st))
+		goto fail;
+	*out = v;
+	*n = len;
+	return STORE_OK;
+fail:
+	sq_fail(st, "cannot claim messages");
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+/* Per-alert counters gathered from one batch of results. */
+typedef struct tally {
+	int64_t alert_id, delivered, failed, expired;
+} tally;
+
+int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
+{
+	tally t[32];
+	size_t nt = 0;
+	if (store_begin(st))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s;
+		int k = r[i].kind;
+		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER) {
+			s = sq_stmt(st, sql_reschedule);
+			sqlite3_bind_int64(s, 3, r[i].next_at);
+			sqlite3_bind_int(s, 4, k == PUSH_R_DEFER); /* a deferral is not a try */
+		} else {
+			s = sq_stmt(st, sql_delete_row);
+		}
+		sqlite3_bind_int64(s, 1, r[i].alert_id);
+		sqlite3_bind_int64(s, 2, r[i].sub_id);
+		if (run(st, s, "cannot record a result"))
+			goto fail;
+		if (k == PUSH_R_GONE) {
+			s = sq_stmt(st, sql_sub_delete_id);
+			sqlite3_bind_int64(s, 1, r[i].sub_id);
+			if (run(st, s, "cannot delete a subscription"))
+				goto fail;
+		}
+		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER)
+			continue;
+		size_t j = 0;
+		while (j < nt && t[j].alert_id != r[i].alert_id)
+			j++;
+		if (j == nt) {
+			if (nt == KB_COUNT(t)) { /* flush the counters so far */
+				for (size_t m = 0; m < nt; m++) {
+					s = sq_stmt(st, sql_count);
+					sqlite3_bind_int64(s, 1, t[m].alert_id);
+					sqlite3_bind_int64(s, 2, t[m].delivered);
+					sqlite3_bind_int64(s, 3, t[m].failed);
+					sqlite3_bind_int64(s, 4, t[m].expired);
+					if (run(st, s, "cannot count"))
+						goto fail;
+				}
+				nt = j = 0;
+			}
+			t[nt++] = (tally){.alert_id = r[i].alert_id};
+		}
+		if (k == PUSH_R_DELIVERED)
+			t[j].delivered++;
+		else if (k == PUSH_R_FAILED)
+			t[j].failed++;
+		else
+			t[j].expired++; /* GONE and EXPIRED */
+	}
+	for (size_t m = 0; m < nt; m++) {
+		sqlite3_stmt *s = sq_stmt(st, sql_count);
+		sqlite3_bind_int64(s, 1, t[m].alert_id);
+		sqlite3_bind_int64(s, 2, t[m].delivered);
+		sqlite3_bind_int64(s, 3, t[m].failed);
+		sqlite3_bind_int64(s, 4, t[m].expired);
+		if (run(st, s, "cannot count"))
+			goto fail;
+		s = sq_stmt(st, sql_close);
+		sqlite3_bind_int64(s, 1, t[m].alert_id);
+		if (run(st, s, "cannot close the alert"))
+			goto fail;
+	}
+	if (store_commit(st))
+		goto fail;
+	(void)now;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+int push_store_next_retry(store *st, int64_t *at)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_next_retry);
+	int rc = sqlite3_step(s);
+	*at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot read the queue");
+}

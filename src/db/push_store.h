@@ -1,0 +1,113 @@
+/*
+ * push_store.h: the store API of Web Push (implemented in push_sqlite.c):
+ * subscriptions and their topics, alerts with their statistics, the delivery
+ * queue and the lease that lets one process at a time deliver. Callers see
+ * no SQL; src/push/ builds on this.
+ *
+ * The queue: an alert fans out lazily. Its cursor is the highest
+ * subscription id already claimed, up to max_sub (the highest id when it
+ * was created, so later subscribers are not sent old news). A claimed
+ * message is a push_deliveries row in state "sending" stamped with the
+ * claiming run's attempt id; a 2xx deletes the row (and counts it), a retry
+ * puts it in state "retry" with a time. Rows still "sending" at start-up
+ * belong to a run that died: they are sent again (see README, Push).
+ */
+#ifndef KB_PUSH_STORE_H
+#define KB_PUSH_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "store.h"
+
+/* What a new alert needs (push_alert_create in src/push/push.h). */
+typedef struct push_alert_input {
+	const char *title, *body, *url, *image;
+	int64_t category_id; /* 0: every subscriber */
+	const char *urgency; /* very-low, low, normal, high */
+	int64_t ttl;	     /* seconds */
+	const char *topic;   /* NULL: "alert-ID" */
+} push_alert_input;
+
+typedef struct push_alert {
+	int64_t id;
+	const char *title, *body, *url, *image, *urgency, *topic, *state;
+	const char *category; /* slug, "" for everyone */
+	int64_t category_id, ttl, created_at, expires_at, cursor, max_sub;
+	int64_t queued, delivered, failed, expired, clicked, pending;
+} push_alert;
+
+/* One message to send: a subscription's keys, claimed for an alert. */
+typedef struct push_job_row {
+	int64_t alert_id, sub_id;
+	const char *endpoint;
+	unsigned char p256dh[65], auth[16];
+	int tries;
+} push_job_row;
+
+/* What happened to one message. */
+enum { PUSH_R_DELIVERED, PUSH_R_RETRY, PUSH_R_DEFER, PUSH_R_GONE, PUSH_R_FAILED, PUSH_R_EXPIRED };
+typedef struct push_result {
+	int64_t alert_id, sub_id;
+	int kind;
+	int64_t next_at; /* for RETRY and DEFER */
+} push_result;
+
+/* Adds a subscription or, for a known endpoint, replaces its keys and
+ * topics (slugs of categories; unknown slugs are refused with
+ * STORE_NOTFOUND and *bad set to the slug). One transaction. */
+int push_store_subscribe(store *st, const char *endpoint, const unsigned char p256dh[65],
+			 const unsigned char auth[16], int all_topics, const char *const *topics,
+			 size_t ntopics, const char **bad);
+/* Deletes the subscription of endpoint; STORE_NOTFOUND when unknown. */
+int push_store_unsubscribe(store *st, const char *endpoint);
+/* The topics of endpoint's subscription: *all, or category slugs.
+ * STORE_NOTFOUND when unknown. */
+int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all,
+			  const char ***topics, size_t *n);
+/* Number of subscriptions. */
+int push_store_sub_count(store *st, int64_t *n);
+
+/* The VAPID key pair kept in settings; "" when absent. */
+int push_store_vapid(store *st, kb_arena *a, const char **public_b64, const char **private_b64);
+int push_store_vapid_set(store *st, const char *public_b64, const char *private_b64);
+
+/* Inserts an alert (cursor 0, max_sub = the highest subscription id now).
+ * The caller has checked the input. topic NULL: "alert-ID". */
+int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id);
+/* One alert by id; recent alerts, newest first. */
+int push_store_alert(store *st, kb_arena *a, int64_t id, push_alert *out);
+int push_store_alerts(store *st, kb_arena *a, size_t limit, push_alert **out, size_t *n);
+/* Alerts still being sent, oldest first. */
+int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n);
+/* Counts a click; returns the alert's url (STORE_NOTFOUND when unknown). */
+int push_store_alert_click(store *st, kb_arena *a, int64_t id, const char **url);
+
+/*
+ * Takes or renews the delivery lease for owner (a process pid on host)
+ * until `until` (UTC seconds). Returns 0 when owner holds it,
+ * STORE_NOTFOUND when another process holds it and force is 0 (then
+ * *holder_pid and *holder_host tell which, arena-allocated). A new holder
+ * puts rows left "sending" by others back to "retry".
+ */
+int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
+		     int64_t until, int force, int64_t *holder_pid, const char **holder_host);
+void push_store_lease_release(store *st, int64_t owner);
+
+/*
+ * Claims up to limit messages of alert (rows due for a retry first, then
+ * new subscribers past the cursor), marking them "sending" with attempt,
+ * in one transaction; rows whose subscription is gone are counted expired.
+ * Returns 0 with the rows in *out (arena) and *n.
+ */
+int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t attempt, int64_t now,
+		     size_t limit, push_job_row **out, size_t *n);
+/* Records results in one transaction: deletes delivered, failed, expired
+ * and gone rows (and gone subscriptions), reschedules retries and
+ * deferrals, adds to the alerts' counters and closes finished alerts. */
+int push_store_results(store *st, const push_result *r, size_t n, int64_t now);
+/* The earliest next_at of a row waiting for a retry (0: none). */
+int push_store_next_retry(store *st, int64_t *at);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * alert.c: the entry point for whoever sends an alert (the newsroom's
+ * publish flow, the CLI): checks it and queues it, and builds the payload
+ * the service worker reads. Sending is the delivery engine's job.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push.h"
+
+#define TTL_DEFAULT 86400
+#define TTL_MAX (28 * 86400) /* what push services keep at most */
+
+static int valid_topic(const char *t)
+{
+	size_t n = strlen(t);
+	if (!n || n > 32)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = t[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/* A site path ("/news/x", not "//host") or an absolute http(s) URL. */
+static int valid_url(const char *u)
+{
+	if (u[0] == '/')
+		return u[1] != '/';
+	return !strncmp(u, "https://", 8) || !strncmp(u, "http://", 7);
+}
+
+int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const char **why)
+{
+	push_alert_input v = *in;
+	if (!v.title || !*v.title || strlen(v.title) > 500 || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
+		*why = "the title must be 1 to 500 bytes of UTF-8";
+		return STORE_ERROR;
+	}
+	if (!v.body)
+		v.body = "";
+	if (!v.image)
+		v.image = "";
+	if (!kb_utf8_valid(v.body, strlen(v.body), NULL)) {
+		*why = "the summary is not valid UTF-8";
+		return STORE_ERROR;
+	}
+	if (!v.url || !valid_url(v.url) || strpbrk(v.url, " \"<>\\")) {
+		*why = "the URL must be a site path such as /news/slug, or an http(s) URL";
+		return STORE_ERROR;
+	}
+	if (*v.image && (!valid_url(v.image) || strpbrk(v.image, " \"<>\\"))) {
+		*why = "the image must be a site path or an http(s) URL";
+		return STORE_ERROR;
+	}
+	if (!v.urgency)
+		v.urgency = "normal";
+	if (strcmp(v.urgency, "very-low") && strcmp(v.urgency, "low") && strcmp(v.urgency, "normal") &&
+	    strcmp(v.urgency, "high")) {
+		*why = "urgency must be very-low, low, normal or high";
+		return STORE_ERROR;
+	}
+	if (!v.ttl)
+		v.ttl = TTL_DEFAULT;
+	if (v.ttl < 0 || v.ttl > TTL_MAX) {
+		*why = "the TTL must be from 1 second to 28 days";
+		return STORE_ERROR;
+	}
+	if (v.topic && !valid_topic(v.topic)) {
+		*why = "the topic must be 1 to 32 characters among A-Z a-z 0-9 - _";
+		return STORE_ERROR;
+	}
+	if (push_store_alert_add(st, &v, id)) {
+		*why = store_errmsg(st);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Cuts s to at most max bytes at a character boundary, adding "…". */
+static char *shorten(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return kb_strdup(s);
+	size_t cut = max >= 3 ? max - 3 : 0;
+	while (cut && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	kb_buf b = {0};
+	kb_buf_append(&b, s, cut);
+	kb_buf_puts(&b, "…");
+	return kb_buf_take(&b, NULL);
+}
+
+void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
+		       const char *click_url, const char *image, const char *tag)
+{
+	char *t = kb_strdup(title), *b = kb_strdup(body);
+	for (;;) {
+		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "title", t, "body", b,
+				      "url", click_url, "image", image, "tag", tag);
+		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		json_decref(j);
+		size_t n = s ? strlen(s) : 0;
+		if (s && n <= PUSH_MAX_PLAINTEXT) {
+			kb_buf_append(out, s, n);
+			free(s);
+			break;
+		}
+		free(s);
+		/* Too long: the summary gives way first, then the title. */
+		size_t excess = n - PUSH_MAX_PLAINTEXT;
+		char *next;
+		if (*b) {
+			size_t bl = strlen(b);
+			next = shorten(b, bl > excess + 8 ? bl - excess - 8 : 0);
+			if (bl <= excess + 8) {
+				free(next);
+				next = kb_strdup("");
+			}
+			free(b);
+			b = next;
+		} else {
+			size_t tl = strlen(t);
+			next = shorten(t, tl > excess + 8 ? tl - excess - 8 : 0);
+			free(t);
+			t = next;
+			if (tl <= 8) { /* only the URLs are left too long: cannot happen (checked) */
+				kb_buf_puts(out, "{}");
+				break;
+			}
+		}
+	}
+	free(t);
+	free(b);
+}

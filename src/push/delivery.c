@@ -1,0 +1,844 @@
+/*
+ * delivery.c: the delivery engine. One thread drives libcurl's multi
+ * interface; a pool of encryption threads (one per core) turns claimed
+ * messages into aes128gcm bodies. Nothing here runs on a request path:
+ * "khabar serve" starts the engine beside its HTTP workers, and the CLI and
+ * the benchmark run it in the foreground until the queue is empty.
+ *
+ *   claim (DB, one transaction per batch) -> encrypt (pool) -> per-origin
+ *   queue -> HTTP/2 request -> result -> record (DB, batches)
+ *
+ * HTTP: one multiplexed HTTP/2 connection per push-service origin
+ * (CURLPIPE_MULTIPLEX, CURLOPT_PIPEWAIT, at most one connection per host),
+ * with up to ORIGIN_STREAMS requests in flight on it. Each request carries
+ * TTL, Urgency, Topic, Content-Encoding: aes128gcm and the VAPID
+ * Authorization, whose JWT is signed once per origin and reused until an
+ * hour before it expires.
+ *
+ * Responses: 2xx delivered; 404 and 410 delete the subscription; 429, 5xx
+ * and transport errors (timeouts, resets, refused connections) are retried
+ * with exponential backoff, never sooner than Retry-After, which also
+ * pauses the whole origin; other 4xx fail. A message whose alert's TTL has
+ * passed expires instead of being sent. An origin that hangs or resets
+ * holds at most ORIGIN_STREAMS requests plus ORIGIN_QUEUE waiting; beyond
+ * that its messages are put back in the queue for later, so other push
+ * services keep moving.
+ *
+ * Crash safety (the guarantee the README states): a message is marked
+ * "sending" in the database, with this run's attempt id, before its request
+ * leaves, and deleted (counted delivered) only after its 2xx is recorded.
+ * A stop (SIGTERM) lets requests in flight finish and records them, so a
+ * restart sends nobody anything twice. After a crash, messages that were
+ * "sending" are sent again: at least once, never lost. Such a repeat
+ * carries the same Topic header, so a push service still holding the first
+ * copy replaces it, and the service worker shows every alert under one tag
+ * (its id), so a repeat that does reach a device replaces the notification
+ * silently rather than ringing twice. At most one window of messages
+ * (WINDOW) can be in that state.
+ */
+#include <curl/curl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "push.h"
+
+#define WINDOW 8192	      /* messages claimed and not yet recorded */
+#define CLAIM_BATCH 1024      /* messages per claim transaction */
+#define FLUSH_BATCH 1024      /* results per record transaction */
+#define ORIGIN_STREAMS 100    /* requests in flight per origin */
+#define ORIGIN_QUEUE 2048     /* encrypted messages waiting per origin */
+#define MAX_TRIES 6
+#define BACKOFF_BASE 2	      /* seconds; doubles each try */
+#define BACKOFF_MAX 3600
+#define JWT_LIFETIME (12 * 3600)
+#define JWT_RENEW 3600	      /* sign again when less than this is left */
+
+typedef struct alert_ctx {
+	struct alert_ctx *next;
+	int64_t id, ttl, expires_at;
+	char *payload, *urgency, *topic;
+	size_t plen;
+} alert_ctx;
+
+typedef struct origin {
+	struct origin *next;
+	char *name; /* "https://host[:port]" */
+	char *auth; /* "Authorization: vapid t=..., k=..." */
+	int64_t jwt_exp, paused_until;
+	int inflight, errors;
+	struct job *qhead, *qtail; /* encrypted, waiting for a stream */
+	size_t qlen;
+} origin;
+
+typedef struct job {
+	struct job *next;
+	int64_t alert_id, sub_id;
+	int tries;
+	char *endpoint;
+	unsigned char p256dh[65], auth[16];
+	alert_ctx *alert;
+	origin *origin;
+	long body_len; /* -1: could not encrypt */
+	CURL *easy;
+	struct curl_slist *hdrs;
+	int64_t retry_after;
+	unsigned char body[PUSH_BODY_MAX];
+} job;
+
+struct push_engine {
+	push_engine_opts o;
+	pthread_t tid;
+	atomic_int stop, done;
+	int rc;
+	push_engine_totals totals;
+
+	store *st;
+	int64_t attempt;
+	CURLM *multi;
+	const char *ca; /* KHABAR_PUSH_TEST_CA */
+	long timeout_ms;
+	char *vapid_public, *vapid_private, *subject, *base_url;
+	alert_ctx *alerts;
+	origin *origins;
+	CURL *free_easy[ORIGIN_STREAMS * 4];
+	size_t nfree_easy;
+
+	/* The encryption pool. */
+	pthread_t *workers;
+	int nworkers;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	job *in_head, *in_tail; /* to encrypt */
+	job *out_head, *out_tail; /* encrypted */
+	int pool_stop;
+	double cpu_s;
+
+	size_t outstanding; /* claimed, not yet recorded */
+	push_result *results;
+	size_t nresults;
+	uint64_t last_flush;
+};
+
+
+/* ---- the encryption pool ---- */
+
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *encrypt_main(void *arg)
+{
+	push_engine *e = arg;
+	push_ece *ece = push_ece_new();
+	pthread_mutex_lock(&e->mu);
+	for (;;) {
+		while (!e->in_head && !e->pool_stop)
+			pthread_cond_wait(&e->cv, &e->mu);
+		if (!e->in_head)
+			break;
+		/* Take a few at a time: less locking, fewer wake-ups. */
+		job *batch = e->in_head, *last = batch;
+		for (int i = 1; i < 32 && last->next; i++)
+			last = last->next;
+		e->in_head = last->next;
+		if (!e->in_head)
+			e->in_tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&e->mu);
+		for (job *j = batch; j; j = j->next)
+			j->body_len = push_ece_encrypt(ece, j->p256dh, j->auth, j->alert->payload,
+						       j->alert->plen, j->body, NULL, NULL, NULL);
+		pthread_mutex_lock(&e->mu);
+		int was_empty = !e->out_head;
+		if (e->out_tail)
+			e->out_tail->next = batch;
+		else
+			e->out_head = batch;
+		e->out_tail = last;
+		if (was_empty)
+			curl_multi_wakeup(e->multi);
+	}
+	e->cpu_s += thread_cpu_s();
+	pthread_mutex_unlock(&e->mu);
+	push_ece_free(ece);
+	return NULL;
+}
+
+static void pool_submit(push_engine *e, job *head, job *tail)
+{
+	pthread_mutex_lock(&e->mu);
+	if (e->in_tail)
+		e->in_tail->next = head;
+	else
+		e->in_head = head;
+	e->in_tail = tail;
+	pthread_cond_broadcast(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+}
+
+static job *pool_take(push_engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	job *j = e->out_head;
+	e->out_head = e->out_tail = NULL;
+	pthread_mutex_unlock(&e->mu);
+	return j;
+}
+
+/* ---- results ---- */
+
+static void job_free(push_engine *e, job *j)
+{
+	if (j->easy) {
+		if (e->nfree_easy < KB_COUNT(e->free_easy))
+			e->free_easy[e->nfree_easy++] = j->easy;
+		else
+			curl_easy_cleanup(j->easy);
+	}
+	curl_slist_free_all(j->hdrs);
+	free(j->endpoint);
+	free(j);
+}
+
+static void flush(push_engine *e)
+{
+	if (!e->nresults)
+		return;
+	for (int i = 0; i < 20 && push_store_results(e->st, e->results, e->nresults, kb_now()); i++) {
+		kb_warn("push: cannot record results (%s); trying again", store_errmsg(e->st));
+		usleep(250000);
+	}
+	e->outstanding -= e->nresults;
+	e->nresults = 0;
+	e->last_flush = kb_mono_ns();
+}
+
+/* Records what happened to j and frees it. */
+static void finish(push_engine *e, job *j, int kind, int64_t next_at)
+{
+	push_result *r = &e->results[e->nresults++];
+	*r = (push_result){.alert_id = j->alert_id, .sub_id = j->sub_id, .kind = kind, .next_at = next_at};
+	push_engine_totals *t = &e->totals;
+	switch (kind) {
+	case PUSH_R_DELIVERED: t->delivered++; break;
+	case PUSH_R_GONE: t->gone++; t->expired++; break;
+	case PUSH_R_EXPIRED: t->expired++; break;
+	case PUSH_R_FAILED: t->failed++; break;
+	case PUSH_R_RETRY: t->retried++; break;
+	}
+	job_free(e, j);
+	if (e->nresults == FLUSH_BATCH)
+		flush(e);
+}
+
+/* A retry of j no sooner than retry_after (0: none given): exponential
+ * backoff, or failure after MAX_TRIES, or expiry past the alert's TTL. */
+static void retry(push_engine *e, job *j, int64_t retry_after)
+{
+	int64_t now = kb_now();
+	int64_t wait = (int64_t)BACKOFF_BASE << (j->tries - 1 < 11 ? j->tries - 1 : 11);
+	if (wait > BACKOFF_MAX)
+		wait = BACKOFF_MAX;
+	if (retry_after > now + wait)
+		wait = retry_after - now;
+	if (j->tries >= MAX_TRIES)
+		finish(e, j, PUSH_R_FAILED, 0);
+	else if (now + wait > j->alert->expires_at)
+		finish(e, j, PUSH_R_EXPIRED, 0);
+	else
+		finish(e, j, PUSH_R_RETRY, now + wait);
+}
+
+/* ---- origins and requests ---- */
+
+static origin *origin_of(push_engine *e, const char *endpoint)
+{
+	const char *host = endpoint + 8; /* checked: https:// */
+	size_t n = 8 + strcspn(host, "/?#");
+	for (origin *o = e->origins; o; o = o->next)
+		if (strlen(o->name) == n && !memcmp(o->name, endpoint, n))
+			return o;
+	origin *o = kb_calloc(1, sizeof *o);
+	o->name = kb_strndup(endpoint, n);
+	o->next = e->origins;
+	e->origins = o;
+	return o;
+}
+
+/* The Authorization header for o, signing a new JWT when needed. */
+static const char *origin_auth(push_engine *e, origin *o)
+{
+	int64_t now = kb_now();
+	if (o->auth && o->jwt_exp - now > JWT_RENEW)
+		return o->auth;
+	kb_buf b = {0};
+	kb_buf_puts(&b, "Authorization: vapid t=");
+	if (push_vapid_jwt(&b, e->vapid_private, o->name, now + JWT_LIFETIME, e->subject)) {
+		kb_buf_free(&b);
+		return NULL;
+	}
+	kb_buf_printf(&b, ", k=%s", e->vapid_public);
+	free(o->auth);
+	o->auth = kb_buf_take(&b, NULL);
+	o->jwt_exp = now + JWT_LIFETIME;
+	return o->auth;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *u)
+{
+	return size * n;
+}
+
+/* Reads Retry-After: seconds or an HTTP date. */
+static size_t on_header(char *p, size_t size, size_t n, void *u)
+{
+	job *j = u;
+	size_t len = size * n;
+	if (len > 12 && !strncasecmp(p, "retry-after:", 12)) {
+		char v[64];
+		size_t vl = len - 12 < sizeof v - 1 ? len - 12 : sizeof v - 1;
+		memcpy(v, p + 12, vl);
+		v[vl] = 0;
+		char *s = v + strspn(v, " \t"), *end;
+		long secs = strtol(s, &end, 10);
+		if (end != s && (*end == '\r' || *end == '\n' || !*end) && secs >= 0)
+			j->retry_after = kb_now() + (secs > 86400 ? 86400 : secs);
+		else {
+			time_t t = curl_getdate(s, NULL);
+			if (t > 0)
+				j->retry_after = (int64_t)t;
+		}
+	}
+	return len;
+}
+
+static void start(push_engine *e, job *j)
+{
+	origin *o = j->origin;
+	const char *auth = origin_auth(e, o);
+	if (!auth) {
+		kb_warn("push: cannot sign a VAPID token (bad vapid_private setting?)");
+		finish(e, j, PUSH_R_DEFER, kb_now() + 60);
+		return;
+	}
+	CURL *h = e->nfree_easy ? e->free_easy[--e->nfree_easy] : curl_easy_init();
+	if (!h)
+		kb_fatal("out of memory");
+	curl_easy_reset(h);
+	j->easy = h;
+	char line[96];
+	snprintf(line, sizeof line, "TTL: %lld", (long long)j->alert->ttl);
+	j->hdrs = curl_slist_append(j->hdrs, line);
+	snprintf(line, sizeof line, "Urgency: %s", j->alert->urgency);
+	j->hdrs = curl_slist_append(j->hdrs, line);
+	snprintf(line, sizeof line, "Topic: %s", j->alert->topic);
+	j->hdrs = curl_slist_append(j->hdrs, line);
+	j->hdrs = curl_slist_append(j->hdrs, "Content-Encoding: aes128gcm");
+	j->hdrs = curl_slist_append(j->hdrs, "Content-Type: application/octet-stream");
+	j->hdrs = curl_slist_append(j->hdrs, auth);
+	j->hdrs = curl_slist_append(j->hdrs, "Expect:");
+	curl_easy_setopt(h, CURLOPT_URL, j->endpoint);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, j->body_len);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->hdrs);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "khabar");
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 10L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
+	if (e->ca)
+		curl_easy_setopt(h, CURLOPT_CAINFO, e->ca);
+	o->inflight++;
+	e->totals.sent++;
+	curl_multi_add_handle(e->multi, h);
+}
+
+/* Sends what o has waiting, up to its stream limit. */
+static void origin_pump(push_engine *e, origin *o)
+{
+	while (o->qhead && o->inflight < ORIGIN_STREAMS && o->paused_until <= kb_now()) {
+		job *j = o->qhead;
+		o->qhead = j->next;
+		if (!o->qhead)
+			o->qtail = NULL;
+		o->qlen--;
+		j->next = NULL;
+		start(e, j);
+	}
+}
+
+/* An encrypted message: send it, queue it behind its origin, or put it
+ * back for later when the origin is paused or backed up. */
+static void dispatch(push_engine *e, job *j)
+{
+	int64_t now = kb_now();
+	if (j->body_len < 0) {
+		finish(e, j, PUSH_R_FAILED, 0); /* a key that passed checks but not OpenSSL */
+		return;
+	}
+	if (now > j->alert->expires_at) {
+		finish(e, j, PUSH_R_EXPIRED, 0);
+		return;
+	}
+	origin *o = j->origin = origin_of(e, j->endpoint);
+	if (o->paused_until > now) {
+		finish(e, j, PUSH_R_DEFER, o->paused_until);
+		return;
+	}
+	if (o->qlen >= ORIGIN_QUEUE) {
+		finish(e, j, PUSH_R_DEFER, now + 5);
+		return;
+	}
+	j->next = NULL;
+	if (o->qtail)
+		o->qtail->next = j;
+	else
+		o->qhead = j;
+	o->qtail = j;
+	o->qlen++;
+	origin_pump(e, o);
+}
+
+/* A request finished: classify its answer. */
+static void completed(push_engine *e, CURLMsg *m)
+{
+	job *j;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&j);
+	curl_multi_remove_handle(e->multi, m->easy_handle);
+	origin *o = j->origin;
+	o->inflight--;
+	long status = 0;
+	curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+	int64_t now = kb_now();
+	if (m->data.result != CURLE_OK) {
+		/* Hung, reset or refused: back off, and after a few errors in a
+		 * row pause the origin so its queue waits instead of spinning. */
+		if (++o->errors >= 3) {
+			int64_t pause = 2LL << (o->errors < 8 ? o->errors - 3 : 5);
+			if (o->paused_until < now + pause)
+				o->paused_until = now + pause;
+		}
+		if (!e->o.quiet && o->errors == 3)
+			kb_warn("push: %s: %s; pausing it", o->name, curl_easy_strerror(m->data.result));
+		retry(e, j, 0);
+	} else if (status >= 200 && status < 300) {
+		o->errors = 0;
+		finish(e, j, PUSH_R_DELIVERED, 0);
+	} else if (status == 404 || status == 410) {
+		o->errors = 0;
+		finish(e, j, PUSH_R_GONE, 0);
+	} else if (status == 429 || status >= 500) {
+		if (j->retry_after > now && o->paused_until < j->retry_after)
+			o->paused_until = j->retry_after; /* the whole origin waits */
+		retry(e, j, j->retry_after);
+	} else {
+		if (!e->o.quiet)
+			kb_warn("push: %s answered %ld; message for subscription %lld failed", o->name, status,
+				(long long)j->sub_id);
+		finish(e, j, PUSH_R_FAILED, 0);
+	}
+}
+
+/* ---- claiming ---- */
+
+static alert_ctx *alert_ctx_of(push_engine *e, const push_alert *a)
+{
+	for (alert_ctx *c = e->alerts; c; c = c->next)
+		if (c->id == a->id)
+			return c;
+	alert_ctx *c = kb_calloc(1, sizeof *c);
+	c->id = a->id;
+	c->ttl = a->ttl;
+	c->expires_at = a->expires_at;
+	c->urgency = kb_strdup(a->urgency);
+	c->topic = kb_strdup(a->topic);
+	kb_buf click = {0}, image = {0}, p = {0};
+	kb_buf_printf(&click, "%s/push/click/%lld", e->base_url, (long long)a->id);
+	if (a->image[0] == '/')
+		kb_buf_puts(&image, e->base_url);
+	kb_buf_puts(&image, a->image);
+	push_payload_json(&p, a->id, a->title, a->body, click.data, image.data ? image.data : "", a->topic);
+	c->plen = p.len;
+	c->payload = kb_buf_take(&p, NULL);
+	kb_buf_free(&click);
+	kb_buf_free(&image);
+	c->next = e->alerts;
+	e->alerts = c;
+	return c;
+}
+
+/* Reads the keys and the site's address; 0 when push can run. */
+static int load_settings(push_engine *e)
+{
+	kb_arena a = {0};
+	const char *pub, *priv;
+	kb_settings s;
+	int rc = -1;
+	if (push_store_vapid(e->st, &a, &pub, &priv) || store_settings(e->st, &a, &s))
+		goto out;
+	if (!*pub || !*priv)
+		goto out;
+	free(e->vapid_public), free(e->vapid_private), free(e->subject), free(e->base_url);
+	e->vapid_public = kb_strdup(pub);
+	e->vapid_private = kb_strdup(priv);
+	e->base_url = kb_strdup(s.base_url);
+	kb_buf b = {0};
+	if (*s.email)
+		kb_buf_printf(&b, "mailto:%s", s.email);
+	else
+		kb_buf_puts(&b, *s.base_url ? s.base_url : "mailto:push@localhost");
+	e->subject = kb_buf_take(&b, NULL);
+	rc = 0;
+out:
+	kb_arena_free(&a);
+	return rc;
+}
+
+/* Claims messages up to the window. Returns how many. */
+static size_t claim(push_engine *e)
+{
+	if (e->outstanding + CLAIM_BATCH > WINDOW)
+		return 0;
+	kb_arena a = {0};
+	push_alert *alerts;
+	size_t na, total = 0;
+	if (push_store_alerts_active(e->st, &a, &alerts, &na)) {
+		kb_warn("push: %s", store_errmsg(e->st));
+		kb_arena_free(&a);
+		return 0;
+	}
+	if (na && !e->vapid_private && load_settings(e)) {
+		static int told;
+		if (!told++)
+			kb_warn("push: alerts wait: the site has no VAPID keys (run khabar init)");
+		kb_arena_free(&a);
+		return 0;
+	}
+	for (size_t i = 0; i < na && e->outstanding + CLAIM_BATCH <= WINDOW; i++) {
+		push_job_row *rows;
+		size_t n;
+		if (push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n)) {
+			kb_warn("push: %s", store_errmsg(e->st));
+			break;
+		}
+		if (!n)
+			continue;
+		alert_ctx *ac = alert_ctx_of(e, &alerts[i]);
+		job *head = NULL, *tail = NULL;
+		for (size_t k = 0; k < n; k++) {
+			job *j = kb_malloc(sizeof *j);
+			memset(j, 0, offsetof(job, body));
+			j->alert_id = rows[k].alert_id;
+			j->sub_id = rows[k].sub_id;
+			j->tries = rows[k].tries;
+			j->endpoint = kb_strdup(rows[k].endpoint);
+			memcpy(j->p256dh, rows[k].p256dh, 65);
+			memcpy(j->auth, rows[k].auth, 16);
+			j->alert = ac;
+			if (tail)
+				tail->next = j;
+			else
+				head = j;
+			tail = j;
+		}
+		e->outstanding += n;
+		total += n;
+		pool_submit(e, head, tail);
+	}
+	kb_arena_free(&a);
+	return total;
+}
+
+/* ---- the loop ---- */
+
+static int64_t random_attempt(void)
+{
+	int64_t v = (int64_t)(kb_mono_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)kb_now());
+	return v & INT64_MAX ? v & INT64_MAX : 1;
+}
+
+static int engine_open(push_engine *e)
+{
+	char *err = NULL;
+	e->st = store_open(e->o.db_path, 0, &err);
+	if (!e->st) {
+		fprintf(stderr, "khabar: %s\n", err);
+		free(err);
+		return -1;
+	}
+	e->attempt = random_attempt();
+	e->ca = getenv("KHABAR_PUSH_TEST_CA");
+	const char *t = getenv("KHABAR_PUSH_TIMEOUT_MS");
+	e->timeout_ms = t && atol(t) > 0 ? atol(t) : 15000;
+	e->multi = curl_multi_init();
+	curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ORIGIN_STREAMS);
+	e->results = kb_malloc(FLUSH_BATCH * sizeof *e->results);
+	int n = e->o.workers > 0 ? e->o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	e->nworkers = n < 1 ? 1 : n;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->cv, NULL);
+	e->workers = kb_calloc((size_t)e->nworkers, sizeof *e->workers);
+	for (int i = 0; i < e->nworkers; i++)
+		if (pthread_create(&e->workers[i], NULL, encrypt_main, e))
+			kb_fatal("cannot start an encryption thread");
+	return 0;
+}
+
+static void engine_close(push_engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	e->pool_stop = 1;
+	pthread_cond_broadcast(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+	for (int i = 0; i < e->nworkers; i++)
+		pthread_join(e->workers[i], NULL);
+	e->totals.encrypt_cpu_s = e->cpu_s;
+	free(e->workers);
+	for (size_t i = 0; i < e->nfree_easy; i++)
+		curl_easy_cleanup(e->free_easy[i]);
+	while (e->alerts) {
+		alert_ctx *c = e->alerts;
+		e->alerts = c->next;
+		free(c->payload), free(c->urgency), free(c->topic), free(c);
+	}
+	while (e->origins) {
+		origin *o = e->origins;
+		e->origins = o->next;
+		free(o->name), free(o->auth), free(o);
+	}
+	free(e->vapid_public), free(e->vapid_private), free(e->subject), free(e->base_url);
+	free(e->results);
+	if (e->st)
+		push_store_lease_release(e->st, e->attempt);
+	store_close(e->st);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->cv);
+}
+
+/* Takes or renews the lease. A holder that was a process on this machine
+ * and is gone (killed, crashed) does not make us wait for its lease to run
+ * out. Returns what push_store_lease does. */
+static int take_lease(push_engine *e)
+{
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	kb_arena a = {0};
+	int64_t now = kb_now(), pid = 0;
+	const char *holder = "";
+	int rc = push_store_lease(e->st, &a, e->attempt, getpid(), host, now, now + 30, 0, &pid, &holder);
+	if (rc == STORE_NOTFOUND && !strcmp(holder, host) && pid > 0 && kill((pid_t)pid, 0) && errno == ESRCH)
+		rc = push_store_lease(e->st, &a, e->attempt, getpid(), host, now, now + 30, 1, &pid, &holder);
+	kb_arena_free(&a);
+	return rc;
+}
+
+static int stopping(push_engine *e)
+{
+	return atomic_load(&e->stop);
+}
+
+/* Puts back whatever has not been sent: encrypted or not, queued behind an
+ * origin. None of it left the machine, so it is not a try. */
+static void put_back(push_engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	job *in = e->in_head;
+	e->in_head = e->in_tail = NULL;
+	pthread_mutex_unlock(&e->mu);
+	/* Workers may still be encrypting a batch; wait for them to hand it
+	 * over (a few milliseconds). */
+	for (;;) {
+		for (job *j = in, *next; j; j = next) {
+			next = j->next;
+			finish(e, j, PUSH_R_DEFER, 0);
+		}
+		for (job *j = pool_take(e), *next; j; j = next) {
+			next = j->next;
+			finish(e, j, PUSH_R_DEFER, 0);
+		}
+		for (origin *o = e->origins; o; o = o->next) {
+			for (job *j = o->qhead, *next; j; j = next) {
+				next = j->next;
+				finish(e, j, PUSH_R_DEFER, 0);
+			}
+			o->qhead = o->qtail = NULL;
+			o->qlen = 0;
+		}
+		size_t inflight = 0;
+		for (origin *o = e->origins; o; o = o->next)
+			inflight += (size_t)o->inflight;
+		if (e->outstanding - e->nresults <= inflight)
+			break;
+		usleep(1000);
+		in = NULL;
+	}
+}
+
+static void engine_loop(push_engine *e)
+{
+	uint64_t start_ns = kb_mono_ns(), last_lease = 0, next_claim = 0;
+	int have_lease = 0, told_lease = 0;
+	e->last_flush = start_ns;
+	for (;;) {
+		uint64_t now_ns = kb_mono_ns();
+		if (stopping(e))
+			break;
+		if (now_ns - last_lease > 5000000000ULL || !have_lease) {
+			int rc = take_lease(e);
+			have_lease = rc == STORE_OK;
+			last_lease = now_ns;
+			if (rc == STORE_NOTFOUND && !told_lease++ && !e->o.quiet)
+				kb_info("push: another khabar process is delivering; waiting for it");
+			if (!have_lease && e->o.drain && rc == STORE_NOTFOUND) {
+				fprintf(stderr, "khabar: another khabar process (khabar serve?) is delivering push alerts\n");
+				e->rc = 1;
+				break;
+			}
+			if (!have_lease) {
+				usleep(200000);
+				continue;
+			}
+		}
+		size_t claimed = 0;
+		int tried = 0;
+		if (now_ns >= next_claim) {
+			claimed = claim(e);
+			tried = e->outstanding + CLAIM_BATCH <= WINDOW + claimed;
+			/* Nothing to claim: look again in a fifth of a second. */
+			if (!claimed && e->outstanding + CLAIM_BATCH <= WINDOW)
+				next_claim = now_ns + 200000000ULL;
+		}
+		for (job *j = pool_take(e), *next; j; j = next) {
+			next = j->next;
+			dispatch(e, j);
+		}
+		int running;
+		curl_multi_perform(e->multi, &running);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(e->multi, &left)))
+			if (m->msg == CURLMSG_DONE)
+				completed(e, m);
+		for (origin *o = e->origins; o; o = o->next)
+			origin_pump(e, o);
+		if (e->nresults && (kb_mono_ns() - e->last_flush > 100000000ULL || !e->outstanding))
+			flush(e);
+		if (e->nresults && e->nresults == e->outstanding)
+			flush(e);
+		if (e->o.drain && tried && !claimed && !e->outstanding) {
+			/* Done unless a retry is due soon. */
+			int64_t at;
+			if (push_store_next_retry(e->st, &at) || !at || at > kb_now() + 30)
+				break;
+		}
+		curl_multi_poll(e->multi, NULL, 0, e->outstanding ? 20 : 100, NULL);
+	}
+	put_back(e);
+	/* Let requests in flight finish (10 s at most) and record them. */
+	uint64_t deadline = kb_mono_ns() + 10000000000ULL;
+	int running = 1;
+	while (running && kb_mono_ns() < deadline) {
+		curl_multi_perform(e->multi, &running);
+		CURLMsg *m;
+		int left;
+		while ((m = curl_multi_info_read(e->multi, &left)))
+			if (m->msg == CURLMSG_DONE)
+				completed(e, m);
+		if (running)
+			curl_multi_poll(e->multi, NULL, 0, 20, NULL);
+	}
+	/* Ones that outlived the deadline stay "sending": a later run sends
+	 * them again (the at-least-once case). */
+	flush(e);
+	e->totals.wall_s = (double)(kb_mono_ns() - start_ns) / 1e9;
+}
+
+static void *engine_main(void *arg)
+{
+	push_engine *e = arg;
+	engine_loop(e);
+	engine_close(e);
+	atomic_store(&e->done, 1);
+	return NULL;
+}
+
+push_engine *push_engine_start(const push_engine_opts *o)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	push_engine *e = kb_calloc(1, sizeof *e);
+	e->o = *o;
+	/* The engine's threads never take the server's signals. */
+	sigset_t set, old;
+	sigfillset(&set);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	int ok = !engine_open(e) && !pthread_create(&e->tid, NULL, engine_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!ok) {
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+int push_engine_stop(push_engine *e, push_engine_totals *totals)
+{
+	if (!e)
+		return 0;
+	atomic_store(&e->stop, 1);
+	curl_multi_wakeup(e->multi);
+	pthread_join(e->tid, NULL);
+	curl_multi_cleanup(e->multi);
+	if (totals)
+		*totals = e->totals;
+	int rc = e->rc;
+	free(e);
+	return rc;
+}
+
+int push_engine_run(const push_engine_opts *o, push_engine_totals *totals)
+{
+	/* The engine runs on its own thread with every signal blocked, and this
+	 * thread waits for SIGINT/SIGTERM: a signal never interrupts a socket
+	 * call halfway through a request (which would turn a request the push
+	 * service received into an error, and so into a repeat). */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	signal(SIGPIPE, SIG_IGN);
+	push_engine *e = push_engine_start(o);
+	if (!e) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		return 1;
+	}
+	struct timespec tick = {0, 100000000};
+	while (!atomic_load(&e->done)) {
+		int sig = sigtimedwait(&set, NULL, &tick);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+	}
+	int rc = push_engine_stop(e, totals);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}

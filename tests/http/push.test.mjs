@@ -1,0 +1,266 @@
+// Web Push end to end: the real ./khabar against mock push services on
+// loopback (HTTP/2 over TLS, tests/lib/pushmock.mjs). Every payload is
+// decrypted by an independent implementation (npm http_ece) and every
+// VAPID JWT verified with the site's public key. Also: bad subscriptions
+// get a 400 with the reason, 404/410 delete the subscription, 429 waits
+// for Retry-After, a hanging or resetting service does not hold up the
+// others, and a restart in the middle of a send notifies nobody twice.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import ece from 'http_ece';
+
+import { bin, khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { fakeBrowser, makeCert, startMock, verifyVapid } from '../lib/pushmock.mjs';
+
+const SEED = '/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar';
+let t, cert, mock, site, key;
+
+before(async () => {
+  t = tempDir();
+  cert = makeCert(t.dir);
+  process.env.KHABAR_PUSH_TEST_CA = cert.caFile;
+  process.env.KHABAR_PUSH_TIMEOUT_MS = '1500';
+  mock = await startMock(cert);
+  site = await startSite({ articles: 5 });
+  key = (await (await fetch(site.base + '/api/v1/push/key')).json()).publicKey;
+});
+after(async () => {
+  await site?.stop();
+  await mock?.close();
+  t?.remove();
+});
+
+function post(path, body, headers = {}) {
+  return fetch(site.base + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+async function subscribe(browser, topics = ['all']) {
+  const r = await post('/api/v1/push/subscribe', { subscription: browser.json, topics });
+  assert.equal(r.status, 200, await r.text());
+  return browser;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(what, fn, ms = 8000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await sleep(50);
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+function send(args, db = site.db) {
+  const r = khabar(['push', 'send', '--db', db, ...args]);
+  assert.equal(r.status, 0, r.stderr);
+  return Number(/alert (\d+) queued/.exec(r.stdout)[1]);
+}
+function stats(id, db = site.db) {
+  const out = khabar(['push', 'stats', '--db', db, '--alert', String(id)]).stdout;
+  const m = /queued (\d+)\s+delivered (\d+)\s+failed (\d+)\s+expired (\d+)\s+clicked (\d+)\s+pending (\d+)/.exec(out);
+  const [queued, delivered, failed, expired, clicked, pending] = m.slice(1).map(Number);
+  return { queued, delivered, failed, expired, clicked, pending, done: / done /.test(out) };
+}
+const forPath = (m, p) => m.requests.filter((r) => r.path === p);
+const decrypt = (req, b) => JSON.parse(ece.decrypt(req.body, { version: 'aes128gcm', privateKey: b.ecdh, authSecret: b.auth }).toString());
+
+describe('subscribing', () => {
+  test('the public key is the site VAPID key (65-byte P-256 point)', () => {
+    assert.equal(Buffer.from(key, 'base64url').length, 65);
+  });
+
+  test('bad subscriptions get a 400 with the reason', async () => {
+    const good = fakeBrowser(mock.base + '/ok/bad');
+    const cases = [
+      ['{"subscription": ', /not a JSON object/],
+      [{ subscription: { keys: good.json.keys } }, /endpoint is missing/],
+      [{ subscription: { ...good.json, endpoint: 'http://127.0.0.1/x' } }, /https:\/\//],
+      [{ subscription: { ...good.json, keys: { ...good.json.keys, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url') } } }, /not a point on the P-256 curve/],
+      [{ subscription: { ...good.json, keys: { ...good.json.keys, p256dh: 'AAAA' } } }, /65-byte uncompressed/],
+      [{ subscription: { ...good.json, keys: { ...good.json.keys, auth: Buffer.alloc(12).toString('base64url') } } }, /exactly 16 bytes/],
+      [{ subscription: good.json, topics: ['no-such-category'] }, /no category has the slug "no-such-category"/],
+      [{ subscription: good.json, topics: 'raksha' }, /topics must be an array/],
+    ];
+    for (const [body, reason] of cases) {
+      const r = await post('/api/v1/push/subscribe', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      const j = await r.json();
+      assert.match(j.error.message, reason);
+    }
+  });
+
+  test('only JSON from the site itself: other content types and origins are refused', async () => {
+    const b = fakeBrowser(mock.base + '/ok/csrf');
+    let r = await fetch(site.base + '/api/v1/push/subscribe', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ subscription: b.json }) });
+    assert.equal(r.status, 415);
+    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { origin: 'https://evil.example' });
+    assert.equal(r.status, 403);
+    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { 'sec-fetch-site': 'cross-site' });
+    assert.equal(r.status, 403);
+    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { origin: site.base, 'sec-fetch-site': 'same-origin' });
+    assert.equal(r.status, 200);
+    r = await fetch(site.base + '/api/v1/push/subscribe');
+    assert.equal(r.status, 405);
+    await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint });
+  });
+
+  test('topics can be read back, changed and cancelled', async () => {
+    const b = await subscribe(fakeBrowser(mock.base + '/ok/topics'), ['raksha', 'khel']);
+    let st = await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json();
+    assert.deepEqual(st.topics.sort(), ['khel', 'raksha']);
+    await subscribe(b, ['all']);
+    st = await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json();
+    assert.deepEqual(st.topics, ['all']);
+    const r = await (await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint })).json();
+    assert.equal(r.existed, true);
+    st = await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json();
+    assert.equal(st.subscribed, false);
+  });
+});
+
+describe('delivery by the running server', () => {
+  test('each subscriber of the category gets one message that http_ece decrypts, signed with the site key', async () => {
+    const raksha = await subscribe(fakeBrowser(mock.base + '/ok/r1'), ['raksha']);
+    const all = await subscribe(fakeBrowser(mock.base + '/ok/a1'), ['all']);
+    const khel = await subscribe(fakeBrowser(mock.base + '/ok/k1'), ['khel']);
+    const id = send(['--title', 'भारत-इज़राइल समझौता', '--url', SEED, '--category', 'raksha', '--urgency', 'high', '--topic', 'seed-story']);
+    await until('delivery', () => stats(id).done);
+    assert.equal(forPath(mock, '/ok/k1').length, 0, 'a khel-only reader gets no raksha alert');
+    const jwts = new Set();
+    for (const b of [raksha, all]) {
+      const got = forPath(mock, new URL(b.json.endpoint).pathname);
+      assert.equal(got.length, 1);
+      const req = got[0];
+      assert.equal(req.headers.urgency, 'high');
+      assert.equal(req.headers.topic, 'seed-story');
+      assert.equal(req.headers.ttl, '86400');
+      assert.equal(req.headers['content-encoding'], 'aes128gcm');
+      const claims = verifyVapid(req.headers.authorization, key, mock.base);
+      assert.ok(claims.exp > Date.now() / 1000 && claims.exp <= Date.now() / 1000 + 86400);
+      assert.match(claims.sub, /^(mailto:|https?:)/);
+      jwts.add(req.headers.authorization);
+      const p = decrypt(req, b);
+      assert.equal(p.title, 'भारत-इज़राइल समझौता');
+      assert.match(p.body, /तेल अवीव/, 'the story summary by default');
+      assert.match(p.url, new RegExp(`/push/click/${id}$`));
+      assert.equal(p.tag, 'seed-story');
+      // The click link counts, then leads to the story.
+      const click = await fetch(site.base + new URL(p.url).pathname, { redirect: 'manual' });
+      assert.equal(click.status, 302);
+      assert.equal(click.headers.get('location'), SEED);
+    }
+    assert.equal(jwts.size, 1, 'one JWT per origin, reused');
+    assert.deepEqual(stats(id), { queued: 2, delivered: 2, failed: 0, expired: 0, clicked: 2, pending: 0, done: true });
+  });
+
+  test('a payload over 3,993 bytes is trimmed, summary first', async () => {
+    const b = await subscribe(fakeBrowser(mock.base + '/ok/long'), ['all']);
+    const id = send(['--title', 'लंबी खबर', '--url', '/news/x', '--body', 'सार '.repeat(2000)]);
+    await until('delivery', () => forPath(mock, '/ok/long').length === 1 && stats(id).done);
+    const plain = ece.decrypt(forPath(mock, '/ok/long')[0].body, { version: 'aes128gcm', privateKey: b.ecdh, authSecret: b.auth });
+    assert.ok(plain.length <= 3993, `payload ${plain.length} bytes`);
+    const p = JSON.parse(plain);
+    assert.equal(p.title, 'लंबी खबर');
+    assert.ok(p.body.endsWith('…'));
+    await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint });
+  });
+
+  test('404 and 410 delete the subscription; 429 is retried after Retry-After', async () => {
+    const gone = await subscribe(fakeBrowser(mock.base + '/gone/1'));
+    const missing = await subscribe(fakeBrowser(mock.base + '/missing/1'));
+    const busy = await subscribe(fakeBrowser(mock.base + '/busy/1'));
+    const id = send(['--title', 'तीसरी खबर', '--url', '/news/y']);
+    await until('the retry', () => stats(id).done, 10000);
+    for (const b of [gone, missing]) {
+      const st = await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json();
+      assert.equal(st.subscribed, false, `${b.json.endpoint} deleted`);
+    }
+    const tries = forPath(mock, '/busy/1');
+    assert.equal(tries.length, 2);
+    assert.ok(tries[1].at - tries[0].at >= 900, `retried after ${tries[1].at - tries[0].at} ms`);
+    assert.equal(decrypt(tries[1], busy).title, 'तीसरी खबर');
+    const s = stats(id);
+    assert.equal(s.expired, 2);
+    assert.equal(s.delivered, s.queued - 2);
+    await post('/api/v1/push/unsubscribe', { endpoint: busy.json.endpoint });
+  });
+
+  test('a hanging service and a resetting one do not hold up the others', async () => {
+    const hang = await startMock(cert);
+    const reset = await startMock(cert, { reset: true });
+    try {
+      const subs = [];
+      for (let i = 0; i < 3; i++) subs.push(await subscribe(fakeBrowser(hang.base + '/hang/' + i)));
+      subs.push(await subscribe(fakeBrowser(reset.base + '/ok/reset')));
+      const fine = await subscribe(fakeBrowser(mock.base + '/ok/fine'));
+      const t0 = Date.now();
+      send(['--title', 'चौथी खबर', '--url', '/news/z']);
+      await until('the healthy service', () => forPath(mock, '/ok/fine').length === 1, 5000);
+      assert.ok(Date.now() - t0 < 1400, `healthy service reached in ${Date.now() - t0} ms, before the 1.5 s timeout`);
+      await until('the hanging service to be asked', () => hang.requests.length === 3, 5000);
+      for (const b of [...subs, fine]) await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint });
+    } finally {
+      await hang.close();
+      await reset.close();
+    }
+  });
+});
+
+describe('a restart in the middle of a send', () => {
+  // Runs "khabar push deliver" until the slow mock has seen `after`
+  // requests, then signals it.
+  async function deliverUntil(db, m, afterN, signal) {
+    const child = spawn(bin, ['push', 'deliver', '--db', db], { cwd: root, stdio: 'ignore', env: process.env });
+    const exited = new Promise((r) => child.once('exit', r));
+    await until('requests to start', () => m.requests.length >= afterN, 10000);
+    child.kill(signal);
+    await exited;
+  }
+
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    test(`${signal}: every subscriber gets it${signal === 'SIGTERM' ? ', none twice' : '; repeats are only the ones in flight, under the same Topic'}`, async () => {
+      const slow = await startMock(cert, { delay: 40 });
+      const dir = tempDir();
+      try {
+        const db = `${dir.dir}/k.db`;
+        assert.equal(khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', db]).status, 0);
+        const N = 1500;
+        const s2 = await startSite({ db });
+        const subs = [];
+        for (let i = 0; i < N; i += 100) {
+          await Promise.all(Array.from({ length: 100 }, (_, k) => {
+            const b = fakeBrowser(`${slow.base}/ok/${i + k}`);
+            subs.push(b);
+            return fetch(s2.base + '/api/v1/push/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscription: b.json }) });
+          }));
+        }
+        await s2.stop(); // its delivery engine must not take part
+        const id = send(['--title', 'ब्रेकिंग', '--url', '/news/a', '--urgency', 'high'], db);
+        await deliverUntil(db, slow, 200, signal);
+        const before = slow.requests.length;
+        assert.ok(before < N, `stopped mid-send (${before} of ${N})`);
+        // The mock runs in this process: wait for the child without blocking.
+        const child = spawn(bin, ['push', 'deliver', '--db', db], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        child.stderr.on('data', (d) => { err += d; });
+        const status = await new Promise((r) => child.once('exit', r));
+        assert.equal(status, 0, err);
+        const count = new Map();
+        for (const q of slow.requests) count.set(q.path, (count.get(q.path) || 0) + 1);
+        assert.equal(count.size, N, 'every subscriber reached');
+        const repeats = [...count.values()].filter((n) => n > 1).length;
+        if (signal === 'SIGTERM') assert.equal(repeats, 0, 'nobody twice');
+        else assert.ok(repeats <= 8192, `${repeats} repeats`);
+        assert.ok(slow.requests.every((q) => q.headers.topic === `alert-${id}`));
+        const s = stats(id, db);
+        assert.equal(s.delivered, N);
+        assert.equal(s.done, true);
+      } finally {
+        await slow.close();
+        dir.remove();
+      }
+    });
+  }
+});

@@ -1,0 +1,295 @@
+/*
+ * test_push.c: Web Push: RFC 8291 Appendix A reproduced byte for byte
+ * (every intermediate value and the final message), base64url, VAPID JWTs
+ * verified with OpenSSL against the public key, and the checks on what a
+ * browser sends when it subscribes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "push/push.h"
+
+/* RFC 8291, Appendix A. */
+static const char *const PLAINTEXT = "When I grow up, I want to be a watermelon";
+static const char *const AS_PUBLIC =
+	"BP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A8";
+static const char *const AS_PRIVATE = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
+static const char *const UA_PUBLIC =
+	"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+static const char *const SALT = "DGv6ra1nlYgDCS1FRnbzlw";
+static const char *const AUTH = "BTBZMqHH6r4Tts7J_aSIgg";
+static const char *const ECDH_SECRET = "kyrL1jIIOHEzg3sM2ZWRHDRB62YACZhhSlknJ672kSs";
+static const char *const KEY_INFO =
+	"V2ViUHVzaDogaW5mbwAEJXGyvs3942BVGq8e0PTNNmwRzr5VX4m8t7GGpTM5FzFo7OLr4BhZe9MEebhuPI-OztV3ylkY"
+	"fpJGmQ22ggCLDgT-M_SrDepxkU21WCP3O1SUj0EwbZIHMtu5pZpTKGSCIA5Zent7wmC6HCJ5mFgJkuk5cwAvMBKiiujw"
+	"a7t45ewP";
+static const char *const PRK_KEY = "Snr3JMxaHVDXHWJn5wdC52WjpCtd2EIEGBykDcZW32k";
+static const char *const IKM = "S4lYMb_L0FxCeq0WhDx813KgSYqU26kOyzWUdsXYyrg";
+static const char *const PRK = "09_eUZGrsvxChDCGRCdkLiDXrReGOEVeSCdCcPBSJSc";
+static const char *const CEK = "oIhVW04MRdy2XN9CiKLxTg";
+static const char *const NONCE = "4h_95klXJ5E_qnoN";
+static const char *const MESSAGE =
+	"DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS"
+	"6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qul"
+	"cy4a-fN";
+
+static size_t dec(const char *s, unsigned char *out, size_t cap)
+{
+	long n = b64url_decode(s, strlen(s), out, cap);
+	assert_true(n >= 0);
+	return (size_t)n;
+}
+
+/* Asserts that bytes p[0..n) encode to the base64url want, naming what. */
+static void expect_b64(const char *what, const void *p, size_t n, const char *want)
+{
+	kb_buf b = {0};
+	b64url_encode(&b, p, n);
+	const char *got = b.data ? b.data : "";
+	if (strcmp(got, want))
+		fail_msg("%s: expected %s, got %s", what, want, got);
+	kb_buf_free(&b);
+}
+
+static void rfc8291_appendix_a(void **state)
+{
+	unsigned char ua[65], auth[16], salt[16], as_priv[32], out[PUSH_BODY_MAX];
+	assert_int_equal(dec(UA_PUBLIC, ua, sizeof ua), 65);
+	assert_int_equal(dec(AUTH, auth, sizeof auth), 16);
+	assert_int_equal(dec(SALT, salt, sizeof salt), 16);
+	assert_int_equal(dec(AS_PRIVATE, as_priv, sizeof as_priv), 32);
+	push_ece *e = push_ece_new();
+	push_ece_trace t;
+	long n = push_ece_encrypt(e, ua, auth, PLAINTEXT, strlen(PLAINTEXT), out, salt, as_priv, &t);
+	assert_true(n > 0);
+	expect_b64("as_public", t.as_public, 65, AS_PUBLIC);
+	expect_b64("ecdh_secret", t.ecdh_secret, 32, ECDH_SECRET);
+	expect_b64("key_info", t.key_info, 144, KEY_INFO);
+	expect_b64("PRK_key", t.prk_key, 32, PRK_KEY);
+	expect_b64("IKM", t.ikm, 32, IKM);
+	expect_b64("PRK", t.prk, 32, PRK);
+	expect_b64("CEK", t.cek, 16, CEK);
+	expect_b64("NONCE", t.nonce, 12, NONCE);
+	expect_b64("final message", out, (size_t)n, MESSAGE);
+	push_ece_free(e);
+}
+
+/* A random key pair per message: two encryptions of the same text differ,
+ * and each has the aes128gcm shape. */
+static void fresh_keys_each_message(void **state)
+{
+	unsigned char ua[65], auth[16], a[PUSH_BODY_MAX], b[PUSH_BODY_MAX];
+	dec(UA_PUBLIC, ua, sizeof ua);
+	dec(AUTH, auth, sizeof auth);
+	push_ece *e = push_ece_new();
+	long na = push_ece_encrypt(e, ua, auth, "x", 1, a, NULL, NULL, NULL);
+	long nb = push_ece_encrypt(e, ua, auth, "x", 1, b, NULL, NULL, NULL);
+	assert_int_equal(na, 86 + 1 + 1 + 16);
+	assert_int_equal(nb, na);
+	assert_memory_not_equal(a, b, 16);	       /* salt */
+	assert_memory_not_equal(a + 21, b + 21, 65); /* sender key */
+	assert_int_equal(a[20], 65);
+	assert_int_equal((a[18] << 8) | a[19], 4096);
+	/* The largest payload fits one 4,096-byte record; one more is refused. */
+	static char big[PUSH_MAX_PLAINTEXT + 1];
+	memset(big, 'a', sizeof big);
+	unsigned char *o = malloc(PUSH_BODY_MAX);
+	assert_int_equal(push_ece_encrypt(e, ua, auth, big, PUSH_MAX_PLAINTEXT, o, NULL, NULL, NULL), 4096); /* the whole body is 4,096 bytes */
+	assert_int_equal(push_ece_encrypt(e, ua, auth, big, PUSH_MAX_PLAINTEXT + 1, o, NULL, NULL, NULL), -1);
+	/* A point that is not on the curve is refused. */
+	ua[64] ^= 1;
+	assert_int_equal(push_ece_encrypt(e, ua, auth, "x", 1, o, NULL, NULL, NULL), -1);
+	free(o);
+	push_ece_free(e);
+}
+
+static void base64url(void **state)
+{
+	unsigned char b[8];
+	expect_b64("empty", "", 0, "");
+	expect_b64("one", "\xfb", 1, "-w");
+	expect_b64("two", "\xfb\xff", 2, "-_8");
+	assert_int_equal(b64url_decode("-_8", 3, b, sizeof b), 2);
+	assert_int_equal(b64url_decode("-_8=", 4, b, sizeof b), 2);
+	assert_int_equal(b64url_decode("+/8", 3, b, sizeof b), -1); /* standard alphabet */
+	assert_int_equal(b64url_decode("a", 1, b, sizeof b), -1);	 /* impossible length */
+	assert_int_equal(b64url_decode("-_9", 3, b, sizeof b), -1);	 /* stray low bits */
+	assert_int_equal(b64url_decode("AAAAAAAAAAAA", 12, b, sizeof b), -1); /* 9 > 8 bytes */
+}
+
+/* Verifies a JWT's ES256 signature with OpenSSL and the base64url public
+ * key, the way a push service does. Returns 1 when valid. */
+static int verify_jwt(const char *jwt, const char *public_b64)
+{
+	const char *dot2 = strrchr(jwt, '.');
+	unsigned char pt[65], raw[64], der[80];
+	if (!dot2 || dec(public_b64, pt, sizeof pt) != 65)
+		return 0;
+	long n = b64url_decode(dot2 + 1, strlen(dot2 + 1), raw, sizeof raw);
+	if (n != 64)
+		return 0;
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	ECDSA_SIG_set0(sig, BN_bin2bn(raw, 32, NULL), BN_bin2bn(raw + 32, 32, NULL));
+	unsigned char *p = der;
+	int dlen = i2d_ECDSA_SIG(sig, &p);
+	ECDSA_SIG_free(sig);
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0),
+		OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt, 65),
+		OSSL_PARAM_END,
+	};
+	EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY *pkey = NULL;
+	assert_true(EVP_PKEY_fromdata_init(pc) > 0);
+	assert_true(EVP_PKEY_fromdata(pc, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok = EVP_DigestVerifyInit_ex(md, NULL, "SHA256", NULL, NULL, pkey, NULL) == 1 &&
+		 EVP_DigestVerify(md, der, (size_t)dlen, (const unsigned char *)jwt, (size_t)(dot2 - jwt)) == 1;
+	EVP_MD_CTX_free(md);
+	EVP_PKEY_free(pkey);
+	EVP_PKEY_CTX_free(pc);
+	return ok;
+}
+
+static void vapid_jwt_verifies(void **state)
+{
+	char *pub, *priv;
+	assert_int_equal(push_vapid_generate(&pub, &priv), 0);
+	assert_int_equal(strlen(pub), 87);
+	assert_int_equal(strlen(priv), 43);
+	kb_buf jwt = {0};
+	assert_int_equal(push_vapid_jwt(&jwt, priv, "https://fcm.googleapis.com", 1700000000,
+					"mailto:desk@example.com"), 0);
+	/* Three parts; the header and claims decode to what RFC 8292 wants. */
+	char *d1 = strchr(jwt.data, '.'), *d2 = strrchr(jwt.data, '.');
+	assert_non_null(d1);
+	assert_ptr_not_equal(d1, d2);
+	unsigned char text[256];
+	long n = b64url_decode(jwt.data, (size_t)(d1 - jwt.data), text, sizeof text - 1);
+	assert_true(n > 0);
+	text[n] = 0;
+	assert_string_equal((char *)text, "{\"typ\":\"JWT\",\"alg\":\"ES256\"}");
+	n = b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), text, sizeof text - 1);
+	assert_true(n > 0);
+	text[n] = 0;
+	assert_string_equal((char *)text, "{\"aud\":\"https://fcm.googleapis.com\",\"exp\":1700000000,"
+					  "\"sub\":\"mailto:desk@example.com\"}");
+	/* Raw r||s (86 characters), not DER, and valid for the public key. */
+	assert_int_equal(strlen(d2 + 1), 86);
+	assert_true(verify_jwt(jwt.data, pub));
+	/* Another key's signature does not verify. */
+	assert_false(verify_jwt(jwt.data, AS_PUBLIC));
+	jwt.data[d1 - jwt.data + 5] ^= 1; /* tampered claims */
+	assert_false(verify_jwt(jwt.data, pub));
+	kb_buf_free(&jwt);
+	assert_int_equal(push_vapid_jwt(&jwt, "short", "https://a.b", 1, "mailto:x@y"), -1);
+	kb_buf_free(&jwt);
+	free(pub);
+	free(priv);
+}
+
+/* What a browser sends when it subscribes: each bad case is refused with
+ * its reason, the good ones parse. */
+static void subscription_checks(void **state)
+{
+	kb_arena a = {0};
+	push_sub_input in;
+	const char *why;
+	char ok[512];
+	snprintf(ok, sizeof ok,
+		 "{\"subscription\":{\"endpoint\":\"https://fcm.googleapis.com/fcm/send/abc\","
+		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"%s\"}},\"topics\":[\"raksha\",\"khel\"]}",
+		 UA_PUBLIC, AUTH);
+	assert_int_equal(push_sub_parse(&a, ok, strlen(ok), 1, &in, &why), 0);
+	assert_string_equal(in.endpoint, "https://fcm.googleapis.com/fcm/send/abc");
+	assert_int_equal(in.all_topics, 0);
+	assert_int_equal(in.ntopics, 2);
+	assert_string_equal(in.topics[1], "khel");
+
+	static const struct {
+		const char *json, *reason;
+	} bad[] = {
+		{"not json", "not a JSON object"},
+		{"[1]", "not a JSON object"},
+		{"{\"subscription\":{}}", "endpoint is missing"},
+		{"{\"endpoint\":\"http://fcm.googleapis.com/x\"}", "https://"},
+		{"{\"endpoint\":\"https://evil.example/x\"}", "not on a known push service"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com:8443/x\"}", "standard https port"},
+		{"{\"endpoint\":\"https://user@fcm.googleapis.com/x\"}", "user information"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/a b\"}", "cannot have"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{}}", "required strings"},
+		/* 65 bytes with the 04 prefix, but (4, 4...) is not on the curve. */
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{\"p256dh\":"
+		 "\"BAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQ\","
+		 "\"auth\":\"BTBZMqHH6r4Tts7J_aSIgg\"}}",
+		 "not a point on the P-256 curve"},
+		{"{\"endpoint\":\"https://fcm.googleapis.com/x\",\"keys\":{\"p256dh\":\"AAAA\","
+		 "\"auth\":\"BTBZMqHH6r4Tts7J_aSIgg\"}}",
+		 "65-byte uncompressed"},
+	};
+	for (size_t i = 0; i < KB_COUNT(bad); i++) {
+		why = "";
+		if (push_sub_parse(&a, bad[i].json, strlen(bad[i].json), 1, &in, &why) != -1 ||
+		    !strstr(why, bad[i].reason))
+			fail_msg("%s: expected a refusal with \"%s\", got \"%s\"", bad[i].json, bad[i].reason, why);
+	}
+	/* The auth secret must be exactly 16 bytes. */
+	char short_auth[512];
+	snprintf(short_auth, sizeof short_auth,
+		 "{\"endpoint\":\"https://updates.push.services.mozilla.com/wpush/v2/x\","
+		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"BTBZMqHH6r4Tts7J\"}}", UA_PUBLIC);
+	assert_int_equal(push_sub_parse(&a, short_auth, strlen(short_auth), 1, &in, &why), -1);
+	assert_non_null(strstr(why, "exactly 16 bytes"));
+	/* Subdomains of Apple's and Microsoft's services are push services. */
+	assert_true(push_endpoint_allowed("https://web.push.apple.com/QGx", &why));
+	assert_true(push_endpoint_allowed("https://wns2-par02p.notify.windows.com/w/?token=x", &why));
+	assert_false(push_endpoint_allowed("https://push.apple.com.evil.example/x", &why));
+	kb_arena_free(&a);
+}
+
+/* A payload over 3,993 bytes loses summary first, then title, and stays
+ * valid UTF-8 JSON. */
+static void payload_trimmed(void **state)
+{
+	kb_buf body = {0}, out = {0};
+	for (int i = 0; i < 1500; i++)
+		kb_buf_puts(&body, "सार ");
+	push_payload_json(&out, 7, "शीर्षक", body.data, "https://k.example/push/click/7", "", "alert-7");
+	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
+	assert_true(kb_utf8_valid(out.data, out.len, NULL));
+	assert_non_null(strstr(out.data, "\"title\":\"शीर्षक\""));
+	assert_non_null(strstr(out.data, "…\",\"url\""));
+	kb_buf_reset(&out);
+	push_payload_json(&out, 7, body.data, "सार", "https://k.example/push/click/7", "", "alert-7");
+	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
+	assert_non_null(strstr(out.data, "\"body\":\"\""));
+	kb_buf_reset(&out);
+	push_payload_json(&out, 7, "छोटा", "सार", "/x", "", "t");
+	assert_string_equal(out.data, "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"url\":\"/x\",\"image\":\"\",\"tag\":\"t\"}");
+	kb_buf_free(&body);
+	kb_buf_free(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(rfc8291_appendix_a),
+		cmocka_unit_test(fresh_keys_each_message),
+		cmocka_unit_test(base64url),
+		cmocka_unit_test(vapid_jwt_verifies),
+		cmocka_unit_test(subscription_checks),
+		cmocka_unit_test(payload_trimmed),
+	};
+	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
+}
