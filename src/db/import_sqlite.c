@@ -11,24 +11,11 @@
 #include "../text/text.h"
 #include "sqlite.h"
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-/* Steps a statement that returns no rows. */
-static int run(store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
-}
-
 static int category_by_name(store *st, kb_arena *a, const char *name, kb_category *out)
 {
 	static const char sql[] = "SELECT id, name, slug, position FROM categories WHERE name = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, name);
+	sq_bind_text(s, 1, name);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(s, 0);
@@ -56,7 +43,7 @@ int store_category_ensure(store *st, kb_arena *a, const char *name, kb_category 
 		if (i > 1)
 			kb_buf_printf(&slug, "-%d", i);
 		sqlite3_stmt *s = sq_stmt(st, taken_sql);
-		bind_text(s, 1, slug.data);
+		sq_bind_text(s, 1, slug.data);
 		int step = sqlite3_step(s);
 		int64_t taken = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
 		sqlite3_reset(s);
@@ -88,7 +75,7 @@ int store_category_set_parent(store *st, int64_t id, int64_t parent_id)
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, parent_id);
-	return run(st, s, "cannot set the category's parent");
+	return sq_run(st, s, "cannot set the category's parent");
 }
 
 /* Tag ('t') or author ('u') by name: id and slug. */
@@ -97,7 +84,7 @@ static int named(store *st, kb_arena *a, char kind, const char *name, int64_t *i
 	static const char tag_sql[] = "SELECT id, slug FROM tags WHERE name = ?1";
 	static const char author_sql[] = "SELECT id, slug FROM authors WHERE name = ?1";
 	sqlite3_stmt *s = sq_stmt(st, kind == 't' ? tag_sql : author_sql);
-	bind_text(s, 1, name);
+	sq_bind_text(s, 1, name);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*id = sqlite3_column_int64(s, 0);
@@ -138,10 +125,10 @@ int store_redirect_add_new(store *st, const char *path, const char *target, int 
 	static const char sql[] =
 		"INSERT INTO redirects(path, target, code) VALUES(?1, ?2, ?3) ON CONFLICT(path) DO NOTHING";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, path);
-	bind_text(s, 2, target);
+	sq_bind_text(s, 1, path);
+	sq_bind_text(s, 2, target);
 	sqlite3_bind_int(s, 3, code);
-	int rc = run(st, s, "cannot add redirect");
+	int rc = sq_run(st, s, "cannot add redirect");
 	*added = !rc && sqlite3_changes(sq_db(st)) > 0;
 	return rc;
 }
@@ -155,7 +142,7 @@ int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int st
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, updated_at);
 	sqlite3_bind_int(s, 3, sticky ? 1 : 0);
-	return run(st, s, "cannot update the imported article");
+	return sq_run(st, s, "cannot update the imported article");
 }
 
 int store_account_pending_add(store *st, const char *source, const char *login, const char *email,
@@ -165,12 +152,12 @@ int store_account_pending_add(store *st, const char *source, const char *login, 
 		"INSERT INTO import_accounts(source, login, email, display_name, author_id) "
 		"VALUES(?1, ?2, ?3, ?4, nullif(?5, 0)) ON CONFLICT(source, login) DO NOTHING";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, source);
-	bind_text(s, 2, login);
-	bind_text(s, 3, email);
-	bind_text(s, 4, display_name);
+	sq_bind_text(s, 1, source);
+	sq_bind_text(s, 2, login);
+	sq_bind_text(s, 3, email);
+	sq_bind_text(s, 4, display_name);
 	sqlite3_bind_int64(s, 5, author_id);
-	return run(st, s, "cannot keep the author's account");
+	return sq_run(st, s, "cannot keep the author's account");
 }
 
 int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import_account **out, size_t *n)
@@ -178,7 +165,7 @@ int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import
 	static const char sql[] = "SELECT login, email, display_name, coalesce(author_id, 0) FROM import_accounts "
 				  "WHERE source = ?1 AND user_id IS NULL ORDER BY login";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, source);
+	sq_bind_text(s, 1, source);
 	size_t cap = 8, len = 0;
 	kb_import_account *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
@@ -206,11 +193,11 @@ int store_user_add_imported(store *st, const char *login, const char *name, int6
 	static const char sql[] = "INSERT INTO users(login, name, role, password, author_id, created_at) "
 				  "VALUES(?1, ?2, 'reporter', '', nullif(?3, 0), ?4) ON CONFLICT(login) DO NOTHING";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, login);
-	bind_text(s, 2, name);
+	sq_bind_text(s, 1, login);
+	sq_bind_text(s, 2, name);
 	sqlite3_bind_int64(s, 3, author_id);
 	sqlite3_bind_int64(s, 4, kb_now());
-	if (run(st, s, "cannot add the imported author's user"))
+	if (sq_run(st, s, "cannot add the imported author's user"))
 		return STORE_ERROR;
 	if (!sqlite3_changes(sq_db(st)))
 		return STORE_CONFLICT;
@@ -222,10 +209,10 @@ int store_account_link(store *st, const char *source, const char *login, int64_t
 {
 	static const char sql[] = "UPDATE import_accounts SET user_id = ?3 WHERE source = ?1 AND login = ?2";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, source);
-	bind_text(s, 2, login);
+	sq_bind_text(s, 1, source);
+	sq_bind_text(s, 2, login);
 	sqlite3_bind_int64(s, 3, user_id);
-	return run(st, s, "cannot link the imported account");
+	return sq_run(st, s, "cannot link the imported account");
 }
 
 int store_media_pending_add(store *st, int64_t article_id, const char *path, const char *alt,
@@ -237,11 +224,11 @@ int store_media_pending_add(store *st, int64_t article_id, const char *path, con
 		"caption = excluded.caption, media_id = excluded.media_id";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, article_id);
-	bind_text(s, 2, path);
-	bind_text(s, 3, alt);
-	bind_text(s, 4, caption);
+	sq_bind_text(s, 2, path);
+	sq_bind_text(s, 3, alt);
+	sq_bind_text(s, 4, caption);
 	sqlite3_bind_int64(s, 5, media_id);
-	return run(st, s, "cannot record the featured image");
+	return sq_run(st, s, "cannot record the featured image");
 }
 
 int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption)
@@ -252,8 +239,8 @@ int store_article_set_media(store *st, int64_t id, int64_t media_id, const char 
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, media_id);
-	bind_text(s, 3, caption);
-	return run(st, s, "cannot set the article's photo");
+	sq_bind_text(s, 3, caption);
+	return sq_run(st, s, "cannot set the article's photo");
 }
 
 int store_article_sticky(store *st, kb_arena *a, kb_article *out)

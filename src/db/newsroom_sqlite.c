@@ -16,19 +16,6 @@
 #include "../text/text.h"
 #include "sqlite.h"
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-/* Steps a statement that returns no rows; resets it. */
-static int run(store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
-}
-
 /* Steps a one-row lookup (the row stays current on STORE_OK). */
 static int one(store *st, sqlite3_stmt *s, const char *what)
 {
@@ -84,12 +71,12 @@ int store_user_add(store *st, const char *login, const char *name, int role, con
 	static const char sql[] = "INSERT INTO users(login, name, role, password, created_at) "
 				  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(login) DO NOTHING";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, login);
-	bind_text(s, 2, name);
-	bind_text(s, 3, store_role_name(role));
-	bind_text(s, 4, pwhash);
+	sq_bind_text(s, 1, login);
+	sq_bind_text(s, 2, name);
+	sq_bind_text(s, 3, store_role_name(role));
+	sq_bind_text(s, 4, pwhash);
 	sqlite3_bind_int64(s, 5, kb_now());
-	if (run(st, s, "cannot add user"))
+	if (sq_run(st, s, "cannot add user"))
 		return STORE_ERROR;
 	if (!sqlite3_changes(sq_db(st)))
 		return STORE_CONFLICT;
@@ -102,7 +89,7 @@ int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
 {
 	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, login);
+	sq_bind_text(s, 1, login);
 	int rc = one(st, s, "cannot read user");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
@@ -149,10 +136,10 @@ int store_user_update(store *st, int64_t id, const char *name, int role, int dis
 	static const char sql[] = "UPDATE users SET name = ?2, role = ?3, disabled = ?4 WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, name);
-	bind_text(s, 3, store_role_name(role));
+	sq_bind_text(s, 2, name);
+	sq_bind_text(s, 3, store_role_name(role));
 	sqlite3_bind_int(s, 4, disabled ? 1 : 0);
-	if (run(st, s, "cannot change user"))
+	if (sq_run(st, s, "cannot change user"))
 		return STORE_ERROR;
 	if (!sqlite3_changes(sq_db(st)))
 		return STORE_NOTFOUND;
@@ -164,8 +151,8 @@ int store_user_set_lang(store *st, int64_t id, const char *lang)
 	static const char sql[] = "UPDATE users SET lang = ?2 WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, lang);
-	return run(st, s, "cannot change language");
+	sq_bind_text(s, 2, lang);
+	return sq_run(st, s, "cannot change language");
 }
 
 int store_user_set_password(store *st, int64_t id, const char *pwhash)
@@ -173,8 +160,8 @@ int store_user_set_password(store *st, int64_t id, const char *pwhash)
 	static const char sql[] = "UPDATE users SET password = ?2 WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, pwhash);
-	if (run(st, s, "cannot change password"))
+	sq_bind_text(s, 2, pwhash);
+	if (sq_run(st, s, "cannot change password"))
 		return STORE_ERROR;
 	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
 }
@@ -188,14 +175,14 @@ int store_session_add(store *st, const char *token_hash, int64_t user_id, const 
 		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, "
 		"agent) VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, substr(?7, 1, 200))";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, user_id);
-	bind_text(s, 3, csrf);
+	sq_bind_text(s, 3, csrf);
 	sqlite3_bind_int64(s, 4, now);
 	sqlite3_bind_int64(s, 5, expires_at);
-	bind_text(s, 6, ip);
-	bind_text(s, 7, agent);
-	return run(st, s, "cannot start session");
+	sq_bind_text(s, 6, ip);
+	sq_bind_text(s, 7, agent);
+	return sq_run(st, s, "cannot start session");
 }
 
 int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *user,
@@ -205,7 +192,7 @@ int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t no
 				  "JOIN users u ON u.id = s.user_id "
 				  "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
 	int rc = one(st, s, "cannot read session");
 	if (rc == STORE_OK) {
@@ -222,18 +209,18 @@ int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t 
 	static const char sql[] =
 		"UPDATE sessions SET seen_at = ?2, expires_at = max(expires_at, ?3) WHERE token_hash = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
 	sqlite3_bind_int64(s, 3, expires_at);
-	return run(st, s, "cannot update session");
+	return sq_run(st, s, "cannot update session");
 }
 
 int store_session_delete(store *st, const char *token_hash)
 {
 	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
-	return run(st, s, "cannot end session");
+	sq_bind_text(s, 1, token_hash);
+	return sq_run(st, s, "cannot end session");
 }
 
 int store_session_delete_user(store *st, int64_t user_id)
@@ -241,7 +228,7 @@ int store_session_delete_user(store *st, int64_t user_id)
 	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, user_id);
-	return run(st, s, "cannot end sessions");
+	return sq_run(st, s, "cannot end sessions");
 }
 
 /* ---- set-password links ---- */
@@ -252,13 +239,13 @@ int store_password_token_add(store *st, const char *token_hash, int64_t user_id,
 	static const char sql[] = "INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES(?1, ?2, ?3)";
 	sqlite3_stmt *s = sq_stmt(st, drop_sql);
 	sqlite3_bind_int64(s, 1, user_id);
-	if (run(st, s, "cannot replace the set-password link"))
+	if (sq_run(st, s, "cannot replace the set-password link"))
 		return STORE_ERROR;
 	s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, user_id);
 	sqlite3_bind_int64(s, 3, expires_at);
-	return run(st, s, "cannot keep the set-password link");
+	return sq_run(st, s, "cannot keep the set-password link");
 }
 
 int store_password_token_user(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *out)
@@ -266,7 +253,7 @@ int store_password_token_user(store *st, kb_arena *a, const char *token_hash, in
 	static const char sql[] = "SELECT " USER_COLS " FROM password_tokens t JOIN users u ON u.id = t.user_id "
 				  "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
 	int rc = one(st, s, "cannot read the set-password link");
 	if (rc == STORE_OK) {
@@ -284,7 +271,7 @@ int store_password_token_use(store *st, const char *token_hash, int64_t now, con
 				       "AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id";
 	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, take_sql);
-	bind_text(s, 1, token_hash);
+	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -297,7 +284,7 @@ int store_password_token_use(store *st, const char *token_hash, int64_t now, con
 		return sq_fail(st, "cannot use the set-password link");
 	s = sq_stmt(st, drop_sql);
 	sqlite3_bind_int64(s, 1, *user_id);
-	if (run(st, s, "cannot drop the set-password links"))
+	if (sq_run(st, s, "cannot drop the set-password links"))
 		return STORE_ERROR;
 	if (store_user_set_password(st, *user_id, pwhash) || store_session_delete_user(st, *user_id))
 		return STORE_ERROR;
@@ -310,7 +297,7 @@ int store_login_failures(store *st, const char *key, int64_t since, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, key);
+	sq_bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, since);
 	if (one(st, s, "cannot count login failures") != STORE_OK)
 		return STORE_ERROR;
@@ -323,17 +310,17 @@ int store_login_failure_add(store *st, const char *key, int64_t now)
 {
 	static const char sql[] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, key);
+	sq_bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, now);
-	return run(st, s, "cannot record login failure");
+	return sq_run(st, s, "cannot record login failure");
 }
 
 int store_login_failures_clear(store *st, const char *key)
 {
 	static const char sql[] = "DELETE FROM login_failures WHERE key = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, key);
-	return run(st, s, "cannot clear login failures");
+	sq_bind_text(s, 1, key);
+	return sq_run(st, s, "cannot clear login failures");
 }
 
 int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
@@ -343,12 +330,12 @@ int store_secret(store *st, const char *name, const unsigned char *candidate, si
 				  "ON CONFLICT(name) DO NOTHING";
 	static const char get[] = "SELECT value FROM secrets WHERE name = ?1";
 	sqlite3_stmt *s = sq_stmt(st, ins);
-	bind_text(s, 1, name);
+	sq_bind_text(s, 1, name);
 	sqlite3_bind_blob(s, 2, candidate, (int)len, SQLITE_TRANSIENT);
-	if (run(st, s, "cannot store secret"))
+	if (sq_run(st, s, "cannot store secret"))
 		return STORE_ERROR;
 	s = sq_stmt(st, get);
-	bind_text(s, 1, name);
+	sq_bind_text(s, 1, name);
 	if (one(st, s, "cannot read secret") != STORE_OK)
 		return STORE_ERROR;
 	int rc = STORE_OK;
@@ -370,10 +357,10 @@ int store_audit_add(store *st, int64_t user_id, const char *action, int64_t arti
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, kb_now());
 	sqlite3_bind_int64(s, 2, user_id);
-	bind_text(s, 3, action);
+	sq_bind_text(s, 3, action);
 	sqlite3_bind_int64(s, 4, article_id);
-	bind_text(s, 5, detail);
-	return run(st, s, "cannot write the audit log");
+	sq_bind_text(s, 5, detail);
+	return sq_run(st, s, "cannot write the audit log");
 }
 
 /* The fields of a revision beyond title, summary and body, as JSON built
@@ -387,7 +374,7 @@ static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
 {
 	int i = sqlite3_bind_parameter_index(s, name);
 	if (i > 0)
-		bind_text(s, i, v);
+		sq_bind_text(s, i, v);
 }
 
 /* Binds the revision columns and fields of in to s. */
@@ -432,7 +419,7 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 		sq_bind_named_int(s, ":article", id);
 		sq_bind_named_int(s, ":user", user_id);
 		bind_revision(s, in);
-		if (run(st, s, "cannot keep revision"))
+		if (sq_run(st, s, "cannot keep revision"))
 			return STORE_ERROR;
 		if (sqlite3_changes(sq_db(st)))
 			return STORE_OK;
@@ -444,7 +431,7 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 	sq_bind_named_int(s, ":at", kb_now());
 	bind_named_text(s, ":kind", kind);
 	bind_revision(s, in);
-	return run(st, s, "cannot keep revision");
+	return sq_run(st, s, "cannot keep revision");
 }
 
 int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
@@ -485,8 +472,8 @@ static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 	if (!rc) {
 		sqlite3_stmt *s = sq_stmt(st, del);
 		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, ids.data);
-		rc = run(st, s, "cannot replace tags");
+		sq_bind_text(s, 2, ids.data);
+		rc = sq_run(st, s, "cannot replace tags");
 	}
 	/* The ids again, from the JSON array just built. */
 	for (const char *p = ids.data + 1; !rc && *p && *p != ']';) {
@@ -495,7 +482,7 @@ static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 		sqlite3_stmt *s = sq_stmt(st, add);
 		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_int64(s, 2, tag);
-		rc = run(st, s, "cannot tag article");
+		rc = sq_run(st, s, "cannot tag article");
 		p = *end == ',' ? end + 1 : end;
 	}
 	kb_buf_free(&ids);
@@ -523,7 +510,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	int64_t category = 0, author = 0;
 	if (in->category_slug && *in->category_slug) {
 		sqlite3_stmt *s = sq_stmt(st, cat_sql);
-		bind_text(s, 1, in->category_slug);
+		sq_bind_text(s, 1, in->category_slug);
 		int rc = one(st, s, "cannot read category");
 		if (rc == STORE_NOTFOUND)
 			return sq_fail(st, "no such category");
@@ -589,7 +576,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	sq_bind_named_int(s, ":media", in->media_id);
 	sq_bind_named_int(s, ":id", *id);
 	sq_bind_named_int(s, ":expected", expected_version);
-	rc = run(st, s, "cannot save article");
+	rc = sq_run(st, s, "cannot save article");
 	if (!rc && *id && !sqlite3_changes(sq_db(st)))
 		rc = STORE_CONFLICT;
 	if (!rc && !*id)
@@ -647,10 +634,10 @@ int store_article_transition(store *st, int64_t id, const char *status, int64_t 
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	int64_t now = kb_now();
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, status);
+	sq_bind_text(s, 2, status);
 	sqlite3_bind_int64(s, 3, now);
 	sqlite3_bind_int64(s, 4, publish_at);
-	int rc = run(st, s, "cannot change the article's status");
+	int rc = sq_run(st, s, "cannot change the article's status");
 	if (!rc && !sqlite3_changes(sq_db(st)))
 		rc = STORE_NOTFOUND;
 	if (!rc) {
@@ -701,11 +688,11 @@ int store_publish_due(store *st, int64_t now, int *n)
 		return STORE_ERROR;
 	s = sq_stmt(st, audit_sql);
 	sqlite3_bind_int64(s, 1, now);
-	rc = run(st, s, "cannot write the audit log");
+	rc = sq_run(st, s, "cannot write the audit log");
 	if (!rc) {
 		s = sq_stmt(st, pub_sql);
 		sqlite3_bind_int64(s, 1, now);
-		rc = run(st, s, "cannot publish scheduled articles");
+		rc = sq_run(st, s, "cannot publish scheduled articles");
 		*n = sqlite3_changes(sq_db(st));
 	}
 	if (rc) {
@@ -844,7 +831,7 @@ int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, 
 		"OR (t.slug >= lower(?1) AND t.slug < lower(?1) || '{') ORDER BY (SELECT count(*) FROM "
 		"article_tags x WHERE x.tag_id = t.id) DESC, t.name LIMIT ?2";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, prefix);
+	sq_bind_text(s, 1, prefix);
 	sqlite3_bind_int64(s, 2, (int64_t)limit);
 	size_t cap = limit ? limit : 1, len = 0;
 	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
@@ -896,8 +883,8 @@ static int update_named(store *st, const char *sql, int64_t id, const char *name
 {
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, name);
-	bind_text(s, 3, slug);
+	sq_bind_text(s, 2, name);
+	sq_bind_text(s, 3, slug);
 	if (sqlite3_bind_parameter_count(s) >= 4)
 		sqlite3_bind_int(s, 4, position);
 	int rc = sqlite3_step(s);
@@ -953,13 +940,13 @@ int store_media_add(store *st, const char *stem, const char *name, const char *t
 	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
 				  "VALUES(?1, substr(?2, 1, 200), ?3, ?4, nullif(?5, 0), ?6)";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_text(s, 1, stem);
-	bind_text(s, 2, name);
-	bind_text(s, 3, type);
+	sq_bind_text(s, 1, stem);
+	sq_bind_text(s, 2, name);
+	sq_bind_text(s, 3, type);
 	sqlite3_bind_int64(s, 4, bytes);
 	sqlite3_bind_int64(s, 5, user_id);
 	sqlite3_bind_int64(s, 6, kb_now());
-	if (run(st, s, "cannot record the upload"))
+	if (sq_run(st, s, "cannot record the upload"))
 		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(sq_db(st));
 	return STORE_OK;
@@ -1032,14 +1019,14 @@ int store_media_ready(store *st, int64_t id, int width, int height, const char *
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int(s, 2, width);
 	sqlite3_bind_int(s, 3, height);
-	bind_text(s, 4, widths);
-	int rc = run(st, s, "cannot mark photo ready");
+	sq_bind_text(s, 4, widths);
+	int rc = sq_run(st, s, "cannot mark photo ready");
 	if (!rc) {
 		/* A published story that already uses the photo shows it
 		 * now: touching the row tells the cache. */
 		s = sq_stmt(st, touch);
 		sqlite3_bind_int64(s, 1, id);
-		rc = run(st, s, "cannot update articles");
+		rc = sq_run(st, s, "cannot update articles");
 	}
 	if (rc) {
 		store_rollback(st);
@@ -1054,8 +1041,8 @@ int store_media_failed(store *st, int64_t id, const char *error)
 				  "WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, error);
-	return run(st, s, "cannot mark photo failed");
+	sq_bind_text(s, 2, error);
+	return sq_run(st, s, "cannot mark photo failed");
 }
 
 /* ---- the changes log, pruning, checks ---- */
@@ -1110,15 +1097,15 @@ int store_prune(store *st, int64_t before)
 	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < ?1";
 	sqlite3_stmt *s = sq_stmt(st, changes_sql);
 	sqlite3_bind_int64(s, 1, before);
-	if (run(st, s, "cannot prune changes"))
+	if (sq_run(st, s, "cannot prune changes"))
 		return STORE_ERROR;
 	s = sq_stmt(st, failures_sql);
 	sqlite3_bind_int64(s, 1, before - 86400);
-	if (run(st, s, "cannot prune login failures"))
+	if (sq_run(st, s, "cannot prune login failures"))
 		return STORE_ERROR;
 	s = sq_stmt(st, sessions_sql);
 	sqlite3_bind_int64(s, 1, kb_now());
-	return run(st, s, "cannot prune sessions");
+	return sq_run(st, s, "cannot prune sessions");
 }
 
 int store_integrity_check(store *st, kb_arena *a, const char **result)

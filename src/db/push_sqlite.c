@@ -15,19 +15,6 @@
 #include "push_store.h"
 #include "sqlite.h"
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
-/* Steps a statement that returns no row. */
-static int run(store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, what);
-}
-
 /* ---- subscriptions ---- */
 
 static const char sql_sub_upsert[] =
@@ -56,7 +43,7 @@ int push_store_subscribe(store *st, const char *endpoint, const unsigned char p2
 	if (store_begin(st))
 		return STORE_ERROR;
 	sqlite3_stmt *s = sq_stmt(st, sql_sub_upsert);
-	bind_text(s, 1, endpoint);
+	sq_bind_text(s, 1, endpoint);
 	sqlite3_bind_blob(s, 2, p256dh, 65, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(s, 3, auth, 16, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 4, all_topics);
@@ -70,18 +57,18 @@ int push_store_subscribe(store *st, const char *endpoint, const unsigned char p2
 	sqlite3_reset(s);
 	s = sq_stmt(st, sql_topics_clear);
 	sqlite3_bind_int64(s, 1, id);
-	if (run(st, s, "cannot update push topics"))
+	if (sq_run(st, s, "cannot update push topics"))
 		goto fail;
 	for (size_t i = 0; !all_topics && i < ntopics; i++) {
 		s = sq_stmt(st, sql_topic_add);
-		bind_text(s, 1, topics[i]);
+		sq_bind_text(s, 1, topics[i]);
 		sqlite3_bind_int64(s, 2, id);
-		if (run(st, s, "cannot add a push topic"))
+		if (sq_run(st, s, "cannot add a push topic"))
 			goto fail;
 		if (!sqlite3_changes(sq_db(st))) {
 			/* A duplicate is ignored too; tell it from an unknown slug. */
 			sqlite3_stmt *c = sq_stmt(st, sql_category_known);
-			bind_text(c, 1, topics[i]);
+			sq_bind_text(c, 1, topics[i]);
 			int known = sqlite3_step(c) == SQLITE_ROW;
 			sqlite3_reset(c);
 			if (!known) {
@@ -103,8 +90,8 @@ fail:
 int push_store_unsubscribe(store *st, const char *endpoint)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_sub_delete);
-	bind_text(s, 1, endpoint);
-	if (run(st, s, "cannot delete the subscription"))
+	sq_bind_text(s, 1, endpoint);
+	if (sq_run(st, s, "cannot delete the subscription"))
 		return STORE_ERROR;
 	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
 }
@@ -113,7 +100,7 @@ int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all
 			  const char ***topics, size_t *n)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_sub_topics);
-	bind_text(s, 1, endpoint);
+	sq_bind_text(s, 1, endpoint);
 	size_t cap = 16, len = 0;
 	const char **v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc, found = 0;
@@ -225,22 +212,22 @@ int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
 	if (store_begin(st))
 		return STORE_ERROR;
 	sqlite3_stmt *s = sq_stmt(st, sql_alert_add);
-	bind_text(s, 1, in->title);
-	bind_text(s, 2, in->body);
-	bind_text(s, 3, in->url);
-	bind_text(s, 4, in->image);
+	sq_bind_text(s, 1, in->title);
+	sq_bind_text(s, 2, in->body);
+	sq_bind_text(s, 3, in->url);
+	sq_bind_text(s, 4, in->image);
 	sqlite3_bind_int64(s, 5, in->category_id);
-	bind_text(s, 6, in->urgency);
+	sq_bind_text(s, 6, in->urgency);
 	sqlite3_bind_int64(s, 7, in->ttl);
 	if (in->topic)
-		bind_text(s, 8, in->topic);
+		sq_bind_text(s, 8, in->topic);
 	sqlite3_bind_int64(s, 9, kb_now());
-	if (run(st, s, "cannot add the alert"))
+	if (sq_run(st, s, "cannot add the alert"))
 		goto fail;
 	*id = sqlite3_last_insert_rowid(sq_db(st));
 	s = sq_stmt(st, sql_alert_topic);
 	sqlite3_bind_int64(s, 1, *id);
-	if (run(st, s, "cannot add the alert") || store_commit(st))
+	if (sq_run(st, s, "cannot add the alert") || store_commit(st))
 		goto fail;
 	return STORE_OK;
 fail:
@@ -342,13 +329,13 @@ int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const c
 	sqlite3_bind_int64(s, 1, owner);
 	sqlite3_bind_int64(s, 2, until);
 	sqlite3_bind_int64(s, 3, pid);
-	bind_text(s, 4, host);
-	if (run(st, s, "cannot take the delivery lease"))
+	sq_bind_text(s, 4, host);
+	if (sq_run(st, s, "cannot take the delivery lease"))
 		goto fail;
 	if (new_holder) {
 		s = sq_stmt(st, sql_orphans);
 		sqlite3_bind_int64(s, 1, owner);
-		if (run(st, s, "cannot recover the queue"))
+		if (sq_run(st, s, "cannot recover the queue"))
 			goto fail;
 	}
 	if (store_commit(st))
@@ -364,7 +351,7 @@ void push_store_lease_release(store *st, int64_t owner)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_lease_release);
 	sqlite3_bind_int64(s, 1, owner);
-	run(st, s, "cannot release the delivery lease");
+	sq_run(st, s, "cannot release the delivery lease");
 }
 
 /* ---- the queue ---- */
@@ -440,14 +427,14 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 		sqlite3_bind_int64(s, 1, alert->id);
 		sqlite3_bind_int64(s, 2, v[i].sub_id);
 		sqlite3_bind_int64(s, 3, attempt);
-		if (run(st, s, "cannot claim a retry"))
+		if (sq_run(st, s, "cannot claim a retry"))
 			goto fail;
 	}
 	for (size_t i = 0; i < gone; i++) {
 		s = sq_stmt(st, sql_delete_row);
 		sqlite3_bind_int64(s, 1, alert->id);
 		sqlite3_bind_int64(s, 2, gone_ids[i]);
-		if (run(st, s, "cannot drop a message"))
+		if (sq_run(st, s, "cannot drop a message"))
 			goto fail;
 	}
 	/* Then subscribers past the cursor. */
@@ -483,7 +470,7 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 			sqlite3_bind_int64(s, 1, alert->id);
 			sqlite3_bind_int64(s, 2, v[i].sub_id);
 			sqlite3_bind_int64(s, 3, attempt);
-			if (run(st, s, "cannot claim a message"))
+			if (sq_run(st, s, "cannot claim a message"))
 				goto fail;
 		}
 	}
@@ -491,18 +478,18 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 	sqlite3_bind_int64(s, 1, alert->id);
 	sqlite3_bind_int64(s, 2, cursor);
 	sqlite3_bind_int64(s, 3, (int64_t)fresh);
-	if (run(st, s, "cannot move the cursor"))
+	if (sq_run(st, s, "cannot move the cursor"))
 		goto fail;
 	if (gone) {
 		s = sq_stmt(st, sql_count);
 		sqlite3_bind_int64(s, 1, alert->id);
 		sqlite3_bind_int64(s, 4, (int64_t)gone);
-		if (run(st, s, "cannot count"))
+		if (sq_run(st, s, "cannot count"))
 			goto fail;
 	}
 	s = sq_stmt(st, sql_close);
 	sqlite3_bind_int64(s, 1, alert->id);
-	if (run(st, s, "cannot close the alert") || store_commit(st))
+	if (sq_run(st, s, "cannot close the alert") || store_commit(st))
 		goto fail;
 	*out = v;
 	*n = len;
@@ -536,12 +523,12 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 		}
 		sqlite3_bind_int64(s, 1, r[i].alert_id);
 		sqlite3_bind_int64(s, 2, r[i].sub_id);
-		if (run(st, s, "cannot record a result"))
+		if (sq_run(st, s, "cannot record a result"))
 			goto fail;
 		if (k == PUSH_R_GONE) {
 			s = sq_stmt(st, sql_sub_delete_id);
 			sqlite3_bind_int64(s, 1, r[i].sub_id);
-			if (run(st, s, "cannot delete a subscription"))
+			if (sq_run(st, s, "cannot delete a subscription"))
 				goto fail;
 		}
 		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER)
@@ -557,7 +544,7 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 					sqlite3_bind_int64(s, 2, t[m].delivered);
 					sqlite3_bind_int64(s, 3, t[m].failed);
 					sqlite3_bind_int64(s, 4, t[m].expired);
-					if (run(st, s, "cannot count"))
+					if (sq_run(st, s, "cannot count"))
 						goto fail;
 				}
 				nt = j = 0;
@@ -577,11 +564,11 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 		sqlite3_bind_int64(s, 2, t[m].delivered);
 		sqlite3_bind_int64(s, 3, t[m].failed);
 		sqlite3_bind_int64(s, 4, t[m].expired);
-		if (run(st, s, "cannot count"))
+		if (sq_run(st, s, "cannot count"))
 			goto fail;
 		s = sq_stmt(st, sql_close);
 		sqlite3_bind_int64(s, 1, t[m].alert_id);
-		if (run(st, s, "cannot close the alert"))
+		if (sq_run(st, s, "cannot close the alert"))
 			goto fail;
 	}
 	if (store_commit(st))

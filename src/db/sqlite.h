@@ -37,6 +37,11 @@ sqlite3 *sq_db(store *st);
 /* sql prepared once per connection (keyed by the string's address, so pass
  * a static string), reset and with bindings cleared. */
 sqlite3_stmt *sq_stmt(store *st, const char *sql);
+/* Binds v as text, copied; NULL binds "". */
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Steps a statement that returns no rows and resets it: STORE_OK, or
+ * STORE_ERROR with "what: sqlite's message" as the store's error. */
+int sq_run(store *st, sqlite3_stmt *s, const char *what);
 /* Records "what: sqlite's message" as the store's error; returns STORE_ERROR. */
 int sq_fail(store *st, const char *what);
 void sq_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);

@@ -831,6 +831,18 @@ int store_redirect_add(store *st, const char *path, const char *target, int code
 
 /* ---- for the other backend files (sqlite.h) ---- */
 
+void sq_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_text(s, i, v);
+}
+
+int sq_run(store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
 int sq_exec(store *st, const char *sql)
 {
 	return exec(st, sql);
