@@ -17,21 +17,6 @@ static const char *const known_keys[] = {
 	"slug", "status", "image", "caption", "credit", "breaking",
 };
 
-static int read_all(const char *path, kb_buf *out)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	if (!f)
-		return -1;
-	char chunk[16384];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		kb_buf_append(out, chunk, n);
-	int bad = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	return bad ? -1 : 0;
-}
-
 /* Splits "a, b ,c" into trimmed names in the arena. */
 static size_t split_tags(kb_arena *a, const char *s, const char ***out)
 {
@@ -79,7 +64,7 @@ static int add_file(const char *db, const char *path)
 	kb_arena a = {0};
 	int rc = 1;
 	store *st = NULL;
-	if (read_all(path, &buf)) {
+	if (kb_read_file(path, &buf)) {
 		fprintf(stderr, "khabar: cannot read %s\n", path);
 		goto out;
 	}

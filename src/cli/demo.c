@@ -224,14 +224,8 @@ int cmd_demo(int argc, char **argv)
 
 	kb_buf text = {0};
 	if (seed) {
-		FILE *f = fopen(seed, "rb");
-		if (!f)
+		if (kb_read_file(seed, &text))
 			kb_fatal("cannot read %s", seed);
-		char chunk[8192];
-		size_t k;
-		while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-			kb_buf_append(&text, chunk, k);
-		fclose(f);
 	} else {
 		for (const struct kb_asset *as = kb_assets; as->name; as++)
 			if (!strcmp(as->name, "demo/article-hi.txt"))

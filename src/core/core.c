@@ -216,6 +216,21 @@ void kb_arena_free(kb_arena *a)
 	a->head = NULL;
 }
 
+int kb_read_file(const char *path, kb_buf *out)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		kb_buf_append(out, chunk, n);
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	return bad ? -1 : 0;
+}
+
 int kb_utf8_valid(const char *str, size_t n, size_t *bad_at)
 {
 	const unsigned char *s = (const unsigned char *)str;

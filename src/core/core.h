@@ -77,6 +77,10 @@ char *kb_arena_strdup(kb_arena *a, const char *s);
 char *kb_arena_printf(kb_arena *a, const char *fmt, ...) KB_PRINTF(2, 3);
 void kb_arena_free(kb_arena *a);
 
+/* Appends the whole file at path ("-" for standard input) to out.
+ * Returns 0, or -1 if it cannot be opened or read (errno says why). */
+int kb_read_file(const char *path, kb_buf *out);
+
 /* Validates UTF-8 (no overlongs, surrogates or values past U+10FFFF).
  * Returns 1 if s[0..n) is valid, else 0 and, if bad_at is not NULL, the byte
  * offset of the first invalid sequence. */

@@ -139,20 +139,6 @@ int media_intake(store *st, int64_t user_id, const char *name, const void *p, si
 	return 0;
 }
 
-static int read_file(const char *path, kb_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[65536];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0)
-		kb_buf_append(out, chunk, k);
-	int bad = ferror(f);
-	fclose(f);
-	return bad ? -1 : 0;
-}
-
 int media_work_one(store *st, const char *dir)
 {
 	kb_arena a = {0};
@@ -169,7 +155,7 @@ int media_work_one(store *st, const char *dir)
 	char err[300] = "";
 	int w = 0, h = 0;
 	uint64_t t0 = kb_mono_ns();
-	if (read_file(path, &data))
+	if (kb_read_file(path, &data))
 		snprintf(err, sizeof err, "अपलोड की गई फ़ाइल नहीं मिली।");
 	else if (!media_process(data.data, data.len, dir, m.stem, &w, &h, &widths, err, sizeof err))
 		err[0] = 0;

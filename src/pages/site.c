@@ -87,20 +87,6 @@ static char *template_name(const char *file)
 	return kb_strndup(base, dot ? (size_t)(dot - base) : strlen(base));
 }
 
-static int read_file(const char *path, kb_buf *out)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		kb_buf_append(out, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	return bad ? -1 : 0;
-}
-
 /* Loads the theme folder (templates, static) over the built-in theme. */
 static int load_theme_dir(const char *dir, char **err)
 {
@@ -121,7 +107,7 @@ static int load_theme_dir(const char *dir, char **err)
 				continue;
 			kb_buf file = {0}, data = {0};
 			kb_buf_printf(&file, "%s/%s", path.data, de->d_name);
-			int rc = read_file(file.data, &data);
+			int rc = kb_read_file(file.data, &data);
 			if (rc) {
 				kb_buf e = {0};
 				kb_buf_printf(&e, "cannot read %s", file.data);
