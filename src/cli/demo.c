@@ -259,7 +259,7 @@ int cmd_demo(int argc, char **argv)
 	size_t ncats;
 	/* One transaction; the search index is built once at the end, not
 	 * article by article. */
-	int rc = store_begin(st) || store_search_pause(st);
+	int rc = store_begin(st) || store_bulk_begin(st);
 	for (size_t i = 0; !rc && i < KB_COUNT(settings); i++)
 		rc = store_setting_set(st, settings[i][0], settings[i][1]);
 	if (!rc)
@@ -275,7 +275,7 @@ int cmd_demo(int argc, char **argv)
 			fprintf(stderr, "\rkhabar demo: %ld of %ld articles", i + 1, n);
 	}
 	if (!rc)
-		rc = store_search_rebuild(st) || store_commit(st);
+		rc = store_bulk_end(st) || store_commit(st);
 	if (rc) {
 		fprintf(stderr, "khabar: demo not created: %s\n", store_errmsg(st));
 		store_rollback(st);

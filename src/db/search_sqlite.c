@@ -397,3 +397,25 @@ int store_search_rebuild(store *st)
 	}
 	return own_tx ? store_commit(st) : STORE_OK;
 }
+
+int store_bulk_begin(store *st)
+{
+	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('bulk_load', 1)";
+	if (store_search_pause(st))
+		return STORE_ERROR;
+	return sq_run(st, sq_stmt(st, sql), "cannot pause the change log");
+}
+
+int store_bulk_end(store *st)
+{
+	static const char *const sql[] = {
+		"DELETE FROM meta WHERE key = 'bulk_load'",
+		"UPDATE meta SET value = value + 1 WHERE key = 'content_version'",
+	};
+	if (store_search_rebuild(st))
+		return STORE_ERROR;
+	for (size_t i = 0; i < KB_COUNT(sql); i++)
+		if (sq_run(st, sq_stmt(st, sql[i]), "cannot resume the change log"))
+			return STORE_ERROR;
+	return STORE_OK;
+}

@@ -373,6 +373,14 @@ int store_search_rebuild(store *st);
  * transaction that ends with store_search_rebuild(). */
 int store_search_pause(store *st);
 
+/* A bulk load (import, demo), inside the caller's one transaction:
+ * store_bulk_begin stops keeping the search index, the change log and the
+ * redirects' version bumps in step; store_bulk_end rebuilds the index once
+ * and moves the content version, which empties every server's page cache.
+ * A rollback in between undoes the pause with everything else. */
+int store_bulk_begin(store *st);
+int store_bulk_end(store *st);
+
 /* An old path that now lives elsewhere: target and HTTP code (301/302). */
 int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code);
 int store_redirect_add(store *st, const char *path, const char *target, int code);

@@ -125,13 +125,17 @@ static const char *const stmt_sql[S_COUNT] = {
 		      "FROM articles a WHERE a.author_id = u.id AND " PUBLISHED ") ORDER BY u.id",
 };
 
+#define EXTRA_SLOTS 512 /* a power of two */
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
-	/* Statements of the other backend files (search_sqlite.c), prepared
-	 * once each through sq_stmt() and kept by their SQL's address. */
-	const char *extra_sql[96];
-	sqlite3_stmt *extra[96];
+	/* Statements of the other backend files (search_sqlite.c and the
+	 * rest), prepared once each through sq_stmt() and kept in a hash table
+	 * by their SQL's address (a static string's). Twice the number of
+	 * sq_stmt call sites, so probes stay short. */
+	const char *extra_sql[EXTRA_SLOTS];
+	sqlite3_stmt *extra[EXTRA_SLOTS];
 	char errmsg[512];
 };
 
@@ -866,11 +870,13 @@ sqlite3 *sq_db(store *st)
 
 sqlite3_stmt *sq_stmt(store *st, const char *sql)
 {
-	size_t i = 0;
-	while (i < KB_COUNT(st->extra) && st->extra_sql[i] && st->extra_sql[i] != sql)
-		i++;
-	if (i == KB_COUNT(st->extra))
-		kb_fatal("too many extra statements: raise the size of store.extra");
+	uint64_t h = (uint64_t)(uintptr_t)sql * 0x9E3779B97F4A7C15u;
+	size_t i = (size_t)(h >> 40) & (EXTRA_SLOTS - 1), probes = 0;
+	while (st->extra_sql[i] && st->extra_sql[i] != sql) {
+		i = (i + 1) & (EXTRA_SLOTS - 1);
+		if (++probes == EXTRA_SLOTS / 2)
+			kb_fatal("too many extra statements: raise EXTRA_SLOTS in store_sqlite.c");
+	}
 	if (!st->extra_sql[i]) {
 		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st->extra[i], NULL) !=
 		    SQLITE_OK)

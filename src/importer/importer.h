@@ -65,6 +65,8 @@ typedef struct wxr_item {
 	size_t ncomments;
 	wxr_item_term *terms;
 	size_t nterms;
+	/* Left NULL by the reader; the handler's prepare may fill them. */
+	const char *body_md, *summary_text;
 } wxr_item;
 
 /* What the reader calls; each returns 0 to go on or -1 to stop (the reader
@@ -77,6 +79,12 @@ typedef struct wxr_handler {
 	int (*item)(void *ud, const wxr_item *it);
 	/* Called after every record with the bytes read so far; may be NULL. */
 	void (*progress)(void *ud, uint64_t bytes);
+	/* May be NULL. When set, the file is read ahead on a second thread,
+	 * which calls prepare on each item (allocating in a, the item's own
+	 * arena) before item sees it; the other callbacks still run on the
+	 * caller's thread, in file order. prepare runs alongside them, so it
+	 * must touch nothing they change (converting the HTML is its job). */
+	void (*prepare)(void *ud, wxr_item *it, kb_arena *a);
 } wxr_handler;
 
 /*

@@ -6,8 +6,9 @@
  *
  * Decisions (README, "Moving from WordPress", says the same for owners):
  * - One transaction for the whole file: a broken file or a failed write
- *   leaves the database as it was. The search index is paused at the first
- *   new article and rebuilt once at the end.
+ *   leaves the database as it was. The search index and the cache's change
+ *   log are paused at the first new article (store_bulk_begin); the index
+ *   is rebuilt once at the end and every cached page dropped.
  * - Idempotence: every imported post gets the redirect "/?p=ID"; a post
  *   whose "/?p=ID" exists was imported before and is skipped. Categories,
  *   tags and authors are found by name before being added; redirects never
@@ -367,6 +368,22 @@ static int post_redirects(wp *w, kb_arena *a, const wxr_item *it, const char *ta
 	return 0;
 }
 
+/* On the reading thread (wxr_handler.prepare): a post's or page's HTML
+ * converted before on_item sees it, while on_item stores the one before.
+ * Pure: it reads nothing of the import's state. */
+static void prepare(void *ud, wxr_item *it, kb_arena *a)
+{
+	if ((strcmp(it->post_type, "post") && strcmp(it->post_type, "page")) || !map_status(it->status))
+		return;
+	kb_buf b = {0};
+	import_html_to_md(&b, it->content, strlen(it->content));
+	it->body_md = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	kb_buf_reset(&b);
+	import_html_to_text(&b, it->excerpt, strlen(it->excerpt));
+	it->summary_text = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	kb_buf_free(&b);
+}
+
 static int on_item(void *ud, const wxr_item *it)
 {
 	wp *w = ud;
@@ -413,13 +430,17 @@ static int on_item(void *ud, const wxr_item *it)
 	if (found == STORE_ERROR)
 		goto db;
 	if (!w->paused) {
-		if (store_search_pause(w->st))
+		if (store_bulk_begin(w->st))
 			goto db;
 		w->paused = 1;
 	}
 	kb_buf body = {0}, summary = {0};
-	import_html_to_md(&body, it->content, strlen(it->content));
-	import_html_to_text(&summary, it->excerpt, strlen(it->excerpt));
+	if (!it->body_md) { /* not read ahead */
+		import_html_to_md(&body, it->content, strlen(it->content));
+		import_html_to_text(&summary, it->excerpt, strlen(it->excerpt));
+	}
+	const char *body_md = it->body_md ? it->body_md : body.data ? body.data : "";
+	const char *summary_text = it->summary_text ? it->summary_text : summary.data ? summary.data : "";
 
 	/* One category; the others become tags. */
 	const char *category = NULL;
@@ -458,8 +479,8 @@ static int on_item(void *ud, const wxr_item *it)
 		author = it->creator;
 	kb_article_input in = {
 		.title = *it->title ? it->title : "बिना शीर्षक",
-		.summary = summary.data ? summary.data : "",
-		.body = body.data ? body.data : "",
+		.summary = summary_text,
+		.body = body_md,
 		.status = page ? "draft" : status,
 		.published_at = gmt(it->post_date_gmt),
 		.category_slug = category,
@@ -674,7 +695,7 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 		return -1;
 	}
 	r->total_bytes = (uint64_t)sb.st_size;
-	wxr_handler h = {&w, on_author, on_term, on_item, progress};
+	wxr_handler h = {&w, on_author, on_term, on_item, progress, prepare};
 	int rc = store_begin(st) ? db_fail(&w) : 0;
 	if (!rc) {
 		char xerr[400];
@@ -695,7 +716,7 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 	for (size_t i = 0; !rc && i < KB_COUNT(feeds); i++)
 		rc = redirect(&w, feeds[i][0], feeds[i][1]);
 	uint64_t t_index = kb_mono_ns();
-	if (!rc && w.paused && store_search_rebuild(st))
+	if (!rc && w.paused && store_bulk_end(st))
 		rc = db_fail(&w);
 	r->index_seconds = (double)(kb_mono_ns() - t_index) / 1e9;
 	if (!rc && store_commit(st))

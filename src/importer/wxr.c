@@ -13,6 +13,7 @@
  * all its children.
  */
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "importer.h"
@@ -180,7 +181,40 @@ static void read_item(kb_arena *a, xmlNode *n, wxr_item *it)
 			*fields[i] = "";
 }
 
-int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
+/* One record as read, with the arena its strings live in. */
+typedef struct rec {
+	int kind; /* 1 item, 2 author, 3 term */
+	wxr_item it;
+	wxr_author au;
+	wxr_term t;
+	kb_arena a;
+	uint64_t bytes; /* read so far, for the progress callback */
+} rec;
+
+/* Where read_file sends each record: to the handler at once, or to the
+ * queue for the caller's thread. Takes the record's arena; returns nonzero
+ * to stop reading. */
+typedef int (*emit_fn)(void *ctx, rec *r);
+
+/* Hands a record to the handler and frees it: nonzero when a callback
+ * stopped. */
+static int dispatch(const wxr_handler *h, rec *r)
+{
+	int stop = r->kind == 1	  ? h->item && h->item(h->ud, &r->it)
+		   : r->kind == 2 ? h->author && h->author(h->ud, &r->au)
+				  : h->term && h->term(h->ud, &r->t);
+	kb_arena_free(&r->a);
+	if (!stop && h->progress)
+		h->progress(h->ud, r->bytes);
+	return stop;
+}
+
+static int emit_direct(void *ctx, rec *r)
+{
+	return dispatch(ctx, r);
+}
+
+static int read_file(const char *path, emit_fn emit, void *ctx, char *err, size_t errlen)
 {
 	rd r = {err, errlen, 0};
 	err[0] = 0;
@@ -191,7 +225,6 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
 		return 1;
 	}
 	xmlTextReaderSetStructuredErrorHandler(rdr, on_error, &r);
-	kb_arena a = {0};
 	int rc = 0, ret, seen_rss = 0, seen_wxr = 0;
 	/* Read steps into every node; after a record, Next steps over its
 	 * subtree and lands on the node to look at next. */
@@ -228,29 +261,22 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
 			ret = -1; /* the error handler has the line */
 			break;
 		}
-		int stop = 0;
 		if (kind == 5) {
 			seen_wxr = 1;
-		} else if (kind == 1) {
-			wxr_item it;
-			read_item(&a, n, &it);
-			stop = h->item && h->item(h->ud, &it);
-		} else if (kind == 2) {
-			wxr_author au;
-			read_author(&a, n, &au);
-			stop = h->author && h->author(h->ud, &au);
 		} else {
-			wxr_term t;
-			read_term(&a, n, &t, kind == 4);
-			stop = h->term && h->term(h->ud, &t);
+			rec one = {.kind = kind == 1 ? 1 : kind == 2 ? 2 : 3};
+			if (kind == 1)
+				read_item(&one.a, n, &one.it);
+			else if (kind == 2)
+				read_author(&one.a, n, &one.au);
+			else
+				read_term(&one.a, n, &one.t, kind == 4);
+			one.bytes = (uint64_t)xmlTextReaderByteConsumed(rdr);
+			if (emit(ctx, &one)) {
+				rc = -1;
+				break;
+			}
 		}
-		kb_arena_free(&a);
-		if (stop) {
-			rc = -1;
-			break;
-		}
-		if (h->progress)
-			h->progress(h->ud, (uint64_t)xmlTextReaderByteConsumed(rdr));
 		ret = xmlTextReaderNext(rdr);
 	}
 	if (!rc && (ret < 0 || r.failed)) {
@@ -270,7 +296,100 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
 		snprintf(err, errlen, "not a WordPress export: no <wp:wxr_version> in <channel>");
 		rc = 1;
 	}
-	kb_arena_free(&a);
 	xmlFreeTextReader(rdr);
 	return rc;
+}
+
+/* Reading ahead (h->prepare set): the reader and prepare run on a thread
+ * of their own, the callbacks on the caller's, in file order, through a
+ * bounded ring, so memory stays flat and the two cores share the work
+ * (reading and converting a post costs about as much as storing it). */
+#define AHEAD 64
+
+typedef struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	rec ring[AHEAD];
+	size_t head, count;
+	int done, stop; /* done: the reader has finished; stop: the caller has */
+	const wxr_handler *h;
+	const char *path;
+	char *err;
+	size_t errlen;
+	int rc;
+} ahead;
+
+static int emit_ahead(void *ctx, rec *r)
+{
+	ahead *q = ctx;
+	if (r->kind == 1)
+		q->h->prepare(q->h->ud, &r->it, &r->a);
+	pthread_mutex_lock(&q->mu);
+	while (q->count == AHEAD && !q->stop)
+		pthread_cond_wait(&q->room, &q->mu);
+	int stop = q->stop;
+	if (!stop) {
+		q->ring[(q->head + q->count) % AHEAD] = *r;
+		q->count++;
+		pthread_cond_signal(&q->more);
+	}
+	pthread_mutex_unlock(&q->mu);
+	if (stop)
+		kb_arena_free(&r->a);
+	return stop;
+}
+
+static void *reader(void *arg)
+{
+	ahead *q = arg;
+	int rc = read_file(q->path, emit_ahead, q, q->err, q->errlen);
+	pthread_mutex_lock(&q->mu);
+	q->rc = rc;
+	q->done = 1;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen)
+{
+	if (!h->prepare)
+		return read_file(path, emit_direct, (void *)h, err, errlen);
+	ahead q = {.mu = PTHREAD_MUTEX_INITIALIZER,
+		   .more = PTHREAD_COND_INITIALIZER,
+		   .room = PTHREAD_COND_INITIALIZER,
+		   .h = h,
+		   .path = path,
+		   .err = err,
+		   .errlen = errlen};
+	pthread_t t;
+	if (pthread_create(&t, NULL, reader, &q))
+		return read_file(path, emit_direct, (void *)h, err, errlen);
+	int stopped = 0;
+	for (;;) {
+		pthread_mutex_lock(&q.mu);
+		while (!q.count && !q.done)
+			pthread_cond_wait(&q.more, &q.mu);
+		if (!q.count) {
+			pthread_mutex_unlock(&q.mu);
+			break;
+		}
+		rec r = q.ring[q.head];
+		q.head = (q.head + 1) % AHEAD;
+		q.count--;
+		pthread_cond_signal(&q.room);
+		pthread_mutex_unlock(&q.mu);
+		if (dispatch(h, &r)) {
+			stopped = 1;
+			pthread_mutex_lock(&q.mu);
+			q.stop = 1;
+			pthread_cond_signal(&q.room);
+			pthread_mutex_unlock(&q.mu);
+			break;
+		}
+	}
+	pthread_join(t, NULL);
+	for (; q.count; q.count--, q.head = (q.head + 1) % AHEAD)
+		kb_arena_free(&q.ring[q.head].a);
+	return stopped ? -1 : q.rc;
 }

@@ -181,6 +181,48 @@ static void a_paused_bulk_load_is_indexed_by_the_rebuild(void **state)
 	assert_int_equal(hits(st, "बाद"), 1);
 }
 
+/* store_bulk_begin also pauses the change log and the redirects' version
+ * bumps; store_bulk_end moves the content version once, and afterwards
+ * every trigger writes again. A rollback ends the pause too. */
+static void a_bulk_load_writes_no_change_log_and_moves_the_version_once(void **state)
+{
+	store *st = *state;
+	int64_t seq0, seq, id;
+	kb_article_input in = {.title = "थोक में जोड़ी गई खबर", .status = "published"};
+	assert_int_equal(store_changes_last(st, &seq0), STORE_OK);
+	int64_t v0 = store_content_version(st);
+
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_bulk_begin(st), STORE_OK);
+	for (int i = 0; i < 3; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "/?p=%d", i);
+		assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+		assert_int_equal(store_redirect_add(st, path, "/news/x", 301), STORE_OK);
+	}
+	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
+	assert_int_equal(seq, seq0);
+	assert_int_equal(store_content_version(st), v0);
+	assert_int_equal(store_bulk_end(st), STORE_OK);
+	assert_int_equal(store_commit(st), STORE_OK);
+	assert_int_equal(store_content_version(st), v0 + 1);
+	assert_int_equal(hits(st, "थोक"), 3);
+
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
+	assert_true(seq > seq0);
+	assert_int_equal(store_redirect_add(st, "/?p=9", "/news/x", 301), STORE_OK);
+	assert_int_equal(store_content_version(st), v0 + 2);
+
+	assert_int_equal(store_begin(st), STORE_OK);
+	assert_int_equal(store_bulk_begin(st), STORE_OK);
+	store_rollback(st);
+	int64_t seq1;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_int_equal(store_changes_last(st, &seq1), STORE_OK);
+	assert_true(seq1 > seq);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +232,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_bulk_load_writes_no_change_log_and_moves_the_version_once,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }
