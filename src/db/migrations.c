@@ -316,6 +316,18 @@ const char *const kb_migrations[] = {
 	"CREATE TABLE push_lease(id INTEGER PRIMARY KEY CHECK(id = 1), owner INTEGER NOT NULL,"
 	"  until INTEGER NOT NULL, pid INTEGER NOT NULL DEFAULT 0, host TEXT NOT NULL DEFAULT '');"
 	"INSERT INTO push_lease(id, owner, until) VALUES(1, 0, 0);",
+
+	/* 7: the newsroom's alerts (push_store.h): who sent each alert and for
+	 * which story (0: the command line, or no story), the index the hourly
+	 * limit counts with, and the alerts a scheduled story sends when it goes
+	 * live (one row per story, gone once its alert is queued). */
+	"ALTER TABLE push_alerts ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE push_alerts ADD COLUMN article_id INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX push_alerts_created ON push_alerts(created_at);"
+	"CREATE TABLE push_scheduled("
+	"  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

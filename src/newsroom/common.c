@@ -24,6 +24,7 @@ static const struct {
 	{"media", "/newsroom/media", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
+	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
 	{"audit", "/newsroom/audit", ROLE_EDITOR},
 	{"users", "/newsroom/users", ROLE_ADMIN},
 	{"settings", "/newsroom/settings", ROLE_ADMIN},
