@@ -5,8 +5,6 @@
  * editor's publish action (editor.c). Checking, queuing and the hourly
  * limit are src/push's (push_alert_send); sending is the delivery engine's.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../push/push.h"
@@ -176,10 +174,7 @@ int nr_alerts(kb_req *r)
 {
 	kb_arena *a = &r->arena;
 	const char *lang = r->user.lang;
-	int page = 1;
-	const char *p = req_query(r, "page");
-	if (p && (page = atoi(p)) < 1)
-		page = 1;
+	int page = nr_page(r);
 	push_sent *v;
 	size_t n, total;
 	kb_category *cats;

@@ -129,6 +129,14 @@ int nr_can_edit(const kb_user *u, const kb_article *a)
 	return u->role == ROLE_REPORTER && a->owner_id == u->id && !strcmp(a->status, "draft");
 }
 
+int nr_page(kb_req *r)
+{
+	const char *p = req_query(r, "page");
+	char *end;
+	long v = p ? strtol(p, &end, 10) : 1;
+	return !p || *end || v < 1 ? 1 : v > 100000 ? 100000 : (int)v;
+}
+
 int64_t nr_param_id(kb_req *r, size_t i)
 {
 	if (i >= r->nparam)

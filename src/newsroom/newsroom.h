@@ -109,6 +109,9 @@ int nr_wants_json(kb_req *r);
 /* Whether u may change a: editors and admins any article, a reporter
  * only their own drafts. */
 int nr_can_edit(const kb_user *u, const kb_article *a);
+/* The page number asked for in ?page= (1 when absent or not a number;
+ * at most 100,000). */
+int nr_page(kb_req *r);
 /* The integer in r->param[i], or 0. */
 int64_t nr_param_id(kb_req *r, size_t i);
 /* The site's local time of t as "2026-01-01T05:31" (datetime-local), and

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 import { chromium } from 'playwright-core';
 
-import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { khabar, root, startSite, tempDir, until } from '../lib/khabar.mjs';
 import { addUser, PASSWORD } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 
@@ -68,15 +68,6 @@ async function open(width, height = 800) {
 
 const received = (name) => mock.requests.filter((q) => q.path === `/ok/${name}`).map((q) =>
   JSON.parse(ece.decrypt(q.body, { version: 'aes128gcm', privateKey: subs[name].ecdh, authSecret: subs[name].auth }).toString()));
-
-async function until(what, fn, ms = 8000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('push alerts in the newsroom', () => {
   test('breaking news turns "सूचना भेजें" on; publishing sends it; the history shows it delivered', async () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { khabar, startSite } from '../lib/khabar.mjs';
+import { khabar, sleep, startSite, until } from '../lib/khabar.mjs';
 import { addUser, loggedIn } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 
@@ -56,15 +56,6 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, fn, ms = 8000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await fn()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 // The decrypted payloads one subscriber received.
 function received(name) {
   const b = subs[name];
