@@ -219,6 +219,10 @@ int push_alert_scheduled(store *st)
 		rc = push_alert_send(st, &in, users[i], art.id, &id, &why);
 		if (!rc) {
 			kb_info("queued alert %lld for scheduled article %lld", (long long)id, (long long)art.id);
+			char detail[32];
+			snprintf(detail, sizeof detail, "#%lld", (long long)id);
+			if (store_audit_add(st, users[i], "alert", art.id, detail))
+				kb_warn("cannot log the alert: %s", store_errmsg(st));
 			sent++;
 			continue;
 		}
