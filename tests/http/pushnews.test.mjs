@@ -37,7 +37,6 @@ before(async () => {
   assert.equal(khabar(['settings', 'set', 'push_hourly_limit', '0', '--db', db]).status, 0);
   cert = makeCert(dir);
   process.env.KHABAR_PUSH_TEST_CA = cert.caFile;
-  process.env.KHABAR_PUSH_TIMEOUT_MS = '1500';
   mock = await startMock(cert);
   site = await serve();
   for (const [name, topics] of [['all', ['all']], ['raksha', ['raksha']], ['khel', ['khel']]]) {
