@@ -629,10 +629,21 @@ int push_store_sent_last_hour(store *st, int64_t now, int64_t *n)
 }
 
 int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
-			  int64_t limit, int64_t now, int64_t *id)
+			  int scheduled, int64_t limit, int64_t now, int64_t *id)
 {
 	if (store_begin(st))
 		return STORE_ERROR;
+	sqlite3_stmt *s;
+	if (article_id) {
+		s = sq_stmt(st, sql_sched_delete);
+		sqlite3_bind_int64(s, 1, article_id);
+		if (sq_run(st, s, "cannot clear the scheduled alert"))
+			goto fail;
+		if (scheduled && !sqlite3_changes(sq_db(st))) {
+			store_rollback(st);
+			return STORE_NOTFOUND;
+		}
+	}
 	int64_t sent = 0;
 	if (push_store_sent_last_hour(st, now, &sent))
 		goto fail;
@@ -640,7 +651,7 @@ int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id
 		store_rollback(st);
 		return STORE_CONFLICT;
 	}
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_add);
+	s = sq_stmt(st, sql_alert_add);
 	sq_bind_text(s, 1, in->title);
 	sq_bind_text(s, 2, in->body);
 	sq_bind_text(s, 3, in->url);
@@ -664,12 +675,6 @@ int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id
 	sqlite3_bind_int64(s, 3, article_id);
 	if (sq_run(st, s, "cannot add the alert"))
 		goto fail;
-	if (article_id) {
-		s = sq_stmt(st, sql_sched_delete);
-		sqlite3_bind_int64(s, 1, article_id);
-		if (sq_run(st, s, "cannot clear the scheduled alert"))
-			goto fail;
-	}
 	if (store_commit(st))
 		goto fail;
 	return STORE_OK;

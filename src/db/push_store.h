@@ -128,11 +128,13 @@ typedef struct push_sent {
  * with STORE_CONFLICT (nothing written) when limit > 0 and limit alerts
  * were already created in the hour before now; else inserts it like
  * push_store_alert_add, records user_id and article_id, and deletes the
- * scheduled alert of article_id, if any (so a scheduled story's alert is
- * queued exactly once). The caller has checked the input.
+ * scheduled alert of article_id, if any. With scheduled set, that
+ * scheduled alert must still be there: when another process queued it
+ * first, STORE_NOTFOUND and nothing written (so it goes exactly once).
+ * The caller has checked the input.
  */
 int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
-			  int64_t limit, int64_t now, int64_t *id);
+			  int scheduled, int64_t limit, int64_t now, int64_t *id);
 /* How many alerts were created in the hour before now. */
 int push_store_sent_last_hour(store *st, int64_t now, int64_t *n);
 /* The setting push_hourly_limit (0: no limit); PUSH_HOURLY_DEFAULT when

@@ -12,6 +12,7 @@
 
 #define TTL_DEFAULT 86400
 #define TTL_MAX (28 * 86400) /* what push services keep at most */
+#define TITLE_MAX 500
 
 static int valid_topic(const char *t)
 {
@@ -40,7 +41,7 @@ static int valid_url(const char *u)
 static int check_input(const push_alert_input *in, push_alert_input *out, const char **why)
 {
 	push_alert_input v = *in;
-	if (!v.title || !*v.title || strlen(v.title) > 500 || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
+	if (!v.title || !*v.title || strlen(v.title) > TITLE_MAX || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
 		*why = "the title must be 1 to 500 bytes of UTF-8";
 		return STORE_ERROR;
 	}
@@ -161,8 +162,15 @@ void push_article_topic(char out[PUSH_TOPIC_SIZE], int64_t article_id)
 void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in, char topic[PUSH_TOPIC_SIZE])
 {
 	push_article_topic(topic, art->id);
+	/* A headline may be longer than an alert's: it is cut, not refused. */
+	const char *title = art->title;
+	if (strlen(title) > TITLE_MAX) {
+		char *cut = shorten(title, TITLE_MAX);
+		title = kb_arena_strdup(a, cut);
+		free(cut);
+	}
 	*in = (push_alert_input){
-		.title = art->title,
+		.title = title,
 		.body = art->summary,
 		.url = kb_arena_printf(a, "/news/%s", art->slug),
 		.image = art->image_url,
@@ -172,8 +180,10 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
 	};
 }
 
-int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
-		    const char **why)
+/* push_alert_send, and the scheduler's send (scheduled: see
+ * push_store_alert_send; STORE_NOTFOUND when another process sent it). */
+static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int scheduled,
+		      int64_t *id, const char **why)
 {
 	push_alert_input v;
 	if (check_input(in, &v, why))
@@ -183,14 +193,24 @@ int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int6
 		*why = store_errmsg(st);
 		return STORE_ERROR;
 	}
-	int rc = push_store_alert_send(st, &v, user_id, article_id, limit, kb_now(), id);
+	int rc = push_store_alert_send(st, &v, user_id, article_id, scheduled, limit, kb_now(), id);
 	if (rc == STORE_CONFLICT) {
 		*why = "the hourly alert limit is reached";
 		return PUSH_OVER_LIMIT;
 	}
+	if (rc == STORE_NOTFOUND) {
+		*why = "already sent";
+		return rc;
+	}
 	if (rc)
 		*why = store_errmsg(st);
 	return rc ? STORE_ERROR : STORE_OK;
+}
+
+int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
+		    const char **why)
+{
+	return send_alert(st, in, user_id, article_id, 0, id, why);
 }
 
 int push_alert_scheduled(store *st)
@@ -216,7 +236,9 @@ int push_alert_scheduled(store *st)
 		push_article_input(&art, &a, &in, topic);
 		int64_t id;
 		const char *why;
-		rc = push_alert_send(st, &in, users[i], art.id, &id, &why);
+		rc = send_alert(st, &in, users[i], art.id, 1, &id, &why);
+		if (rc == STORE_NOTFOUND) /* another process queued it */
+			continue;
 		if (!rc) {
 			kb_info("queued alert %lld for scheduled article %lld", (long long)id, (long long)art.id);
 			char detail[32];

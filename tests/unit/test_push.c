@@ -310,6 +310,17 @@ static void article_topic_and_alert(void **state)
 	art.breaking = 0;
 	push_article_input(&art, &a, &in, topic);
 	assert_string_equal(in.urgency, "normal");
+	/* A headline longer than an alert takes (500 bytes) is cut at a
+	 * character, not refused. */
+	kb_buf long_title = {0};
+	for (int i = 0; i < 200; i++)
+		kb_buf_puts(&long_title, "क");
+	art.title = long_title.data;
+	push_article_input(&art, &a, &in, topic);
+	assert_true(strlen(in.title) <= 500);
+	assert_true(kb_utf8_valid(in.title, strlen(in.title), NULL));
+	assert_non_null(strstr(in.title, "…"));
+	kb_buf_free(&long_title);
 	kb_arena_free(&a);
 }
 
@@ -426,6 +437,15 @@ static void scheduled_alert_goes_once(void **state)
 	push_article_topic(topic, article);
 	assert_string_equal(v[0].alert.topic, topic);
 	kb_arena_free(&a);
+
+	/* Two processes racing for one scheduled alert: the second finds it
+	 * gone and writes nothing. */
+	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
+	push_alert_input al = {.title = "t", .body = "", .url = "/x", .image = "", .urgency = "normal", .ttl = 60};
+	int64_t id;
+	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_OK);
+	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_NOTFOUND);
+	assert_int_equal(alert_count(st), 2);
 }
 
 int main(void)
