@@ -80,7 +80,8 @@ int cmd_settings(int argc, char **argv)
 			V(instagram); V(x); V(arattai); V(whatsapp); V(google_news); V(search_recency);
 #undef V
 			int64_t limit;
-			if (!strcmp(settings[i].key, "push_hourly_limit") && !push_store_hourly_limit(st, &limit))
+			if (!strcmp(settings[i].key, "push_hourly_limit") &&
+			    !push_store_hourly_limit(st, &limit))
 				v = kb_arena_printf(&a, "%lld", (long long)limit);
 			printf("%-15s %s\n", settings[i].key, v ? v : "");
 		}

@@ -746,7 +746,9 @@ int push_store_sched_has(store *st, int64_t article_id, int *yes)
 	int rc = sqlite3_step(s);
 	*yes = rc == SQLITE_ROW;
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the scheduled alert");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(st, "cannot read the scheduled alert");
+	return STORE_OK;
 }
 
 int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **users, size_t *n)
@@ -757,7 +759,8 @@ int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **u
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
-			int64_t *aw = kb_arena_alloc(a, 2 * cap * sizeof *aw), *uw = kb_arena_alloc(a, 2 * cap * sizeof *uw);
+			int64_t *aw = kb_arena_alloc(a, 2 * cap * sizeof *aw);
+			int64_t *uw = kb_arena_alloc(a, 2 * cap * sizeof *uw);
 			memcpy(aw, av, len * sizeof *av);
 			memcpy(uw, uv, len * sizeof *uv);
 			av = aw, uv = uw, cap *= 2;

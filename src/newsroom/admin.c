@@ -303,7 +303,8 @@ int nr_settings(kb_req *r)
 		size_t n = strlen(limit);
 		if (!n || n > 5 || strspn(limit, "0123456789") != n) {
 			store_rollback(r->db);
-			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, "push_hourly_limit"),
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s",
+							nr_label(r->user.lang, "push_hourly_limit"),
 							nr_label(r->user.lang, "bad_value"));
 			return 400;
 		}

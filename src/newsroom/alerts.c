@@ -12,10 +12,20 @@
 #include "newsroom.h"
 
 #define PER_PAGE 20
-/* Field limits in bytes: a notification shows two lines at most. */
-#define MAX_ALERT_TITLE 300
-#define MAX_ALERT_TEXT 1000
+/* Field limits in characters, as the form's maxlength counts them: a
+ * notification shows two lines or so. The link's in bytes. */
+#define MAX_ALERT_TITLE 100
+#define MAX_ALERT_TEXT 300
 #define MAX_ALERT_LINK 1000
+
+/* The number of characters (code points) in UTF-8 s. */
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
 
 const char *nr_alert_refusal(kb_req *r, int rc)
 {
@@ -44,7 +54,8 @@ int nr_article_alert(kb_req *r, int64_t article_id, const char **why)
 		*why = nr_alert_refusal(r, rc);
 		return rc;
 	}
-	store_audit_add(r->db, r->user.id, "alert", art.id, kb_arena_printf(&r->arena, "#%lld", (long long)id));
+	store_audit_add(r->db, r->user.id, "alert", art.id,
+			kb_arena_printf(&r->arena, "#%lld", (long long)id));
 	return STORE_OK;
 }
 
@@ -77,7 +88,8 @@ static int form_page(kb_req *r, const char *title, const char *text, const char 
 	size_t ncats;
 	tv *options = category_options(r, target, &cats, &ncats);
 	int64_t limit, sent;
-	if (!options || push_store_hourly_limit(r->db, &limit) || push_store_sent_last_hour(r->db, kb_now(), &sent))
+	if (!options || push_store_hourly_limit(r->db, &limit) ||
+	    push_store_sent_last_hour(r->db, kb_now(), &sent))
 		return 500;
 	tv *f = tv_obj(a);
 	tv_set_str(f, "title", title);
@@ -86,8 +98,11 @@ static int form_page(kb_req *r, const char *title, const char *text, const char 
 	tv_set_bool(f, "everyone", !strcmp(target, "all"));
 	tv_set(ctx, "form", f);
 	tv_set(ctx, "categories", options);
-	tv_set(ctx, "this_hour", limit ? tv_strf(a, "%lld / %lld", (long long)sent, (long long)limit)
-				       : tv_strf(a, "%lld (%s)", (long long)sent, nr_label(r->user.lang, "alert_no_limit")));
+	if (limit)
+		tv_set(ctx, "this_hour", tv_strf(a, "%lld / %lld", (long long)sent, (long long)limit));
+	else
+		tv_set(ctx, "this_hour",
+		       tv_strf(a, "%lld (%s)", (long long)sent, nr_label(r->user.lang, "alert_no_limit")));
 	tv_set_bool(ctx, "at_limit", limit && sent >= limit);
 	if (error)
 		tv_set_str(ctx, "error", error);
@@ -127,9 +142,9 @@ int nr_alert_send(kb_req *r)
 	target = target && *target ? target : "all";
 	const char *error = NULL;
 	int64_t category_id = 0;
-	if (!*title || strlen(title) > MAX_ALERT_TITLE)
+	if (!*title || chars(title) > MAX_ALERT_TITLE)
 		error = nr_label(lang, "alert_bad_title");
-	else if (strlen(text) > MAX_ALERT_TEXT)
+	else if (chars(text) > MAX_ALERT_TEXT)
 		error = nr_label(lang, "alert_bad_text");
 	else if (!*link || strlen(link) > MAX_ALERT_LINK || !link_ok(r, link))
 		error = nr_label(lang, "alert_bad_link");
@@ -158,7 +173,8 @@ int nr_alert_send(kb_req *r)
 		kb_warn("cannot queue the alert: %s", why);
 		return 500;
 	}
-	store_audit_add(r->db, r->user.id, "alert", 0, kb_arena_printf(&r->arena, "#%lld %s", (long long)id, title));
+	store_audit_add(r->db, r->user.id, "alert", 0,
+			kb_arena_printf(&r->arena, "#%lld %s", (long long)id, title));
 	return nr_redirect(r, "/newsroom/alerts?sent=%lld", (long long)id);
 }
 

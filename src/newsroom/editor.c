@@ -238,12 +238,13 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 	tv_set_bool(o, "notify", sched ? pending : art->breaking);
 	tv_set_bool(o, "notify_pending", pending);
 	const char *alert = req_query(r, "alert");
-	if (alert && !strcmp(alert, "sent"))
+	if (alert && !strcmp(alert, "sent")) {
 		tv_set_str(ctx, "message", nr_label(lang, "alert_sent"));
-	else if (alert)
+	} else if (alert) {
+		int why = !strcmp(alert, "limit") ? PUSH_OVER_LIMIT : STORE_ERROR;
 		tv_set_str(ctx, "error", kb_arena_printf(a, "%s: %s", nr_label(lang, "alert_published_not_sent"),
-							 nr_alert_refusal(r, !strcmp(alert, "limit") ? PUSH_OVER_LIMIT
-												     : STORE_ERROR)));
+							 nr_alert_refusal(r, why)));
+	}
 	if (!can)
 		tv_set_str(ctx, "notice", nr_label(lang, "read_only"));
 	if (error)
@@ -433,7 +434,8 @@ static int transition(kb_req *r, const char *status, const char *allowed, int ne
 	}
 	const char *notify = req_form(r, "notify");
 	int wanted = notify && *notify && strcmp(notify, "0");
-	if (scheduling && (wanted ? push_store_sched_set(r->db, id, r->user.id) : push_store_sched_clear(r->db, id)))
+	if (scheduling && (wanted ? push_store_sched_set(r->db, id, r->user.id)
+				  : push_store_sched_clear(r->db, id)))
 		return 500;
 	const char *alert = NULL, *param = "", *why = NULL;
 	if (wanted && !strcmp(status, "published")) {

@@ -140,12 +140,12 @@ describe('manual alerts', () => {
     const last = await newestAlert();
     const cases = [
       [{ title: '', link: '/x' }, /सूचना का शीर्षक लिखें/],
-      [{ title: 'क'.repeat(101), link: '/x' }, /सूचना का शीर्षक लिखें/],
+      [{ title: 'क'.repeat(101), link: '/x' }, /सूचना का शीर्षक लिखें \(100 अक्षर तक\)/],
       [{ title: 'ठीक', link: '//evil.example/x' }, /लिंक साइट का पता हो/],
       [{ title: 'ठीक', link: 'https://evil.example/x' }, /लिंक साइट का पता हो/],
       [{ title: 'ठीक', link: 'javascript:alert(1)' }, /लिंक साइट का पता हो/],
       [{ title: 'ठीक', link: '/x', target: 'no-such' }, /यह श्रेणी नहीं मिली/],
-      [{ title: 'ठीक', link: '/x', text: 'स'.repeat(400) }, /1000 बाइट से लंबा/],
+      [{ title: 'ठीक', link: '/x', text: 'स'.repeat(400) }, /300 अक्षर से लंबा/],
     ];
     for (const [fields, reason] of cases) {
       const res = await ed.post('/newsroom/alerts', fields);
@@ -154,10 +154,12 @@ describe('manual alerts', () => {
       assert.match(html, reason);
       if (fields.title) assert.match(html, new RegExp(`value="${fields.title}"`), 'the form keeps what was typed');
     }
-    // The site's own full URL is fine.
-    const res = await ed.post('/newsroom/alerts', { title: 'पूरा पता', link: 'http://127.0.0.1:8080/category/desh', target: 'desh' });
+    // The site's own full URL is fine, and so is a title of 100 characters.
+    let res = await ed.post('/newsroom/alerts', { title: 'पूरा पता', link: 'http://127.0.0.1:8080/category/desh', target: 'desh' });
     assert.equal(res.status, 303);
-    assert.equal(await newestAlert(), last + 1);
+    res = await ed.post('/newsroom/alerts', { title: 'क'.repeat(100), link: '/x', target: 'desh' });
+    assert.equal(res.status, 303);
+    assert.equal(await newestAlert(), last + 2);
   });
 
   test('without the CSRF token the POST is refused', async () => {
