@@ -2,8 +2,9 @@
  * test_push.c: Web Push: RFC 8291 Appendix A reproduced byte for byte
  * (every intermediate value and the final message), base64url, VAPID JWTs
  * verified with OpenSSL against the public key, the checks on what a
- * browser sends when it subscribes, and the newsroom's alerts: the Topic
- * of a story, the hourly limit, a scheduled story's alert sent once.
+ * browser sends when it subscribes, and the alert of a story (its Topic,
+ * urgency, a headline cut to fit). The newsroom's limit and scheduled
+ * alerts are tested with the store in test_newsroom.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "push/push.h"
 
@@ -324,130 +324,6 @@ static void article_topic_and_alert(void **state)
 	kb_arena_free(&a);
 }
 
-static char dbpath[64];
-
-static int store_setup(void **state)
-{
-	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-push-test-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	store *st = store_open(dbpath, 0, &err);
-	if (!st) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	*state = st;
-	return 0;
-}
-
-static int store_teardown(void **state)
-{
-	store_close(*state);
-	const char *ends[] = {"", "-wal", "-shm"};
-	for (size_t i = 0; i < 3; i++) {
-		char p[80];
-		snprintf(p, sizeof p, "%s%s", dbpath, ends[i]);
-		unlink(p);
-	}
-	kb_clock_fake(0);
-	return 0;
-}
-
-static size_t alert_count(store *st)
-{
-	kb_arena a = {0};
-	push_sent *v;
-	size_t n, total;
-	assert_int_equal(push_store_history(st, &a, 0, 1, &v, &n, &total), STORE_OK);
-	kb_arena_free(&a);
-	return total;
-}
-
-static void hourly_limit_refuses_and_queues_nothing(void **state)
-{
-	store *st = *state;
-	const int64_t t0 = 1800000000;
-	kb_clock_fake(t0);
-	push_alert_input in = {.title = "सूचना", .url = "/news/x"};
-	int64_t id, limit;
-	const char *why;
-	assert_int_equal(push_store_hourly_limit(st, &limit), STORE_OK);
-	assert_int_equal(limit, PUSH_HOURLY_DEFAULT);
-	assert_int_equal(store_setting_set(st, "push_hourly_limit", "2"), STORE_OK);
-	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
-	kb_clock_fake(t0 + 1800);
-	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
-	assert_int_equal(alert_count(st), 2);
-	/* The third within the hour: refused, and nothing written. */
-	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), PUSH_OVER_LIMIT);
-	assert_string_equal(why, "the hourly alert limit is reached");
-	assert_int_equal(alert_count(st), 2);
-	/* An hour after the first, one slot is free again. */
-	kb_clock_fake(t0 + 3600);
-	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
-	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), PUSH_OVER_LIMIT);
-	/* 0: no limit. Not a number: the default. */
-	assert_int_equal(store_setting_set(st, "push_hourly_limit", "0"), STORE_OK);
-	for (int i = 0; i < 12; i++)
-		assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
-	assert_int_equal(store_setting_set(st, "push_hourly_limit", "दस"), STORE_OK);
-	assert_int_equal(push_store_hourly_limit(st, &limit), STORE_OK);
-	assert_int_equal(limit, PUSH_HOURLY_DEFAULT);
-	/* Bad input is refused before the limit is looked at. */
-	push_alert_input bad = {.title = "", .url = "/news/x"};
-	size_t before = alert_count(st);
-	assert_int_equal(push_alert_send(st, &bad, 0, 0, &id, &why), PUSH_INVALID);
-	assert_int_equal(alert_count(st), before);
-}
-
-static void scheduled_alert_goes_once(void **state)
-{
-	store *st = *state;
-	const int64_t t0 = 1800000000;
-	kb_clock_fake(t0);
-	assert_int_equal(store_setting_set(st, "push_hourly_limit", "0"), STORE_OK);
-	kb_article_input in = {.title = "निर्धारित खबर", .body = "पाठ", .summary = "सार",
-			       .status = "scheduled", .published_at = t0 + 60, .breaking = 1};
-	int64_t article;
-	assert_int_equal(store_article_add(st, &in, &article), STORE_OK);
-	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
-	int yes, n;
-	assert_int_equal(push_store_sched_has(st, article, &yes), STORE_OK);
-	assert_true(yes);
-	/* Not yet live: nothing. */
-	assert_int_equal(push_alert_scheduled(st), 0);
-	assert_int_equal(alert_count(st), 0);
-	kb_clock_fake(t0 + 61);
-	assert_int_equal(store_publish_due(st, kb_now(), &n), STORE_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(push_alert_scheduled(st), 1);
-	assert_int_equal(push_alert_scheduled(st), 0);
-	assert_int_equal(alert_count(st), 1);
-	assert_int_equal(push_store_sched_has(st, article, &yes), STORE_OK);
-	assert_false(yes);
-	kb_arena a = {0};
-	push_sent *v;
-	size_t got, total;
-	assert_int_equal(push_store_history(st, &a, 0, 10, &v, &got, &total), STORE_OK);
-	assert_int_equal(got, 1);
-	assert_int_equal(v[0].article_id, article);
-	assert_string_equal(v[0].alert.title, "निर्धारित खबर");
-	assert_string_equal(v[0].alert.urgency, "high");
-	char topic[PUSH_TOPIC_SIZE];
-	push_article_topic(topic, article);
-	assert_string_equal(v[0].alert.topic, topic);
-	kb_arena_free(&a);
-
-	/* Two processes racing for one scheduled alert: the second finds it
-	 * gone and writes nothing. */
-	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
-	push_alert_input al = {.title = "t", .body = "", .url = "/x", .image = "", .urgency = "normal", .ttl = 60};
-	int64_t id;
-	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_OK);
-	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_NOTFOUND);
-	assert_int_equal(alert_count(st), 2);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,8 +334,6 @@ int main(void)
 		cmocka_unit_test(subscription_checks),
 		cmocka_unit_test(payload_trimmed),
 		cmocka_unit_test(article_topic_and_alert),
-		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, store_setup, store_teardown),
-		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, store_setup, store_teardown),
 	};
 	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
 }
