@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../lib/browser.mjs';
 import { khabar, root, startSite, tempDir, until } from '../lib/khabar.mjs';
 import { addUser, PASSWORD } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
@@ -39,11 +39,7 @@ before(async () => {
   // A few older alerts, so the history has numbers to show.
   for (const title of ['सुबह की बड़ी खबरें', 'मौसम: आज बारिश की संभावना'])
     assert.equal(khabar(['push', 'send', '--db', site.db, '--title', title, '--url', '/category/desh']).status, 0);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
