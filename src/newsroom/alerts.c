@@ -30,6 +30,8 @@ static size_t chars(const char *s)
 const char *nr_alert_refusal(kb_req *r, int rc)
 {
 	const char *lang = r->user.lang;
+	if (rc == PUSH_INVALID)
+		return nr_label(lang, "alert_invalid");
 	if (rc != PUSH_OVER_LIMIT)
 		return nr_label(lang, "alert_failed");
 	int64_t limit = 0;

@@ -241,7 +241,9 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 	if (alert && !strcmp(alert, "sent")) {
 		tv_set_str(ctx, "message", nr_label(lang, "alert_sent"));
 	} else if (alert) {
-		int why = !strcmp(alert, "limit") ? PUSH_OVER_LIMIT : STORE_ERROR;
+		int why = !strcmp(alert, "limit")     ? PUSH_OVER_LIMIT
+			  : !strcmp(alert, "invalid") ? PUSH_INVALID
+						      : STORE_ERROR;
 		tv_set_str(ctx, "error", kb_arena_printf(a, "%s: %s", nr_label(lang, "alert_published_not_sent"),
 							 nr_alert_refusal(r, why)));
 	}
@@ -441,7 +443,10 @@ static int transition(kb_req *r, const char *status, const char *allowed, int ne
 	if (wanted && !strcmp(status, "published")) {
 		rc = nr_article_alert(r, id, &why);
 		alert = rc ? why : "sent";
-		param = rc == PUSH_OVER_LIMIT ? "?alert=limit" : rc ? "?alert=failed" : "?alert=sent";
+		param = rc == PUSH_OVER_LIMIT ? "?alert=limit"
+			: rc == PUSH_INVALID  ? "?alert=invalid"
+			: rc		      ? "?alert=failed"
+					      : "?alert=sent";
 	}
 	if (nr_wants_json(r)) {
 		if (store_article_by_id(r->db, &r->arena, id, &art))

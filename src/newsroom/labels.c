@@ -205,6 +205,8 @@ static const struct {
 	 "the limit of alerts per hour is reached"},
 	{"alert_failed", "सूचना कतार में नहीं डाली जा सकी। थोड़ी देर बाद फिर कोशिश करें।",
 	 "the alert could not be queued. Try again shortly."},
+	{"alert_invalid", "सूचना इस रूप में नहीं भेजी जा सकती: शीर्षक और लिंक जाँचें।",
+	 "the alert cannot go out as it is: check its title and link."},
 	{"alert_bad_title", "सूचना का शीर्षक लिखें (100 अक्षर तक)।", "Write a title (up to 100 characters)."},
 	{"alert_bad_text", "सूचना का पाठ 300 अक्षर से लंबा है।", "The text is longer than 300 characters."},
 	{"alert_bad_link", "लिंक साइट का पता हो (/ से शुरू) या साइट का पूरा URL।",
