@@ -80,6 +80,15 @@
 	form.addEventListener('compositionstart', function () { composing = true; });
 	form.addEventListener('compositionend', function () { composing = false; changed(); });
 
+	// "सूचना भेजें" follows the breaking flag until the editor sets it.
+	var notify = document.getElementById('f-notify');
+	var breaking = form.querySelector('input[name=breaking]');
+	if (notify && breaking) {
+		var chosen = false;
+		notify.addEventListener('change', function () { chosen = true; });
+		breaking.addEventListener('change', function () { if (!chosen) notify.checked = breaking.checked; });
+	}
+
 	// Word count.
 	var count = document.getElementById('count');
 	function countWords() {

@@ -1,6 +1,7 @@
 /*
- * push.c: "khabar push": Web Push from the command line, until the newsroom
- * sends alerts from its publish flow (through the same push_alert_create).
+ * push.c: "khabar push": Web Push from the command line, beside the
+ * newsroom's alerts (src/newsroom/alerts.c). The CLI is the operator's:
+ * push_alert_create, without the newsroom's hourly limit.
  *
  *   khabar push send --title T --url /news/slug [--body S] [--image URL]
  *                    [--category SLUG] [--urgency high] [--ttl SECONDS]

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/push_store.h"
 #include "../render/escape.h"
 #include "cli.h"
 
@@ -28,6 +29,12 @@ static int recency(const char *v)
 	return *v && !*end && d >= 0 && d <= 100;
 }
 
+static int count(const char *v)
+{
+	size_t n = strlen(v);
+	return n && n <= 5 && strspn(v, "0123456789") == n;
+}
+
 static const setting settings[] = {
 	{"name", "site name", any},
 	{"tagline", "a line under the name", any},
@@ -42,6 +49,7 @@ static const setting settings[] = {
 	{"whatsapp", "follow link: channel or group", link},
 	{"google_news", "follow link", link},
 	{"search_recency", "bm25 units a story loses per 30 days of age (0-100)", recency},
+	{"push_hourly_limit", "push alerts the newsroom may send per hour (0: no limit)", count},
 };
 
 int cmd_settings(int argc, char **argv)
@@ -71,6 +79,10 @@ int cmd_settings(int argc, char **argv)
 			V(name); V(tagline); V(base_url); V(timezone); V(digits); V(email); V(facebook);
 			V(instagram); V(x); V(arattai); V(whatsapp); V(google_news); V(search_recency);
 #undef V
+			int64_t limit;
+			if (!strcmp(settings[i].key, "push_hourly_limit") &&
+			    !push_store_hourly_limit(st, &limit))
+				v = kb_arena_printf(&a, "%lld", (long long)limit);
 			printf("%-15s %s\n", settings[i].key, v ? v : "");
 		}
 		kb_arena_free(&a);

@@ -351,6 +351,18 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER redirects_upd AFTER UPDATE ON redirects WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER redirects_del AFTER DELETE ON redirects WHEN" QUIET BUMP_VERSION,
 #undef QUIET
+
+	/* 8: the newsroom's alerts (push_store.h): who sent each alert and for
+	 * which story (0: the command line, or no story), the index the hourly
+	 * limit counts with, and the alerts a scheduled story sends when it goes
+	 * live (one row per story, gone once its alert is queued). */
+	"ALTER TABLE push_alerts ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE push_alerts ADD COLUMN article_id INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX push_alerts_created ON push_alerts(created_at);"
+	"CREATE TABLE push_scheduled("
+	"  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+	"  user_id INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

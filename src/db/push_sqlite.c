@@ -588,3 +588,190 @@ int push_store_next_retry(store *st, int64_t *at)
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot read the queue");
 }
+
+/* ---- the newsroom's alerts ---- */
+
+static const char sql_sent_hour[] = "SELECT count(*) FROM push_alerts WHERE created_at > ?1 - 3600";
+static const char sql_alert_sender[] =
+	"UPDATE push_alerts SET user_id = ?2, article_id = ?3 WHERE id = ?1";
+static const char sql_sched_delete[] = "DELETE FROM push_scheduled WHERE article_id = ?1";
+static const char sql_sched_set[] =
+	"INSERT INTO push_scheduled(article_id, user_id, created_at) VALUES(?1, ?2, ?3) "
+	"ON CONFLICT(article_id) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at";
+static const char sql_sched_has[] = "SELECT 1 FROM push_scheduled WHERE article_id = ?1";
+static const char sql_sched_due[] =
+	"SELECT p.article_id, p.user_id FROM push_scheduled p JOIN articles a ON a.id = p.article_id "
+	"WHERE a.status = 'published' ORDER BY p.created_at, p.article_id";
+static const char sql_hourly_limit[] =
+	"SELECT CASE WHEN value GLOB '[0-9]*' AND value NOT GLOB '*[^0-9]*' AND length(value) < 10 "
+	"THEN CAST(value AS INTEGER) ELSE -1 END FROM settings WHERE key = 'push_hourly_limit'";
+static const char sql_history[] =
+	"SELECT x.*, coalesce(u.name, ''), p.user_id, p.article_id FROM (SELECT " ALERT_COLS
+	"ORDER BY a.id DESC LIMIT ?1 OFFSET ?2) x JOIN push_alerts p ON p.id = x.id "
+	"LEFT JOIN users u ON u.id = p.user_id ORDER BY x.id DESC";
+static const char sql_alert_count[] = "SELECT count(*) FROM push_alerts";
+
+/* The one integer a statement returns (bound by the caller) into *v. */
+static int one_int(store *st, sqlite3_stmt *s, int64_t *v, const char *what)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, what);
+}
+
+int push_store_sent_last_hour(store *st, int64_t now, int64_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sent_hour);
+	sqlite3_bind_int64(s, 1, now);
+	return one_int(st, s, n, "cannot count the last hour's alerts");
+}
+
+int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
+			  int scheduled, int64_t limit, int64_t now, int64_t *id)
+{
+	if (store_begin(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s;
+	if (article_id) {
+		s = sq_stmt(st, sql_sched_delete);
+		sqlite3_bind_int64(s, 1, article_id);
+		if (sq_run(st, s, "cannot clear the scheduled alert"))
+			goto fail;
+		if (scheduled && !sqlite3_changes(sq_db(st))) {
+			store_rollback(st);
+			return STORE_NOTFOUND;
+		}
+	}
+	int64_t sent = 0;
+	if (push_store_sent_last_hour(st, now, &sent))
+		goto fail;
+	if (limit > 0 && sent >= limit) {
+		store_rollback(st);
+		return STORE_CONFLICT;
+	}
+	s = sq_stmt(st, sql_alert_add);
+	sq_bind_text(s, 1, in->title);
+	sq_bind_text(s, 2, in->body);
+	sq_bind_text(s, 3, in->url);
+	sq_bind_text(s, 4, in->image);
+	sqlite3_bind_int64(s, 5, in->category_id);
+	sq_bind_text(s, 6, in->urgency);
+	sqlite3_bind_int64(s, 7, in->ttl);
+	if (in->topic)
+		sq_bind_text(s, 8, in->topic);
+	sqlite3_bind_int64(s, 9, now);
+	if (sq_run(st, s, "cannot add the alert"))
+		goto fail;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
+	s = sq_stmt(st, sql_alert_topic);
+	sqlite3_bind_int64(s, 1, *id);
+	if (sq_run(st, s, "cannot add the alert"))
+		goto fail;
+	s = sq_stmt(st, sql_alert_sender);
+	sqlite3_bind_int64(s, 1, *id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, article_id);
+	if (sq_run(st, s, "cannot add the alert"))
+		goto fail;
+	if (store_commit(st))
+		goto fail;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
+int push_store_hourly_limit(store *st, int64_t *limit)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_hourly_limit);
+	int rc = sqlite3_step(s);
+	*limit = PUSH_HOURLY_DEFAULT;
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_int64(s, 0) >= 0)
+			*limit = sqlite3_column_int64(s, 0);
+		rc = sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the hourly alert limit");
+}
+
+int push_store_history(store *st, kb_arena *a, size_t offset, size_t limit, push_sent **out, size_t *n,
+		       size_t *total)
+{
+	int64_t all = 0;
+	if (one_int(st, sq_stmt(st, sql_alert_count), &all, "cannot count alerts"))
+		return STORE_ERROR;
+	*total = (size_t)all;
+	sqlite3_stmt *s = sq_stmt(st, sql_history);
+	sqlite3_bind_int64(s, 1, (int64_t)limit);
+	sqlite3_bind_int64(s, 2, (int64_t)offset);
+	push_sent *v = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *v);
+	size_t len = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && len < limit) {
+		read_alert(a, s, &v[len].alert);
+		v[len].sent_by = sq_col_text(a, s, 20);
+		v[len].user_id = sqlite3_column_int64(s, 21);
+		v[len].article_id = sqlite3_column_int64(s, 22);
+		len++;
+	}
+	sqlite3_reset(s);
+	*out = v;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read alerts");
+}
+
+int push_store_sched_set(store *st, int64_t article_id, int64_t user_id)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sched_set);
+	sqlite3_bind_int64(s, 1, article_id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, kb_now());
+	return sq_run(st, s, "cannot remember the scheduled alert");
+}
+
+int push_store_sched_clear(store *st, int64_t article_id)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sched_delete);
+	sqlite3_bind_int64(s, 1, article_id);
+	return sq_run(st, s, "cannot clear the scheduled alert");
+}
+
+int push_store_sched_has(store *st, int64_t article_id, int *yes)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sched_has);
+	sqlite3_bind_int64(s, 1, article_id);
+	int rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sq_fail(st, "cannot read the scheduled alert");
+	return STORE_OK;
+}
+
+int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **users, size_t *n)
+{
+	sqlite3_stmt *s = sq_stmt(st, sql_sched_due);
+	size_t cap = 8, len = 0;
+	int64_t *av = kb_arena_alloc(a, cap * sizeof *av), *uv = kb_arena_alloc(a, cap * sizeof *uv);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			int64_t *aw = kb_arena_alloc(a, 2 * cap * sizeof *aw);
+			int64_t *uw = kb_arena_alloc(a, 2 * cap * sizeof *uw);
+			memcpy(aw, av, len * sizeof *av);
+			memcpy(uw, uv, len * sizeof *uv);
+			av = aw, uv = uw, cap *= 2;
+		}
+		av[len] = sqlite3_column_int64(s, 0);
+		uv[len] = sqlite3_column_int64(s, 1);
+		len++;
+	}
+	sqlite3_reset(s);
+	*articles = av;
+	*users = uv;
+	*n = len;
+	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the scheduled alerts");
+}

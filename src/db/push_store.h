@@ -110,4 +110,49 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now);
 /* The earliest next_at of a row waiting for a retry (0: none). */
 int push_store_next_retry(store *st, int64_t *at);
 
+/* ---- the newsroom's alerts ---- */
+
+/* Alerts per hour when the setting push_hourly_limit was never set. */
+#define PUSH_HOURLY_DEFAULT 10
+
+/* An alert as the newsroom's history shows it: who sent it (a user's
+ * name, "" for the command line) and for which story (0: none). */
+typedef struct push_sent {
+	push_alert alert;
+	const char *sent_by;
+	int64_t user_id, article_id;
+} push_sent;
+
+/*
+ * Queues an alert sent from the newsroom, in one transaction: refuses it
+ * with STORE_CONFLICT (nothing written) when limit > 0 and limit alerts
+ * were already created in the hour before now; else inserts it like
+ * push_store_alert_add, records user_id and article_id, and deletes the
+ * scheduled alert of article_id, if any. With scheduled set, that
+ * scheduled alert must still be there: when another process queued it
+ * first, STORE_NOTFOUND and nothing written (so it goes exactly once).
+ * The caller has checked the input.
+ */
+int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
+			  int scheduled, int64_t limit, int64_t now, int64_t *id);
+/* How many alerts were created in the hour before now. */
+int push_store_sent_last_hour(store *st, int64_t now, int64_t *n);
+/* The setting push_hourly_limit (0: no limit); PUSH_HOURLY_DEFAULT when
+ * unset or not a number. */
+int push_store_hourly_limit(store *st, int64_t *limit);
+/* Alerts newest first, with their senders; *total counts them all. */
+int push_store_history(store *st, kb_arena *a, size_t offset, size_t limit, push_sent **out, size_t *n,
+		       size_t *total);
+
+/* A scheduled story's alert: remembered when it is scheduled with "send a
+ * notification" (by user_id), forgotten when it is scheduled without, or
+ * leaves the schedule otherwise. */
+int push_store_sched_set(store *st, int64_t article_id, int64_t user_id);
+int push_store_sched_clear(store *st, int64_t article_id);
+/* Whether article_id has a scheduled alert (*yes 0 or 1). */
+int push_store_sched_has(store *st, int64_t article_id, int *yes);
+/* The scheduled alerts whose story is now published, oldest first:
+ * article ids and the users who asked for them (arena arrays). */
+int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **users, size_t *n);
+
 #endif

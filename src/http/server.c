@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "../media/media.h"
+#include "../push/push.h"
 #include "../render/cache.h"
 #include "../render/escape.h"
 #include "http.h"
@@ -733,7 +734,8 @@ static void read_clock_file(void)
 	}
 }
 
-/* Publishes the scheduled articles whose time has come. */
+/* Publishes the scheduled articles whose time has come, then queues the
+ * alerts asked for them (also those a stop in between left behind). */
 static void publish_due(store *st)
 {
 	int n = 0;
@@ -745,6 +747,7 @@ static void publish_due(store *st)
 		kb_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
 		server_content_changed(st);
 	}
+	push_alert_scheduled(st);
 }
 
 /* The photo worker: makes the derived images of uploads, one at a time,

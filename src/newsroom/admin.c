@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../newsroom/auth.h"
+#include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
 #include "newsroom.h"
@@ -259,6 +260,10 @@ static int settings_page(kb_req *r, const char *message, int status)
 		tv_push(list, o);
 	}
 	tv_set(ctx, "fields", list);
+	int64_t limit;
+	if (push_store_hourly_limit(r->db, &limit))
+		return 500;
+	tv_set_int(ctx, "push_hourly_limit", limit);
 	if (message)
 		tv_set_str(ctx, "message", message);
 	return nr_render(r, "newsroom-settings", ctx, status);
@@ -288,6 +293,22 @@ int nr_settings(kb_req *r)
 			return 400;
 		}
 		if (store_setting_set(r->db, site_keys[i].key, v)) {
+			store_rollback(r->db);
+			return 500;
+		}
+	}
+	/* Alerts per hour: a whole number, 0 for no limit. */
+	const char *limit = req_form(r, "push_hourly_limit");
+	if (limit) {
+		size_t n = strlen(limit);
+		if (!n || n > 5 || strspn(limit, "0123456789") != n) {
+			store_rollback(r->db);
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s",
+							nr_label(r->user.lang, "push_hourly_limit"),
+							nr_label(r->user.lang, "bad_value"));
+			return 400;
+		}
+		if (store_setting_set(r->db, "push_hourly_limit", limit)) {
 			store_rollback(r->db);
 			return 500;
 		}

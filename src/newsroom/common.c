@@ -24,6 +24,7 @@ static const struct {
 	{"media", "/newsroom/media", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
+	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
 	{"audit", "/newsroom/audit", ROLE_EDITOR},
 	{"users", "/newsroom/users", ROLE_ADMIN},
 	{"settings", "/newsroom/settings", ROLE_ADMIN},
@@ -126,6 +127,14 @@ int nr_can_edit(const kb_user *u, const kb_article *a)
 	if (u->role >= ROLE_EDITOR)
 		return 1;
 	return u->role == ROLE_REPORTER && a->owner_id == u->id && !strcmp(a->status, "draft");
+}
+
+int nr_page(kb_req *r)
+{
+	const char *p = req_query(r, "page");
+	char *end;
+	long v = p ? strtol(p, &end, 10) : 1;
+	return !p || *end || v < 1 ? 1 : v > 100000 ? 100000 : (int)v;
 }
 
 int64_t nr_param_id(kb_req *r, size_t i)

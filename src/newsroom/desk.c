@@ -34,10 +34,7 @@ int nr_desk(kb_req *r)
 		if (total)
 			status = "review";
 	}
-	int page = 1;
-	const char *p = req_query(r, "page");
-	if (p && (page = atoi(p)) < 1)
-		page = 1;
+	int page = nr_page(r);
 	kb_desk_query q = {.status = status, .owner_id = mine ? r->user.id : 0, .limit = PER_PAGE,
 			   .offset = (size_t)(page - 1) * PER_PAGE};
 	kb_article *v;

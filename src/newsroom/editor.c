@@ -10,12 +10,19 @@
  * the article's current one is a conflict: nothing is overwritten, the
  * losing edit is kept as a revision, and the editor comes back with the
  * writer's text and a message.
+ *
+ * "सूचना भेजें" (the notify box, on by default for breaking news) goes
+ * with publish and schedule: publishing queues the story's push alert at
+ * once (nr_article_alert), scheduling remembers it for the scheduler, and
+ * any other move forgets it. A refused alert never undoes the publish:
+ * the editor comes back saying it was not sent, and why.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../pages/pages.h"
+#include "../push/push.h"
 #include "../render/markdown.h"
 #include "../text/text.h"
 #include "newsroom.h"
@@ -221,7 +228,25 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 	tv_set_bool(act, "unpublish", editor && (is || sched));
 	tv_set_bool(act, "return", editor && (!strcmp(st, "review") || sched));
 	tv_set_bool(act, "history", art->id != 0);
+	tv_set_bool(act, "notify", editor && !is);
 	tv_set(ctx, "can", act);
+	/* The notify box: what was chosen for a scheduled story, else on for
+	 * breaking news. */
+	int pending = 0;
+	if (sched && push_store_sched_has(r->db, art->id, &pending))
+		return 500;
+	tv_set_bool(o, "notify", sched ? pending : art->breaking);
+	tv_set_bool(o, "notify_pending", pending);
+	const char *alert = req_query(r, "alert");
+	if (alert && !strcmp(alert, "sent")) {
+		tv_set_str(ctx, "message", nr_label(lang, "alert_sent"));
+	} else if (alert) {
+		int why = !strcmp(alert, "limit")     ? PUSH_OVER_LIMIT
+			  : !strcmp(alert, "invalid") ? PUSH_INVALID
+						      : STORE_ERROR;
+		tv_set_str(ctx, "error", kb_arena_printf(a, "%s: %s", nr_label(lang, "alert_published_not_sent"),
+							 nr_alert_refusal(r, why)));
+	}
 	if (!can)
 		tv_set_str(ctx, "notice", nr_label(lang, "read_only"));
 	if (error)
@@ -275,8 +300,10 @@ int nr_editor(kb_req *r)
 	return editor_page(r, &art, NULL, NULL, 200);
 }
 
-/* The JSON answer to a save from the script: id, version, where to go. */
-static int saved_json(kb_req *r, int64_t id, int64_t version, int status)
+/* The JSON answer to a save from the script: id, version, where to go;
+ * and, when one was asked for, what became of the alert ("sent", or the
+ * reason it was not). */
+static int saved_json(kb_req *r, int64_t id, int64_t version, int status, const char *alert)
 {
 	kb_article art;
 	if (store_article_by_id(r->db, &r->arena, id, &art))
@@ -285,6 +312,8 @@ static int saved_json(kb_req *r, int64_t id, int64_t version, int status)
 			      (json_int_t)version, "url",
 			      kb_arena_printf(&r->arena, "/newsroom/articles/%lld", (long long)id),
 			      "slug", art.slug, "status", art.status);
+	if (j && alert)
+		json_object_set_new(j, "alert", json_string(alert));
 	return nr_json(r, j, status);
 }
 
@@ -345,7 +374,7 @@ int nr_create(kb_req *r)
 	if (status)
 		return status;
 	if (nr_wants_json(r))
-		return saved_json(r, id, version, 201);
+		return saved_json(r, id, version, 201, NULL);
 	return nr_redirect(r, "/newsroom/articles/%lld", (long long)id);
 }
 
@@ -356,7 +385,7 @@ int nr_save(kb_req *r)
 	if (status)
 		return status;
 	if (nr_wants_json(r))
-		return saved_json(r, id, version, 200);
+		return saved_json(r, id, version, 200, NULL);
 	return nr_redirect(r, "/newsroom/articles/%lld?saved=1", (long long)id);
 }
 
@@ -366,7 +395,7 @@ int nr_autosave(kb_req *r)
 	int status = save_form(r, &id, "autosave", &version);
 	if (status)
 		return status;
-	return saved_json(r, id, version, 200);
+	return saved_json(r, id, version, 200, NULL);
 }
 
 /*
@@ -396,16 +425,35 @@ static int transition(kb_req *r, const char *status, const char *allowed, int ne
 		return 403;
 	if (needs_text && (!*art.title || !*art.body))
 		return editor_page(r, &art, NULL, nr_label(lang, "need_title"), 400);
+	/* A scheduled alert is forgotten before the story leaves the
+	 * schedule, so the scheduler cannot send it as well. */
+	int scheduling = !strcmp(status, "scheduled");
+	if (!scheduling && push_store_sched_clear(r->db, id))
+		return 500;
 	if (store_article_transition(r->db, id, status, publish_at, r->user.id)) {
 		kb_warn("cannot change article %lld: %s", (long long)id, store_errmsg(r->db));
 		return 500;
 	}
+	const char *notify = req_form(r, "notify");
+	int wanted = notify && *notify && strcmp(notify, "0");
+	if (scheduling && (wanted ? push_store_sched_set(r->db, id, r->user.id)
+				  : push_store_sched_clear(r->db, id)))
+		return 500;
+	const char *alert = NULL, *param = "", *why = NULL;
+	if (wanted && !strcmp(status, "published")) {
+		rc = nr_article_alert(r, id, &why);
+		alert = rc ? why : "sent";
+		param = rc == PUSH_OVER_LIMIT ? "?alert=limit"
+			: rc == PUSH_INVALID  ? "?alert=invalid"
+			: rc		      ? "?alert=failed"
+					      : "?alert=sent";
+	}
 	if (nr_wants_json(r)) {
 		if (store_article_by_id(r->db, &r->arena, id, &art))
 			return 500;
-		return saved_json(r, id, art.version, 200);
+		return saved_json(r, id, art.version, 200, alert);
 	}
-	return nr_redirect(r, "/newsroom/articles/%lld", (long long)id);
+	return nr_redirect(r, "/newsroom/articles/%lld%s", (long long)id, param);
 }
 
 int nr_submit(kb_req *r)

@@ -30,10 +30,7 @@ int nr_library(kb_req *r)
 {
 	kb_arena *a = &r->arena;
 	const char *lang = r->user.lang;
-	int page = 1;
-	const char *p = req_query(r, "page");
-	if (p && (page = atoi(p)) < 1)
-		page = 1;
+	int page = nr_page(r);
 	kb_media *v;
 	size_t n, total;
 	if (store_media_list(r->db, a, PER_PAGE, (size_t)(page - 1) * PER_PAGE, &v, &n, &total))

@@ -4,7 +4,8 @@
  * workflow actions, preview, autosave and autocomplete (editor.c),
  * revisions and diffs (revisions.c), the media library and uploads
  * (library.c), and the editors' and admins' pages: categories, tags,
- * users, settings, the audit log (admin.c). Shared helpers are in
+ * users, settings, the audit log (admin.c), push alerts: the manual
+ * alert and the history (alerts.c). Shared helpers are in
  * common.c, the Hindi/English labels in labels.c.
  *
  * The route table (src/pages/routes.c) gives every route its role, and
@@ -64,6 +65,19 @@ int nr_user_save(kb_req *r);
 int nr_settings_page(kb_req *r);
 int nr_settings(kb_req *r);
 int nr_audit(kb_req *r);
+/* alerts.c */
+int nr_alerts(kb_req *r);
+int nr_alert_new(kb_req *r);
+int nr_alert_send(kb_req *r);
+
+/* ---- alerts.c ---- */
+
+/* Queues the push alert of article_id for r's user ("सूचना भेजें" when
+ * publishing). Returns STORE_OK, or push_alert_send's refusal or error
+ * with the reason in r's language in *why; nothing is queued then. */
+int nr_article_alert(kb_req *r, int64_t article_id, const char **why);
+/* Why push_alert_send refused (rc), in r's language. */
+const char *nr_alert_refusal(kb_req *r, int rc);
 
 /* ---- setpassword.c ---- */
 
@@ -95,6 +109,9 @@ int nr_wants_json(kb_req *r);
 /* Whether u may change a: editors and admins any article, a reporter
  * only their own drafts. */
 int nr_can_edit(const kb_user *u, const kb_article *a);
+/* The page number asked for in ?page= (1 when absent or not a number;
+ * at most 100,000). */
+int nr_page(kb_req *r);
 /* The integer in r->param[i], or 0. */
 int64_t nr_param_id(kb_req *r, size_t i);
 /* The site's local time of t as "2026-01-01T05:31" (datetime-local), and

@@ -4,6 +4,7 @@
  * the service worker reads. Sending is the delivery engine's job.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@
 
 #define TTL_DEFAULT 86400
 #define TTL_MAX (28 * 86400) /* what push services keep at most */
+#define TITLE_MAX 500
 
 static int valid_topic(const char *t)
 {
@@ -34,10 +36,12 @@ static int valid_url(const char *u)
 	return !strncmp(u, "https://", 8) || !strncmp(u, "http://", 7);
 }
 
-int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const char **why)
+/* Checks in, filling the defaults into *out. Returns 0, or -1 with the
+ * reason in *why. */
+static int check_input(const push_alert_input *in, push_alert_input *out, const char **why)
 {
 	push_alert_input v = *in;
-	if (!v.title || !*v.title || strlen(v.title) > 500 || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
+	if (!v.title || !*v.title || strlen(v.title) > TITLE_MAX || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
 		*why = "the title must be 1 to 500 bytes of UTF-8";
 		return STORE_ERROR;
 	}
@@ -74,6 +78,15 @@ int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const 
 		*why = "the topic must be 1 to 32 characters among A-Z a-z 0-9 - _";
 		return STORE_ERROR;
 	}
+	*out = v;
+	return 0;
+}
+
+int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const char **why)
+{
+	push_alert_input v;
+	if (check_input(in, &v, why))
+		return STORE_ERROR;
 	if (push_store_alert_add(st, &v, id)) {
 		*why = store_errmsg(st);
 		return STORE_ERROR;
@@ -137,4 +150,116 @@ void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *b
 	}
 	free(t);
 	free(b);
+}
+
+/* ---- the newsroom's alerts ---- */
+
+void push_article_topic(char out[PUSH_TOPIC_SIZE], int64_t article_id)
+{
+	snprintf(out, PUSH_TOPIC_SIZE, "article-%lld", (long long)article_id);
+}
+
+void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in, char topic[PUSH_TOPIC_SIZE])
+{
+	push_article_topic(topic, art->id);
+	/* A headline may be longer than an alert's: it is cut, not refused. */
+	const char *title = art->title;
+	if (strlen(title) > TITLE_MAX) {
+		char *cut = shorten(title, TITLE_MAX);
+		title = kb_arena_strdup(a, cut);
+		free(cut);
+	}
+	*in = (push_alert_input){
+		.title = title,
+		.body = art->summary,
+		.url = kb_arena_printf(a, "/news/%s", art->slug),
+		.image = art->image_url,
+		.category_id = art->category.id,
+		.urgency = art->breaking ? "high" : "normal",
+		.topic = topic,
+	};
+}
+
+/* push_alert_send, and the scheduler's send (scheduled: see
+ * push_store_alert_send; STORE_NOTFOUND when another process sent it). */
+static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int scheduled,
+		      int64_t *id, const char **why)
+{
+	push_alert_input v;
+	if (check_input(in, &v, why))
+		return PUSH_INVALID;
+	int64_t limit;
+	if (push_store_hourly_limit(st, &limit)) {
+		*why = store_errmsg(st);
+		return STORE_ERROR;
+	}
+	int rc = push_store_alert_send(st, &v, user_id, article_id, scheduled, limit, kb_now(), id);
+	if (rc == STORE_CONFLICT) {
+		*why = "the hourly alert limit is reached";
+		return PUSH_OVER_LIMIT;
+	}
+	if (rc == STORE_NOTFOUND) {
+		*why = "already sent";
+		return rc;
+	}
+	if (rc)
+		*why = store_errmsg(st);
+	return rc ? STORE_ERROR : STORE_OK;
+}
+
+int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
+		    const char **why)
+{
+	return send_alert(st, in, user_id, article_id, 0, id, why);
+}
+
+int push_alert_scheduled(store *st)
+{
+	kb_arena a = {0};
+	int64_t *articles, *users;
+	size_t n;
+	int sent = 0;
+	if (push_store_sched_due(st, &a, &articles, &users, &n)) {
+		kb_warn("cannot read scheduled alerts: %s", store_errmsg(st));
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		kb_article art;
+		int rc = store_article_by_id(st, &a, articles[i], &art);
+		if (rc) {
+			if (rc != STORE_NOTFOUND)
+				kb_warn("cannot read article %lld: %s", (long long)articles[i], store_errmsg(st));
+			continue;
+		}
+		push_alert_input in;
+		char topic[PUSH_TOPIC_SIZE];
+		push_article_input(&art, &a, &in, topic);
+		int64_t id;
+		const char *why;
+		rc = send_alert(st, &in, users[i], art.id, 1, &id, &why);
+		if (rc == STORE_NOTFOUND) /* another process queued it */
+			continue;
+		if (!rc) {
+			kb_info("queued alert %lld for scheduled article %lld", (long long)id, (long long)art.id);
+			char detail[32];
+			snprintf(detail, sizeof detail, "#%lld", (long long)id);
+			if (store_audit_add(st, users[i], "alert", art.id, detail))
+				kb_warn("cannot log the alert: %s", store_errmsg(st));
+			sent++;
+			continue;
+		}
+		/* Refused (the hourly limit, a story the alert cannot carry): it
+		 * will not become sendable by waiting, so it is dropped and said.
+		 * A store error is left for the next second. */
+		if (rc == PUSH_OVER_LIMIT || rc == PUSH_INVALID) {
+			kb_warn("alert for scheduled article %lld not sent: %s", (long long)art.id, why);
+			if (push_store_sched_clear(st, art.id) ||
+			    store_audit_add(st, 0, "alert_refused", art.id, why))
+				kb_warn("cannot drop the scheduled alert: %s", store_errmsg(st));
+		} else {
+			kb_warn("cannot queue alert for scheduled article %lld: %s", (long long)art.id, why);
+		}
+	}
+	kb_arena_free(&a);
+	return sent;
 }

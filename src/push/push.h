@@ -129,6 +129,37 @@ int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const 
 void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
 		       const char *click_url, const char *image, const char *tag);
 
+/* ---- the newsroom's alerts (alert.c) ---- */
+
+/* What push_alert_send returns besides STORE_OK and STORE_ERROR. */
+enum { PUSH_OVER_LIMIT = 10, PUSH_INVALID = 11 };
+/* Room for a Topic: 32 characters and the NUL. */
+#define PUSH_TOPIC_SIZE 33
+
+/* The Topic of a story's alerts, "article-ID": the same story sent again
+ * replaces its alert still waiting on a device. */
+void push_article_topic(char out[PUSH_TOPIC_SIZE], int64_t article_id);
+/* The alert of a published story: headline, summary, its URL, its photo,
+ * its category (subscribers of it and of everything), urgency high when
+ * breaking, its topic (written into topic, which in points to). */
+void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in, char topic[PUSH_TOPIC_SIZE]);
+/*
+ * Queues an alert sent from the newsroom by user_id (for article_id, or
+ * 0), within the site's hourly limit (the setting push_hourly_limit).
+ * Returns STORE_OK with the new id; PUSH_OVER_LIMIT or PUSH_INVALID (bad
+ * input) with nothing queued; STORE_ERROR. *why says why in English (the
+ * newsroom shows its own words for the first two).
+ */
+int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
+		    const char **why);
+/* The scheduler's part (thread 0 of the server, every second and at
+ * start): queues the alert of every story that went live with "send a
+ * notification" chosen. The alert and the end of its reminder are one
+ * transaction, so each goes exactly once, whenever the server restarts;
+ * one over the limit is dropped, with a line in the audit log. Returns
+ * how many were queued. */
+int push_alert_scheduled(store *st);
+
 /* ---- delivery (delivery.c) ---- */
 
 typedef struct push_engine push_engine;

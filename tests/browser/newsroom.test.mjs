@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../lib/browser.mjs';
 import { root, startSite } from '../lib/khabar.mjs';
 import { addUser, hasExif, PASSWORD, withGps } from '../lib/newsroom.mjs';
 
@@ -35,11 +35,7 @@ before(async () => {
   site = await startSite({ articles: 30, extraArgs: ['--fake-clock', clockFile] });
   addUser(site.db, 'ram', 'reporter', 'राम शर्मा');
   addUser(site.db, 'sita', 'editor', 'सीता वर्मा');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
+import { launchChromium } from '../lib/browser.mjs';
 import { root, SEED_TITLE, startSite } from '../lib/khabar.mjs';
 
 const artifacts = path.join(root, 'tests', 'artifacts');
@@ -15,11 +15,7 @@ let site, browser;
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   site = await startSite({ articles: 40 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -91,3 +91,16 @@ export function rawRequest(port, bytes, timeoutMs = 2000) {
 }
 
 export const SEED_TITLE = 'भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर';
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls fn (which may be async) every 50 ms until it is true; fails the
+// test naming what it waited for after ms.
+export async function until(what, fn, ms = 8000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -2,7 +2,8 @@
  * test_newsroom.c: the newsroom's security and workflow without a socket:
  * password hashing, sessions in the store, CSRF tokens, the role rules of
  * every route in the route table, the form parsers, revisions with the
- * version check, and the scheduler's query.
+ * version check, the scheduler's query, and push alerts sent from the
+ * newsroom (the hourly limit, a scheduled story's alert sent once).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "http/http.h"
 #include "http/session.h"
 #include "newsroom/auth.h"
+#include "push/push.h"
 
 /* ---- passwords ---- */
 
@@ -155,17 +157,18 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 		if (rt->max_body && strcmp(rt->pattern, "/newsroom/media"))
 			fail_msg("%s %s takes a big body", rt->method, rt->pattern);
 	}
-	/* Publishing and users are not for reporters. */
+	/* Publishing, push alerts and users are not for reporters. */
 	int found = 0;
 	for (size_t i = 0; i < kb_nroutes; i++) {
 		const kb_route *rt = &kb_routes[i];
 		if (strstr(rt->pattern, "/publish") || strstr(rt->pattern, "/schedule") ||
-		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories"))
+		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
+		    !strncmp(rt->pattern, "/newsroom/alerts", 16))
 			assert_int_equal(rt->role, ROLE_EDITOR), found++;
 		if (!strncmp(rt->pattern, "/newsroom/users", 15) || !strncmp(rt->pattern, "/newsroom/settings", 18))
 			assert_int_equal(rt->role, ROLE_ADMIN), found++;
 	}
-	assert_true(found >= 9);
+	assert_true(found >= 12);
 }
 
 static void public_routes_need_nobody(void **state)
@@ -424,6 +427,105 @@ static void scheduled_articles_go_live_when_due(void **state)
 	kb_arena_free(&a);
 }
 
+/* ---- push alerts from the newsroom: the hourly limit, scheduled alerts ---- */
+
+static size_t alert_count(store *st)
+{
+	kb_arena a = {0};
+	push_sent *v;
+	size_t n, total;
+	assert_int_equal(push_store_history(st, &a, 0, 1, &v, &n, &total), STORE_OK);
+	kb_arena_free(&a);
+	return total;
+}
+
+static void hourly_limit_refuses_and_queues_nothing(void **state)
+{
+	store *st = *state;
+	const int64_t t0 = 1800000000;
+	kb_clock_fake(t0);
+	push_alert_input in = {.title = "सूचना", .url = "/news/x"};
+	int64_t id, limit;
+	const char *why;
+	assert_int_equal(push_store_hourly_limit(st, &limit), STORE_OK);
+	assert_int_equal(limit, PUSH_HOURLY_DEFAULT);
+	assert_int_equal(store_setting_set(st, "push_hourly_limit", "2"), STORE_OK);
+	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
+	kb_clock_fake(t0 + 1800);
+	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
+	assert_int_equal(alert_count(st), 2);
+	/* The third within the hour: refused, and nothing written. */
+	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), PUSH_OVER_LIMIT);
+	assert_string_equal(why, "the hourly alert limit is reached");
+	assert_int_equal(alert_count(st), 2);
+	/* An hour after the first, one slot is free again. */
+	kb_clock_fake(t0 + 3600);
+	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
+	assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), PUSH_OVER_LIMIT);
+	/* 0: no limit. Not a number: the default. */
+	assert_int_equal(store_setting_set(st, "push_hourly_limit", "0"), STORE_OK);
+	for (int i = 0; i < 12; i++)
+		assert_int_equal(push_alert_send(st, &in, 0, 0, &id, &why), STORE_OK);
+	assert_int_equal(store_setting_set(st, "push_hourly_limit", "दस"), STORE_OK);
+	assert_int_equal(push_store_hourly_limit(st, &limit), STORE_OK);
+	assert_int_equal(limit, PUSH_HOURLY_DEFAULT);
+	/* Bad input is refused before the limit is looked at. */
+	push_alert_input bad = {.title = "", .url = "/news/x"};
+	size_t before = alert_count(st);
+	assert_int_equal(push_alert_send(st, &bad, 0, 0, &id, &why), PUSH_INVALID);
+	assert_int_equal(alert_count(st), before);
+	kb_clock_fake(0);
+}
+
+static void scheduled_alert_goes_once(void **state)
+{
+	store *st = *state;
+	const int64_t t0 = 1800000000;
+	kb_clock_fake(t0);
+	assert_int_equal(store_setting_set(st, "push_hourly_limit", "0"), STORE_OK);
+	kb_article_input in = {.title = "निर्धारित खबर", .body = "पाठ", .summary = "सार",
+			       .status = "scheduled", .published_at = t0 + 60, .breaking = 1};
+	int64_t article;
+	assert_int_equal(store_article_add(st, &in, &article), STORE_OK);
+	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
+	int yes, n;
+	assert_int_equal(push_store_sched_has(st, article, &yes), STORE_OK);
+	assert_true(yes);
+	/* Not yet live: nothing. */
+	assert_int_equal(push_alert_scheduled(st), 0);
+	assert_int_equal(alert_count(st), 0);
+	kb_clock_fake(t0 + 61);
+	assert_int_equal(store_publish_due(st, kb_now(), &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(push_alert_scheduled(st), 1);
+	assert_int_equal(push_alert_scheduled(st), 0);
+	assert_int_equal(alert_count(st), 1);
+	assert_int_equal(push_store_sched_has(st, article, &yes), STORE_OK);
+	assert_false(yes);
+	kb_arena a = {0};
+	push_sent *v;
+	size_t got, total;
+	assert_int_equal(push_store_history(st, &a, 0, 10, &v, &got, &total), STORE_OK);
+	assert_int_equal(got, 1);
+	assert_int_equal(v[0].article_id, article);
+	assert_string_equal(v[0].alert.title, "निर्धारित खबर");
+	assert_string_equal(v[0].alert.urgency, "high");
+	char topic[PUSH_TOPIC_SIZE];
+	push_article_topic(topic, article);
+	assert_string_equal(v[0].alert.topic, topic);
+	kb_arena_free(&a);
+
+	/* Two processes racing for one scheduled alert: the second finds it
+	 * gone and writes nothing. */
+	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
+	push_alert_input al = {.title = "t", .body = "", .url = "/x", .image = "", .urgency = "normal", .ttl = 60};
+	int64_t id;
+	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_OK);
+	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_NOTFOUND);
+	assert_int_equal(alert_count(st), 2);
+	kb_clock_fake(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +545,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, teardown),
 		cmocka_unit_test_setup_teardown(scheduled_articles_go_live_when_due, setup, teardown),
+		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("newsroom", tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /*
  * test_push.c: Web Push: RFC 8291 Appendix A reproduced byte for byte
  * (every intermediate value and the final message), base64url, VAPID JWTs
- * verified with OpenSSL against the public key, and the checks on what a
- * browser sends when it subscribes.
+ * verified with OpenSSL against the public key, the checks on what a
+ * browser sends when it subscribes, and the alert of a story (its Topic,
+ * urgency, a headline cut to fit). The newsroom's limit and scheduled
+ * alerts are tested with the store in test_newsroom.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -281,6 +283,47 @@ static void payload_trimmed(void **state)
 	kb_buf_free(&out);
 }
 
+/* ---- the newsroom's alerts ---- */
+
+static void article_topic_and_alert(void **state)
+{
+	char topic[PUSH_TOPIC_SIZE];
+	push_article_topic(topic, 42);
+	assert_string_equal(topic, "article-42");
+	/* The largest id still makes a Topic push services take (32 at most). */
+	push_article_topic(topic, INT64_MAX);
+	assert_string_equal(topic, "article-9223372036854775807");
+
+	kb_arena a = {0};
+	kb_article art = {.id = 7, .title = "शीर्षक", .summary = "सार", .slug = "sheershak",
+			  .image_url = "/media/x-social.jpg", .breaking = 1};
+	art.category.id = 9;
+	push_alert_input in;
+	push_article_input(&art, &a, &in, topic);
+	assert_string_equal(in.title, "शीर्षक");
+	assert_string_equal(in.body, "सार");
+	assert_string_equal(in.url, "/news/sheershak");
+	assert_string_equal(in.image, "/media/x-social.jpg");
+	assert_int_equal(in.category_id, 9);
+	assert_string_equal(in.urgency, "high");
+	assert_string_equal(in.topic, "article-7");
+	art.breaking = 0;
+	push_article_input(&art, &a, &in, topic);
+	assert_string_equal(in.urgency, "normal");
+	/* A headline longer than an alert takes (500 bytes) is cut at a
+	 * character, not refused. */
+	kb_buf long_title = {0};
+	for (int i = 0; i < 200; i++)
+		kb_buf_puts(&long_title, "क");
+	art.title = long_title.data;
+	push_article_input(&art, &a, &in, topic);
+	assert_true(strlen(in.title) <= 500);
+	assert_true(kb_utf8_valid(in.title, strlen(in.title), NULL));
+	assert_non_null(strstr(in.title, "…"));
+	kb_buf_free(&long_title);
+	kb_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +333,7 @@ int main(void)
 		cmocka_unit_test(vapid_jwt_verifies),
 		cmocka_unit_test(subscription_checks),
 		cmocka_unit_test(payload_trimmed),
+		cmocka_unit_test(article_topic_and_alert),
 	};
 	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
 }
