@@ -211,10 +211,16 @@ int cmd_user(int argc, char **argv)
 int cmd_check(int argc, char **argv)
 {
 	const char *db = KB_DEFAULT_DB;
+	int reindex = 0;
 	for (int i = 2; i < argc; i++) {
 		if (cli_opt(argc, argv, &i, "--db", &db))
 			continue;
-		fprintf(stderr, "usage: khabar check [--db PATH]\n");
+		if (!strcmp(argv[i], "--reindex")) {
+			reindex = 1;
+			continue;
+		}
+		fprintf(stderr, "usage: khabar check [--db PATH] [--reindex]\n"
+				"  --reindex   build the search index again first\n");
 		return 2;
 	}
 	char *err = NULL;
@@ -226,7 +232,9 @@ int cmd_check(int argc, char **argv)
 	}
 	kb_arena a = {0};
 	const char *result;
-	int rc = store_integrity_check(st, &a, &result);
+	int rc = reindex ? store_search_rebuild(st) : 0;
+	if (!rc)
+		rc = store_integrity_check(st, &a, &result);
 	if (rc)
 		fprintf(stderr, "khabar check: %s\n", store_errmsg(st));
 	else

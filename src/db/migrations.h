@@ -3,9 +3,13 @@
 #define KB_MIGRATIONS_H
 extern const char *const kb_migrations[];
 
-/* The full-text table, made by migration 2 and again by a rebuild. */
+/* The full-text table, as migration 9 made it and a rebuild makes it
+ * again: an index only, whose text FTS5 reads from the view search_source
+ * (published articles with their tags, category and author) for snippets
+ * and deletes, so no story is stored twice. Migration 2 made it with a
+ * copy of its own. */
 #define SEARCH_TABLE_SQL                                                                 \
 	"CREATE VIRTUAL TABLE search USING fts5(title, summary, body, tags, category, author," \
-	"  tokenize = 'khabar')"
+	"  tokenize = 'khabar', content = 'search_source', content_rowid = 'id')"
 extern const int kb_migrations_count;
 #endif

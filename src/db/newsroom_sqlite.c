@@ -1117,6 +1117,18 @@ int store_integrity_check(store *st, kb_arena *a, const char **result)
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		kb_buf_printf(&b, "%s%s", b.len ? "\n" : "", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
+	/* The pragma does not look inside the search index: FTS5 checks that
+	 * its index matches the text it reads from search_source. */
+	if (rc == SQLITE_DONE) {
+		static const char fts_sql[] = "INSERT INTO search(search) VALUES('integrity-check')";
+		int fts = sqlite3_step(s = sq_stmt(st, fts_sql));
+		sqlite3_reset(s);
+		if (fts != SQLITE_DONE) {
+			kb_buf_reset(&b);
+			kb_buf_printf(&b, "search index: %s (khabar check --reindex mends it)",
+				      sqlite3_errmsg(sq_db(st)));
+		}
+	}
 	*result = kb_arena_strndup(a, b.data ? b.data : "", b.len);
 	kb_buf_free(&b);
 	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot check the database");
