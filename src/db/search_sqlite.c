@@ -380,8 +380,8 @@ int store_search_rebuild(store *st)
 	static const char *const steps[] = {
 		"DROP TABLE search",
 		SEARCH_TABLE_SQL,
-		"INSERT INTO search(rowid, title, summary, body, tags, category, author) "
-		"SELECT * FROM search_source",
+		("INSERT INTO search(rowid, title, summary, body, tags, category, author) "
+		 "SELECT * FROM search_source"),
 		"DELETE FROM meta WHERE key = 'search_paused'",
 	};
 	int own_tx = sqlite3_get_autocommit(sq_db(st));
