@@ -139,6 +139,29 @@ int media_intake(store *st, int64_t user_id, const char *name, const void *p, si
 	return 0;
 }
 
+void media_remove(const char *stem, const char *widths)
+{
+	if (!g_dir || !*stem || strchr(stem, '/'))
+		return;
+	kb_buf b = {0};
+	kb_buf_printf(&b, "%s/%s", g_incoming, stem);
+	unlink(b.data);
+	kb_buf_reset(&b);
+	kb_buf_printf(&b, "%s/%s-social.jpg", g_dir, stem);
+	unlink(b.data);
+	for (const char *w = widths; *w;) {
+		int width = atoi(w);
+		for (int k = 0; k < 2 && width > 0; k++) {
+			kb_buf_reset(&b);
+			kb_buf_printf(&b, "%s/%s-%d.%s", g_dir, stem, width, k ? "jpg" : "webp");
+			unlink(b.data);
+		}
+		w += strcspn(w, ",");
+		w += *w == ',';
+	}
+	kb_buf_free(&b);
+}
+
 int media_work_one(store *st, const char *dir)
 {
 	kb_arena a = {0};
