@@ -85,7 +85,8 @@ int page_tip_form(kb_req *r)
 	return form_page(r, &f, NULL, 200);
 }
 
-/* "आज 14:35 बजे" style: when the reader may try again. */
+/* The 429 page: in how many minutes, and at what time (the site's), the
+ * reader may try again; Retry-After says the same to machines. */
 static int wait_page(kb_req *r, int64_t wait)
 {
 	tv *ctx = site_context(r, "थोड़ी देर बाद भेजें", NULL);
@@ -96,13 +97,10 @@ static int wait_page(kb_req *r, int64_t wait)
 	tv_set_int(ctx, "minutes", minutes);
 	tv_set_bool(ctx, "soon", wait < 60);
 	tv_set_int(ctx, "seconds", wait);
-	kb_buf when = {0};
 	time_t t = (time_t)(kb_now() + wait);
 	struct tm tm;
 	localtime_r(&t, &tm);
-	kb_buf_printf(&when, "%02d:%02d", tm.tm_hour, tm.tm_min);
-	tv_set_str(ctx, "at", when.data);
-	kb_buf_free(&when);
+	tv_set_str(ctx, "at", kb_arena_printf(&r->arena, "%02d:%02d", tm.tm_hour, tm.tm_min));
 	req_add_header(r, "retry-after", kb_arena_printf(&r->arena, "%lld", (long long)wait));
 	r->max_age = -1;
 	int rc = site_render(r, "tip-wait", ctx);
@@ -121,7 +119,8 @@ static size_t chars(const char *s)
 	return n;
 }
 
-/* Trims spaces at both ends, into the arena. */
+/* Trims spaces at both ends and makes line ends "\n" (browsers send
+ * CRLF), into the arena. */
 static const char *trim(kb_arena *a, const char *s)
 {
 	if (!s)
@@ -131,7 +130,13 @@ static const char *trim(kb_arena *a, const char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
 		n--;
-	return kb_arena_strndup(a, s, n);
+	char *out = kb_arena_alloc(a, n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r' || (i + 1 < n && s[i + 1] != '\n'))
+			out[o++] = s[i] == '\r' ? '\n' : s[i];
+	out[o] = 0;
+	return out;
 }
 
 /* The photos of the form: file parts named "photo" that hold something
