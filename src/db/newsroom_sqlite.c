@@ -968,9 +968,13 @@ int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
 int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
 		     size_t *n, size_t *total)
 {
+	/* A reader's tip photo stays private to the tip until a draft takes
+	 * it over (tips_store.h). */
+#define NOT_TIP "WHERE m.id NOT IN (SELECT media_id FROM tip_media WHERE kept = 0) "
 	static const char sql[] =
-		"SELECT " MEDIA_COLS MEDIA_FROM "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
-	static const char count_sql[] = "SELECT count(*) FROM media";
+		"SELECT " MEDIA_COLS MEDIA_FROM NOT_TIP "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
+	static const char count_sql[] = "SELECT count(*) FROM media m " NOT_TIP;
+#undef NOT_TIP
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, (int64_t)limit);
 	sqlite3_bind_int64(s, 2, (int64_t)offset);

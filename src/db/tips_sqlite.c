@@ -62,7 +62,7 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 	sqlite3_bind_int64(s, 9, now);
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
-	if (rc == SQLITE_CONSTRAINT)
+	if (rc != SQLITE_DONE && sqlite3_extended_errcode(sq_db(st)) == SQLITE_CONSTRAINT_UNIQUE)
 		return STORE_CONFLICT;
 	if (rc != SQLITE_DONE)
 		return sq_fail(st, "cannot add the tip");

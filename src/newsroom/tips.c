@@ -329,11 +329,14 @@ int nr_tip_draft(kb_req *r)
 	in.media_id = t.nmedia ? t.media[0] : 0;
 	in.image_credit = t.nmedia ? nr_label(lang, "tip_photo_credit") : "";
 	int64_t id = 0, version;
-	/* The save is its own transaction; the link after it. */
+	/* The draft and the tip's link to it land together. */
+	if (store_begin(r->db))
+		return 500;
 	if (store_article_save(r->db, &in, 0, r->user.id, "save", &id, &version) ||
 	    tips_store_drafted(r->db, t.id, id) ||
-	    store_audit_add(r->db, r->user.id, "tip_draft", id, t.ref)) {
+	    store_audit_add(r->db, r->user.id, "tip_draft", id, t.ref) || store_commit(r->db)) {
 		kb_warn("cannot make a draft from tip %s: %s", t.ref, store_errmsg(r->db));
+		store_rollback(r->db);
 		return 500;
 	}
 	return nr_redirect(r, "/newsroom/articles/%lld", (long long)id);
