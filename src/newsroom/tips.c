@@ -297,6 +297,29 @@ static int body_width(const kb_media *m)
 	return best;
 }
 
+/* A draft's headline from the reader's text: its first sentence (up to
+ * "।", "?", "!" or ". "), at most max bytes, cut at a space. */
+static const char *draft_title(kb_arena *a, const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\r\n");
+	const char *end = NULL;
+	for (const char *p = s; p < s + n && !end; p++)
+		if (!strncmp(p, "।", 3))
+			end = p + 3;
+		else if (*p == '?' || *p == '!' || (*p == '.' && (p[1] == ' ' || p + 1 == s + n)))
+			end = p + 1;
+	if (end)
+		n = (size_t)(end - s);
+	if (n > max) {
+		n = max;
+		while (n && s[n] != ' ')
+			n--;
+		if (!n)
+			return first_line(a, s, max);
+	}
+	return kb_arena_strndup(a, s, n);
+}
+
 int nr_tip_draft(kb_req *r)
 {
 	kb_arena *a = &r->arena;
@@ -318,7 +341,7 @@ int nr_tip_draft(kb_req *r)
 			      body_width(&m));
 	}
 	kb_article_input in = {0};
-	in.title = first_line(a, t.body, 200);
+	in.title = draft_title(a, t.body, 200);
 	in.body = kb_arena_strndup(a, body.data, body.len);
 	kb_buf_free(&body);
 	in.status = "draft";
