@@ -39,6 +39,29 @@ static const char *first_line(kb_arena *a, const char *s, size_t max)
 	return kb_arena_strndup(a, s, n);
 }
 
+/* A draft's headline from the reader's text: its first sentence (up to
+ * "।", "?", "!" or ". "), at most max bytes, cut at a space. */
+static const char *draft_title(kb_arena *a, const char *s, size_t max)
+{
+	size_t n = strcspn(s, "\r\n");
+	const char *end = NULL;
+	for (const char *p = s; p < s + n && !end; p++)
+		if (!strncmp(p, "।", 3))
+			end = p + 3;
+		else if (*p == '?' || *p == '!' || (*p == '.' && (p[1] == ' ' || p + 1 == s + n)))
+			end = p + 1;
+	if (end)
+		n = (size_t)(end - s);
+	if (n > max) {
+		n = max;
+		while (n && s[n] != ' ')
+			n--;
+		if (!n)
+			return first_line(a, s, max);
+	}
+	return kb_arena_strndup(a, s, n);
+}
+
 /* The template value of a tip's row or page. */
 static tv *tip_value(kb_req *r, const kb_tip *t)
 {
@@ -56,7 +79,7 @@ static tv *tip_value(kb_req *r, const kb_tip *t)
 	tv_set_str(o, "status", t->status);
 	tv_set_str(o, "status_label", nr_label(lang, kb_arena_printf(a, "tip_status_%s", t->status)));
 	tv_set_str(o, "body", t->body);
-	tv_set_str(o, "headline", first_line(a, t->body, 140));
+	tv_set_str(o, "headline", draft_title(a, t->body, 160));
 	tv_set_str(o, "when", nr_date(r, t->created_at));
 	tv_set_str(o, "assignee", t->assignee_name);
 	tv_set_bool(o, "unseen", !t->seen);
@@ -295,29 +318,6 @@ static int body_width(const kb_media *m)
 		w += *w == ',';
 	}
 	return best;
-}
-
-/* A draft's headline from the reader's text: its first sentence (up to
- * "।", "?", "!" or ". "), at most max bytes, cut at a space. */
-static const char *draft_title(kb_arena *a, const char *s, size_t max)
-{
-	size_t n = strcspn(s, "\r\n");
-	const char *end = NULL;
-	for (const char *p = s; p < s + n && !end; p++)
-		if (!strncmp(p, "।", 3))
-			end = p + 3;
-		else if (*p == '?' || *p == '!' || (*p == '.' && (p[1] == ' ' || p + 1 == s + n)))
-			end = p + 1;
-	if (end)
-		n = (size_t)(end - s);
-	if (n > max) {
-		n = max;
-		while (n && s[n] != ' ')
-			n--;
-		if (!n)
-			return first_line(a, s, max);
-	}
-	return kb_arena_strndup(a, s, n);
 }
 
 int nr_tip_draft(kb_req *r)
