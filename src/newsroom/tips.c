@@ -27,41 +27,6 @@ static int known(const char *v, const char *const *list, size_t n)
 	return 0;
 }
 
-/* The first line of s as a headline, at most max bytes, whole characters. */
-static const char *first_line(kb_arena *a, const char *s, size_t max)
-{
-	size_t n = strcspn(s, "\r\n");
-	if (n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-	}
-	return kb_arena_strndup(a, s, n);
-}
-
-/* A draft's headline from the reader's text: its first sentence (up to
- * "।", "?", "!" or ". "), at most max bytes, cut at a space. */
-static const char *draft_title(kb_arena *a, const char *s, size_t max)
-{
-	size_t n = strcspn(s, "\r\n");
-	const char *end = NULL;
-	for (const char *p = s; p < s + n && !end; p++)
-		if (!strncmp(p, "।", 3))
-			end = p + 3;
-		else if (*p == '?' || *p == '!' || (*p == '.' && (p[1] == ' ' || p + 1 == s + n)))
-			end = p + 1;
-	if (end)
-		n = (size_t)(end - s);
-	if (n > max) {
-		n = max;
-		while (n && s[n] != ' ')
-			n--;
-		if (!n)
-			return first_line(a, s, max);
-	}
-	return kb_arena_strndup(a, s, n);
-}
-
 /* The template value of a tip's row or page. */
 static tv *tip_value(kb_req *r, const kb_tip *t)
 {
@@ -79,7 +44,7 @@ static tv *tip_value(kb_req *r, const kb_tip *t)
 	tv_set_str(o, "status", t->status);
 	tv_set_str(o, "status_label", nr_label(lang, kb_arena_printf(a, "tip_status_%s", t->status)));
 	tv_set_str(o, "body", t->body);
-	tv_set_str(o, "headline", draft_title(a, t->body, 160));
+	tv_set_str(o, "headline", tips_headline(a, t->body, 160));
 	tv_set_str(o, "when", nr_date(r, t->created_at));
 	tv_set_str(o, "assignee", t->assignee_name);
 	tv_set_bool(o, "unseen", !t->seen);
@@ -341,7 +306,7 @@ int nr_tip_draft(kb_req *r)
 			      body_width(&m));
 	}
 	kb_article_input in = {0};
-	in.title = draft_title(a, t.body, 200);
+	in.title = tips_headline(a, t.body, 200);
 	in.body = kb_arena_strndup(a, body.data, body.len);
 	kb_buf_free(&body);
 	in.status = "draft";

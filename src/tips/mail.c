@@ -111,24 +111,36 @@ static const char *kind_label(const char *kind)
 	return "खबर";
 }
 
-/* The first line of s, at most max bytes, cut at a character boundary. */
-static const char *headline(kb_arena *a, const char *s, size_t max)
+const char *tips_headline(kb_arena *a, const char *s, size_t max)
 {
 	size_t n = strcspn(s, "\r\n");
-	if (n > max) {
-		n = max;
-		while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
-			n--;
-		return kb_arena_printf(a, "%.*s…", (int)n, s);
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(s + i, "।", 3)) {
+			n = i + 3;
+			break;
+		}
+		if (s[i] == '?' || s[i] == '!' || (s[i] == '.' && (s[i + 1] == ' ' || i + 1 == n))) {
+			n = i + 1;
+			break;
+		}
 	}
-	return kb_arena_strndup(a, s, n);
+	if (n <= max)
+		return kb_arena_strndup(a, s, n);
+	/* Too long: at the last space that fits, else a whole character. */
+	size_t cut = max;
+	while (cut && s[cut] != ' ')
+		cut--;
+	if (!cut)
+		for (cut = max; cut && ((unsigned char)s[cut] & 0xc0) == 0x80;)
+			cut--;
+	return kb_arena_printf(a, "%.*s…", (int)cut, s);
 }
 
 void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject,
 		    const char **body)
 {
 	*subject = kb_arena_printf(a, "नई %s (%s)%s%s: %s", kind_label(t->kind), t->ref,
-				   *t->place ? ", " : "", t->place, headline(a, t->body, 60));
+				   *t->place ? ", " : "", t->place, tips_headline(a, t->body, 80));
 	kb_buf b = {0};
 	kb_buf_printf(&b, "पाठक से नई %s मिली है।\n\nसंदर्भ: %s\nप्रकार: %s\nजगह: %s\nनाम: %s\nसंपर्क: %s\nफ़ोटो: %zu\n\n",
 		      kind_label(t->kind), t->ref, kind_label(t->kind), t->place,

@@ -69,6 +69,10 @@ typedef struct tips_mail {
 /* The message as RFC 5322 text with CRLF lines: UTF-8 body in base64,
  * subject and sender's name RFC 2047 encoded. Appends to out. */
 void tips_mail_build(kb_buf *out, const tips_mail *m);
+/* A headline from a reader's text: its first sentence (to "।", "?", "!"
+ * or ". ") on its first line; over max bytes, cut at a space with "…".
+ * Arena string. */
+const char *tips_headline(kb_arena *a, const char *s, size_t max);
 /* The subject and body of the mail about tip t, into the arena. site is
  * the site's base URL, for the link to the tip. */
 void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject,

@@ -103,6 +103,18 @@ static void the_message_is_crlf_with_a_base64_utf8_body(void **state)
 	kb_buf_free(&b);
 }
 
+static void headlines_are_the_first_sentence_cut_at_a_space(void **state)
+{
+	kb_arena a = {0};
+	assert_string_equal(tips_headline(&a, "गोदाम में आग लगी। कोई घायल नहीं।", 200), "गोदाम में आग लगी।");
+	assert_string_equal(tips_headline(&a, "Fire in the market. Nobody hurt", 200), "Fire in the market.");
+	assert_string_equal(tips_headline(&a, "पहली पंक्ति\nदूसरी", 200), "पहली पंक्ति");
+	assert_string_equal(tips_headline(&a, "गोदाम में आग लगी", 26), "गोदाम में…");
+	/* No space to cut at: a whole character, never half of one. */
+	assert_string_equal(tips_headline(&a, "गोदामगोदाम", 8), "गो…");
+	kb_arena_free(&a);
+}
+
 static void retries_back_off_then_give_up(void **state)
 {
 	assert_int_equal(tips_mail_backoff(1, 30), 30);
@@ -426,6 +438,7 @@ int main(void)
 		cmocka_unit_test(plain_ascii_headers_stay_as_they_are),
 		cmocka_unit_test(hindi_headers_become_short_words_that_never_split_a_letter),
 		cmocka_unit_test(the_message_is_crlf_with_a_base64_utf8_body),
+		cmocka_unit_test(headlines_are_the_first_sentence_cut_at_a_space),
 		cmocka_unit_test(retries_back_off_then_give_up),
 		cmocka_unit_test(one_address_gets_ten_in_ten_minutes),
 		cmocka_unit_test(ipv6_addresses_count_by_their_64),
