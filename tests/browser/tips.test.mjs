@@ -217,6 +217,24 @@ describe('the tip journey', () => {
     await ctx.close();
   });
 
+  test('deleting a tip asks first', async () => {
+    const { ctx, page } = await open(1280, 900);
+    await login(page);
+    await page.goto(site.base + '/newsroom/tips?q=XSS');
+    await page.locator('#tip-list .row-title').first().click();
+    await page.waitForURL(/\/newsroom\/tips\/\d+$/);
+    const url = page.url();
+    // open() dismisses dialogs: the tip stays.
+    await page.locator('#tip-delete').click();
+    await page.waitForTimeout(300);
+    assert.equal(page.url(), url);
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => d.accept());
+    await Promise.all([page.waitForURL((u) => u.pathname === '/newsroom/tips'), page.locator('#tip-delete').click()]);
+    assert.equal((await page.goto(url)).status(), 404);
+    await ctx.close();
+  });
+
   test('the form warns about a photo over 10 MB before sending it', async () => {
     const { ctx, page } = await open(360, 780);
     await page.goto(site.base + '/tips');
