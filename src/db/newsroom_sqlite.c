@@ -1025,6 +1025,8 @@ int store_media_ready(store *st, int64_t id, int width, int height, const char *
 	sqlite3_bind_int(s, 3, height);
 	sq_bind_text(s, 4, widths);
 	int rc = sq_run(st, s, "cannot mark photo ready");
+	if (!rc && !sqlite3_changes(sq_db(st)))
+		rc = STORE_NOTFOUND; /* deleted while it was being made */
 	if (!rc) {
 		/* A published story that already uses the photo shows it
 		 * now: touching the row tells the cache. */

@@ -318,6 +318,8 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 		     size_t *n, size_t *total);
 /* The oldest upload still pending, or STORE_NOTFOUND. */
 int store_media_next_pending(store *st, kb_arena *a, kb_media *out);
+/* STORE_NOTFOUND when the photo was deleted meanwhile (a reader's tip
+ * deleted while its photo was being made). */
 int store_media_ready(store *st, int64_t id, int width, int height, const char *widths);
 int store_media_failed(store *st, int64_t id, const char *error);
 

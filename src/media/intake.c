@@ -185,13 +185,19 @@ int media_work_one(store *st, const char *dir)
 	else if (!*err)
 		snprintf(err, sizeof err, "फ़ोटो बनाई नहीं जा सकी।");
 	rc = *err ? store_media_failed(st, m.id, err) : store_media_ready(st, m.id, w, h, widths.data);
-	if (rc)
+	if (rc == STORE_NOTFOUND) {
+		/* Its row went while it was made: so do its files. */
+		media_remove(m.stem, widths.data);
+		kb_info("photo %lld was deleted while it was made", (long long)m.id);
+		rc = 0;
+	} else if (rc) {
 		kb_warn("photo worker: %s", store_errmsg(st));
-	else if (*err)
+	} else if (*err) {
 		kb_warn("photo %lld (%s) failed: %s", (long long)m.id, m.name, err);
-	else
+	} else {
 		kb_info("photo %lld: %s made in %.0f ms (%lld bytes in)", (long long)m.id, widths.data,
 			(double)(kb_mono_ns() - t0) / 1e6, (long long)data.len);
+	}
 	/* Kept while the row says pending, so a crash retries it. */
 	if (!rc)
 		unlink(path);

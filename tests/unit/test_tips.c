@@ -382,6 +382,10 @@ static void deleting_keeps_only_the_photos_a_draft_took(void **state)
 	assert_int_equal(n, 1);
 	assert_string_equal(ph[0].stem, "cccc");
 	assert_int_equal(store_media_get(st, &a, m[2], &got), STORE_NOTFOUND);
+	/* The photo worker, finishing a photo deleted meanwhile, is told so
+	 * (and removes the files it made). */
+	assert_int_equal(store_media_ready(st, m[2], 320, 200, "320"), STORE_NOTFOUND);
+	assert_int_equal(store_media_ready(st, m[0], 320, 200, "320"), STORE_OK);
 	assert_int_equal(tips_store_delete(st, &a, t2, &ph, &n), STORE_NOTFOUND);
 	kb_arena_free(&a);
 }
