@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../db/tips_store.h"
+#include "../render/escape.h"
 #include "../tips/tips.h"
 #include "newsroom.h"
 
@@ -53,14 +54,38 @@ static tv *tip_value(kb_req *r, const kb_tip *t)
 	return o;
 }
 
-/* A filter tab: label, the URL with the other filters kept, current. */
-static void tab(kb_req *r, tv *tabs, const char *label, const char *status, int current)
+/* The queue's URL for status (NULL: any) and page, keeping q's other
+ * filters (type, search, "mine"). */
+static const char *queue_url(kb_req *r, const kb_tip_query *q, const char *status, int page)
 {
-	kb_arena *a = &r->arena;
-	tv *t = tv_obj(a);
+	kb_buf b = {0};
+	kb_buf_puts(&b, "/newsroom/tips?");
+	if (status)
+		kb_buf_printf(&b, "status=%s&", status);
+	if (q->kind)
+		kb_buf_printf(&b, "kind=%s&", q->kind);
+	if (q->assignee_id)
+		kb_buf_puts(&b, "mine=1&");
+	if (q->q) {
+		kb_buf_puts(&b, "q=");
+		url_encode(&b, q->q, strlen(q->q));
+		kb_buf_putc(&b, '&');
+	}
+	if (page > 1)
+		kb_buf_printf(&b, "page=%d&", page);
+	b.data[--b.len] = 0; /* the last '&' or the '?' */
+	const char *url = kb_arena_strndup(&r->arena, b.data, b.len);
+	kb_buf_free(&b);
+	return url;
+}
+
+/* A filter tab: label, its URL with the other filters kept, current. */
+static void tab(kb_req *r, tv *tabs, const kb_tip_query *q, const char *label, const char *status)
+{
+	tv *t = tv_obj(&r->arena);
 	tv_set_str(t, "label", label);
-	tv_set(t, "url", status ? tv_strf(a, "/newsroom/tips?status=%s", status) : tv_strf(a, "/newsroom/tips"));
-	tv_set_bool(t, "current", current);
+	tv_set_str(t, "url", queue_url(r, q, status, 1));
+	tv_set_bool(t, "current", status ? q->status && !strcmp(q->status, status) : !q->status);
 	tv_push(tabs, t);
 }
 
@@ -94,10 +119,9 @@ int nr_tips(kb_req *r)
 	if (!ctx)
 		return 500;
 	tv *tabs = tv_list(a);
-	tab(r, tabs, nr_label(lang, "all"), NULL, !q.status);
+	tab(r, tabs, &q, nr_label(lang, "all"), NULL);
 	for (size_t i = 0; i < KB_COUNT(statuses); i++)
-		tab(r, tabs, nr_label(lang, kb_arena_printf(a, "tip_status_%s", statuses[i])), statuses[i],
-		    q.status && !strcmp(q.status, statuses[i]));
+		tab(r, tabs, &q, nr_label(lang, kb_arena_printf(a, "tip_status_%s", statuses[i])), statuses[i]);
 	tv_set(ctx, "tabs", tabs);
 	tv *kl = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(kinds); i++) {
@@ -117,9 +141,9 @@ int nr_tips(kb_req *r)
 	tv_set(ctx, "tips", list);
 	tv_set_int(ctx, "total", (long long)total);
 	if (page > 1)
-		tv_set_int(ctx, "prev", page - 1);
+		tv_set_str(ctx, "prev", queue_url(r, &q, q.status, page - 1));
 	if ((size_t)page * PER_PAGE < total)
-		tv_set_int(ctx, "next", page + 1);
+		tv_set_str(ctx, "next", queue_url(r, &q, q.status, page + 1));
 	return nr_render(r, "newsroom-tips", ctx, 200);
 }
 

@@ -172,7 +172,10 @@ describe('a tip from form to newsroom, with its mail', () => {
     assert.ok((await list('')).includes(`/newsroom/tips/${tipId}`));
     assert.ok((await list('?status=new')).includes(ref));
     assert.ok(!(await list('?status=used')).includes(ref));
-    assert.ok((await list('?kind=news&q=' + encodeURIComponent('रामपुर'))).includes(ref));
+    const filtered = await list('?kind=news&q=' + encodeURIComponent('रामपुर'));
+    assert.ok(filtered.includes(ref));
+    // The status tabs keep the other filters.
+    assert.ok(filtered.includes(`href="/newsroom/tips?status=used&amp;kind=news&amp;q=${encodeURIComponent('रामपुर')}"`), 'tabs keep the filters');
     assert.ok((await list('?q=' + encodeURIComponent('सीतापुर'))).includes(ref), 'by place');
     assert.ok((await list('?q=' + ref.toLowerCase())).includes(ref), 'by reference');
     assert.ok(!(await list('?kind=complaint')).includes(ref));
