@@ -275,7 +275,8 @@ static int settings_page(kb_req *r, const char *message, int status)
 		return 500;
 	const char *mail_values[] = {ms.to, ms.host, ms.port, ms.user, ms.retention_days};
 	list = tv_list(a);
-	for (size_t i = 0; i < KB_COUNT(mail_keys); i++) {
+	/* The last, retention, comes after the password in the form. */
+	for (size_t i = 0; i + 1 < KB_COUNT(mail_keys); i++) {
 		tv *o = tv_obj(a);
 		tv_set_str(o, "key", mail_keys[i].key);
 		tv_set_str(o, "label", nr_label(r->user.lang, mail_keys[i].key));
@@ -284,6 +285,7 @@ static int settings_page(kb_req *r, const char *message, int status)
 		tv_push(list, o);
 	}
 	tv_set(ctx, "mail_fields", list);
+	tv_set_str(ctx, "retention_days", ms.retention_days);
 	tv_set_bool(ctx, "smtp_password_set", *ms.password != 0);
 	tv_set_bool(ctx, "smtp_starttls", !strcmp(ms.starttls, "yes"));
 	if (message)

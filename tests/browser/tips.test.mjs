@@ -32,6 +32,7 @@ before(async () => {
   writeFileSync(clockFile, String(now));
   site = await startSite({ articles: 12, extraArgs: ['--fake-clock', clockFile] });
   addUser(site.db, 'sita', 'editor', 'सीता वर्मा');
+  addUser(site.db, 'boss', 'admin', 'मालिक');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -233,6 +234,37 @@ describe('the tip journey', () => {
     await Promise.all([page.waitForURL((u) => u.pathname === '/newsroom/tips'), page.locator('#tip-delete').click()]);
     assert.equal((await page.goto(url)).status(), 404);
     await ctx.close();
+  });
+
+  test('on a phone the tip page fits; the admin sets the mail without seeing the password', async () => {
+    const { ctx, page } = await open(360, 780);
+    await login(page);
+    await page.goto(site.base + '/newsroom/tips');
+    await page.locator('#tip-list .row-title').first().click();
+    await page.waitForURL(/\/newsroom\/tips\/\d+$/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the tip page is ${overflow} px wider than a 360 px phone`);
+    await page.screenshot({ path: path.join(artifacts, 'tip-view-360.png'), fullPage: true });
+    await ctx.close();
+
+    const admin = await open(1280, 900);
+    await admin.page.goto(site.base + '/newsroom/login');
+    await admin.page.getByLabel('यूज़रनेम').fill('boss');
+    await admin.page.getByLabel('पासवर्ड').fill(PASSWORD);
+    await admin.page.getByRole('button', { name: 'लॉग इन' }).click();
+    await admin.page.waitForURL((u) => u.pathname === '/newsroom');
+    await admin.page.goto(site.base + '/newsroom/settings');
+    await admin.page.getByLabel('SMTP सर्वर').fill('smtp.example.com');
+    await admin.page.getByLabel('SMTP पासवर्ड').fill('pass-for-smtp-1');
+    await admin.page.getByLabel('STARTTLS ज़रूरी').check();
+    await admin.page.getByRole('button', { name: 'सहेजें' }).click();
+    await admin.page.waitForLoadState();
+    assert.equal(await admin.page.locator('#s-smtp_password').inputValue(), '');
+    assert.ok(!(await admin.page.content()).includes('pass-for-smtp-1'));
+    assert.match(await admin.page.locator('label[for=s-smtp_password]').textContent(), /पासवर्ड सहेजा हुआ है/);
+    assert.equal(await admin.page.locator('#s-smtp_host').inputValue(), 'smtp.example.com');
+    await admin.page.screenshot({ path: path.join(artifacts, 'tips-settings-1280.png'), fullPage: true });
+    await admin.ctx.close();
   });
 
   test('the form warns about a photo over 10 MB before sending it', async () => {
