@@ -2,10 +2,11 @@
 // phone follows the footer link, sends a Hindi tip with a photo and gets a
 // reference; an editor on a laptop finds it in the queue, opens it and
 // makes a draft from it; XSS payloads in every field stay inert in the
-// newsroom's views; the form's script warns about a too-big photo before
-// it travels; the 429 page after the limit. Screenshots of the form (360
-// px), the confirmation, the queue, the tip and the 429 page go to
-// tests/artifacts/.
+// newsroom's views; deleting asks first; the form works with JavaScript
+// off, and with it warns about a too-big photo before it travels; the 429
+// page after the limit; the admin sets the mail without seeing the
+// password. Screenshots (form, confirmation and 429 at 360 px; queue, tip
+// and settings at 1280; the tip at 360) go to tests/artifacts/.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -265,6 +266,15 @@ describe('the tip journey', () => {
     assert.equal(await admin.page.locator('#s-smtp_host').inputValue(), 'smtp.example.com');
     await admin.page.screenshot({ path: path.join(artifacts, 'tips-settings-1280.png'), fullPage: true });
     await admin.ctx.close();
+  });
+
+  test('the form works without JavaScript', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: 'hi-IN', javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(site.base + '/tips');
+    await fillAndSend(page, { body: 'बिना जावास्क्रिप्ट के भेजी गई खबर: नाले की सफ़ाई नहीं हुई।', place: 'गया', name: '', contact: '', kind: 'सुझाव' });
+    assert.match(page.url(), /\/tips\/sent\?ref=KH-/);
+    await ctx.close();
   });
 
   test('the form warns about a photo over 10 MB before sending it', async () => {
