@@ -28,6 +28,13 @@
 			headers: { 'X-CSRF-Token': csrf, 'Accept': accept || 'application/json' }
 		});
 	}
+
+	// A form that cannot be undone (deleting a reader's tip) asks first;
+	// without the script its warning stands beside the button.
+	document.addEventListener('submit', function (e) {
+		var q = e.target.getAttribute && e.target.getAttribute('data-confirm');
+		if (q && !window.confirm(q)) e.preventDefault();
+	});
 	function debounce(fn, ms) {
 		var t;
 		return function () { clearTimeout(t); t = setTimeout(fn, ms); };

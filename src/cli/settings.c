@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../db/push_store.h"
+#include "../db/tips_store.h"
 #include "../render/escape.h"
 #include "cli.h"
 
@@ -22,6 +23,14 @@ static int link(const char *v) { return !*v || (strncmp(v, "http", 4) == 0 && ur
 static int base(const char *v) { return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8); }
 static int digits(const char *v) { return !strcmp(v, "ascii") || !strcmp(v, "devanagari"); }
 static int email(const char *v) { return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"")); }
+static int host(const char *v) { return !strpbrk(v, " /\r\n") && strlen(v) < 200; }
+static int yesno(const char *v) { return !strcmp(v, "yes") || !strcmp(v, "no"); }
+static int number(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	return !*v || (!*end && n >= 0 && n <= 65535);
+}
 static int recency(const char *v)
 {
 	char *end;
@@ -50,6 +59,13 @@ static const setting settings[] = {
 	{"google_news", "follow link", link},
 	{"search_recency", "bm25 units a story loses per 30 days of age (0-100)", recency},
 	{"push_hourly_limit", "push alerts the newsroom may send per hour (0: no limit)", count},
+	{"tips_email", "the newsroom's address: each reader tip is mailed there", email},
+	{"smtp_host", "SMTP server for the tip mail", host},
+	{"smtp_port", "SMTP port (587 with STARTTLS, 465 for SMTPS, 25)", number},
+	{"smtp_user", "SMTP user (empty: no login)", host},
+	{"smtp_password", "SMTP password (never listed)", any},
+	{"smtp_starttls", "yes or no: require STARTTLS", yesno},
+	{"tips_retention_days", "days a reader tip and its photos are kept (0: forever)", number},
 };
 
 int cmd_settings(int argc, char **argv)
@@ -69,7 +85,8 @@ int cmd_settings(int argc, char **argv)
 	if (n == 0) {
 		kb_arena a = {0};
 		kb_settings s;
-		if (store_settings(st, &a, &s)) {
+		kb_mail_settings m;
+		if (store_settings(st, &a, &s) || tips_store_mail_settings(st, &a, &m)) {
 			fprintf(stderr, "khabar: %s\n", store_errmsg(st));
 			rc = 1;
 		}
@@ -83,7 +100,13 @@ int cmd_settings(int argc, char **argv)
 			if (!strcmp(settings[i].key, "push_hourly_limit") &&
 			    !push_store_hourly_limit(st, &limit))
 				v = kb_arena_printf(&a, "%lld", (long long)limit);
-			printf("%-15s %s\n", settings[i].key, v ? v : "");
+#define M(k, f) if (!strcmp(settings[i].key, k)) v = m.f
+			M("tips_email", to); M("smtp_host", host); M("smtp_port", port); M("smtp_user", user);
+			M("smtp_starttls", starttls); M("tips_retention_days", retention_days);
+#undef M
+			if (!strcmp(settings[i].key, "smtp_password"))
+				v = *m.password ? "(set)" : "";
+			printf("%-19s %s\n", settings[i].key, v ? v : "");
 		}
 		kb_arena_free(&a);
 	} else if (n == 3 && !strcmp(args[0], "set")) {

@@ -418,6 +418,54 @@ const char *const kb_migrations[] = {
 #undef IN
 #undef ARTICLE_TEXT
 #undef LIVE
+
+	/* 10: readers' tips (tips_store.h): the tip with its photos (media
+	 * rows; kept marks those a draft took over, which outlive the tip),
+	 * the newsroom's notes, and the mail queue (a row per message still
+	 * to send or given up on; a sent one is deleted). digest finds
+	 * duplicates; seen counts the unread tips in the newsroom's header. */
+	"CREATE TABLE tips("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  contact TEXT NOT NULL DEFAULT '',"
+	"  place TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL CHECK(kind IN ('news','suggestion','complaint')),"
+	"  body TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  ip TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK(status IN ('new','progress','used','rejected')),"
+	"  assignee_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+	"  seen INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX tips_created ON tips(created_at);"
+	"CREATE INDEX tips_digest ON tips(digest, created_at);"
+	"CREATE INDEX tips_unseen ON tips(seen) WHERE seen = 0;"
+	"CREATE TABLE tip_media("
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id) ON DELETE CASCADE,"
+	"  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"  position INTEGER NOT NULL,"
+	"  kept INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(tip_id, media_id)) WITHOUT ROWID;"
+	"CREATE INDEX tip_media_media ON tip_media(media_id);"
+	"CREATE TABLE tip_notes("
+	"  id INTEGER PRIMARY KEY,"
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id) ON DELETE CASCADE,"
+	"  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX tip_notes_tip ON tip_notes(tip_id, id);"
+	"CREATE TABLE mail_queue("
+	"  id INTEGER PRIMARY KEY,"
+	"  tip_id INTEGER NOT NULL REFERENCES tips(id) ON DELETE CASCADE,"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL," /* 0: given up */
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX mail_queue_due ON mail_queue(next_at) WHERE next_at > 0;"
+	"CREATE INDEX mail_queue_tip ON mail_queue(tip_id);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -17,7 +17,7 @@
 #include "sqlite.h"
 
 /* Steps a one-row lookup (the row stays current on STORE_OK). */
-static int one(store *st, sqlite3_stmt *s, const char *what)
+int sq_one(store *st, sqlite3_stmt *s, const char *what)
 {
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
@@ -27,7 +27,7 @@ static int one(store *st, sqlite3_stmt *s, const char *what)
 }
 
 /* Grows an arena array of size elements from *cap to twice that. */
-static void *grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
+void *sq_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
 {
 	void *w = kb_arena_alloc(a, 2 * *cap * size);
 	memcpy(w, v, len * size);
@@ -90,7 +90,7 @@ int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
 	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, login);
-	int rc = one(st, s, "cannot read user");
+	int rc = sq_one(st, s, "cannot read user");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
 		if (pwhash)
@@ -105,7 +105,7 @@ int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out)
 	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	int rc = one(st, s, "cannot read user");
+	int rc = sq_one(st, s, "cannot read user");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
 		sqlite3_reset(s);
@@ -122,7 +122,7 @@ int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n)
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap)
-			v = grow(a, v, len, &cap, sizeof *v);
+			v = sq_grow(a, v, len, &cap, sizeof *v);
 		read_user(a, s, 0, &v[len++]);
 	}
 	sqlite3_reset(s);
@@ -194,7 +194,7 @@ int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t no
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
-	int rc = one(st, s, "cannot read session");
+	int rc = sq_one(st, s, "cannot read session");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, user);
 		*csrf = sq_col_text(a, s, 7);
@@ -255,7 +255,7 @@ int store_password_token_user(store *st, kb_arena *a, const char *token_hash, in
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, token_hash);
 	sqlite3_bind_int64(s, 2, now);
-	int rc = one(st, s, "cannot read the set-password link");
+	int rc = sq_one(st, s, "cannot read the set-password link");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
 		sqlite3_reset(s);
@@ -299,7 +299,7 @@ int store_login_failures(store *st, const char *key, int64_t since, int64_t *n)
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, since);
-	if (one(st, s, "cannot count login failures") != STORE_OK)
+	if (sq_one(st, s, "cannot count login failures") != STORE_OK)
 		return STORE_ERROR;
 	*n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -336,7 +336,7 @@ int store_secret(store *st, const char *name, const unsigned char *candidate, si
 		return STORE_ERROR;
 	s = sq_stmt(st, get);
 	sq_bind_text(s, 1, name);
-	if (one(st, s, "cannot read secret") != STORE_OK)
+	if (sq_one(st, s, "cannot read secret") != STORE_OK)
 		return STORE_ERROR;
 	int rc = STORE_OK;
 	if ((size_t)sqlite3_column_bytes(s, 0) == len)
@@ -440,7 +440,7 @@ int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
 	static const char sql[] = "SELECT version FROM articles WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, article_id);
-	int rc = one(st, s, "cannot read article");
+	int rc = sq_one(st, s, "cannot read article");
 	if (rc)
 		return rc;
 	int64_t v = sqlite3_column_int64(s, 0);
@@ -511,7 +511,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	if (in->category_slug && *in->category_slug) {
 		sqlite3_stmt *s = sq_stmt(st, cat_sql);
 		sq_bind_text(s, 1, in->category_slug);
-		int rc = one(st, s, "cannot read category");
+		int rc = sq_one(st, s, "cannot read category");
 		if (rc == STORE_NOTFOUND)
 			return sq_fail(st, "no such category");
 		if (rc)
@@ -529,7 +529,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	if (*id) {
 		sqlite3_stmt *s = sq_stmt(st, old_sql);
 		sqlite3_bind_int64(s, 1, *id);
-		int rc = one(st, s, "cannot read article");
+		int rc = sq_one(st, s, "cannot read article");
 		if (rc)
 			return rc;
 		old_slug = kb_strdup((const char *)sqlite3_column_text(s, 0));
@@ -678,7 +678,7 @@ int store_publish_due(store *st, int64_t now, int *n)
 	/* The common case, nothing due, takes no write lock. */
 	sqlite3_stmt *s = sq_stmt(st, any_sql);
 	sqlite3_bind_int64(s, 1, now);
-	int rc = one(st, s, "cannot look for scheduled articles");
+	int rc = sq_one(st, s, "cannot look for scheduled articles");
 	if (rc == STORE_NOTFOUND)
 		return STORE_OK;
 	if (rc)
@@ -723,7 +723,7 @@ int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article *
 	s = sq_stmt(st, count_sql);
 	bind_named_text(s, ":status", q->status);
 	sq_bind_named_int(s, ":owner", q->owner_id);
-	if (one(st, s, "cannot count articles") != STORE_OK)
+	if (sq_one(st, s, "cannot count articles") != STORE_OK)
 		return STORE_ERROR;
 	*total = (size_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -763,7 +763,7 @@ int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision 
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap)
-			v = grow(a, v, len, &cap, sizeof *v);
+			v = sq_grow(a, v, len, &cap, sizeof *v);
 		read_revision(a, s, &v[len++]);
 	}
 	sqlite3_reset(s);
@@ -778,7 +778,7 @@ int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out)
 				  "WHERE r.id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	int rc = one(st, s, "cannot read revision");
+	int rc = sq_one(st, s, "cannot read revision");
 	if (rc == STORE_OK) {
 		read_revision(a, s, out);
 		sqlite3_reset(s);
@@ -802,7 +802,7 @@ int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, k
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap)
-			v = grow(a, v, len, &cap, sizeof *v);
+			v = sq_grow(a, v, len, &cap, sizeof *v);
 		kb_audit *e = &v[len++];
 		e->id = sqlite3_column_int64(s, 0);
 		e->at = sqlite3_column_int64(s, 1);
@@ -862,8 +862,8 @@ int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
 			size_t cap2 = cap;
-			v = grow(a, v, len, &cap, sizeof *v);
-			c = grow(a, c, len, &cap2, sizeof *c);
+			v = sq_grow(a, v, len, &cap, sizeof *v);
+			c = sq_grow(a, c, len, &cap2, sizeof *c);
 		}
 		v[len].id = sqlite3_column_int64(s, 0);
 		v[len].name = sq_col_text(a, s, 1);
@@ -957,7 +957,7 @@ int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
 	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM "WHERE m.id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	int rc = one(st, s, "cannot read photo");
+	int rc = sq_one(st, s, "cannot read photo");
 	if (rc == STORE_OK) {
 		read_media(a, s, out);
 		sqlite3_reset(s);
@@ -968,9 +968,13 @@ int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
 int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
 		     size_t *n, size_t *total)
 {
+	/* A reader's tip photo stays private to the tip until a draft takes
+	 * it over (tips_store.h). */
+#define NOT_TIP "WHERE m.id NOT IN (SELECT media_id FROM tip_media WHERE kept = 0) "
 	static const char sql[] =
-		"SELECT " MEDIA_COLS MEDIA_FROM "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
-	static const char count_sql[] = "SELECT count(*) FROM media";
+		"SELECT " MEDIA_COLS MEDIA_FROM NOT_TIP "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
+	static const char count_sql[] = "SELECT count(*) FROM media m " NOT_TIP;
+#undef NOT_TIP
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, (int64_t)limit);
 	sqlite3_bind_int64(s, 2, (int64_t)offset);
@@ -979,7 +983,7 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap)
-			v = grow(a, v, len, &cap, sizeof *v);
+			v = sq_grow(a, v, len, &cap, sizeof *v);
 		read_media(a, s, &v[len++]);
 	}
 	sqlite3_reset(s);
@@ -988,7 +992,7 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 	*out = v;
 	*n = len;
 	s = sq_stmt(st, count_sql);
-	if (one(st, s, "cannot count photos") != STORE_OK)
+	if (sq_one(st, s, "cannot count photos") != STORE_OK)
 		return STORE_ERROR;
 	*total = (size_t)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -1000,7 +1004,7 @@ int store_media_next_pending(store *st, kb_arena *a, kb_media *out)
 	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM
 				  "WHERE m.status = 'pending' ORDER BY m.id LIMIT 1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	int rc = one(st, s, "cannot read pending photos");
+	int rc = sq_one(st, s, "cannot read pending photos");
 	if (rc == STORE_OK) {
 		read_media(a, s, out);
 		sqlite3_reset(s);
@@ -1021,6 +1025,8 @@ int store_media_ready(store *st, int64_t id, int width, int height, const char *
 	sqlite3_bind_int(s, 3, height);
 	sq_bind_text(s, 4, widths);
 	int rc = sq_run(st, s, "cannot mark photo ready");
+	if (!rc && !sqlite3_changes(sq_db(st)))
+		rc = STORE_NOTFOUND; /* deleted while it was being made */
 	if (!rc) {
 		/* A published story that already uses the photo shows it
 		 * now: touching the row tells the cache. */
@@ -1051,7 +1057,7 @@ int store_changes_last(store *st, int64_t *seq)
 {
 	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
 	sqlite3_stmt *s = sq_stmt(st, sql);
-	if (one(st, s, "cannot read changes") != STORE_OK)
+	if (sq_one(st, s, "cannot read changes") != STORE_OK)
 		return STORE_ERROR;
 	*seq = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -1064,7 +1070,7 @@ int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const
 	static const char sql[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 	static const char min_sql[] = "SELECT coalesce(min(seq), 0) FROM changes";
 	sqlite3_stmt *s = sq_stmt(st, min_sql);
-	if (one(st, s, "cannot read changes") != STORE_OK)
+	if (sq_one(st, s, "cannot read changes") != STORE_OK)
 		return STORE_ERROR;
 	*first = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);

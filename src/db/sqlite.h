@@ -56,6 +56,12 @@ void sq_read_article(kb_arena *a, sqlite3_stmt *s, kb_article *r);
 int sq_unique_slug(store *st, const char *base, char kind, int64_t self, kb_buf *buf);
 int sq_ensure_named(store *st, char kind, const char *name, int64_t *id);
 int sq_exec(store *st, const char *sql);
+/* Steps s for one row: STORE_OK with the row (the caller resets s),
+ * STORE_NOTFOUND (s reset), or STORE_ERROR with "what: ...". */
+int sq_one(store *st, sqlite3_stmt *s, const char *what);
+/* Grows an arena array of size-byte elements from *cap to twice that,
+ * copying its len elements; returns the new array. */
+void *sq_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size);
 /* Runs a prepared list statement: articles (with tags if asked). */
 int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out,
 		    size_t *n);

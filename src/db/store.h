@@ -313,11 +313,13 @@ int store_category_update(store *st, int64_t id, const char *name, const char *s
 int store_media_add(store *st, const char *stem, const char *name, const char *type,
 		    int64_t bytes, int64_t user_id, int64_t *id);
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out);
-/* Newest first. */
+/* Newest first; a tip's photos only once a draft took them over. */
 int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
 		     size_t *n, size_t *total);
 /* The oldest upload still pending, or STORE_NOTFOUND. */
 int store_media_next_pending(store *st, kb_arena *a, kb_media *out);
+/* STORE_NOTFOUND when the photo was deleted meanwhile (a reader's tip
+ * deleted while its photo was being made). */
 int store_media_ready(store *st, int64_t id, int width, int height, const char *widths);
 int store_media_failed(store *st, int64_t id, const char *error);
 

@@ -124,6 +124,9 @@ void req_add_header(kb_req *r, const char *name, const char *value);
 /* Sets a cookie for /newsroom: HttpOnly, SameSite=Lax, Secure under TLS.
  * value NULL deletes it; max_age 0 makes it last the browser session. */
 void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age);
+/* The same for another path. */
+void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value,
+		       int max_age);
 /* The client's address as text ("127.0.0.1"). */
 const char *req_peer(kb_req *r);
 /* Whether the request came over TLS (or through a proxy that says so, or
@@ -143,6 +146,13 @@ void req_depend(kb_req *r, const char *fmt, ...) KB_PRINTF(2, 3);
 int session_start(kb_req *r, const kb_user *u);
 int session_end(kb_req *r, int everywhere);
 const char *session_pre_csrf(kb_req *r);
+/* The same for a public form under path (its cookie is scoped there). */
+const char *session_pre_csrf_at(kb_req *r, const char *path);
+/* A form stamp: the time now, signed under the server's secret
+ * ("TIME.HMAC"), so a form can tell how long ago it was handed out.
+ * session_stamp_time returns the time of a genuine stamp, else 0. */
+const char *session_stamp(kb_req *r, int64_t now);
+int64_t session_stamp_time(const char *stamp);
 
 /*
  * The shared rules of a route for a request by a user of role, whose CSRF

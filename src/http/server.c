@@ -35,6 +35,7 @@
 #include "../push/push.h"
 #include "../render/cache.h"
 #include "../render/escape.h"
+#include "../tips/tips.h"
 #include "http.h"
 #include "session.h"
 
@@ -149,8 +150,14 @@ int req_is_tls(kb_req *r)
 
 void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age)
 {
+	req_set_cookie_at(r, "/newsroom", name, value, max_age);
+}
+
+void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value,
+		       int max_age)
+{
 	kb_buf b = {0};
-	kb_buf_printf(&b, "%s=%s; Path=/newsroom; HttpOnly; SameSite=Lax", name, value ? value : "");
+	kb_buf_printf(&b, "%s=%s; Path=%s; HttpOnly; SameSite=Lax", name, value ? value : "", path);
 	if (!value)
 		kb_buf_puts(&b, "; Max-Age=0");
 	else if (max_age > 0)
@@ -529,7 +536,9 @@ static int check_rules(kb_req *r)
 	}
 	if (status == 401 || (status == 403 && post && r->user.role >= rt->role)) {
 		/* Logged out, or the form's token is stale. */
-		r->error_text = r->session ? "यह फ़ॉर्म पुराना हो गया है या किसी और साइट से भेजा गया है। "
+		/* A reader's form (no login there) is only ever stale. */
+		r->error_text = r->session || !(rt->flags & R_AUTH)
+					? "यह फ़ॉर्म पुराना हो गया है या किसी और साइट से भेजा गया है। "
 					     "पेज दोबारा खोलकर फिर कोशिश करें।"
 					   : "आप लॉग इन नहीं हैं, या फ़ॉर्म पुराना हो गया है। कृपया दोबारा "
 					     "लॉग इन करके फिर कोशिश करें।";
@@ -1056,6 +1065,9 @@ int server_run(const server_opts *o)
 			kb_fatal("cannot start the photo worker");
 		g_media_running = 1;
 	}
+	/* Readers' tips: their mail and retention, off the request path. */
+	if (tips_worker_start(o->db_path))
+		kb_fatal("cannot start the tips worker");
 	kb_info("khabar serving %s on http://%s with %d threads", o->db_path, o->listen, n);
 
 	/* Wait for a signal, or for a worker that could not start. */
@@ -1072,6 +1084,7 @@ int server_run(const server_opts *o)
 		server_media_wake();
 		pthread_join(g_media_tid, NULL);
 	}
+	tips_worker_stop();
 	for (int i = 0; i < n; i++) {
 		pthread_join(ws[i].tid, NULL);
 		failed |= !ws[i].ok;

@@ -16,6 +16,8 @@
  */
 #include "session.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../newsroom/auth.h"
@@ -110,16 +112,47 @@ int session_csrf_ok(kb_req *r)
 
 const char *session_pre_csrf(kb_req *r)
 {
+	return session_pre_csrf_at(r, "/newsroom");
+}
+
+const char *session_pre_csrf_at(kb_req *r, const char *path)
+{
 	const char *pre = cookie(r, PRE_COOKIE);
 	if (!token_shaped(pre)) {
 		char fresh[65];
 		auth_random_hex(fresh, 32);
 		pre = kb_arena_strdup(&r->arena, fresh);
-		req_set_cookie(r, PRE_COOKIE, pre, 0);
+		req_set_cookie_at(r, path, PRE_COOKIE, pre, 0);
 	}
 	char token[65];
 	session_pre_token(pre, token);
 	return kb_arena_strdup(&r->arena, token);
+}
+
+/* The signature of a form stamp's time. */
+static void stamp_mac(long long t, char out[65])
+{
+	char m[40];
+	snprintf(m, sizeof m, "stamp:%lld", t);
+	auth_hmac_hex(g_secret, sizeof g_secret, m, out);
+}
+
+const char *session_stamp(kb_req *r, int64_t now)
+{
+	char mac[65];
+	stamp_mac((long long)now, mac);
+	return kb_arena_printf(&r->arena, "%lld.%s", (long long)now, mac);
+}
+
+int64_t session_stamp_time(const char *stamp)
+{
+	char *end;
+	long long t = stamp ? strtoll(stamp, &end, 10) : 0;
+	if (!stamp || t <= 0 || *end != '.')
+		return 0;
+	char mac[65];
+	stamp_mac(t, mac);
+	return auth_equal(end + 1, mac) ? (int64_t)t : 0;
 }
 
 int session_start(kb_req *r, const kb_user *u)

@@ -69,6 +69,10 @@ const char *media_dir(void);
 int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n,
 		 int64_t *id, char *err, size_t errlen);
 
+/* Deletes a photo's files: its derivatives (widths as in kb_media) and
+ * the original if still waiting. The row is the caller's. */
+void media_remove(const char *stem, const char *widths);
+
 /* Processes the oldest pending upload. Returns 1 if it did one, 0 if none
  * was pending, -1 on a store error. */
 int media_work_one(store *st, const char *dir);

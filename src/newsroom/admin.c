@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/tips_store.h"
+
 #include "../newsroom/auth.h"
 #include "../push/push.h"
 #include "../render/escape.h"
@@ -239,6 +241,14 @@ static const struct {
 	{"google_news", "Google News", 1},
 };
 
+/* The mail settings, in the form's order (the password is apart). */
+static const struct {
+	const char *key, *type;
+} mail_keys[] = {
+	{"tips_email", "email"}, {"smtp_host", "text"},	     {"smtp_port", "number"},
+	{"smtp_user", "text"},	 {"tips_retention_days", "number"},
+};
+
 static int settings_page(kb_req *r, const char *message, int status)
 {
 	kb_arena *a = &r->arena;
@@ -264,9 +274,41 @@ static int settings_page(kb_req *r, const char *message, int status)
 	if (push_store_hourly_limit(r->db, &limit))
 		return 500;
 	tv_set_int(ctx, "push_hourly_limit", limit);
+	/* Mail: the password is never sent back, only whether one is set. */
+	kb_mail_settings ms;
+	if (tips_store_mail_settings(r->db, a, &ms))
+		return 500;
+	const char *mail_values[] = {ms.to, ms.host, ms.port, ms.user, ms.retention_days};
+	list = tv_list(a);
+	/* The last, retention, comes after the password in the form. */
+	for (size_t i = 0; i + 1 < KB_COUNT(mail_keys); i++) {
+		tv *o = tv_obj(a);
+		tv_set_str(o, "key", mail_keys[i].key);
+		tv_set_str(o, "label", nr_label(r->user.lang, mail_keys[i].key));
+		tv_set_str(o, "value", mail_values[i]);
+		tv_set_str(o, "type", mail_keys[i].type);
+		tv_push(list, o);
+	}
+	tv_set(ctx, "mail_fields", list);
+	tv_set_str(ctx, "retention_days", ms.retention_days);
+	tv_set_bool(ctx, "smtp_password_set", *ms.password != 0);
+	tv_set_bool(ctx, "smtp_starttls", !strcmp(ms.starttls, "yes"));
 	if (message)
 		tv_set_str(ctx, "message", message);
 	return nr_render(r, "newsroom-settings", ctx, status);
+}
+
+/* Whether v is a valid value of mail setting key. */
+static int mail_value_ok(const char *key, const char *v)
+{
+	if (!strcmp(key, "smtp_port") || !strcmp(key, "tips_retention_days")) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		return !*v || (!*end && n >= 0 && n <= (strcmp(key, "smtp_port") ? 36500 : 65535));
+	}
+	if (!strcmp(key, "tips_email"))
+		return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"\r\n,;"));
+	return !strpbrk(v, " \r\n/");
 }
 
 int nr_settings_page(kb_req *r)
@@ -312,6 +354,29 @@ int nr_settings(kb_req *r)
 			store_rollback(r->db);
 			return 500;
 		}
+	}
+	for (size_t i = 0; i < KB_COUNT(mail_keys); i++) {
+		const char *v = req_form(r, mail_keys[i].key);
+		if (!v)
+			continue;
+		if (strlen(v) > 200 || !mail_value_ok(mail_keys[i].key, v)) {
+			store_rollback(r->db);
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, mail_keys[i].key),
+							nr_label(r->user.lang, "bad_value"));
+			return 400;
+		}
+		if (store_setting_set(r->db, mail_keys[i].key, v)) {
+			store_rollback(r->db);
+			return 500;
+		}
+	}
+	/* An empty password field keeps the saved one; the form never holds it. */
+	const char *pw = req_form(r, "smtp_password");
+	if (req_form(r, "tips_email") &&
+	    ((pw && *pw && (strlen(pw) > 500 || store_setting_set(r->db, "smtp_password", pw))) ||
+	     store_setting_set(r->db, "smtp_starttls", req_form(r, "smtp_starttls") ? "yes" : "no"))) {
+		store_rollback(r->db);
+		return strlen(pw ? pw : "") > 500 ? 400 : 500;
 	}
 	if (store_audit_add(r->db, r->user.id, "settings", 0, "") || store_commit(r->db)) {
 		store_rollback(r->db);

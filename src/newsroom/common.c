@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../cli/cli.h"
+#include "../db/tips_store.h"
 #include "../pages/site.h"
 #include "../render/escape.h"
 #include "../text/text.h"
@@ -22,6 +23,7 @@ static const struct {
 	{"desk", "/newsroom", ROLE_REPORTER},
 	{"new_article", "/newsroom/articles/new", ROLE_REPORTER},
 	{"media", "/newsroom/media", ROLE_REPORTER},
+	{"tips", "/newsroom/tips", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
 	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
@@ -55,11 +57,17 @@ tv *nr_context(kb_req *r, const char *title, const char *section)
 		tv_set_bool(u, "editor", r->user.role >= ROLE_EDITOR);
 		tv_set_bool(u, "admin", r->user.role >= ROLE_ADMIN);
 		tv_set(ctx, "user", u);
+		/* The unread tips, as a count beside their link. */
+		int64_t unseen = 0;
+		if (tips_store_unseen(r->db, &unseen))
+			return NULL;
 		tv *items = tv_list(a);
 		for (size_t i = 0; i < KB_COUNT(nav); i++) {
 			if (r->user.role < nav[i].role)
 				continue;
 			tv *it = tv_obj(a);
+			if (!strcmp(nav[i].key, "tips") && unseen)
+				tv_set_int(it, "count", unseen);
 			tv_set_str(it, "label", nr_label(lang, nav[i].key));
 			tv_set_str(it, "url", nav[i].path);
 			tv_set_bool(it, "current", section && !strcmp(section, nav[i].key));

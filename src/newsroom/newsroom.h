@@ -3,9 +3,9 @@
  * (login.c), the desk of article lists (desk.c), the editor with its
  * workflow actions, preview, autosave and autocomplete (editor.c),
  * revisions and diffs (revisions.c), the media library and uploads
- * (library.c), and the editors' and admins' pages: categories, tags,
- * users, settings, the audit log (admin.c), push alerts: the manual
- * alert and the history (alerts.c). Shared helpers are in
+ * (library.c), readers' tips (tips.c), and the editors' and admins' pages:
+ * categories, tags, users, settings, the audit log (admin.c), push alerts:
+ * the manual alert and the history (alerts.c). Shared helpers are in
  * common.c, the Hindi/English labels in labels.c.
  *
  * The route table (src/pages/routes.c) gives every route its role, and
@@ -53,6 +53,14 @@ int nr_restore(kb_req *r);
 int nr_library(kb_req *r);
 int nr_upload(kb_req *r);
 int nr_media_json(kb_req *r);
+/* tips.c: readers' tips */
+int nr_tips(kb_req *r);
+int nr_tip(kb_req *r);
+int nr_tip_status(kb_req *r);
+int nr_tip_assign(kb_req *r);
+int nr_tip_note(kb_req *r);
+int nr_tip_draft(kb_req *r);
+int nr_tip_delete(kb_req *r);
 /* admin.c */
 int nr_categories(kb_req *r);
 int nr_category_add(kb_req *r);

@@ -56,6 +56,11 @@ int api_push_subscribe(kb_req *r);
 int api_push_unsubscribe(kb_req *r);
 int api_push_status(kb_req *r);
 
+/* Readers' tips (tips.c): the form, sending it, the confirmation. */
+int page_tip_form(kb_req *r);
+int page_tip_send(kb_req *r);
+int page_tip_sent(kb_req *r);
+
 /* JSON answers for the API: json_reply writes j (and drops the reference)
  * as the body with its content type and returns status; api_error answers
  * {"error": {"status": N, "message": "..."}}. */

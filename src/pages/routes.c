@@ -5,6 +5,7 @@
  */
 #include "../media/media.h"
 #include "../newsroom/newsroom.h"
+#include "../tips/tips.h"
 #include "pages.h"
 
 /* The newsroom: never cached (-1: no-store), every POST carries the CSRF
@@ -77,6 +78,13 @@ const kb_route kb_routes[] = {
 	 * clearly up to 24 MB; past that the server closes the request). */
 	{"POST", "/newsroom/media", nr_upload, R_AUTH | R_CSRF, ROLE_REPORTER, NULL, -1, 24u << 20},
 	{"GET", "/newsroom/media/{id}/status", nr_media_json, REPORTER},
+	{"GET", "/newsroom/tips", nr_tips, REPORTER},
+	{"GET", "/newsroom/tips/{id}", nr_tip, REPORTER},
+	{"POST", "/newsroom/tips/{id}/status", nr_tip_status, REPORTER},
+	{"POST", "/newsroom/tips/{id}/assign", nr_tip_assign, REPORTER},
+	{"POST", "/newsroom/tips/{id}/note", nr_tip_note, REPORTER},
+	{"POST", "/newsroom/tips/{id}/draft", nr_tip_draft, REPORTER},
+	{"POST", "/newsroom/tips/{id}/delete", nr_tip_delete, EDITOR},
 	{"GET", "/newsroom/categories", nr_categories, EDITOR},
 	{"POST", "/newsroom/categories", nr_category_add, EDITOR},
 	{"POST", "/newsroom/categories/{id}", nr_category_save, EDITOR},
@@ -91,6 +99,14 @@ const kb_route kb_routes[] = {
 	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN},
 	{"GET", "/newsroom/settings", nr_settings_page, ADMIN},
 	{"POST", "/newsroom/settings", nr_settings, ADMIN},
+
+	/* Readers' tips (tips.c): a reader's POST without a session, so its
+	 * token is the pre-session one, its cookie scoped to /tips. Never
+	 * cached (the form carries a token and a signed time). The body may
+	 * hold photos: 24 MiB in all, as for uploads (h2o's limit). */
+	{"GET", "/tips", page_tip_form, 0, 0, NULL, -1},
+	{"POST", "/tips", page_tip_send, R_CSRF, 0, NULL, -1, TIPS_MAX_BODY},
+	{"GET", "/tips/sent", page_tip_sent, 0, 0, NULL, -1},
 
 	/* Web Push. The POSTs come from readers, who have no session: they
 	 * take only application/json from the site's own origin (push.c). */

@@ -1,0 +1,104 @@
+/*
+ * tips.h: readers' tips behind the pages: the abuse controls (rate limits
+ * in memory, the duplicate digest), the mail that tells the newsroom of a
+ * new tip (built here, RFC 5322 with an RFC 2047 subject, and sent over
+ * SMTP with libcurl by a worker thread, off the request path, retried with
+ * backoff), and retention (old tips and their photos deleted by the same
+ * thread). The reader's page is src/pages/tips.c; the newsroom's queue
+ * src/newsroom/tips.c; storage src/db/tips_store.h.
+ */
+#ifndef KB_TIPS_H
+#define KB_TIPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "../db/tips_store.h"
+
+/* The reader's form. */
+#define TIPS_MAX_PHOTOS 5
+#define TIPS_MAX_PHOTO_BYTES (10u << 20)
+/* The whole request: h2o's limit for the server (24 MiB, as for the
+ * newsroom's uploads), so five photos of 10 MB cannot all come at once. */
+#define TIPS_MAX_BODY (24u << 20)
+#define TIPS_MAX_TEXT 5000  /* characters of the tip */
+#define TIPS_MIN_TEXT 10
+#define TIPS_MAX_FIELD 100  /* name, contact, place */
+#define TIPS_MIN_FILL 3	    /* seconds between getting the form and sending it */
+#define TIPS_MAX_FILL 86400 /* a form older than a day is stale */
+#define TIPS_DUP_WINDOW 86400
+
+/* Rate limits: sliding windows, per address (IPv6 by its /64) and overall. */
+#define TIPS_IP_MAX 10
+#define TIPS_IP_WINDOW 600
+#define TIPS_ALL_MAX 200
+#define TIPS_ALL_WINDOW 3600
+
+/*
+ * Counts a submission from ip at now against both limits. Returns 0 when
+ * it may go on, or the seconds until it could (at least 1) when a limit is
+ * reached; a refused attempt is not counted. Thread-safe.
+ */
+int64_t tips_rate_take(const char *ip, int64_t now);
+/* Forgets every count (tests). */
+void tips_rate_reset(void);
+
+/* The SHA-256 (hex) of text normalised for matching, word by word, so
+ * spacing, punctuation and spelling variants (nukta, case) do not make a
+ * copy look new. */
+void tips_digest(const char *text, size_t n, char out[65]);
+
+/* A new reference: "KH-" and 8 characters without look-alikes. */
+void tips_new_ref(char out[16]);
+/* Whether s is shaped like one. */
+int tips_ref_valid(const char *s);
+
+/* RFC 2047: s (UTF-8) as a header value: itself when printable ASCII,
+ * else "=?UTF-8?B?...?=" words of at most 75 characters, never splitting
+ * a character, folded with CRLF and a space. Appends to out. */
+void tips_rfc2047(kb_buf *out, const char *s, size_t n);
+
+/* What a tip's mail says. */
+typedef struct tips_mail {
+	const char *from, *from_name, *to;
+	const char *subject, *body; /* UTF-8 */
+	const char *message_id;	    /* "<...@host>" */
+	int64_t date;
+} tips_mail;
+/* The message as RFC 5322 text with CRLF lines: UTF-8 body in base64,
+ * subject and sender's name RFC 2047 encoded. Appends to out. */
+void tips_mail_build(kb_buf *out, const tips_mail *m);
+/* A headline from a reader's text: its first sentence (to "।", "?", "!"
+ * or ". ") on its first line; over max bytes, cut at a space with "…".
+ * Arena string. */
+const char *tips_headline(kb_arena *a, const char *s, size_t max);
+/* The subject and body of the mail about tip t, into the arena. site is
+ * the site's base URL, for the link to the tip. */
+void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject,
+		    const char **body);
+
+/* How long to wait after `tries` failed tries: first (30 s; tests set
+ * KHABAR_TIPS_MAIL_RETRY_S) doubling, at most 6 hours; 0 after
+ * TIPS_MAIL_TRIES (give up). */
+#define TIPS_MAIL_TRIES 10
+int64_t tips_mail_backoff(int tries, int64_t first);
+
+/*
+ * The worker thread of "khabar serve": sends the mail queue and deletes
+ * tips past the retention setting, with its own store connection.
+ * tips_worker_wake makes it look at once (after a new tip). Start returns
+ * 0, or -1 when the thread cannot start.
+ */
+int tips_worker_start(const char *db_path);
+void tips_worker_wake(void);
+void tips_worker_stop(void);
+/* One round, on the calling thread (tests): sends what is due, then
+ * applies retention. Returns the number of mails sent. */
+int tips_work_once(store *st);
+
+/* Deletes tip id with its photos' files (those not kept for a draft).
+ * Returns a store status. */
+int tips_delete(store *st, int64_t id);
+
+#endif
