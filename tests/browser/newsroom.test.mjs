@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { launchChromium } from '../lib/browser.mjs';
+import { launchChromium, newsroomLogin, openPage } from '../lib/browser.mjs';
 import { root, startSite } from '../lib/khabar.mjs';
 import { addUser, hasExif, PASSWORD, withGps } from '../lib/newsroom.mjs';
 
@@ -42,26 +42,9 @@ after(async () => {
   await site?.stop();
 });
 
-// A new browser (phone or laptop) with every request and error recorded.
-async function open(width, height = 800) {
-  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'hi-IN', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  const errors = [], requests = [], dialogs = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-  return { ctx, page, errors, requests, dialogs };
-}
+const open = (width, height) => openPage(browser, width, height);
 
-async function login(page, user) {
-  await page.goto(site.base + '/newsroom');
-  await page.waitForURL(/\/newsroom\/login/);
-  await page.getByLabel('यूज़रनेम').fill(user);
-  await page.getByLabel('पासवर्ड').fill(PASSWORD);
-  await page.getByRole('button', { name: 'लॉग इन' }).click();
-  await page.waitForURL((u) => u.pathname === '/newsroom');
-}
+const login = (page, user) => newsroomLogin(page, site.base, user, PASSWORD);
 
 // A photo drawn in the browser (a river at dusk), as JPEG bytes with a GPS
 // position put into its EXIF.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { launchChromium } from '../lib/browser.mjs';
+import { launchChromium, newsroomLogin, openPage } from '../lib/browser.mjs';
 import { khabar, root, startSite, tempDir, until } from '../lib/khabar.mjs';
 import { addUser, PASSWORD } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
@@ -49,16 +49,8 @@ after(async () => {
 });
 
 async function open(width, height = 800) {
-  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'hi-IN', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(site.base + '/newsroom');
-  await page.getByLabel('यूज़रनेम').fill('sita');
-  await page.getByLabel('पासवर्ड').fill(PASSWORD);
-  await page.getByRole('button', { name: 'लॉग इन' }).click();
-  await page.waitForURL((u) => u.pathname === '/newsroom');
+  const { ctx, page, errors } = await openPage(browser, width, height);
+  await newsroomLogin(page, site.base, 'sita', PASSWORD);
   return { ctx, page, errors };
 }
 

@@ -11,8 +11,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
+import { launchChromium, newsroomLogin, openPage } from '../lib/browser.mjs';
 import { root, startSite } from '../lib/khabar.mjs';
 import { addUser, PASSWORD, withGps } from '../lib/newsroom.mjs';
 
@@ -34,36 +34,16 @@ before(async () => {
   site = await startSite({ articles: 12, extraArgs: ['--fake-clock', clockFile] });
   addUser(site.db, 'sita', 'editor', 'सीता वर्मा');
   addUser(site.db, 'boss', 'admin', 'मालिक');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
   await site?.stop();
 });
 
-async function open(width, height = 800) {
-  const ctx = await browser.newContext({ viewport: { width, height }, locale: 'hi-IN', deviceScaleFactor: 1 });
-  const page = await ctx.newPage();
-  const errors = [], requests = [], dialogs = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
-  return { ctx, page, errors, requests, dialogs };
-}
+const open = (width, height) => openPage(browser, width, height);
 
-async function login(page) {
-  await page.goto(site.base + '/newsroom');
-  await page.waitForURL(/\/newsroom\/login/);
-  await page.getByLabel('यूज़रनेम').fill('sita');
-  await page.getByLabel('पासवर्ड').fill(PASSWORD);
-  await page.getByRole('button', { name: 'लॉग इन' }).click();
-  await page.waitForURL((u) => u.pathname === '/newsroom');
-}
+const login = (page) => newsroomLogin(page, site.base, 'sita', PASSWORD);
 
 // A photo drawn in the browser (smoke over a market), JPEG with a GPS position.
 async function makePhoto(page) {
