@@ -20,6 +20,7 @@
 #include "http/session.h"
 #include "newsroom/auth.h"
 #include "push/push.h"
+#include "tempdb.h"
 
 /* ---- passwords ---- */
 
@@ -248,33 +249,14 @@ static void cookies_are_found_by_exact_name(void **state)
 
 /* ---- the store: users, sessions, revisions, scheduling ---- */
 
-static char dbpath[64];
-
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-nr-test-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	store *st = store_open(dbpath, 0, &err);
-	if (!st) {
-		fprintf(stderr, "%s\n", err);
+	store *st = tempdb_open("nr");
+	if (!st)
 		return -1;
-	}
 	if (store_category_add(st, "देश", "desh", 1))
 		return -1;
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_close(*state);
-	char p[96];
-	unlink(dbpath);
-	snprintf(p, sizeof p, "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", dbpath);
-	unlink(p);
 	return 0;
 }
 
@@ -544,14 +526,14 @@ int main(void)
 		cmocka_unit_test(urlencoded_forms_decode_and_refuse_bad_bytes),
 		cmocka_unit_test(multipart_forms_keep_files_as_bytes),
 		cmocka_unit_test(cookies_are_found_by_exact_name),
-		cmocka_unit_test_setup_teardown(sessions_live_until_they_end, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_failures_are_counted_in_a_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions_live_until_they_end, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(login_failures_are_counted_in_a_window, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(the_second_of_two_concurrent_saves_conflicts_and_loses_nothing,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, teardown),
-		cmocka_unit_test_setup_teardown(scheduled_articles_go_live_when_due, setup, teardown),
-		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, setup, teardown),
+						setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(scheduled_articles_go_live_when_due, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, setup, tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("newsroom", tests, NULL, NULL);
 }

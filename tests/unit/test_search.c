@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "tempdb.h"
 #include "search/query.h"
 
 static void parse_reads_words_phrases_negation_and_prefix(void **state)
@@ -75,29 +76,12 @@ static void parse_cuts_at_200_characters(void **state)
 	kb_buf_free(&b);
 }
 
-static char dbpath[64];
-
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-search-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	store *st = store_open(dbpath, 0, &err);
+	store *st = tempdb_open("search");
 	if (!st || store_category_add(st, "रक्षा", "raksha", 1))
 		return -1;
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_close(*state);
-	char p[80];
-	unlink(dbpath);
-	snprintf(p, sizeof p, "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", dbpath);
-	unlink(p);
 	return 0;
 }
 
@@ -201,7 +185,7 @@ static void index_stays_exact_through_edits_and_renames(void **state)
 	kb_article_input in = {.title = "पटना में बाढ़ का पानी उतरा", .body = "गंगा का जलस्तर घटा।",
 			       .status = "published", .category_slug = "raksha", .author_name = "सीमा",
 			       .tags = tags, .ntags = 2};
-	int64_t id, version;
+	int64_t id = 0, version;
 	assert_int_equal(store_article_save(st, &in, 0, 0, "save", &id, &version), STORE_OK);
 	assert_int_equal(store_article_set_status(st, id, "published"), STORE_OK);
 	assert_int_equal(hits(st, "पटना"), 1);
@@ -297,12 +281,12 @@ int main(void)
 		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
-		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, teardown),
-		cmocka_unit_test_setup_teardown(index_stays_exact_through_edits_and_renames, setup, teardown),
+		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(index_stays_exact_through_edits_and_renames, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_bulk_load_writes_no_change_log_and_moves_the_version_once,
-						setup, teardown),
+						setup, tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }

@@ -14,36 +14,18 @@
 #include <unistd.h>
 
 #include "db/store.h"
-
-static char dbpath[64];
+#include "tempdb.h"
 
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-test-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	store *st = store_open(dbpath, 0, &err);
-	if (!st) {
-		fprintf(stderr, "%s\n", err);
+	store *st = tempdb_open("store");
+	if (!st)
 		return -1;
-	}
 	const char *cats[][2] = {{"देश", "desh"}, {"रक्षा", "raksha"}, {"खेल", "khel"}};
 	for (int i = 0; i < 3; i++)
 		if (store_category_add(st, cats[i][0], cats[i][1], i + 1))
 			return -1;
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_close(*state);
-	char p[80];
-	unlink(dbpath);
-	snprintf(p, sizeof p, "%s-wal", dbpath);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", dbpath);
-	unlink(p);
 	return 0;
 }
 
@@ -74,7 +56,7 @@ static void migrations_set_the_schema_version(void **state)
 	assert_int_equal(store_schema_version(st), store_schema_latest());
 	/* Opening again is a no-op: nothing to migrate. */
 	char *err = NULL;
-	store *again = store_open(dbpath, 0, &err);
+	store *again = store_open(tempdb_path, 0, &err);
 	assert_non_null(again);
 	assert_int_equal(store_schema_version(again), store_schema_latest());
 	store_close(again);
@@ -303,16 +285,16 @@ static void open_reports_unwritable_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(migrations_set_the_schema_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(article_round_trip_keeps_every_field, setup, teardown),
-		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, teardown),
-		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, teardown),
-		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(article_changes_name_the_pages_they_touch, setup, teardown),
-		cmocka_unit_test_setup_teardown(settings_have_defaults, setup, teardown),
-		cmocka_unit_test_setup_teardown(redirects_are_found_by_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrations_set_the_schema_version, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(article_round_trip_keeps_every_field, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(article_changes_name_the_pages_they_touch, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(settings_have_defaults, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(redirects_are_found_by_path, setup, tempdb_teardown),
 		cmocka_unit_test(open_reports_unwritable_paths),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

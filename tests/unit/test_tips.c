@@ -19,6 +19,7 @@
 
 #include "db/tips_store.h"
 #include "http/http.h"
+#include "tempdb.h"
 #include "tips/tips.h"
 
 /* Decodes standard base64 s[0..n) into out (NUL-terminated); its length. */
@@ -218,26 +219,12 @@ static void the_tip_form_is_a_tokened_public_post(void **state)
 
 /* ---- the store ---- */
 
-static char dbpath[64];
-
 static int setup(void **state)
 {
-	snprintf(dbpath, sizeof dbpath, "/tmp/khabar-tips-%d.db", (int)getpid());
-	unlink(dbpath);
-	char *err = NULL;
-	store *st = store_open(dbpath, 0, &err);
-	if (!st) {
-		fprintf(stderr, "%s\n", err);
+	store *st = tempdb_open("tips");
+	if (!st)
 		return -1;
-	}
 	*state = st;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	store_close(*state);
-	unlink(dbpath);
 	return 0;
 }
 
@@ -450,11 +437,11 @@ int main(void)
 		cmocka_unit_test(the_digest_ignores_spacing_punctuation_and_spelling_variants),
 		cmocka_unit_test(references_are_readable_and_checked),
 		cmocka_unit_test(the_tip_form_is_a_tokened_public_post),
-		cmocka_unit_test_setup_teardown(the_queue_filters_searches_and_counts_unread, setup, teardown),
-		cmocka_unit_test_setup_teardown(duplicates_and_references_are_unique, setup, teardown),
-		cmocka_unit_test_setup_teardown(deleting_keeps_only_the_photos_a_draft_took, setup, teardown),
-		cmocka_unit_test_setup_teardown(retention_finds_old_tips_and_mail_is_queued_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(mail_settings_are_read_apart_from_the_site_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_queue_filters_searches_and_counts_unread, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(duplicates_and_references_are_unique, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(deleting_keeps_only_the_photos_a_draft_took, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(retention_finds_old_tips_and_mail_is_queued_once, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(mail_settings_are_read_apart_from_the_site_settings, setup, tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("tips", tests, NULL, NULL);
 }
