@@ -31,6 +31,11 @@ enum {
 	 * compare Origin with the site (src/pages/push.c). Every POST route has
 	 * R_CSRF or this flag; the unit tests walk the table to check. */
 	R_PUBLIC_JSON = 1 << 4,
+	/* A reader's form (with R_CSRF): a POST whose token is stale or
+	 * missing (an old tab, cookies blocked) still reaches the handler,
+	 * with stale_form set, so it can show the form again with what the
+	 * reader typed. The handler must act on nothing in such a request. */
+	R_STALE_FORM = 1 << 5,
 };
 
 
@@ -80,6 +85,7 @@ struct kb_req {
 	const char *csrf;
 	const char *session; /* the session's token hash, or NULL */
 	kb_form form;
+	int stale_form; /* R_STALE_FORM: the token failed; show, never act */
 	/* A message for the error page, replacing the status's own text. */
 	const char *error_text;
 

@@ -526,6 +526,11 @@ static int check_rules(kb_req *r)
 	}
 	int csrf_ok = post ? session_csrf_ok(r) : 1;
 	int status = router_guard(rt, r->method, r->user.role, csrf_ok);
+	if (status && post && (rt->flags & R_STALE_FORM) &&
+	    !router_guard(rt, r->method, r->user.role, 1)) {
+		r->stale_form = 1; /* only the token failed: the handler shows the form */
+		return 0;
+	}
 	if (status == 401 && !post) {
 		kb_buf loc = {0};
 		kb_buf_puts(&loc, "/newsroom/login?next=");

@@ -102,10 +102,11 @@ const kb_route kb_routes[] = {
 
 	/* Readers' tips (tips.c): a reader's POST without a session, so its
 	 * token is the pre-session one, its cookie scoped to /tips. Never
-	 * cached (the form carries a token and a signed time). The body may
+	 * cached (the form carries a token and a signed time); a stale token
+	 * gets the form again with the reader's text. The body may
 	 * hold photos: 24 MiB in all, as for uploads (h2o's limit). */
 	{"GET", "/tips", page_tip_form, 0, 0, NULL, -1},
-	{"POST", "/tips", page_tip_send, R_CSRF, 0, NULL, -1, TIPS_MAX_BODY},
+	{"POST", "/tips", page_tip_send, R_CSRF | R_STALE_FORM, 0, NULL, -1, TIPS_MAX_BODY},
 	{"GET", "/tips/sent", page_tip_sent, 0, 0, NULL, -1},
 
 	/* Web Push. The POSTs come from readers, who have no session: they

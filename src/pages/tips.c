@@ -3,12 +3,13 @@
  * complaints, with photos (/tips), and the confirmation with a reference
  * number (/tips/sent). Works without JavaScript; every word is Hindi.
  *
- * A submission passes, in order: the rate limits (429 with Retry-After and
- * a page saying when), the honeypot (a bot is thanked and nothing is
- * kept), the signed form stamp (sent too soon or too late), the fields and
- * photos (each checked before anything is stored), then duplicates; only
- * then are the photos and the tip written, in one transaction, and the
- * newsroom's mail queued. Not here: the limits themselves and the mail
+ * A POST whose token is stale (R_STALE_FORM) only gets the form again with
+ * the reader's text. A submission passes, in order: the rate limits (429
+ * with Retry-After and a page saying when), the honeypot (a bot is thanked
+ * and nothing is kept), the signed form stamp (sent too soon or too late),
+ * the fields and photos (each checked before anything is stored), then
+ * duplicates; only then are the photos and the tip written, in one
+ * transaction, and the newsroom's mail queued. Not here: the limits themselves and the mail
  * (src/tips/), the newsroom's queue (src/newsroom/tips.c).
  */
 #include <stdio.h>
@@ -256,6 +257,22 @@ int page_tip_send(kb_req *r)
 {
 	kb_arena *a = &r->arena;
 	int64_t now = kb_now();
+	tip_form f = {
+		.name = trim(a, req_form(r, "name")),
+		.contact = trim(a, req_form(r, "contact")),
+		.place = trim(a, req_form(r, "place")),
+		.kind = req_form(r, "kind"),
+		.body = trim(a, req_form(r, "body")),
+		.consent = req_form(r, "consent") != NULL,
+	};
+	/* A stale token (an old tab, cookies blocked): the text comes back
+	 * with a fresh token, and nothing is kept or counted. */
+	if (r->stale_form)
+		return form_page(r, &f,
+				 "यह फ़ॉर्म पुराना हो गया था, इसलिए संदेश अभी नहीं भेजा गया। आपका लिखा नीचे "
+				 "सुरक्षित है: फ़ोटो फिर से चुनें और दोबारा भेजें। यही संदेश बार-बार दिखे तो "
+				 "इस साइट के लिए कुकी चालू करें।",
+				 403);
 	int64_t wait = tips_rate_take(req_peer(r), now);
 	if (wait)
 		return wait_page(r, wait);
@@ -266,14 +283,6 @@ int page_tip_send(kb_req *r)
 		tips_new_ref(ref);
 		return sent(r, ref);
 	}
-	tip_form f = {
-		.name = trim(a, req_form(r, "name")),
-		.contact = trim(a, req_form(r, "contact")),
-		.place = trim(a, req_form(r, "place")),
-		.kind = req_form(r, "kind"),
-		.body = trim(a, req_form(r, "body")),
-		.consent = req_form(r, "consent") != NULL,
-	};
 	int64_t issued = session_stamp_time(req_form(r, "stamp"));
 	if (!issued || issued > now || now - issued > TIPS_MAX_FILL)
 		return form_page(r, &f, "यह फ़ॉर्म पुराना हो गया है। अपनी जानकारी दोबारा जाँचकर फिर भेजें।", 400);

@@ -339,9 +339,19 @@ describe('bad input: a clear Hindi answer, nothing stored', () => {
   });
 
   test('no token, a forged stamp, a form sent too soon', async () => {
-    let { res, html } = await send(r, { csrf: 'f'.repeat(64) });
-    assert.equal(res.status, 403);
-    assert.match(html, /फ़ॉर्म पुराना हो गया है/);
+    // A stale or missing token (an old tab, cookies blocked): 403, nothing
+    // kept, and the form again with what the reader typed and a new token.
+    for (const csrf of ['f'.repeat(64), null]) {
+      const { res, html } = await send(r, { csrf });
+      assert.equal(res.status, 403);
+      assert.match(html, /फ़ॉर्म पुराना हो गया था/);
+      assert.ok(html.includes(TEXT), 'the text comes back');
+      assert.match(html, /name="place"[^>]*value="सीतापुर"/);
+      const token = html.match(/name="csrf" value="([0-9a-f]*)"/);
+      assert.ok(token && token[1].length >= 32 && token[1] !== 'f'.repeat(64), 'a fresh token');
+    }
+    nothingStored('stale token');
+    let res, html;
     ({ res, html } = await send(r, { stamp: `${t.now() - 100}.${'0'.repeat(64)}` }));
     assert.equal(res.status, 400);
     assert.match(html, /फ़ॉर्म पुराना हो गया है/);

@@ -178,6 +178,9 @@ static void public_routes_need_nobody(void **state)
 		const kb_route *rt = &kb_routes[i];
 		if (!strncmp(rt->pattern, "/newsroom", 9))
 			continue;
+		/* Only a reader's form may show itself again on a stale token. */
+		if (rt->flags & R_STALE_FORM)
+			assert_true((rt->flags & R_CSRF) && !(rt->flags & R_AUTH) && rt->role == 0);
 		/* A reader's form (the tip form) still needs its token. */
 		assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 1), 0);
 		if (rt->flags & R_CSRF)
