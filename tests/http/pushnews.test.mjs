@@ -18,9 +18,12 @@ import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 let dir, db, clockFile, now, cert, mock, site, ed;
 const subs = {};
 
-function setClock(t) {
+// Moves the fake clock; a running server reads the file every 0.2 s, so
+// wait for it to have done so (several times over, for a loaded machine).
+async function setClock(t) {
   now = t;
   writeFileSync(clockFile, String(t));
+  await sleep(600);
 }
 const serve = () => startSite({ db, extraArgs: ['--fake-clock', clockFile] });
 
@@ -28,7 +31,7 @@ before(async () => {
   dir = mkdtempSync('/tmp/khabar-pushnews-');
   db = path.join(dir, 'k.db');
   clockFile = path.join(dir, 'now');
-  setClock(Math.ceil(Date.now() / 60000) * 60 + 600);
+  await setClock(Math.ceil(Date.now() / 60000) * 60 + 600);
   assert.equal(khabar(['demo', '--db', db, '--articles', '5']).status, 0);
   addUser(db, 'editor', 'editor', 'संपादक जी');
   addUser(db, 'ram', 'reporter', 'राम शर्मा');
@@ -221,7 +224,7 @@ describe('a scheduled story', () => {
     assert.match(html, /खबर छपते ही सूचना जाएगी/);
     await sleep(1200);
     assert.ok(!received('raksha').some((p) => p.title === 'समय पर सूचना'), 'nothing before its time');
-    setClock(now + 61);
+    await setClock(now + 61);
     await until('the alert', () => received('raksha').some((p) => p.title === 'समय पर सूचना'));
     assert.equal((await fetch(`${site.base}/news/${a.slug}`)).status, 200);
   });
@@ -229,7 +232,7 @@ describe('a scheduled story', () => {
   test('scheduled without the box: goes live with no alert', async () => {
     const a = await create({ title: 'बिना सूचना निर्धारित', summary: 'सार', breaking: '1' });
     assert.equal((await ed.post(`/newsroom/articles/${a.id}/schedule`, { publish_at: at(now + 60) })).status, 303);
-    setClock(now + 61);
+    await setClock(now + 61);
     await until('it goes live', async () => (await fetch(`${site.base}/news/${a.slug}`)).status === 200);
     await sleep(1200);
     assert.ok(!received('raksha').some((p) => p.title === 'बिना सूचना निर्धारित'));
@@ -239,7 +242,7 @@ describe('a scheduled story', () => {
     const a = await create({ title: 'बंद सर्वर की खबर', summary: 'सार' });
     assert.equal((await ed.post(`/newsroom/articles/${a.id}/schedule`, { notify: '1', publish_at: at(now + 60) })).status, 303);
     await site.stop();
-    setClock(now + 61);
+    await setClock(now + 61);
     site = await serve();
     await until('the alert', () => received('raksha').some((p) => p.title === 'बंद सर्वर की खबर'));
     await site.stop();
@@ -257,7 +260,7 @@ describe('a scheduled story', () => {
 
 describe('the hourly limit', () => {
   test('over the limit: refused with a message, nothing queued; publishing still succeeds and says so', async () => {
-    setClock(now + 7200); // a fresh hour
+    await setClock(now + 7200); // a fresh hour
     const admin = await loggedIn(site.base, 'admin');
     await admin.page('/newsroom/settings');
     let res = await admin.post('/newsroom/settings', { push_hourly_limit: 'दस' });
@@ -297,14 +300,13 @@ describe('the hourly limit', () => {
     const at = new Date((now + 60 + 5.5 * 3600) * 1000).toISOString().slice(0, 16);
     const c = await create({ title: 'सीमा में निर्धारित', summary: 'सार' });
     assert.equal((await ed.post(`/newsroom/articles/${c.id}/schedule`, { notify: '1', publish_at: at })).status, 303);
-    setClock(now + 61);
+    await setClock(now + 61);
     await until('it goes live', async () => (await fetch(`${site.base}/news/${c.slug}`)).status === 200);
     await until('the audit line', async () => /सूचना नहीं भेजी गई/.test(await (await ed.get(`/newsroom/audit?article=${c.id}`)).text()));
     assert.equal(await newestAlert(), last);
 
     // An hour later the limit has room again.
-    setClock(now + 3601);
-    await sleep(400);
+    await setClock(now + 3601);
     assert.equal((await ed.post('/newsroom/alerts', { title: 'अगले घंटे', link: '/x' })).status, 303);
     assert.equal((await admin.post('/newsroom/settings', { push_hourly_limit: '0' })).status, 200);
   });
