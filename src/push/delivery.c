@@ -466,6 +466,29 @@ static size_t on_header(char *p, size_t size, size_t n, void *u)
 	return len;
 }
 
+/* An easy handle with the options every request shares. */
+static CURL *easy_new(push_engine *e)
+{
+	CURL *h = curl_easy_init();
+	if (!h)
+		kb_fatal("out of memory");
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROXY, ""); /* push services are reached directly */
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "khabar");
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 10L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	if (e->ca)
+		curl_easy_setopt(h, CURLOPT_CAINFO, e->ca);
+	return h;
+}
+
 static void start(push_engine *e, job *j)
 {
 	origin *o = j->origin;
@@ -475,31 +498,17 @@ static void start(push_engine *e, job *j)
 		finish(e, j, PUSH_R_DEFER, kb_now() + 60);
 		return;
 	}
-	CURL *h = e->nfree_easy ? e->free_easy[--e->nfree_easy] : curl_easy_init();
-	if (!h)
-		kb_fatal("out of memory");
-	curl_easy_reset(h);
+	/* A reused handle keeps the options every request shares; only the
+	 * message's own are set again. */
+	CURL *h = e->nfree_easy ? e->free_easy[--e->nfree_easy] : easy_new(e);
 	j->easy = h;
 	j->retry_after = 0;
 	curl_easy_setopt(h, CURLOPT_URL, j->endpoint);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, j->body_len);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "khabar");
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 10L);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
-	if (e->ca)
-		curl_easy_setopt(h, CURLOPT_CAINFO, e->ca);
 	if (!o->inflight++)
 		o->progress_ns = kb_mono_ns();
 	e->totals.sent++;
