@@ -476,7 +476,6 @@ static CURL *easy_new(push_engine *e)
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROXY, ""); /* push services are reached directly */
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "khabar");
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
