@@ -71,7 +71,7 @@ SQL
 	got=$(awk '{print $1}' "$out/mock-$n.txt")
 	mockcpu=$(awk '{print $2}' "$out/mock-$n.txt")
 	cpu=$(awk '/encryption took/ {print $4}' "$out/deliver-$n.txt")
-	pcpu=$(awk '/process took/ {print $4}' "$out/deliver-$n.txt")
+	pcpu=$(awk '/process took/ {print $5}' "$out/deliver-$n.txt")
 	delivered=$(awk '/^push: sent/ {print $5}' "$out/deliver-$n.txt")
 	echo "== $n subscriptions =="
 	cat "$out/deliver-$n.txt"
