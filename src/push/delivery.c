@@ -69,6 +69,7 @@
 #define ENCRYPT_BATCH 32      /* messages a worker takes at once */
 #define ORIGIN_STREAMS 100    /* requests in flight per origin */
 #define ORIGIN_QUEUE 2048     /* encrypted messages waiting per origin */
+#define CONN_REQUESTS 900     /* requests per connection before a new one (see start) */
 #define MAX_TRIES 6
 #define BACKOFF_BASE 2	      /* seconds; doubles each try */
 #define BACKOFF_MAX 3600
@@ -101,7 +102,9 @@ typedef struct origin {
 	uint64_t progress_ns; /* when a request to it last ended (or the first began) */
 	struct job *qhead, *qtail; /* encrypted, waiting for a stream */
 	size_t qlen;
-	hdr_set *hdrs; /* built with the current auth */
+	hdr_set *hdrs;	      /* built with the current auth */
+	unsigned conn_requests; /* started on the current connection */
+	int fresh;	      /* the next request opens a new connection */
 } origin;
 
 typedef struct job {
@@ -508,16 +511,34 @@ static void start(push_engine *e, job *j)
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, (long)o->fresh);
+	o->fresh = 0;
+	o->conn_requests++;
 	if (!o->inflight++)
 		o->progress_ns = kb_mono_ns();
 	e->totals.sent++;
 	curl_multi_add_handle(e->multi, h);
 }
 
-/* Sends what o has waiting, up to its stream limit. */
+/*
+ * Sends what o has waiting, up to its stream limit. After CONN_REQUESTS
+ * requests the connection is drained and a new one opened (the old, idle
+ * one is closed to stay at one per origin): libcurl 7.88 ends each HTTP/2
+ * stream with an RST_STREAM, and servers guarding against "rapid reset"
+ * (nghttp2 since 1.57: 1,000 at once, then 33 a second) close a connection
+ * that sends too many, with GOAWAY. libcurl then sends again every request
+ * still waiting for its answer, though the service may have taken it: a
+ * repeat this rotation avoids.
+ */
 static void origin_pump(push_engine *e, origin *o)
 {
 	while (o->qhead && o->inflight < ORIGIN_STREAMS && o->paused_until <= kb_now()) {
+		if (o->conn_requests >= CONN_REQUESTS) {
+			if (o->inflight)
+				break; /* the connection drains */
+			o->conn_requests = 0;
+			o->fresh = 1;
+		}
 		job *j = o->qhead;
 		o->qhead = j->next;
 		if (!o->qhead)
