@@ -21,7 +21,8 @@
  *
  * HTTP: one multiplexed HTTP/2 connection per push-service origin
  * (CURLPIPE_MULTIPLEX, CURLOPT_PIPEWAIT, at most one connection per host),
- * with up to ORIGIN_STREAMS requests in flight on it. Each request carries
+ * with up to ORIGIN_STREAMS requests in flight on it, renewed every
+ * CONN_REQUESTS requests (origin_pump says why). Each request carries
  * TTL, Urgency, Topic, Content-Encoding: aes128gcm and the VAPID
  * Authorization, whose JWT is signed once per origin and reused until an
  * hour before it expires (the header list is built once per alert and
@@ -184,6 +185,9 @@ static double process_cpu_s(void)
 
 /* ---- the encryption workers ---- */
 
+/* An encryption worker: takes jobs a few at a time, encrypts them with its
+ * own push_ece, hands them to the I/O thread (waking it when its list was
+ * empty). Adds its CPU time to e->cpu_s when the pool stops. */
 static void *encrypt_main(void *arg)
 {
 	push_engine *e = arg;
@@ -804,6 +808,11 @@ static void end_run(push_engine *e)
 	curl_multi_wakeup(e->multi);
 }
 
+/* The queue thread: records results as they come (one transaction per
+ * wake-up, at most every 50 ms or per batch), keeps the lease, claims a
+ * batch whenever the gate opens, and in drain mode ends the run once
+ * nothing is left or due soon. After a stop it records until the I/O
+ * thread has handed over its last result, then releases the lease. */
 static void *queue_main(void *arg)
 {
 	push_engine *e = arg;
