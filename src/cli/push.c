@@ -40,6 +40,9 @@ static void print_totals(const push_engine_totals *t)
 	if (t->encrypt_cpu_s > 0)
 		printf("push: encryption took %.2f CPU seconds: %.0f messages per CPU second\n", t->encrypt_cpu_s,
 		       (double)t->sent / t->encrypt_cpu_s);
+	if (t->cpu_s > 0)
+		printf("push: the process took %.2f CPU seconds: %.0f messages per CPU second\n", t->cpu_s,
+		       (double)t->sent / t->cpu_s);
 }
 
 static int deliver(const char *db, const char *workers)

@@ -1,19 +1,32 @@
 /*
- * delivery.c: the delivery engine. One thread drives libcurl's multi
- * interface; a pool of encryption threads (one per core) turns claimed
- * messages into aes128gcm bodies. Nothing here runs on a request path:
+ * delivery.c: the delivery engine. Nothing here runs on a request path:
  * "khabar serve" starts the engine beside its HTTP workers, and the CLI and
- * the benchmark run it in the foreground until the queue is empty.
+ * the benchmark run it in the foreground until the queue is empty. Three
+ * kinds of thread, each owning its part so none waits on another's work:
  *
- *   claim (DB, one transaction per batch) -> encrypt (pool) -> per-origin
- *   queue -> HTTP/2 request -> result -> record (DB, batches)
+ *   queue thread   the database: the lease, claims (one transaction per
+ *                  batch), results (one transaction per few hundred)
+ *   workers        encryption (one per core): claimed -> aes128gcm body
+ *   I/O thread     libcurl: per-origin queues, HTTP/2 requests, answers
+ *
+ *   claim -> encrypt -> per-origin queue -> request -> result -> record
+ *
+ * They meet under one mutex, in batches: claimed jobs go to the workers'
+ * list, encrypted ones to the I/O thread's, results to the queue thread's.
+ * The I/O thread never touches SQLite, so a slow write (a checkpoint, a
+ * loaded disk) cannot stall requests in flight into their timeouts. Claims
+ * follow demand: a new batch is claimed only when fewer than one batch is
+ * waiting to be sent, so encrypted messages are not thrown back for want
+ * of room.
  *
  * HTTP: one multiplexed HTTP/2 connection per push-service origin
  * (CURLPIPE_MULTIPLEX, CURLOPT_PIPEWAIT, at most one connection per host),
- * with up to ORIGIN_STREAMS requests in flight on it. Each request carries
+ * with up to ORIGIN_STREAMS requests in flight on it, renewed every
+ * CONN_REQUESTS requests (origin_pump says why). Each request carries
  * TTL, Urgency, Topic, Content-Encoding: aes128gcm and the VAPID
  * Authorization, whose JWT is signed once per origin and reused until an
- * hour before it expires.
+ * hour before it expires (the header list is built once per alert and
+ * origin).
  *
  * Responses: 2xx delivered; 404 and 410 delete the subscription; 429, 5xx
  * and transport errors (timeouts, resets, refused connections) are retried
@@ -27,14 +40,16 @@
  * Crash safety (the guarantee the README states): a message is marked
  * "sending" in the database, with this run's attempt id, before its request
  * leaves, and deleted (counted delivered) only after its 2xx is recorded.
- * A stop (SIGTERM) lets requests in flight finish and records them, so a
- * restart sends nobody anything twice. After a crash, messages that were
- * "sending" are sent again: at least once, never lost. Such a repeat
- * carries the same Topic header, so a push service still holding the first
- * copy replaces it, and the service worker shows every alert under one tag
- * (its id), so a repeat that does reach a device replaces the notification
- * silently rather than ringing twice. At most one window of messages
- * (WINDOW) can be in that state.
+ * A stop (SIGTERM) first lets the requests in flight finish while the I/O
+ * thread keeps reading their answers, puts back what was not sent, and
+ * records all of it before the process exits, so a restart sends nobody
+ * anything twice. After a crash, messages that were "sending" are sent
+ * again: at least once, never lost. Such a repeat carries the same Topic
+ * header, so a push service still holding the first copy replaces it, and
+ * the service worker shows every alert under one tag (its id), so a repeat
+ * that does reach a device replaces the notification silently rather than
+ * ringing twice. At most one window of messages (WINDOW) can be in that
+ * state.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -44,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,14 +67,17 @@
 
 #define WINDOW 8192	      /* messages claimed and not yet recorded */
 #define CLAIM_BATCH 1024      /* messages per claim transaction */
-#define FLUSH_BATCH 1024      /* results per record transaction */
+#define ENCRYPT_BATCH 32      /* messages a worker takes at once */
 #define ORIGIN_STREAMS 100    /* requests in flight per origin */
 #define ORIGIN_QUEUE 2048     /* encrypted messages waiting per origin */
+#define CONN_REQUESTS 900     /* requests per connection before a new one (see start) */
 #define MAX_TRIES 6
 #define BACKOFF_BASE 2	      /* seconds; doubles each try */
 #define BACKOFF_MAX 3600
 #define JWT_LIFETIME (12 * 3600)
 #define JWT_RENEW 3600	      /* sign again when less than this is left */
+#define STOP_GRACE_NS 10000000000ULL /* requests in flight get this long at a stop */
+#define NS_MS 1000000ULL
 
 typedef struct alert_ctx {
 	struct alert_ctx *next;
@@ -67,67 +86,87 @@ typedef struct alert_ctx {
 	size_t plen;
 } alert_ctx;
 
+/* The request headers of one alert at one origin, signed with one JWT. */
+typedef struct hdr_set {
+	struct hdr_set *next;
+	const alert_ctx *alert;
+	struct curl_slist *list;
+	uint64_t retired_ns; /* when a newer JWT replaced it */
+} hdr_set;
+
 typedef struct origin {
 	struct origin *next;
 	char *name; /* "https://host[:port]" */
 	char *auth; /* "Authorization: vapid t=..., k=..." */
 	int64_t jwt_exp, paused_until;
 	int inflight, errors;
+	uint64_t progress_ns; /* when a request to it last ended (or the first began) */
 	struct job *qhead, *qtail; /* encrypted, waiting for a stream */
 	size_t qlen;
+	hdr_set *hdrs;	      /* built with the current auth */
+	unsigned conn_requests; /* started on the current connection */
+	int fresh;	      /* the next request opens a new connection */
 } origin;
 
 typedef struct job {
 	struct job *next;
 	int64_t alert_id, sub_id;
 	int tries;
-	char *endpoint;
+	char *endpoint; /* ep, or malloc'ed when longer */
 	unsigned char p256dh[65], auth[16];
 	alert_ctx *alert;
 	origin *origin;
 	long body_len; /* -1: could not encrypt */
 	CURL *easy;
-	struct curl_slist *hdrs;
 	int64_t retry_after;
+	char ep[320];
 	unsigned char body[PUSH_BODY_MAX];
 } job;
 
 struct push_engine {
 	push_engine_opts o;
-	pthread_t tid;
+	pthread_t tid, queue_tid;
 	atomic_int stop, done;
-	int rc;
+	int rc, queue_started;
 	push_engine_totals totals;
+	uint64_t start_ns;
+	double start_cpu_s;
 
+	/* The queue thread's. */
 	store *st;
 	int64_t attempt;
+	char *vapid_public, *vapid_private, *subject, *base_url; /* set before the first claim */
+	alert_ctx *alerts; /* read by all through their jobs; freed at the end */
+
+	/* The I/O thread's. */
 	CURLM *multi;
 	const char *ca; /* KHABAR_PUSH_TEST_CA */
 	long timeout_ms;
-	char *vapid_public, *vapid_private, *subject, *base_url;
-	alert_ctx *alerts;
 	origin *origins;
+	hdr_set *retired;
 	CURL *free_easy[ORIGIN_STREAMS * 4];
 	size_t nfree_easy;
+	push_result *done_res; /* results not yet handed to the queue thread */
+	size_t ndone, done_cap;
+	job *freed; /* jobs to hand back for reuse */
 
-	/* The encryption pool. */
-	pthread_t *workers;
-	int nworkers;
+	/* Shared, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	job *in_head, *in_tail; /* to encrypt */
+	pthread_cond_t work_cv;	 /* workers wait here */
+	pthread_cond_t queue_cv; /* the queue thread waits here */
+	pthread_t *workers;
+	int nworkers, pool_stop;
+	job *in_head, *in_tail;	  /* to encrypt */
 	job *out_head, *out_tail; /* encrypted */
-	int pool_stop;
-	double cpu_s;
-
-	size_t outstanding; /* claimed, not yet recorded */
-	push_result *results;
-	size_t nresults;
-	uint64_t last_flush;
+	job *spare;		  /* finished jobs, for the next claims */
+	double cpu_s;		  /* the workers' CPU time */
+	size_t alive;		  /* claimed, no result yet */
+	size_t held;		  /* alive and in flight, or behind a backed-up origin */
+	push_result *res;	  /* results the queue thread has yet to record */
+	size_t nres, res_cap;
+	int claiming; /* the queue thread is claiming (it claims nothing after a stop) */
+	int io_done;  /* the I/O thread has handed over its last result */
 };
-
-
-/* ---- the encryption pool ---- */
 
 static double thread_cpu_s(void)
 {
@@ -136,6 +175,19 @@ static double thread_cpu_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static double process_cpu_s(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+	       (double)ru.ru_stime.tv_usec / 1e6;
+}
+
+/* ---- the encryption workers ---- */
+
+/* An encryption worker: takes jobs a few at a time, encrypts them with its
+ * own push_ece, hands them to the I/O thread (waking it when its list was
+ * empty). Adds its CPU time to e->cpu_s when the pool stops. */
 static void *encrypt_main(void *arg)
 {
 	push_engine *e = arg;
@@ -143,12 +195,12 @@ static void *encrypt_main(void *arg)
 	pthread_mutex_lock(&e->mu);
 	for (;;) {
 		while (!e->in_head && !e->pool_stop)
-			pthread_cond_wait(&e->cv, &e->mu);
+			pthread_cond_wait(&e->work_cv, &e->mu);
 		if (!e->in_head)
 			break;
 		/* Take a few at a time: less locking, fewer wake-ups. */
 		job *batch = e->in_head, *last = batch;
-		for (int i = 1; i < 32 && last->next; i++)
+		for (int i = 1; i < ENCRYPT_BATCH && last->next; i++)
 			last = last->next;
 		e->in_head = last->next;
 		if (!e->in_head)
@@ -174,60 +226,36 @@ static void *encrypt_main(void *arg)
 	return NULL;
 }
 
-static void pool_submit(push_engine *e, job *head, job *tail)
-{
-	pthread_mutex_lock(&e->mu);
-	if (e->in_tail)
-		e->in_tail->next = head;
-	else
-		e->in_head = head;
-	e->in_tail = tail;
-	pthread_cond_broadcast(&e->cv);
-	pthread_mutex_unlock(&e->mu);
-}
-
-static job *pool_take(push_engine *e)
+/* The encrypted jobs, and with also_unencrypted the ones still waiting for
+ * a worker (a stop puts those back too). */
+static job *pool_take(push_engine *e, int also_unencrypted)
 {
 	pthread_mutex_lock(&e->mu);
 	job *j = e->out_head;
+	if (also_unencrypted && e->in_head) {
+		if (e->out_tail)
+			e->out_tail->next = e->in_head;
+		else
+			j = e->in_head;
+		e->in_head = e->in_tail = NULL;
+	}
 	e->out_head = e->out_tail = NULL;
 	pthread_mutex_unlock(&e->mu);
 	return j;
 }
 
-/* ---- results ---- */
+/* ---- results (I/O thread) ---- */
 
-static void job_free(push_engine *e, job *j)
-{
-	if (j->easy) {
-		if (e->nfree_easy < KB_COUNT(e->free_easy))
-			e->free_easy[e->nfree_easy++] = j->easy;
-		else
-			curl_easy_cleanup(j->easy);
-	}
-	curl_slist_free_all(j->hdrs);
-	free(j->endpoint);
-	free(j);
-}
-
-static void flush(push_engine *e)
-{
-	if (!e->nresults)
-		return;
-	for (int i = 0; i < 20 && push_store_results(e->st, e->results, e->nresults, kb_now()); i++) {
-		kb_warn("push: cannot record results (%s); trying again", store_errmsg(e->st));
-		usleep(250000);
-	}
-	e->outstanding -= e->nresults;
-	e->nresults = 0;
-	e->last_flush = kb_mono_ns();
-}
-
-/* Records what happened to j and frees it. */
+/* Records what happened to j (handed to the queue thread at the next
+ * publish) and recycles j. */
 static void finish(push_engine *e, job *j, int kind, int64_t next_at)
 {
-	push_result *r = &e->results[e->nresults++];
-	*r = (push_result){.alert_id = j->alert_id, .sub_id = j->sub_id, .kind = kind, .next_at = next_at};
+	if (e->ndone == e->done_cap) {
+		e->done_cap = e->done_cap ? 2 * e->done_cap : 1024;
+		e->done_res = kb_realloc(e->done_res, e->done_cap * sizeof *e->done_res);
+	}
+	e->done_res[e->ndone++] =
+		(push_result){.alert_id = j->alert_id, .sub_id = j->sub_id, .kind = kind, .next_at = next_at};
 	push_engine_totals *t = &e->totals;
 	switch (kind) {
 	case PUSH_R_DELIVERED: t->delivered++; break;
@@ -236,9 +264,65 @@ static void finish(push_engine *e, job *j, int kind, int64_t next_at)
 	case PUSH_R_FAILED: t->failed++; break;
 	case PUSH_R_RETRY: t->retried++; break;
 	}
-	job_free(e, j);
-	if (e->nresults == FLUSH_BATCH)
-		flush(e);
+	if (j->easy) {
+		if (e->nfree_easy < KB_COUNT(e->free_easy))
+			e->free_easy[e->nfree_easy++] = j->easy;
+		else
+			curl_easy_cleanup(j->easy);
+		j->easy = NULL;
+	}
+	if (j->endpoint != j->ep)
+		free(j->endpoint);
+	j->next = e->freed;
+	e->freed = j;
+}
+
+/* Whether o's queue is not moving: o is paused, backed up, or has not
+ * answered for a second while requests are in flight (a hanging service). */
+static int origin_stuck(const origin *o, int64_t now, uint64_t now_ns)
+{
+	return o->paused_until > now || o->qlen >= ORIGIN_QUEUE ||
+	       (o->inflight && now_ns - o->progress_ns > 1000 * NS_MS);
+}
+
+/* Hands the results so far to the queue thread, with the count of jobs the
+ * I/O thread holds (in flight, or queued behind an origin that is not
+ * moving: the claim gate leaves them out), and returns how many claimed jobs
+ * have no result yet, plus one while a claim is under way. */
+static size_t publish(push_engine *e)
+{
+	size_t held = 0;
+	int64_t now = kb_now();
+	uint64_t now_ns = kb_mono_ns();
+	for (origin *o = e->origins; o; o = o->next)
+		held += (size_t)o->inflight + (origin_stuck(o, now, now_ns) ? o->qlen : 0);
+	pthread_mutex_lock(&e->mu);
+	if (e->ndone) {
+		if (e->nres + e->ndone > e->res_cap) {
+			e->res_cap = (e->nres + e->ndone) * 2;
+			e->res = kb_realloc(e->res, e->res_cap * sizeof *e->res);
+		}
+		memcpy(e->res + e->nres, e->done_res, e->ndone * sizeof *e->res);
+		e->nres += e->ndone;
+		e->alive -= e->ndone;
+	}
+	if (e->freed) {
+		job *last = e->freed;
+		while (last->next)
+			last = last->next;
+		last->next = e->spare;
+		e->spare = e->freed;
+		e->freed = NULL;
+	}
+	e->held = held;
+	/* Wake the queue thread when it can claim, or has plenty to record;
+	 * otherwise its next tick records what is here. */
+	if (e->alive - held < CLAIM_BATCH || e->nres >= CLAIM_BATCH)
+		pthread_cond_signal(&e->queue_cv);
+	size_t alive = e->alive + (size_t)e->claiming;
+	pthread_mutex_unlock(&e->mu);
+	e->ndone = 0;
+	return alive;
 }
 
 /* A retry of j no sooner than retry_after (0: none given): exponential
@@ -259,7 +343,7 @@ static void retry(push_engine *e, job *j, int64_t retry_after)
 		finish(e, j, PUSH_R_RETRY, now + wait);
 }
 
-/* ---- origins and requests ---- */
+/* ---- origins and requests (I/O thread) ---- */
 
 static origin *origin_of(push_engine *e, const char *endpoint)
 {
@@ -275,6 +359,42 @@ static origin *origin_of(push_engine *e, const char *endpoint)
 	return o;
 }
 
+static void hdr_sets_free(hdr_set *h)
+{
+	while (h) {
+		hdr_set *next = h->next;
+		curl_slist_free_all(h->list);
+		free(h);
+		h = next;
+	}
+}
+
+/* Retires o's header lists (a new JWT replaces them). Requests in flight
+ * may still use them, so they are freed once no request can be that old:
+ * every request ends within the timeout, or the stop's grace. */
+static void hdr_sets_retire(push_engine *e, origin *o)
+{
+	uint64_t now = kb_mono_ns(), keep = (uint64_t)e->timeout_ms * NS_MS + STOP_GRACE_NS;
+	hdr_set **p = &e->retired;
+	while (*p) {
+		if (now - (*p)->retired_ns > keep) {
+			hdr_set *old = *p;
+			*p = old->next;
+			old->next = NULL;
+			hdr_sets_free(old);
+		} else {
+			p = &(*p)->next;
+		}
+	}
+	for (hdr_set *h = o->hdrs, *next; h; h = next) {
+		next = h->next;
+		h->retired_ns = now;
+		h->next = e->retired;
+		e->retired = h;
+	}
+	o->hdrs = NULL;
+}
+
 /* The Authorization header for o, signing a new JWT when needed. */
 static const char *origin_auth(push_engine *e, origin *o)
 {
@@ -288,10 +408,41 @@ static const char *origin_auth(push_engine *e, origin *o)
 		return NULL;
 	}
 	kb_buf_printf(&b, ", k=%s", e->vapid_public);
+	hdr_sets_retire(e, o);
 	free(o->auth);
 	o->auth = kb_buf_take(&b, NULL);
 	o->jwt_exp = now + JWT_LIFETIME;
 	return o->auth;
+}
+
+/* The request headers for alert a at origin o (built once, then shared by
+ * every request of a to o). NULL when the JWT cannot be signed. */
+static struct curl_slist *origin_headers(push_engine *e, origin *o, const alert_ctx *a)
+{
+	const char *auth = origin_auth(e, o);
+	if (!auth)
+		return NULL;
+	for (hdr_set *h = o->hdrs; h; h = h->next)
+		if (h->alert == a)
+			return h->list;
+	hdr_set *h = kb_calloc(1, sizeof *h);
+	h->alert = a;
+	char line[96];
+	snprintf(line, sizeof line, "TTL: %lld", (long long)a->ttl);
+	h->list = curl_slist_append(h->list, line);
+	snprintf(line, sizeof line, "Urgency: %s", a->urgency);
+	h->list = curl_slist_append(h->list, line);
+	snprintf(line, sizeof line, "Topic: %s", a->topic);
+	h->list = curl_slist_append(h->list, line);
+	h->list = curl_slist_append(h->list, "Content-Encoding: aes128gcm");
+	h->list = curl_slist_append(h->list, "Content-Type: application/octet-stream");
+	h->list = curl_slist_append(h->list, auth);
+	h->list = curl_slist_append(h->list, "Expect:");
+	if (!h->list)
+		kb_fatal("out of memory");
+	h->next = o->hdrs;
+	o->hdrs = h;
+	return h->list;
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *u)
@@ -322,39 +473,16 @@ static size_t on_header(char *p, size_t size, size_t n, void *u)
 	return len;
 }
 
-static void start(push_engine *e, job *j)
+/* An easy handle with the options every request shares. */
+static CURL *easy_new(push_engine *e)
 {
-	origin *o = j->origin;
-	const char *auth = origin_auth(e, o);
-	if (!auth) {
-		kb_warn("push: cannot sign a VAPID token (bad vapid_private setting?)");
-		finish(e, j, PUSH_R_DEFER, kb_now() + 60);
-		return;
-	}
-	CURL *h = e->nfree_easy ? e->free_easy[--e->nfree_easy] : curl_easy_init();
+	CURL *h = curl_easy_init();
 	if (!h)
 		kb_fatal("out of memory");
-	curl_easy_reset(h);
-	j->easy = h;
-	char line[96];
-	snprintf(line, sizeof line, "TTL: %lld", (long long)j->alert->ttl);
-	j->hdrs = curl_slist_append(j->hdrs, line);
-	snprintf(line, sizeof line, "Urgency: %s", j->alert->urgency);
-	j->hdrs = curl_slist_append(j->hdrs, line);
-	snprintf(line, sizeof line, "Topic: %s", j->alert->topic);
-	j->hdrs = curl_slist_append(j->hdrs, line);
-	j->hdrs = curl_slist_append(j->hdrs, "Content-Encoding: aes128gcm");
-	j->hdrs = curl_slist_append(j->hdrs, "Content-Type: application/octet-stream");
-	j->hdrs = curl_slist_append(j->hdrs, auth);
-	j->hdrs = curl_slist_append(j->hdrs, "Expect:");
-	curl_easy_setopt(h, CURLOPT_URL, j->endpoint);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
 	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(h, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, j->body_len);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, j->hdrs);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "khabar");
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, e->timeout_ms < 5000 ? e->timeout_ms : 5000L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, e->timeout_ms);
@@ -362,19 +490,59 @@ static void start(push_engine *e, job *j)
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 10L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
-	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
 	if (e->ca)
 		curl_easy_setopt(h, CURLOPT_CAINFO, e->ca);
-	o->inflight++;
+	return h;
+}
+
+static void start(push_engine *e, job *j)
+{
+	origin *o = j->origin;
+	struct curl_slist *hdrs = origin_headers(e, o, j->alert);
+	if (!hdrs) {
+		kb_warn("push: cannot sign a VAPID token (bad vapid_private setting?)");
+		finish(e, j, PUSH_R_DEFER, kb_now() + 60);
+		return;
+	}
+	/* A reused handle keeps the options every request shares; only the
+	 * message's own are set again. */
+	CURL *h = e->nfree_easy ? e->free_easy[--e->nfree_easy] : easy_new(e);
+	j->easy = h;
+	j->retry_after = 0;
+	curl_easy_setopt(h, CURLOPT_URL, j->endpoint);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, j->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, j->body_len);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, j);
+	curl_easy_setopt(h, CURLOPT_PRIVATE, j);
+	curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, (long)o->fresh);
+	o->fresh = 0;
+	o->conn_requests++;
+	if (!o->inflight++)
+		o->progress_ns = kb_mono_ns();
 	e->totals.sent++;
 	curl_multi_add_handle(e->multi, h);
 }
 
-/* Sends what o has waiting, up to its stream limit. */
+/*
+ * Sends what o has waiting, up to its stream limit. After CONN_REQUESTS
+ * requests the connection is drained and a new one opened (the old, idle
+ * one is closed to stay at one per origin): libcurl 7.88 ends each HTTP/2
+ * stream with an RST_STREAM, and servers guarding against "rapid reset"
+ * (nghttp2 since 1.57: 1,000 at once, then 33 a second) close a connection
+ * that sends too many, with GOAWAY. libcurl then sends again every request
+ * still waiting for its answer, though the service may have taken it: a
+ * repeat this rotation avoids.
+ */
 static void origin_pump(push_engine *e, origin *o)
 {
 	while (o->qhead && o->inflight < ORIGIN_STREAMS && o->paused_until <= kb_now()) {
+		if (o->conn_requests >= CONN_REQUESTS) {
+			if (o->inflight)
+				break; /* the connection drains */
+			o->conn_requests = 0;
+			o->fresh = 1;
+		}
 		job *j = o->qhead;
 		o->qhead = j->next;
 		if (!o->qhead)
@@ -425,6 +593,7 @@ static void completed(push_engine *e, CURLMsg *m)
 	curl_multi_remove_handle(e->multi, m->easy_handle);
 	origin *o = j->origin;
 	o->inflight--;
+	o->progress_ns = kb_mono_ns();
 	long status = 0;
 	curl_easy_getinfo(m->easy_handle, CURLINFO_RESPONSE_CODE, &status);
 	int64_t now = kb_now();
@@ -457,7 +626,19 @@ static void completed(push_engine *e, CURLMsg *m)
 	}
 }
 
-/* ---- claiming ---- */
+/* Drives curl once: answers that arrived are classified. */
+static void perform(push_engine *e)
+{
+	int running;
+	curl_multi_perform(e->multi, &running);
+	CURLMsg *m;
+	int left;
+	while ((m = curl_multi_info_read(e->multi, &left)))
+		if (m->msg == CURLMSG_DONE)
+			completed(e, m);
+}
+
+/* ---- claiming (queue thread) ---- */
 
 static alert_ctx *alert_ctx_of(push_engine *e, const push_alert *a)
 {
@@ -512,18 +693,18 @@ out:
 	return rc;
 }
 
-/* Claims messages up to the window. Returns how many. */
-static size_t claim(push_engine *e)
+/* Claims one batch (of the oldest alert that has messages to send) and
+ * hands it to the workers. Returns how many, or -1 on a database error. */
+static long claim(push_engine *e)
 {
-	if (e->outstanding + CLAIM_BATCH > WINDOW)
-		return 0;
 	kb_arena a = {0};
 	push_alert *alerts;
-	size_t na, total = 0;
+	size_t na;
+	long total = 0;
 	if (push_store_alerts_active(e->st, &a, &alerts, &na)) {
 		kb_warn("push: %s", store_errmsg(e->st));
 		kb_arena_free(&a);
-		return 0;
+		return -1;
 	}
 	if (na && !e->vapid_private && load_settings(e)) {
 		static int told;
@@ -532,24 +713,35 @@ static size_t claim(push_engine *e)
 		kb_arena_free(&a);
 		return 0;
 	}
-	for (size_t i = 0; i < na && e->outstanding + CLAIM_BATCH <= WINDOW; i++) {
+	for (size_t i = 0; i < na && !total; i++) {
 		push_job_row *rows;
 		size_t n;
 		if (push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n)) {
 			kb_warn("push: %s", store_errmsg(e->st));
+			total = -1;
 			break;
 		}
 		if (!n)
 			continue;
 		alert_ctx *ac = alert_ctx_of(e, &alerts[i]);
+		pthread_mutex_lock(&e->mu);
+		job *spare = e->spare;
+		e->spare = NULL;
+		pthread_mutex_unlock(&e->mu);
 		job *head = NULL, *tail = NULL;
 		for (size_t k = 0; k < n; k++) {
-			job *j = kb_malloc(sizeof *j);
-			memset(j, 0, offsetof(job, body));
+			job *j = spare;
+			if (j)
+				spare = j->next;
+			else
+				j = kb_malloc(sizeof *j);
+			memset(j, 0, offsetof(job, ep));
 			j->alert_id = rows[k].alert_id;
 			j->sub_id = rows[k].sub_id;
 			j->tries = rows[k].tries;
-			j->endpoint = kb_strdup(rows[k].endpoint);
+			size_t len = strlen(rows[k].endpoint);
+			j->endpoint = len < sizeof j->ep ? memcpy(j->ep, rows[k].endpoint, len + 1)
+							 : kb_strdup(rows[k].endpoint);
 			memcpy(j->p256dh, rows[k].p256dh, 65);
 			memcpy(j->auth, rows[k].auth, 16);
 			j->alert = ac;
@@ -559,80 +751,26 @@ static size_t claim(push_engine *e)
 				head = j;
 			tail = j;
 		}
-		e->outstanding += n;
-		total += n;
-		pool_submit(e, head, tail);
+		pthread_mutex_lock(&e->mu);
+		if (spare) { /* unused: back to the pile */
+			job *last = spare;
+			while (last->next)
+				last = last->next;
+			last->next = e->spare;
+			e->spare = spare;
+		}
+		e->alive += n;
+		if (e->in_tail)
+			e->in_tail->next = head;
+		else
+			e->in_head = head;
+		e->in_tail = tail;
+		pthread_cond_broadcast(&e->work_cv);
+		pthread_mutex_unlock(&e->mu);
+		total = (long)n;
 	}
 	kb_arena_free(&a);
 	return total;
-}
-
-/* ---- the loop ---- */
-
-static int64_t random_attempt(void)
-{
-	int64_t v = (int64_t)(kb_mono_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)kb_now());
-	return v & INT64_MAX ? v & INT64_MAX : 1;
-}
-
-static int engine_open(push_engine *e)
-{
-	char *err = NULL;
-	e->st = store_open(e->o.db_path, 0, &err);
-	if (!e->st) {
-		fprintf(stderr, "khabar: %s\n", err);
-		free(err);
-		return -1;
-	}
-	e->attempt = random_attempt();
-	e->ca = getenv("KHABAR_PUSH_TEST_CA");
-	const char *t = getenv("KHABAR_PUSH_TIMEOUT_MS");
-	e->timeout_ms = t && atol(t) > 0 ? atol(t) : 15000;
-	e->multi = curl_multi_init();
-	curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
-	curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ORIGIN_STREAMS);
-	e->results = kb_malloc(FLUSH_BATCH * sizeof *e->results);
-	int n = e->o.workers > 0 ? e->o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	e->nworkers = n < 1 ? 1 : n;
-	pthread_mutex_init(&e->mu, NULL);
-	pthread_cond_init(&e->cv, NULL);
-	e->workers = kb_calloc((size_t)e->nworkers, sizeof *e->workers);
-	for (int i = 0; i < e->nworkers; i++)
-		if (pthread_create(&e->workers[i], NULL, encrypt_main, e))
-			kb_fatal("cannot start an encryption thread");
-	return 0;
-}
-
-static void engine_close(push_engine *e)
-{
-	pthread_mutex_lock(&e->mu);
-	e->pool_stop = 1;
-	pthread_cond_broadcast(&e->cv);
-	pthread_mutex_unlock(&e->mu);
-	for (int i = 0; i < e->nworkers; i++)
-		pthread_join(e->workers[i], NULL);
-	e->totals.encrypt_cpu_s = e->cpu_s;
-	free(e->workers);
-	for (size_t i = 0; i < e->nfree_easy; i++)
-		curl_easy_cleanup(e->free_easy[i]);
-	while (e->alerts) {
-		alert_ctx *c = e->alerts;
-		e->alerts = c->next;
-		free(c->payload), free(c->urgency), free(c->topic), free(c);
-	}
-	while (e->origins) {
-		origin *o = e->origins;
-		e->origins = o->next;
-		free(o->name), free(o->auth), free(o);
-	}
-	free(e->vapid_public), free(e->vapid_private), free(e->subject), free(e->base_url);
-	free(e->results);
-	if (e->st)
-		push_store_lease_release(e->st, e->attempt);
-	store_close(e->st);
-	pthread_mutex_destroy(&e->mu);
-	pthread_cond_destroy(&e->cv);
 }
 
 /* Takes or renews the lease. A holder that was a process on this machine
@@ -652,31 +790,154 @@ static int take_lease(push_engine *e)
 	return rc;
 }
 
-static int stopping(push_engine *e)
+/* Records results in one transaction, trying again while the database is
+ * busy. Results that cannot be recorded leave their rows "sending": a
+ * later run sends them again (at least once). */
+static void record(push_engine *e, const push_result *r, size_t n)
 {
-	return atomic_load(&e->stop);
+	for (int i = 0; i < 20 && push_store_results(e->st, r, n, kb_now()); i++) {
+		kb_warn("push: cannot record results (%s); trying again", store_errmsg(e->st));
+		usleep(250000);
+	}
 }
 
-/* Puts back whatever has not been sent: encrypted or not, queued behind an
- * origin. None of it left the machine, so it is not a try. */
-static void put_back(push_engine *e)
+/* Ends the run from the queue thread (drained, or no lease). */
+static void end_run(push_engine *e)
 {
-	pthread_mutex_lock(&e->mu);
-	job *in = e->in_head;
-	e->in_head = e->in_tail = NULL;
-	pthread_mutex_unlock(&e->mu);
-	/* Workers may still be encrypting a batch; wait for them to hand it
-	 * over (a few milliseconds). */
+	atomic_store(&e->stop, 1);
+	curl_multi_wakeup(e->multi);
+}
+
+/* The queue thread: records results as they come (one transaction per
+ * wake-up, at most every 50 ms or per batch), keeps the lease, claims a
+ * batch whenever the gate opens, and in drain mode ends the run once
+ * nothing is left or due soon. After a stop it records until the I/O
+ * thread has handed over its last result, then releases the lease. */
+static void *queue_main(void *arg)
+{
+	push_engine *e = arg;
+	uint64_t last_lease = 0, next_claim = 0;
+	int have_lease = 0, told_lease = 0;
+	push_result *batch = NULL;
+	size_t batch_cap = 0;
 	for (;;) {
-		for (job *j = in, *next; j; j = next) {
-			next = j->next;
-			finish(e, j, PUSH_R_DEFER, 0);
+		pthread_mutex_lock(&e->mu);
+		for (;;) {
+			if (e->nres || e->io_done)
+				break;
+			uint64_t now = kb_mono_ns();
+			int stopping = atomic_load(&e->stop);
+			if (!stopping && (!have_lease || now - last_lease > 5000 * NS_MS))
+				break;
+			int gate = e->alive - e->held < CLAIM_BATCH && e->alive + CLAIM_BATCH <= WINDOW;
+			if (!stopping && gate && now >= next_claim)
+				break;
+			uint64_t until = now + 50 * NS_MS;
+			if (!stopping && gate && next_claim < until)
+				until = next_claim;
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			uint64_t wait = until - now;
+			ts.tv_sec += (time_t)(wait / 1000000000ULL);
+			ts.tv_nsec += (long)(wait % 1000000000ULL);
+			if (ts.tv_nsec >= 1000000000L)
+				ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+			pthread_cond_timedwait(&e->queue_cv, &e->mu, &ts);
 		}
-		for (job *j = pool_take(e), *next; j; j = next) {
-			next = j->next;
-			finish(e, j, PUSH_R_DEFER, 0);
+		/* Take the results so far (the I/O thread fills the other buffer). */
+		push_result *r = e->res;
+		size_t n = e->nres, cap = e->res_cap;
+		e->res = batch, e->res_cap = batch_cap, e->nres = 0;
+		batch = r, batch_cap = cap;
+		int io_done = e->io_done;
+		pthread_mutex_unlock(&e->mu);
+		if (n)
+			record(e, batch, n);
+		if (io_done) /* its last results were in this batch */
+			break;
+		if (atomic_load(&e->stop))
+			continue;
+
+		uint64_t now = kb_mono_ns();
+		if (!have_lease || now - last_lease > 5000 * NS_MS) {
+			int rc = take_lease(e);
+			have_lease = rc == STORE_OK;
+			last_lease = now;
+			if (rc == STORE_NOTFOUND && !told_lease++ && !e->o.quiet)
+				kb_info("push: another khabar process is delivering; waiting for it");
+			if (!have_lease && e->o.drain && rc == STORE_NOTFOUND) {
+				fprintf(stderr, "khabar: another khabar process (khabar serve?) is delivering push alerts\n");
+				e->rc = 1;
+				end_run(e);
+				continue;
+			}
+			if (!have_lease) {
+				usleep(200000);
+				continue;
+			}
 		}
+		if (now < next_claim)
+			continue;
+		pthread_mutex_lock(&e->mu);
+		int gate = e->alive - e->held < CLAIM_BATCH && e->alive + e->nres + CLAIM_BATCH <= WINDOW;
+		/* After a stop nothing is claimed: the I/O thread waits for
+		 * a claim under way before it ends. */
+		int go = gate && !atomic_load(&e->stop);
+		e->claiming = go;
+		pthread_mutex_unlock(&e->mu);
+		if (!go)
+			continue;
+		long got = claim(e);
+		pthread_mutex_lock(&e->mu);
+		e->claiming = 0;
+		pthread_mutex_unlock(&e->mu);
+		if (got > 0)
+			continue;
+		/* Nothing to claim (or the database failed): look again in a
+		 * fifth of a second, a second after an error. */
+		next_claim = now + (got < 0 ? 1000 : 200) * NS_MS;
+		if (!e->o.drain || got < 0)
+			continue;
+		pthread_mutex_lock(&e->mu);
+		int idle = !e->alive && !e->nres;
+		pthread_mutex_unlock(&e->mu);
+		int64_t at;
+		/* Drained, unless a retry is due soon. */
+		if (idle && (push_store_next_retry(e->st, &at) || !at || at > kb_now() + 30))
+			end_run(e);
+	}
+	push_store_lease_release(e->st, e->attempt);
+	free(batch);
+	return NULL;
+}
+
+/* ---- the I/O thread ---- */
+
+/* Sends until a stop; then lets the requests in flight finish (their
+ * answers are read as they come, STOP_GRACE_NS at most) and puts back
+ * what was not sent, none of which left the machine (so it is not a try).
+ * Ones that outlive the grace stay "sending": a later run sends them again
+ * (the at-least-once case). */
+static void io_loop(push_engine *e)
+{
+	uint64_t grace_end = 0;
+	for (;;) {
+		int stopping = atomic_load(&e->stop);
+		if (stopping && !grace_end)
+			grace_end = kb_mono_ns() + STOP_GRACE_NS;
+		for (job *j = pool_take(e, stopping), *next; j; j = next) {
+			next = j->next;
+			if (stopping)
+				finish(e, j, PUSH_R_DEFER, 0);
+			else
+				dispatch(e, j);
+		}
+		perform(e);
 		for (origin *o = e->origins; o; o = o->next) {
+			if (!stopping) {
+				origin_pump(e, o);
+				continue;
+			}
 			for (job *j = o->qhead, *next; j; j = next) {
 				next = j->next;
 				finish(e, j, PUSH_R_DEFER, 0);
@@ -684,100 +945,106 @@ static void put_back(push_engine *e)
 			o->qhead = o->qtail = NULL;
 			o->qlen = 0;
 		}
-		size_t inflight = 0;
-		for (origin *o = e->origins; o; o = o->next)
-			inflight += (size_t)o->inflight;
-		if (e->outstanding - e->nresults <= inflight)
+		size_t alive = publish(e);
+		/* At a stop, jobs still alive are in flight or in a worker's
+		 * hands (back in a moment). */
+		if (stopping && (!alive || kb_mono_ns() > grace_end))
 			break;
-		usleep(1000);
-		in = NULL;
+		curl_multi_poll(e->multi, NULL, 0, stopping ? 10 : alive ? 20 : 100, NULL);
 	}
+	pthread_mutex_lock(&e->mu);
+	e->io_done = 1;
+	pthread_cond_signal(&e->queue_cv);
+	pthread_mutex_unlock(&e->mu);
 }
 
-static void engine_loop(push_engine *e)
+/* ---- the engine ---- */
+
+static int64_t random_attempt(void)
 {
-	uint64_t start_ns = kb_mono_ns(), last_lease = 0, next_claim = 0;
-	int have_lease = 0, told_lease = 0;
-	e->last_flush = start_ns;
-	for (;;) {
-		uint64_t now_ns = kb_mono_ns();
-		if (stopping(e))
-			break;
-		if (now_ns - last_lease > 5000000000ULL || !have_lease) {
-			int rc = take_lease(e);
-			have_lease = rc == STORE_OK;
-			last_lease = now_ns;
-			if (rc == STORE_NOTFOUND && !told_lease++ && !e->o.quiet)
-				kb_info("push: another khabar process is delivering; waiting for it");
-			if (!have_lease && e->o.drain && rc == STORE_NOTFOUND) {
-				fprintf(stderr, "khabar: another khabar process (khabar serve?) is delivering push alerts\n");
-				e->rc = 1;
-				break;
-			}
-			if (!have_lease) {
-				usleep(200000);
-				continue;
-			}
-		}
-		size_t claimed = 0;
-		int tried = 0;
-		if (now_ns >= next_claim) {
-			claimed = claim(e);
-			tried = e->outstanding + CLAIM_BATCH <= WINDOW + claimed;
-			/* Nothing to claim: look again in a fifth of a second. */
-			if (!claimed && e->outstanding + CLAIM_BATCH <= WINDOW)
-				next_claim = now_ns + 200000000ULL;
-		}
-		for (job *j = pool_take(e), *next; j; j = next) {
-			next = j->next;
-			dispatch(e, j);
-		}
-		int running;
-		curl_multi_perform(e->multi, &running);
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(e->multi, &left)))
-			if (m->msg == CURLMSG_DONE)
-				completed(e, m);
-		for (origin *o = e->origins; o; o = o->next)
-			origin_pump(e, o);
-		if (e->nresults && (kb_mono_ns() - e->last_flush > 100000000ULL || !e->outstanding))
-			flush(e);
-		if (e->nresults && e->nresults == e->outstanding)
-			flush(e);
-		if (e->o.drain && tried && !claimed && !e->outstanding) {
-			/* Done unless a retry is due soon. */
-			int64_t at;
-			if (push_store_next_retry(e->st, &at) || !at || at > kb_now() + 30)
-				break;
-		}
-		curl_multi_poll(e->multi, NULL, 0, e->outstanding ? 20 : 100, NULL);
+	int64_t v = (int64_t)(kb_mono_ns() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)kb_now());
+	return v & INT64_MAX ? v & INT64_MAX : 1;
+}
+
+static int engine_open(push_engine *e)
+{
+	char *err = NULL;
+	e->st = store_open(e->o.db_path, 0, &err);
+	if (!e->st) {
+		fprintf(stderr, "khabar: %s\n", err);
+		free(err);
+		return -1;
 	}
-	put_back(e);
-	/* Let requests in flight finish (10 s at most) and record them. */
-	uint64_t deadline = kb_mono_ns() + 10000000000ULL;
-	int running = 1;
-	while (running && kb_mono_ns() < deadline) {
-		curl_multi_perform(e->multi, &running);
-		CURLMsg *m;
-		int left;
-		while ((m = curl_multi_info_read(e->multi, &left)))
-			if (m->msg == CURLMSG_DONE)
-				completed(e, m);
-		if (running)
-			curl_multi_poll(e->multi, NULL, 0, 20, NULL);
+	e->start_ns = kb_mono_ns();
+	e->start_cpu_s = process_cpu_s();
+	e->attempt = random_attempt();
+	e->ca = getenv("KHABAR_PUSH_TEST_CA");
+	const char *t = getenv("KHABAR_PUSH_TIMEOUT_MS");
+	e->timeout_ms = t && atol(t) > 0 ? atol(t) : 15000;
+	e->multi = curl_multi_init();
+	curl_multi_setopt(e->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 1L);
+	curl_multi_setopt(e->multi, CURLMOPT_MAX_CONCURRENT_STREAMS, (long)ORIGIN_STREAMS);
+	int n = e->o.workers > 0 ? e->o.workers : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	e->nworkers = n < 1 ? 1 : n;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->work_cv, NULL);
+	pthread_cond_init(&e->queue_cv, NULL);
+	e->workers = kb_calloc((size_t)e->nworkers, sizeof *e->workers);
+	for (int i = 0; i < e->nworkers; i++)
+		if (pthread_create(&e->workers[i], NULL, encrypt_main, e))
+			kb_fatal("cannot start an encryption thread");
+	if (pthread_create(&e->queue_tid, NULL, queue_main, e))
+		kb_fatal("cannot start the push queue thread");
+	return 0;
+}
+
+static void engine_close(push_engine *e)
+{
+	pthread_join(e->queue_tid, NULL);
+	pthread_mutex_lock(&e->mu);
+	e->pool_stop = 1;
+	pthread_cond_broadcast(&e->work_cv);
+	pthread_mutex_unlock(&e->mu);
+	for (int i = 0; i < e->nworkers; i++)
+		pthread_join(e->workers[i], NULL);
+	e->totals.encrypt_cpu_s = e->cpu_s;
+	free(e->workers);
+	for (size_t i = 0; i < e->nfree_easy; i++)
+		curl_easy_cleanup(e->free_easy[i]);
+	/* Jobs left: the spare pile, and any still in flight after the grace. */
+	for (job *j = e->spare, *next; j; j = next) {
+		next = j->next;
+		free(j);
 	}
-	/* Ones that outlived the deadline stay "sending": a later run sends
-	 * them again (the at-least-once case). */
-	flush(e);
-	e->totals.wall_s = (double)(kb_mono_ns() - start_ns) / 1e9;
+	while (e->alerts) {
+		alert_ctx *c = e->alerts;
+		e->alerts = c->next;
+		free(c->payload), free(c->urgency), free(c->topic), free(c);
+	}
+	while (e->origins) {
+		origin *o = e->origins;
+		e->origins = o->next;
+		hdr_sets_free(o->hdrs);
+		free(o->name), free(o->auth), free(o);
+	}
+	hdr_sets_free(e->retired);
+	free(e->vapid_public), free(e->vapid_private), free(e->subject), free(e->base_url);
+	free(e->res);
+	free(e->done_res);
+	store_close(e->st);
+	pthread_mutex_destroy(&e->mu);
+	pthread_cond_destroy(&e->work_cv);
+	pthread_cond_destroy(&e->queue_cv);
 }
 
 static void *engine_main(void *arg)
 {
 	push_engine *e = arg;
-	engine_loop(e);
+	io_loop(e);
 	engine_close(e);
+	e->totals.wall_s = (double)(kb_mono_ns() - e->start_ns) / 1e9;
+	e->totals.cpu_s = process_cpu_s() - e->start_cpu_s;
 	atomic_store(&e->done, 1);
 	return NULL;
 }
@@ -817,10 +1084,10 @@ int push_engine_stop(push_engine *e, push_engine_totals *totals)
 
 int push_engine_run(const push_engine_opts *o, push_engine_totals *totals)
 {
-	/* The engine runs on its own thread with every signal blocked, and this
-	 * thread waits for SIGINT/SIGTERM: a signal never interrupts a socket
-	 * call halfway through a request (which would turn a request the push
-	 * service received into an error, and so into a repeat). */
+	/* The engine runs on its own threads with every signal blocked, and
+	 * this thread waits for SIGINT/SIGTERM: a signal never interrupts a
+	 * socket call halfway through a request (which would turn a request the
+	 * push service received into an error, and so into a repeat). */
 	sigset_t set, old;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);

@@ -174,6 +174,7 @@ typedef struct push_engine_opts {
 typedef struct push_engine_totals {
 	uint64_t sent, delivered, failed, expired, retried, gone;
 	double encrypt_cpu_s; /* CPU seconds the encryption threads used */
+	double cpu_s;	      /* CPU seconds the whole process used meanwhile */
 	double wall_s;
 } push_engine_totals;
 
