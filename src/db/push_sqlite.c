@@ -207,10 +207,10 @@ static void read_alert(kb_arena *a, sqlite3_stmt *s, push_alert *r)
 	r->pending = sqlite3_column_int64(s, 19);
 }
 
-int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
+/* Inserts the alert (and its default Topic) inside the caller's
+ * transaction: its id in *id. */
+static int insert_alert(store *st, const push_alert_input *in, int64_t now, int64_t *id)
 {
-	if (store_begin(st))
-		return STORE_ERROR;
 	sqlite3_stmt *s = sq_stmt(st, sql_alert_add);
 	sq_bind_text(s, 1, in->title);
 	sq_bind_text(s, 2, in->body);
@@ -221,18 +221,24 @@ int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
 	sqlite3_bind_int64(s, 7, in->ttl);
 	if (in->topic)
 		sq_bind_text(s, 8, in->topic);
-	sqlite3_bind_int64(s, 9, kb_now());
+	sqlite3_bind_int64(s, 9, now);
 	if (sq_run(st, s, "cannot add the alert"))
-		goto fail;
+		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(sq_db(st));
 	s = sq_stmt(st, sql_alert_topic);
 	sqlite3_bind_int64(s, 1, *id);
-	if (sq_run(st, s, "cannot add the alert") || store_commit(st))
-		goto fail;
+	return sq_run(st, s, "cannot add the alert");
+}
+
+int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
+{
+	if (store_begin(st))
+		return STORE_ERROR;
+	if (insert_alert(st, in, kb_now(), id) || store_commit(st)) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
 	return STORE_OK;
-fail:
-	store_rollback(st);
-	return STORE_ERROR;
 }
 
 static int alert_rows(store *st, kb_arena *a, sqlite3_stmt *s, push_alert **out, size_t *n)
@@ -651,23 +657,7 @@ int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id
 		store_rollback(st);
 		return STORE_CONFLICT;
 	}
-	s = sq_stmt(st, sql_alert_add);
-	sq_bind_text(s, 1, in->title);
-	sq_bind_text(s, 2, in->body);
-	sq_bind_text(s, 3, in->url);
-	sq_bind_text(s, 4, in->image);
-	sqlite3_bind_int64(s, 5, in->category_id);
-	sq_bind_text(s, 6, in->urgency);
-	sqlite3_bind_int64(s, 7, in->ttl);
-	if (in->topic)
-		sq_bind_text(s, 8, in->topic);
-	sqlite3_bind_int64(s, 9, now);
-	if (sq_run(st, s, "cannot add the alert"))
-		goto fail;
-	*id = sqlite3_last_insert_rowid(sq_db(st));
-	s = sq_stmt(st, sql_alert_topic);
-	sqlite3_bind_int64(s, 1, *id);
-	if (sq_run(st, s, "cannot add the alert"))
+	if (insert_alert(st, in, now, id))
 		goto fail;
 	s = sq_stmt(st, sql_alert_sender);
 	sqlite3_bind_int64(s, 1, *id);
