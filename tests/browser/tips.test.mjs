@@ -267,6 +267,25 @@ describe('the tip journey', () => {
     await ctx.close();
   });
 
+  test('a stale form (its cookie gone) comes back with the text, and goes the second time', async () => {
+    const { ctx, page, errors } = await open(360, 780);
+    await page.goto(site.base + '/tips');
+    await ctx.clearCookies();
+    const body = 'पुराने टैब से भेजी गई खबर: पुल की रेलिंग टूटी हुई है।';
+    await fillAndSend(page, { body, place: 'दरभंगा', name: 'मीना', contact: '' });
+    assert.match(await page.locator('#tip-error').textContent(), /फ़ॉर्म पुराना हो गया था/);
+    assert.equal(await page.locator('#tip-body').inputValue(), body);
+    assert.equal(await page.locator('#tip-place').inputValue(), 'दरभंगा');
+    await page.screenshot({ path: path.join(artifacts, 'tip-stale-360.png'), fullPage: true });
+    await page.locator('input[name=consent]').check();
+    await advance(5);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'भेजें' }).click()]);
+    assert.match(page.url(), /\/tips\/sent\?ref=KH-/);
+    // The stale answer is a 403, which the console notes; nothing else.
+    assert.deepEqual(errors.filter((e) => !/status of 403/.test(e)), []);
+    await ctx.close();
+  });
+
   test('beyond the limit the reader gets the Hindi 429 page', async () => {
     // Use up this address's tips with plain requests, then send from the browser.
     const { ctx, page } = await open(360, 780);
