@@ -466,6 +466,22 @@ const char *const kb_migrations[] = {
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX mail_queue_due ON mail_queue(next_at) WHERE next_at > 0;"
 	"CREATE INDEX mail_queue_tip ON mail_queue(tip_id);",
+
+	/* 11: deleting a category, an author or a tag. Their foreign keys
+	 * would set the articles' column to NULL (or drop the article_tags
+	 * rows) after the parent row is gone, so the search triggers would
+	 * take a story out with text that no longer has the name in it, and
+	 * the external-content index would drift. These do the same first,
+	 * while the name is still there; the foreign keys then find nothing
+	 * to do. (Nor may INSERT OR REPLACE be used on articles, article_tags,
+	 * tags, categories or authors: a replaced row leaves without its
+	 * delete triggers.) */
+	"CREATE TRIGGER search_categories_del BEFORE DELETE ON categories BEGIN"
+	"  UPDATE articles SET category_id = NULL WHERE category_id = old.id; END;"
+	"CREATE TRIGGER search_authors_del BEFORE DELETE ON authors BEGIN"
+	"  UPDATE articles SET author_id = NULL WHERE author_id = old.id; END;"
+	"CREATE TRIGGER search_tags_del BEFORE DELETE ON tags BEGIN"
+	"  DELETE FROM article_tags WHERE tag_id = old.id; END;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -1124,9 +1124,11 @@ int store_integrity_check(store *st, kb_arena *a, const char **result)
 		kb_buf_printf(&b, "%s%s", b.len ? "\n" : "", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	/* The pragma does not look inside the search index: FTS5 checks that
-	 * its index matches the text it reads from search_source. */
+	 * its index matches the text it reads from search_source (rank 1:
+	 * without it an external-content index is only checked against
+	 * itself). */
 	if (rc == SQLITE_DONE) {
-		static const char fts_sql[] = "INSERT INTO search(search) VALUES('integrity-check')";
+		static const char fts_sql[] = "INSERT INTO search(search, rank) VALUES('integrity-check', 1)";
 		int fts = sqlite3_step(s = sq_stmt(st, fts_sql));
 		sqlite3_reset(s);
 		if (fts != SQLITE_DONE) {

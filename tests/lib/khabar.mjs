@@ -1,7 +1,7 @@
 // Helpers for the black-box tests: make a site in a temporary folder, run
 // the real ./khabar binary on a free loopback port, and stop it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -64,13 +64,18 @@ export async function startSite({ articles = 30, db = null, extraArgs = [] } = {
   child.stderr.on('data', (d) => { out += d; });
   const log = () => out;
   await waitForPort(port, child, log);
+  // Every test's database must still pass "khabar check" (SQLite's and
+  // the search index's integrity checks) when its server stops.
   const stop = async (signal = 'SIGTERM') => {
     if (child.exitCode === null) {
       const done = new Promise((r) => child.once('exit', r));
       child.kill(signal);
       await done;
     }
+    const check = existsSync(dbPath) ? khabar(['check', '--db', dbPath]) : null;
     t.remove();
+    if (check && (check.status !== 0 || check.stdout.trim() !== 'ok'))
+      throw new Error(`khabar check failed on ${dbPath}: ${check.stdout}${check.stderr}`);
   };
   return { base: `http://127.0.0.1:${port}`, port, db: dbPath, dir: t.dir, child, stop, log };
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "db/store.h"
+#include "db/sqlite.h"
 #include "tempdb.h"
 #include "search/query.h"
 
@@ -233,6 +234,46 @@ static void index_stays_exact_through_edits_and_renames(void **state)
 	kb_arena_free(&a);
 }
 
+/* The check sees an index that has drifted from the text (here: a title
+ * changed behind the paused triggers), and a rebuild mends it. Deleting a
+ * category, a tag or an author (migration 11 cascades first, while the
+ * name is still there) leaves the index exact. Raw SQL through the
+ * store's own connection, where the tokenizer is registered. */
+static void the_check_finds_a_drifted_index_and_deletes_keep_it_exact(void **state)
+{
+	store *st = *state;
+	const char *tags[] = {"नदी"};
+	kb_article_input in = {.title = "कोसी में उफान", .body = "पानी बढ़ा।", .status = "published",
+			       .category_slug = "raksha", .author_name = "अमर", .tags = tags, .ntags = 1};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	assert_index_sound(st);
+	sqlite3 *db = sq_db(st);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO meta(key, value) VALUES('search_paused', 1);"
+					  "UPDATE articles SET title = 'बदला हुआ शीर्षक';"
+					  "DELETE FROM meta WHERE key = 'search_paused'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	kb_arena a = {0};
+	const char *result;
+	assert_int_equal(store_integrity_check(st, &a, &result), STORE_OK);
+	assert_non_null(strstr(result, "search index"));
+	assert_int_equal(store_search_rebuild(st), STORE_OK);
+	assert_index_sound(st);
+
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM tags", NULL, NULL, NULL), SQLITE_OK);
+	assert_index_sound(st);
+	assert_int_equal(hits(st, "नदी"), 0);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM authors", NULL, NULL, NULL), SQLITE_OK);
+	assert_index_sound(st);
+	assert_int_equal(hits(st, "अमर"), 0);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM categories", NULL, NULL, NULL), SQLITE_OK);
+	assert_index_sound(st);
+	assert_int_equal(hits(st, "रक्षा"), 0);
+	assert_int_equal(hits(st, "शीर्षक"), 1);
+	kb_arena_free(&a);
+}
+
 /* store_bulk_begin also pauses the change log and the redirects' version
  * bumps; store_bulk_end moves the content version once, and afterwards
  * every trigger writes again. A rollback ends the pause too. */
@@ -285,6 +326,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(index_stays_exact_through_edits_and_renames, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(the_check_finds_a_drifted_index_and_deletes_keep_it_exact, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_bulk_load_writes_no_change_log_and_moves_the_version_once,
 						setup, tempdb_teardown),
 	};
