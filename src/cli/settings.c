@@ -22,7 +22,7 @@ static int any(const char *v) { return kb_utf8_valid(v, strlen(v), NULL); }
 static int link(const char *v) { return !*v || (strncmp(v, "http", 4) == 0 && url_is_safe(v, strlen(v))); }
 static int base(const char *v) { return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8); }
 static int digits(const char *v) { return !strcmp(v, "ascii") || !strcmp(v, "devanagari"); }
-static int email(const char *v) { return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"")); }
+static int email(const char *v) { return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"\r\n\t,;")); }
 static int host(const char *v) { return !strpbrk(v, " /\r\n") && strlen(v) < 200; }
 static int yesno(const char *v) { return !strcmp(v, "yes") || !strcmp(v, "no"); }
 static int number(const char *v)

@@ -330,7 +330,7 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 
 int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 {
-	static const char sql[] = "SELECT id, tip_id, tries FROM mail_queue WHERE next_at > 0 "
+	static const char sql[] = "SELECT id, tip_id, tries, next_at FROM mail_queue WHERE next_at > 0 "
 				  "AND next_at <= ?1 ORDER BY next_at, id LIMIT 1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, now);
@@ -340,8 +340,19 @@ int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 	out->id = sqlite3_column_int64(s, 0);
 	out->tip_id = sqlite3_column_int64(s, 1);
 	out->tries = sqlite3_column_int(s, 2);
+	int64_t due = sqlite3_column_int64(s, 3);
 	sqlite3_reset(s);
-	return STORE_OK;
+	/* Claimed for TIPS_MAIL_LEASE seconds: a second server on the same
+	 * database finds it taken (the UPDATE changes nothing) and sends
+	 * nothing; a server that dies mid-send leaves it due again after. */
+	static const char claim_sql[] = "UPDATE mail_queue SET next_at = ?3 WHERE id = ?1 AND next_at = ?2";
+	s = sq_stmt(st, claim_sql);
+	sqlite3_bind_int64(s, 1, out->id);
+	sqlite3_bind_int64(s, 2, due);
+	sqlite3_bind_int64(s, 3, now + TIPS_MAIL_LEASE);
+	if (sq_run(st, s, "cannot claim the mail"))
+		return STORE_ERROR;
+	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
 }
 
 int tips_store_mail_sent(store *st, int64_t id)

@@ -88,7 +88,10 @@ typedef struct kb_mail_job {
 	int64_t id, tip_id;
 	int tries;
 } kb_mail_job;
-/* The oldest message due at now, or STORE_NOTFOUND. */
+/* The oldest message due at now, claimed for TIPS_MAIL_LEASE seconds (its
+ * send has a 70 s timeout) so that no other server on the database sends
+ * it too; STORE_NOTFOUND when none is due or another took it first. */
+#define TIPS_MAIL_LEASE 120
 int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out);
 /* A message went: its row goes. */
 int tips_store_mail_sent(store *st, int64_t id);

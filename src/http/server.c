@@ -526,9 +526,14 @@ static int check_rules(kb_req *r)
 	}
 	int csrf_ok = post ? session_csrf_ok(r) : 1;
 	int status = router_guard(rt, r->method, r->user.role, csrf_ok);
+	/* Only the token failed, on a reader's form sent from the site's own
+	 * page (a stale tab): the handler shows the form again. A cross-site
+	 * POST gets the plain 403, not a form filled in by another site. */
+	const char *fetch_site = req_header(r, "sec-fetch-site");
 	if (status && post && (rt->flags & R_STALE_FORM) &&
+	    (!fetch_site || !strcmp(fetch_site, "same-origin")) &&
 	    !router_guard(rt, r->method, r->user.role, 1)) {
-		r->stale_form = 1; /* only the token failed: the handler shows the form */
+		r->stale_form = 1;
 		return 0;
 	}
 	if (status == 401 && !post) {

@@ -4,12 +4,14 @@
  * number (/tips/sent). Works without JavaScript; every word is Hindi.
  *
  * A POST whose token is stale (R_STALE_FORM) only gets the form again with
- * the reader's text. A submission passes, in order: the rate limits (429
- * with Retry-After and a page saying when), the honeypot (a bot is thanked
- * and nothing is kept), the signed form stamp (sent too soon or too late),
- * the fields and photos (each checked before anything is stored), then
- * duplicates; only then are the photos and the tip written, in one
- * transaction, and the newsroom's mail queued. Not here: the limits themselves and the mail
+ * the reader's text. A submission passes, in order: the address's rate
+ * limit (429 with Retry-After and a page saying when), the honeypot (a bot
+ * is thanked and nothing is kept), the signed form stamp (sent too soon or
+ * too late), the fields and photos (each checked before anything is
+ * stored), duplicates, then the whole site's limit (charged only for a tip
+ * about to be stored, so junk cannot use it up); only then are the photos
+ * and the tip written, in one transaction, and the newsroom's mail queued.
+ * Not here: the limits themselves and the mail
  * (src/tips/), the newsroom's queue (src/newsroom/tips.c).
  */
 #include <stdio.h>
@@ -301,6 +303,11 @@ int page_tip_send(kb_req *r)
 		return 500;
 	if (dup)
 		return form_page(r, &f, "यही संदेश हमें पहले ही मिल चुका है। दोबारा भेजने की ज़रूरत नहीं।", 409);
+	/* The whole site's allowance: charged only now, for a tip that will
+	 * be stored, so junk cannot use it up. */
+	wait = tips_rate_take_site(now);
+	if (wait)
+		return wait_page(r, wait);
 	char ref[16];
 	status = save(r, &f, ph, nph, digest, ref, &error);
 	if (status)

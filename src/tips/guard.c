@@ -34,7 +34,9 @@ static int64_t g_all[TIPS_ALL_MAX];
 static unsigned g_all_next, g_all_n;
 
 /* ip as 16 bytes: IPv4 mapped, IPv6 cut to its /64 (one subscriber's
- * network, which may hand out any address in it). */
+ * network, which may hand out any address in it). An IPv4 reader on an
+ * IPv6 listener arrives as ::ffff:a.b.c.d and keeps its whole address:
+ * cut to /64, every IPv4 reader would share one count. */
 static void ip_key(const char *ip, unsigned char key[16])
 {
 	memset(key, 0, 16);
@@ -42,7 +44,7 @@ static void ip_key(const char *ip, unsigned char key[16])
 	if (inet_pton(AF_INET, ip, &v4) == 1) {
 		key[10] = key[11] = 0xff;
 		memcpy(key + 12, &v4, 4);
-	} else if (inet_pton(AF_INET6, ip, key) == 1) {
+	} else if (inet_pton(AF_INET6, ip, key) == 1 && !IN6_IS_ADDR_V4MAPPED((struct in6_addr *)key)) {
 		memset(key + 8, 0, 8);
 	}
 }
@@ -104,13 +106,19 @@ int64_t tips_rate_take(const char *ip, int64_t now)
 		memset(s, 0, sizeof *s);
 		memcpy(s->key, key, 16);
 	}
-	int64_t w1 = wait_for(s->at, s->next, s->n, TIPS_IP_MAX, TIPS_IP_WINDOW, now);
-	int64_t w2 = wait_for(g_all, g_all_next, g_all_n, TIPS_ALL_MAX, TIPS_ALL_WINDOW, now);
-	int64_t wait = w1 > w2 ? w1 : w2;
-	if (!wait) {
+	int64_t wait = wait_for(s->at, s->next, s->n, TIPS_IP_MAX, TIPS_IP_WINDOW, now);
+	if (!wait)
 		push(s->at, &s->next, &s->n, TIPS_IP_MAX, now);
+	pthread_mutex_unlock(&g_mu);
+	return wait;
+}
+
+int64_t tips_rate_take_site(int64_t now)
+{
+	pthread_mutex_lock(&g_mu);
+	int64_t wait = wait_for(g_all, g_all_next, g_all_n, TIPS_ALL_MAX, TIPS_ALL_WINDOW, now);
+	if (!wait)
 		push(g_all, &g_all_next, &g_all_n, TIPS_ALL_MAX, now);
-	}
 	pthread_mutex_unlock(&g_mu);
 	return wait;
 }

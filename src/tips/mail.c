@@ -44,16 +44,18 @@ void tips_rfc2047(kb_buf *out, const char *s, size_t n)
 		return;
 	}
 	/* An encoded word is at most 75 characters: "=?UTF-8?B?" and "?=" take
-	 * 12, leaving 63 for base64, so 45 bytes (60 characters) of text. */
+	 * 12, leaving 63 for base64, so 45 bytes (60 characters) of text. The
+	 * first shares its line with the header's name ("Subject: "), and a
+	 * line holding an encoded word is at most 76 characters: 36 bytes. */
 	size_t i = 0;
 	int first = 1;
 	while (i < n || first) {
-		size_t k = 0;
+		size_t k = 0, most = first ? 36 : 45;
 		while (i + k < n) {
 			size_t l = seq_len((unsigned char)s[i + k]);
 			if (i + k + l > n)
 				l = n - i - k;
-			if (k + l > 45)
+			if (k + l > most)
 				break;
 			k += l;
 		}
@@ -67,6 +69,33 @@ void tips_rfc2047(kb_buf *out, const char *s, size_t n)
 	}
 }
 
+/* A display name: plain ASCII as it is, ASCII with a character that
+ * means something in an address ("Dainik, Khabar" would read as two) in
+ * quotes, anything else encoded. */
+static void display_name(kb_buf *out, const char *s)
+{
+	size_t n = strlen(s);
+	int ascii = 1, special = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e)
+			ascii = 0;
+		else if (strchr("()<>[]:;@\\,.\"", c))
+			special = 1;
+	}
+	if (!ascii || !special || memmem(s, n, "=?", 2)) {
+		tips_rfc2047(out, s, n);
+		return;
+	}
+	kb_buf_putc(out, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			kb_buf_putc(out, '\\');
+		kb_buf_putc(out, s[i]);
+	}
+	kb_buf_putc(out, '"');
+}
+
 void tips_mail_build(kb_buf *out, const tips_mail *m)
 {
 	char date[64];
@@ -76,7 +105,7 @@ void tips_mail_build(kb_buf *out, const tips_mail *m)
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	kb_buf_printf(out, "Date: %s\r\nFrom: ", date);
 	if (m->from_name && *m->from_name) {
-		tips_rfc2047(out, m->from_name, strlen(m->from_name));
+		display_name(out, m->from_name);
 		kb_buf_putc(out, ' ');
 	}
 	kb_buf_printf(out, "<%s>\r\nTo: <%s>\r\nSubject: ", m->from, m->to);

@@ -36,11 +36,15 @@
 #define TIPS_ALL_WINDOW 3600
 
 /*
- * Counts a submission from ip at now against both limits. Returns 0 when
- * it may go on, or the seconds until it could (at least 1) when a limit is
- * reached; a refused attempt is not counted. Thread-safe.
+ * Counts a submission from ip at now against the address's limit (every
+ * attempt with a valid token), or tips_rate_take_site against the whole
+ * site's (only a tip about to be stored: junk cannot use up the site's
+ * allowance and shut the form for everyone). Each returns 0 when it may go
+ * on, or the seconds until it could (at least 1); a refused attempt is not
+ * counted. Thread-safe.
  */
 int64_t tips_rate_take(const char *ip, int64_t now);
+int64_t tips_rate_take_site(int64_t now);
 /* Forgets every count (tests). */
 void tips_rate_reset(void);
 

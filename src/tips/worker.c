@@ -84,8 +84,11 @@ static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf 
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	if (!strcmp(ms->starttls, "yes"))
-		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	/* A login is never sent in the clear: with a user set, TLS is
+	 * required (STARTTLS, or SMTPS on 465) whatever smtp_starttls says.
+	 * Without one, "yes" requires it and "no" still tries it. */
+	curl_easy_setopt(h, CURLOPT_USE_SSL,
+			 (long)(*ms->user || !strcmp(ms->starttls, "yes") ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 	if (*ms->user) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, ms->user);
 		curl_easy_setopt(h, CURLOPT_PASSWORD, ms->password);

@@ -350,6 +350,16 @@ describe('bad input: a clear Hindi answer, nothing stored', () => {
       const token = html.match(/name="csrf" value="([0-9a-f]*)"/);
       assert.ok(token && token[1].length >= 32 && token[1] !== 'f'.repeat(64), 'a fresh token');
     }
+    // Sent from another site: the plain 403, not a form filled in by it.
+    {
+      const body = new FormData();
+      for (const [k, v] of Object.entries({ csrf: 'f'.repeat(64), stamp: r.stamp, kind: 'news', body: TEXT, place: 'सीतापुर', consent: '1' })) body.append(k, v);
+      const res = await fetch(r.c.base + '/tips', { method: 'POST', body, redirect: 'manual', headers: { cookie: r.c.cookieHeader(), 'sec-fetch-site': 'cross-site' } });
+      const html = await res.text();
+      assert.equal(res.status, 403);
+      assert.ok(!html.includes(TEXT), 'another site\'s text is not shown back');
+      assert.ok(!/name="csrf"/.test(html), 'and no token is handed out');
+    }
     nothingStored('stale token');
     let res, html;
     ({ res, html } = await send(r, { stamp: `${t.now() - 100}.${'0'.repeat(64)}` }));

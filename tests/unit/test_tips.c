@@ -59,6 +59,8 @@ static void hindi_headers_become_short_words_that_never_split_a_letter(void **st
 		size_t n = end ? (size_t)(end - line) : strlen(line);
 		if (n > 75)
 			fail_msg("an encoded word of %zu characters (RFC 2047 allows 75)", n);
+		if (line == b.data && strlen("Subject: ") + n > 76)
+			fail_msg("the first line is %zu characters (RFC 2047 allows 76)", strlen("Subject: ") + n);
 		assert_memory_equal(line, "=?UTF-8?B?", 10);
 		assert_memory_equal(line + n - 2, "?=", 2);
 		char dec[128];
@@ -89,6 +91,12 @@ static void the_message_is_crlf_with_a_base64_utf8_body(void **state)
 	assert_non_null(strstr(b.data, "<desk@news.example>\r\nTo: <desk@news.example>\r\n"));
 	assert_non_null(strstr(b.data, "Subject: =?UTF-8?B?4KSo4KSIIOCkluCkrOCksA==?=\r\n"));
 	assert_non_null(strstr(b.data, "Content-Type: text/plain; charset=UTF-8\r\n"));
+	/* An ASCII name with an address's special characters goes in quotes. */
+	kb_buf q = {0};
+	m.from_name = "Dainik \"Khabar\", Delhi: 24x7";
+	tips_mail_build(&q, &m);
+	assert_non_null(strstr(q.data, "From: \"Dainik \\\"Khabar\\\", Delhi: 24x7\" <desk@news.example>\r\n"));
+	kb_buf_free(&q);
 	char *text = strstr(b.data, "\r\n\r\n") + 4;
 	kb_buf enc = {0};
 	for (char *line = text, *end; *line; line = end + 2) {
@@ -154,17 +162,24 @@ static void ipv6_addresses_count_by_their_64(void **state)
 	}
 	assert_true(tips_rate_take("2001:db8:1:2:ffff::9", 5000) > 0);
 	assert_int_equal(tips_rate_take("2001:db8:1:3::1", 5000), 0);
+	/* IPv4 readers on an IPv6 listener (::ffff:a.b.c.d) count apart. */
+	for (int i = 0; i < TIPS_IP_MAX; i++)
+		assert_int_equal(tips_rate_take("::ffff:198.51.100.1", 5000), 0);
+	assert_true(tips_rate_take("::ffff:198.51.100.1", 5000) > 0);
+	assert_int_equal(tips_rate_take("::ffff:198.51.100.2", 5000), 0);
+	assert_true(tips_rate_take("198.51.100.1", 5000) > 0); /* the same reader */
 }
 
 static void the_whole_site_has_a_limit_too(void **state)
 {
 	tips_rate_reset();
 	char ip[32];
-	for (int i = 0; i < TIPS_ALL_MAX; i++) {
-		snprintf(ip, sizeof ip, "10.0.%d.%d", i / 200, i % 200 + 1);
-		assert_int_equal(tips_rate_take(ip, 7000 + i / 10), 0);
-	}
-	assert_int_equal(tips_rate_take("192.0.2.1", 7100), TIPS_ALL_WINDOW - 100);
+	for (int i = 0; i < TIPS_ALL_MAX; i++)
+		assert_int_equal(tips_rate_take_site(7000 + i / 10), 0);
+	assert_int_equal(tips_rate_take_site(7100), TIPS_ALL_WINDOW - 100);
+	/* An address's own count is apart from the site's. */
+	snprintf(ip, sizeof ip, "192.0.2.1");
+	assert_int_equal(tips_rate_take(ip, 7100), 0);
 	tips_rate_reset();
 }
 
@@ -396,6 +411,12 @@ static void retention_finds_old_tips_and_mail_is_queued_once(void **state)
 	assert_int_equal(tips_store_mail_next(st, 150, &job), STORE_NOTFOUND);
 	assert_int_equal(tips_store_mail_next(st, 200, &job), 0);
 	assert_int_equal(job.tries, 1);
+	/* Claimed: a second server asking now gets nothing; after the lease
+	 * (a sender that died) it is due again. */
+	kb_mail_job other;
+	assert_int_equal(tips_store_mail_next(st, 200, &other), STORE_NOTFOUND);
+	assert_int_equal(tips_store_mail_next(st, 200 + TIPS_MAIL_LEASE, &other), 0);
+	assert_int_equal(other.id, job.id);
 	assert_int_equal(tips_store_mail_retry(st, job.id, 0, "gave up"), 0);
 	int64_t waiting, failed;
 	assert_int_equal(tips_store_mail_counts(st, &waiting, &failed), 0);
