@@ -161,9 +161,7 @@ int store_user_set_password(store *st, int64_t id, const char *pwhash)
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sq_bind_text(s, 2, pwhash);
-	if (sq_run(st, s, "cannot change password"))
-		return STORE_ERROR;
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+	return sq_run_one(st, s, "cannot change password");
 }
 
 /* ---- sessions ---- */

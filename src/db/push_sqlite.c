@@ -91,9 +91,7 @@ int push_store_unsubscribe(store *st, const char *endpoint)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_sub_delete);
 	sq_bind_text(s, 1, endpoint);
-	if (sq_run(st, s, "cannot delete the subscription"))
-		return STORE_ERROR;
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+	return sq_run_one(st, s, "cannot delete the subscription");
 }
 
 int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all,

@@ -42,6 +42,8 @@ void sq_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Steps a statement that returns no rows and resets it: STORE_OK, or
  * STORE_ERROR with "what: sqlite's message" as the store's error. */
 int sq_run(store *st, sqlite3_stmt *s, const char *what);
+/* sq_run for a write aimed at one row: STORE_NOTFOUND when it changed none. */
+int sq_run_one(store *st, sqlite3_stmt *s, const char *what);
 /* Records "what: sqlite's message" as the store's error; returns STORE_ERROR. */
 int sq_fail(store *st, const char *what);
 void sq_bind_named_int(sqlite3_stmt *s, const char *name, int64_t v);

@@ -790,11 +790,7 @@ int store_article_set_status(store *st, int64_t id, const char *status)
 	sqlite3_bind_int64(s, 1, id);
 	bind_text(s, 2, status);
 	sqlite3_bind_int64(s, 3, kb_now());
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return fail(st, "cannot change the article's status");
-	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+	return sq_run_one(st, s, "cannot change the article's status");
 }
 
 int store_article_delete(store *st, int64_t id)
@@ -802,11 +798,7 @@ int store_article_delete(store *st, int64_t id)
 	static const char sql[] = "DELETE FROM articles WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return fail(st, "cannot delete the article");
-	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+	return sq_run_one(st, s, "cannot delete the article");
 }
 
 int store_redirect_find(store *st, kb_arena *a, const char *path, const char **target, int *code)
@@ -845,6 +837,13 @@ int sq_run(store *st, sqlite3_stmt *s, const char *what)
 	int rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+int sq_run_one(store *st, sqlite3_stmt *s, const char *what)
+{
+	if (sq_run(st, s, what))
+		return STORE_ERROR;
+	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
 }
 
 int sq_exec(store *st, const char *sql)

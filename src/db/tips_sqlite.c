@@ -199,13 +199,6 @@ int tips_store_unseen(store *st, int64_t *n)
 }
 
 /* Runs an UPDATE of one tip; STORE_NOTFOUND when it changed nothing. */
-static int update_one(store *st, sqlite3_stmt *s, const char *what)
-{
-	if (sq_run(st, s, what))
-		return STORE_ERROR;
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
-}
-
 int tips_store_set_status(store *st, int64_t id, const char *status)
 {
 	static const char sql[] = "UPDATE tips SET status = ?2, updated_at = ?3 WHERE id = ?1";
@@ -213,7 +206,7 @@ int tips_store_set_status(store *st, int64_t id, const char *status)
 	sqlite3_bind_int64(s, 1, id);
 	sq_bind_text(s, 2, status);
 	sqlite3_bind_int64(s, 3, kb_now());
-	return update_one(st, s, "cannot change the tip's status");
+	return sq_run_one(st, s, "cannot change the tip's status");
 }
 
 int tips_store_assign(store *st, int64_t id, int64_t assignee_id)
@@ -224,7 +217,7 @@ int tips_store_assign(store *st, int64_t id, int64_t assignee_id)
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, assignee_id);
 	sqlite3_bind_int64(s, 3, kb_now());
-	return update_one(st, s, "cannot assign the tip");
+	return sq_run_one(st, s, "cannot assign the tip");
 }
 
 int tips_store_note_add(store *st, int64_t id, int64_t user_id, const char *body)
@@ -236,7 +229,7 @@ int tips_store_note_add(store *st, int64_t id, int64_t user_id, const char *body
 	sqlite3_bind_int64(s, 2, user_id);
 	sq_bind_text(s, 3, body);
 	sqlite3_bind_int64(s, 4, kb_now());
-	return update_one(st, s, "cannot add the note");
+	return sq_run_one(st, s, "cannot add the note");
 }
 
 int tips_store_drafted(store *st, int64_t id, int64_t article_id)
@@ -249,7 +242,7 @@ int tips_store_drafted(store *st, int64_t id, int64_t article_id)
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, article_id);
 	sqlite3_bind_int64(s, 3, kb_now());
-	int rc = update_one(st, s, "cannot link the tip to its draft");
+	int rc = sq_run_one(st, s, "cannot link the tip to its draft");
 	if (rc)
 		return rc;
 	s = sq_stmt(st, keep_sql);
@@ -290,7 +283,7 @@ int tips_store_delete(store *st, kb_arena *a, int64_t id, kb_tip_photo **photos,
 		goto fail;
 	s = sq_stmt(st, tip_sql);
 	sqlite3_bind_int64(s, 1, id);
-	rc = update_one(st, s, "cannot delete the tip");
+	rc = sq_run_one(st, s, "cannot delete the tip");
 	if (rc == STORE_NOTFOUND) {
 		store_rollback(st);
 		return STORE_NOTFOUND;
@@ -350,9 +343,7 @@ int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 	sqlite3_bind_int64(s, 1, out->id);
 	sqlite3_bind_int64(s, 2, due);
 	sqlite3_bind_int64(s, 3, now + TIPS_MAIL_LEASE);
-	if (sq_run(st, s, "cannot claim the mail"))
-		return STORE_ERROR;
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+	return sq_run_one(st, s, "cannot claim the mail");
 }
 
 int tips_store_mail_sent(store *st, int64_t id)
