@@ -8,7 +8,8 @@
 //   /busy/...    429 with Retry-After: 1 the first time, then 201
 //   /hang/...    never answers
 // A service started with {reset: true} drops every connection at once;
-// {delay: ms} answers 201s that much later.
+// {delay: ms} answers 201s that much later. Requests the client gave up
+// on before an answer (a timeout's reset) are recorded in `abandoned`.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ export function makeCert(dir) {
 
 export async function startMock({ key, cert }, { reset = false, delay = 0 } = {}) {
   const requests = [];
+  const abandoned = [];
   const seen = new Map();
   const server = http2.createSecureServer({ key, cert, allowHTTP1: false });
   const sessions = new Set();
@@ -38,6 +40,9 @@ export async function startMock({ key, cert }, { reset = false, delay = 0 } = {}
   if (reset) server.prependListener('secureConnection', (sock) => sock.destroy());
   server.on('stream', (stream, headers) => {
     const chunks = [];
+    stream.on('close', () => {
+      if (!stream.headersSent) abandoned.push({ path: headers[':path'], at: Date.now() });
+    });
     stream.on('data', (c) => chunks.push(c));
     stream.on('error', () => {});
     stream.on('end', () => {
@@ -69,6 +74,7 @@ export async function startMock({ key, cert }, { reset = false, delay = 0 } = {}
     port,
     base: `https://127.0.0.1:${port}`,
     requests,
+    abandoned,
     close: () => new Promise((r) => {
       for (const s of sessions) s.destroy();
       server.close(() => r());
