@@ -485,6 +485,15 @@ static int is_newsroom(kb_req *r)
 	return (r->route->flags & (R_AUTH | R_CSRF)) || !strncmp(r->path, "/newsroom", 9);
 }
 
+/* Whether the browser says the request comes from the site's own pages
+ * (Sec-Fetch-Site same-origin, or none: typed by the user); a client that
+ * sends no such header is taken at its word. */
+static int from_own_site(kb_req *r)
+{
+	const char *site = req_header(r, "sec-fetch-site");
+	return !site || !strcmp(site, "same-origin") || !strcmp(site, "none");
+}
+
 /*
  * Applies the shared rules of a route before its handler: the session, the
  * body limit, the form, then role and CSRF (router_guard). Returns 0 to go
@@ -520,8 +529,7 @@ static int check_rules(kb_req *r)
 		if (!ct || strncasecmp(ct, "application/json", 16) ||
 		    (ct[16] && ct[16] != ';' && ct[16] != ' '))
 			return 415;
-		const char *site = req_header(r, "sec-fetch-site");
-		if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
+		if (!from_own_site(r))
 			return 403;
 	}
 	int csrf_ok = post ? session_csrf_ok(r) : 1;
@@ -529,9 +537,7 @@ static int check_rules(kb_req *r)
 	/* Only the token failed, on a reader's form sent from the site's own
 	 * page (a stale tab): the handler shows the form again. A cross-site
 	 * POST gets the plain 403, not a form filled in by another site. */
-	const char *fetch_site = req_header(r, "sec-fetch-site");
-	if (status && post && (rt->flags & R_STALE_FORM) &&
-	    (!fetch_site || !strcmp(fetch_site, "same-origin")) &&
+	if (status && post && (rt->flags & R_STALE_FORM) && from_own_site(r) &&
 	    !router_guard(rt, r->method, r->user.role, 1)) {
 		r->stale_form = 1;
 		return 0;
