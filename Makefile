@@ -98,6 +98,7 @@ $(B)/fuzz/fuzz_query: src/search/query.c
 $(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
 $(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c
 $(B)/fuzz/fuzz_mail: src/tips/mail.c
+$(B)/fuzz/fuzz_header: src/http/header.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 

@@ -20,6 +20,7 @@ static const struct {
 	{"check", cmd_check, "check the database's integrity"},
 	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
 	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
+	{"routes", cmd_routes, "print every URL the server answers, with its rules"},
 };
 
 int main(int argc, char **argv)

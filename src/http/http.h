@@ -36,6 +36,9 @@ enum {
 	 * with stale_form set, so it can show the form again with what the
 	 * reader typed. The handler must act on nothing in such a request. */
 	R_STALE_FORM = 1 << 5,
+	/* The path holds a secret (a set-password token): the access log
+	 * shows the route's pattern instead. */
+	R_SECRET_PATH = 1 << 6,
 };
 
 
@@ -181,6 +184,9 @@ const char *req_body(kb_req *r, size_t *len);
  */
 const kb_route *router_match(const kb_route *routes, size_t n, const char *method,
 			     const char *path, size_t len, kb_req *r, int *allowed);
+
+/* The first route whose pattern matches path, under any method, or NULL. */
+const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path, size_t len);
 
 /* Server options for "khabar serve". */
 typedef struct server_opts {

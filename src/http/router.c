@@ -60,6 +60,14 @@ const kb_route *router_match(const kb_route *routes, size_t n, const char *metho
 	return NULL;
 }
 
+const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (match(routes[i].pattern, path, len, NULL))
+			return &routes[i];
+	return NULL;
+}
+
 int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok)
 {
 	int post = !strcmp(method, "POST");

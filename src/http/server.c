@@ -36,6 +36,7 @@
 #include "../render/cache.h"
 #include "../render/escape.h"
 #include "../tips/tips.h"
+#include "header.h"
 #include "http.h"
 #include "session.h"
 
@@ -139,13 +140,30 @@ void req_add_header(kb_req *r, const char *name, const char *value)
 	r->nheaders++;
 }
 
+/* The site's origin ("https://host[:port]") from its base_url setting, or
+ * "" when it has none (or the store cannot say). */
+static const char *site_origin(kb_req *r)
+{
+	kb_settings s;
+	if (store_settings(r->db, &r->arena, &s) || !s.base_url)
+		return "";
+	const char *host = strstr(s.base_url, "://");
+	if (!host)
+		return "";
+	return kb_arena_strndup(&r->arena, s.base_url, (size_t)(host + 3 - s.base_url) + strcspn(host + 3, "/?#"));
+}
+
 int req_is_tls(kb_req *r)
 {
 	h2o_req_t *req = r->raw;
 	if (req->scheme == &H2O_URL_SCHEME_HTTPS)
 		return 1;
 	const char *fwd = req_header(r, "x-forwarded-proto");
-	return fwd && !strcmp(fwd, "https");
+	if (fwd && !strcmp(fwd, "https"))
+		return 1;
+	/* A site whose URL is https is read over TLS, whatever the hop to
+	 * this server (a proxy that does not say so). */
+	return !strncasecmp(site_origin(r), "https://", 8);
 }
 
 void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age)
@@ -157,14 +175,11 @@ void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char
 		       int max_age)
 {
 	kb_buf b = {0};
-	kb_buf_printf(&b, "%s=%s; Path=%s; HttpOnly; SameSite=Lax", name, value ? value : "", path);
-	if (!value)
-		kb_buf_puts(&b, "; Max-Age=0");
-	else if (max_age > 0)
-		kb_buf_printf(&b, "; Max-Age=%d", max_age);
-	if (req_is_tls(r))
-		kb_buf_puts(&b, "; Secure");
-	req_add_header(r, "set-cookie", kb_arena_strndup(&r->arena, b.data, b.len));
+	if (http_cookie(&b, name, value, path, max_age, req_is_tls(r)))
+		kb_warn("refusing to set cookie %s: its name, value or path has bytes a cookie cannot hold",
+			name);
+	else
+		req_add_header(r, "set-cookie", kb_arena_strndup(&r->arena, b.data, b.len));
 	kb_buf_free(&b);
 }
 
@@ -243,38 +258,40 @@ void server_media_wake(void)
 
 /* ---- sending ---- */
 
+/*
+ * The one place a response header is added: by h2o token t, or by name.
+ * A value with a control byte (CR, LF...) would end the header line and
+ * add headers of its own; it is refused here, whoever built it, and the
+ * response goes out without it.
+ */
+static void put_header(h2o_req_t *req, const h2o_token_t *t, const char *name, const char *v)
+{
+	size_t n = strlen(v);
+	if (!http_value_ok(v, n) || (!t && !http_name_ok(name, strlen(name)))) {
+		kb_warn("refusing a response header %s with control bytes or a bad name",
+			t ? t->buf.base : "(by name)");
+		return;
+	}
+	if (t)
+		h2o_add_header(&req->pool, &req->res.headers, t, NULL, v, n);
+	else
+		h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v, n);
+}
+
 static void add(h2o_req_t *req, const h2o_token_t *t, const char *v)
 {
-	h2o_add_header(&req->pool, &req->res.headers, t, NULL, v, strlen(v));
+	put_header(req, t, NULL, v);
 }
 
 static void add_str(h2o_req_t *req, const char *name, const char *v)
 {
-	h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v,
-			      strlen(v));
+	put_header(req, NULL, name, v);
 }
 
-static const char *reason(int status)
+static void set_status(h2o_req_t *req, int status)
 {
-	switch (status) {
-	case 200: return "OK";
-	case 202: return "Accepted";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 415: return "Unsupported Media Type";
-	case 413: return "Payload Too Large";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 503: return "Service Unavailable";
-	default: return status >= 500 ? "Internal Server Error" : "OK";
-	}
+	req->res.status = status;
+	req->res.reason = http_reason(status);
 }
 
 static int accepts_gzip(h2o_req_t *req)
@@ -329,16 +346,14 @@ static void send_entry(h2o_req_t *req, cache_entry *e)
 		snprintf(cc, sizeof cc, "public, max-age=%d", e->max_age);
 	common_headers(req);
 	if (e->status == 200 && etag_matches(req, e->etag)) {
-		req->res.status = 304;
-		req->res.reason = reason(304);
+		set_status(req, 304);
 		add(req, H2O_TOKEN_ETAG, e->etag);
 		add(req, H2O_TOKEN_CACHE_CONTROL, cc);
 		cache_release(e);
 		h2o_send_inline(req, "", 0);
 		return;
 	}
-	req->res.status = e->status;
-	req->res.reason = reason(e->status);
+	set_status(req, e->status);
 	add(req, H2O_TOKEN_CONTENT_TYPE, e->content_type);
 	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
 	if (e->status == 200)
@@ -372,16 +387,29 @@ static void send_entry(h2o_req_t *req, cache_entry *e)
 	h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
 }
 
-static void send_redirect(h2o_req_t *req, int status, const char *location, int max_age)
+/*
+ * Sends a redirect to target (a path, or a URL under the site's own
+ * origin; is_path: a decoded request path, see http_location). A target
+ * that would leave the site is a bug or bad stored data, never something
+ * to follow: it is logged and the redirect goes to the home page instead.
+ */
+static void send_redirect(kb_req *r, int status, const char *target, int is_path, int max_age)
 {
+	h2o_req_t *req = r->raw;
+	const char *origin = strstr(target, "://") ? site_origin(r) : "";
+	const char *location = http_location(&r->arena, target, origin, is_path);
+	if (!location) {
+		kb_warn("refusing a redirect off the site (status %d): sending the reader home", status);
+		location = "/";
+		max_age = -1;
+	}
 	char cc[48];
 	if (max_age < 0)
 		snprintf(cc, sizeof cc, "no-store");
 	else
 		snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
 	common_headers(req);
-	req->res.status = status;
-	req->res.reason = reason(status);
+	set_status(req, status);
 	add(req, H2O_TOKEN_LOCATION, location);
 	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
 	add(req, H2O_TOKEN_CONTENT_TYPE, "text/plain; charset=utf-8");
@@ -431,22 +459,6 @@ static int cache_key_query(kb_req *r, kb_buf *key)
 	return 0;
 }
 
-/* s as a Location header value: ASCII, anything else percent-encoded. */
-static const char *location(kb_req *r, const char *s)
-{
-	kb_buf loc = {0};
-	for (size_t i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '%' && c != '\\')
-			kb_buf_putc(&loc, (char)c);
-		else
-			kb_buf_printf(&loc, "%%%02X", c);
-	}
-	const char *v = kb_arena_strndup(&r->arena, loc.data ? loc.data : "", loc.len);
-	kb_buf_free(&loc);
-	return v;
-}
-
 /* The target of a redirect stored for the request's path, with a trailing
  * slash ignored (old WordPress URLs end in one), or NULL. */
 static const char *path_redirect(kb_req *r, int *code)
@@ -458,7 +470,7 @@ static const char *path_redirect(kb_req *r, int *code)
 	const char *target;
 	if (store_redirect_find(r->db, &r->arena, p, &target, code) != STORE_OK)
 		return NULL;
-	return location(r, target);
+	return target;
 }
 
 /* The target of a redirect stored as "/?p=ID" (or page_id, cat, tag,
@@ -472,7 +484,7 @@ static const char *query_redirect(kb_req *r, int *code)
 			continue;
 		const char *key = kb_arena_printf(&r->arena, "/?%s=%s", names[i], v);
 		if (store_redirect_find(r->db, &r->arena, key, &target, code) == STORE_OK)
-			return location(r, target);
+			return target;
 	}
 	return NULL;
 }
@@ -572,6 +584,31 @@ static void add_extra(h2o_req_t *req, kb_req *r)
 		add_str(req, r->headers[i].name, r->headers[i].value);
 }
 
+/* The access log writes the request line as it came (h2o's %r reads
+ * req->input.path); for a path that holds a secret it gets the route's
+ * pattern instead, also when a trailing slash kept the route from
+ * matching. */
+static void hide_secret_path(kb_req *r)
+{
+	size_t n = r->path_len;
+	while (n > 1 && r->path[n - 1] == '/')
+		n--;
+	const kb_route *rt = r->route ? r->route : router_lookup(kb_routes, kb_nroutes, r->path, n);
+	if (!rt || !(rt->flags & R_SECRET_PATH))
+		return;
+	/* The pattern with ":name" for each {name} (the log escapes braces),
+	 * in the request's pool: the log line is written after r is gone. */
+	h2o_req_t *req = r->raw;
+	size_t len = strlen(rt->pattern);
+	char *p = h2o_mem_alloc_pool(&req->pool, len), *o = p;
+	for (const char *c = rt->pattern; *c; c++)
+		if (*c == '{')
+			*o++ = ':';
+		else if (*c != '}')
+			*o++ = *c;
+	req->input.path = h2o_iovec_init(p, (size_t)(o - p));
+}
+
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
 {
 	kb_req r = {0};
@@ -615,23 +652,25 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	/* WordPress's query URLs (/?p=123, /?cat=4...) are redirects, looked
 	 * up before the home page (and its cache) answers "/". */
 	if (get && r.path_len == 1 && *r.query && (moved = query_redirect(&r, &code))) {
-		send_redirect(req, code, moved, 3600);
+		send_redirect(&r, code, moved, 1, 3600);
 		goto done;
 	}
 
 	r.route = router_match(kb_routes, kb_nroutes, r.method, r.path, r.path_len, &r, &allowed);
+	hide_secret_path(&r);
 	if (!r.route) {
 		if (allowed) {
 			add(req, H2O_TOKEN_ALLOW, "GET, HEAD");
 			e = error_entry(&r, 405);
 		} else if (get && (moved = path_redirect(&r, &code))) {
 			/* Old paths first, so /old-post/ moves in one hop. */
-			send_redirect(req, code, moved, 3600);
+			send_redirect(&r, code, moved, 1, 3600);
 			goto done;
-		} else if (get && r.path_len > 1 && r.path[r.path_len - 1] == '/') {
-			/* One URL per page: /news/x/ -> /news/x */
-			char *to = kb_arena_strndup(&r.arena, r.path, r.path_len - 1);
-			send_redirect(req, 301, location(&r, to), 3600);
+		} else if (get && r.path_len > 1 && r.path[r.path_len - 1] == '/' &&
+			   http_location(&r.arena, kb_arena_strndup(&r.arena, r.path, r.path_len - 1), "", 1)) {
+			/* One URL per page: /news/x/ -> /news/x. Not for "//host/"
+			 * (or "/%2Fhost/"), which would send the reader away. */
+			send_redirect(&r, 301, kb_arena_strndup(&r.arena, r.path, r.path_len - 1), 1, 3600);
 			goto done;
 		} else {
 			e = error_entry(&r, 404);
@@ -641,7 +680,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	int status = check_rules(&r);
 	if (status == 303 && r.location) {
 		add_extra(req, &r);
-		send_redirect(req, 303, r.location, -1);
+		send_redirect(&r, 303, r.location, 0, -1);
 		goto done;
 	}
 	if (status) {
@@ -676,14 +715,14 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			server_content_changed(r.db);
 		add_extra(req, &r);
 		if (status >= 300 && status < 400 && r.location) {
-			send_redirect(req, status, r.location, r.max_age);
+			send_redirect(&r, status, r.location, 0, r.max_age);
 			kb_buf_free(&key);
 			goto done;
 		}
 		if (status == 404 && get && (moved = path_redirect(&r, &code))) {
 			/* A route's pattern matched an old path (/category/देश):
 			 * the redirects table knows where it went. */
-			send_redirect(req, code, moved, 3600);
+			send_redirect(&r, code, moved, 1, 3600);
 			kb_buf_free(&key);
 			goto done;
 		}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../http/header.h"
 #include "../newsroom/auth.h"
 #include "newsroom.h"
 
@@ -16,10 +17,13 @@
 #define MAX_PER_ACCOUNT 5
 #define MAX_PER_ADDRESS 20
 
-/* Where to go after login: a newsroom path, never another site. */
+/* Where to go after login: a newsroom path, never another site, and
+ * nothing a header could be split with (the dispatcher's redirect refuses
+ * those too: this keeps the login form's hidden field clean). */
 static const char *next_path(const char *next)
 {
-	if (!next || strncmp(next, "/newsroom", 9) || strstr(next, "//") || strchr(next, '\\'))
+	if (!next || strncmp(next, "/newsroom", 9) || !strchr("/?#", next[9]) || strstr(next, "//") ||
+	    strchr(next, '\\') || !http_value_ok(next, strlen(next)) || strchr(next, '\t'))
 		return "/newsroom";
 	return next;
 }

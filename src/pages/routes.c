@@ -49,8 +49,8 @@ const kb_route kb_routes[] = {
 	 * session: its token is the pre-session one (session.c). */
 	{"GET", "/newsroom/login", nr_login_page, 0, 0, NULL, -1},
 	{"POST", "/newsroom/login", nr_login, R_CSRF, 0, NULL, -1},
-	{"GET", "/newsroom/set-password/{token}", nr_set_password_page, 0, 0, NULL, -1},
-	{"POST", "/newsroom/set-password/{token}", nr_set_password, R_CSRF, 0, NULL, -1},
+	{"GET", "/newsroom/set-password/{token}", nr_set_password_page, R_SECRET_PATH, 0, NULL, -1},
+	{"POST", "/newsroom/set-password/{token}", nr_set_password, R_CSRF | R_SECRET_PATH, 0, NULL, -1},
 	{"POST", "/newsroom/logout", nr_logout, REPORTER},
 	{"POST", "/newsroom/logout-everywhere", nr_logout_all, REPORTER},
 	{"GET", "/newsroom/account", nr_account_page, REPORTER},

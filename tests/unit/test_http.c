@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "cli/frontmatter.h"
+#include "http/header.h"
 #include "http/http.h"
 #include "render/cache.h"
 
@@ -220,6 +221,99 @@ static void frontmatter_errors_give_the_line(void **state)
 	}
 }
 
+static void header_values_refuse_control_bytes(void **state)
+{
+	const char *ok[] = {"/newsroom", "kb_session=ab; Path=/; HttpOnly", "a\tb", "इज़राइल", ""};
+	for (size_t i = 0; i < KB_COUNT(ok); i++)
+		if (!http_value_ok(ok[i], strlen(ok[i])))
+			fail_msg("refused a good value \"%s\"", ok[i]);
+	const char *bad[] = {"/x\r\nSet-Cookie: a=b", "/x\nb", "/x\rb", "a\x7f", "a\x01b", "\x1b[31m"};
+	for (size_t i = 0; i < KB_COUNT(bad); i++)
+		if (http_value_ok(bad[i], strlen(bad[i])))
+			fail_msg("accepted value %zu with a control byte", i);
+	assert_false(http_value_ok("a\0b", 3));
+	assert_true(http_name_ok("set-cookie", 10));
+	assert_false(http_name_ok("set cookie", 10));
+	assert_false(http_name_ok("x:y", 3));
+	assert_false(http_name_ok("", 0));
+}
+
+static void locations_stay_on_the_site(void **state)
+{
+	kb_arena a = {0};
+	const char *origin = "https://news.example.com";
+	struct {
+		const char *target;
+		int is_path;
+		const char *want; /* NULL: refused */
+	} cases[] = {
+		{"/news/x", 0, "/news/x"},
+		{"/tips/sent?ref=AB12", 0, "/tips/sent?ref=AB12"},
+		{"/tips/sent?ref=AB12", 1, "/tips/sent%3Fref=AB12"},
+		{"/newsroom\r\nSet-Cookie: kb_session=evil", 0, "/newsroom%0D%0ASet-Cookie:%20kb_session=evil"},
+		{"/news/इज़राइल", 1, "/news/%E0%A4%87%E0%A4%9C%E0%A4%BC%E0%A4%B0%E0%A4%BE%E0%A4%87%E0%A4%B2"},
+		{"/50%", 1, "/50%25"},
+		{"/a\\b", 0, "/a%5Cb"},
+		{"/\t/evil.example", 0, "/%09/evil.example"},
+		{"https://news.example.com/news/x", 0, "/news/x"},
+		{"https://NEWS.example.com", 0, "/"},
+		{"https://news.example.com?x=1", 0, "/?x=1"},
+		{"//evil.example", 1, NULL},
+		{"//evil.example", 0, NULL},
+		{"/\\evil.example", 0, NULL},
+		{"https://evil.example/", 0, NULL},
+		{"https://news.example.com.evil.example/", 0, NULL},
+		{"https://news.example.com@evil.example/", 0, NULL},
+		{"javascript:alert(1)", 0, NULL},
+		{"evil.example", 0, NULL},
+		{"", 0, NULL},
+	};
+	for (size_t i = 0; i < KB_COUNT(cases); i++) {
+		const char *got = http_location(&a, cases[i].target, origin, cases[i].is_path);
+		if (!cases[i].want && got)
+			fail_msg("case %zu: expected a refusal, got \"%s\"", i, got);
+		if (cases[i].want && (!got || strcmp(got, cases[i].want)))
+			fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].want, got ? got : "(refused)");
+	}
+	/* Without an origin an absolute URL is never followed. */
+	assert_null(http_location(&a, "https://news.example.com/x", "", 0));
+	assert_null(http_location(&a, "https://news.example.com/x", NULL, 0));
+	kb_arena_free(&a);
+}
+
+static void reason_phrases_name_every_status(void **state)
+{
+	assert_string_equal(http_reason(401), "Unauthorized");
+	assert_string_equal(http_reason(413), "Content Too Large");
+	assert_string_equal(http_reason(500), "Internal Server Error");
+	/* No redirect or error is ever sent as "OK"; unknown codes get their
+	 * class's phrase. */
+	for (int s = 300; s < 600; s++)
+		if (!strcmp(http_reason(s), "OK"))
+			fail_msg("status %d has the reason phrase OK", s);
+	assert_string_equal(http_reason(499), "Bad Request");
+	assert_string_equal(http_reason(299), "OK");
+}
+
+static void cookies_refuse_what_would_split_them(void **state)
+{
+	kb_buf b = {0};
+	assert_int_equal(http_cookie(&b, "kb_session", "abc123", "/newsroom", 0, 1), 0);
+	assert_string_equal(b.data, "kb_session=abc123; Path=/newsroom; HttpOnly; SameSite=Lax; Secure");
+	kb_buf_reset(&b);
+	assert_int_equal(http_cookie(&b, "kb_session", NULL, "/newsroom", 0, 0), 0);
+	assert_string_equal(b.data, "kb_session=; Path=/newsroom; HttpOnly; SameSite=Lax; Max-Age=0");
+	kb_buf_reset(&b);
+	const char *bad[] = {"a;Path=/", "a\r\nSet-Cookie: b=c", "a b", "a,b", "\"a\"", "इ"};
+	for (size_t i = 0; i < KB_COUNT(bad); i++)
+		if (!http_cookie(&b, "k", bad[i], "/", 0, 0))
+			fail_msg("accepted cookie value %zu: \"%s\"", i, b.data);
+	assert_int_equal(http_cookie(&b, "a=b", "v", "/", 0, 0), -1);
+	assert_int_equal(http_cookie(&b, "k", "v", "/x; Domain=evil", 0, 0), -1);
+	assert_int_equal(b.len, 0);
+	kb_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +327,10 @@ int main(void)
 		cmocka_unit_test(cache_entry_outlives_replacement),
 		cmocka_unit_test(frontmatter_reads_fields_and_body),
 		cmocka_unit_test(frontmatter_errors_give_the_line),
+		cmocka_unit_test(header_values_refuse_control_bytes),
+		cmocka_unit_test(locations_stay_on_the_site),
+		cmocka_unit_test(reason_phrases_name_every_status),
+		cmocka_unit_test(cookies_refuse_what_would_split_them),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }

@@ -1,0 +1,41 @@
+/*
+ * routes.c: "khabar routes" prints every URL the server answers, one route
+ * a line, tab-separated: method, pattern, flags, least role, the query
+ * parameters in its cache key, and its max-age. It reads the route table
+ * itself (src/pages/routes.c), so what it prints is what the dispatcher
+ * applies; the HTTP tests walk it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../http/http.h"
+#include "cli.h"
+
+static const struct {
+	unsigned flag;
+	const char *name;
+} flag_names[] = {
+	{R_CACHE, "cache"},	  {R_AUTH, "auth"},	      {R_CSRF, "csrf"},
+	{R_CORS, "cors"},	  {R_PUBLIC_JSON, "public-json"}, {R_STALE_FORM, "stale-form"},
+	{R_SECRET_PATH, "secret-path"},
+};
+
+int cmd_routes(int argc, char **argv)
+{
+	if (argc > 2) {
+		fprintf(stderr, "usage: khabar routes   (prints the route table: method, pattern, flags, "
+				"role, cache key query, max-age)\n");
+		return 2;
+	}
+	for (size_t i = 0; i < kb_nroutes; i++) {
+		const kb_route *rt = &kb_routes[i];
+		printf("%s\t%s\t", rt->method, rt->pattern);
+		int any = 0;
+		for (size_t f = 0; f < KB_COUNT(flag_names); f++)
+			if (rt->flags & flag_names[f].flag)
+				printf("%s%s", any++ ? "," : "", flag_names[f].name);
+		printf("%s\t%s\t%s\t%d\n", any ? "" : "-", rt->flags & R_AUTH ? store_role_name(rt->role) : "-",
+		       rt->cache_query ? rt->cache_query : "-", rt->max_age);
+	}
+	return 0;
+}
