@@ -229,6 +229,15 @@ int store_session_delete_user(store *st, int64_t user_id)
 	return sq_run(st, s, "cannot end sessions");
 }
 
+int store_session_delete_others(store *st, int64_t user_id, const char *token_hash)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, user_id);
+	sq_bind_text(s, 2, token_hash);
+	return sq_run(st, s, "cannot end sessions");
+}
+
 /* ---- set-password links ---- */
 
 int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at)

@@ -220,6 +220,9 @@ int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t 
 int store_session_delete(store *st, const char *token_hash);
 /* Ends every session of a user ("log out everywhere"). */
 int store_session_delete_user(store *st, int64_t user_id);
+/* Ends every session of a user but the one with token_hash (the one in
+ * use, after a change of password). */
+int store_session_delete_others(store *st, int64_t user_id, const char *token_hash);
 
 /* Set-password links: only the token's SHA-256 (hex) is kept. Adding one
  * replaces the user's older links. token_user finds the user of a live

@@ -171,6 +171,7 @@ static const struct {
 	{"act_login", "लॉग इन किया", "logged in"},
 	{"act_logout", "लॉग आउट किया", "logged out"},
 	{"act_logout_all", "हर जगह से लॉग आउट किया", "logged out everywhere"},
+	{"act_password", "अपना पासवर्ड बदला (बाकी जगहों से लॉग आउट)", "changed their password (logged out elsewhere)"},
 	{"act_upload", "फ़ोटो अपलोड की", "uploaded a photo"},
 	{"act_user", "सदस्य बदला", "changed a user"},
 	{"act_settings", "सेटिंग बदली", "changed settings"},

@@ -1,7 +1,8 @@
 /*
  * login.c: logging in and out, "log out everywhere", and the account page
  * (language, password). A wrong username and a wrong password get the
- * same answer in the same time.
+ * same answer in the same time. Changing one's password ends one's other
+ * sessions (an admin's reset, admin.c, ends them all).
  *
  * Throttling. Guessing must stay slow however many addresses an attacker
  * has, yet no attacker may lock the real user out: a lock that anyone can
@@ -250,8 +251,9 @@ int nr_account_page(kb_req *r)
 	return account_page(r, NULL, NULL, 200);
 }
 
-/* The current password is checked through the login throttle, so a
- * stolen session cannot guess it faster. */
+/* A new password ends the user's other sessions: whoever knew the old one
+ * may have logged in with it. The current password is checked through
+ * the login throttle, so a stolen session cannot guess it faster. */
 int nr_account(kb_req *r)
 {
 	const char *lang = req_form(r, "lang");
@@ -278,11 +280,17 @@ int nr_account(kb_req *r)
 			return 500;
 		if (strlen(neu) < 10)
 			return account_page(r, NULL, nr_label(r->user.lang, "password_short"), 400);
+		/* One transaction: never the new password with the old sessions. */
 		kb_buf h = {0};
-		int bad = auth_password_hash(neu, &h) || store_user_set_password(r->db, r->user.id, h.data);
+		int bad = auth_password_hash(neu, &h) || store_begin(r->db) ||
+			  store_user_set_password(r->db, r->user.id, h.data) ||
+			  store_session_delete_others(r->db, r->user.id, r->session) ||
+			  store_audit_add(r->db, r->user.id, "password", 0, req_peer(r)) || store_commit(r->db);
 		kb_buf_free(&h);
-		if (bad)
+		if (bad) {
+			store_rollback(r->db);
 			return 500;
+		}
 	}
 	return account_page(r, nr_label(r->user.lang, "saved_ok"), NULL, 200);
 }

@@ -100,6 +100,23 @@ describe('logging in', () => {
     assert.match(tls.headers.getSetCookie().find((s) => s.startsWith('kb_session=')), /; Secure$/);
   });
 
+  test('changing one\'s password ends one\'s other sessions, not the one in use', async () => {
+    addUser(site.db, 'kavita', 'reporter');
+    const phone = await loggedIn(site.base, 'kavita');
+    const laptop = await loggedIn(site.base, 'kavita');
+    await laptop.page('/newsroom/account');
+    const res = await laptop.post('/newsroom/account', { current_password: PASSWORD, new_password: 'kavita-ka-naya-password' });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /बदलाव सहेज लिए गए/);
+    const gone = await phone.get('/newsroom');
+    assert.equal(gone.status, 303, 'the other session has ended');
+    assert.match(gone.headers.get('location'), /^\/newsroom\/login/);
+    assert.equal((await laptop.get('/newsroom')).status, 200, 'the session in use goes on');
+    assert.equal((await new Client(site.base).login('kavita', 'kavita-ka-naya-password')).status, 303);
+    const audit = await (await (await loggedIn(site.base, 'admin')).get('/newsroom/audit')).text();
+    assert.match(audit, /अपना पासवर्ड बदला/);
+  });
+
   test('"log out everywhere" ends every session of the user', async () => {
     const phone = await loggedIn(site.base, 'sita');
     const laptop = await loggedIn(site.base, 'sita');

@@ -304,6 +304,17 @@ static void sessions_live_until_they_end(void **state)
 	assert_int_equal(store_session_delete_user(st, uid), STORE_OK);
 	assert_int_equal(store_session_get(st, &a, h2, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
 	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_OK);
+	/* A new password ends the user's other sessions, not the one in use
+	 * nor another user's. */
+	char h4[65], h5[65];
+	auth_sha256_hex("t4", 2, h4);
+	auth_sha256_hex("t5", 2, h5);
+	assert_int_equal(store_session_add(st, h4, uid, "c4", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_add(st, h5, uid, "c5", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_delete_others(st, uid, h4), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h4, 1500, &u, &csrf, &seen), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h5, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
+	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_OK);
 	/* Disabling a user ends their sessions, and a disabled user's
 	 * session would not be found anyway. */
 	assert_int_equal(store_user_update(st, other, "shyam", ROLE_EDITOR, 1), STORE_OK);
