@@ -482,6 +482,26 @@ const char *const kb_migrations[] = {
 	"  UPDATE articles SET author_id = NULL WHERE author_id = old.id; END;"
 	"CREATE TRIGGER search_tags_del BEFORE DELETE ON tags BEGIN"
 	"  DELETE FROM article_tags WHERE tag_id = old.id; END;",
+
+	/* 12: login throttling by account and address together (the design is
+	 * in src/newsroom/login.c). A row per attempt, charged before its
+	 * password is checked, with whether it came in as a fresh address;
+	 * and the addresses each account has logged in from. The old rows,
+	 * one per key, are a day's worth at most and are dropped. */
+	"DROP TABLE login_failures;"
+	"CREATE TABLE login_failures("
+	"  id INTEGER PRIMARY KEY,"
+	"  account TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  fresh INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_account ON login_failures(account, at);"
+	"CREATE INDEX login_failures_address ON login_failures(address, at);"
+	"CREATE TABLE login_known("
+	"  account TEXT NOT NULL,"
+	"  address TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  PRIMARY KEY(account, address)) WITHOUT ROWID;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

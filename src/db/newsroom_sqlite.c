@@ -229,6 +229,15 @@ int store_session_delete_user(store *st, int64_t user_id)
 	return sq_run(st, s, "cannot end sessions");
 }
 
+int store_session_delete_others(store *st, int64_t user_id, const char *token_hash)
+{
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sqlite3_bind_int64(s, 1, user_id);
+	sq_bind_text(s, 2, token_hash);
+	return sq_run(st, s, "cannot end sessions");
+}
+
 /* ---- set-password links ---- */
 
 int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
@@ -291,34 +300,82 @@ int store_password_token_use(store *st, const char *token_hash, int64_t now, con
 
 /* ---- login throttling and secrets ---- */
 
-int store_login_failures(store *st, const char *key, int64_t since, int64_t *n)
+int store_login_counts(store *st, const char *account, const char *address, int64_t since,
+		       int64_t fresh_since, int64_t known_since, kb_login_counts *c)
 {
-	static const char sql[] = "SELECT count(*) FROM login_failures WHERE key = ?1 AND at >= ?2";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, key);
+	static const char account_sql[] =
+		"SELECT count(*) FILTER (WHERE address = ?2), coalesce(max(at) FILTER (WHERE address = ?2), 0),"
+		" count(*), coalesce(max(at), 0),"
+		" count(*) FILTER (WHERE fresh AND at >= ?4), coalesce(min(at) FILTER (WHERE fresh AND at >= ?4), 0) "
+		"FROM login_failures WHERE account = ?1 AND at >= ?3";
+	static const char address_sql[] =
+		"SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE address = ?1 AND at >= ?2";
+	static const char known_sql[] = "SELECT 1 FROM login_known WHERE account = ?1 AND address = ?2 AND at >= ?3";
+	memset(c, 0, sizeof *c);
+	sqlite3_stmt *s = sq_stmt(st, account_sql);
+	sq_bind_text(s, 1, account);
+	sq_bind_text(s, 2, address);
+	sqlite3_bind_int64(s, 3, since);
+	sqlite3_bind_int64(s, 4, fresh_since);
+	if (sq_one(st, s, "cannot count login failures") != STORE_OK)
+		return STORE_ERROR;
+	c->pair = sqlite3_column_int64(s, 0);
+	c->pair_last = sqlite3_column_int64(s, 1);
+	c->account = sqlite3_column_int64(s, 2);
+	c->account_last = sqlite3_column_int64(s, 3);
+	c->fresh = sqlite3_column_int64(s, 4);
+	c->fresh_first = sqlite3_column_int64(s, 5);
+	sqlite3_reset(s);
+	s = sq_stmt(st, address_sql);
+	sq_bind_text(s, 1, address);
 	sqlite3_bind_int64(s, 2, since);
 	if (sq_one(st, s, "cannot count login failures") != STORE_OK)
 		return STORE_ERROR;
-	*n = sqlite3_column_int64(s, 0);
+	c->address = sqlite3_column_int64(s, 0);
+	c->address_last = sqlite3_column_int64(s, 1);
 	sqlite3_reset(s);
+	s = sq_stmt(st, known_sql);
+	sq_bind_text(s, 1, account);
+	sq_bind_text(s, 2, address);
+	sqlite3_bind_int64(s, 3, known_since);
+	int rc = sq_one(st, s, "cannot read the known addresses");
+	sqlite3_reset(s);
+	c->known = rc == STORE_OK;
+	return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
+}
+
+int store_login_charge(store *st, const char *account, const char *address, int fresh, int64_t now,
+		       int64_t *id)
+{
+	static const char sql[] = "INSERT INTO login_failures(account, address, fresh, at) VALUES(?1, ?2, ?3, ?4)";
+	sqlite3_stmt *s = sq_stmt(st, sql);
+	sq_bind_text(s, 1, account);
+	sq_bind_text(s, 2, address);
+	sqlite3_bind_int(s, 3, fresh != 0);
+	sqlite3_bind_int64(s, 4, now);
+	if (sq_run(st, s, "cannot record a login attempt"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(sq_db(st));
 	return STORE_OK;
 }
 
-int store_login_failure_add(store *st, const char *key, int64_t now)
+int store_login_success(store *st, const char *account, const char *address, int64_t id, int64_t now)
 {
-	static const char sql[] = "INSERT INTO login_failures(key, at) VALUES(?1, ?2)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, now);
-	return sq_run(st, s, "cannot record login failure");
-}
-
-int store_login_failures_clear(store *st, const char *key)
-{
-	static const char sql[] = "DELETE FROM login_failures WHERE key = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, key);
-	return sq_run(st, s, "cannot clear login failures");
+	static const char forgive_sql[] =
+		"DELETE FROM login_failures WHERE account = ?1 AND address = ?2 AND id <= ?3";
+	static const char known_sql[] = "INSERT INTO login_known(account, address, at) VALUES(?1, ?2, ?3) "
+					"ON CONFLICT(account, address) DO UPDATE SET at = excluded.at";
+	sqlite3_stmt *s = sq_stmt(st, forgive_sql);
+	sq_bind_text(s, 1, account);
+	sq_bind_text(s, 2, address);
+	sqlite3_bind_int64(s, 3, id);
+	if (sq_run(st, s, "cannot clear login failures"))
+		return STORE_ERROR;
+	s = sq_stmt(st, known_sql);
+	sq_bind_text(s, 1, account);
+	sq_bind_text(s, 2, address);
+	sqlite3_bind_int64(s, 3, now);
+	return sq_run(st, s, "cannot record a known address");
 }
 
 int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
@@ -1098,6 +1155,7 @@ int store_prune(store *st, int64_t before)
 	static const char changes_sql[] = "DELETE FROM changes WHERE at < ?1 AND seq < "
 					  "(SELECT max(seq) FROM changes)";
 	static const char failures_sql[] = "DELETE FROM login_failures WHERE at < ?1";
+	static const char known_sql[] = "DELETE FROM login_known WHERE at < ?1";
 	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < ?1";
 	sqlite3_stmt *s = sq_stmt(st, changes_sql);
 	sqlite3_bind_int64(s, 1, before);
@@ -1106,6 +1164,10 @@ int store_prune(store *st, int64_t before)
 	s = sq_stmt(st, failures_sql);
 	sqlite3_bind_int64(s, 1, before - 86400);
 	if (sq_run(st, s, "cannot prune login failures"))
+		return STORE_ERROR;
+	s = sq_stmt(st, known_sql);
+	sqlite3_bind_int64(s, 1, before - 30 * 86400);
+	if (sq_run(st, s, "cannot prune known addresses"))
 		return STORE_ERROR;
 	s = sq_stmt(st, sessions_sql);
 	sqlite3_bind_int64(s, 1, kb_now());

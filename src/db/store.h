@@ -220,6 +220,9 @@ int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t 
 int store_session_delete(store *st, const char *token_hash);
 /* Ends every session of a user ("log out everywhere"). */
 int store_session_delete_user(store *st, int64_t user_id);
+/* Ends every session of a user but the one with token_hash (the one in
+ * use, after a change of password). */
+int store_session_delete_others(store *st, int64_t user_id, const char *token_hash);
 
 /* Set-password links: only the token's SHA-256 (hex) is kept. Adding one
  * replaces the user's older links. token_user finds the user of a live
@@ -231,11 +234,31 @@ int store_password_token_user(store *st, kb_arena *a, const char *token_hash, in
 int store_password_token_use(store *st, const char *token_hash, int64_t now, const char *pwhash,
 			     int64_t *user_id);
 
-/* Login throttling: failures recorded under a key ("ip:1.2.3.4",
- * "user:name"); *n gets how many happened at or after since. */
-int store_login_failures(store *st, const char *key, int64_t since, int64_t *n);
-int store_login_failure_add(store *st, const char *key, int64_t now);
-int store_login_failures_clear(store *st, const char *key);
+/* Login throttling (the policy is src/newsroom/login.c's). Every attempt
+ * is charged as a failure of an account (the login as typed, lower-cased,
+ * whether or not such a user exists) from an address before its password
+ * is checked; a right password takes the charge back. */
+typedef struct kb_login_counts {
+	int64_t pair, pair_last;       /* this address on this account: how many, the latest's time */
+	int64_t address, address_last; /* this address on any account */
+	int64_t account, account_last; /* this account from any address */
+	int64_t fresh, fresh_first;    /* the account's charges let in as fresh since fresh_since: how many, the oldest's time */
+	int known;		       /* this address logged in to this account since known_since */
+} kb_login_counts;
+/* The failures at or after since (fresh ones at or after fresh_since) and
+ * whether the address is known. Call it and store_login_charge inside one
+ * store_begin() ... store_commit(), so that no other attempt, in any
+ * thread or process, comes between the count and the charge. */
+int store_login_counts(store *st, const char *account, const char *address, int64_t since,
+		       int64_t fresh_since, int64_t known_since, kb_login_counts *c);
+/* Charges an attempt as a failure at now; *id names it for
+ * store_login_success. */
+int store_login_charge(store *st, const char *account, const char *address, int fresh, int64_t now,
+		       int64_t *id);
+/* The password of charge id was right: it and the address's earlier
+ * failures on the account go, and the address is known to the account as
+ * of now. */
+int store_login_success(store *st, const char *account, const char *address, int64_t id, int64_t now);
 
 /* The server secret called name: the stored one, or candidate (len bytes)
  * stored now if there is none. *out gets len bytes. */
@@ -330,7 +353,9 @@ int store_media_failed(store *st, int64_t id, const char *error);
 int store_changes_last(store *st, int64_t *seq);
 int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags,
 			int64_t **seqs, size_t *n, int64_t *first);
-/* Forgets changes older than before (UTC seconds) and login failures too. */
+/* Forgets changes older than before (UTC seconds), login failures a day
+ * older than that, the addresses accounts logged in from 30 days older,
+ * and expired sessions. */
 int store_prune(store *st, int64_t before);
 
 /* PRAGMA integrity_check: "ok", or what is wrong, in *result. */

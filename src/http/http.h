@@ -138,6 +138,9 @@ void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char
 		       int max_age);
 /* The client's address as text ("127.0.0.1"). */
 const char *req_peer(kb_req *r);
+/* The client's address as rate limits should count it: IPv4 as is, IPv6 by
+ * its /64 ("2001:db8:1:2::/64"), an IPv4-mapped IPv6 address as IPv4. */
+const char *req_peer_net(kb_req *r);
 /* Whether the request came over TLS (or through a proxy that says so, or
  * to a site whose base URL is https). */
 int req_is_tls(kb_req *r);

@@ -183,17 +183,40 @@ void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char
 	kb_buf_free(&b);
 }
 
-const char *req_peer(kb_req *r)
+/* The peer's address as text; with net set, as the network one client
+ * holds: an IPv6 address cut to its /64 ("2001:db8:1:2::/64"), which one
+ * subscriber may fill with any address, and an IPv4-mapped one as IPv4. */
+static const char *peer(kb_req *r, int net)
 {
 	h2o_req_t *req = r->raw;
 	struct sockaddr_storage ss;
-	char host[INET6_ADDRSTRLEN] = "";
+	char host[INET6_ADDRSTRLEN + 4] = "";
 	socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-	if (len && ss.ss_family == AF_INET)
+	if (len && ss.ss_family == AF_INET) {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
-	else if (len && ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof host);
+	} else if (len && ss.ss_family == AF_INET6) {
+		struct in6_addr a = ((struct sockaddr_in6 *)&ss)->sin6_addr;
+		if (net && IN6_IS_ADDR_V4MAPPED(&a)) {
+			inet_ntop(AF_INET, a.s6_addr + 12, host, sizeof host);
+		} else {
+			if (net)
+				memset(a.s6_addr + 8, 0, 8);
+			inet_ntop(AF_INET6, &a, host, sizeof host);
+			if (net)
+				strcat(host, "/64");
+		}
+	}
 	return kb_arena_strdup(&r->arena, host);
+}
+
+const char *req_peer(kb_req *r)
+{
+	return peer(r, 0);
+}
+
+const char *req_peer_net(kb_req *r)
+{
+	return peer(r, 1);
 }
 
 void req_depend(kb_req *r, const char *fmt, ...)

@@ -90,9 +90,10 @@ typedef struct wxr_handler {
 /*
  * Reads the WXR file at path as a stream (libxml2's xmlReader, one record
  * expanded at a time), so memory stays flat however big the file. Returns
- * 0; 1 when the file is not XML or not a WordPress export, with
- * "LINE: message" (the first error libxml2 reported, with its line) in err;
- * or -1 when a callback stopped it.
+ * 0; 1 when the file is not XML or not a WordPress export, declares an
+ * entity or names an outside DTD (refused before any record is read), or
+ * passes libxml2's size limits, with "line N: message" in err (the first
+ * error, with its line); or -1 when a callback stopped it.
  */
 int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen);
 

@@ -11,7 +11,17 @@
  * has read. Adjacent CDATA sections (WordPress writes "]]>" inside content
  * as "]]]]><![CDATA[>") are joined because a field's value is the text of
  * all its children.
+ *
+ * It expands no entity but XML's five predefined ones and character
+ * references: a file that declares an entity, or names an outside DTD, is
+ * refused before a record is read (refuse_dtd), because ten nested
+ * declarations in a kilobyte expand to gigabytes ("billion laughs") and an
+ * external one reads files on this machine. WordPress writes neither.
+ * libxml2's limits (10 MB of text in one node, 256 levels of nesting) stay
+ * on: no export from a real WordPress has been seen to need more.
  */
+#include <libxml/SAX2.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <pthread.h>
 #include <string.h>
@@ -45,7 +55,22 @@ static long count_lines(const char *path)
 	return lines + (last != '\n');
 }
 
-/* Keeps the first error libxml2 reports, with its line. */
+/* Whether libxml2's message is one of its size or depth limits ("Huge input
+ * lookup", "huge text node", "CData section too big", "AttValue length too
+ * long", "Excessive depth in document"): libxml2 gives them no code of
+ * their own, and its wording points at XML_PARSE_HUGE, which a site owner
+ * cannot use. */
+static int past_limit(const char *msg)
+{
+	static const char *const words[] = {"huge", "Huge", "too big", "too long", "Excessive depth"};
+	for (size_t i = 0; i < KB_COUNT(words); i++)
+		if (strstr(msg, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Keeps the first error libxml2 reports, with its line; a limit's in words
+ * a site owner can act on. */
 static void on_error(void *arg, xmlErrorPtr e)
 {
 	rd *r = arg;
@@ -58,8 +83,102 @@ static void on_error(void *arg, xmlErrorPtr e)
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = 0;
 	r->line = e->line;
-	snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
+	if (past_limit(msg))
+		snprintf(r->err, r->errlen,
+			 "line %d: a field here is longer than 10 MB, or nested deeper than 256 levels, which "
+			 "khabar does not read (the limits keep a bad file from filling the memory): shorten "
+			 "that post in WordPress (images pasted into the text as data: URLs are the usual cause) "
+			 "and export again",
+			 e->line);
+	else
+		snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
 }
+
+/* ---- the prolog: no entity declarations, no outside DTD ---- */
+
+/* What the first pass found: the line and text of the refusal, if any. */
+typedef struct prolog {
+	int line;
+	char why[200];
+} prolog;
+
+/* Records the first refusal and stops the parser at once, before the
+ * declaration can be used. */
+static void refuse(void *ctx, const char *fmt, const xmlChar *name)
+{
+	xmlParserCtxtPtr c = ctx;
+	prolog *p = c->_private;
+	if (!p->line) {
+		p->line = xmlSAX2GetLineNumber(c);
+		snprintf(p->why, sizeof p->why, fmt, name ? (const char *)name : "?");
+	}
+	xmlStopParser(c);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *public_id,
+			   const xmlChar *system_id, xmlChar *content)
+{
+	int param = type == XML_INTERNAL_PARAMETER_ENTITY || type == XML_EXTERNAL_PARAMETER_ENTITY;
+	refuse(ctx, param ? "declares the parameter entity \"%%%s\"" : "declares the entity \"%s\"", name);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *public_id, const xmlChar *system_id)
+{
+	if (public_id || system_id)
+		refuse(ctx, "names an outside DTD (\"%s\")", system_id ? system_id : public_id);
+}
+
+/* The root element: the prolog, the only place for declarations, is over. */
+static void on_root(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
+		    const xmlChar **ns, int nattr, int ndefaulted, const xmlChar **attrs)
+{
+	xmlStopParser(ctx);
+}
+
+/* Errors are the second pass's to report, with the same line. */
+static void on_quiet(void *arg, xmlErrorPtr e)
+{
+}
+
+/*
+ * Reads the file's prolog with libxml2's own parser, through the same input
+ * layer as the reader (so a gzip-compressed export is seen the same way),
+ * and stops at the root element or the first entity declaration or
+ * external DTD, whichever comes first. Returns 1 with "line N: ..." in err
+ * when the file has one, else 0 (a file that is not XML is left to the
+ * reader, which fails at the same place and says why). A second pass
+ * because xmlReader has no hook for declarations, and a check after it
+ * parsed them would be too late: the reader parses ahead of what it has
+ * returned, references included.
+ */
+static int refuse_dtd(const char *path, char *err, size_t errlen)
+{
+	xmlParserCtxtPtr c = xmlCreateFileParserCtxt(path);
+	if (!c)
+		return 0;
+	xmlSAXHandler sax = {.initialized = XML_SAX2_MAGIC,
+			     .entityDecl = on_entity_decl,
+			     .internalSubset = on_doctype,
+			     .startElementNs = on_root,
+			     .serror = on_quiet};
+	*c->sax = sax;
+	prolog p = {0};
+	c->_private = &p;
+	xmlCtxtUseOptions(c, XML_PARSE_NONET);
+	xmlParseDocument(c);
+	xmlFreeDoc(c->myDoc);
+	xmlFreeParserCtxt(c);
+	if (!p.line)
+		return 0;
+	snprintf(err, errlen,
+		 "line %d: the file %s, which a WordPress export never does; khabar refuses entity "
+		 "declarations and outside DTDs (a few lines of them can grow to gigabytes in memory or read "
+		 "files on this machine): export the site again from WordPress (Tools > Export)",
+		 p.line, p.why);
+	return 1;
+}
+
+/* ---- the records ---- */
 
 /* "wp:post_id" for an element with namespace prefix wp. */
 static int named(xmlNode *n, const char *qname)
@@ -218,8 +337,9 @@ static int read_file(const char *path, emit_fn emit, void *ctx, char *err, size_
 {
 	rd r = {err, errlen, 0};
 	err[0] = 0;
-	/* HUGE: a single post body may pass libxml2's 10 MB text limit. */
-	xmlTextReaderPtr rdr = xmlReaderForFile(path, NULL, XML_PARSE_NONET | XML_PARSE_HUGE);
+	if (refuse_dtd(path, err, errlen))
+		return 1;
+	xmlTextReaderPtr rdr = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
 	if (!rdr) {
 		snprintf(err, errlen, "cannot open %s", path);
 		return 1;

@@ -2,7 +2,8 @@
 // tests/fixtures/ go into a new site (khabar init, no demo articles), which
 // is then served: counts, a Hindi post's body and dates, categories and
 // tags, every old URL answering 301 to the right page, a second run that
-// changes nothing, and broken files that leave the database as it was.
+// changes nothing, and broken files (truncated, not WordPress, declaring
+// entities) that leave the database as it was.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { bin, khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
 import { Client, hasExif, withGps } from '../lib/newsroom.mjs';
 
 const fixture = (name) => path.join(root, 'tests/fixtures', name);
@@ -331,6 +332,48 @@ describe('khabar import wordpress: bad input', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /cannot read .*absent\.xml/);
     assert.equal(dump(db), before);
+  });
+
+  // Each file declares what a parser could expand or fetch. Run with 512 MB
+  // of address space (an import of the 1,000-post export needs about 200),
+  // where the billion laughs once took more than 1.2 GB; the timeout only
+  // keeps a regression from hanging the run.
+  test('an export that declares entities is refused at their line, in bounded memory, with nothing stored', () => {
+    const db = newSite(t.dir, 'entities.db');
+    const before = dump(db);
+    const secret = path.join(t.dir, 'secret.txt');
+    writeFileSync(secret, 'SECRET-MARKER\n');
+    const dtd = path.join(t.dir, 'evil.dtd');
+    writeFileSync(dtd, `<!ENTITY leak SYSTEM "file://${secret}">\n`);
+    const head = (subset) => `<?xml version="1.0"?>\n<!DOCTYPE rss ${subset}>\n`
+      + '<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>\n'
+      + '<wp:wxr_version>1.2</wp:wxr_version>\n';
+    const item = (ref) => `<item><title>${ref}</title><wp:post_id>1</wp:post_id><wp:post_type>post</wp:post_type>`
+      + `<wp:status>publish</wp:status><content:encoded>${ref}</content:encoded></item>\n</channel></rss>\n`;
+    let laughs = '[\n<!ENTITY lol0 "lollollollollollollollollollol">\n';
+    for (let i = 1; i <= 9; i++) laughs += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">\n`;
+    const files = {
+      'laughs.xml': [head(`${laughs}]`) + item('&lol9;'), 3, /declares the entity "lol0"/],
+      'system.xml': [head(`[\n<!ENTITY leak SYSTEM "file://${secret}">\n]`) + item('&leak;'), 3, /declares the entity "leak"/],
+      'passwd.xml': [head('[\n<!ENTITY xxe SYSTEM "file:///etc/passwd">\n]') + item('&xxe;'), 3, /declares the entity "xxe"/],
+      'param.xml': [head(`[\n<!ENTITY % ext SYSTEM "file://${dtd}">\n%ext;\n]`) + item('&leak;'), 3, /declares the parameter entity "%ext"/],
+      'outside.xml': [head(`SYSTEM "file://${dtd}"`) + item('&leak;'), 2, /names an outside DTD/],
+    };
+    assert.ok(Buffer.byteLength(files['laughs.xml'][0]) < 1500, 'the bomb is about a kilobyte');
+    for (const [name, [xml, line, why]] of Object.entries(files)) {
+      const f = path.join(t.dir, name);
+      writeFileSync(f, xml);
+      const r = spawnSync('sh', ['-c', 'ulimit -v 524288 && exec "$0" "$@"', bin, 'import', 'wordpress', f, '--db', db],
+        { encoding: 'utf8', timeout: 120000 });
+      assert.equal(r.status, 1, `${name}: exit status 1 (signal ${r.signal}), stderr: ${r.stderr}`);
+      assert.equal(r.stdout, '', name);
+      assert.ok(r.stderr.startsWith(`khabar: import failed, nothing was imported: ${f}: line ${line}: the file `),
+        `${name}: expected the file and line ${line}, got: ${r.stderr}`);
+      assert.match(r.stderr, why, name);
+      assert.match(r.stderr, /export the site again from WordPress/, name);
+      assert.doesNotMatch(r.stderr, /SECRET-MARKER|root:/, `${name}: nothing read from a local file`);
+    }
+    assert.equal(dump(db), before, 'the database gained nothing');
   });
 
   test('the 1,000-post export imports, and a later export adds only the new posts', () => {

@@ -73,16 +73,18 @@ describe('logging in', () => {
     assert.match(await res.text(), /फ़ॉर्म पुराना हो गया है/);
   });
 
-  test('logins are throttled per account after five failures', async () => {
+  // The throttle itself, from several addresses: tests/http/login.test.mjs.
+  test('five failures from one address slow that address down on that account', async () => {
     addUser(site.db, 'victim', 'reporter');
     for (let i = 0; i < 5; i++) {
       const c = new Client(site.base);
       assert.equal((await c.login('victim', 'wrong-' + i)).status, 401);
     }
     const c = new Client(site.base);
-    const res = await c.login('victim', PASSWORD); // even the right one, for now
+    const res = await c.login('victim', PASSWORD); // even the right one, from here, for now
     assert.equal(res.status, 429);
-    assert.match(await res.text(), /15 मिनट बाद/);
+    assert.equal(res.headers.get('retry-after'), '60');
+    assert.match(await res.text(), /1 मिनट बाद फिर कोशिश करें/);
   });
 
   test('the session cookie is HttpOnly, SameSite=Lax, for /newsroom, Secure behind TLS', async () => {
@@ -96,6 +98,23 @@ describe('logging in', () => {
     await t.page('/newsroom/login');
     const tls = await t.post('/newsroom/login', { login: 'ram', password: PASSWORD }, { 'x-forwarded-proto': 'https' });
     assert.match(tls.headers.getSetCookie().find((s) => s.startsWith('kb_session=')), /; Secure$/);
+  });
+
+  test('changing one\'s password ends one\'s other sessions, not the one in use', async () => {
+    addUser(site.db, 'kavita', 'reporter');
+    const phone = await loggedIn(site.base, 'kavita');
+    const laptop = await loggedIn(site.base, 'kavita');
+    await laptop.page('/newsroom/account');
+    const res = await laptop.post('/newsroom/account', { current_password: PASSWORD, new_password: 'kavita-ka-naya-password' });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /बदलाव सहेज लिए गए/);
+    const gone = await phone.get('/newsroom');
+    assert.equal(gone.status, 303, 'the other session has ended');
+    assert.match(gone.headers.get('location'), /^\/newsroom\/login/);
+    assert.equal((await laptop.get('/newsroom')).status, 200, 'the session in use goes on');
+    assert.equal((await new Client(site.base).login('kavita', 'kavita-ka-naya-password')).status, 303);
+    const audit = await (await (await loggedIn(site.base, 'admin')).get('/newsroom/audit')).text();
+    assert.match(audit, /अपना पासवर्ड बदला/);
   });
 
   test('"log out everywhere" ends every session of the user', async () => {

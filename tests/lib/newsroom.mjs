@@ -2,6 +2,7 @@
 // small HTTP client that keeps cookies and the CSRF token, and JPEG EXIF
 // tools (a GPS position to put in, and a check that none came out).
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 import { khabar } from './khabar.mjs';
 
@@ -13,12 +14,46 @@ export function addUser(db, login, role, name = login) {
   assert.equal(r.status, 0, r.stderr);
 }
 
+// fetch(url, init) sent from the source address from, through node:http
+// (fetch cannot choose one). Every 127.0.0.x reaches a 127.0.0.1 listener
+// on Linux, so a test can be several clients on several addresses.
+async function fetchFrom(from, url, init) {
+  const req = new Request(url, init);
+  const body = req.body ? Buffer.from(await req.arrayBuffer()) : null;
+  const headers = Object.fromEntries(req.headers);
+  if (body) headers['content-length'] = String(body.length);
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const out = http.request({
+      host: u.hostname, port: u.port, path: u.pathname + u.search, method: req.method, headers, localAddress: from,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const h = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) h.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+        const empty = [204, 304].includes(res.statusCode);
+        resolve(new Response(empty ? null : Buffer.concat(chunks), { status: res.statusCode, headers: h }));
+      });
+      res.on('error', reject);
+    });
+    out.on('error', reject);
+    out.end(body);
+  });
+}
+
 // A browser-like client: keeps cookies, knows the page's CSRF token.
+// from: the source address to connect from ('127.0.0.2'), or none.
 export class Client {
-  constructor(base) {
+  constructor(base, { from } = {}) {
     this.base = base;
     this.cookies = new Map();
     this.csrf = '';
+    this.from = from;
+  }
+
+  fetch(path, init) {
+    return this.from ? fetchFrom(this.from, this.base + path, init) : fetch(this.base + path, init);
   }
 
   cookieHeader() {
@@ -36,7 +71,7 @@ export class Client {
   }
 
   async get(path, headers = {}) {
-    const res = await fetch(this.base + path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' });
+    const res = await this.fetch(path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' });
     this.keep(res);
     return res;
   }
@@ -65,7 +100,7 @@ export class Client {
     } else {
       body = new URLSearchParams({ csrf: this.csrf, ...fields });
     }
-    const res = await fetch(this.base + path, {
+    const res = await this.fetch(path, {
       method: 'POST', body, redirect: 'manual', headers: { cookie: this.cookieHeader(), ...headers },
     });
     this.keep(res);

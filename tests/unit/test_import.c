@@ -2,7 +2,8 @@
  * test_import.c: the WordPress importer's HTML to Markdown conversion (the
  * allowlist, what is removed, embeds, tables, figures, classic-editor
  * paragraphs, escaping) and the WXR reader (CDATA joining, a broken file
- * named by line). The converted Markdown is also rendered, to check that
+ * named by line, entity declarations and outside DTDs refused, libxml2's
+ * size limit named in plain words). The converted Markdown is also rendered, to check that
  * what reaches readers carries nothing unsafe.
  */
 #include <pthread.h>
@@ -197,6 +198,67 @@ static void wxr_names_the_line_of_an_error(void **state)
 	assert_non_null(strstr(err, "not a WordPress export"));
 }
 
+/* A prolog and the smallest channel after it: <!DOCTYPE ...> at line 2. */
+#define DOCTYPE(subset) "<?xml version=\"1.0\"?>\n<!DOCTYPE rss " subset ">\n" \
+	"<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
+
+/* Every way a file could make the parser expand or fetch: refused at the
+ * declaration's line, before any record is read. */
+static void wxr_refuses_entity_declarations(void **state)
+{
+	static const struct {
+		const char *xml, *line, *what;
+	} cases[] = {
+		/* Billion laughs: ten levels of ten, 3 GB from a kilobyte. */
+		{DOCTYPE("[\n<!ENTITY a \"aaaaaaaaaa\">\n<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+			 "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+			 "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n<!ENTITY f \"&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;\">\n"
+			 "<!ENTITY g \"&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;\">\n<!ENTITY h \"&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;\">\n"
+			 "<!ENTITY i \"&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;\">\n]") "<item><title>&i;</title></item>\n</channel></rss>\n",
+		 "line 3:", "declares the entity \"a\""},
+		/* An external entity: a local file's text in a post. */
+		{DOCTYPE("[\n<!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]") "<item><title>&xxe;</title></item>\n</channel></rss>\n",
+		 "line 3:", "declares the entity \"xxe\""},
+		/* A parameter entity, declared and used inside the DTD. */
+		{DOCTYPE("[\n<!ENTITY % p \"<!ENTITY q 'x'>\">\n%p;\n]") "<item><title>&q;</title></item>\n</channel></rss>\n",
+		 "line 3:", "declares the parameter entity \"%p\""},
+		/* An outside DTD, which may declare anything. */
+		{DOCTYPE("SYSTEM \"file:///etc/passwd\"") "</channel></rss>\n", "line 2:", "names an outside DTD"},
+	};
+	for (size_t i = 0; i < KB_COUNT(cases); i++) {
+		seen s = {0};
+		char err[512];
+		assert_int_equal(read_text(cases[i].xml, &s, err, sizeof err), 1);
+		if (strncmp(err, cases[i].line, strlen(cases[i].line)) || !strstr(err, cases[i].what))
+			fail_msg("case %zu: expected \"%s ... %s\", got \"%s\"", i, cases[i].line, cases[i].what, err);
+		assert_non_null(strstr(err, "export the site again"));
+		assert_int_equal(s.items + s.terms + s.authors, 0);
+	}
+	/* A DOCTYPE that declares nothing is harmless, and read. */
+	seen s = {0};
+	char err[512];
+	assert_int_equal(read_text(DOCTYPE("[\n<!-- <!ENTITY x 'y'> -->\n]") "<item/>\n</channel></rss>\n", &s, err, sizeof err), 0);
+	assert_int_equal(s.items, 1);
+}
+
+/* libxml2's 10 MB limit on one field stays on, and its message (which
+ * speaks of XML_PARSE_HUGE) becomes one a site owner can act on. */
+static void wxr_names_the_size_limit(void **state)
+{
+	size_t n = 11u << 20;
+	char *xml = malloc(sizeof HEAD + n + 200);
+	char *p = xml + sprintf(xml, "%s<item><content:encoded><![CDATA[", HEAD);
+	memset(p, 'a', n);
+	strcpy(p + n, "]]></content:encoded></item>\n</channel></rss>\n");
+	seen s = {0};
+	char err[512];
+	assert_int_equal(read_text(xml, &s, err, sizeof err), 1);
+	free(xml);
+	if (strncmp(err, "line 4:", 7) || !strstr(err, "longer than 10 MB"))
+		fail_msg("expected \"line 4: ... longer than 10 MB ...\", got \"%s\"", err);
+	assert_int_equal(s.items, 0);
+}
+
 /* Reading ahead (a prepare hook): the same records in the same order as
  * reading directly, items prepared on the other thread before the caller
  * sees them; a callback that stops ends the read at once, even with the
@@ -307,6 +369,8 @@ int main(void)
 		cmocka_unit_test(excerpt_text),
 		cmocka_unit_test(wxr_joins_cdata_sections),
 		cmocka_unit_test(wxr_names_the_line_of_an_error),
+		cmocka_unit_test(wxr_refuses_entity_declarations),
+		cmocka_unit_test(wxr_names_the_size_limit),
 		cmocka_unit_test(wxr_reads_ahead_in_order),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);

@@ -304,6 +304,17 @@ static void sessions_live_until_they_end(void **state)
 	assert_int_equal(store_session_delete_user(st, uid), STORE_OK);
 	assert_int_equal(store_session_get(st, &a, h2, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
 	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_OK);
+	/* A new password ends the user's other sessions, not the one in use
+	 * nor another user's. */
+	char h4[65], h5[65];
+	auth_sha256_hex("t4", 2, h4);
+	auth_sha256_hex("t5", 2, h5);
+	assert_int_equal(store_session_add(st, h4, uid, "c4", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_add(st, h5, uid, "c5", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
+	assert_int_equal(store_session_delete_others(st, uid, h4), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h4, 1500, &u, &csrf, &seen), STORE_OK);
+	assert_int_equal(store_session_get(st, &a, h5, 1500, &u, &csrf, &seen), STORE_NOTFOUND);
+	assert_int_equal(store_session_get(st, &a, h3, 1500, &u, &csrf, &seen), STORE_OK);
 	/* Disabling a user ends their sessions, and a disabled user's
 	 * session would not be found anyway. */
 	assert_int_equal(store_user_update(st, other, "shyam", ROLE_EDITOR, 1), STORE_OK);
@@ -311,21 +322,59 @@ static void sessions_live_until_they_end(void **state)
 	kb_arena_free(&a);
 }
 
-static void login_failures_are_counted_in_a_window(void **state)
+/* The throttle's counts: by account and address together, by address, by
+ * account, the fresh ones in their own window; a success takes back its
+ * own charge and the address's earlier ones, not later ones or other
+ * addresses', and makes the address known. */
+static void login_attempts_are_counted_by_account_and_address(void **state)
 {
 	store *st = *state;
-	int64_t n;
-	for (int i = 0; i < 3; i++)
-		assert_int_equal(store_login_failure_add(st, "user:ram", 100 + i), STORE_OK);
-	assert_int_equal(store_login_failures(st, "user:ram", 0, &n), STORE_OK);
-	assert_int_equal(n, 3);
-	assert_int_equal(store_login_failures(st, "user:ram", 102, &n), STORE_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(store_login_failures(st, "ip:1.2.3.4", 0, &n), STORE_OK);
-	assert_int_equal(n, 0);
-	assert_int_equal(store_login_failures_clear(st, "user:ram"), STORE_OK);
-	assert_int_equal(store_login_failures(st, "user:ram", 0, &n), STORE_OK);
-	assert_int_equal(n, 0);
+	kb_login_counts c;
+	int64_t id, ids[4];
+	assert_int_equal(store_login_charge(st, "ram", "1.2.3.4", 0, 100, &ids[0]), STORE_OK);
+	assert_int_equal(store_login_charge(st, "ram", "1.2.3.4", 1, 101, &ids[1]), STORE_OK);
+	assert_int_equal(store_login_charge(st, "ram", "5.6.7.8", 1, 102, &ids[2]), STORE_OK);
+	assert_int_equal(store_login_charge(st, "sita", "1.2.3.4", 0, 103, &ids[3]), STORE_OK);
+	assert_int_equal(store_login_counts(st, "ram", "1.2.3.4", 0, 0, 0, &c), STORE_OK);
+	assert_int_equal(c.pair, 2);
+	assert_int_equal(c.pair_last, 101);
+	assert_int_equal(c.address, 3);
+	assert_int_equal(c.address_last, 103);
+	assert_int_equal(c.account, 3);
+	assert_int_equal(c.account_last, 102);
+	assert_int_equal(c.fresh, 2);
+	assert_int_equal(c.fresh_first, 101);
+	assert_false(c.known);
+	/* Only what happened at or after since (and fresh_since). */
+	assert_int_equal(store_login_counts(st, "ram", "1.2.3.4", 101, 102, 0, &c), STORE_OK);
+	assert_int_equal(c.pair, 1);
+	assert_int_equal(c.account, 2);
+	assert_int_equal(c.address, 2);
+	assert_int_equal(c.fresh, 1);
+	assert_int_equal(c.fresh_first, 102);
+	/* An account or address never seen counts nothing. */
+	assert_int_equal(store_login_counts(st, "nobody", "9.9.9.9", 0, 0, 0, &c), STORE_OK);
+	assert_int_equal(c.pair + c.address + c.account + c.fresh + c.pair_last + c.fresh_first, 0);
+
+	/* ram gets it right from 1.2.3.4 with charge ids[0]: that charge goes,
+	 * the later one stays (an attempt still in flight), 5.6.7.8's too. */
+	assert_int_equal(store_login_success(st, "ram", "1.2.3.4", ids[0], 200), STORE_OK);
+	assert_int_equal(store_login_counts(st, "ram", "1.2.3.4", 0, 0, 0, &c), STORE_OK);
+	assert_int_equal(c.pair, 1);
+	assert_int_equal(c.account, 2);
+	assert_true(c.known);
+	assert_int_equal(store_login_counts(st, "ram", "1.2.3.4", 0, 0, 201, &c), STORE_OK);
+	assert_false(c.known);
+	assert_int_equal(store_login_counts(st, "ram", "5.6.7.8", 0, 0, 0, &c), STORE_OK);
+	assert_false(c.known);
+	assert_int_equal(store_login_counts(st, "sita", "1.2.3.4", 0, 0, 0, &c), STORE_OK);
+	assert_false(c.known);
+	/* A later login moves the known time on. */
+	assert_int_equal(store_login_charge(st, "ram", "1.2.3.4", 0, 300, &id), STORE_OK);
+	assert_int_equal(store_login_success(st, "ram", "1.2.3.4", id, 300), STORE_OK);
+	assert_int_equal(store_login_counts(st, "ram", "1.2.3.4", 0, 0, 201, &c), STORE_OK);
+	assert_true(c.known);
+	assert_int_equal(c.pair, 0);
 }
 
 static void the_second_of_two_concurrent_saves_conflicts_and_loses_nothing(void **state)
@@ -530,7 +579,7 @@ int main(void)
 		cmocka_unit_test(multipart_forms_keep_files_as_bytes),
 		cmocka_unit_test(cookies_are_found_by_exact_name),
 		cmocka_unit_test_setup_teardown(sessions_live_until_they_end, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(login_failures_are_counted_in_a_window, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(login_attempts_are_counted_by_account_and_address, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(the_second_of_two_concurrent_saves_conflicts_and_loses_nothing,
 						setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, tempdb_teardown),
