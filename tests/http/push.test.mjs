@@ -180,6 +180,31 @@ describe('subscribing', () => {
   });
 });
 
+describe('sending from the command line', () => {
+  test('a URL with CR, LF or another control byte, or that is no site path or http(s) URL, is refused and nothing is queued', () => {
+    const before = khabar(['push', 'stats', '--db', site.db]).stdout;
+    const cases = [
+      ['--url', '/news/x\r\nSet-Cookie: kb_session=evil', /the URL contains a control character \(a line break, a tab\.\.\.\)/],
+      ['--url', '/news/x\ny', /control character/],
+      ['--url', '/news/x\u0001', /control character/],
+      ['--url', '/news/x\u007f', /control character/],
+      ['--url', '/news/x\ty', /control character/],
+      ['--url', '/news/a b', /a space, a quote, < > or a backslash/],
+      ['--url', 'javascript:alert(1)', /the URL must be a site path such as \/news\/slug, or an http\(s\) URL/],
+      ['--url', '//evil.example/x', /must be a site path/],
+      ['--url', '/' + 'x'.repeat(2000), /longer than 2,000 bytes/],
+      ['--image', '/media/a.jpg\r\nX: y', /the image must be a site path or an http\(s\) URL, without control characters/],
+    ];
+    for (const [flag, value, reason] of cases) {
+      const r = khabar(['push', 'send', '--db', site.db, '--title', 'जाँच',
+        ...(flag === '--url' ? ['--url', value] : ['--url', '/news/x', flag, value])]);
+      assert.equal(r.status, 2, `${JSON.stringify(value)}: ${r.stdout}`);
+      assert.match(r.stderr, reason, JSON.stringify(value));
+    }
+    assert.equal(khabar(['push', 'stats', '--db', site.db]).stdout, before, 'nothing queued');
+  });
+});
+
 describe('delivery by the running server', () => {
   test('each subscriber of the category gets one message that http_ece decrypts, signed with the site key', async () => {
     const raksha = await subscribe(fakeBrowser(mock.base + '/ok/r1'), ['raksha']);
