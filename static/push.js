@@ -23,7 +23,11 @@
 			headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
 		}).then(function (r) {
 			return r.json().then(function (j) {
-				if (!r.ok) throw new Error((j.error && j.error.message) || r.status);
+				if (!r.ok) {
+					var e = new Error((j.error && j.error.message) || r.status);
+					e.status = r.status;
+					throw e;
+				}
 				return j;
 			});
 		});
@@ -92,9 +96,12 @@
 					s.appendChild(a);
 					setTimeout(close, 8000);
 				});
-			}).catch(function () {
-				t.textContent = 'सूचनाएँ चालू नहीं हो सकीं। बाद में फिर कोशिश करें।';
-				setTimeout(close, 4000);
+			}).catch(function (e) {
+				// Too many new subscriptions from this address: the
+				// server says, in Hindi, when to try again.
+				var limited = e && e.status === 429;
+				t.textContent = limited ? e.message : 'सूचनाएँ चालू नहीं हो सकीं। बाद में फिर कोशिश करें।';
+				setTimeout(close, limited ? 8000 : 4000);
 			});
 		});
 	}

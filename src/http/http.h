@@ -28,8 +28,9 @@ enum {
 	/* A reader's POST without a session (push subscriptions): the body must
 	 * be application/json, which no cross-site form can send, and the
 	 * browser must not call it cross-site (Sec-Fetch-Site). Handlers also
-	 * compare Origin with the site (src/pages/push.c). Every POST route has
-	 * R_CSRF or this flag; the unit tests walk the table to check. */
+	 * require an Origin equal to base_url's (src/pages/push.c). Every POST
+	 * route has R_CSRF or this flag; the unit tests walk the table to
+	 * check. */
 	R_PUBLIC_JSON = 1 << 4,
 	/* A reader's form (with R_CSRF): a POST whose token is stale or
 	 * missing (an old tab, cookies blocked) still reaches the handler,

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "../push/push.h"
-#include "../render/escape.h"
 #include "newsroom.h"
 
 #define PER_PAGE 20
@@ -116,21 +115,27 @@ int nr_alert_new(kb_req *r)
 	return form_page(r, "", "", "", "all", NULL, 200);
 }
 
-/* Whether link is a path on the site ("/news/x", not "//host") or a URL
- * under its base_url; nothing else may go out under the site's name. */
-static int link_ok(kb_req *r, const char *link)
+/* Why link cannot be an alert's, as the label of the reason, or NULL: it
+ * must be a path on the site ("/news/x", not "//host") or a URL under its
+ * base_url (nothing else may go out under the site's name), and an alert's
+ * link in any case (push_url_problem: no control byte, which the click
+ * redirect would put in a header, no space...). */
+static const char *link_problem(kb_req *r, const char *link)
 {
-	if (strpbrk(link, " \t\r\n\"<>\\") || !url_is_safe(link, strlen(link)))
-		return 0;
+	for (const char *p = link; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return "alert_bad_link_chars";
+	if (push_url_problem(link))
+		return "alert_bad_link";
 	if (link[0] == '/')
-		return link[1] != '/';
+		return NULL;
 	kb_settings s;
 	if (store_settings(r->db, &r->arena, &s) || !*s.base_url)
-		return 0;
+		return "alert_bad_link";
 	size_t n = strlen(s.base_url);
 	while (n && s.base_url[n - 1] == '/')
 		n--;
-	return !strncmp(link, s.base_url, n) && (link[n] == '/' || !link[n]);
+	return !strncmp(link, s.base_url, n) && (link[n] == '/' || !link[n]) ? NULL : "alert_bad_link";
 }
 
 int nr_alert_send(kb_req *r)
@@ -142,14 +147,16 @@ int nr_alert_send(kb_req *r)
 	text = text ? text : "";
 	link = link ? link : "";
 	target = target && *target ? target : "all";
-	const char *error = NULL;
+	const char *error = NULL, *bad;
 	int64_t category_id = 0;
 	if (!*title || chars(title) > MAX_ALERT_TITLE)
 		error = nr_label(lang, "alert_bad_title");
 	else if (chars(text) > MAX_ALERT_TEXT)
 		error = nr_label(lang, "alert_bad_text");
-	else if (!*link || strlen(link) > MAX_ALERT_LINK || !link_ok(r, link))
+	else if (!*link || strlen(link) > MAX_ALERT_LINK)
 		error = nr_label(lang, "alert_bad_link");
+	else if ((bad = link_problem(r, link)))
+		error = nr_label(lang, bad);
 	else if (strcmp(target, "all")) {
 		kb_category c;
 		int rc = store_category_by_slug(r->db, &r->arena, target, &c);

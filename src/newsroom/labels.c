@@ -263,6 +263,8 @@ static const struct {
 	{"alert_bad_text", "सूचना का पाठ 300 अक्षर से लंबा है।", "The text is longer than 300 characters."},
 	{"alert_bad_link", "लिंक साइट का पता हो (/ से शुरू) या साइट का पूरा URL।",
 	 "The link must be a path on the site (starting with /) or the site's full URL."},
+	{"alert_bad_link_chars", "लिंक में खाली जगह, नई पंक्ति या कोई और नियंत्रण अक्षर नहीं हो सकता।",
+	 "The link cannot contain spaces, line breaks or other control characters."},
 	{"alert_bad_target", "यह श्रेणी नहीं मिली।", "No such category."},
 	{"alert_this_hour", "इस घंटे भेजी गईं", "Sent this hour"},
 	{"alert_no_limit", "कोई सीमा नहीं", "no limit"},

@@ -10,21 +10,35 @@
  * CSRF token to check. They accept only a JSON body (Content-Type
  * application/json, which a cross-site form cannot send and a cross-site
  * fetch cannot send without a CORS preflight, which khabar never grants),
- * and refuse a request whose Origin is not the site's own (base_url, or
- * the Host the request came to) or whose Sec-Fetch-Site says it came from
- * another site. So another site cannot subscribe, re-topic or unsubscribe a
- * reader's browser behind their back. Knowing an endpoint URL (a secret
- * only the browser and its push service hold) is what authorises a change
- * to that subscription.
+ * only with an Origin header that is exactly the origin of the site's
+ * base_url (browsers send Origin on every POST; the Host header is not
+ * trusted, since a proxy or DNS rebinding makes it anything), and refuse
+ * one whose Sec-Fetch-Site says it came from another site. So another site
+ * cannot subscribe, re-topic or unsubscribe a reader's browser behind
+ * their back. Knowing an endpoint URL (a secret only the browser and its
+ * push service hold) is what authorises a change to that subscription.
+ *
+ * A script can still send those headers. What bounds it is the limit on
+ * new subscriptions per client address (PUSH_NEW_SUBS_PER_HOUR, kept in
+ * memory by src/http/ratelimit.c): every alert is tried on every stored
+ * subscription, so each one costs the site a message per alert. An update
+ * of a known endpoint (new topics, new keys) is not counted.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../http/ratelimit.h"
 #include "../push/push.h"
 #include "pages.h"
 #include "seo.h"
 
 #define SUB_BODY_MAX 8192
+/* New subscriptions one address may make in an hour: a household's or an
+ * office's browsers behind one NAT, many times over; a script filling the
+ * table, not. IPv6 counts by the /64. */
+#define PUSH_NEW_SUBS_PER_HOUR 20
+
+static rate_limit g_new_subs = RATE_LIMIT(PUSH_NEW_SUBS_PER_HOUR, 3600, 4096);
 
 int page_sw(kb_req *r)
 {
@@ -48,21 +62,23 @@ static size_t origin_len(const char *url)
 	return sep ? (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#") : 0;
 }
 
-/* Whether the request comes from the site's own pages. */
-static int same_origin(kb_req *r, const char *base_url)
+/* Why the request is not from the site's own pages (an English sentence
+ * for a developer, arena-allocated), or NULL when it is: Sec-Fetch-Site,
+ * when sent, says same-origin, and Origin is there and is base_url's. */
+static const char *foreign_origin(kb_req *r, const char *base_url)
 {
 	const char *site = req_header(r, "sec-fetch-site");
 	if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
-		return 0;
+		return "requests must come from the site's own pages";
 	const char *origin = req_header(r, "origin");
-	if (!origin)
-		return 1; /* not a browser's cross-site request: browsers send Origin on POST */
 	size_t n = origin_len(base_url);
-	if (n && strlen(origin) == n && !strncmp(origin, base_url, n))
-		return 1;
-	const char *host = req_header(r, "host");
-	const char *sep = strstr(origin, "://");
-	return host && sep && !strcmp(sep + 3, host);
+	if (!origin)
+		return kb_arena_printf(&r->arena, "the Origin header is required (this site's is %.*s)", (int)n,
+				       base_url);
+	if (!n || strlen(origin) != n || strncasecmp(origin, base_url, n))
+		return kb_arena_printf(&r->arena, "the Origin header is not this site's (%.*s)", (int)n,
+				       base_url);
+	return NULL;
 }
 
 /* The shared checks of the JSON POSTs; returns 0, or the status of the
@@ -76,8 +92,9 @@ static int check_post(kb_req *r, const char **body, size_t *len)
 	const char *ct = req_header(r, "content-type");
 	if (!ct || strncmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
 		return api_error(r, 415, "Content-Type must be application/json");
-	if (!same_origin(r, s.base_url))
-		return api_error(r, 403, "requests must come from the site's own pages");
+	const char *foreign = foreign_origin(r, s.base_url);
+	if (foreign)
+		return api_error(r, 403, foreign);
 	*body = req_body(r, len);
 	if (*len > SUB_BODY_MAX)
 		return api_error(r, 413, "the body is larger than 8 KB");
@@ -106,6 +123,29 @@ static json_t *topics_json(int all, const char *const *topics, size_t n)
 	return t;
 }
 
+/* Counts a subscription of endpoint against its address's hourly limit
+ * when it is new (an update is free). Returns 0 to go on, or the status of
+ * the error written: 429 with Retry-After and a message in Hindi, which
+ * the reader's page shows as it is. */
+static int new_sub_allowed(kb_req *r, const char *endpoint)
+{
+	int all;
+	const char **topics;
+	size_t n;
+	int rc = push_store_sub_topics(r->db, &r->arena, endpoint, &all, &topics, &n);
+	if (rc != STORE_NOTFOUND)
+		return rc == STORE_OK ? 0 : 500;
+	int64_t wait = rate_take_ip(&g_new_subs, req_peer(r), kb_now());
+	if (!wait)
+		return 0;
+	req_add_header(r, "retry-after", kb_arena_printf(&r->arena, "%lld", (long long)wait));
+	return api_error(r, 429,
+			 kb_arena_printf(&r->arena,
+					 "इस इंटरनेट कनेक्शन से एक घंटे में %d से ज़्यादा ब्राउज़रों पर सूचनाएँ चालू "
+					 "नहीं की जा सकतीं। कृपया %lld मिनट बाद फिर कोशिश करें।",
+					 PUSH_NEW_SUBS_PER_HOUR, (long long)((wait + 59) / 60)));
+}
+
 int api_push_subscribe(kb_req *r)
 {
 	const char *body, *why, *bad;
@@ -116,6 +156,9 @@ int api_push_subscribe(kb_req *r)
 	push_sub_input in;
 	if (push_sub_parse(&r->arena, body, len, 1, &in, &why))
 		return api_error(r, 400, why);
+	rc = new_sub_allowed(r, in.endpoint);
+	if (rc)
+		return rc;
 	rc = push_store_subscribe(r->db, in.endpoint, in.p256dh, in.auth, in.all_topics,
 				  (const char *const *)in.topics, in.ntopics, &bad);
 	if (rc == STORE_NOTFOUND)

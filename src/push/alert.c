@@ -28,12 +28,20 @@ static int valid_topic(const char *t)
 	return 1;
 }
 
-/* A site path ("/news/x", not "//host") or an absolute http(s) URL. */
-static int valid_url(const char *u)
+const char *push_url_problem(const char *u)
 {
-	if (u[0] == '/')
-		return u[1] != '/';
-	return !strncmp(u, "https://", 8) || !strncmp(u, "http://", 7);
+	if (strlen(u) > PUSH_URL_MAX)
+		return "the URL is longer than 2,000 bytes";
+	for (const char *p = u; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "the URL contains a control character (a line break, a tab...)";
+	if (strpbrk(u, " \"<>\\"))
+		return "the URL contains a space, a quote, < > or a backslash: percent-encode them";
+	if (!kb_utf8_valid(u, strlen(u), NULL))
+		return "the URL is not valid UTF-8";
+	if (u[0] == '/' ? u[1] == '/' : strncmp(u, "https://", 8) && strncmp(u, "http://", 7))
+		return "the URL must be a site path such as /news/slug, or an http(s) URL";
+	return NULL;
 }
 
 /* Checks in, filling the defaults into *out. Returns 0, or -1 with the
@@ -53,12 +61,12 @@ static int check_input(const push_alert_input *in, push_alert_input *out, const 
 		*why = "the summary is not valid UTF-8";
 		return STORE_ERROR;
 	}
-	if (!v.url || !valid_url(v.url) || strpbrk(v.url, " \"<>\\")) {
-		*why = "the URL must be a site path such as /news/slug, or an http(s) URL";
+	*why = v.url ? push_url_problem(v.url) : "the URL is missing";
+	if (*why)
 		return STORE_ERROR;
-	}
-	if (*v.image && (!valid_url(v.image) || strpbrk(v.image, " \"<>\\"))) {
-		*why = "the image must be a site path or an http(s) URL";
+	if (*v.image && push_url_problem(v.image)) {
+		*why = "the image must be a site path or an http(s) URL, without control characters, "
+		       "spaces, quotes, < > or backslashes";
 		return STORE_ERROR;
 	}
 	if (!v.urgency)

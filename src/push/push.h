@@ -123,6 +123,15 @@ int push_endpoint_allowed(const char *endpoint, const char **why);
  */
 int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const char **why);
 
+/* Whether u may be an alert's link or image: a site path ("/news/x", not
+ * "//host" or "/\host") or an absolute http(s) URL of at most PUSH_URL_MAX
+ * bytes, in valid UTF-8 with no control byte (CR, LF, tab...: the link
+ * ends up in a Location header), space, quote, angle bracket or backslash.
+ * NULL when it may, else why not (a static English sentence). The bound
+ * keeps a payload with the longest title and image within its record. */
+#define PUSH_URL_MAX 2000
+const char *push_url_problem(const char *u);
+
 /* The JSON the service worker reads, trimmed to PUSH_MAX_PLAINTEXT bytes
  * (the summary first, then the title). click_url is the tracking URL.
  * Appends to out. */

@@ -4,7 +4,8 @@
 // request (granted through the browser context) and then to a stored
 // subscription. This machine cannot reach a real push service, so
 // PushManager.subscribe is stubbed with a subscription made here; the rest
-// (the key fetch, the POST, the server's checks) is real.
+// (the key fetch, the POST, the server's checks) is real. Over the limit of
+// new subscriptions per address, the page shows the server's Hindi reason.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -16,7 +17,9 @@ const SEED = '/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastaks
 let site, browser;
 
 before(async () => {
-  site = await startSite({ articles: 10 });
+  // The browser's requests come from the address served on: that must be
+  // the site's own origin (base_url), or the push endpoints refuse them.
+  site = await startSite({ articles: 10, ownUrl: true });
   browser = await launchChromium();
 });
 after(async () => {
@@ -24,17 +27,22 @@ after(async () => {
   await site?.stop();
 });
 
-// A phone-sized context whose permission requests and push subscriptions
-// are observed; subscribe() answers with a subscription made in node.
-async function phone() {
-  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'hi-IN' });
+// A subscription as a browser's push service would make it.
+function subscription() {
   const ecdh = crypto.createECDH('prime256v1');
   ecdh.generateKeys();
-  const sub = {
+  return {
     endpoint: 'https://fcm.googleapis.com/fcm/send/browser-test-' + crypto.randomBytes(6).toString('hex'),
     expirationTime: null,
     keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: crypto.randomBytes(16).toString('base64url') },
   };
+}
+
+// A phone-sized context whose permission requests and push subscriptions
+// are observed; subscribe() answers with a subscription made in node.
+async function phone() {
+  const ctx = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'hi-IN' });
+  const sub = subscription();
   await ctx.addInitScript((s) => {
     window.__asked = 0;
     window.__subscribed = null;
@@ -79,7 +87,7 @@ describe('the push prompt', () => {
     assert.deepEqual(await page.evaluate(() => window.__subscribed), { userVisibleOnly: true, keyLength: 65 });
     await page.locator('.push-ask-t', { hasText: 'सूचनाएँ चालू हो गईं' }).waitFor();
     // The server has it.
-    const st = await (await fetch(site.base + '/api/v1/push/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: sub.endpoint }) })).json();
+    const st = await (await fetch(site.base + '/api/v1/push/status', { method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ endpoint: sub.endpoint }) })).json();
     assert.deepEqual(st, { subscribed: true, topics: ['all'] });
     // Subscribed readers are not asked again.
     await page.goto(site.base + '/', { waitUntil: 'load' });
@@ -119,8 +127,31 @@ describe('the push prompt', () => {
     await page.locator('#push-manage button[type=submit]').click();
     assert.deepEqual((await (await posted).json()).topics.sort(), ['khel', 'raksha']);
     await page.locator('#push-status', { hasText: 'सहेज ली गई' }).waitFor();
-    const st = await (await fetch(site.base + '/api/v1/push/status', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: sub.endpoint }) })).json();
+    const st = await (await fetch(site.base + '/api/v1/push/status', { method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ endpoint: sub.endpoint }) })).json();
     assert.deepEqual(st.topics.sort(), ['khel', 'raksha']);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  test('over the limit of new subscriptions from one address, the page says when to try again', async () => {
+    // This browser and node share 127.0.0.1: use up its 20 an hour.
+    for (let i = 0; i < 21; i++) {
+      const r = await fetch(site.base + '/api/v1/push/subscribe', {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ subscription: subscription() }),
+      });
+      if (r.status === 429) break;
+      assert.equal(r.status, 200, await r.text());
+    }
+    const { ctx, page, errors } = await phone();
+    await ctx.grantPermissions(['notifications'], { origin: site.base });
+    await page.goto(site.base + '/push', { waitUntil: 'load' });
+    await page.locator('#push-manage').waitFor();
+    const posted = page.waitForResponse((r) => r.url().endsWith('/api/v1/push/subscribe'));
+    await page.locator('#push-manage button[type=submit]').click();
+    assert.equal((await posted).status(), 429);
+    const said = page.locator('#push-status', { hasText: 'मिनट बाद फिर कोशिश करें' });
+    await said.waitFor();
+    assert.match(await said.innerText(), /^सहेजा नहीं जा सका: इस इंटरनेट कनेक्शन से एक घंटे में 20 से ज़्यादा ब्राउज़रों पर सूचनाएँ चालू नहीं की जा सकतीं। कृपया \d+ मिनट बाद फिर कोशिश करें।$/);
     assert.deepEqual(errors, []);
     await ctx.close();
   });

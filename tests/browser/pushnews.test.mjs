@@ -31,7 +31,7 @@ before(async () => {
   for (const [name, topics] of [['all', ['all']], ['khel', ['khel']]]) {
     const b = fakeBrowser(`${mock.base}/ok/${name}`);
     const r = await fetch(site.base + '/api/v1/push/subscribe', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscription: b.json, topics }),
+      method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ subscription: b.json, topics }),
     });
     assert.equal(r.status, 200);
     subs[name] = b;

@@ -5,12 +5,14 @@
 // get a 400 with the reason, 404/410 delete the subscription, 429 waits
 // for Retry-After, a hanging or resetting service does not hold up the
 // others, and a restart in the middle of a send notifies nobody twice.
+// The public POSTs take only the site's own Origin, and one address makes
+// at most 20 new subscriptions an hour.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { bin, khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { bin, khabar, requestFrom, root, startSite, tempDir } from '../lib/khabar.mjs';
 import { fakeBrowser, makeCert, startMock, verifyVapid } from '../lib/pushmock.mjs';
 
 const SEED = '/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar';
@@ -31,10 +33,14 @@ after(async () => {
   t?.remove();
 });
 
+// A POST as the site's own page sends it (its Origin is base_url's); a
+// header given as null is left out.
 function post(path, body, headers = {}) {
+  const h = { 'content-type': 'application/json', origin: site.origin, ...headers };
+  for (const k of Object.keys(h)) if (h[k] === null) delete h[k];
   return fetch(site.base + path, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: h,
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 }
@@ -93,17 +99,71 @@ describe('subscribing', () => {
 
   test('only JSON from the site itself: other content types and origins are refused', async () => {
     const b = fakeBrowser(mock.base + '/ok/csrf');
-    let r = await fetch(site.base + '/api/v1/push/subscribe', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ subscription: b.json }) });
+    let r = await fetch(site.base + '/api/v1/push/subscribe', { method: 'POST', headers: { 'content-type': 'text/plain', origin: site.origin }, body: JSON.stringify({ subscription: b.json }) });
     assert.equal(r.status, 415);
-    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { origin: 'https://evil.example' });
-    assert.equal(r.status, 403);
     r = await post('/api/v1/push/subscribe', { subscription: b.json }, { 'sec-fetch-site': 'cross-site' });
     assert.equal(r.status, 403);
-    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { origin: site.base, 'sec-fetch-site': 'same-origin' });
+    // No Origin, another site's, or the Host asked for when base_url says
+    // otherwise: a 403 with the reason in JSON, and nothing stored.
+    const refusals = [
+      [null, /the Origin header is required \(this site's is http:\/\/127\.0\.0\.1:8080\)/],
+      ['https://evil.example', /the Origin header is not this site's \(http:\/\/127\.0\.0\.1:8080\)/],
+      [site.base, /not this site's/],
+      ['http://127.0.0.1:8080.evil.example', /not this site's/],
+      ['null', /not this site's/],
+    ];
+    for (const [origin, reason] of refusals) {
+      for (const path of ['/api/v1/push/subscribe', '/api/v1/push/status', '/api/v1/push/unsubscribe']) {
+        r = await post(path, { subscription: b.json, endpoint: b.json.endpoint }, { origin });
+        assert.equal(r.status, 403, `${path} with Origin ${origin}`);
+        assert.match(r.headers.get('content-type'), /^application\/json/);
+        const j = await r.json();
+        assert.equal(j.error.status, 403);
+        assert.match(j.error.message, reason, `${path} with Origin ${origin}`);
+      }
+    }
+    assert.equal((await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json()).subscribed, false, 'nothing stored');
+    r = await post('/api/v1/push/subscribe', { subscription: b.json }, { 'sec-fetch-site': 'same-origin' });
     assert.equal(r.status, 200);
     r = await fetch(site.base + '/api/v1/push/subscribe');
     assert.equal(r.status, 405);
     await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint });
+  });
+
+  test('one address makes at most 20 new subscriptions an hour; updates and other addresses go on', async () => {
+    const url = site.base + '/api/v1/push/subscribe';
+    const from = (ip, b, topics = ['all']) => requestFrom(ip, url, {
+      method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ subscription: b.json, topics }),
+    });
+    const made = [];
+    for (let i = 0; i < 20; i++) {
+      const b = fakeBrowser(`${mock.base}/ok/limit-${i}`);
+      const r = await from('127.0.0.3', b);
+      assert.equal(r.status, 200, `subscription ${i + 1}: ${r.text}`);
+      made.push(b);
+    }
+    const extra = fakeBrowser(`${mock.base}/ok/limit-extra`);
+    let r = await from('127.0.0.3', extra);
+    assert.equal(r.status, 429, r.text);
+    assert.match(r.headers['content-type'], /^application\/json/);
+    const wait = Number(r.headers['retry-after']);
+    assert.ok(wait > 3500 && wait <= 3600, `Retry-After ${r.headers['retry-after']}`);
+    assert.match(r.json().error.message, /^इस इंटरनेट कनेक्शन से एक घंटे में 20 से ज़्यादा ब्राउज़रों पर सूचनाएँ चालू नहीं की जा सकतीं। कृपया 60 मिनट बाद फिर कोशिश करें।$/);
+    assert.equal((await (await post('/api/v1/push/status', { endpoint: extra.json.endpoint })).json()).subscribed, false, 'the 21st is not stored');
+    // Changing a known subscription's topics is no new subscription.
+    r = await from('127.0.0.3', made[0], ['raksha']);
+    assert.equal(r.status, 200, r.text);
+    // Another address has its own count.
+    r = await from('127.0.0.4', extra);
+    assert.equal(r.status, 200, r.text);
+    made.push(extra);
+    // Racing requests cannot pass together: of 30 at once from a fresh
+    // address, exactly 20 are stored.
+    const racers = Array.from({ length: 30 }, (_, i) => fakeBrowser(`${mock.base}/ok/race-${i}`));
+    const got = await Promise.all(racers.map((b) => from('127.0.0.5', b)));
+    assert.equal(got.filter((x) => x.status === 200).length, 20);
+    assert.equal(got.filter((x) => x.status === 429).length, 10);
+    for (const b of [...made, ...racers]) await post('/api/v1/push/unsubscribe', { endpoint: b.json.endpoint });
   });
 
   test('topics can be read back, changed and cancelled', async () => {
@@ -117,6 +177,31 @@ describe('subscribing', () => {
     assert.equal(r.existed, true);
     st = await (await post('/api/v1/push/status', { endpoint: b.json.endpoint })).json();
     assert.equal(st.subscribed, false);
+  });
+});
+
+describe('sending from the command line', () => {
+  test('a URL with CR, LF or another control byte, or that is no site path or http(s) URL, is refused and nothing is queued', () => {
+    const before = khabar(['push', 'stats', '--db', site.db]).stdout;
+    const cases = [
+      ['--url', '/news/x\r\nSet-Cookie: kb_session=evil', /the URL contains a control character \(a line break, a tab\.\.\.\)/],
+      ['--url', '/news/x\ny', /control character/],
+      ['--url', '/news/x\u0001', /control character/],
+      ['--url', '/news/x\u007f', /control character/],
+      ['--url', '/news/x\ty', /control character/],
+      ['--url', '/news/a b', /a space, a quote, < > or a backslash/],
+      ['--url', 'javascript:alert(1)', /the URL must be a site path such as \/news\/slug, or an http\(s\) URL/],
+      ['--url', '//evil.example/x', /must be a site path/],
+      ['--url', '/' + 'x'.repeat(2000), /longer than 2,000 bytes/],
+      ['--image', '/media/a.jpg\r\nX: y', /the image must be a site path or an http\(s\) URL, without control characters/],
+    ];
+    for (const [flag, value, reason] of cases) {
+      const r = khabar(['push', 'send', '--db', site.db, '--title', 'जाँच',
+        ...(flag === '--url' ? ['--url', value] : ['--url', '/news/x', flag, value])]);
+      assert.equal(r.status, 2, `${JSON.stringify(value)}: ${r.stdout}`);
+      assert.match(r.stderr, reason, JSON.stringify(value));
+    }
+    assert.equal(khabar(['push', 'stats', '--db', site.db]).stdout, before, 'nothing queued');
   });
 });
 
@@ -232,11 +317,15 @@ describe('a restart in the middle of a send', () => {
         const N = 1500;
         const s2 = await startSite({ db });
         const subs = [];
+        // 1,500 readers: 20 behind each address (the most one address may
+        // subscribe in an hour).
         for (let i = 0; i < N; i += 100) {
           await Promise.all(Array.from({ length: 100 }, (_, k) => {
             const b = fakeBrowser(`${slow.base}/ok/${i + k}`);
             subs.push(b);
-            return fetch(s2.base + '/api/v1/push/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscription: b.json }) });
+            return requestFrom(`127.0.1.${1 + Math.floor((i + k) / 20)}`, s2.base + '/api/v1/push/subscribe', {
+              method: 'POST', headers: { 'content-type': 'application/json', origin: s2.origin }, body: JSON.stringify({ subscription: b.json }),
+            }).then((r) => assert.equal(r.status, 200, r.text));
           }));
         }
         await s2.stop(); // its delivery engine must not take part

@@ -45,7 +45,7 @@ before(async () => {
   for (const [name, topics] of [['all', ['all']], ['raksha', ['raksha']], ['khel', ['khel']]]) {
     const b = fakeBrowser(`${mock.base}/ok/${name}`);
     const r = await fetch(site.base + '/api/v1/push/subscribe', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subscription: b.json, topics }),
+      method: 'POST', headers: { 'content-type': 'application/json', origin: site.origin }, body: JSON.stringify({ subscription: b.json, topics }),
     });
     assert.equal(r.status, 200, await r.text());
     subs[name] = b;
@@ -149,6 +149,13 @@ describe('manual alerts', () => {
       [{ title: 'ठीक', link: 'javascript:alert(1)' }, /लिंक साइट का पता हो/],
       [{ title: 'ठीक', link: '/x', target: 'no-such' }, /यह श्रेणी नहीं मिली/],
       [{ title: 'ठीक', link: '/x', text: 'स'.repeat(400) }, /300 अक्षर से लंबा/],
+      // A line break would end up in the click redirect's Location header.
+      [{ title: 'ठीक', link: '/x\r\nSet-Cookie: kb_session=evil' }, /लिंक में खाली जगह, नई पंक्ति या कोई और नियंत्रण अक्षर नहीं हो सकता/],
+      [{ title: 'ठीक', link: 'http://127.0.0.1:8080/x\nLocation: //evil.example' }, /नियंत्रण अक्षर नहीं हो सकता/],
+      [{ title: 'ठीक', link: '/x\u0001y' }, /नियंत्रण अक्षर नहीं हो सकता/],
+      [{ title: 'ठीक', link: '/x\u007f' }, /नियंत्रण अक्षर नहीं हो सकता/],
+      [{ title: 'ठीक', link: '/x\ty' }, /नियंत्रण अक्षर नहीं हो सकता/],
+      [{ title: 'ठीक', link: '/\\evil.example/x' }, /लिंक साइट का पता हो/],
     ];
     for (const [fields, reason] of cases) {
       const res = await ed.post('/newsroom/alerts', fields);

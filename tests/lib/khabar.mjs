@@ -2,6 +2,7 @@
 // the real ./khabar binary on a free loopback port, and stop it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,9 +47,19 @@ async function waitForPort(port, child, log) {
   throw new Error(`khabar did not listen on ${port}: ${log()}`);
 }
 
+// The origin of the site's base_url setting: what its own pages' requests
+// carry as Origin.
+export function siteOrigin(db) {
+  const out = khabar(['settings', '--db', db]).stdout;
+  return new URL(/^base_url\s+(\S+)/m.exec(out)[1]).origin;
+}
+
 // Creates a demo site (articles generated besides the seed) and serves it.
-// Returns {base, db, dir, child, stop(), log()}.
-export async function startSite({ articles = 30, db = null, extraArgs = [] } = {}) {
+// With ownUrl, the site's base_url becomes the address it is served on (a
+// real browser's requests then come from the site's own origin).
+// Returns {base, origin, db, dir, child, stop(), log()}; origin is
+// base_url's.
+export async function startSite({ articles = 30, db = null, extraArgs = [], ownUrl = false } = {}) {
   const t = tempDir();
   const dbPath = db || path.join(t.dir, 'khabar.db');
   if (!db) {
@@ -56,6 +67,10 @@ export async function startSite({ articles = 30, db = null, extraArgs = [] } = {
     if (r.status !== 0) throw new Error(`khabar demo failed: ${r.stderr}`);
   }
   const port = await freePort();
+  if (ownUrl) {
+    const r = khabar(['settings', 'set', 'base_url', `http://127.0.0.1:${port}`, '--db', dbPath]);
+    if (r.status !== 0) throw new Error(`khabar settings failed: ${r.stderr}`);
+  }
   let out = '';
   const child = spawn(bin, ['serve', '--db', dbPath, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +92,23 @@ export async function startSite({ articles = 30, db = null, extraArgs = [] } = {
     if (check && (check.status !== 0 || check.stdout.trim() !== 'ok'))
       throw new Error(`khabar check failed on ${dbPath}: ${check.stdout}${check.stderr}`);
   };
-  return { base: `http://127.0.0.1:${port}`, port, db: dbPath, dir: t.dir, child, stop, log };
+  return { base: `http://127.0.0.1:${port}`, origin: siteOrigin(dbPath), port, db: dbPath, dir: t.dir, child, stop, log };
+}
+
+// A request from a chosen local address (fetch cannot pick one; on Linux
+// any 127.x.y.z reaches a loopback listener): for limits per address.
+// Resolves to {status, headers, text, json()}.
+export function requestFrom(localAddress, url, { method = 'GET', headers = {}, body = null } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end(body ?? undefined);
+  });
 }
 
 // Sends raw bytes on a new connection and returns everything read until the

@@ -283,6 +283,53 @@ static void payload_trimmed(void **state)
 	kb_buf_free(&out);
 }
 
+/* An alert's link or image: a site path or an http(s) URL, and never a
+ * control byte, which the click redirect would put into a header. */
+static void alert_urls_checked(void **state)
+{
+	static const char *const good[] = {"/news/x", "/", "https://k.example/news/x?a=1#b",
+					   "http://k.example", "/category/देश"};
+	for (size_t i = 0; i < KB_COUNT(good); i++)
+		if (push_url_problem(good[i]))
+			fail_msg("%s: expected no problem, got \"%s\"", good[i], push_url_problem(good[i]));
+	static const struct {
+		const char *url, *reason;
+	} bad[] = {
+		{"/news/x\r\nSet-Cookie: a=b", "control character"},
+		{"/news/x\n", "control character"},
+		{"/x\ty", "control character"},
+		{"/x\x01", "control character"},
+		{"/x\x7f", "control character"},
+		{"https://k.example/\x1b[31m", "control character"},
+		{"/a b", "space"},
+		{"/a\"b", "quote"},
+		{"/\\evil.example", "backslash"},
+		{"/x\xff", "UTF-8"},
+		{"//evil.example/x", "site path"},
+		{"javascript:alert(1)", "site path"},
+		{"ftp://k.example/x", "site path"},
+		{"", "site path"},
+	};
+	for (size_t i = 0; i < KB_COUNT(bad); i++) {
+		const char *why = push_url_problem(bad[i].url);
+		if (!why || !strstr(why, bad[i].reason))
+			fail_msg("%s: expected a refusal with \"%s\", got \"%s\"", bad[i].url, bad[i].reason,
+				 why ? why : "none");
+	}
+	kb_buf long_url = {0};
+	kb_buf_puts(&long_url, "/");
+	for (int i = 0; i < PUSH_URL_MAX; i++)
+		kb_buf_putc(&long_url, 'x');
+	assert_non_null(strstr(push_url_problem(long_url.data), "longer than 2,000 bytes"));
+	kb_buf_free(&long_url);
+	/* And the alert is refused with that reason. */
+	push_alert_input in = {.title = "शीर्षक", .url = "/news/x\r\nLocation: //evil.example"};
+	int64_t id;
+	const char *why;
+	assert_int_equal(push_alert_create(NULL, &in, &id, &why), STORE_ERROR);
+	assert_non_null(strstr(why, "control character"));
+}
+
 /* ---- the newsroom's alerts ---- */
 
 static void article_topic_and_alert(void **state)
@@ -333,6 +380,7 @@ int main(void)
 		cmocka_unit_test(vapid_jwt_verifies),
 		cmocka_unit_test(subscription_checks),
 		cmocka_unit_test(payload_trimmed),
+		cmocka_unit_test(alert_urls_checked),
 		cmocka_unit_test(article_topic_and_alert),
 	};
 	return cmocka_run_group_tests_name("push", tests, NULL, NULL);
