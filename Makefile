@@ -91,7 +91,7 @@ $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm) -o $@ $^ \
 	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm) -lcmark-gfm-extensions -lm
 # Targets that need one more file than core and text.
-$(B)/fuzz/fuzz_form: src/http/form.c
+$(B)/fuzz/fuzz_form: src/http/form.c src/render/escape.c
 $(B)/fuzz/fuzz_webp: src/media/webp.c
 $(B)/fuzz/fuzz_frontmatter: src/cli/frontmatter.c
 $(B)/fuzz/fuzz_query: src/search/query.c

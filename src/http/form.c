@@ -1,48 +1,26 @@
 /*
  * form.c: POST body and Cookie parsers (see form.h). Pure functions over
  * buffers: no I/O, no h2o, so the fuzzer links this file with src/core
- * alone.
+ * and the URL decoder (src/render/escape.c) alone.
  */
 #include "form.h"
 
 #include <string.h>
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "../render/escape.h"
 
 /* Decodes s[0..n) ('+' is a space) into an arena string; NULL when an
  * escape is bad or the result is not UTF-8 text without NULs. */
 static char *decode(kb_arena *a, const char *s, size_t n, size_t *outlen)
 {
-	char *out = kb_arena_alloc(a, n + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == '+') {
-			c = ' ';
-		} else if (c == '%') {
-			if (n - i < 3)
-				return NULL;
-			int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
-			c = (char)(hi * 16 + lo);
-			i += 2;
-		}
-		out[o++] = c;
+	kb_buf b = {0};
+	char *out = NULL;
+	if (!url_decode(&b, s, n, 1) && !memchr(b.data ? b.data : "", 0, b.len) &&
+	    kb_utf8_valid(b.data ? b.data : "", b.len, NULL)) {
+		out = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+		*outlen = b.len;
 	}
-	out[o] = 0;
-	if (memchr(out, 0, o) || !kb_utf8_valid(out, o, NULL))
-		return NULL;
-	*outlen = o;
+	kb_buf_free(&b);
 	return out;
 }
 

@@ -41,13 +41,9 @@ static slot *slot_at(const rate_limit *l, size_t i)
 	return (slot *)(l->slots + (i % l->nkeys) * stride(l));
 }
 
-/* FNV-1a of the key. */
 static size_t hash(const unsigned char key[16])
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (int i = 0; i < 16; i++)
-		h = (h ^ key[i]) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)kb_hash64(key, 16);
 }
 
 /* The newest time in s's ring, 0 when empty. */

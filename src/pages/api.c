@@ -48,15 +48,6 @@ int api_error(kb_req *r, int status, const char *message)
 }
 
 
-static const char *iso(kb_req *r, int64_t t)
-{
-	kb_buf b = {0};
-	site_iso_date(&b, t);
-	const char *s = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
-	return s;
-}
-
 /* The JSON of article a; with full, its tags and body HTML too. */
 static json_t *article_json(kb_req *r, const char *base, const kb_article *a, int full)
 {
@@ -68,9 +59,9 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	json_object_set_new(o, "url", json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/news/%s", a->slug))));
 	json_object_set_new(o, "summary", json_string(a->summary));
 	json_object_set_new(o, "dateline", json_string(a->dateline));
-	json_object_set_new(o, "published_at", json_string(iso(r, a->published_at)));
+	json_object_set_new(o, "published_at", json_string(site_iso(r, a->published_at)));
 	json_object_set_new(o, "updated_at",
-			    json_string(iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at)));
+			    json_string(site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at)));
 	json_object_set_new(o, "breaking", json_boolean(a->breaking));
 	json_object_set_new(
 		o, "category",

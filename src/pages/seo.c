@@ -136,16 +136,6 @@ void seo_subject_feeds(kb_req *r, tv *ctx, const char *name)
 				 seo_abs_url(r, base, kb_arena_printf(a, "%s/feed/atom", r->path))));
 }
 
-/* An RFC 3339 date with the site's offset, as an arena string. */
-static const char *iso(kb_req *r, int64_t t)
-{
-	kb_buf b = {0};
-	site_iso_date(&b, t);
-	const char *s = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
-	return s;
-}
-
 /* Appends json (compact jansson output) with < > & as \u escapes. */
 static void seo_script_json(kb_buf *out, const char *json)
 {
@@ -192,9 +182,9 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(imgs, image_object(img[i].url, img[i].width, img[i].height));
 	json_object_set_new(art, "image", imgs);
-	json_object_set_new(art, "datePublished", json_string(iso(r, a->published_at)));
+	json_object_set_new(art, "datePublished", json_string(site_iso(r, a->published_at)));
 	int64_t mod = a->updated_at > a->published_at ? a->updated_at : a->published_at;
-	json_object_set_new(art, "dateModified", json_string(iso(r, mod)));
+	json_object_set_new(art, "dateModified", json_string(site_iso(r, mod)));
 	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", site,
 				"url", seo_abs_url(r, base, "/"), "logo",
 				image_object(seo_logo_url(r, base), 512, 512));
@@ -252,8 +242,8 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a)
 	tv_set_int(og, "image_width", img[0].width);
 	tv_set_int(og, "image_height", img[0].height);
 	tv_set_str(og, "image_alt", *a->image_caption ? a->image_caption : a->title);
-	tv_set_str(og, "published", iso(r, a->published_at));
-	tv_set_str(og, "modified", iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
+	tv_set_str(og, "published", site_iso(r, a->published_at));
+	tv_set_str(og, "modified", site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
 	if (a->category.id)
 		tv_set_str(og, "section", a->category.name);
 	tv *tags = tv_list(ar);

@@ -251,6 +251,15 @@ void site_iso_date(kb_buf *out, int64_t t)
 	kb_buf_append(out, s + n - 2, 2);
 }
 
+const char *site_iso(kb_req *r, int64_t t)
+{
+	kb_buf b = {0};
+	site_iso_date(&b, t);
+	const char *s = kb_arena_strndup(&r->arena, b.data, b.len);
+	kb_buf_free(&b);
+	return s;
+}
+
 static tv *iso_value(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};

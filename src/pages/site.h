@@ -63,6 +63,8 @@ void site_date(kb_buf *out, int64_t t, unsigned flags);
 /* The site's local time of t in ISO 8601 with the offset,
  * "2025-11-04T18:30:00+05:30", appended to out. */
 void site_iso_date(kb_buf *out, int64_t t);
+/* The same as an arena string of r's. */
+const char *site_iso(kb_req *r, int64_t t);
 /* Sets the digits of reader-facing dates: "devanagari" (४ नवंबर) or
  * anything else for ASCII (4 नवंबर). Call before threads start. */
 void site_set_digits(const char *digits);
