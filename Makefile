@@ -3,7 +3,8 @@
 #   make          build ./khabar
 #   make serve    install deps, build, create data/khabar.db (demo) if absent, serve :8080
 #   make test     install deps, build, run every test (unit, http, browser, fuzz, checks)
-#   make asan     unit tests under AddressSanitizer + UBSan
+#   make asan     unit tests under AddressSanitizer + UBSan (make test runs it)
+#   make http-asan  the HTTP tests against an ASan + UBSan server (make test runs it)
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
@@ -24,7 +25,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit asan http browser fuzz fuzz-build checks clean search-quality
+.PHONY: all deps serve test unit asan http-asan FORCE http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -76,10 +77,23 @@ search-quality: $(B)/tests/search-quality
 unit: $(UNITBIN)
 	@set -e; for t in $(UNITBIN); do $$t; done
 
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
 	@scripts/deps test
-	@$(MAKE) --no-print-directory B=build/asan CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
+	@$(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="$(ASAN_FLAGS)" unit
+
+# The HTTP suite against a sanitizer build of the server: a leak, an
+# overflow or undefined behaviour on any request path ends that server with
+# an error the test sees. (Leak checks stay off: the server's caches are
+# freed by process exit.)
+build/asan/khabar: FORCE
+	@$(MAKE) --no-print-directory B=build/asan CC=clang CFLAGS="$(ASAN_FLAGS)" build/asan/libkhabar.a build/asan/main.o
+	clang $(ASAN_FLAGS) $(KB_CFLAGS) -o $@ build/asan/main.o build/asan/libkhabar.a $(LDLIBS)
+http-asan: build/asan/khabar
+	@scripts/node-deps
+	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  KHABAR_BIN=build/asan/khabar KHABAR_SANITIZER=1 node --test tests/http/
+FORCE:
 
 # libFuzzer targets: each links the no-I/O modules (core, text) only, plus
 # the one buffer parser it tests (listed below).
@@ -117,9 +131,11 @@ test: deps
 	@$(MAKE) --no-print-directory khabar
 	@$(MAKE) --no-print-directory checks
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory search-quality
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory http
+	@$(MAKE) --no-print-directory http-asan
 	@$(MAKE) --no-print-directory browser
 
 serve:

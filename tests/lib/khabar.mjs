@@ -9,7 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const bin = path.join(root, 'khabar');
+// KHABAR_BIN runs the suites against another build (make http-asan).
+// KHABAR_SANITIZER says that build is an ASan one: no address-space
+// limits (ASan reserves terabytes of shadow) and no SIGKILL crash loop.
+export const sanitized = !!process.env.KHABAR_SANITIZER;
+export const bin = process.env.KHABAR_BIN ? path.resolve(process.env.KHABAR_BIN) : path.join(root, 'khabar');
 
 // Runs a khabar subcommand to completion; returns {status, stdout, stderr}.
 export function khabar(args, opts = {}) {
