@@ -482,6 +482,14 @@ const char *const kb_migrations[] = {
 	"  UPDATE articles SET author_id = NULL WHERE author_id = old.id; END;"
 	"CREATE TRIGGER search_tags_del BEFORE DELETE ON tags BEGIN"
 	"  DELETE FROM article_tags WHERE tag_id = old.id; END;",
+
+	/* 12: clicks on push notifications (push_store_clicks): a row per
+	 * alert and subscription whose notification was clicked, so a click
+	 * counts once however often its link is opened. */
+	"CREATE TABLE push_clicks("
+	"  alert_id INTEGER NOT NULL REFERENCES push_alerts(id) ON DELETE CASCADE,"
+	"  sub_id INTEGER NOT NULL," /* the subscription may go; its click stays counted */
+	"  PRIMARY KEY(alert_id, sub_id)) WITHOUT ROWID;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);
