@@ -99,7 +99,12 @@ int cmd_serve(int argc, char **argv)
 	push_engine *pe = push_engine_start(&po);
 	if (!pe)
 		kb_fatal("cannot start push delivery");
+	/* Clicks on notifications are written off the request path; the
+	 * last ones once the HTTP workers have answered every request. */
+	if (push_click_start(o.db_path))
+		kb_fatal("cannot start the push click writer");
 	int rc = server_run(&o);
+	push_click_stop();
 	push_engine_stop(pe, NULL);
 	site_free();
 	kb_arena_free(&a);

@@ -502,6 +502,13 @@ const char *const kb_migrations[] = {
 	"  address TEXT NOT NULL,"
 	"  at INTEGER NOT NULL,"
 	"  PRIMARY KEY(account, address)) WITHOUT ROWID;",
+	/* 13: clicks on push notifications (push_store_clicks): a row per
+	 * alert and subscription whose notification was clicked, so a click
+	 * counts once however often its link is opened. */
+	"CREATE TABLE push_clicks("
+	"  alert_id INTEGER NOT NULL REFERENCES push_alerts(id) ON DELETE CASCADE,"
+	"  sub_id INTEGER NOT NULL," /* the subscription may go; its click stays counted */
+	"  PRIMARY KEY(alert_id, sub_id)) WITHOUT ROWID;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -177,8 +177,13 @@ static const char sql_alert_topic[] =
 static const char sql_alert_one[] = "SELECT " ALERT_COLS "WHERE a.id = ?1";
 static const char sql_alert_list[] = "SELECT " ALERT_COLS "ORDER BY a.id DESC LIMIT ?1";
 static const char sql_alert_active[] = "SELECT " ALERT_COLS "WHERE a.state = 'sending' ORDER BY a.id";
-static const char sql_alert_click[] =
-	"UPDATE push_alerts SET clicked = clicked + 1 WHERE id = ?1 RETURNING url";
+static const char sql_alert_url[] = "SELECT url FROM push_alerts WHERE id = ?1";
+/* A click of an alert deleted meanwhile is dropped, not a foreign key
+ * error that would lose the whole batch. */
+static const char sql_click_add[] =
+	"INSERT OR IGNORE INTO push_clicks(alert_id, sub_id) "
+	"SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = ?1)";
+static const char sql_click_count[] = "UPDATE push_alerts SET clicked = clicked + 1 WHERE id = ?1";
 
 static void read_alert(kb_arena *a, sqlite3_stmt *s, push_alert *r)
 {
@@ -284,19 +289,45 @@ int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n
 	return alert_rows(st, a, sq_stmt(st, sql_alert_active), out, n);
 }
 
-int push_store_alert_click(store *st, kb_arena *a, int64_t id, const char **url)
+int push_store_alert_url(store *st, kb_arena *a, int64_t id, const char **url)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_click);
+	sqlite3_stmt *s = sq_stmt(st, sql_alert_url);
 	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	int rc = sq_one(st, s, "cannot read the alert");
+	if (rc == STORE_OK) {
 		*url = sq_col_text(a, s, 0);
-		rc = sqlite3_step(s);
+		sqlite3_reset(s);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot count the click");
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+	return rc;
+}
+
+int push_store_clicks(store *st, const push_click *c, size_t n, size_t *counted)
+{
+	*counted = 0;
+	if (store_begin(st))
+		return STORE_ERROR;
+	size_t added = 0;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = sq_stmt(st, sql_click_add);
+		sqlite3_bind_int64(s, 1, c[i].alert_id);
+		sqlite3_bind_int64(s, 2, c[i].sub_id);
+		if (sq_run(st, s, "cannot count a click"))
+			goto fail;
+		if (!sqlite3_changes(sq_db(st)))
+			continue; /* counted before, or the alert is gone */
+		s = sq_stmt(st, sql_click_count);
+		sqlite3_bind_int64(s, 1, c[i].alert_id);
+		if (sq_run(st, s, "cannot count a click"))
+			goto fail;
+		added++;
+	}
+	if (store_commit(st))
+		goto fail;
+	*counted = added;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
 }
 
 /* ---- the lease ---- */

@@ -81,8 +81,18 @@ int push_store_alert(store *st, kb_arena *a, int64_t id, push_alert *out);
 int push_store_alerts(store *st, kb_arena *a, size_t limit, push_alert **out, size_t *n);
 /* Alerts still being sent, oldest first. */
 int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n);
-/* Counts a click; returns the alert's url (STORE_NOTFOUND when unknown). */
-int push_store_alert_click(store *st, kb_arena *a, int64_t id, const char **url);
+/* The url of alert id (STORE_NOTFOUND when unknown): where its click
+ * link leads. */
+int push_store_alert_url(store *st, kb_arena *a, int64_t id, const char **url);
+
+/* A click on the notification of alert_id that subscription sub_id got. */
+typedef struct push_click {
+	int64_t alert_id, sub_id;
+} push_click;
+/* Counts clicks in one transaction, each pair once ever (a pair counted
+ * before, or of an alert deleted since, adds nothing): *counted says how
+ * many were new. */
+int push_store_clicks(store *st, const push_click *c, size_t n, size_t *counted);
 
 /*
  * Takes or renews the delivery lease for owner (a process pid on host)

@@ -3,8 +3,9 @@
  * (/sw.js, from the site root so that its scope is the whole site), the
  * public key browsers subscribe with, the JSON endpoints that store,
  * update, read and cancel a subscription, the page where a reader manages
- * it, and the redirect every notification click goes through (it counts
- * the click, then sends the reader to the story).
+ * it, and the redirect every notification click goes through (it notes
+ * the click, counted once per message by src/push/click.c, then sends the
+ * reader to the story).
  *
  * The POST endpoints are public: readers have no session, so there is no
  * CSRF token to check. They accept only a JSON body (Content-Type
@@ -229,18 +230,32 @@ int page_push_manage(kb_req *r)
 	return site_render(r, "push", ctx);
 }
 
-int page_push_click(kb_req *r)
+/* A positive id from a route parameter, or 0. */
+static int64_t param_id(const char *s)
 {
 	char *end;
-	long long id = strtoll(r->param[0], &end, 10);
-	if (*end || id <= 0)
+	long long id = strtoll(s, &end, 10);
+	return *s >= '0' && *s <= '9' && !*end && id > 0 ? id : 0;
+}
+
+int page_push_click(kb_req *r)
+{
+	int64_t id = param_id(r->param[0]);
+	if (!id)
 		return 404;
 	const char *url;
-	int rc = push_store_alert_click(r->db, &r->arena, id, &url);
+	int rc = push_store_alert_url(r->db, &r->arena, id, &url);
 	if (rc == STORE_NOTFOUND)
 		return 404;
 	if (rc)
 		return 500;
+	/* /push/click/ALERT/SUB/MAC: one message's link. A link without them
+	 * (from before links were signed) or with a MAC that does not match
+	 * still leads to the story, and counts nothing. */
+	unsigned char key[32];
+	int64_t sub = r->nparam == 3 ? param_id(r->param[1]) : 0;
+	if (sub && !push_click_secret(r->db, key) && push_click_valid(key, id, sub, r->param[2]))
+		push_click_note(id, sub);
 	r->location = url;
 	r->max_age = -1;
 	return 302;

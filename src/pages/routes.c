@@ -113,7 +113,10 @@ const kb_route kb_routes[] = {
 	 * take only application/json from the site's own origin (push.c). */
 	{"GET", "/sw.js", page_sw, 0, 0, NULL, 0},
 	{"GET", "/push", page_push_manage, R_CACHE, 0, NULL, 300},
+	/* A notification's link: one message's, signed, or an alert's alone
+	 * (links sent before they were signed: counted nowhere). */
 	{"GET", "/push/click/{id}", page_push_click, 0, 0, NULL, 0},
+	{"GET", "/push/click/{id}/{sub}/{mac}", page_push_click, 0, 0, NULL, 0},
 	{"GET", "/api/v1/push/key", api_push_key, 0, 0, NULL, 300},
 	{"POST", "/api/v1/push/subscribe", api_push_subscribe, R_PUBLIC_JSON, 0, NULL, 0},
 	{"POST", "/api/v1/push/unsubscribe", api_push_unsubscribe, R_PUBLIC_JSON, 0, NULL, 0},

@@ -118,23 +118,25 @@ static char *shorten(const char *s, size_t max)
 }
 
 void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
-		       const char *click_url, const char *image, const char *tag)
+		       const char *click_url, const char *image, const char *tag, size_t reserve)
 {
+	size_t max = PUSH_MAX_PLAINTEXT - reserve;
 	char *t = kb_strdup(title), *b = kb_strdup(body);
 	for (;;) {
+		/* jansson keeps the members in this order: "url" last. */
 		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "title", t, "body", b,
-				      "url", click_url, "image", image, "tag", tag);
+				      "image", image, "tag", tag, "url", click_url);
 		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		json_decref(j);
 		size_t n = s ? strlen(s) : 0;
-		if (s && n <= PUSH_MAX_PLAINTEXT) {
+		if (s && n <= max) {
 			kb_buf_append(out, s, n);
 			free(s);
 			break;
 		}
 		free(s);
 		/* Too long: the summary gives way first, then the title. */
-		size_t excess = n - PUSH_MAX_PLAINTEXT;
+		size_t excess = n - max;
 		char *next;
 		if (*b) {
 			size_t bl = strlen(b);
@@ -158,6 +160,22 @@ void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *b
 	}
 	free(t);
 	free(b);
+}
+
+size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail,
+			size_t tlen)
+{
+	/* payload ends with the url's closing quote and the object's brace
+	 * (or is "{}", which cannot happen: see push_url_problem). */
+	size_t head = len - 2;
+	if (len < 2 || memcmp(payload + head, "\"}", 2)) {
+		memcpy(out, payload, len);
+		return len;
+	}
+	memcpy(out, payload, head);
+	memcpy(out + head, tail, tlen);
+	memcpy(out + head + tlen, payload + head, len - head);
+	return len + tlen;
 }
 
 /* ---- the newsroom's alerts ---- */

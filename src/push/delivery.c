@@ -136,6 +136,7 @@ struct push_engine {
 	store *st;
 	int64_t attempt;
 	char *vapid_public, *vapid_private, *subject, *base_url; /* set before the first claim */
+	unsigned char click_key[32]; /* the same; the workers read it */
 	alert_ctx *alerts; /* read by all through their jobs; freed at the end */
 
 	/* The I/O thread's. */
@@ -207,9 +208,15 @@ static void *encrypt_main(void *arg)
 			e->in_tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&e->mu);
-		for (job *j = batch; j; j = j->next)
-			j->body_len = push_ece_encrypt(ece, j->p256dh, j->auth, j->alert->payload,
-						       j->alert->plen, j->body, NULL, NULL, NULL);
+		for (job *j = batch; j; j = j->next) {
+			/* The payload with this message's own click link. */
+			unsigned char plain[PUSH_MAX_PLAINTEXT];
+			char tail[PUSH_CLICK_TAIL_MAX + 1];
+			size_t tlen = push_click_tail(tail, e->click_key, j->alert_id, j->sub_id);
+			size_t plen = push_payload_end(plain, j->alert->payload, j->alert->plen, tail, tlen);
+			j->body_len = push_ece_encrypt(ece, j->p256dh, j->auth, plain, plen, j->body, NULL,
+						       NULL, NULL);
+		}
 		pthread_mutex_lock(&e->mu);
 		int was_empty = !e->out_head;
 		if (e->out_tail)
@@ -652,11 +659,14 @@ static alert_ctx *alert_ctx_of(push_engine *e, const push_alert *a)
 	c->urgency = kb_strdup(a->urgency);
 	c->topic = kb_strdup(a->topic);
 	kb_buf click = {0}, image = {0}, p = {0};
-	kb_buf_printf(&click, "%s/push/click/%lld", e->base_url, (long long)a->id);
+	/* Each message's link ends with its subscription and MAC (the
+	 * workers add them: push_click_tail). */
+	kb_buf_printf(&click, "%s/push/click/%lld/", e->base_url, (long long)a->id);
 	if (a->image[0] == '/')
 		kb_buf_puts(&image, e->base_url);
 	kb_buf_puts(&image, a->image);
-	push_payload_json(&p, a->id, a->title, a->body, click.data, image.data ? image.data : "", a->topic);
+	push_payload_json(&p, a->id, a->title, a->body, click.data, image.data ? image.data : "", a->topic,
+			  PUSH_CLICK_TAIL_MAX);
 	c->plen = p.len;
 	c->payload = kb_buf_take(&p, NULL);
 	kb_buf_free(&click);
@@ -673,7 +683,8 @@ static int load_settings(push_engine *e)
 	const char *pub, *priv;
 	kb_settings s;
 	int rc = -1;
-	if (push_store_vapid(e->st, &a, &pub, &priv) || store_settings(e->st, &a, &s))
+	if (push_store_vapid(e->st, &a, &pub, &priv) || store_settings(e->st, &a, &s) ||
+	    push_click_secret(e->st, e->click_key))
 		goto out;
 	if (!*pub || !*priv)
 		goto out;

@@ -7,6 +7,8 @@
  *   push_vapid_*     the server's P-256 key pair and its ES256 JWT (RFC 8292)
  *   push_sub_parse   checks a subscription a browser sent (JSON)
  *   push_alert_*     queues an alert (the newsroom's entry point) and its payload
+ *   push_click_*     the click link of each message, signed, and the clicks
+ *                    counted in memory and written in batches (click.c)
  *   push_engine_*    the delivery engine: a thread off the request path that
  *                    fans alerts out to subscribers with libcurl (delivery.c)
  *
@@ -132,11 +134,19 @@ int push_alert_create(store *st, const push_alert_input *in, int64_t *id, const 
 #define PUSH_URL_MAX 2000
 const char *push_url_problem(const char *u);
 
-/* The JSON the service worker reads, trimmed to PUSH_MAX_PLAINTEXT bytes
- * (the summary first, then the title). click_url is the tracking URL.
- * Appends to out. */
+/*
+ * The JSON the service worker reads, trimmed to PUSH_MAX_PLAINTEXT - reserve
+ * bytes (the summary first, then the title). click_url is the click link;
+ * "url" is the last member, so push_payload_end can lengthen it by up to
+ * reserve bytes for each subscriber. Appends to out.
+ */
 void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
-		       const char *click_url, const char *image, const char *tag);
+		       const char *click_url, const char *image, const char *tag, size_t reserve);
+/* Writes payload (len bytes, from push_payload_json) into out with tail
+ * (characters that need no JSON escaping) added to the end of its "url";
+ * out has room for len + tlen bytes. Returns the new length. */
+size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail,
+			size_t tlen);
 
 /* ---- the newsroom's alerts (alert.c) ---- */
 
@@ -168,6 +178,46 @@ int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int6
  * one over the limit is dropped, with a line in the audit log. Returns
  * how many were queued. */
 int push_alert_scheduled(store *st);
+
+/* ---- clicks (click.c) ---- */
+
+/*
+ * Each message's click link is /push/click/ALERT/SUB/MAC: MAC signs the
+ * alert and the subscription with a secret of the site, so a click counts
+ * for the one message it came from and a made-up link counts nothing. The
+ * click page notes a click in memory (push_click_note, deduplicated per
+ * message); a thread of "khabar serve" writes them in one transaction a
+ * second and at a stop, so opening a link costs no database write and
+ * each message's click counts once, however often it is opened.
+ */
+#define PUSH_CLICK_MAC_LEN 32 /* hex digits: 128 bits of HMAC-SHA-256 */
+/* The longest "SUB/MAC" a link ends with. */
+#define PUSH_CLICK_TAIL_MAX (20 + 1 + PUSH_CLICK_MAC_LEN)
+
+/* The signing secret (32 bytes), made at the first use in the store, so
+ * every process on the database signs alike; then kept in memory (one
+ * database per process). Returns 0, or -1 on a store error. */
+int push_click_secret(store *st, unsigned char key[32]);
+/* Writes "SUB/MAC" of sub's message of alert into out (NUL-terminated);
+ * returns its length. */
+size_t push_click_tail(char out[PUSH_CLICK_TAIL_MAX + 1], const unsigned char key[32], int64_t alert,
+		       int64_t sub);
+/* Whether mac is the MAC of sub's message of alert. Constant time. */
+int push_click_valid(const unsigned char key[32], int64_t alert, int64_t sub, const char *mac);
+/* Remembers a click until the next write; the same message again is no new
+ * click. Returns 0, or -1 when PUSH_CLICK_PENDING distinct clicks already
+ * wait (this one is lost; the writer is stuck). Thread-safe. */
+#define PUSH_CLICK_PENDING 16384
+int push_click_note(int64_t alert, int64_t sub);
+/* Writes the clicks noted since the last write to st, one transaction;
+ * on a store error they wait for the next. Returns the number of clicks
+ * counted (messages clicked for the first time), or -1. */
+long push_click_flush(store *st);
+/* The writer thread of "khabar serve": writes every second with its own
+ * connection; stop writes what is left (call it after the HTTP workers
+ * have answered their last request). Start returns 0, or -1. */
+int push_click_start(const char *db_path);
+void push_click_stop(void);
 
 /* ---- delivery (delivery.c) ---- */
 

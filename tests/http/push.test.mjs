@@ -214,6 +214,7 @@ describe('delivery by the running server', () => {
     await until('delivery', () => stats(id).done);
     assert.equal(forPath(mock, '/ok/k1').length, 0, 'a khel-only reader gets no raksha alert');
     const jwts = new Set();
+    const links = [];
     for (const b of [raksha, all]) {
       const got = forPath(mock, new URL(b.json.endpoint).pathname);
       assert.equal(got.length, 1);
@@ -229,15 +230,43 @@ describe('delivery by the running server', () => {
       const p = decrypt(req, b);
       assert.equal(p.title, 'भारत-इज़राइल समझौता');
       assert.match(p.body, /तेल अवीव/, 'the story summary by default');
-      assert.match(p.url, new RegExp(`/push/click/${id}$`));
+      // Each message has its own link: the subscription and its MAC.
+      assert.match(p.url, new RegExp(`^${site.origin}/push/click/${id}/\\d+/[0-9a-f]{32}$`));
       assert.equal(p.tag, 'seed-story');
-      // The click link counts, then leads to the story.
-      const click = await fetch(site.base + new URL(p.url).pathname, { redirect: 'manual' });
-      assert.equal(click.status, 302);
-      assert.equal(click.headers.get('location'), SEED);
+      links.push(new URL(p.url).pathname);
     }
+    assert.notEqual(links[0], links[1]);
     assert.equal(jwts.size, 1, 'one JWT per origin, reused');
+    // Every link leads to the story. Made-up ones count nothing: the
+    // MAC changed, another subscription's number with this one's MAC, the
+    // alert alone (links from before they were signed); an unknown alert
+    // is a 404. They go first: a click counted after them was written in
+    // the same batch as they were, or a later one.
+    const [, , , , sub, mac] = links[0].split('/');
+    const forged = [
+      `/push/click/${id}/${sub}/${mac.replace(/^./, (c) => (c === '0' ? '1' : '0'))}`,
+      `/push/click/${id}/${Number(sub) + 1000}/${mac}`,
+      `/push/click/${id}/${sub}/${mac.slice(0, 31)}`,
+      `/push/click/${id}`,
+    ];
+    const go = async (path) => {
+      const click = await fetch(site.base + path, { redirect: 'manual' });
+      assert.equal(click.status, 302, path);
+      assert.equal(click.headers.get('location'), SEED, path);
+      assert.equal(click.headers.get('cache-control'), 'no-store');
+    };
+    for (const path of forged) await go(path);
+    assert.equal((await fetch(`${site.base}/push/click/99999/${sub}/${mac}`, { redirect: 'manual' })).status, 404);
+    // Fifty opens of one message's link, one of the other's: two clicks.
+    for (let i = 0; i < 50; i++) await go(links[0]);
+    await go(links[1]);
+    await until('the clicks to be written', () => stats(id).clicked >= 2);
     assert.deepEqual(stats(id), { queued: 2, delivered: 2, failed: 0, expired: 0, clicked: 2, pending: 0, done: true });
+    // Opened again later, after the write: still two.
+    await go(links[0]);
+    await go(links[1]);
+    await sleep(1500);
+    assert.equal(stats(id).clicked, 2);
   });
 
   test('a payload over 3,993 bytes is trimmed, summary first', async () => {
@@ -292,6 +321,32 @@ describe('delivery by the running server', () => {
     } finally {
       await hang.close();
       await reset.close();
+    }
+  });
+});
+
+describe('clicks at a stop', () => {
+  test('a click just before SIGTERM is counted: the server writes what waits before it exits', async () => {
+    const dir = tempDir();
+    try {
+      const db = `${dir.dir}/k.db`;
+      assert.equal(khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', db]).status, 0);
+      const s2 = await startSite({ db });
+      const b = fakeBrowser(mock.base + '/ok/stop-click');
+      const r = await fetch(s2.base + '/api/v1/push/subscribe', {
+        method: 'POST', headers: { 'content-type': 'application/json', origin: s2.origin }, body: JSON.stringify({ subscription: b.json }),
+      });
+      assert.equal(r.status, 200, await r.text());
+      const id = send(['--title', 'रुकने से पहले', '--url', '/news/a'], db);
+      await until('delivery', () => forPath(mock, '/ok/stop-click').length === 1 && stats(id, db).done);
+      const p = decrypt(forPath(mock, '/ok/stop-click')[0], b);
+      assert.match(p.url, /^https:\/\/k\.example\/push\/click\//);
+      const click = await fetch(s2.base + new URL(p.url).pathname, { redirect: 'manual' });
+      assert.equal(click.status, 302);
+      await s2.stop('SIGTERM');
+      assert.equal(stats(id, db).clicked, 1);
+    } finally {
+      dir.remove();
     }
   });
 });

@@ -195,6 +195,7 @@ describe('history', () => {
     await until('delivery', async () => (await historyRow(id)).delivered === 2);
     const p = received('raksha').find((x) => x.title === 'इतिहास की खबर');
     assert.equal((await fetch(new URL(new URL(p.url).pathname, site.base), { redirect: 'manual' })).status, 302);
+    await until('the click to be written', async () => (await historyRow(id)).clicked === 1);
     const row = await historyRow(id);
     assert.deepEqual({ ...row, text: undefined }, { queued: 2, delivered: 2, failed: 0, expired: 0, clicked: 1, rate: '50.0%', text: undefined });
     assert.match(row.text, /इतिहास की खबर/);

@@ -2,9 +2,10 @@
  * test_push.c: Web Push: RFC 8291 Appendix A reproduced byte for byte
  * (every intermediate value and the final message), base64url, VAPID JWTs
  * verified with OpenSSL against the public key, the checks on what a
- * browser sends when it subscribes, and the alert of a story (its Topic,
- * urgency, a headline cut to fit). The newsroom's limit and scheduled
- * alerts are tested with the store in test_newsroom.c.
+ * browser sends when it subscribes, the payload and its per-message click
+ * link, clicks counted once per message, alert URLs, and the alert of a
+ * story (its Topic, urgency, a headline cut to fit). The newsroom's limit
+ * and scheduled alerts are tested with the store in test_newsroom.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "push/push.h"
+#include "tempdb.h"
 
 /* RFC 8291, Appendix A. */
 static const char *const PLAINTEXT = "When I grow up, I want to be a watermelon";
@@ -260,27 +262,129 @@ static void subscription_checks(void **state)
 	kb_arena_free(&a);
 }
 
-/* A payload over 3,993 bytes loses summary first, then title, and stays
- * valid UTF-8 JSON. */
+/* A payload over 3,993 bytes, less the room kept for the click link's
+ * tail, loses summary first, then title, and stays valid UTF-8 JSON; the
+ * tail then ends its "url", which comes last. */
 static void payload_trimmed(void **state)
 {
 	kb_buf body = {0}, out = {0};
 	for (int i = 0; i < 1500; i++)
 		kb_buf_puts(&body, "सार ");
-	push_payload_json(&out, 7, "शीर्षक", body.data, "https://k.example/push/click/7", "", "alert-7");
-	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
+	push_payload_json(&out, 7, "शीर्षक", body.data, "https://k.example/push/click/7/", "", "alert-7",
+			  PUSH_CLICK_TAIL_MAX);
+	assert_true(out.len <= PUSH_MAX_PLAINTEXT - PUSH_CLICK_TAIL_MAX);
 	assert_true(kb_utf8_valid(out.data, out.len, NULL));
 	assert_non_null(strstr(out.data, "\"title\":\"शीर्षक\""));
-	assert_non_null(strstr(out.data, "…\",\"url\""));
+	assert_non_null(strstr(out.data, "…\",\"image\""));
+	/* The longest tail still fits one record. */
+	char tail[PUSH_CLICK_TAIL_MAX + 1];
+	memset(tail, '9', PUSH_CLICK_TAIL_MAX);
+	tail[PUSH_CLICK_TAIL_MAX] = 0;
+	unsigned char plain[PUSH_MAX_PLAINTEXT];
+	size_t n = push_payload_end(plain, out.data, out.len, tail, PUSH_CLICK_TAIL_MAX);
+	assert_true(n <= PUSH_MAX_PLAINTEXT);
 	kb_buf_reset(&out);
-	push_payload_json(&out, 7, body.data, "सार", "https://k.example/push/click/7", "", "alert-7");
+	push_payload_json(&out, 7, body.data, "सार", "https://k.example/push/click/7/", "", "alert-7", 0);
 	assert_true(out.len <= PUSH_MAX_PLAINTEXT);
 	assert_non_null(strstr(out.data, "\"body\":\"\""));
 	kb_buf_reset(&out);
-	push_payload_json(&out, 7, "छोटा", "सार", "/x", "", "t");
-	assert_string_equal(out.data, "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"url\":\"/x\",\"image\":\"\",\"tag\":\"t\"}");
+	push_payload_json(&out, 7, "छोटा", "सार", "/push/click/7/", "", "t", PUSH_CLICK_TAIL_MAX);
+	assert_string_equal(out.data,
+			    "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/\"}");
+	n = push_payload_end(plain, out.data, out.len, "12/ab", 5);
+	assert_int_equal(n, out.len + 5);
+	assert_memory_equal(plain, "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/12/ab\"}",
+			    n);
 	kb_buf_free(&body);
 	kb_buf_free(&out);
+}
+
+/* A message's click link names its subscription and is signed: changing
+ * the alert, the subscription or a digit of the MAC makes it invalid. */
+static void click_links_are_signed_per_message(void **state)
+{
+	unsigned char key[32], other[32];
+	memset(key, 7, sizeof key);
+	memset(other, 8, sizeof other);
+	char tail[PUSH_CLICK_TAIL_MAX + 1];
+	size_t n = push_click_tail(tail, key, 12, 345);
+	assert_int_equal(n, strlen("345/") + PUSH_CLICK_MAC_LEN);
+	assert_int_equal(strncmp(tail, "345/", 4), 0);
+	const char *mac = tail + 4;
+	assert_int_equal(strspn(mac, "0123456789abcdef"), PUSH_CLICK_MAC_LEN);
+	assert_true(push_click_valid(key, 12, 345, mac));
+	assert_false(push_click_valid(key, 13, 345, mac));
+	assert_false(push_click_valid(key, 12, 346, mac));
+	assert_false(push_click_valid(other, 12, 345, mac));
+	char forged[PUSH_CLICK_MAC_LEN + 1];
+	memcpy(forged, mac, sizeof forged);
+	forged[5] = forged[5] == '0' ? '1' : '0';
+	assert_false(push_click_valid(key, 12, 345, forged));
+	forged[PUSH_CLICK_MAC_LEN - 1] = 0;
+	assert_false(push_click_valid(key, 12, 345, forged)); /* one digit short */
+	assert_false(push_click_valid(key, 12, 345, ""));
+	/* The largest ids fit the room kept for them. */
+	n = push_click_tail(tail, key, INT64_MAX, INT64_MAX);
+	assert_true(n <= PUSH_CLICK_TAIL_MAX);
+	assert_true(push_click_valid(key, INT64_MAX, INT64_MAX, strchr(tail, '/') + 1));
+}
+
+/* Clicks noted in memory are written in one go, each message once ever:
+ * fifty clicks on one link count one, a second subscriber's another, the
+ * same links after the write nothing, an unknown alert nothing. The
+ * store's secret is made once and kept. */
+static void clicks_count_once_per_message(void **state)
+{
+	store *st = *state;
+	push_alert_input in = {.title = "शीर्षक", .body = "", .url = "/news/x", .image = "",
+			       .urgency = "normal", .ttl = 60};
+	int64_t id;
+	assert_int_equal(push_store_alert_add(st, &in, &id), STORE_OK);
+	unsigned char k1[32], k2[32];
+	assert_int_equal(push_click_secret(st, k1), 0);
+	assert_int_equal(push_click_secret(st, k2), 0);
+	assert_memory_equal(k1, k2, 32);
+	for (int i = 0; i < 50; i++)
+		assert_int_equal(push_click_note(id, 7), 0);
+	assert_int_equal(push_click_note(id, 8), 0);
+	assert_int_equal(push_click_note(id + 100, 7), 0);
+	assert_int_equal(push_click_flush(st), 2);
+	kb_arena a = {0};
+	push_alert al;
+	assert_int_equal(push_store_alert(st, &a, id, &al), STORE_OK);
+	assert_int_equal(al.clicked, 2);
+	push_click_note(id, 7);
+	push_click_note(id, 8);
+	assert_int_equal(push_click_flush(st), 0);
+	assert_int_equal(push_click_flush(st), 0); /* nothing waits */
+	assert_int_equal(push_store_alert(st, &a, id, &al), STORE_OK);
+	assert_int_equal(al.clicked, 2);
+	const char *url;
+	assert_int_equal(push_store_alert_url(st, &a, id, &url), STORE_OK);
+	assert_string_equal(url, "/news/x");
+	assert_int_equal(push_store_alert_url(st, &a, id + 100, &url), STORE_NOTFOUND);
+	kb_arena_free(&a);
+}
+
+/* The set of waiting clicks is bounded: past PUSH_CLICK_PENDING distinct
+ * ones a click is refused (lost, and said), never memory without end. */
+static void waiting_clicks_are_bounded(void **state)
+{
+	store *st = *state;
+	for (int64_t i = 0; i < PUSH_CLICK_PENDING; i++)
+		assert_int_equal(push_click_note(1000000 + i, 1), 0);
+	assert_int_equal(push_click_note(1, 1), -1);
+	assert_int_equal(push_click_note(1000000, 1), 0); /* already waiting */
+	assert_int_equal(push_click_flush(st), 0);	   /* no such alerts */
+	assert_int_equal(push_click_note(1, 1), 0);
+	assert_int_equal(push_click_flush(st), 0);
+}
+
+static int setup(void **state)
+{
+	store *st = tempdb_open("push");
+	*state = st;
+	return st ? 0 : -1;
 }
 
 /* An alert's link or image: a site path or an http(s) URL, and never a
@@ -380,6 +484,9 @@ int main(void)
 		cmocka_unit_test(vapid_jwt_verifies),
 		cmocka_unit_test(subscription_checks),
 		cmocka_unit_test(payload_trimmed),
+		cmocka_unit_test(click_links_are_signed_per_message),
+		cmocka_unit_test_setup_teardown(clicks_count_once_per_message, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(waiting_clicks_are_bounded, setup, tempdb_teardown),
 		cmocka_unit_test(alert_urls_checked),
 		cmocka_unit_test(article_topic_and_alert),
 	};
