@@ -164,7 +164,8 @@ int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t 
 			  kb_article **out, size_t *n);
 /*
  * Adds an article (with its author and tags) in one transaction. The slug is
- * made unique by appending -2, -3... Returns 0 and the new id in *id.
+ * text_slug() of in->slug, or of the title when in->slug is empty, made
+ * unique by appending -2, -3... Returns 0 and the new id in *id.
  */
 int store_article_add(store *st, const kb_article_input *in, int64_t *id);
 /* Sets an article's status (draft, review, scheduled, published,

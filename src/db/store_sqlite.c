@@ -724,11 +724,12 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 	if (!rc && in->author_name && *in->author_name)
 		rc = sq_ensure_named(st, 'u', in->author_name, &author);
 	if (!rc) {
+		/* A given slug is made a slug too, as the newsroom does: what
+		 * an article file says becomes a URL path and goes into hrefs,
+		 * sitemaps and feeds, so it holds only a-z, 0-9 and '-'. */
 		kb_buf base = {0};
-		if (in->slug && *in->slug)
-			kb_buf_puts(&base, in->slug);
-		else
-			text_slug(&base, in->title, strlen(in->title), 80);
+		const char *from = in->slug && *in->slug ? in->slug : in->title;
+		text_slug(&base, from, strlen(from), 80);
 		rc = unique_slug(st, base.data, 'a', &slug);
 		kb_buf_free(&base);
 	}

@@ -4,6 +4,9 @@
  * These pages must render even when the store fails, so each step degrades
  * to a plain page instead of failing again.
  */
+#include <string.h>
+
+#include "../render/escape.h"
 #include "pages.h"
 
 static const struct {
@@ -44,9 +47,14 @@ void page_error(kb_req *r, int status)
 		if (site_render(r, "error", ctx) == 200)
 			return;
 	}
+	/* The plain page is built here, not by a template, so it escapes the
+	 * text itself: error_text may quote what a client sent. */
+	const char *text = r->error_text ? r->error_text : errors[i].text;
 	kb_buf_reset(&r->body);
 	kb_buf_printf(&r->body,
 		      "<!doctype html><html lang=\"hi\"><meta charset=\"utf-8\">"
-		      "<title>%s</title><h1>%s</h1><p>%s</p><p><a href=\"/\">मुख्य पेज</a></p></html>",
-		      errors[i].title, errors[i].title, r->error_text ? r->error_text : errors[i].text);
+		      "<title>%s</title><h1>%s</h1><p>",
+		      errors[i].title, errors[i].title);
+	html_escape(&r->body, text, strlen(text));
+	kb_buf_puts(&r->body, "</p><p><a href=\"/\">मुख्य पेज</a></p></html>");
 }

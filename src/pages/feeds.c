@@ -11,6 +11,16 @@
  * hang on the id, so a corrected headline or a changed slug does not make
  * feed readers show the story twice, and they resolve to something real.
  *
+ * Escaping. RSS readers take <title> and <description> as HTML (RSS 2.0
+ * never said which; most render them), so khabar's plain-text headline
+ * and summary go there HTML-escaped and then XML-escaped: a summary with
+ * <img onerror=...> reads as those characters, not as an image. The full
+ * story (content:encoded) is HTML by definition: the article page's own
+ * sanitised body (article_body_html), XML-escaped once. Atom says what
+ * each element holds: titles and summaries are type="text" (XML-escaped
+ * once, shown as text), the story is type="html". Names (author,
+ * category) are text in both.
+ *
  * Not here: the <link rel="alternate"> tags pointing at the feeds (seo.c).
  */
 #include <string.h>
@@ -42,6 +52,15 @@ static void el(kb_buf *out, const char *name, const char *text)
 {
 	kb_buf_printf(out, "<%s>", name);
 	x(out, text);
+	kb_buf_printf(out, "</%s>\n", name);
+}
+
+/* Appends an RSS element whose text readers render as HTML:
+ * <name>text as inert HTML</name>. */
+static void el_html(kb_buf *out, const char *name, const char *text)
+{
+	kb_buf_printf(out, "<%s>", name);
+	xml_escape_html_text(out, text, strlen(text));
 	kb_buf_printf(out, "</%s>\n", name);
 }
 
@@ -127,9 +146,9 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 			 "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" "
 			 "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
 			 "xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
-	el(out, "title", f->title);
+	el_html(out, "title", f->title);
 	el(out, "link", seo_abs_url(r, s->base_url, f->page_path));
-	el(out, "description", f->description);
+	el_html(out, "description", f->description);
 	el(out, "language", *s->language ? s->language : "hi");
 	kb_buf_puts(out, "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
 	x(out, self);
@@ -143,7 +162,7 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 	for (size_t i = 0; i < n; i++) {
 		const kb_article *a = &v[i];
 		kb_buf_puts(out, "<item>\n");
-		el(out, "title", a->title);
+		el_html(out, "title", a->title);
 		el(out, "link", seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/news/%s", a->slug)));
 		kb_buf_puts(out, "<guid isPermaLink=\"false\">");
 		x(out, seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/api/v1/articles/%lld",
@@ -157,7 +176,7 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 			el(out, "category", a->category.name);
 		for (size_t k = 0; k < a->ntags; k++)
 			el(out, "category", a->tags[k].name);
-		el(out, "description", a->summary);
+		el_html(out, "description", a->summary);
 		if (full) {
 			kb_buf html = {0};
 			article_body_html(&html, a);

@@ -126,3 +126,25 @@ void xml_escape(kb_buf *out, const char *s, size_t n)
 	}
 	html_escape(out, s + run, n - run);
 }
+
+void xml_escape_html_text(kb_buf *out, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep;
+		switch (c) {
+		case '&': rep = "&amp;amp;"; break;
+		case '<': rep = "&amp;lt;"; break;
+		case '>': rep = "&amp;gt;"; break;
+		default:
+			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+				continue;
+			rep = ""; /* XML 1.0 forbids it */
+		}
+		xml_escape(out, s + run, i - run);
+		kb_buf_puts(out, rep);
+		run = i + 1;
+	}
+	xml_escape(out, s + run, n - run);
+}

@@ -35,4 +35,11 @@ void json_escape(kb_buf *out, const char *s, size_t n);
  * a title cannot make a feed or sitemap unparsable. */
 void xml_escape(kb_buf *out, const char *s, size_t n);
 
+/* Appends plain text s[0..n) as HTML inside XML: & < > escaped for HTML,
+ * then everything for XML as xml_escape does. For feed elements that
+ * readers take as HTML (RSS title and description): after the XML parser's
+ * one decoding the text holds no '<', so a reader that renders it as HTML
+ * shows s's characters, never markup from them. */
+void xml_escape_html_text(kb_buf *out, const char *s, size_t n);
+
 #endif

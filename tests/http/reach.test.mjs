@@ -18,8 +18,10 @@ const PYTHON = '/usr/bin/python3'; // Debian's, which has feedparser
 const BASE = 'http://127.0.0.1:8080'; // the demo site's base_url
 const HOUR = 3600 * 1000;
 
-// A headline that tries to break out of <script>, attributes and XML.
+// A headline that tries to break out of <script>, attributes and XML, and
+// a summary that would be an image in a feed reader rendering it as HTML.
 const TRICKY = 'जाँच </script><!-- "उद्धरण" & \'एकल\' <b>खबर</b>';
+const TRICKY_SUMMARY = 'एक घंटे पुरानी खबर का सार <img src=x onerror=alert(1)> & ]]>';
 
 let site;
 let work;
@@ -48,7 +50,7 @@ before(async () => {
   };
   add(articleFile('fresh.md', {
     title: TRICKY, category: 'खेल', author: 'जाँच लेखक', tags: 'ताज़ा जाँच',
-    published_at: isoSeconds(now - HOUR), summary: 'एक घंटे पुरानी खबर का सार',
+    published_at: isoSeconds(now - HOUR), summary: TRICKY_SUMMARY,
     dateline: 'पटना', image: '/media/2026/jaanch.jpg', caption: 'जाँच की तस्वीर', credit: 'खबर डेमो',
   }));
   add(articleFile('day.md', {
@@ -97,19 +99,26 @@ async function countListed(p) {
 
 // ---- feeds ----
 
-// Parses a feed with feedparser; returns what it saw.
+// Parses a feed with feedparser; returns what it saw. Titles and summaries
+// come back as the text a reader shows: khabar's RSS titles and
+// descriptions are HTML (escaped text), which feedparser hands over as
+// HTML, so they are unescaped here. (Its summary_detail cannot tell: the
+// photo's media:description overwrites it.)
 function feedparser(xml) {
   const py = `
-import calendar, json, sys, feedparser
+import calendar, html, json, sys, feedparser
 d = feedparser.parse(sys.stdin.buffer.read())
 t = lambda x: calendar.timegm(x) if x else None
+def text(o, k):
+  v = o.get(k)
+  return html.unescape(v) if v is not None and d.version.startswith('rss') else v
 print(json.dumps({
   'bozo': int(d.bozo), 'error': str(d.get('bozo_exception', '')), 'version': d.version,
-  'title': d.feed.get('title'), 'link': d.feed.get('link'),
+  'title': text(d.feed, 'title'), 'link': d.feed.get('link'),
   'entries': [{
-    'title': e.get('title'), 'link': e.get('link'), 'id': e.get('id'),
+    'title': text(e, 'title'), 'link': e.get('link'), 'id': e.get('id'),
     'published': t(e.get('published_parsed')), 'updated': t(e.get('updated_parsed')),
-    'summary': e.get('summary'), 'content': [c.value for c in e.get('content', [])],
+    'summary': text(e, 'summary'), 'content': [c.value for c in e.get('content', [])],
     'media': [m.get('url') for m in e.get('media_content', [])],
   } for e in d.entries]}))
 `;
@@ -193,6 +202,14 @@ describe('feeds', () => {
       assert.equal(seed.published, Date.parse('2025-11-04T18:30:00+05:30') / 1000, 'seed story dated 4 Nov 2025, 18:30 IST');
       const fresh = f.entries[0];
       assert.equal(fresh.title, TRICKY, 'a headline with markup survives XML escaping');
+      if (format === 'rss') {
+        // Readers render RSS titles and descriptions as HTML: one XML
+        // decoding must leave escaped HTML, never markup.
+        const htmlText = (v) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+        const xmlText = (v) => htmlText(v).replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+        assert.ok(xml.includes(`<title>${xmlText(htmlText(TRICKY))}</title>`), 'the headline is HTML-escaped, then XML-escaped');
+        assert.ok(xml.includes(`<description>${xmlText(htmlText(TRICKY_SUMMARY))}</description>`), 'so is the summary');
+      }
       assert.equal(fresh.published, Math.floor((now - HOUR) / 1000));
     });
 
@@ -202,7 +219,7 @@ describe('feeds', () => {
       const fresh = full.entries.find((e) => e.title === TRICKY);
       assert.deepEqual(fresh.media, [`${BASE}/media/2026/jaanch.jpg`]);
       assert.match(fresh.content[0], /पहला पैरा/);
-      assert.equal(fresh.summary, 'एक घंटे पुरानी खबर का सार');
+      assert.equal(fresh.summary, TRICKY_SUMMARY, 'the summary reads as its own characters');
       const seed = full.entries.find((e) => e.title === SEED_TITLE);
       assert.deepEqual(seed.media, [], 'no image, no media element');
       assert.match(seed.content[0], /नई दिल्ली।/, 'the story opens with its dateline');

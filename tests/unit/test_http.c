@@ -77,6 +77,19 @@ static void router_head_is_get_and_other_methods_are_405(void **state)
 	kb_arena_free(&r.arena);
 }
 
+static void the_plain_error_page_escapes_its_text(void **state)
+{
+	/* No database: the page that must render when the store fails. */
+	kb_req r = {0};
+	r.error_text = "<img src=x onerror=alert(1)> & \"";
+	page_error(&r, 400);
+	kb_buf_putc(&r.body, 0);
+	assert_non_null(strstr(r.body.data, "<p>&lt;img src=x onerror=alert(1)&gt; &amp; &quot;</p>"));
+	assert_null(strstr(r.body.data, "<img"));
+	kb_buf_free(&r.body);
+	kb_arena_free(&r.arena);
+}
+
 static void every_site_route_declares_a_known_method(void **state)
 {
 	for (size_t i = 0; i < kb_nroutes; i++) {
@@ -395,6 +408,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(router_matches_literals_and_params),
+		cmocka_unit_test(the_plain_error_page_escapes_its_text),
 		cmocka_unit_test(router_rejects_near_misses),
 		cmocka_unit_test(router_head_is_get_and_other_methods_are_405),
 		cmocka_unit_test(every_site_route_declares_a_known_method),

@@ -82,6 +82,18 @@ static void xml_escape_drops_what_xml_forbids(void **state)
 	kb_buf_free(&b);
 }
 
+static void xml_escape_html_text_is_inert_after_one_decoding(void **state)
+{
+	kb_buf b = {0};
+	const char *s = "क<img src=x onerror=alert(1)> & \"'\x01]]>";
+	xml_escape_html_text(&b, s, strlen(s));
+	/* What an XML parser hands the reader: "क&lt;img src=x
+	 * onerror=alert(1)&gt; &amp; \"']]&gt;", which HTML shows as s. */
+	assert_string_equal(b.data, "क&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; &quot;&#39;]]&amp;gt;");
+	assert_null(strchr(b.data, '<'));
+	kb_buf_free(&b);
+}
+
 /* Renders src with ctx; returns a malloc'd string, or NULL on error. */
 static char *render(const char *src, const tv *ctx)
 {
@@ -248,6 +260,7 @@ int main(void)
 		cmocka_unit_test(url_encode_and_decode_round_trip),
 		cmocka_unit_test(json_escape_is_safe_inside_script),
 		cmocka_unit_test(xml_escape_drops_what_xml_forbids),
+		cmocka_unit_test(xml_escape_html_text_is_inert_after_one_decoding),
 		cmocka_unit_test(template_escapes_by_default),
 		cmocka_unit_test(template_raw_emits_only_trusted_html),
 		cmocka_unit_test(template_url_refuses_javascript),

@@ -104,6 +104,23 @@ static void same_title_gets_a_distinct_slug(void **state)
 	kb_arena_free(&a);
 }
 
+static void a_given_slug_is_made_a_slug(void **state)
+{
+	store *st = *state;
+	const char *given[] = {"\"><script>alert(1)</script>/x?y#z", "bharat-israel-raksha", "javascript:alert(1)"};
+	const char *want[] = {"script-alert-1-script-x-y-z", "bharat-israel-raksha", "javascript-alert-1"};
+	kb_arena a = {0};
+	for (size_t i = 0; i < KB_COUNT(given); i++) {
+		kb_article_input in = {.title = "खबर", .status = "published", .slug = given[i]};
+		int64_t id;
+		assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+		kb_article art;
+		assert_int_equal(store_article_by_id(st, &a, id, &art), STORE_OK);
+		assert_string_equal(art.slug, want[i]);
+	}
+	kb_arena_free(&a);
+}
+
 static void unknown_category_stores_nothing(void **state)
 {
 	store *st = *state;
@@ -288,6 +305,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(migrations_set_the_schema_version, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(article_round_trip_keeps_every_field, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_given_slug_is_made_a_slug, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, tempdb_teardown),
