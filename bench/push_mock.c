@@ -60,7 +60,8 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	h2o_config_init(&config);
 	config.max_request_entity_size = 1 << 20;
-	h2o_hostconf_t *host = h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_hostconf_t *host =
+		h2o_config_register_host(&config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
 	h2o_create_handler(pc, sizeof(h2o_handler_t))->on_req = on_req;
 	h2o_context_init(&ctx, h2o_evloop_create(), &config);
@@ -76,7 +77,8 @@ int main(int argc, char **argv)
 	accept_ctx.hosts = config.hosts;
 	accept_ctx.ssl_ctx = ssl;
 
-	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1])),
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)atoi(argv[1])),
 				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0), on = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) ||

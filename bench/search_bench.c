@@ -38,7 +38,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	double secs = (kb_mono_ns() - t0) / 1e9;
-	printf("index build: %lld articles in %.1f s = %.0f articles/s\n", (long long)count, secs, count / secs);
+	printf("index build: %lld articles in %.1f s = %.0f articles/s\n", (long long)count, secs,
+	       count / secs);
 
 	char *qs[256];
 	int nq = 0;

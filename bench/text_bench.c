@@ -113,8 +113,7 @@ int main(int argc, char **argv)
 			if (d[i] < best[i])
 				best[i] = d[i];
 	}
-	printf("text: %.1f MB of %s (%zu words), one core, best of 3\n", mb,
-	       argv[1], words);
+	printf("text: %.1f MB of %s (%zu words), one core, best of 3\n", mb, argv[1], words);
 	printf("  %-28s %8.1f MB/s\n", "utf8proc NFC (bare)", mb / best[0]);
 	printf("  %-28s %8.1f MB/s\n", "text_normalise", mb / best[1]);
 	printf("  %-28s %8.1f MB/s\n", "text_tokenise", mb / best[2]);

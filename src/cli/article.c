@@ -13,8 +13,8 @@
 #include "frontmatter.h"
 
 static const char *const known_keys[] = {
-	"title", "category", "tags", "author", "published_at", "summary", "dateline",
-	"slug", "status", "image", "caption", "credit", "breaking",
+	"title", "category", "tags",  "author",  "published_at", "summary",  "dateline",
+	"slug",  "status",   "image", "caption", "credit",       "breaking",
 };
 
 /* Splits "a, b ,c" into trimmed names in the arena. */
@@ -80,7 +80,8 @@ static int add_file(const char *db, const char *path)
 		while (k < KB_COUNT(known_keys) && strcmp(known_keys[k], d.fields[i].key))
 			k++;
 		if (k == KB_COUNT(known_keys)) {
-			fprintf(stderr, "%s:%d: unknown key \"%s\"\n", path, d.fields[i].line, d.fields[i].key);
+			fprintf(stderr, "%s:%d: unknown key \"%s\"\n", path, d.fields[i].line,
+				d.fields[i].key);
 			goto out;
 		}
 	}
@@ -103,14 +104,16 @@ static int add_file(const char *db, const char *path)
 	if (cat && *cat) {
 		in.category_slug = category_slug(st, &a, cat);
 		if (!in.category_slug) {
-			fprintf(stderr, "%s:%d: no category \"%s\"; run khabar init first, or use one of the site's categories\n",
+			fprintf(stderr,
+				"%s:%d: no category \"%s\"; run khabar init first, or use one of the site's categories\n",
 				path, f->line, cat);
 			goto out;
 		}
 	}
 	const char *when = FIELD("published_at");
 	if (when && *when && cli_parse_time(when, &in.published_at)) {
-		fprintf(stderr, "%s:%d: cannot read the date \"%s\"; write 2025-11-04 14:30 or 2025-11-04T14:30:00+05:30\n",
+		fprintf(stderr,
+			"%s:%d: cannot read the date \"%s\"; write 2025-11-04 14:30 or 2025-11-04T14:30:00+05:30\n",
 			path, f->line, when);
 		goto out;
 	}
@@ -135,7 +138,8 @@ static int add_file(const char *db, const char *path)
 	in.image_caption = FIELD("caption");
 	in.image_credit = FIELD("credit");
 	const char *br = FIELD("breaking");
-	in.breaking = br && (!strcmp(br, "yes") || !strcmp(br, "true") || !strcmp(br, "1") || !strcmp(br, "हाँ"));
+	in.breaking = br &&
+		      (!strcmp(br, "yes") || !strcmp(br, "true") || !strcmp(br, "1") || !strcmp(br, "हाँ"));
 #undef FIELD
 	/* Skip the blank lines between the front matter and the body. */
 	while (d.body_len && (d.body[0] == '\n' || d.body[0] == '\r'))

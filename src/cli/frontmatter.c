@@ -34,8 +34,7 @@ static int is_fence(const char *p, size_t len)
 	return len == 3 && !memcmp(p, "---", 3);
 }
 
-int fm_parse(kb_arena *a, const char *buf, size_t n, fm_doc *out, int *line, char *err,
-	     size_t errlen)
+int fm_parse(kb_arena *a, const char *buf, size_t n, fm_doc *out, int *line, char *err, size_t errlen)
 {
 	size_t bad;
 	memset(out, 0, sizeof *out);

@@ -25,8 +25,7 @@ typedef struct fm_doc {
  * the problem and a message in err. Input that is not valid UTF-8 is
  * rejected with the line of the first bad byte. Strings live in a.
  */
-int fm_parse(kb_arena *a, const char *buf, size_t n, fm_doc *out, int *line, char *err,
-	     size_t errlen);
+int fm_parse(kb_arena *a, const char *buf, size_t n, fm_doc *out, int *line, char *err, size_t errlen);
 
 /* The value of key, or NULL. */
 const fm_field *fm_get(const fm_doc *d, const char *key);

@@ -25,8 +25,8 @@ static void report(const import_report *r, const char *file)
 	       r->posts, r->pages, r->drafts);
 	printf("added: %zu authors, %zu categories, %zu tags, %zu redirects\n", r->authors, r->categories,
 	       r->tags, r->redirects);
-	printf("featured images: %zu queued for the photo pipeline (made when khabar serve runs), %zu missing\n", r->images,
-	       r->images_missing);
+	printf("featured images: %zu queued for the photo pipeline (made when khabar serve runs), %zu missing\n",
+	       r->images, r->images_missing);
 	printf("skipped: %zu already imported, %zu of other post types%s%s%s, %zu with another status "
 	       "(trash, auto-draft...), %zu empty, %zu comments (not imported), %zu default category\n",
 	       r->skipped[SKIP_ALREADY], r->skipped[SKIP_TYPE], r->skipped_types.len ? " (" : "",
@@ -36,7 +36,8 @@ static void report(const import_report *r, const char *file)
 	if (r->missing.len)
 		printf("%s", r->missing.data);
 	printf("users: %zu made for the authors (reporters, no password yet); each sets one at their link, "
-	       "valid %d days and once (a new one: khabar user link LOGIN)\n", r->users, NR_LINK_DAYS);
+	       "valid %d days and once (a new one: khabar user link LOGIN)\n",
+	       r->users, NR_LINK_DAYS);
 	if (r->links.len)
 		printf("%s", r->links.data);
 	printf("time: %.2f s, %.0f posts/s (the search index, built once at the end: %.2f s)\n", r->seconds,

@@ -21,12 +21,11 @@
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: khabar push send --title T --url /news/slug [--body SUMMARY] [--image URL]\n"
-		"                        [--category SLUG] [--urgency very-low|low|normal|high]\n"
-		"                        [--ttl SECONDS] [--topic KEY] [--deliver] [--db PATH]\n"
-		"       khabar push deliver [--workers N] [--db PATH]\n"
-		"       khabar push stats [--alert ID] [--db PATH]\n");
+	fprintf(stderr, "usage: khabar push send --title T --url /news/slug [--body SUMMARY] [--image URL]\n"
+			"                        [--category SLUG] [--urgency very-low|low|normal|high]\n"
+			"                        [--ttl SECONDS] [--topic KEY] [--deliver] [--db PATH]\n"
+			"       khabar push deliver [--workers N] [--db PATH]\n"
+			"       khabar push stats [--alert ID] [--db PATH]\n");
 	return 2;
 }
 
@@ -38,8 +37,8 @@ static void print_totals(const push_engine_totals *t)
 	       (unsigned long long)t->expired, (unsigned long long)t->gone, (unsigned long long)t->retried,
 	       t->wall_s);
 	if (t->encrypt_cpu_s > 0)
-		printf("push: encryption took %.2f CPU seconds: %.0f messages per CPU second\n", t->encrypt_cpu_s,
-		       (double)t->sent / t->encrypt_cpu_s);
+		printf("push: encryption took %.2f CPU seconds: %.0f messages per CPU second\n",
+		       t->encrypt_cpu_s, (double)t->sent / t->encrypt_cpu_s);
 	if (t->cpu_s > 0)
 		printf("push: the process took %.2f CPU seconds: %.0f messages per CPU second\n", t->cpu_s,
 		       (double)t->sent / t->cpu_s);
@@ -109,8 +108,9 @@ int cmd_push(int argc, char **argv)
 		    cli_opt(argc, argv, &i, "--url", &url) || cli_opt(argc, argv, &i, "--body", &body) ||
 		    cli_opt(argc, argv, &i, "--image", &image) ||
 		    cli_opt(argc, argv, &i, "--category", &category) ||
-		    cli_opt(argc, argv, &i, "--urgency", &urgency) || cli_opt(argc, argv, &i, "--ttl", &ttl) ||
-		    cli_opt(argc, argv, &i, "--topic", &topic) || cli_opt(argc, argv, &i, "--alert", &alert) ||
+		    cli_opt(argc, argv, &i, "--urgency", &urgency) ||
+		    cli_opt(argc, argv, &i, "--ttl", &ttl) || cli_opt(argc, argv, &i, "--topic", &topic) ||
+		    cli_opt(argc, argv, &i, "--alert", &alert) ||
 		    cli_opt(argc, argv, &i, "--workers", &workers))
 			continue;
 		if (!strcmp(argv[i], "--deliver")) {
@@ -138,8 +138,13 @@ int cmd_push(int argc, char **argv)
 		return usage();
 	}
 	kb_arena a = {0};
-	push_alert_input in = {.title = title, .url = url, .body = body, .image = image,
-			       .urgency = urgency, .ttl = ttl ? atoll(ttl) : 0, .topic = topic};
+	push_alert_input in = {.title = title,
+			       .url = url,
+			       .body = body,
+			       .image = image,
+			       .urgency = urgency,
+			       .ttl = ttl ? atoll(ttl) : 0,
+			       .topic = topic};
 	if (ttl && in.ttl <= 0) {
 		fprintf(stderr, "khabar push send: --ttl must be a number of seconds\n");
 		rc = 2;

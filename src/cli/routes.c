@@ -15,8 +15,12 @@ static const struct {
 	unsigned flag;
 	const char *name;
 } flag_names[] = {
-	{R_CACHE, "cache"},	  {R_AUTH, "auth"},	      {R_CSRF, "csrf"},
-	{R_CORS, "cors"},	  {R_PUBLIC_JSON, "public-json"}, {R_STALE_FORM, "stale-form"},
+	{R_CACHE, "cache"},
+	{R_AUTH, "auth"},
+	{R_CSRF, "csrf"},
+	{R_CORS, "cors"},
+	{R_PUBLIC_JSON, "public-json"},
+	{R_STALE_FORM, "stale-form"},
 	{R_SECRET_PATH, "secret-path"},
 };
 
@@ -34,7 +38,8 @@ int cmd_routes(int argc, char **argv)
 		for (size_t f = 0; f < KB_COUNT(flag_names); f++)
 			if (rt->flags & flag_names[f].flag)
 				printf("%s%s", any++ ? "," : "", flag_names[f].name);
-		printf("%s\t%s\t%s\t%d\n", any ? "" : "-", rt->flags & R_AUTH ? store_role_name(rt->role) : "-",
+		printf("%s\t%s\t%s\t%d\n", any ? "" : "-",
+		       rt->flags & R_AUTH ? store_role_name(rt->role) : "-",
 		       rt->cache_query ? rt->cache_query : "-", rt->max_age);
 	}
 	return 0;

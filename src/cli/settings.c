@@ -18,13 +18,34 @@ typedef struct setting {
 	int (*valid)(const char *v);
 } setting;
 
-static int any(const char *v) { return kb_utf8_valid(v, strlen(v), NULL); }
-static int link(const char *v) { return !*v || (strncmp(v, "http", 4) == 0 && url_is_safe(v, strlen(v))); }
-static int base(const char *v) { return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8); }
-static int digits(const char *v) { return !strcmp(v, "ascii") || !strcmp(v, "devanagari"); }
-static int email(const char *v) { return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"\r\n\t,;")); }
-static int host(const char *v) { return !strpbrk(v, " /\r\n") && strlen(v) < 200; }
-static int yesno(const char *v) { return !strcmp(v, "yes") || !strcmp(v, "no"); }
+static int any(const char *v)
+{
+	return kb_utf8_valid(v, strlen(v), NULL);
+}
+static int link(const char *v)
+{
+	return !*v || (strncmp(v, "http", 4) == 0 && url_is_safe(v, strlen(v)));
+}
+static int base(const char *v)
+{
+	return !strncmp(v, "http://", 7) || !strncmp(v, "https://", 8);
+}
+static int digits(const char *v)
+{
+	return !strcmp(v, "ascii") || !strcmp(v, "devanagari");
+}
+static int email(const char *v)
+{
+	return !*v || (strchr(v, '@') && !strpbrk(v, " <>\"\r\n\t,;"));
+}
+static int host(const char *v)
+{
+	return !strpbrk(v, " /\r\n") && strlen(v) < 200;
+}
+static int yesno(const char *v)
+{
+	return !strcmp(v, "yes") || !strcmp(v, "no");
+}
 static int number(const char *v)
 {
 	char *end;
@@ -92,17 +113,36 @@ int cmd_settings(int argc, char **argv)
 		}
 		for (size_t i = 0; !rc && i < KB_COUNT(settings); i++) {
 			const char *v = NULL;
-#define V(k) if (!strcmp(settings[i].key, #k)) v = s.k
-			V(name); V(tagline); V(base_url); V(timezone); V(digits); V(email); V(facebook);
-			V(instagram); V(x); V(arattai); V(whatsapp); V(google_news); V(search_recency);
+#define V(k)                              \
+	if (!strcmp(settings[i].key, #k)) \
+	v = s.k
+			V(name);
+			V(tagline);
+			V(base_url);
+			V(timezone);
+			V(digits);
+			V(email);
+			V(facebook);
+			V(instagram);
+			V(x);
+			V(arattai);
+			V(whatsapp);
+			V(google_news);
+			V(search_recency);
 #undef V
 			int64_t limit;
 			if (!strcmp(settings[i].key, "push_hourly_limit") &&
 			    !push_store_hourly_limit(st, &limit))
 				v = kb_arena_printf(&a, "%lld", (long long)limit);
-#define M(k, f) if (!strcmp(settings[i].key, k)) v = m.f
-			M("tips_email", to); M("smtp_host", host); M("smtp_port", port); M("smtp_user", user);
-			M("smtp_starttls", starttls); M("tips_retention_days", retention_days);
+#define M(k, f)                          \
+	if (!strcmp(settings[i].key, k)) \
+	v = m.f
+			M("tips_email", to);
+			M("smtp_host", host);
+			M("smtp_port", port);
+			M("smtp_user", user);
+			M("smtp_starttls", starttls);
+			M("tips_retention_days", retention_days);
 #undef M
 			if (!strcmp(settings[i].key, "smtp_password"))
 				v = *m.password ? "(set)" : "";
@@ -114,10 +154,13 @@ int cmd_settings(int argc, char **argv)
 		while (i < KB_COUNT(settings) && strcmp(settings[i].key, args[1]))
 			i++;
 		if (i == KB_COUNT(settings)) {
-			fprintf(stderr, "khabar settings: no setting \"%s\"; run \"khabar settings\" to list them\n", args[1]);
+			fprintf(stderr,
+				"khabar settings: no setting \"%s\"; run \"khabar settings\" to list them\n",
+				args[1]);
 			rc = 2;
 		} else if (!settings[i].valid(args[2])) {
-			fprintf(stderr, "khabar settings: \"%s\" is not a valid %s: %s\n", args[2], args[1], settings[i].help);
+			fprintf(stderr, "khabar settings: \"%s\" is not a valid %s: %s\n", args[2], args[1],
+				settings[i].help);
 			rc = 2;
 		} else if (store_setting_set(st, args[1], args[2])) {
 			fprintf(stderr, "khabar: %s\n", store_errmsg(st));

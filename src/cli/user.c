@@ -85,11 +85,12 @@ static int valid_login(const char *s)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: khabar user add --role admin|editor|reporter [--name NAME] [--db PATH] LOGIN\n"
-			"       khabar user password [--db PATH] LOGIN\n"
-			"       khabar user list [--db PATH]\n"
-			"       khabar user link [--db PATH] LOGIN   (a one-time set-password link)\n"
-			"The password is read from the terminal, or as one line from standard input.\n");
+	fprintf(stderr,
+		"usage: khabar user add --role admin|editor|reporter [--name NAME] [--db PATH] LOGIN\n"
+		"       khabar user password [--db PATH] LOGIN\n"
+		"       khabar user list [--db PATH]\n"
+		"       khabar user link [--db PATH] LOGIN   (a one-time set-password link)\n"
+		"The password is read from the terminal, or as one line from standard input.\n");
 	return 2;
 }
 
@@ -103,7 +104,8 @@ static int user_link(const char *db, const char *login)
 	kb_buf path = {0};
 	int rc = store_user_by_login(st, &a, login, &u, NULL);
 	if (!rc && u.disabled) {
-		fprintf(stderr, "khabar user: \"%s\" is disabled; enable them at /newsroom/users first\n", login);
+		fprintf(stderr, "khabar user: \"%s\" is disabled; enable them at /newsroom/users first\n",
+			login);
 		rc = 1;
 	} else if (rc == STORE_NOTFOUND) {
 		fprintf(stderr, "khabar user: no user \"%s\"\n", login);
@@ -153,7 +155,8 @@ int cmd_user(int argc, char **argv)
 	if (!login)
 		return usage();
 	if (!valid_login(login)) {
-		fprintf(stderr, "khabar user: a login is 1-60 of a-z, A-Z, 0-9, '.', '_' and '-' (got \"%s\")\n",
+		fprintf(stderr,
+			"khabar user: a login is 1-60 of a-z, A-Z, 0-9, '.', '_' and '-' (got \"%s\")\n",
 			login);
 		return 2;
 	}
@@ -188,13 +191,15 @@ int cmd_user(int argc, char **argv)
 		else if (rc)
 			fprintf(stderr, "khabar user: %s\n", store_errmsg(st));
 		else
-			printf("khabar: %s \"%s\" added; log in at /newsroom/login\n", store_role_name(role), login);
+			printf("khabar: %s \"%s\" added; log in at /newsroom/login\n", store_role_name(role),
+			       login);
 	} else {
 		kb_arena a = {0};
 		kb_user u;
 		rc = store_user_by_login(st, &a, login, &u, NULL);
 		if (!rc)
-			rc = store_user_set_password(st, u.id, hash.data) || store_session_delete_user(st, u.id);
+			rc = store_user_set_password(st, u.id, hash.data) ||
+			     store_session_delete_user(st, u.id);
 		if (rc == STORE_NOTFOUND)
 			fprintf(stderr, "khabar user: no user \"%s\"\n", login);
 		else if (rc)

@@ -24,7 +24,9 @@ static int category_by_name(store *st, kb_arena *a, const char *name, kb_categor
 		out->position = sqlite3_column_int(s, 3);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read category");
+	return rc == SQLITE_ROW    ? STORE_OK
+	       : rc == SQLITE_DONE ? STORE_NOTFOUND
+				   : sq_fail(st, "cannot read category");
 }
 
 int store_category_ensure(store *st, kb_arena *a, const char *name, kb_category *out, int *created)
@@ -91,7 +93,9 @@ static int named(store *st, kb_arena *a, char kind, const char *name, int64_t *i
 		*slug = sq_col_text(a, s, 1);
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot look up name");
+	return rc == SQLITE_ROW    ? STORE_OK
+	       : rc == SQLITE_DONE ? STORE_NOTFOUND
+				   : sq_fail(st, "cannot look up name");
 }
 
 static int ensure(store *st, kb_arena *a, char kind, const char *name, int64_t *id, const char **slug,
@@ -135,9 +139,10 @@ int store_redirect_add_new(store *st, const char *path, const char *target, int 
 
 int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int sticky)
 {
-	static const char sql[] = "UPDATE articles SET updated_at = CASE WHEN ?2 > 0 THEN ?2 ELSE updated_at END, "
-				  "created_at = CASE WHEN ?2 > 0 AND ?2 < created_at THEN ?2 ELSE created_at END, "
-				  "sticky = ?3 WHERE id = ?1";
+	static const char sql[] =
+		"UPDATE articles SET updated_at = CASE WHEN ?2 > 0 THEN ?2 ELSE updated_at END, "
+		"created_at = CASE WHEN ?2 > 0 AND ?2 < created_at THEN ?2 ELSE created_at END, "
+		"sticky = ?3 WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, updated_at);
@@ -162,8 +167,9 @@ int store_account_pending_add(store *st, const char *source, const char *login, 
 
 int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import_account **out, size_t *n)
 {
-	static const char sql[] = "SELECT login, email, display_name, coalesce(author_id, 0) FROM import_accounts "
-				  "WHERE source = ?1 AND user_id IS NULL ORDER BY login";
+	static const char sql[] =
+		"SELECT login, email, display_name, coalesce(author_id, 0) FROM import_accounts "
+		"WHERE source = ?1 AND user_id IS NULL ORDER BY login";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, source);
 	size_t cap = 8, len = 0;
@@ -190,8 +196,9 @@ int store_account_unlinked(store *st, kb_arena *a, const char *source, kb_import
 
 int store_user_add_imported(store *st, const char *login, const char *name, int64_t author_id, int64_t *id)
 {
-	static const char sql[] = "INSERT INTO users(login, name, role, password, author_id, created_at) "
-				  "VALUES(?1, ?2, 'reporter', '', nullif(?3, 0), ?4) ON CONFLICT(login) DO NOTHING";
+	static const char sql[] =
+		"INSERT INTO users(login, name, role, password, author_id, created_at) "
+		"VALUES(?1, ?2, 'reporter', '', nullif(?3, 0), ?4) ON CONFLICT(login) DO NOTHING";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, login);
 	sq_bind_text(s, 2, name);
@@ -233,9 +240,10 @@ int store_media_pending_add(store *st, int64_t article_id, const char *path, con
 
 int store_article_set_media(store *st, int64_t id, int64_t media_id, const char *caption)
 {
-	static const char sql[] = "UPDATE articles SET media_id = ?2, "
-				  "image_caption = CASE WHEN image_caption = '' THEN ?3 ELSE image_caption END "
-				  "WHERE id = ?1";
+	static const char sql[] =
+		"UPDATE articles SET media_id = ?2, "
+		"image_caption = CASE WHEN image_caption = '' THEN ?3 ELSE image_caption END "
+		"WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, media_id);
@@ -253,7 +261,9 @@ int store_article_sticky(store *st, kb_arena *a, kb_article *out)
 	if (rc == SQLITE_ROW)
 		sq_read_article(a, s, out);
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read articles");
+	return rc == SQLITE_ROW    ? STORE_OK
+	       : rc == SQLITE_DONE ? STORE_NOTFOUND
+				   : sq_fail(st, "cannot read articles");
 }
 
 int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug)
@@ -265,5 +275,7 @@ int store_article_slug(store *st, kb_arena *a, int64_t id, const char **slug)
 	if (rc == SQLITE_ROW)
 		*slug = sq_col_text(a, s, 0);
 	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, "cannot read article");
+	return rc == SQLITE_ROW    ? STORE_OK
+	       : rc == SQLITE_DONE ? STORE_NOTFOUND
+				   : sq_fail(st, "cannot read article");
 }

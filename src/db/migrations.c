@@ -8,37 +8,37 @@
 /* The change log's trigger bodies (migration 3), kept once here because
  * migration 7 creates the same triggers again with a pause for bulk loads. */
 #define NOW "CAST(strftime('%s', 'now') AS INTEGER)"
-#define CHANGES_ARTICLES_INS                                                                      \
-	"BEGIN INSERT INTO changes(at, tag) VALUES"                                               \
-	"  (" NOW ", 'a:' || new.id), (" NOW ", 'text'), (" NOW ", 'list'),"                      \
+#define CHANGES_ARTICLES_INS                                                                                \
+	"BEGIN INSERT INTO changes(at, tag) VALUES"                                                         \
+	"  (" NOW ", 'a:' || new.id), (" NOW ", 'text'), (" NOW ", 'list'),"                                \
 	"  (" NOW ", 'c:' || coalesce(new.category_id, 0)), (" NOW ", 'u:' || coalesce(new.author_id, 0));" \
 	"END;"
-#define CHANGES_ARTICLES_UPD                                                                      \
-	"BEGIN"                                                                                   \
-	"  INSERT INTO changes(at, tag) VALUES (" NOW ", 'a:' || old.id), (" NOW ", 'text');"     \
-	"  INSERT INTO changes(at, tag) SELECT " NOW ", v FROM ("                                 \
-	"    SELECT 'list' AS v UNION ALL SELECT 'c:' || coalesce(old.category_id, 0)"           \
-	"    UNION ALL SELECT 'c:' || coalesce(new.category_id, 0)"                              \
-	"    UNION ALL SELECT 'u:' || coalesce(old.author_id, 0)"                                \
-	"    UNION ALL SELECT 'u:' || coalesce(new.author_id, 0)"                                \
-	"    UNION ALL SELECT 't:' || tag_id FROM article_tags WHERE article_id = new.id)"       \
-	"  WHERE old.status IS NOT new.status OR old.title IS NOT new.title"                     \
-	"    OR old.slug IS NOT new.slug OR old.summary IS NOT new.summary"                      \
+#define CHANGES_ARTICLES_UPD                                                                        \
+	"BEGIN"                                                                                     \
+	"  INSERT INTO changes(at, tag) VALUES (" NOW ", 'a:' || old.id), (" NOW ", 'text');"       \
+	"  INSERT INTO changes(at, tag) SELECT " NOW ", v FROM ("                                   \
+	"    SELECT 'list' AS v UNION ALL SELECT 'c:' || coalesce(old.category_id, 0)"              \
+	"    UNION ALL SELECT 'c:' || coalesce(new.category_id, 0)"                                 \
+	"    UNION ALL SELECT 'u:' || coalesce(old.author_id, 0)"                                   \
+	"    UNION ALL SELECT 'u:' || coalesce(new.author_id, 0)"                                   \
+	"    UNION ALL SELECT 't:' || tag_id FROM article_tags WHERE article_id = new.id)"          \
+	"  WHERE old.status IS NOT new.status OR old.title IS NOT new.title"                        \
+	"    OR old.slug IS NOT new.slug OR old.summary IS NOT new.summary"                         \
 	"    OR old.published_at IS NOT new.published_at OR old.category_id IS NOT new.category_id" \
-	"    OR old.author_id IS NOT new.author_id OR old.image_url IS NOT new.image_url"        \
-	"    OR old.media_id IS NOT new.media_id OR old.breaking IS NOT new.breaking;"           \
+	"    OR old.author_id IS NOT new.author_id OR old.image_url IS NOT new.image_url"           \
+	"    OR old.media_id IS NOT new.media_id OR old.breaking IS NOT new.breaking;"              \
 	"END;"
-#define CHANGES_ARTICLES_DEL                                                                      \
-	"BEGIN INSERT INTO changes(at, tag) SELECT " NOW ", v FROM ("                             \
-	"    SELECT 'a:' || old.id AS v UNION ALL SELECT 'text' UNION ALL SELECT 'list'"         \
-	"    UNION ALL SELECT 'c:' || coalesce(old.category_id, 0)"                              \
-	"    UNION ALL SELECT 'u:' || coalesce(old.author_id, 0)"                                \
-	"    UNION ALL SELECT 't:' || tag_id FROM article_tags WHERE article_id = old.id);"      \
+#define CHANGES_ARTICLES_DEL                                                                \
+	"BEGIN INSERT INTO changes(at, tag) SELECT " NOW ", v FROM ("                       \
+	"    SELECT 'a:' || old.id AS v UNION ALL SELECT 'text' UNION ALL SELECT 'list'"    \
+	"    UNION ALL SELECT 'c:' || coalesce(old.category_id, 0)"                         \
+	"    UNION ALL SELECT 'u:' || coalesce(old.author_id, 0)"                           \
+	"    UNION ALL SELECT 't:' || tag_id FROM article_tags WHERE article_id = old.id);" \
 	"END;"
 /* row: "new" after an insert, "old" after a delete. */
-#define CHANGES_ARTICLE_TAGS(row)                                                                 \
-	"BEGIN INSERT INTO changes(at, tag) VALUES (" NOW ", 'a:' || " row ".article_id),"        \
-	"    (" NOW ", 't:' || " row ".tag_id), (" NOW ", 'text');"                               \
+#define CHANGES_ARTICLE_TAGS(row)                                                          \
+	"BEGIN INSERT INTO changes(at, tag) VALUES (" NOW ", 'a:' || " row ".article_id)," \
+	"    (" NOW ", 't:' || " row ".tag_id), (" NOW ", 'text');"                        \
 	"END;"
 #define BUMP_VERSION "BEGIN UPDATE meta SET value = value + 1 WHERE key = 'content_version'; END;"
 
@@ -91,14 +91,14 @@ const char *const kb_migrations[] = {
 	"  path TEXT PRIMARY KEY,"
 	"  target TEXT NOT NULL,"
 	"  code INTEGER NOT NULL DEFAULT 301 CHECK(code IN (301, 302, 308)));"
-	/* Any change to what pages show bumps content_version, so every
+/* Any change to what pages show bumps content_version, so every
 	 * server process sees it, whichever process wrote. */
-#define BUMP(t)                                                                        \
-	"CREATE TRIGGER " t "_ins AFTER INSERT ON " t " " BUMP_VERSION \
-	"CREATE TRIGGER " t "_upd AFTER UPDATE ON " t " " BUMP_VERSION \
-	"CREATE TRIGGER " t "_del AFTER DELETE ON " t " " BUMP_VERSION
-	BUMP("settings") BUMP("categories") BUMP("authors") BUMP("tags") BUMP("articles")
-		BUMP("article_tags") BUMP("redirects"),
+#define BUMP(t)                                                                                  \
+	"CREATE TRIGGER " t "_ins AFTER INSERT ON " t " " BUMP_VERSION "CREATE TRIGGER " t       \
+	"_upd AFTER UPDATE ON " t " " BUMP_VERSION "CREATE TRIGGER " t "_del AFTER DELETE ON " t \
+	" " BUMP_VERSION
+	BUMP("settings") BUMP("categories") BUMP("authors") BUMP("tags") BUMP("articles") BUMP("article_tags")
+		BUMP("redirects"),
 #undef BUMP
 
 	/* 2: full-text search. One row per published article, tokenised by
@@ -115,28 +115,30 @@ const char *const kb_migrations[] = {
 	"  tokenize = 'khabar');"
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author)"
 	"  SELECT * FROM search_source;"
-#define REINDEX(ids)                                                                           \
-	"DELETE FROM search WHERE rowid IN (" ids ");"                                         \
+#define REINDEX(ids)                                                                             \
+	"DELETE FROM search WHERE rowid IN (" ids ");"                                           \
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author) SELECT * FROM " \
 	"search_source WHERE id IN (" ids ");"
-	/* A bulk load (demo, import) pauses the triggers with the meta row
+/* A bulk load (demo, import) pauses the triggers with the meta row
 	 * search_paused and rebuilds the index once, in the same transaction. */
 #define LIVE " WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_paused') BEGIN "
-	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles" LIVE REINDEX("new.id") " END;"
-	"CREATE TRIGGER search_articles_upd AFTER UPDATE ON articles" LIVE
-	"  DELETE FROM search WHERE rowid = old.id; " REINDEX("new.id") " END;"
-	"CREATE TRIGGER search_articles_del AFTER DELETE ON articles" LIVE
-	"  DELETE FROM search WHERE rowid = old.id; END;"
-	"CREATE TRIGGER search_article_tags_ins AFTER INSERT ON article_tags" LIVE
-	REINDEX("new.article_id") " END;"
-	"CREATE TRIGGER search_article_tags_del AFTER DELETE ON article_tags" LIVE
-	REINDEX("old.article_id") " END;"
-	"CREATE TRIGGER search_tags_upd AFTER UPDATE OF name ON tags" LIVE
-	REINDEX("SELECT article_id FROM article_tags WHERE tag_id = new.id") " END;"
-	"CREATE TRIGGER search_categories_upd AFTER UPDATE OF name ON categories" LIVE
-	REINDEX("SELECT id FROM articles WHERE category_id = new.id") " END;"
-	"CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors" LIVE
-	REINDEX("SELECT id FROM articles WHERE author_id = new.id") " END;",
+	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles" LIVE REINDEX(
+		"new.id") " END;"
+			  "CREATE TRIGGER search_articles_upd AFTER UPDATE ON articles" LIVE
+			  "  DELETE FROM search WHERE rowid = old.id; " REINDEX(
+				  "new.id") " END;"
+					    "CREATE TRIGGER search_articles_del AFTER DELETE ON articles" LIVE
+					    "  DELETE FROM search WHERE rowid = old.id; END;"
+					    "CREATE TRIGGER search_article_tags_ins AFTER INSERT ON article_tags" LIVE REINDEX(
+						    "new.article_id") " END;"
+								      "CREATE TRIGGER search_article_tags_del AFTER DELETE ON article_tags" LIVE REINDEX(
+									      "old.article_id") " END;"
+												"CREATE TRIGGER search_tags_upd AFTER UPDATE OF name ON tags" LIVE REINDEX(
+													"SELECT article_id FROM article_tags WHERE tag_id = new.id") " END;"
+																				     "CREATE TRIGGER search_categories_upd AFTER UPDATE OF name ON categories" LIVE
+																					     REINDEX("SELECT id FROM articles WHERE category_id = new.id") " END;"
+																													   "CREATE TRIGGER search_authors_upd AFTER UPDATE OF name ON authors" LIVE
+																														   REINDEX("SELECT id FROM articles WHERE author_id = new.id") " END;",
 
 	/* 3: the newsroom: users, sessions, login throttling, server secrets,
 	 * photos, revisions, the audit log, scheduling and the article
@@ -222,19 +224,16 @@ const char *const kb_migrations[] = {
 	/* A published article's own page ('a:ID') and the feeds, search and
 	 * API ('text') show all of it; lists ('list', 'c:', 'u:', 't:') show
 	 * only what a card shows, so an edit of the body leaves them alone. */
-	"CREATE TRIGGER changes_articles_ins AFTER INSERT ON articles WHEN new.status = 'published' "
-	CHANGES_ARTICLES_INS
+	"CREATE TRIGGER changes_articles_ins AFTER INSERT ON articles WHEN new.status = 'published' " CHANGES_ARTICLES_INS
 	"CREATE TRIGGER changes_articles_upd AFTER UPDATE ON articles"
 	"  WHEN old.status = 'published' OR new.status = 'published' " CHANGES_ARTICLES_UPD
 	/* BEFORE: the article's tags are still there to be named. */
-	"CREATE TRIGGER changes_articles_del BEFORE DELETE ON articles WHEN old.status = 'published' "
-	CHANGES_ARTICLES_DEL
+	"CREATE TRIGGER changes_articles_del BEFORE DELETE ON articles WHEN old.status = 'published' " CHANGES_ARTICLES_DEL
 	"CREATE TRIGGER changes_article_tags_ins AFTER INSERT ON article_tags"
-	"  WHEN (SELECT status FROM articles WHERE id = new.article_id) = 'published' "
-	CHANGES_ARTICLE_TAGS("new")
-	"CREATE TRIGGER changes_article_tags_del AFTER DELETE ON article_tags"
-	"  WHEN (SELECT status FROM articles WHERE id = old.article_id) = 'published' "
-	CHANGES_ARTICLE_TAGS("old"),
+	"  WHEN (SELECT status FROM articles WHERE id = new.article_id) = 'published' " CHANGES_ARTICLE_TAGS(
+		"new") "CREATE TRIGGER changes_article_tags_del AFTER DELETE ON article_tags"
+		       "  WHEN (SELECT status FROM articles WHERE id = old.article_id) = 'published' " CHANGES_ARTICLE_TAGS(
+			       "old"),
 
 	/* 4: imports (khabar import wordpress). Categories get their parent;
 	 * articles a sticky flag (WordPress's "stick to the front page");
@@ -314,8 +313,8 @@ const char *const kb_migrations[] = {
 	"CREATE INDEX push_alerts_state ON push_alerts(state, id);"
 	"CREATE TABLE push_deliveries("
 	"  alert_id INTEGER NOT NULL REFERENCES push_alerts(id) ON DELETE CASCADE,"
-	"  sub_id INTEGER NOT NULL," /* the subscription may go; the row then expires */
-	"  state INTEGER NOT NULL," /* 1 sending, 2 waiting for a retry */
+	"  sub_id INTEGER NOT NULL,"  /* the subscription may go; the row then expires */
+	"  state INTEGER NOT NULL,"   /* 1 sending, 2 waiting for a retry */
 	"  attempt INTEGER NOT NULL," /* the run that claimed it */
 	"  tries INTEGER NOT NULL DEFAULT 1,"
 	"  next_at INTEGER NOT NULL DEFAULT 0,"
@@ -324,7 +323,7 @@ const char *const kb_migrations[] = {
 	"  until INTEGER NOT NULL, pid INTEGER NOT NULL DEFAULT 0, host TEXT NOT NULL DEFAULT '');"
 	"INSERT INTO push_lease(id, owner, until) VALUES(1, 0, 0);",
 
-	/* 7: bulk loads (import, demo) pause the change log and the redirects'
+/* 7: bulk loads (import, demo) pause the change log and the redirects'
 	 * version bumps as they pause the search index: with the meta row
 	 * bulk_load present, inside the loader's one transaction, these
 	 * triggers write nothing (13 change rows per imported story were a
@@ -342,14 +341,17 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER changes_articles_del BEFORE DELETE ON articles"
 	"  WHEN old.status = 'published' AND" QUIET CHANGES_ARTICLES_DEL
 	"CREATE TRIGGER changes_article_tags_ins AFTER INSERT ON article_tags"
-	"  WHEN" QUIET "AND (SELECT status FROM articles WHERE id = new.article_id) = 'published' "
-	CHANGES_ARTICLE_TAGS("new")
-	"CREATE TRIGGER changes_article_tags_del AFTER DELETE ON article_tags"
-	"  WHEN" QUIET "AND (SELECT status FROM articles WHERE id = old.article_id) = 'published' "
-	CHANGES_ARTICLE_TAGS("old")
-	"CREATE TRIGGER redirects_ins AFTER INSERT ON redirects WHEN" QUIET BUMP_VERSION
-	"CREATE TRIGGER redirects_upd AFTER UPDATE ON redirects WHEN" QUIET BUMP_VERSION
-	"CREATE TRIGGER redirects_del AFTER DELETE ON redirects WHEN" QUIET BUMP_VERSION,
+	"  WHEN" QUIET
+	"AND (SELECT status FROM articles WHERE id = new.article_id) = 'published' " CHANGES_ARTICLE_TAGS(
+		"new") "CREATE TRIGGER changes_article_tags_del AFTER DELETE ON article_tags"
+		       "  WHEN" QUIET
+		       "AND (SELECT status FROM articles WHERE id = old.article_id) = 'published' " CHANGES_ARTICLE_TAGS(
+			       "old") "CREATE TRIGGER redirects_ins AFTER INSERT ON redirects WHEN" QUIET
+			       BUMP_VERSION
+				      "CREATE TRIGGER redirects_upd AFTER UPDATE ON redirects WHEN" QUIET
+					      BUMP_VERSION
+				      "CREATE TRIGGER redirects_del AFTER DELETE ON redirects WHEN" QUIET
+					      BUMP_VERSION,
 #undef QUIET
 
 	/* 8: the newsroom's alerts (push_store.h): who sent each alert and for
@@ -381,39 +383,31 @@ const char *const kb_migrations[] = {
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author)"
 	"  SELECT * FROM search_source;"
 #define OUT(ids) "DELETE FROM search WHERE rowid IN (" ids "); END;"
-#define IN(ids)                                                                                \
+#define IN(ids)                                                                                  \
 	"INSERT INTO search(rowid, title, summary, body, tags, category, author) SELECT * FROM " \
 	"search_source WHERE id IN (" ids "); END;"
 #define ARTICLE_TEXT " OF title, summary, body, status, category_id, author_id ON articles"
-	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles" LIVE IN("new.id")
-	"CREATE TRIGGER search_articles_out BEFORE UPDATE" ARTICLE_TEXT LIVE OUT("old.id")
-	"CREATE TRIGGER search_articles_in AFTER UPDATE" ARTICLE_TEXT LIVE IN("new.id")
-	"CREATE TRIGGER search_articles_del BEFORE DELETE ON articles" LIVE OUT("old.id")
+	"CREATE TRIGGER search_articles_ins AFTER INSERT ON articles" LIVE IN(
+		"new.id") "CREATE TRIGGER search_articles_out BEFORE UPDATE" ARTICLE_TEXT LIVE
+		OUT("old.id") "CREATE TRIGGER search_articles_in AFTER UPDATE" ARTICLE_TEXT LIVE
+			IN("new.id") "CREATE TRIGGER search_articles_del BEFORE DELETE ON articles" LIVE OUT(
+				"old.id")
 	/* INSERT OR IGNORE of a tag the story has already: the BEFORE side
 	 * would fire and the AFTER side not, so it waits for a new pair. */
 	"CREATE TRIGGER search_article_tags_ins_out BEFORE INSERT ON article_tags"
 	"  WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_paused')"
 	"  AND NOT EXISTS (SELECT 1 FROM article_tags"
-	"    WHERE article_id = new.article_id AND tag_id = new.tag_id) BEGIN "
-	OUT("new.article_id")
-	"CREATE TRIGGER search_article_tags_ins_in AFTER INSERT ON article_tags" LIVE
-	IN("new.article_id")
-	"CREATE TRIGGER search_article_tags_del_out BEFORE DELETE ON article_tags" LIVE
-	OUT("old.article_id")
-	"CREATE TRIGGER search_article_tags_del_in AFTER DELETE ON article_tags" LIVE
-	IN("old.article_id")
-	"CREATE TRIGGER search_tags_out BEFORE UPDATE OF name ON tags" LIVE
-	OUT("SELECT article_id FROM article_tags WHERE tag_id = old.id")
-	"CREATE TRIGGER search_tags_in AFTER UPDATE OF name ON tags" LIVE
-	IN("SELECT article_id FROM article_tags WHERE tag_id = new.id")
-	"CREATE TRIGGER search_categories_out BEFORE UPDATE OF name ON categories" LIVE
-	OUT("SELECT id FROM articles WHERE category_id = old.id")
-	"CREATE TRIGGER search_categories_in AFTER UPDATE OF name ON categories" LIVE
-	IN("SELECT id FROM articles WHERE category_id = new.id")
-	"CREATE TRIGGER search_authors_out BEFORE UPDATE OF name ON authors" LIVE
-	OUT("SELECT id FROM articles WHERE author_id = old.id")
-	"CREATE TRIGGER search_authors_in AFTER UPDATE OF name ON authors" LIVE
-	IN("SELECT id FROM articles WHERE author_id = new.id"),
+	"    WHERE article_id = new.article_id AND tag_id = new.tag_id) BEGIN " OUT(
+		"new.article_id") "CREATE TRIGGER search_article_tags_ins_in AFTER INSERT ON article_tags" LIVE
+		IN("new.article_id") "CREATE TRIGGER search_article_tags_del_out BEFORE DELETE ON article_tags" LIVE OUT(
+			"old.article_id") "CREATE TRIGGER search_article_tags_del_in AFTER DELETE ON article_tags" LIVE
+			IN("old.article_id") "CREATE TRIGGER search_tags_out BEFORE UPDATE OF name ON tags" LIVE OUT(
+				"SELECT article_id FROM article_tags WHERE tag_id = old.id") "CREATE TRIGGER search_tags_in AFTER UPDATE OF name ON tags" LIVE
+				IN("SELECT article_id FROM article_tags WHERE tag_id = new.id") "CREATE TRIGGER search_categories_out BEFORE UPDATE OF name ON categories" LIVE
+					OUT("SELECT id FROM articles WHERE category_id = old.id") "CREATE TRIGGER search_categories_in AFTER UPDATE OF name ON categories" LIVE
+						IN("SELECT id FROM articles WHERE category_id = new.id") "CREATE TRIGGER search_authors_out BEFORE UPDATE OF name ON authors" LIVE
+							OUT("SELECT id FROM articles WHERE author_id = old.id") "CREATE TRIGGER search_authors_in AFTER UPDATE OF name ON authors" LIVE
+								IN("SELECT id FROM articles WHERE author_id = new.id"),
 #undef OUT
 #undef IN
 #undef ARTICLE_TEXT

@@ -8,7 +8,7 @@ extern const char *const kb_migrations[];
  * (published articles with their tags, category and author) for snippets
  * and deletes, so no story is stored twice. Migration 2 made it with a
  * copy of its own. */
-#define SEARCH_TABLE_SQL                                                                 \
+#define SEARCH_TABLE_SQL                                                                       \
 	"CREATE VIRTUAL TABLE search USING fts5(title, summary, body, tags, category, author," \
 	"  tokenize = 'khabar', content = 'search_source', content_rowid = 'id')"
 extern const int kb_migrations_count;

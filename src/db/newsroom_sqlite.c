@@ -65,8 +65,7 @@ static void read_user(kb_arena *a, sqlite3_stmt *s, int col, kb_user *u)
 	u->created_at = sqlite3_column_int64(s, col + 6);
 }
 
-int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash,
-		   int64_t *id)
+int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO users(login, name, role, password, created_at) "
 				  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(login) DO NOTHING";
@@ -84,8 +83,7 @@ int store_user_add(store *st, const char *login, const char *name, int role, con
 	return STORE_OK;
 }
 
-int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
-			const char **pwhash)
+int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out, const char **pwhash)
 {
 	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
@@ -166,8 +164,8 @@ int store_user_set_password(store *st, int64_t id, const char *pwhash)
 
 /* ---- sessions ---- */
 
-int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf,
-		      int64_t now, int64_t expires_at, const char *ip, const char *agent)
+int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+		      int64_t expires_at, const char *ip, const char *agent)
 {
 	static const char sql[] =
 		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, "
@@ -243,7 +241,8 @@ int store_session_delete_others(store *st, int64_t user_id, const char *token_ha
 int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
 {
 	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
-	static const char sql[] = "INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES(?1, ?2, ?3)";
+	static const char sql[] =
+		"INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES(?1, ?2, ?3)";
 	sqlite3_stmt *s = sq_stmt(st, drop_sql);
 	sqlite3_bind_int64(s, 1, user_id);
 	if (sq_run(st, s, "cannot replace the set-password link"))
@@ -257,7 +256,8 @@ int store_password_token_add(store *st, const char *token_hash, int64_t user_id,
 
 int store_password_token_user(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *out)
 {
-	static const char sql[] = "SELECT " USER_COLS " FROM password_tokens t JOIN users u ON u.id = t.user_id "
+	static const char sql[] = "SELECT " USER_COLS
+				  " FROM password_tokens t JOIN users u ON u.id = t.user_id "
 				  "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, token_hash);
@@ -274,8 +274,9 @@ int store_password_token_use(store *st, const char *token_hash, int64_t now, con
 			     int64_t *user_id)
 {
 	/* DELETE ... RETURNING: of two requests with one token, one wins. */
-	static const char take_sql[] = "DELETE FROM password_tokens WHERE token_hash = ?1 AND expires_at > ?2 "
-				       "AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id";
+	static const char take_sql[] =
+		"DELETE FROM password_tokens WHERE token_hash = ?1 AND expires_at > ?2 "
+		"AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id";
 	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, take_sql);
 	sq_bind_text(s, 1, token_hash);
@@ -310,7 +311,8 @@ int store_login_counts(store *st, const char *account, const char *address, int6
 		"FROM login_failures WHERE account = ?1 AND at >= ?3";
 	static const char address_sql[] =
 		"SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE address = ?1 AND at >= ?2";
-	static const char known_sql[] = "SELECT 1 FROM login_known WHERE account = ?1 AND address = ?2 AND at >= ?3";
+	static const char known_sql[] =
+		"SELECT 1 FROM login_known WHERE account = ?1 AND address = ?2 AND at >= ?3";
 	memset(c, 0, sizeof *c);
 	sqlite3_stmt *s = sq_stmt(st, account_sql);
 	sq_bind_text(s, 1, account);
@@ -347,7 +349,8 @@ int store_login_counts(store *st, const char *account, const char *address, int6
 int store_login_charge(store *st, const char *account, const char *address, int fresh, int64_t now,
 		       int64_t *id)
 {
-	static const char sql[] = "INSERT INTO login_failures(account, address, fresh, at) VALUES(?1, ?2, ?3, ?4)";
+	static const char sql[] =
+		"INSERT INTO login_failures(account, address, fresh, at) VALUES(?1, ?2, ?3, ?4)";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	sq_bind_text(s, 1, account);
 	sq_bind_text(s, 2, address);
@@ -378,8 +381,7 @@ int store_login_success(store *st, const char *account, const char *address, int
 	return sq_run(st, s, "cannot record a known address");
 }
 
-int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
-		 unsigned char *out)
+int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len, unsigned char *out)
 {
 	static const char ins[] = "INSERT INTO secrets(name, value) VALUES(?1, ?2) "
 				  "ON CONFLICT(name) DO NOTHING";
@@ -404,8 +406,7 @@ int store_secret(store *st, const char *name, const unsigned char *candidate, si
 
 /* ---- articles ---- */
 
-int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id,
-		    const char *detail)
+int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id, const char *detail)
 {
 	static const char sql[] = "INSERT INTO audit(at, user_id, action, article_id, detail) "
 				  "VALUES(?1, nullif(?2, 0), ?3, nullif(?4, 0), substr(?5, 1, 300))";
@@ -420,9 +421,9 @@ int store_audit_add(store *st, int64_t user_id, const char *action, int64_t arti
 
 /* The fields of a revision beyond title, summary and body, as JSON built
  * by SQLite itself from bound values. */
-#define REVISION_FIELDS                                                                          \
-	"json_object('slug', :slug, 'category', :category, 'tags', :tags, 'author', :author, "   \
-	"'dateline', :dateline, 'caption', :caption, 'credit', :credit, 'media_id', :media, "    \
+#define REVISION_FIELDS                                                                        \
+	"json_object('slug', :slug, 'category', :category, 'tags', :tags, 'author', :author, " \
+	"'dateline', :dateline, 'caption', :caption, 'credit', :credit, 'media_id', :media, "  \
 	"'breaking', :breaking, 'seo_title', :seo_title, 'seo_description', :seo_description)"
 
 static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
@@ -465,8 +466,8 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 		"article_id = :article ORDER BY id DESC LIMIT 1) AND kind = 'autosave' AND user_id = :user";
 	static const char ins[] =
 		"INSERT INTO revisions(article_id, version, user_id, at, kind, title, summary, body, "
-		"fields) VALUES(:article, :version, nullif(:user, 0), :at, :kind, :title, :summary, :body, "
-		REVISION_FIELDS ")";
+		"fields) VALUES(:article, :version, nullif(:user, 0), :at, :kind, :title, :summary, :body, " REVISION_FIELDS
+		")";
 	if (!strcmp(kind, "autosave")) {
 		sqlite3_stmt *s = sq_stmt(st, upd);
 		sq_bind_named_int(s, ":version", version);
@@ -489,8 +490,7 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 	return sq_run(st, s, "cannot keep revision");
 }
 
-int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
-				const kb_article_input *in)
+int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, const kb_article_input *in)
 {
 	static const char sql[] = "SELECT version FROM articles WHERE id = ?1";
 	sqlite3_stmt *s = sq_stmt(st, sql);
@@ -544,11 +544,12 @@ static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 	return rc;
 }
 
-static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_version,
-		      int64_t user_id, const char *kind, int64_t *id, int64_t *version)
+static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_version, int64_t user_id,
+		      const char *kind, int64_t *id, int64_t *version)
 {
 	static const char cat_sql[] = "SELECT id FROM categories WHERE slug = ?1";
-	static const char old_sql[] = "SELECT slug, status, version, published_at FROM articles WHERE id = ?1";
+	static const char old_sql[] =
+		"SELECT slug, status, version, published_at FROM articles WHERE id = ?1";
 	static const char ins_sql[] =
 		"INSERT INTO articles(title, slug, summary, body, status, created_at, updated_at, "
 		"category_id, author_id, image_caption, image_credit, dateline, breaking, seo_title, "
@@ -656,8 +657,8 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	return rc;
 }
 
-int store_article_save(store *st, const kb_article_input *in, int64_t expected_version,
-		       int64_t user_id, const char *kind, int64_t *id, int64_t *version)
+int store_article_save(store *st, const kb_article_input *in, int64_t expected_version, int64_t user_id,
+		       const char *kind, int64_t *id, int64_t *version)
 {
 	int own_tx = sqlite3_get_autocommit(sq_db(st));
 	if (own_tx && store_begin(st))
@@ -675,14 +676,12 @@ int store_article_save(store *st, const kb_article_input *in, int64_t expected_v
 	return rc;
 }
 
-int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at,
-			     int64_t user_id)
+int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at, int64_t user_id)
 {
-	static const char sql[] =
-		"UPDATE articles SET status = ?2, updated_at = ?3, version = version + 1, "
-		"publish_at = CASE WHEN ?2 = 'scheduled' THEN ?4 ELSE 0 END, "
-		"published_at = CASE WHEN ?2 = 'published' AND published_at = 0 THEN ?3 "
-		"ELSE published_at END WHERE id = ?1";
+	static const char sql[] = "UPDATE articles SET status = ?2, updated_at = ?3, version = version + 1, "
+				  "publish_at = CASE WHEN ?2 = 'scheduled' THEN ?4 ELSE 0 END, "
+				  "published_at = CASE WHEN ?2 = 'published' AND published_at = 0 THEN ?3 "
+				  "ELSE published_at END WHERE id = ?1";
 	int own_tx = sqlite3_get_autocommit(sq_db(st));
 	if (own_tx && store_begin(st))
 		return STORE_ERROR;
@@ -698,8 +697,11 @@ int store_article_transition(store *st, int64_t id, const char *status, int64_t 
 	if (!rc) {
 		static const struct {
 			const char *status, *action;
-		} actions[] = {{"review", "submit"},	  {"published", "publish"}, {"scheduled", "schedule"},
-			       {"unpublished", "unpublish"}, {"draft", "return"}};
+		} actions[] = {{"review", "submit"},
+			       {"published", "publish"},
+			       {"scheduled", "schedule"},
+			       {"unpublished", "unpublish"},
+			       {"draft", "return"}};
 		const char *action = status;
 		for (size_t i = 0; i < KB_COUNT(actions); i++)
 			if (!strcmp(status, actions[i].status))
@@ -787,8 +789,7 @@ int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article *
 
 /* ---- revisions and the audit log ---- */
 
-#define REV_COLS                                                                              \
-	"r.id, r.article_id, r.version, coalesce(r.user_id, 0), r.at, r.kind, coalesce(u.name, ''), "
+#define REV_COLS "r.id, r.article_id, r.version, coalesce(r.user_id, 0), r.at, r.kind, coalesce(u.name, ''), "
 #define REV_FROM "FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
 
 static void read_revision(kb_arena *a, sqlite3_stmt *s, kb_revision *r)
@@ -841,8 +842,7 @@ int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out)
 	return rc;
 }
 
-int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out,
-		     size_t *n)
+int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT l.id, l.at, coalesce(l.user_id, 0), coalesce(l.article_id, 0), l.action, "
@@ -876,8 +876,7 @@ int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, k
 
 /* ---- tags and categories ---- */
 
-int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out,
-		      size_t *n)
+int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out, size_t *n)
 {
 	/* Prefix ranges instead of LIKE: no wildcard in what was typed can
 	 * widen the match. */
@@ -965,7 +964,7 @@ int store_category_update(store *st, int64_t id, const char *name, const char *s
 
 /* ---- photos ---- */
 
-#define MEDIA_COLS                                                                                \
+#define MEDIA_COLS                                                                                  \
 	"m.id, m.stem, m.name, m.status, m.error, m.type, m.caption, m.credit, m.widths, m.width, " \
 	"m.height, m.bytes, m.created_at, coalesce(m.user_id, 0), coalesce(u.name, '') "
 #define MEDIA_FROM "FROM media m LEFT JOIN users u ON u.id = m.user_id "
@@ -989,8 +988,8 @@ static void read_media(kb_arena *a, sqlite3_stmt *s, kb_media *m)
 	m->user_name = sq_col_text(a, s, 14);
 }
 
-int store_media_add(store *st, const char *stem, const char *name, const char *type,
-		    int64_t bytes, int64_t user_id, int64_t *id)
+int store_media_add(store *st, const char *stem, const char *name, const char *type, int64_t bytes,
+		    int64_t user_id, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
 				  "VALUES(?1, substr(?2, 1, 200), ?3, ?4, nullif(?5, 0), ?6)";
@@ -1020,14 +1019,14 @@ int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
 	return rc;
 }
 
-int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
-		     size_t *n, size_t *total)
+int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out, size_t *n,
+		     size_t *total)
 {
 	/* A reader's tip photo stays private to the tip until a draft takes
 	 * it over (tips_store.h). */
 #define NOT_TIP "WHERE m.id NOT IN (SELECT media_id FROM tip_media WHERE kept = 0) "
-	static const char sql[] =
-		"SELECT " MEDIA_COLS MEDIA_FROM NOT_TIP "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
+	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM NOT_TIP
+				  "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
 	static const char count_sql[] = "SELECT count(*) FROM media m " NOT_TIP;
 #undef NOT_TIP
 	sqlite3_stmt *s = sq_stmt(st, sql);
@@ -1119,8 +1118,8 @@ int store_changes_last(store *st, int64_t *seq)
 	return STORE_OK;
 }
 
-int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags,
-			int64_t **seqs, size_t *n, int64_t *first)
+int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags, int64_t **seqs,
+			size_t *n, int64_t *first)
 {
 	static const char sql[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 	static const char min_sql[] = "SELECT coalesce(min(seq), 0) FROM changes";

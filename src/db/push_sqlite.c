@@ -23,9 +23,8 @@ static const char sql_sub_upsert[] =
 	"auth = excluded.auth, all_topics = excluded.all_topics, updated_at = excluded.updated_at "
 	"RETURNING id";
 static const char sql_topics_clear[] = "DELETE FROM push_topics WHERE sub_id = ?1";
-static const char sql_topic_add[] =
-	"INSERT OR IGNORE INTO push_topics(category_id, sub_id) "
-	"SELECT id, ?2 FROM categories WHERE slug = ?1";
+static const char sql_topic_add[] = "INSERT OR IGNORE INTO push_topics(category_id, sub_id) "
+				    "SELECT id, ?2 FROM categories WHERE slug = ?1";
 static const char sql_category_known[] = "SELECT 1 FROM categories WHERE slug = ?1";
 static const char sql_sub_delete[] = "DELETE FROM push_subscriptions WHERE endpoint = ?1";
 static const char sql_sub_delete_id[] = "DELETE FROM push_subscriptions WHERE id = ?1";
@@ -94,8 +93,8 @@ int push_store_unsubscribe(store *st, const char *endpoint)
 	return sq_run_one(st, s, "cannot delete the subscription");
 }
 
-int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all,
-			  const char ***topics, size_t *n)
+int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all, const char ***topics,
+			  size_t *n)
 {
 	sqlite3_stmt *s = sq_stmt(st, sql_sub_topics);
 	sq_bind_text(s, 1, endpoint);
@@ -133,9 +132,8 @@ int push_store_sub_count(store *st, int64_t *n)
 
 /* ---- VAPID keys (in settings) ---- */
 
-static const char sql_vapid[] =
-	"SELECT (SELECT value FROM settings WHERE key = 'vapid_public'), "
-	"(SELECT value FROM settings WHERE key = 'vapid_private')";
+static const char sql_vapid[] = "SELECT (SELECT value FROM settings WHERE key = 'vapid_public'), "
+				"(SELECT value FROM settings WHERE key = 'vapid_private')";
 
 int push_store_vapid(store *st, kb_arena *a, const char **public_b64, const char **private_b64)
 {
@@ -161,11 +159,11 @@ int push_store_vapid_set(store *st, const char *public_b64, const char *private_
 
 /* ---- alerts ---- */
 
-#define ALERT_COLS                                                                            \
-	"a.id, a.title, a.body, a.url, a.image, a.urgency, a.topic, a.state, "                \
-	"coalesce(c.slug, ''), a.category_id, a.ttl, a.created_at, a.cursor, a.max_sub, "       \
-	"a.queued, a.delivered, a.failed, a.expired, a.clicked, "                                \
-	"(SELECT count(*) FROM push_deliveries d WHERE d.alert_id = a.id) "                     \
+#define ALERT_COLS                                                                        \
+	"a.id, a.title, a.body, a.url, a.image, a.urgency, a.topic, a.state, "            \
+	"coalesce(c.slug, ''), a.category_id, a.ttl, a.created_at, a.cursor, a.max_sub, " \
+	"a.queued, a.delivered, a.failed, a.expired, a.clicked, "                         \
+	"(SELECT count(*) FROM push_deliveries d WHERE d.alert_id = a.id) "               \
 	"FROM push_alerts a LEFT JOIN categories c ON c.id = a.category_id "
 
 static const char sql_alert_add[] =
@@ -180,9 +178,8 @@ static const char sql_alert_active[] = "SELECT " ALERT_COLS "WHERE a.state = 'se
 static const char sql_alert_url[] = "SELECT url FROM push_alerts WHERE id = ?1";
 /* A click of an alert deleted meanwhile is dropped, not a foreign key
  * error that would lose the whole batch. */
-static const char sql_click_add[] =
-	"INSERT OR IGNORE INTO push_clicks(alert_id, sub_id) "
-	"SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = ?1)";
+static const char sql_click_add[] = "INSERT OR IGNORE INTO push_clicks(alert_id, sub_id) "
+				    "SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = ?1)";
 static const char sql_click_count[] = "UPDATE push_alerts SET clicked = clicked + 1 WHERE id = ?1";
 
 static void read_alert(kb_arena *a, sqlite3_stmt *s, push_alert *r)
@@ -395,9 +392,8 @@ static const char sql_claim_retry[] =
 	"SELECT d.sub_id, s.endpoint, s.p256dh, s.auth, d.tries FROM push_deliveries d "
 	"LEFT JOIN push_subscriptions s ON s.id = d.sub_id "
 	"WHERE d.alert_id = ?1 AND d.state = 2 AND d.next_at <= ?2 LIMIT ?3";
-static const char sql_mark_retry[] =
-	"UPDATE push_deliveries SET state = 1, attempt = ?3, tries = tries + 1 "
-	"WHERE alert_id = ?1 AND sub_id = ?2";
+static const char sql_mark_retry[] = "UPDATE push_deliveries SET state = 1, attempt = ?3, tries = tries + 1 "
+				     "WHERE alert_id = ?1 AND sub_id = ?2";
 static const char sql_claim_new[] =
 	"SELECT s.id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s "
 	"WHERE s.id > ?1 AND s.id <= ?2 AND (?3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
@@ -405,15 +401,12 @@ static const char sql_claim_new[] =
 static const char sql_mark_new[] =
 	"INSERT OR REPLACE INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
 	"VALUES(?1, ?2, 1, ?3, 1, 0)";
-static const char sql_cursor[] =
-	"UPDATE push_alerts SET cursor = ?2, queued = queued + ?3 WHERE id = ?1";
+static const char sql_cursor[] = "UPDATE push_alerts SET cursor = ?2, queued = queued + ?3 WHERE id = ?1";
 static const char sql_delete_row[] = "DELETE FROM push_deliveries WHERE alert_id = ?1 AND sub_id = ?2";
-static const char sql_reschedule[] =
-	"UPDATE push_deliveries SET state = 2, next_at = ?3, tries = tries - ?4 "
-	"WHERE alert_id = ?1 AND sub_id = ?2";
-static const char sql_count[] =
-	"UPDATE push_alerts SET delivered = delivered + ?2, failed = failed + ?3, "
-	"expired = expired + ?4 WHERE id = ?1";
+static const char sql_reschedule[] = "UPDATE push_deliveries SET state = 2, next_at = ?3, tries = tries - ?4 "
+				     "WHERE alert_id = ?1 AND sub_id = ?2";
+static const char sql_count[] = "UPDATE push_alerts SET delivered = delivered + ?2, failed = failed + ?3, "
+				"expired = expired + ?4 WHERE id = ?1";
 static const char sql_close[] =
 	"UPDATE push_alerts SET state = 'done' WHERE id = ?1 AND state = 'sending' AND cursor >= max_sub "
 	"AND NOT EXISTS(SELECT 1 FROM push_deliveries WHERE alert_id = ?1)";
@@ -627,8 +620,7 @@ int push_store_next_retry(store *st, int64_t *at)
 /* ---- the newsroom's alerts ---- */
 
 static const char sql_sent_hour[] = "SELECT count(*) FROM push_alerts WHERE created_at > ?1 - 3600";
-static const char sql_alert_sender[] =
-	"UPDATE push_alerts SET user_id = ?2, article_id = ?3 WHERE id = ?1";
+static const char sql_alert_sender[] = "UPDATE push_alerts SET user_id = ?2, article_id = ?3 WHERE id = ?1";
 static const char sql_sched_delete[] = "DELETE FROM push_scheduled WHERE article_id = ?1";
 static const char sql_sched_set[] =
 	"INSERT INTO push_scheduled(article_id, user_id, created_at) VALUES(?1, ?2, ?3) "

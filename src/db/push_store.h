@@ -26,7 +26,7 @@ typedef struct push_alert_input {
 	const char *title, *body, *url, *image;
 	int64_t category_id; /* 0: every subscriber */
 	const char *urgency; /* very-low, low, normal, high */
-	int64_t ttl;	     /* seconds */
+	int64_t ttl;         /* seconds */
 	const char *topic;   /* NULL: "alert-ID" */
 } push_alert_input;
 
@@ -64,8 +64,8 @@ int push_store_subscribe(store *st, const char *endpoint, const unsigned char p2
 int push_store_unsubscribe(store *st, const char *endpoint);
 /* The topics of endpoint's subscription: *all, or category slugs.
  * STORE_NOTFOUND when unknown. */
-int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all,
-			  const char ***topics, size_t *n);
+int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all, const char ***topics,
+			  size_t *n);
 /* Number of subscriptions. */
 int push_store_sub_count(store *st, int64_t *n);
 

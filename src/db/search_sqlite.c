@@ -72,7 +72,8 @@ typedef struct tok_ctx {
 static int has_devanagari(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] == 0xE0 && ((unsigned char)s[i + 1] == 0xA4 || (unsigned char)s[i + 1] == 0xA5))
+		if ((unsigned char)s[i] == 0xE0 &&
+		    ((unsigned char)s[i + 1] == 0xA4 || (unsigned char)s[i + 1] == 0xA5))
 			return 1;
 	return 0;
 }
@@ -266,7 +267,7 @@ static int build_match(const kb_search_query *q, kb_buf *b)
 	return pos;
 }
 
-#define SEARCH_WHERE                                                                      \
+#define SEARCH_WHERE                                                                                   \
 	"WHERE search MATCH :match AND " PUBLISHED "AND (:category = 0 OR a.category_id = :category) " \
 	"AND (:from = 0 OR a.published_at >= :from) AND (:to = 0 OR a.published_at < :to) "
 
@@ -296,8 +297,7 @@ static const char search_sql[] =
 	"  ORDER BY score LIMIT :limit OFFSET :offset) "
 	"SELECT " ARTICLE_COLS ", CASE WHEN instr(" SUMMARY_SNIPPET ", char(1)) > 0 "
 	"  THEN " SUMMARY_SNIPPET " ELSE snippet(search, 2, char(1), char(2), '…', 18) END, top.score "
-	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id "
-	ARTICLE_JOINS
+	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id " ARTICLE_JOINS
 	"WHERE search MATCH :match ORDER BY top.score";
 /* Without filters every indexed row is a published article: no join. */
 static const char count_sql[] =

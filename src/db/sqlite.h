@@ -12,25 +12,24 @@
 
 /* The columns read_article expects, and the joins they need. A photo
  * counts only once its derivatives are ready. */
-#define ARTICLE_COLS                                                              \
+#define ARTICLE_COLS                                                                  \
 	"a.id, a.title, a.slug, a.summary, CASE WHEN :body THEN a.body ELSE '' END, " \
 	"a.status, a.published_at, a.updated_at, "                                    \
 	"coalesce(c.id, 0), coalesce(c.name, ''), coalesce(c.slug, ''), "             \
 	"coalesce(au.id, 0), coalesce(au.name, ''), coalesce(au.slug, ''), "          \
 	"a.image_url, a.image_caption, a.image_credit, a.dateline, a.breaking, "      \
-	"a.version, a.publish_at, a.created_at, coalesce(a.owner_id, 0), "           \
+	"a.version, a.publish_at, a.created_at, coalesce(a.owner_id, 0), "            \
 	"a.seo_title, a.seo_description, "                                            \
 	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), "             \
 	"coalesce(m.height, 0), coalesce(m.widths, '') "
 /* How many columns ARTICLE_COLS has: a query's own columns follow. */
 #define ARTICLE_NCOLS 30
-#define ARTICLE_JOINS                                                  \
-	"LEFT JOIN categories c ON c.id = a.category_id "                  \
-	"LEFT JOIN authors au ON au.id = a.author_id "                     \
+#define ARTICLE_JOINS                                     \
+	"LEFT JOIN categories c ON c.id = a.category_id " \
+	"LEFT JOIN authors au ON au.id = a.author_id "    \
 	"LEFT JOIN media m ON m.id = a.media_id AND m.status = 'ready' "
 #define ARTICLE_FROM "FROM articles a " ARTICLE_JOINS
 #define PUBLISHED "a.status = 'published' "
-
 
 /* The connection of a store. */
 sqlite3 *sq_db(store *st);
@@ -65,8 +64,7 @@ int sq_one(store *st, sqlite3_stmt *s, const char *what);
  * copying its len elements; returns the new array. */
 void *sq_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size);
 /* Runs a prepared list statement: articles (with tags if asked). */
-int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out,
-		    size_t *n);
+int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out, size_t *n);
 int sq_load_tags(store *st, kb_arena *a, kb_article *r);
 
 /* Registers the "khabar" FTS5 tokenizer on db (search_sqlite.c). Every

@@ -62,10 +62,10 @@ typedef struct kb_media {
 typedef struct kb_article {
 	int64_t id;
 	const char *title, *slug, *summary, *body; /* body is Markdown */
-	const char *status; /* draft, review, scheduled, published, unpublished */
-	int64_t published_at, updated_at;	    /* UTC seconds; 0 = never */
-	kb_category category;			    /* id 0 when none */
-	kb_author author;			    /* id 0 when none */
+	const char *status;                        /* draft, review, scheduled, published, unpublished */
+	int64_t published_at, updated_at;          /* UTC seconds; 0 = never */
+	kb_category category;                      /* id 0 when none */
+	kb_author author;                          /* id 0 when none */
 	kb_tag *tags;
 	size_t ntags;
 	const char *image_url, *image_caption, *image_credit;
@@ -92,19 +92,19 @@ typedef struct kb_settings {
 /* What store_article_list returns: published articles, newest first. */
 typedef struct kb_article_query {
 	int64_t category_id, tag_id, author_id; /* 0 = any */
-	int64_t exclude_id;			/* 0 = none */
+	int64_t exclude_id;                     /* 0 = none */
 	size_t limit, offset;
-	int with_body;	/* load body too (lists usually do not need it) */
+	int with_body; /* load body too (lists usually do not need it) */
 	int with_tags;
 } kb_article_query;
 
 /* What a new article needs; strings are copied. tags may be NULL. */
 typedef struct kb_article_input {
 	const char *title, *slug, *summary, *body, *status;
-	int64_t published_at;	/* 0 = now, when status is published */
-	const char *category_slug;	/* must exist; NULL/"" = none */
-	const char *author_name;	/* created when new; NULL/"" = none */
-	const char *const *tags;	/* names; created when new */
+	int64_t published_at;      /* 0 = now, when status is published */
+	const char *category_slug; /* must exist; NULL/"" = none */
+	const char *author_name;   /* created when new; NULL/"" = none */
+	const char *const *tags;   /* names; created when new */
 	size_t ntags;
 	const char *image_url, *image_caption, *image_credit;
 	const char *dateline;
@@ -156,12 +156,12 @@ int store_article_by_slug(store *st, kb_arena *a, const char *slug, kb_article *
 int store_article_by_id(store *st, kb_arena *a, int64_t id, kb_article *out);
 /* Published articles matching q, newest first; *total (if not NULL) gets the
  * number of matches ignoring limit and offset. */
-int store_article_list(store *st, kb_arena *a, const kb_article_query *q,
-		       kb_article **out, size_t *n, size_t *total);
+int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_article **out, size_t *n,
+		       size_t *total);
 /* Published articles related to art: same category or a shared tag, newest
  * first, art itself excluded. */
-int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit,
-			  kb_article **out, size_t *n);
+int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit, kb_article **out,
+			  size_t *n);
 /*
  * Adds an article (with its author and tags) in one transaction. The slug is
  * text_slug() of in->slug, or of the title when in->slug is empty, made
@@ -182,7 +182,7 @@ int store_article_count(store *st, int64_t *n);
 typedef struct kb_user {
 	int64_t id;
 	const char *login, *name, *lang; /* lang: "hi" or "en" */
-	int role;			 /* ROLE_* */
+	int role;                        /* ROLE_* */
 	int disabled;
 	int64_t created_at;
 } kb_user;
@@ -194,12 +194,10 @@ int store_role_parse(const char *name);
 
 /* Adds a user; STORE_CONFLICT when the login is taken. pwhash is the
  * encoded KDF output (src/newsroom/auth.h). */
-int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash,
-		   int64_t *id);
+int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash, int64_t *id);
 /* A user by login (case-insensitive), with the password hash in *pwhash
  * (may be NULL). Disabled users are found too: the caller decides. */
-int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out,
-			const char **pwhash);
+int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out, const char **pwhash);
 int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out);
 int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n);
 /* Changes a user's name, role and disabled flag; disabling also ends all
@@ -210,8 +208,8 @@ int store_user_set_password(store *st, int64_t id, const char *pwhash);
 
 /* Sessions, keyed by the SHA-256 (hex) of the cookie's token, so the
  * database never holds a usable token. */
-int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf,
-		      int64_t now, int64_t expires_at, const char *ip, const char *agent);
+int store_session_add(store *st, const char *token_hash, int64_t user_id, const char *csrf, int64_t now,
+		      int64_t expires_at, const char *ip, const char *agent);
 /* The live session's user (not disabled, not expired at now), its CSRF
  * token and when it was last seen. */
 int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *user,
@@ -243,8 +241,9 @@ typedef struct kb_login_counts {
 	int64_t pair, pair_last;       /* this address on this account: how many, the latest's time */
 	int64_t address, address_last; /* this address on any account */
 	int64_t account, account_last; /* this account from any address */
-	int64_t fresh, fresh_first;    /* the account's charges let in as fresh since fresh_since: how many, the oldest's time */
-	int known;		       /* this address logged in to this account since known_since */
+	int64_t fresh,
+		fresh_first; /* the account's charges let in as fresh since fresh_since: how many, the oldest's time */
+	int known;           /* this address logged in to this account since known_since */
 } kb_login_counts;
 /* The failures at or after since (fresh ones at or after fresh_since) and
  * whether the address is known. Call it and store_login_charge inside one
@@ -263,8 +262,7 @@ int store_login_success(store *st, const char *account, const char *address, int
 
 /* The server secret called name: the stored one, or candidate (len bytes)
  * stored now if there is none. *out gets len bytes. */
-int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len,
-		 unsigned char *out);
+int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len, unsigned char *out);
 
 /*
  * Saves an article from the newsroom in one transaction: adds it when
@@ -276,8 +274,8 @@ int store_secret(store *st, const char *name, const unsigned char *candidate, si
  * row replace each other's revision. *id and *version get the result.
  * in->status is left as it is on update (transitions do that).
  */
-int store_article_save(store *st, const kb_article_input *in, int64_t expected_version,
-		       int64_t user_id, const char *kind, int64_t *id, int64_t *version);
+int store_article_save(store *st, const kb_article_input *in, int64_t expected_version, int64_t user_id,
+		       const char *kind, int64_t *id, int64_t *version);
 
 /*
  * Moves an article to status ("review", "published", "scheduled",
@@ -286,8 +284,7 @@ int store_article_save(store *st, const kb_article_input *in, int64_t expected_v
  * it was never published; scheduling sets publish_at. Returns
  * STORE_NOTFOUND for an unknown id.
  */
-int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at,
-			     int64_t user_id);
+int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at, int64_t user_id);
 /* Publishes every scheduled article whose time has come (publish_at <=
  * now), in one transaction; *n gets how many. */
 int store_publish_due(store *st, int64_t now, int *n);
@@ -312,34 +309,30 @@ typedef struct kb_revision {
 int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision **out, size_t *n);
 int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out);
 /* Keeps an edit that lost a version conflict, so it is never lost. */
-int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id,
-				const kb_article_input *in);
+int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, const kb_article_input *in);
 
 typedef struct kb_audit {
 	int64_t id, at, user_id, article_id;
 	const char *action, *detail, *user_name, *article_title;
 } kb_audit;
-int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id,
-		    const char *detail);
+int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id, const char *detail);
 /* Newest first; article_id 0 = all. */
-int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out,
-		     size_t *n);
+int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, kb_audit **out, size_t *n);
 
 /* Tags whose name or slug starts with prefix, most used first. */
-int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out,
-		      size_t *n);
+int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out, size_t *n);
 /* Every tag with its number of articles in *counts (arena array). */
 int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_t *n);
 int store_tag_rename(store *st, int64_t id, const char *name, const char *slug);
 int store_category_update(store *st, int64_t id, const char *name, const char *slug, int position);
 
 /* Photos. store_media_add records an upload waiting to be processed. */
-int store_media_add(store *st, const char *stem, const char *name, const char *type,
-		    int64_t bytes, int64_t user_id, int64_t *id);
+int store_media_add(store *st, const char *stem, const char *name, const char *type, int64_t bytes,
+		    int64_t user_id, int64_t *id);
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out);
 /* Newest first; a tip's photos only once a draft took them over. */
-int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out,
-		     size_t *n, size_t *total);
+int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out, size_t *n,
+		     size_t *total);
 /* The oldest upload still pending, or STORE_NOTFOUND. */
 int store_media_next_pending(store *st, kb_arena *a, kb_media *out);
 /* STORE_NOTFOUND when the photo was deleted meanwhile (a reader's tip
@@ -352,8 +345,8 @@ int store_media_failed(store *st, int64_t id, const char *error);
  * empty); store_changes_since the tags after seq, oldest first, at most
  * limit, with *first the oldest seq still in the log (to notice a gap). */
 int store_changes_last(store *st, int64_t *seq);
-int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags,
-			int64_t **seqs, size_t *n, int64_t *first);
+int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags, int64_t **seqs,
+			size_t *n, int64_t *first);
 /* Forgets changes older than before (UTC seconds), login failures a day
  * older than that, the addresses accounts logged in from 30 days older,
  * and expired sessions. */
@@ -375,9 +368,9 @@ typedef struct kb_search_term {
 typedef struct kb_search_query {
 	const kb_search_term *terms;
 	size_t nterms;
-	int any;		/* match any positive term instead of all */
-	int64_t category_id;	/* 0 = any */
-	int64_t from, to;	/* published_at range, UTC seconds; 0 = open */
+	int any;             /* match any positive term instead of all */
+	int64_t category_id; /* 0 = any */
+	int64_t from, to;    /* published_at range, UTC seconds; 0 = open */
 	size_t limit, offset;
 	double recency; /* bm25 units a story loses per 30 days of age */
 } kb_search_query;
@@ -466,15 +459,14 @@ int store_article_sticky(store *st, kb_arena *a, kb_article *out);
  * while new stories arrive.
  */
 typedef struct kb_article_seek {
-	int64_t category_id, tag_id; /* 0 = any */
-	int64_t since;		     /* published at or after (UTC seconds); 0 = any */
+	int64_t category_id, tag_id;  /* 0 = any */
+	int64_t since;                /* published at or after (UTC seconds); 0 = any */
 	int64_t before_at, before_id; /* cursor: the last article of the previous page */
 	size_t limit;
 	int with_body, with_tags;
 } kb_article_seek;
 
-int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out,
-		       size_t *n);
+int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out, size_t *n);
 
 /* What a sitemap needs of a published article. */
 typedef struct kb_article_url {
@@ -484,8 +476,7 @@ typedef struct kb_article_url {
 
 /* Published articles in id order (so a sitemap file keeps its articles as
  * new ones arrive), limit from offset. */
-int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out,
-		       size_t *n);
+int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out, size_t *n);
 /* Authors with at least one published article, in id order. */
 int store_author_list(store *st, kb_arena *a, kb_author **out, size_t *n);
 

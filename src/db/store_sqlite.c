@@ -112,13 +112,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REDIRECT_ADD] = "INSERT INTO redirects(path, target, code) VALUES(?1, ?2, ?3) "
 			   "ON CONFLICT(path) DO UPDATE SET target = excluded.target, code = excluded.code",
 	/* Feeds, sitemaps and the public API (store_article_seek and friends). */
-	[S_SEEK] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE " PUBLISHED
-		   "AND (:category = 0 OR a.category_id = :category) "
-		   "AND (:tag = 0 OR a.id IN (SELECT x.article_id FROM article_tags x WHERE x.tag_id = :tag)) "
-		   "AND a.published_at >= :since "
-		   "AND (:before_at = 0 OR a.published_at < :before_at "
-		   "OR (a.published_at = :before_at AND a.id < :before_id)) "
-		   "ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
+	[S_SEEK] =
+		"SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE " PUBLISHED
+		"AND (:category = 0 OR a.category_id = :category) "
+		"AND (:tag = 0 OR a.id IN (SELECT x.article_id FROM article_tags x WHERE x.tag_id = :tag)) "
+		"AND a.published_at >= :since "
+		"AND (:before_at = 0 OR a.published_at < :before_at "
+		"OR (a.published_at = :before_at AND a.id < :before_id)) "
+		"ORDER BY a.published_at DESC, a.id DESC LIMIT :limit",
 	[S_ARTICLE_URLS] = "SELECT a.slug, a.published_at, a.updated_at FROM articles a WHERE " PUBLISHED
 			   "ORDER BY a.id LIMIT :limit OFFSET :offset",
 	[S_AUTHORS] = "SELECT u.id, u.name, u.slug, u.bio FROM authors u WHERE EXISTS(SELECT 1 "
@@ -267,8 +268,7 @@ store *store_open(const char *path, int readonly, char **err)
 		store_close(st);
 		return NULL;
 	}
-	if (exec(st, "PRAGMA foreign_keys = ON") ||
-	    (!readonly && exec(st, "PRAGMA journal_mode = WAL")) ||
+	if (exec(st, "PRAGMA foreign_keys = ON") || (!readonly && exec(st, "PRAGMA journal_mode = WAL")) ||
 	    exec(st, "PRAGMA synchronous = NORMAL") ||
 	    /* 8 MB of page cache per connection holds the hot part of the
 	     * search index. (A memory map measured no faster here and would
@@ -566,8 +566,7 @@ int store_article_by_id(store *st, kb_arena *a, int64_t id, kb_article *out)
 }
 
 /* Runs a list statement whose parameters are already bound. */
-static int article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out,
-			size_t *n)
+static int article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out, size_t *n)
 {
 	size_t cap = 16, len = 0;
 	kb_article *v = kb_arena_alloc(a, cap * sizeof *v);
@@ -591,8 +590,8 @@ static int article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, 
 	return STORE_OK;
 }
 
-int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_article **out,
-		       size_t *n, size_t *total)
+int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_article **out, size_t *n,
+		       size_t *total)
 {
 	enum stmt_id list = S_LIST_ALL, count = S_COUNT_ALL;
 	int64_t key = 0;
@@ -622,8 +621,8 @@ int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_art
 	return STORE_OK;
 }
 
-int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit,
-			  kb_article **out, size_t *n)
+int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit, kb_article **out,
+			  size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, S_RELATED);
 	bind_named_int(s, ":id", art->id);
@@ -852,8 +851,7 @@ int sq_exec(store *st, const char *sql)
 	return exec(st, sql);
 }
 
-int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out,
-		    size_t *n)
+int sq_article_rows(store *st, kb_arena *a, sqlite3_stmt *s, int with_tags, kb_article **out, size_t *n)
 {
 	return article_rows(st, a, s, with_tags, out, n);
 }
@@ -910,8 +908,7 @@ void sq_read_article(kb_arena *a, sqlite3_stmt *s, kb_article *r)
 
 /* ---- feeds, sitemaps and the public API ---- */
 
-int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out,
-		       size_t *n)
+int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, S_SEEK);
 	bind_named_int(s, ":category", q->category_id);
@@ -924,8 +921,7 @@ int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_arti
 	return article_rows(st, a, s, q->with_tags, out, n);
 }
 
-int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out,
-		       size_t *n)
+int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, S_ARTICLE_URLS);
 	bind_named_int(s, ":limit", (int64_t)limit);

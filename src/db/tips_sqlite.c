@@ -11,7 +11,7 @@
 #include "tips_store.h"
 
 #define TIP_COLS                                                                              \
-	"t.id, t.ref, t.name, t.contact, t.place, t.kind, t.body, t.status, t.ip, "            \
+	"t.id, t.ref, t.name, t.contact, t.place, t.kind, t.body, t.status, t.ip, "           \
 	"coalesce(t.assignee_id, 0), coalesce(t.article_id, 0), t.created_at, t.updated_at, " \
 	"coalesce(u.name, ''), t.seen "
 #define TIP_FROM "FROM tips t LEFT JOIN users u ON u.id = t.assignee_id "
@@ -53,8 +53,10 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 	static const char sql[] =
 		"INSERT INTO tips(ref, name, contact, place, kind, body, digest, ip, created_at, updated_at) "
 		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
-	static const char media_sql[] = "INSERT INTO tip_media(tip_id, media_id, position) VALUES(?1, ?2, ?3)";
-	static const char mail_sql[] = "INSERT INTO mail_queue(tip_id, next_at, created_at) VALUES(?1, ?2, ?2)";
+	static const char media_sql[] =
+		"INSERT INTO tip_media(tip_id, media_id, position) VALUES(?1, ?2, ?3)";
+	static const char mail_sql[] =
+		"INSERT INTO mail_queue(tip_id, next_at, created_at) VALUES(?1, ?2, ?2)";
 	sqlite3_stmt *s = sq_stmt(st, sql);
 	const char *v[] = {in->ref, in->name, in->contact, in->place, in->kind, in->body, in->digest, in->ip};
 	for (int i = 0; i < 8; i++)
@@ -81,13 +83,12 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 	return sq_run(st, s, "cannot queue the tip's mail");
 }
 
-int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n,
-		    size_t *total)
+int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total)
 {
 	/* One statement for every filter: an empty one matches all. */
-#define TIP_WHERE                                                                          \
-	"WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.kind = ?2) "                    \
-	"AND (?3 = 0 OR (?3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = ?3) "         \
+#define TIP_WHERE                                                                              \
+	"WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.kind = ?2) "                       \
+	"AND (?3 = 0 OR (?3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = ?3) "            \
 	"AND (?4 = '' OR instr(lower(t.body), lower(?4)) OR instr(lower(t.place), lower(?4)) " \
 	"OR instr(lower(t.name), lower(?4)) OR instr(lower(t.ref), lower(?4))) "
 	static const char sql[] = "SELECT " TIP_COLS TIP_FROM TIP_WHERE
@@ -252,8 +253,9 @@ int tips_store_drafted(store *st, int64_t id, int64_t article_id)
 
 int tips_store_delete(store *st, kb_arena *a, int64_t id, kb_tip_photo **photos, size_t *n)
 {
-	static const char photos_sql[] = "SELECT m.stem, m.widths, m.status FROM tip_media tm "
-					 "JOIN media m ON m.id = tm.media_id WHERE tm.tip_id = ?1 AND tm.kept = 0";
+	static const char photos_sql[] =
+		"SELECT m.stem, m.widths, m.status FROM tip_media tm "
+		"JOIN media m ON m.id = tm.media_id WHERE tm.tip_id = ?1 AND tm.kept = 0";
 	static const char media_sql[] = "DELETE FROM media WHERE id IN "
 					"(SELECT media_id FROM tip_media WHERE tip_id = ?1 AND kept = 0)";
 	static const char tip_sql[] = "DELETE FROM tips WHERE id = ?1";
@@ -298,8 +300,7 @@ fail:
 	return STORE_ERROR;
 }
 
-int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int64_t **ids,
-		       size_t *n)
+int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int64_t **ids, size_t *n)
 {
 	static const char sql[] = "SELECT id FROM tips WHERE created_at < ?1 ORDER BY created_at LIMIT ?2";
 	sqlite3_stmt *s = sq_stmt(st, sql);
@@ -384,9 +385,10 @@ int tips_store_mail_settings(store *st, kb_arena *a, kb_mail_settings *out)
 		size_t off;
 	} keys[] = {
 #define K(k, f) {k, offsetof(kb_mail_settings, f)}
-		K("smtp_host", host),	      K("smtp_port", port),	   K("smtp_user", user),
-		K("smtp_password", password), K("smtp_starttls", starttls), K("tips_email", to),
-		K("name", from_name),	      K("tips_retention_days", retention_days),
+		K("smtp_host", host),         K("smtp_port", port),
+		K("smtp_user", user),         K("smtp_password", password),
+		K("smtp_starttls", starttls), K("tips_email", to),
+		K("name", from_name),         K("tips_retention_days", retention_days),
 #undef K
 	};
 	for (size_t i = 0; i < KB_COUNT(keys); i++)

@@ -55,8 +55,7 @@ typedef struct kb_tip_query {
 	int64_t assignee_id;
 	size_t limit, offset;
 } kb_tip_query;
-int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n,
-		    size_t *total);
+int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total);
 /* One tip with its photos (not its notes); marks it seen when mark_seen. */
 int tips_store_get(store *st, kb_arena *a, int64_t id, int mark_seen, kb_tip *out);
 int tips_store_notes(store *st, kb_arena *a, int64_t id, kb_tip_note **out, size_t *n);
@@ -80,8 +79,7 @@ typedef struct kb_tip_photo {
  * STORE_NOTFOUND for an unknown id. */
 int tips_store_delete(store *st, kb_arena *a, int64_t id, kb_tip_photo **photos, size_t *n);
 /* The ids of tips created before `before`, at most limit. */
-int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int64_t **ids,
-		       size_t *n);
+int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int64_t **ids, size_t *n);
 
 /* The mail queue: one message per tip, built when sent. */
 typedef struct kb_mail_job {

@@ -56,7 +56,8 @@ int form_parse_urlencoded(kb_arena *a, const char *body, size_t len, kb_form *ou
 			size_t klen = eq ? (size_t)(eq - body) - i : end - i;
 			size_t nlen, vlen = 0;
 			char *name = decode(a, body + i, klen, &nlen);
-			char *value = eq ? decode(a, eq + 1, end - klen - i - 1, &vlen) : kb_arena_strdup(a, "");
+			char *value = eq ? decode(a, eq + 1, end - klen - i - 1, &vlen)
+					 : kb_arena_strdup(a, "");
 			if (!name || !value)
 				return -1;
 			kb_form_field *f = push(a, out, &cap);
@@ -114,8 +115,7 @@ static char *param(kb_arena *a, const char *v, size_t n, const char *name)
 	return NULL;
 }
 
-int form_parse_multipart(kb_arena *a, const char *content_type, const char *body, size_t len,
-			 kb_form *out)
+int form_parse_multipart(kb_arena *a, const char *content_type, const char *body, size_t len, kb_form *out)
 {
 	size_t cap = 0;
 	out->fields = NULL;

@@ -40,8 +40,7 @@ int form_parse_urlencoded(kb_arena *a, const char *body, size_t len, kb_form *ou
  * content_type (the boundary comes from it). Returns 0, or -1 when the
  * body is malformed or a text part is not UTF-8.
  */
-int form_parse_multipart(kb_arena *a, const char *content_type, const char *body, size_t len,
-			 kb_form *out);
+int form_parse_multipart(kb_arena *a, const char *content_type, const char *body, size_t len, kb_form *out);
 
 /* The first field called name, or NULL. */
 const kb_form_field *form_get(const kb_form *f, const char *name);

@@ -151,11 +151,10 @@ static int cookie_octets_ok(const char *s)
 	return 1;
 }
 
-int http_cookie(kb_buf *out, const char *name, const char *value, const char *path, int max_age,
-		int secure)
+int http_cookie(kb_buf *out, const char *name, const char *value, const char *path, int max_age, int secure)
 {
-	if (!name || !http_name_ok(name, strlen(name)) || (value && !cookie_octets_ok(value)) ||
-	    !path || path[0] != '/' || !cookie_octets_ok(path))
+	if (!name || !http_name_ok(name, strlen(name)) || (value && !cookie_octets_ok(value)) || !path ||
+	    path[0] != '/' || !cookie_octets_ok(path))
 		return -1;
 	kb_buf_printf(out, "%s=%s; Path=%s; HttpOnly; SameSite=Lax", name, value ? value : "", path);
 	if (!value)

@@ -53,7 +53,6 @@ const char *http_location(kb_arena *a, const char *target, const char *origin, i
  * appended when name is not a token or value or path holds a byte a
  * cookie cannot carry (RFC 6265: no controls, spaces, '"', ',', ';', '\').
  */
-int http_cookie(kb_buf *out, const char *name, const char *value, const char *path, int max_age,
-		int secure);
+int http_cookie(kb_buf *out, const char *name, const char *value, const char *path, int max_age, int secure);
 
 #endif

@@ -42,16 +42,15 @@ enum {
 	R_SECRET_PATH = 1 << 6,
 };
 
-
 typedef struct kb_route {
 	const char *method;  /* "GET" also answers HEAD */
 	const char *pattern; /* "/news/{slug}": {name} matches one segment */
 	kb_handler fn;
 	unsigned flags;
-	int role;		 /* with R_AUTH */
+	int role;                /* with R_AUTH */
 	const char *cache_query; /* query parameters in the cache key: "page" or "a,b,c" */
-	int max_age;		 /* Cache-Control max-age, seconds; -1: no-store */
-	size_t max_body;	 /* POST body limit, bytes; 0: KB_MAX_BODY */
+	int max_age;             /* Cache-Control max-age, seconds; -1: no-store */
+	size_t max_body;         /* POST body limit, bytes; 0: KB_MAX_BODY */
 } kb_route;
 
 /* The body limit of a POST route that sets none. */
@@ -78,7 +77,7 @@ struct kb_req {
 	const char *content_type; /* default text/html; charset=utf-8 */
 	kb_buf body;
 	const char *location; /* for 3xx */
-	int max_age;	      /* -1: no-store */
+	int max_age;          /* -1: no-store */
 
 	/* The newsroom. The dispatcher fills these before the handler runs
 	 * on routes under /newsroom: the logged-in user (id 0, ROLE_NONE
@@ -135,8 +134,7 @@ void req_add_header(kb_req *r, const char *name, const char *value);
  * value NULL deletes it; max_age 0 makes it last the browser session. */
 void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age);
 /* The same for another path. */
-void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value,
-		       int max_age);
+void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value, int max_age);
 /* The client's address as text ("127.0.0.1"). */
 const char *req_peer(kb_req *r);
 /* The client's address as rate limits should count it: IPv4 as is, IPv6 by
@@ -186,8 +184,8 @@ const char *req_body(kb_req *r, size_t *len);
  * or NULL with *allowed set to 1 when the path exists under another method
  * (the caller answers 405).
  */
-const kb_route *router_match(const kb_route *routes, size_t n, const char *method,
-			     const char *path, size_t len, kb_req *r, int *allowed);
+const kb_route *router_match(const kb_route *routes, size_t n, const char *method, const char *path,
+			     size_t len, kb_req *r, int *allowed);
 
 /* The first route whose pattern matches path, under any method, or NULL. */
 const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path, size_t len);
@@ -196,12 +194,12 @@ const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path
 typedef struct server_opts {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *db_path;
-	const char *theme_dir; /* NULL: built-in theme */
+	const char *theme_dir;  /* NULL: built-in theme */
 	const char *access_log; /* path, "-" for stdout, "" for none */
-	int threads;		 /* 0: number of cores */
+	int threads;            /* 0: number of cores */
 	size_t cache_bytes;
-	size_t max_body;	/* the largest body of any route (uploads) */
-	const char *media_dir;	/* photos: derived images, served at /media/ */
+	size_t max_body;        /* the largest body of any route (uploads) */
+	const char *media_dir;  /* photos: derived images, served at /media/ */
 	const char *clock_file; /* tests: kb_now() reads its time from here */
 } server_opts;
 

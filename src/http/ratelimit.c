@@ -16,7 +16,7 @@
 typedef struct slot {
 	unsigned char key[16];
 	unsigned next, n; /* next: the oldest time once the ring is full */
-	int64_t at[];	  /* max times */
+	int64_t at[];     /* max times */
 } slot;
 
 void rate_ip_key(const char *ip, unsigned char key[16])

@@ -19,17 +19,19 @@
 #include <stdint.h>
 
 typedef struct rate_limit {
-	unsigned max;	/* takes per window */
+	unsigned max;   /* takes per window */
 	int64_t window; /* seconds */
-	size_t nkeys;	/* keys remembered; 1 for one count shared by everyone */
+	size_t nkeys;   /* keys remembered; 1 for one count shared by everyone */
 	pthread_mutex_t mu;
 	unsigned char *slots; /* allocated at the first take */
 } rate_limit;
 
 /* A limit of max takes per window seconds for each of up to nkeys keys,
  * for a static definition: static rate_limit l = RATE_LIMIT(10, 600, 4096); */
-#define RATE_LIMIT(max_, window_, nkeys_) \
-	{.max = (max_), .window = (window_), .nkeys = (nkeys_), .mu = PTHREAD_MUTEX_INITIALIZER}
+#define RATE_LIMIT(max_, window_, nkeys_)                                                              \
+	{                                                                                              \
+		.max = (max_), .window = (window_), .nkeys = (nkeys_), .mu = PTHREAD_MUTEX_INITIALIZER \
+	}
 
 /* A client address ("203.0.113.7", "2001:db8::1", "::ffff:198.51.100.1")
  * as a key: IPv4 mapped into IPv6; IPv6 cut to its /64 (one subscriber's

@@ -40,8 +40,8 @@ static int match(const char *pat, const char *path, size_t len, kb_req *r)
 	return 1;
 }
 
-const kb_route *router_match(const kb_route *routes, size_t n, const char *method,
-			     const char *path, size_t len, kb_req *r, int *allowed)
+const kb_route *router_match(const kb_route *routes, size_t n, const char *method, const char *path,
+			     size_t len, kb_req *r, int *allowed)
 {
 	int is_head = !strcmp(method, "HEAD");
 	*allowed = 0;

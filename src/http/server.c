@@ -66,8 +66,9 @@ const char *req_header(kb_req *r, const char *name)
 	h2o_req_t *req = r->raw;
 	/* h2o keeps Host (and HTTP/2's :authority) apart from the headers. */
 	if (!strcmp(name, "host"))
-		return req->authority.base ? kb_arena_strndup(&r->arena, req->authority.base, req->authority.len)
-					   : NULL;
+		return req->authority.base
+			       ? kb_arena_strndup(&r->arena, req->authority.base, req->authority.len)
+			       : NULL;
 	ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
 	if (i < 0)
 		return NULL;
@@ -89,7 +90,8 @@ int req_query_check(kb_req *r, const char *name, const char **out)
 			kb_buf b = {0};
 			const char *v = eq ? eq + 1 : q + len;
 			size_t vlen = eq ? len - klen - 1 : 0;
-			int ok = !url_decode(&b, v, vlen, 1) && kb_utf8_valid(b.data ? b.data : "", b.len, NULL) &&
+			int ok = !url_decode(&b, v, vlen, 1) &&
+				 kb_utf8_valid(b.data ? b.data : "", b.len, NULL) &&
 				 !memchr(b.data ? b.data : "", 0, b.len);
 			if (ok)
 				*out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
@@ -150,7 +152,8 @@ static const char *site_origin(kb_req *r)
 	const char *host = strstr(s.base_url, "://");
 	if (!host)
 		return "";
-	return kb_arena_strndup(&r->arena, s.base_url, (size_t)(host + 3 - s.base_url) + strcspn(host + 3, "/?#"));
+	return kb_arena_strndup(&r->arena, s.base_url,
+				(size_t)(host + 3 - s.base_url) + strcspn(host + 3, "/?#"));
 }
 
 int req_is_tls(kb_req *r)
@@ -171,8 +174,7 @@ void req_set_cookie(kb_req *r, const char *name, const char *value, int max_age)
 	req_set_cookie_at(r, "/newsroom", name, value, max_age);
 }
 
-void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value,
-		       int max_age)
+void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char *value, int max_age)
 {
 	kb_buf b = {0};
 	if (http_cookie(&b, name, value, path, max_age, req_is_tls(r)))
@@ -450,8 +452,7 @@ static cache_entry *error_entry(kb_req *r, int status)
 	/* Newsroom errors are for one person: never kept by a proxy. */
 	int private = r->route && (r->route->flags & (R_AUTH | R_CSRF));
 	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8",
-			  r->body.data ? r->body.data : "", r->body.len, r->version,
-			  private ? -1 : 10, NULL);
+			  r->body.data ? r->body.data : "", r->body.len, r->version, private ? -1 : 10, NULL);
 }
 
 /*
@@ -511,7 +512,6 @@ static const char *query_redirect(kb_req *r, int *code)
 	}
 	return NULL;
 }
-
 
 /* Whether a route is the newsroom's: it gets sessions, form parsing and
  * private caching. */
@@ -590,9 +590,9 @@ static int check_rules(kb_req *r)
 		/* A reader's form (no login there) is only ever stale. */
 		r->error_text = r->session || !(rt->flags & R_AUTH)
 					? "यह फ़ॉर्म पुराना हो गया है या किसी और साइट से भेजा गया है। "
-					     "पेज दोबारा खोलकर फिर कोशिश करें।"
-					   : "आप लॉग इन नहीं हैं, या फ़ॉर्म पुराना हो गया है। कृपया दोबारा "
-					     "लॉग इन करके फिर कोशिश करें।";
+					  "पेज दोबारा खोलकर फिर कोशिश करें।"
+					: "आप लॉग इन नहीं हैं, या फ़ॉर्म पुराना हो गया है। कृपया दोबारा "
+					  "लॉग इन करके फिर कोशिश करें।";
 		return 403;
 	}
 	if (status == 403)
@@ -641,10 +641,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 	r.max_age = 60;
 	r.method = kb_arena_strndup(&r.arena, req->method.base, req->method.len);
 	size_t plen = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
-	r.query = req->query_at != SIZE_MAX
-			  ? kb_arena_strndup(&r.arena, req->path.base + req->query_at + 1,
-					     req->path.len - req->query_at - 1)
-			  : "";
+	r.query = req->query_at != SIZE_MAX ? kb_arena_strndup(&r.arena, req->path.base + req->query_at + 1,
+							       req->path.len - req->query_at - 1)
+					    : "";
 	cache_entry *e = NULL;
 	kb_buf path = {0};
 	int allowed = 0;
@@ -690,7 +689,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			send_redirect(&r, code, moved, 1, 3600);
 			goto done;
 		} else if (get && r.path_len > 1 && r.path[r.path_len - 1] == '/' &&
-			   http_location(&r.arena, kb_arena_strndup(&r.arena, r.path, r.path_len - 1), "", 1)) {
+			   http_location(&r.arena, kb_arena_strndup(&r.arena, r.path, r.path_len - 1), "",
+					 1)) {
 			/* One URL per page: /news/x/ -> /news/x. Not for "//host/"
 			 * (or "/%2Fhost/"), which would send the reader away. */
 			send_redirect(&r, 301, kb_arena_strndup(&r.arena, r.path, r.path_len - 1), 1, 3600);
@@ -803,8 +803,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
 
 static int conns_open(worker *w)
 {
-	return !h2o_linklist_is_empty(&w->ctx.http1._conns) ||
-	       !h2o_linklist_is_empty(&w->ctx.http2._conns);
+	return !h2o_linklist_is_empty(&w->ctx.http1._conns) || !h2o_linklist_is_empty(&w->ctx.http2._conns);
 }
 
 /* Tests only: kb_now() follows the time (UTC seconds) in the clock file. */
@@ -1019,8 +1018,8 @@ static int open_listener(const char *addr)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	if (parse_listen(addr, &ss, &len)) {
-		fprintf(stderr, "khabar: cannot listen on %s: expected ADDRESS:PORT, such as 127.0.0.1:8080\n",
-			addr);
+		fprintf(stderr,
+			"khabar: cannot listen on %s: expected ADDRESS:PORT, such as 127.0.0.1:8080\n", addr);
 		return -1;
 	}
 	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -1089,7 +1088,8 @@ int server_run(const server_opts *o)
 	g_conf.http1.req_timeout = 10000;
 	g_conf.http2.idle_timeout = 10000;
 	g_conf.server_name = h2o_iovec_init(H2O_STRLIT("khabar"));
-	h2o_hostconf_t *host = h2o_config_register_host(&g_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_hostconf_t *host =
+		h2o_config_register_host(&g_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	if (o->media_dir) {
 		/* Derived photos are files: h2o serves them (sendfile, ETag,
 		 * ranges). Their names change with their content. */
@@ -1100,11 +1100,14 @@ int server_run(const server_opts *o)
 		static const char *no_index[] = {NULL};
 		h2o_file_register(mc, o->media_dir, no_index, mime, 0);
 		h2o_mem_release_shared(mime);
-		static h2o_iovec_t cc = {H2O_STRLIT("cache-control")}, nosniff = {H2O_STRLIT("x-content-type-options")};
+		static h2o_iovec_t cc = {H2O_STRLIT("cache-control")},
+				   nosniff = {H2O_STRLIT("x-content-type-options")};
 		static h2o_headers_command_t cmds[3];
-		cmds[0] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &cc,
-						  h2o_iovec_init(H2O_STRLIT("public, max-age=31536000, immutable"))};
-		cmds[1] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &nosniff, h2o_iovec_init(H2O_STRLIT("nosniff"))};
+		cmds[0] = (h2o_headers_command_t){
+			H2O_HEADERS_CMD_SET, &cc,
+			h2o_iovec_init(H2O_STRLIT("public, max-age=31536000, immutable"))};
+		cmds[1] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &nosniff,
+						  h2o_iovec_init(H2O_STRLIT("nosniff"))};
 		cmds[2] = (h2o_headers_command_t){H2O_HEADERS_CMD_NULL};
 		h2o_headers_register(mc, cmds);
 		if (o->access_log && *o->access_log && open_access_log(mc, o->access_log)) {
@@ -1153,7 +1156,8 @@ int server_run(const server_opts *o)
 	while (!atomic_load(&g_stop)) {
 		int sig = sigtimedwait(&set, NULL, &tick);
 		if (sig == SIGINT || sig == SIGTERM) {
-			kb_info("received %s: finishing requests in flight", sig == SIGINT ? "SIGINT" : "SIGTERM");
+			kb_info("received %s: finishing requests in flight",
+				sig == SIGINT ? "SIGINT" : "SIGTERM");
 			atomic_store(&g_stop, 1);
 		}
 	}

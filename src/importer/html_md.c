@@ -64,16 +64,17 @@ static int in_list(const char *name, const char *const *list)
 }
 
 static const char *const dropped[] = {
-	"script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
-	"form", "input", "button", "select", "textarea", "option", "svg", "math", "template",
-	"head", "title", "meta", "link", "base", "canvas", "audio", "video", "source", "track",
-	"map", "area", "dialog", "portal", NULL,
+	"script", "style", "noscript", "iframe", "frame",    "frameset", "object", "embed", "applet",
+	"form",   "input", "button",   "select", "textarea", "option",   "svg",    "math",  "template",
+	"head",   "title", "meta",     "link",   "base",     "canvas",   "audio",  "video", "source",
+	"track",  "map",   "area",     "dialog", "portal",   NULL,
 };
 static const char *const blocks[] = {
-	"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "figure",
-	"figcaption", "table", "pre", "hr", "div", "section", "article", "aside", "header",
-	"footer", "main", "nav", "address", "center", "dl", "dt", "dd", "details", "summary",
-	"body", "html", "caption", "thead", "tbody", "tfoot", "tr", "td", "th", NULL,
+	"p",       "h1",         "h2",      "h3",         "h4",    "h5",   "h6",      "ul",     "ol",
+	"li",      "blockquote", "figure",  "figcaption", "table", "pre",  "hr",      "div",    "section",
+	"article", "aside",      "header",  "footer",     "main",  "nav",  "address", "center", "dl",
+	"dt",      "dd",         "details", "summary",    "body",  "html", "caption", "thead",  "tbody",
+	"tfoot",   "tr",         "td",      "th",         NULL,
 };
 
 static const char *attr(kb_arena *a, xmlNode *n, const char *name)
@@ -302,7 +303,9 @@ static void inline_node(conv *c, kb_arena *a, xmlNode *n, kb_buf *b)
 			run = *p == '`' ? run + 1 : 0, longest = run > longest ? run : longest;
 		kb_buf code = {0};
 		for (const char *p = s; *p; p++)
-			kb_buf_putc(&code, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : (unsigned char)*p < 0x20 ? ' ' : *p);
+			kb_buf_putc(&code, (*p == '\n' || *p == '\r' || *p == '\t') ? ' '
+					   : (unsigned char)*p < 0x20               ? ' '
+										    : *p);
 		if (code.len && strspn(code.data, " ") < code.len) {
 			for (size_t i = 0; i <= longest; i++)
 				kb_buf_putc(b, '`');
@@ -387,7 +390,8 @@ static void flush_run(kb_buf *out, kb_buf *run, const char *prefix)
 						out->len--;
 					kb_buf_puts(out, "\\\n");
 					line_start = 1;
-					while (k + 1 < t && (run->data[k + 1] == ' ' || run->data[k + 1] == HARD))
+					while (k + 1 < t &&
+					       (run->data[k + 1] == ' ' || run->data[k + 1] == HARD))
 						k++;
 					continue;
 				}
@@ -599,7 +603,9 @@ static void last_status_link(kb_arena *a, xmlNode *n, const char **found, int de
 	for (; n && depth < MAX_DEPTH; n = n->next) {
 		if (is(n, "a")) {
 			const char *h = attr(a, n, "href");
-			const char *u = h && (strstr(h, "/status/") || strstr(h, "instagram.com/")) ? embed_url(a, h) : NULL;
+			const char *u = h && (strstr(h, "/status/") || strstr(h, "instagram.com/"))
+						? embed_url(a, h)
+						: NULL;
 			if (u)
 				*found = u;
 		}

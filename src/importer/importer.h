@@ -60,7 +60,7 @@ typedef struct wxr_item {
 	const char *post_id, *post_date, *post_date_gmt, *modified_gmt;
 	const char *post_name, *status, *post_type, *parent;
 	const char *attachment_url, *attached_file, *image_alt; /* attachments */
-	const char *thumbnail_id;				  /* posts */
+	const char *thumbnail_id;                               /* posts */
 	int sticky;
 	size_t ncomments;
 	wxr_item_term *terms;
@@ -103,18 +103,18 @@ typedef struct import_opts {
 	const char *file;
 	const char *media_dir; /* wp-content/uploads, or NULL */
 	const char *media_out; /* the server's media folder (media_prepare_dirs done) */
-	FILE *progress;	       /* progress line target, or NULL */
+	FILE *progress;        /* progress line target, or NULL */
 	const char *base_url;  /* the site's, for the set-password links */
 } import_opts;
 
 /* Why something was not imported: one counter per reason. */
 enum import_skip {
-	SKIP_ALREADY,	    /* imported by an earlier run */
-	SKIP_TYPE,	    /* a post type khabar has no place for */
-	SKIP_STATUS,	    /* trash, auto-draft, inherit... */
-	SKIP_EMPTY,	    /* no title and no body */
-	SKIP_COMMENTS,	    /* comments are not imported */
-	SKIP_DEFAULT_CAT,   /* WordPress's "Uncategorized" */
+	SKIP_ALREADY,     /* imported by an earlier run */
+	SKIP_TYPE,        /* a post type khabar has no place for */
+	SKIP_STATUS,      /* trash, auto-draft, inherit... */
+	SKIP_EMPTY,       /* no title and no body */
+	SKIP_COMMENTS,    /* comments are not imported */
+	SKIP_DEFAULT_CAT, /* WordPress's "Uncategorized" */
 	SKIP_COUNT
 };
 
@@ -129,7 +129,7 @@ typedef struct import_report {
 	kb_buf links;
 	/* One line per featured image not found under --media-dir. */
 	kb_buf missing;
-	size_t items;	    /* records read, for the rate */
+	size_t items; /* records read, for the rate */
 	double seconds;
 	double index_seconds; /* of which building the search index */
 	uint64_t bytes, total_bytes;

@@ -109,8 +109,8 @@ static void smap_free(smap *m)
 /* ---- state ---- */
 
 typedef struct cat {
-	const char *slug;   /* khabar's */
-	const char *path;   /* WordPress's, decoded: "parent/child" */
+	const char *slug; /* khabar's */
+	const char *path; /* WordPress's, decoded: "parent/child" */
 	int64_t id;
 } cat;
 
@@ -220,8 +220,10 @@ static void progress(void *ud, uint64_t bytes)
 	double rate = secs > 0 ? (double)done / secs : 0;
 	double frac = w->r->total_bytes ? (double)bytes / (double)w->r->total_bytes : 0;
 	long left = frac > 0.001 ? (long)(secs / frac - secs) : -1;
-	fprintf(w->o->progress, "\rkhabar import: %zu posts, %zu pages, %zu skipped; %.0f%% of %.1f MB; %.0f/s",
-		w->r->posts, w->r->pages, w->r->skipped[SKIP_ALREADY] + w->r->skipped[SKIP_TYPE] + w->r->skipped[SKIP_STATUS],
+	fprintf(w->o->progress,
+		"\rkhabar import: %zu posts, %zu pages, %zu skipped; %.0f%% of %.1f MB; %.0f/s", w->r->posts,
+		w->r->pages,
+		w->r->skipped[SKIP_ALREADY] + w->r->skipped[SKIP_TYPE] + w->r->skipped[SKIP_STATUS],
 		frac * 100, (double)w->r->total_bytes / 1e6, rate);
 	if (left >= 0)
 		fprintf(w->o->progress, "; %ld:%02ld left   ", left / 60, left % 60);
@@ -283,7 +285,8 @@ static int on_term(void *ud, const wxr_term *t)
 		w->r->tags += (size_t)created;
 		const char *target = kb_arena_printf(&a, "/tag/%s", k.slug);
 		rc = redirect(w, kb_arena_printf(&a, "/tag/%s", dec), target) ||
-		     redirect(w, kb_arena_printf(&a, "/tag/%s/feed", dec), kb_arena_printf(&a, "%s/feed", target)) ||
+		     redirect(w, kb_arena_printf(&a, "/tag/%s/feed", dec),
+			      kb_arena_printf(&a, "%s/feed", target)) ||
 		     redirect(w, kb_arena_printf(&a, "/?tag=%s", dec), target);
 		goto out;
 	}
@@ -308,7 +311,8 @@ static int on_term(void *ud, const wxr_term *t)
 	cat *c = kb_arena_alloc(&w->keep, sizeof *c);
 	c->id = k.id;
 	c->slug = kb_arena_strdup(&w->keep, k.slug);
-	c->path = parent ? kb_arena_printf(&w->keep, "%s/%s", parent->path, dec) : kb_arena_strdup(&w->keep, dec);
+	c->path = parent ? kb_arena_printf(&w->keep, "%s/%s", parent->path, dec)
+			 : kb_arena_strdup(&w->keep, dec);
 	smap_put(&w->cats, kb_arena_strdup(&w->keep, t->slug), c);
 	const char *target = kb_arena_printf(&a, "/category/%s", k.slug);
 	const char *feed = kb_arena_printf(&a, "%s/feed", target);
@@ -339,7 +343,7 @@ static void skip_type(wp *w, const char *type)
 static const char *map_status(const char *s)
 {
 	static const char *const map[][2] = {
-		{"publish", "published"}, {"draft", "draft"}, {"pending", "review"},
+		{"publish", "published"}, {"draft", "draft"},   {"pending", "review"},
 		{"future", "scheduled"},  {"private", "draft"},
 	};
 	for (size_t i = 0; i < KB_COUNT(map); i++)
@@ -571,12 +575,12 @@ static int resolve_images(wp *w)
 		kb_arena a = {0};
 		if (!at || !safe_rel(at->file)) {
 			r->images_missing++;
-			kb_buf_printf(&r->missing, "post %s: featured image %s is not in the export\n", t->post_id,
-				      t->attachment_id);
+			kb_buf_printf(&r->missing, "post %s: featured image %s is not in the export\n",
+				      t->post_id, t->attachment_id);
 		} else if (!w->o->media_dir) {
 			r->images_missing++;
-			kb_buf_printf(&r->missing, "post %s: %s not copied: no --media-dir given\n", t->post_id,
-				      at->file);
+			kb_buf_printf(&r->missing, "post %s: %s not copied: no --media-dir given\n",
+				      t->post_id, at->file);
 		} else {
 			/* Queued exactly like an upload (media_intake: checked, kept in
 			 * the private incoming folder, recorded pending); the server's
@@ -596,17 +600,19 @@ static int resolve_images(wp *w)
 				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return -1;
-			} else if ((status = media_intake(w->st, 0, base ? base + 1 : at->file, bytes.data, bytes.len,
-							  &media_id, why, sizeof why)) == 500) {
-				snprintf(w->err, w->errlen, "cannot queue %s for the photo pipeline: %s", from, why);
+			} else if ((status = media_intake(w->st, 0, base ? base + 1 : at->file, bytes.data,
+							  bytes.len, &media_id, why, sizeof why)) == 500) {
+				snprintf(w->err, w->errlen, "cannot queue %s for the photo pipeline: %s",
+					 from, why);
 				kb_buf_free(&bytes);
 				kb_arena_free(&a);
 				return -1;
 			} else if (status) {
 				r->images_missing++;
-				kb_buf_printf(&r->missing, "post %s: %s is not a usable photo: %s\n", t->post_id, from, why);
-			} else if (store_media_pending_add(w->st, t->article_id, at->file, at->alt, at->caption,
-							   media_id) ||
+				kb_buf_printf(&r->missing, "post %s: %s is not a usable photo: %s\n",
+					      t->post_id, from, why);
+			} else if (store_media_pending_add(w->st, t->article_id, at->file, at->alt,
+							   at->caption, media_id) ||
 				   store_article_set_media(w->st, t->article_id, media_id, at->caption)) {
 				kb_buf_free(&bytes);
 				kb_arena_free(&a);
@@ -662,7 +668,8 @@ static int make_users(wp *w)
 				login.data[base] = 0;
 				kb_buf_printf(&login, k == 2 ? "-wp" : "-wp%d", k - 1);
 			}
-			st = store_user_add_imported(w->st, login.data, *v[i].display_name ? v[i].display_name : login.data,
+			st = store_user_add_imported(w->st, login.data,
+						     *v[i].display_name ? v[i].display_name : login.data,
 						     v[i].author_id, &id);
 		}
 		if (st == STORE_CONFLICT) {
@@ -672,8 +679,8 @@ static int make_users(wp *w)
 			rc = -1;
 		} else {
 			r->users++;
-			kb_buf_printf(&r->links, "%s: %s%s\n", login.data, w->o->base_url ? w->o->base_url : "",
-				      path.data);
+			kb_buf_printf(&r->links, "%s: %s%s\n", login.data,
+				      w->o->base_url ? w->o->base_url : "", path.data);
 		}
 		kb_buf_free(&login);
 		kb_buf_free(&path);
@@ -710,7 +717,7 @@ int import_wordpress(store *st, const import_opts *o, import_report *r, char *er
 		rc = make_users(&w);
 	/* The site's own feeds under WordPress's other names. */
 	static const char *const feeds[][2] = {
-		{"/feed/rss2", "/feed"}, {"/feed/rss", "/feed"}, {"/feed/rdf", "/feed"},
+		{"/feed/rss2", "/feed"},     {"/feed/rss", "/feed"},   {"/feed/rdf", "/feed"},
 		{"/comments/feed", "/feed"}, {"/?feed=rss2", "/feed"}, {"/?feed=atom", "/feed/atom"},
 	};
 	for (size_t i = 0; !rc && i < KB_COUNT(feeds); i++)

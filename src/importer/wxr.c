@@ -24,6 +24,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "importer.h"
@@ -84,12 +85,13 @@ static void on_error(void *arg, xmlErrorPtr e)
 		msg[--len] = 0;
 	r->line = e->line;
 	if (past_limit(msg))
-		snprintf(r->err, r->errlen,
-			 "line %d: a field here is longer than 10 MB, or nested deeper than 256 levels, which "
-			 "khabar does not read (the limits keep a bad file from filling the memory): shorten "
-			 "that post in WordPress (images pasted into the text as data: URLs are the usual cause) "
-			 "and export again",
-			 e->line);
+		snprintf(
+			r->err, r->errlen,
+			"line %d: a field here is longer than 10 MB, or nested deeper than 256 levels, which "
+			"khabar does not read (the limits keep a bad file from filling the memory): shorten "
+			"that post in WordPress (images pasted into the text as data: URLs are the usual cause) "
+			"and export again",
+			e->line);
 	else
 		snprintf(r->err, r->errlen, "line %d: %s", e->line, msg);
 }
@@ -190,7 +192,8 @@ static int named(xmlNode *n, const char *qname)
 	if (strcmp((const char *)n->name, local))
 		return 0;
 	const char *prefix = n->ns && n->ns->prefix ? (const char *)n->ns->prefix : "";
-	return colon ? strlen(prefix) == (size_t)(colon - qname) && !strncmp(prefix, qname, (size_t)(colon - qname))
+	return colon ? strlen(prefix) == (size_t)(colon - qname) &&
+			       !strncmp(prefix, qname, (size_t)(colon - qname))
 		     : !*prefix;
 }
 
@@ -236,6 +239,37 @@ static void read_term(kb_arena *a, xmlNode *n, wxr_term *t, int is_tag)
 	}
 }
 
+/* The text fields of an item, by element name. */
+static const struct {
+	const char *name;
+	size_t off;
+} item_fields[] = {
+	{"title", offsetof(wxr_item, title)},
+	{"link", offsetof(wxr_item, link)},
+	{"pubDate", offsetof(wxr_item, pub_date)},
+	{"dc:creator", offsetof(wxr_item, creator)},
+	{"content:encoded", offsetof(wxr_item, content)},
+	{"excerpt:encoded", offsetof(wxr_item, excerpt)},
+	{"wp:post_id", offsetof(wxr_item, post_id)},
+	{"wp:post_date", offsetof(wxr_item, post_date)},
+	{"wp:post_date_gmt", offsetof(wxr_item, post_date_gmt)},
+	{"wp:post_modified_gmt", offsetof(wxr_item, modified_gmt)},
+	{"wp:post_name", offsetof(wxr_item, post_name)},
+	{"wp:status", offsetof(wxr_item, status)},
+	{"wp:post_type", offsetof(wxr_item, post_type)},
+	{"wp:post_parent", offsetof(wxr_item, parent)},
+	{"wp:attachment_url", offsetof(wxr_item, attachment_url)},
+};
+
+/* The field of it that element k fills, or NULL when k is not a text field. */
+static const char **item_field(wxr_item *it, xmlNode *k)
+{
+	for (size_t i = 0; i < KB_COUNT(item_fields); i++)
+		if (named(k, item_fields[i].name))
+			return (const char **)((char *)it + item_fields[i].off);
+	return NULL;
+}
+
 static void read_item(kb_arena *a, xmlNode *n, wxr_item *it)
 {
 	memset(it, 0, sizeof *it);
@@ -243,18 +277,11 @@ static void read_item(kb_arena *a, xmlNode *n, wxr_item *it)
 	for (xmlNode *k = n->children; k; k = k->next) {
 		if (k->type != XML_ELEMENT_NODE)
 			continue;
-#define F(q, field)                          \
-	if (named(k, q)) {                   \
-		it->field = text(a, k);      \
-		continue;                    \
-	}
-		F("title", title) F("link", link) F("pubDate", pub_date) F("dc:creator", creator)
-		F("content:encoded", content) F("excerpt:encoded", excerpt) F("wp:post_id", post_id)
-		F("wp:post_date", post_date) F("wp:post_date_gmt", post_date_gmt)
-		F("wp:post_modified_gmt", modified_gmt) F("wp:post_name", post_name)
-		F("wp:status", status) F("wp:post_type", post_type) F("wp:post_parent", parent)
-		F("wp:attachment_url", attachment_url)
-#undef F
+		const char **field = item_field(it, k);
+		if (field) {
+			*field = text(a, k);
+			continue;
+		}
 		if (named(k, "wp:is_sticky")) {
 			it->sticky = !strcmp(text(a, k), "1");
 		} else if (named(k, "wp:comment")) {
@@ -290,11 +317,11 @@ static void read_item(kb_arena *a, xmlNode *n, wxr_item *it)
 		}
 	}
 	/* Missing fields are "", never NULL. */
-	const char **fields[] = {&it->title, &it->link, &it->pub_date, &it->creator, &it->content,
-				 &it->excerpt, &it->post_id, &it->post_date, &it->post_date_gmt,
-				 &it->modified_gmt, &it->post_name, &it->status, &it->post_type,
-				 &it->parent, &it->attachment_url, &it->attached_file, &it->image_alt,
-				 &it->thumbnail_id};
+	const char **fields[] = {
+		&it->title,         &it->link,      &it->pub_date,    &it->creator,       &it->content,
+		&it->excerpt,       &it->post_id,   &it->post_date,   &it->post_date_gmt, &it->modified_gmt,
+		&it->post_name,     &it->status,    &it->post_type,   &it->parent,        &it->attachment_url,
+		&it->attached_file, &it->image_alt, &it->thumbnail_id};
 	for (size_t i = 0; i < KB_COUNT(fields); i++)
 		if (!*fields[i])
 			*fields[i] = "";
@@ -319,7 +346,7 @@ typedef int (*emit_fn)(void *ctx, rec *r);
  * stopped. */
 static int dispatch(const wxr_handler *h, rec *r)
 {
-	int stop = r->kind == 1	  ? h->item && h->item(h->ud, &r->it)
+	int stop = r->kind == 1   ? h->item && h->item(h->ud, &r->it)
 		   : r->kind == 2 ? h->author && h->author(h->ud, &r->au)
 				  : h->term && h->term(h->ud, &r->t);
 	kb_arena_free(&r->a);
@@ -358,20 +385,21 @@ static int read_file(const char *path, emit_fn emit, void *ctx, char *err, size_
 		const char *name = (const char *)xmlTextReaderConstName(rdr);
 		if (depth == 0) {
 			if (!name || strcmp(name, "rss")) {
-				snprintf(err, errlen, "line %d: not a WordPress export (the root is <%s>, not <rss>)",
+				snprintf(err, errlen,
+					 "line %d: not a WordPress export (the root is <%s>, not <rss>)",
 					 (int)xmlGetLineNo(xmlTextReaderCurrentNode(rdr)), name ? name : "?");
 				rc = 1;
 				break;
 			}
 			seen_rss = 1;
 		}
-		int kind = depth != 2 || !name		   ? 0
-			   : !strcmp(name, "item")	   ? 1
-			   : !strcmp(name, "wp:author")	   ? 2
-			   : !strcmp(name, "wp:category")  ? 3
-			   : !strcmp(name, "wp:tag")	   ? 4
+		int kind = depth != 2 || !name               ? 0
+			   : !strcmp(name, "item")           ? 1
+			   : !strcmp(name, "wp:author")      ? 2
+			   : !strcmp(name, "wp:category")    ? 3
+			   : !strcmp(name, "wp:tag")         ? 4
 			   : !strcmp(name, "wp:wxr_version") ? 5
-							   : 0;
+							     : 0;
 		if (!kind) {
 			ret = xmlTextReaderRead(rdr);
 			continue;

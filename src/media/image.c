@@ -66,8 +66,7 @@ int media_probe(const void *p, size_t n, int *width, int *height, char *err, siz
 		w = h, h = t;
 	}
 	if (w < 1 || h < 1 || (uint64_t)w * (uint64_t)h > MEDIA_MAX_PIXELS) {
-		snprintf(err, errlen, "फ़ोटो का आकार (%d×%d पिक्सेल) स्वीकार नहीं है: अधिकतम 10 करोड़ पिक्सेल।",
-			 w, h);
+		snprintf(err, errlen, "फ़ोटो का आकार (%d×%d पिक्सेल) स्वीकार नहीं है: अधिकतम 10 करोड़ पिक्सेल।", w, h);
 		return -1;
 	}
 	*width = w;
@@ -102,8 +101,8 @@ static int write_all(const char *path, const void *p, size_t n)
 
 /* Saves im as dir/stem-suffix.ext through a temporary name, so a reader
  * never sees half a file. fmt is "webp" or "jpg". */
-static int save(VipsImage *im, const char *dir, const char *stem, const char *suffix,
-		const char *fmt, char *err, size_t errlen)
+static int save(VipsImage *im, const char *dir, const char *stem, const char *suffix, const char *fmt,
+		char *err, size_t errlen)
 {
 	char tmp[4096], path[4096];
 	snprintf(path, sizeof path, "%s/%s-%s.%s", dir, stem, suffix, fmt);
@@ -170,8 +169,8 @@ static VipsImage *at_width(VipsImage *im, int w)
 	return out;
 }
 
-int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width,
-		  int *height, kb_buf *made, char *err, size_t errlen)
+int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width, int *height,
+		  kb_buf *made, char *err, size_t errlen)
 {
 	int largest = widths[KB_COUNT(widths) - 1];
 	err[0] = 0;
@@ -232,7 +231,8 @@ int media_process(const void *p, size_t n, const char *dir, const char *stem, in
 		}
 		kb_buf_printf(made, "%s%d", made->len ? "," : "", w);
 		*width = vips_image_get_width(mem) < w ? vips_image_get_width(mem) : w;
-		*height = (int)((double)vips_image_get_height(mem) * *width / vips_image_get_width(mem) + 0.5);
+		*height =
+			(int)((double)vips_image_get_height(mem) * *width / vips_image_get_width(mem) + 0.5);
 	}
 	VipsImage *social = at_width(flat, SOCIAL_WIDTH);
 	if (!social || save(social, dir, stem, "social", "jpg", err, errlen)) {

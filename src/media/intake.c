@@ -95,13 +95,12 @@ static int write_file(const char *path, const void *p, size_t n)
 	return rc;
 }
 
-int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n,
-		 int64_t *id, char *err, size_t errlen)
+int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n, int64_t *id,
+		 char *err, size_t errlen)
 {
 	int w, h;
 	if (n > MEDIA_MAX_BYTES) {
-		snprintf(err, errlen, "फ़ोटो 20 MB से बड़ी है (%.1f MB)। छोटी फ़ोटो चुनें।",
-			 (double)n / (1 << 20));
+		snprintf(err, errlen, "फ़ोटो 20 MB से बड़ी है (%.1f MB)। छोटी फ़ोटो चुनें।", (double)n / (1 << 20));
 		return 413;
 	}
 	if (!n) {

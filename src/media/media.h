@@ -47,8 +47,8 @@ int media_probe(const void *p, size_t n, int *width, int *height, char *err, siz
  * *width, *height and the widths made in widths ("320,640"). On failure
  * returns -1 with a message in err, and leaves no file behind.
  */
-int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width,
-		  int *height, kb_buf *widths, char *err, size_t errlen);
+int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width, int *height,
+		  kb_buf *widths, char *err, size_t errlen);
 
 /* Drops EXIF, XMP and ICC chunks from a WebP file in b[0..n), in place;
  * returns its new length. */
@@ -66,8 +66,8 @@ const char *media_dir(void);
  * a JPEG, PNG or WebP photo, 500) with a Hindi message in err; nothing is
  * stored on failure.
  */
-int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n,
-		 int64_t *id, char *err, size_t errlen);
+int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n, int64_t *id,
+		 char *err, size_t errlen);
 
 /* Deletes a photo's files: its derivatives (widths as in kb_media) and
  * the original if still waiting. The row is the caller's. */

@@ -150,7 +150,8 @@ static int users_page(kb_req *r, const char *error, int status)
 		for (int k = ROLE_REPORTER; k <= ROLE_ADMIN; k++) {
 			tv *x = tv_obj(a);
 			tv_set_str(x, "value", store_role_name(k));
-			tv_set_str(x, "label", nr_label(lang, kb_arena_printf(a, "role_%s", store_role_name(k))));
+			tv_set_str(x, "label",
+				   nr_label(lang, kb_arena_printf(a, "role_%s", store_role_name(k))));
 			tv_set_bool(x, "selected", v[i].role == k);
 			tv_push(roles, x);
 		}
@@ -174,9 +175,9 @@ int nr_user_add(kb_req *r)
 	const char *login = req_form(r, "login"), *name = req_form(r, "name");
 	const char *password = req_form(r, "password");
 	int role = store_role_parse(req_form(r, "role"));
-	if (!login || !*login || strlen(login) > 60 || strspn(login, "abcdefghijklmnopqrstuvwxyz"
-								  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") !=
-								  strlen(login))
+	if (!login || !*login || strlen(login) > 60 ||
+	    strspn(login, "abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(login))
 		return users_page(r, nr_label(lang, "username"), 400);
 	if (!password || strlen(password) < 10)
 		return users_page(r, nr_label(lang, "password_short"), 400);
@@ -235,9 +236,15 @@ static const struct {
 	const char *key, *label;
 	int url;
 } site_keys[] = {
-	{"name", "site_name", 0},	  {"tagline", "tagline", 0},   {"logo", "logo", 1},
-	{"email", "email", 0},		  {"facebook", "Facebook", 1}, {"instagram", "Instagram", 1},
-	{"x", "X", 1},			  {"arattai", "Arattai", 1},   {"whatsapp", "WhatsApp", 1},
+	{"name", "site_name", 0},
+	{"tagline", "tagline", 0},
+	{"logo", "logo", 1},
+	{"email", "email", 0},
+	{"facebook", "Facebook", 1},
+	{"instagram", "Instagram", 1},
+	{"x", "X", 1},
+	{"arattai", "Arattai", 1},
+	{"whatsapp", "WhatsApp", 1},
 	{"google_news", "Google News", 1},
 };
 
@@ -245,8 +252,9 @@ static const struct {
 static const struct {
 	const char *key, *type;
 } mail_keys[] = {
-	{"tips_email", "email"}, {"smtp_host", "text"},	     {"smtp_port", "number"},
-	{"smtp_user", "text"},	 {"tips_retention_days", "number"},
+	{"tips_email", "email"},           {"smtp_host", "text"},
+	{"smtp_port", "number"},           {"smtp_user", "text"},
+	{"tips_retention_days", "number"},
 };
 
 static int settings_page(kb_req *r, const char *message, int status)
@@ -258,15 +266,18 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv *ctx = nr_context(r, "settings", "settings");
 	if (!ctx)
 		return 500;
-	const char *values[] = {s.name,	     s.tagline, s.logo,	   s.email,    s.facebook,
-				s.instagram, s.x,	s.arattai, s.whatsapp, s.google_news};
+	const char *values[] = {s.name,      s.tagline, s.logo,    s.email,    s.facebook,
+				s.instagram, s.x,       s.arattai, s.whatsapp, s.google_news};
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(site_keys); i++) {
 		tv *o = tv_obj(a);
 		tv_set_str(o, "key", site_keys[i].key);
 		tv_set_str(o, "label", nr_label(r->user.lang, site_keys[i].label));
 		tv_set_str(o, "value", values[i]);
-		tv_set_str(o, "type", site_keys[i].url ? "url" : !strcmp(site_keys[i].key, "email") ? "email" : "text");
+		tv_set_str(o, "type",
+			   site_keys[i].url                     ? "url"
+			   : !strcmp(site_keys[i].key, "email") ? "email"
+								: "text");
 		tv_push(list, o);
 	}
 	tv_set(ctx, "fields", list);
@@ -327,10 +338,12 @@ int nr_settings(kb_req *r)
 		/* The logo is one of the site's own files: readers' browsers
 		 * load nothing from other sites. */
 		int foreign_logo = !strcmp(site_keys[i].key, "logo") && *v && (v[0] != '/' || v[1] == '/');
-		if (strlen(v) > 500 || foreign_logo || (site_keys[i].url && *v && !url_is_safe(v, strlen(v))) ||
+		if (strlen(v) > 500 || foreign_logo ||
+		    (site_keys[i].url && *v && !url_is_safe(v, strlen(v))) ||
 		    (!strcmp(site_keys[i].key, "name") && !*v)) {
 			store_rollback(r->db);
-			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, site_keys[i].label),
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s",
+							nr_label(r->user.lang, site_keys[i].label),
 							nr_label(r->user.lang, "bad_value"));
 			return 400;
 		}
@@ -361,7 +374,8 @@ int nr_settings(kb_req *r)
 			continue;
 		if (strlen(v) > 200 || !mail_value_ok(mail_keys[i].key, v)) {
 			store_rollback(r->db);
-			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, mail_keys[i].key),
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s",
+							nr_label(r->user.lang, mail_keys[i].key),
 							nr_label(r->user.lang, "bad_value"));
 			return 400;
 		}

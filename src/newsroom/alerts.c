@@ -229,7 +229,8 @@ int nr_alerts(kb_req *r)
 		tv_set_str(o, "by", v[i].user_id ? v[i].sent_by : nr_label(lang, "alert_cli"));
 		tv_set_bool(o, "breaking", !strcmp(al->urgency, "high"));
 		if (v[i].article_id)
-			tv_set(o, "article", tv_strf(a, "/newsroom/articles/%lld", (long long)v[i].article_id));
+			tv_set(o, "article",
+			       tv_strf(a, "/newsroom/articles/%lld", (long long)v[i].article_id));
 		tv_set_int(o, "queued", al->queued);
 		tv_set_int(o, "delivered", al->delivered);
 		tv_set_int(o, "failed", al->failed);

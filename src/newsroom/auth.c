@@ -67,8 +67,8 @@ static int scrypt(const char *password, const unsigned char *salt, int log2n, un
 	uint64_t n = (uint64_t)1 << log2n;
 	/* Memory needed is 128 * r * N (32 MiB at N = 2^15), plus slack. */
 	uint64_t maxmem = 128 * SCRYPT_R * n + (1u << 20);
-	return EVP_PBE_scrypt(password, strlen(password), salt, SALT_BYTES, n, SCRYPT_R, SCRYPT_P,
-			      maxmem, key, HASH_BYTES) == 1
+	return EVP_PBE_scrypt(password, strlen(password), salt, SALT_BYTES, n, SCRYPT_R, SCRYPT_P, maxmem,
+			      key, HASH_BYTES) == 1
 		       ? 0
 		       : -1;
 }
@@ -82,8 +82,8 @@ int auth_password_hash(const char *password, kb_buf *out)
 		return -1;
 	hex(salt, sizeof salt, salthex);
 	hex(key, sizeof key, keyhex);
-	kb_buf_printf(out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", AUTH_SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P,
-		      salthex, keyhex);
+	kb_buf_printf(out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", AUTH_SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P, salthex,
+		      keyhex);
 	OPENSSL_cleanse(key, sizeof key);
 	return 0;
 }

@@ -52,8 +52,8 @@ tv *nr_context(kb_req *r, const char *title, const char *section)
 		tv_set_int(u, "id", r->user.id);
 		tv_set_str(u, "name", r->user.name);
 		tv_set_str(u, "login", r->user.login);
-		tv_set_str(u, "role", nr_label(lang, kb_arena_printf(a, "role_%s",
-								     store_role_name(r->user.role))));
+		tv_set_str(u, "role",
+			   nr_label(lang, kb_arena_printf(a, "role_%s", store_role_name(r->user.role))));
 		tv_set_bool(u, "editor", r->user.role >= ROLE_EDITOR);
 		tv_set_bool(u, "admin", r->user.role >= ROLE_ADMIN);
 		tv_set(ctx, "user", u);

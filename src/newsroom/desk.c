@@ -35,7 +35,9 @@ int nr_desk(kb_req *r)
 			status = "review";
 	}
 	int page = nr_page(r);
-	kb_desk_query q = {.status = status, .owner_id = mine ? r->user.id : 0, .limit = PER_PAGE,
+	kb_desk_query q = {.status = status,
+			   .owner_id = mine ? r->user.id : 0,
+			   .limit = PER_PAGE,
 			   .offset = (size_t)(page - 1) * PER_PAGE};
 	kb_article *v;
 	size_t n, total;
@@ -61,7 +63,8 @@ int nr_desk(kb_req *r)
 	for (size_t i = 0; i < KB_COUNT(statuses); i++) {
 		tv *t = tv_obj(a);
 		tv_set_str(t, "label", nr_status_label(lang, statuses[i]));
-		tv_set(t, "url", tv_strf(a, "/newsroom?status=%s%s", statuses[i], editor && mine ? "&mine=1" : ""));
+		tv_set(t, "url",
+		       tv_strf(a, "/newsroom?status=%s%s", statuses[i], editor && mine ? "&mine=1" : ""));
 		tv_set_bool(t, "current", status && !strcmp(status, statuses[i]));
 		tv_push(tabs, t);
 	}
@@ -81,16 +84,19 @@ int nr_desk(kb_req *r)
 		if (!strcmp(v[i].status, "scheduled"))
 			tv_set_str(o, "when", nr_date(r, v[i].publish_at));
 		if (v[i].media.id)
-			tv_set(o, "thumb", tv_strf(a, "/media/%s-%d.jpg", v[i].media.stem, atoi(v[i].media.widths)));
+			tv_set(o, "thumb",
+			       tv_strf(a, "/media/%s-%d.jpg", v[i].media.stem, atoi(v[i].media.widths)));
 		tv_push(list, o);
 	}
 	tv_set(ctx, "articles", list);
 	tv_set_int(ctx, "total", (long long)total);
 	if (page > 1)
-		tv_set(ctx, "prev", tv_strf(a, "/newsroom?%s%s%spage=%d", status ? "status=" : "",
-					    status ? status : "", status ? "&" : "", page - 1));
+		tv_set(ctx, "prev",
+		       tv_strf(a, "/newsroom?%s%s%spage=%d", status ? "status=" : "", status ? status : "",
+			       status ? "&" : "", page - 1));
 	if ((size_t)page * PER_PAGE < total)
-		tv_set(ctx, "next", tv_strf(a, "/newsroom?%s%s%spage=%d", status ? "status=" : "",
-					    status ? status : "", status ? "&" : "", page + 1));
+		tv_set(ctx, "next",
+		       tv_strf(a, "/newsroom?%s%s%spage=%d", status ? "status=" : "", status ? status : "",
+			       status ? "&" : "", page + 1));
 	return nr_render(r, "newsroom-desk", ctx, 200);
 }

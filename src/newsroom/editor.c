@@ -160,8 +160,7 @@ static tv *photo_value(kb_req *r, int64_t id)
  * Renders the editor for art (id 0: a new story). tags is the tags as
  * typed (NULL: art's own). message/error show above the form.
  */
-static int editor_page(kb_req *r, const kb_article *art, const char *tags, const char *error,
-		       int status)
+static int editor_page(kb_req *r, const kb_article *art, const char *tags, const char *error, int status)
 {
 	kb_arena *a = &r->arena;
 	const char *lang = r->user.lang;
@@ -244,8 +243,9 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 		int why = !strcmp(alert, "limit")     ? PUSH_OVER_LIMIT
 			  : !strcmp(alert, "invalid") ? PUSH_INVALID
 						      : STORE_ERROR;
-		tv_set_str(ctx, "error", kb_arena_printf(a, "%s: %s", nr_label(lang, "alert_published_not_sent"),
-							 nr_alert_refusal(r, why)));
+		tv_set_str(ctx, "error",
+			   kb_arena_printf(a, "%s: %s", nr_label(lang, "alert_published_not_sent"),
+					   nr_alert_refusal(r, why)));
 	}
 	if (!can)
 		tv_set_str(ctx, "notice", nr_label(lang, "read_only"));
@@ -308,9 +308,8 @@ static int saved_json(kb_req *r, int64_t id, int64_t version, int status, const 
 	kb_article art;
 	if (store_article_by_id(r->db, &r->arena, id, &art))
 		return 500;
-	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "version",
-			      (json_int_t)version, "url",
-			      kb_arena_printf(&r->arena, "/newsroom/articles/%lld", (long long)id),
+	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)id, "version", (json_int_t)version,
+			      "url", kb_arena_printf(&r->arena, "/newsroom/articles/%lld", (long long)id),
 			      "slug", art.slug, "status", art.status);
 	if (j && alert)
 		json_object_set_new(j, "alert", json_string(alert));
@@ -350,9 +349,9 @@ static int save_form(kb_req *r, int64_t *id, const char *kind, int64_t *version)
 		if (store_revision_add_conflict(r->db, *id, r->user.id, &in))
 			return 500;
 		if (json)
-			return nr_json(r, json_pack("{s:s,s:b}", "error", nr_label(lang, "conflict"),
-						    "conflict", 1),
-				       409);
+			return nr_json(
+				r, json_pack("{s:s,s:b}", "error", nr_label(lang, "conflict"), "conflict", 1),
+				409);
 		kb_article shown = cur;
 		input_as_article(&in, &shown);
 		shown.media.id = in.media_id;
@@ -403,8 +402,7 @@ int nr_autosave(kb_req *r)
  * may go to status from where it is (allowed: "|draft|review|" style
  * list), then moves it. publish_at is for "scheduled".
  */
-static int transition(kb_req *r, const char *status, const char *allowed, int needs_text,
-		      int64_t publish_at)
+static int transition(kb_req *r, const char *status, const char *allowed, int needs_text, int64_t publish_at)
 {
 	const char *lang = r->user.lang;
 	int64_t id = nr_param_id(r, 0), version;
@@ -436,8 +434,8 @@ static int transition(kb_req *r, const char *status, const char *allowed, int ne
 	}
 	const char *notify = req_form(r, "notify");
 	int wanted = notify && *notify && strcmp(notify, "0");
-	if (scheduling && (wanted ? push_store_sched_set(r->db, id, r->user.id)
-				  : push_store_sched_clear(r->db, id)))
+	if (scheduling &&
+	    (wanted ? push_store_sched_set(r->db, id, r->user.id) : push_store_sched_clear(r->db, id)))
 		return 500;
 	const char *alert = NULL, *param = "", *why = NULL;
 	if (wanted && !strcmp(status, "published")) {
@@ -445,7 +443,7 @@ static int transition(kb_req *r, const char *status, const char *allowed, int ne
 		alert = rc ? why : "sent";
 		param = rc == PUSH_OVER_LIMIT ? "?alert=limit"
 			: rc == PUSH_INVALID  ? "?alert=invalid"
-			: rc		      ? "?alert=failed"
+			: rc                  ? "?alert=failed"
 					      : "?alert=sent";
 	}
 	if (nr_wants_json(r)) {
@@ -521,7 +519,8 @@ int nr_tags_json(kb_req *r)
 			return 500;
 		}
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(list, json_pack("{s:s,s:s}", "name", v[i].name, "slug", v[i].slug));
+			json_array_append_new(list,
+					      json_pack("{s:s,s:s}", "name", v[i].name, "slug", v[i].slug));
 	}
 	return nr_json(r, list, 200);
 }

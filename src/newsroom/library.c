@@ -17,7 +17,8 @@ static json_t *media_json(kb_req *r, const kb_media *m)
 	json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)m->id, "status", m->status, "name", m->name);
 	if (!strcmp(m->status, "ready")) {
 		int w = strstr(m->widths, "640") ? 640 : atoi(m->widths);
-		json_object_set_new(j, "thumb", json_string(kb_arena_printf(&r->arena, "/media/%s-%d.jpg", m->stem, w)));
+		json_object_set_new(j, "thumb",
+				    json_string(kb_arena_printf(&r->arena, "/media/%s-%d.jpg", m->stem, w)));
 		json_object_set_new(j, "width", json_integer(m->width));
 		json_object_set_new(j, "height", json_integer(m->height));
 	}

@@ -60,12 +60,12 @@
 #define DAY 86400
 #define HOUR 3600
 #define KNOWN_FOR (30 * DAY) /* a login keeps its address known this long */
-#define FIRST_WAIT 60	     /* seconds; doubled with each failure beyond the free ones */
+#define FIRST_WAIT 60        /* seconds; doubled with each failure beyond the free ones */
 #define LONGEST_WAIT HOUR
 #define PAIR_FREE 5
 #define ADDRESS_FREE 20
 #define ACCOUNT_FREE 10
-#define FRESH_BELOW 3	   /* an address with fewer failures on the account today is fresh */
+#define FRESH_BELOW 3    /* an address with fewer failures on the account today is fresh */
 #define FRESH_PER_HOUR 3 /* fresh attempts that may fail in an hour, past the account's limit */
 
 /* Where to go after login: a newsroom path, never another site, and
@@ -79,8 +79,7 @@ static const char *next_path(const char *next)
 	return next;
 }
 
-static int login_form(kb_req *r, const char *login, const char *next, const char *error,
-		      int status)
+static int login_form(kb_req *r, const char *login, const char *next, const char *error, int status)
 {
 	tv *ctx = nr_context(r, "login_title", NULL);
 	if (!ctx)
@@ -289,7 +288,8 @@ int nr_account(kb_req *r)
 		int bad = auth_password_hash(neu, &h) || store_begin(r->db) ||
 			  store_user_set_password(r->db, r->user.id, h.data) ||
 			  store_session_delete_others(r->db, r->user.id, r->session) ||
-			  store_audit_add(r->db, r->user.id, "password", 0, req_peer(r)) || store_commit(r->db);
+			  store_audit_add(r->db, r->user.id, "password", 0, req_peer(r)) ||
+			  store_commit(r->db);
 		kb_buf_free(&h);
 		if (bad) {
 			store_rollback(r->db);

@@ -70,8 +70,9 @@ static size_t diff(kb_req *r, const char *a, const char *b, tv *list)
 #define AT(i, j) L[(size_t)(i) * (m + 1) + (j)]
 	for (size_t i = n; i-- > 0;)
 		for (size_t j = m; j-- > 0;)
-			AT(i, j) = same(&x[i], &y[j]) ? AT(i + 1, j + 1) + 1
-						      : (AT(i + 1, j) > AT(i, j + 1) ? AT(i + 1, j) : AT(i, j + 1));
+			AT(i, j) = same(&x[i], &y[j])
+					   ? AT(i + 1, j + 1) + 1
+					   : (AT(i + 1, j) > AT(i, j + 1) ? AT(i + 1, j) : AT(i, j + 1));
 	size_t i = 0, j = 0;
 	while (i < n || j < m) {
 		if (i < n && j < m && same(&x[i], &y[j])) {
@@ -144,10 +145,12 @@ int nr_revisions(kb_req *r)
 		tv_set_str(x, "kind", nr_label(lang, kb_arena_printf(a, "kind_%s", v[i].kind)));
 		tv_set_bool(x, "conflict", !strcmp(v[i].kind, "conflict"));
 		tv_set(x, "diff_current",
-		       tv_strf(a, "/newsroom/articles/%lld/diff?from=%lld", (long long)art.id, (long long)v[i].id));
+		       tv_strf(a, "/newsroom/articles/%lld/diff?from=%lld", (long long)art.id,
+			       (long long)v[i].id));
 		if (i + 1 < n)
-			tv_set(x, "diff_prev", tv_strf(a, "/newsroom/articles/%lld/diff?from=%lld&to=%lld",
-						       (long long)art.id, (long long)v[i + 1].id, (long long)v[i].id));
+			tv_set(x, "diff_prev",
+			       tv_strf(a, "/newsroom/articles/%lld/diff?from=%lld&to=%lld", (long long)art.id,
+				       (long long)v[i + 1].id, (long long)v[i].id));
 		tv_push(list, x);
 	}
 	tv_set(ctx, "revisions", list);
@@ -193,9 +196,10 @@ int nr_diff(kb_req *r)
 	tv *side[2] = {tv_obj(a), tv_obj(a)};
 	const kb_revision *revs[2] = {&from, &to};
 	for (int k = 0; k < 2; k++) {
-		tv_set_str(side[k], "label", revs[k]->id ? kb_arena_printf(a, "%s %lld", nr_label(lang, "revision"),
-									  (long long)revs[k]->version)
-							 : nr_label(lang, "current"));
+		tv_set_str(side[k], "label",
+			   revs[k]->id ? kb_arena_printf(a, "%s %lld", nr_label(lang, "revision"),
+							 (long long)revs[k]->version)
+				       : nr_label(lang, "current"));
 		tv_set_str(side[k], "when", nr_date(r, revs[k]->at));
 		tv_set_str(side[k], "who", revs[k]->user_name ? revs[k]->user_name : "");
 	}

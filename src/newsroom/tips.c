@@ -121,7 +121,8 @@ int nr_tips(kb_req *r)
 	tv *tabs = tv_list(a);
 	tab(r, tabs, &q, nr_label(lang, "all"), NULL);
 	for (size_t i = 0; i < KB_COUNT(statuses); i++)
-		tab(r, tabs, &q, nr_label(lang, kb_arena_printf(a, "tip_status_%s", statuses[i])), statuses[i]);
+		tab(r, tabs, &q, nr_label(lang, kb_arena_printf(a, "tip_status_%s", statuses[i])),
+		    statuses[i]);
 	tv_set(ctx, "tabs", tabs);
 	tv *kl = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(kinds); i++) {

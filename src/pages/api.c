@@ -47,7 +47,6 @@ int api_error(kb_req *r, int status, const char *message)
 			  status);
 }
 
-
 /* The JSON of article a; with full, its tags and body HTML too. */
 static json_t *article_json(kb_req *r, const char *base, const kb_article *a, int full)
 {
@@ -56,34 +55,39 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	json_object_set_new(o, "id", json_integer(a->id));
 	json_object_set_new(o, "title", json_string(a->title));
 	json_object_set_new(o, "slug", json_string(a->slug));
-	json_object_set_new(o, "url", json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/news/%s", a->slug))));
+	json_object_set_new(o, "url",
+			    json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/news/%s", a->slug))));
 	json_object_set_new(o, "summary", json_string(a->summary));
 	json_object_set_new(o, "dateline", json_string(a->dateline));
 	json_object_set_new(o, "published_at", json_string(site_iso(r, a->published_at)));
-	json_object_set_new(o, "updated_at",
-			    json_string(site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at)));
+	json_object_set_new(
+		o, "updated_at",
+		json_string(site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at)));
 	json_object_set_new(o, "breaking", json_boolean(a->breaking));
 	json_object_set_new(
 		o, "category",
 		a->category.id ? json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)a->category.id, "name",
 					   a->category.name, "slug", a->category.slug, "url",
-					   seo_abs_url(r, base, kb_arena_printf(ar, "/category/%s", a->category.slug)))
+					   seo_abs_url(r, base,
+						       kb_arena_printf(ar, "/category/%s", a->category.slug)))
 			       : json_null());
-	json_object_set_new(o, "author",
-			    a->author.id ? json_pack("{s:s,s:s,s:s}", "name", a->author.name, "slug",
-						     a->author.slug, "url",
-						     seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s",
-											  a->author.slug)))
-					 : json_null());
+	json_object_set_new(
+		o, "author",
+		a->author.id
+			? json_pack("{s:s,s:s,s:s}", "name", a->author.name, "slug", a->author.slug, "url",
+				    seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug)))
+			: json_null());
 	json_object_set_new(o, "image",
-			    *a->image_url ? json_pack("{s:s,s:s,s:s}", "url", seo_abs_url(r, base, a->image_url),
-						      "caption", a->image_caption, "credit", a->image_credit)
-					  : json_null());
+			    *a->image_url
+				    ? json_pack("{s:s,s:s,s:s}", "url", seo_abs_url(r, base, a->image_url),
+						"caption", a->image_caption, "credit", a->image_credit)
+				    : json_null());
 	json_t *tags = json_array();
 	for (size_t i = 0; i < a->ntags; i++)
-		json_array_append_new(tags, json_pack("{s:s,s:s,s:s}", "name", a->tags[i].name, "slug",
-						      a->tags[i].slug, "url",
-						      seo_abs_url(r, base, kb_arena_printf(ar, "/tag/%s", a->tags[i].slug))));
+		json_array_append_new(
+			tags,
+			json_pack("{s:s,s:s,s:s}", "name", a->tags[i].name, "slug", a->tags[i].slug, "url",
+				  seo_abs_url(r, base, kb_arena_printf(ar, "/tag/%s", a->tags[i].slug))));
 	json_object_set_new(o, "tags", tags);
 	if (full) {
 		kb_buf html = {0};
@@ -184,7 +188,8 @@ int api_articles(kb_req *r)
 	const char *v[KB_COUNT(names)];
 	for (size_t i = 0; i < KB_COUNT(names); i++)
 		if (req_query_check(r, names[i], &v[i]))
-			return api_error(r, 400, kb_arena_printf(&r->arena, "%s is not valid UTF-8", names[i]));
+			return api_error(r, 400,
+					 kb_arena_printf(&r->arena, "%s is not valid UTF-8", names[i]));
 	const char *cat = v[0], *tag = v[1], *since = v[2], *limit = v[3], *cursor = v[4];
 
 	kb_article_seek q = {.limit = LIMIT_DEFAULT, .with_tags = 1};
@@ -269,13 +274,15 @@ int api_categories(kb_req *r)
 	for (size_t i = 0; i < n; i++) {
 		const char *page = kb_arena_printf(&r->arena, "/category/%s", cats[i].slug);
 		json_array_append_new(
-			arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)cats[i].id, "name",
-				       cats[i].name, "slug", cats[i].slug, "url", seo_abs_url(r, s.base_url, page),
-				       "feed", seo_abs_url(r, s.base_url, kb_arena_printf(&r->arena, "%s/feed", page)),
-				       "articles",
-				       seo_abs_url(r, s.base_url,
-						   kb_arena_printf(&r->arena, "/api/v1/articles?category=%s",
-								   cats[i].slug))));
+			arr,
+			json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)cats[i].id, "name",
+				  cats[i].name, "slug", cats[i].slug, "url", seo_abs_url(r, s.base_url, page),
+				  "feed",
+				  seo_abs_url(r, s.base_url, kb_arena_printf(&r->arena, "%s/feed", page)),
+				  "articles",
+				  seo_abs_url(r, s.base_url,
+					      kb_arena_printf(&r->arena, "/api/v1/articles?category=%s",
+							      cats[i].slug))));
 	}
 	return json_reply(r, json_pack("{s:o}", "categories", arr), 200);
 }

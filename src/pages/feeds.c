@@ -80,8 +80,8 @@ static void rfc822(kb_buf *out, int64_t t)
 	if (off < 0)
 		off = -off;
 	kb_buf_printf(out, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld", days[tm.tm_wday], tm.tm_mday,
-		      months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign,
-		      off / 60, off % 60);
+		      months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60,
+		      off % 60);
 }
 
 static void rfc3339(kb_buf *out, int64_t t)
@@ -94,8 +94,8 @@ static const char *image_type(const char *url)
 {
 	static const struct {
 		const char *ext, *type;
-	} types[] = {{".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".png", "image/png"},
-		     {".webp", "image/webp"}, {".avif", "image/avif"},	{".gif", "image/gif"}};
+	} types[] = {{".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"}, {".png", "image/png"},
+		     {".webp", "image/webp"}, {".avif", "image/avif"}, {".gif", "image/gif"}};
 	size_t len = strcspn(url, "?#");
 	for (size_t i = 0; i < KB_COUNT(types); i++) {
 		size_t n = strlen(types[i].ext);
@@ -136,8 +136,8 @@ static int64_t modified(const kb_article *a)
 	return a->updated_at > a->published_at ? a->updated_at : a->published_at;
 }
 
-static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb_article *v,
-		size_t n, int full)
+static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb_article *v, size_t n,
+		int full)
 {
 	kb_buf *out = &r->body;
 	const char *self = seo_abs_url(r, s->base_url, r->path);
@@ -165,8 +165,8 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 		el_html(out, "title", a->title);
 		el(out, "link", seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/news/%s", a->slug)));
 		kb_buf_puts(out, "<guid isPermaLink=\"false\">");
-		x(out, seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/api/v1/articles/%lld",
-								    (long long)a->id)));
+		x(out, seo_abs_url(r, s->base_url,
+				   kb_arena_printf(&r->arena, "/api/v1/articles/%lld", (long long)a->id)));
 		kb_buf_puts(out, "</guid>\n<pubDate>");
 		rfc822(out, a->published_at);
 		kb_buf_puts(out, "</pubDate>\n");
@@ -190,8 +190,8 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 	r->content_type = "application/rss+xml; charset=utf-8";
 }
 
-static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const kb_article *v,
-		 size_t n, int full)
+static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const kb_article *v, size_t n,
+		 int full)
 {
 	kb_buf *out = &r->body;
 	const char *self = seo_abs_url(r, s->base_url, r->path);
@@ -219,14 +219,16 @@ static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const k
 	kb_buf_puts(out, "<generator>khabar</generator>\n");
 	for (size_t i = 0; i < n; i++) {
 		const kb_article *a = &v[i];
-		const char *url = seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/news/%s", a->slug));
+		const char *url =
+			seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/news/%s", a->slug));
 		kb_buf_puts(out, "<entry>\n");
 		el(out, "title", a->title);
 		kb_buf_puts(out, "<link rel=\"alternate\" type=\"text/html\" href=\"");
 		x(out, url);
 		kb_buf_puts(out, "\"/>\n");
-		el(out, "id", seo_abs_url(r, s->base_url, kb_arena_printf(&r->arena, "/api/v1/articles/%lld",
-									   (long long)a->id)));
+		el(out, "id",
+		   seo_abs_url(r, s->base_url,
+			       kb_arena_printf(&r->arena, "/api/v1/articles/%lld", (long long)a->id)));
 		kb_buf_puts(out, "<published>");
 		rfc3339(out, a->published_at);
 		kb_buf_puts(out, "</published>\n<updated>");

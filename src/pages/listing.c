@@ -8,8 +8,7 @@
 #define PER_PAGE 20
 
 /* Renders the list page for one subject; q has its filter set. */
-static int list_page(kb_req *r, const char *kind, const char *name, const char *about,
-		     kb_article_query q)
+static int list_page(kb_req *r, const char *kind, const char *name, const char *about, kb_article_query q)
 {
 	kb_arena *a = &r->arena;
 	int page = site_page_number(r);

@@ -74,8 +74,8 @@ static const char *foreign_origin(kb_req *r, const char *base_url)
 	const char *origin = req_header(r, "origin");
 	size_t n = origin_len(base_url);
 	if (!origin)
-		return kb_arena_printf(&r->arena, "the Origin header is required (this site's is %.*s)", (int)n,
-				       base_url);
+		return kb_arena_printf(&r->arena, "the Origin header is required (this site's is %.*s)",
+				       (int)n, base_url);
 	if (!n || strlen(origin) != n || strncasecmp(origin, base_url, n))
 		return kb_arena_printf(&r->arena, "the Origin header is not this site's (%.*s)", (int)n,
 				       base_url);
@@ -166,8 +166,9 @@ int api_push_subscribe(kb_req *r)
 		return api_error(r, 400, kb_arena_printf(&r->arena, "no category has the slug \"%s\"", bad));
 	if (rc)
 		return 500;
-	return json_reply(r, json_pack("{s:b,s:o}", "subscribed", 1, "topics",
-				       topics_json(in.all_topics, (const char *const *)in.topics, in.ntopics)),
+	return json_reply(r,
+			  json_pack("{s:b,s:o}", "subscribed", 1, "topics",
+				    topics_json(in.all_topics, (const char *const *)in.topics, in.ntopics)),
 			  200);
 }
 
@@ -205,8 +206,8 @@ int api_push_status(kb_req *r)
 		return 500;
 	if (rc == STORE_NOTFOUND)
 		return json_reply(r, json_pack("{s:b}", "subscribed", 0), 200);
-	return json_reply(r, json_pack("{s:b,s:o}", "subscribed", 1, "topics",
-				       topics_json(all, topics, n)), 200);
+	return json_reply(r, json_pack("{s:b,s:o}", "subscribed", 1, "topics", topics_json(all, topics, n)),
+			  200);
 }
 
 int page_push_manage(kb_req *r)

@@ -46,8 +46,8 @@ static const char *snippet_html(kb_req *r, const char *s)
 static int parse_day(const char *s, int64_t *out)
 {
 	int y, m, d, used = 0;
-	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || s[used] || m < 1 || m > 12 ||
-	    d < 1 || d > 31)
+	if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || s[used] || m < 1 || m > 12 || d < 1 ||
+	    d > 31)
 		return -1;
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
 	time_t t = mktime(&tm);
@@ -242,8 +242,9 @@ int api_search(kb_req *r)
 		site_iso_date(&iso, art->published_at);
 		json_array_append_new(results,
 				      json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)art->id, "title",
-						art->title, "url", kb_arena_printf(&r->arena, "/news/%s", art->slug),
-						"snippet", snippet_html(r, hits[i].snippet), "published_at", iso.data));
+						art->title, "url",
+						kb_arena_printf(&r->arena, "/news/%s", art->slug), "snippet",
+						snippet_html(r, hits[i].snippet), "published_at", iso.data));
 		kb_buf_free(&iso);
 	}
 	return json_reply(r, json_pack("{s:I,s:o}", "total", (json_int_t)total, "results", results), 200);

@@ -62,8 +62,8 @@ size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image ou
 /* "@handle" from an X (or Twitter) profile URL, or NULL. */
 static const char *x_handle(kb_req *r, const char *url)
 {
-	static const char *const hosts[] = {"https://x.com/", "https://twitter.com/",
-					    "https://www.x.com/", "https://www.twitter.com/"};
+	static const char *const hosts[] = {"https://x.com/", "https://twitter.com/", "https://www.x.com/",
+					    "https://www.twitter.com/"};
 	for (size_t i = 0; i < KB_COUNT(hosts); i++) {
 		size_t n = strlen(hosts[i]);
 		if (strncmp(url, hosts[i], n))
@@ -185,8 +185,8 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 	json_object_set_new(art, "datePublished", json_string(site_iso(r, a->published_at)));
 	int64_t mod = a->updated_at > a->published_at ? a->updated_at : a->published_at;
 	json_object_set_new(art, "dateModified", json_string(site_iso(r, mod)));
-	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", site,
-				"url", seo_abs_url(r, base, "/"), "logo",
+	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", site, "url",
+				seo_abs_url(r, base, "/"), "logo",
 				image_object(seo_logo_url(r, base), 512, 512));
 	if (a->author.id)
 		json_object_set_new(
@@ -195,8 +195,8 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 				  seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug))));
 	else
 		json_object_set_new(art, "author",
-				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", site,
-					      "url", seo_abs_url(r, base, "/")));
+				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", site, "url",
+					      seo_abs_url(r, base, "/")));
 	json_object_set_new(art, "publisher", org);
 	if (a->category.id)
 		json_object_set_new(art, "articleSection", json_string(a->category.name));
@@ -216,7 +216,8 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 		json_array_append_new(
 			items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", pos++, "name",
 					 a->category.name, "item",
-					 seo_abs_url(r, base, kb_arena_printf(ar, "/category/%s", a->category.slug))));
+					 seo_abs_url(r, base,
+						     kb_arena_printf(ar, "/category/%s", a->category.slug))));
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", pos,
 					       "name", a->title, "item", url));
 	json_t *crumbs = json_pack("{s:s,s:o}", "@type", "BreadcrumbList", "itemListElement", items);
@@ -243,7 +244,8 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a)
 	tv_set_int(og, "image_height", img[0].height);
 	tv_set_str(og, "image_alt", *a->image_caption ? a->image_caption : a->title);
 	tv_set_str(og, "published", site_iso(r, a->published_at));
-	tv_set_str(og, "modified", site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
+	tv_set_str(og, "modified",
+		   site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
 	if (a->category.id)
 		tv_set_str(og, "section", a->category.name);
 	tv *tags = tv_list(ar);

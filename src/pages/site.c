@@ -71,8 +71,8 @@ static void add_static(const char *name, const char *data, size_t len)
 	const char *dot = strrchr(name, '.');
 	size_t stem = dot ? (size_t)(dot - name) : strlen(name);
 	kb_buf b = {0};
-	kb_buf_printf(&b, "%.*s.%08x%s", (int)stem, name,
-		      (unsigned)(kb_hash64(data, len) & 0xffffffffu), dot ? dot : "");
+	kb_buf_printf(&b, "%.*s.%08x%s", (int)stem, name, (unsigned)(kb_hash64(data, len) & 0xffffffffu),
+		      dot ? dot : "");
 	f->fname = kb_buf_take(&b, NULL);
 	kb_buf_printf(&b, "/static/%s", f->fname);
 	f->url = kb_buf_take(&b, NULL);
@@ -321,8 +321,10 @@ tv *site_article(kb_req *r, const kb_article *a, int full)
 	tv_set(o, "iso", iso_value(r, a->published_at));
 	tv_set_bool(o, "breaking", a->breaking);
 	tv_set_str(o, "image", a->image_url);
-	tv *photo = site_photo(r, &a->media, full ? "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
-						 : "(min-width: 72rem) 23rem, (min-width: 48rem) 33vw, calc(100vw - 2rem)");
+	tv *photo =
+		site_photo(r, &a->media,
+			   full ? "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+				: "(min-width: 72rem) 23rem, (min-width: 48rem) 33vw, calc(100vw - 2rem)");
 	if (photo)
 		tv_set(o, "photo", photo);
 	if (a->category.id) {
@@ -382,8 +384,9 @@ void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total)
 	tv_set_int(p, "page", page);
 	tv_set_int(p, "pages", (long long)pages);
 	if (page > 1)
-		tv_set(p, "prev", page == 2 ? tv_str(&r->arena, r->path)
-					    : tv_strf(&r->arena, "%s?page=%d", r->path, page - 1));
+		tv_set(p, "prev",
+		       page == 2 ? tv_str(&r->arena, r->path)
+				 : tv_strf(&r->arena, "%s?page=%d", r->path, page - 1));
 	if ((size_t)page < pages)
 		tv_set(p, "next", tv_strf(&r->arena, "%s?page=%d", r->path, page + 1));
 	tv_set_bool(p, "show", pages > 1);

@@ -61,7 +61,8 @@ int page_sitemap_index(kb_req *r)
 	int64_t parts = (count + PER_SITEMAP - 1) / PER_SITEMAP;
 	for (int64_t i = 1; i <= parts; i++) {
 		kb_buf_puts(out, "<sitemap><loc>");
-		x(out, seo_abs_url(r, s.base_url, kb_arena_printf(&r->arena, "/sitemap-%lld.xml", (long long)i)));
+		x(out,
+		  seo_abs_url(r, s.base_url, kb_arena_printf(&r->arena, "/sitemap-%lld.xml", (long long)i)));
 		kb_buf_puts(out, "</loc></sitemap>\n");
 	}
 	kb_buf_puts(out, "<sitemap><loc>");
@@ -109,14 +110,16 @@ int page_sitemap_part(kb_req *r)
 			return 404;
 		kb_article_url *v;
 		size_t count;
-		if (store_article_urls(r->db, &r->arena, (size_t)(n - 1) * PER_SITEMAP, PER_SITEMAP, &v, &count))
+		if (store_article_urls(r->db, &r->arena, (size_t)(n - 1) * PER_SITEMAP, PER_SITEMAP, &v,
+				       &count))
 			return 500;
 		if (!count)
 			return 404; /* a sitemap must list at least one URL */
 		kb_buf *out = &r->body;
 		kb_buf_puts(out, urlset_open);
 		for (size_t i = 0; i < count; i++) {
-			int64_t mod = v[i].updated_at > v[i].published_at ? v[i].updated_at : v[i].published_at;
+			int64_t mod = v[i].updated_at > v[i].published_at ? v[i].updated_at
+									  : v[i].published_at;
 			url_entry(r, out, s.base_url, kb_arena_printf(&r->arena, "/news/%s", v[i].slug), mod);
 		}
 		kb_buf_puts(out, "</urlset>\n");

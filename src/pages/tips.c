@@ -159,8 +159,7 @@ static size_t photos(kb_req *r, const kb_form_field **out, size_t max)
 }
 
 /* Checks the fields; returns NULL, or the Hindi message with *status. */
-static const char *check(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t nph,
-			 int *status)
+static const char *check(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t nph, int *status)
 {
 	*status = 400;
 	int kind_ok = 0;
@@ -178,7 +177,8 @@ static const char *check(kb_req *r, const tip_form *f, const kb_form_field **ph,
 		return "कृपया बताएँ कि यह किस जगह की बात है।";
 	if (chars(f->name) > TIPS_MAX_FIELD || chars(f->contact) > TIPS_MAX_FIELD ||
 	    chars(f->place) > TIPS_MAX_FIELD)
-		return kb_arena_printf(&r->arena, "नाम, संपर्क और जगह %d अक्षरों तक ही हो सकते हैं।", TIPS_MAX_FIELD);
+		return kb_arena_printf(&r->arena, "नाम, संपर्क और जगह %d अक्षरों तक ही हो सकते हैं।",
+				       TIPS_MAX_FIELD);
 	if (!f->consent)
 		return "भेजने से पहले सहमति वाले बॉक्स पर निशान लगाएँ।";
 	if (nph > TIPS_MAX_PHOTOS) {
@@ -189,17 +189,18 @@ static const char *check(kb_req *r, const tip_form *f, const kb_form_field **ph,
 	for (size_t i = 0; i < nph; i++) {
 		if (ph[i]->len > TIPS_MAX_PHOTO_BYTES) {
 			*status = 413;
-			return kb_arena_printf(&r->arena, "फ़ोटो “%s” %.1f MB की है। हर फ़ोटो %u MB तक ही हो सकती है।",
-					       ph[i]->filename, (double)ph[i]->len / (1 << 20),
-					       TIPS_MAX_PHOTO_BYTES >> 20);
+			return kb_arena_printf(
+				&r->arena, "फ़ोटो “%s” %.1f MB की है। हर फ़ोटो %u MB तक ही हो सकती है।",
+				ph[i]->filename, (double)ph[i]->len / (1 << 20), TIPS_MAX_PHOTO_BYTES >> 20);
 		}
 		int w, h;
 		char err[300];
 		if (!media_sniff(ph[i]->value, ph[i]->len) ||
 		    media_probe(ph[i]->value, ph[i]->len, &w, &h, err, sizeof err)) {
 			*status = 415;
-			return kb_arena_printf(&r->arena, "“%s” फ़ोटो नहीं है, या खुल नहीं रही। केवल JPEG, PNG या WebP फ़ोटो भेजें।",
-					       ph[i]->filename);
+			return kb_arena_printf(
+				&r->arena, "“%s” फ़ोटो नहीं है, या खुल नहीं रही। केवल JPEG, PNG या WebP फ़ोटो भेजें।",
+				ph[i]->filename);
 		}
 	}
 	return NULL;
@@ -207,8 +208,8 @@ static const char *check(kb_req *r, const tip_form *f, const kb_form_field **ph,
 
 /* Stores the photos and the tip in one transaction. Returns 0 with the
  * reference in ref, or a status with a message in *error. */
-static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t nph,
-		const char *digest, char ref[16], const char **error)
+static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t nph, const char *digest,
+		char ref[16], const char **error)
 {
 	int64_t ids[TIPS_MAX_PHOTOS];
 	const char *stems[TIPS_MAX_PHOTOS];
@@ -233,8 +234,15 @@ static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t n
 		}
 		stems[stored] = m.stem;
 	}
-	kb_tip_input in = {.name = f->name, .contact = f->contact, .place = f->place, .kind = f->kind,
-			   .body = f->body, .digest = digest, .ip = req_peer(r), .media = ids, .nmedia = nph};
+	kb_tip_input in = {.name = f->name,
+			   .contact = f->contact,
+			   .place = f->place,
+			   .kind = f->kind,
+			   .body = f->body,
+			   .digest = digest,
+			   .ip = req_peer(r),
+			   .media = ids,
+			   .nmedia = nph};
 	int64_t id;
 	int rc = STORE_CONFLICT;
 	for (int tries = 0; rc == STORE_CONFLICT && tries < 5; tries++) {

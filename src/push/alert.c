@@ -49,7 +49,8 @@ const char *push_url_problem(const char *u)
 static int check_input(const push_alert_input *in, push_alert_input *out, const char **why)
 {
 	push_alert_input v = *in;
-	if (!v.title || !*v.title || strlen(v.title) > TITLE_MAX || !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
+	if (!v.title || !*v.title || strlen(v.title) > TITLE_MAX ||
+	    !kb_utf8_valid(v.title, strlen(v.title), NULL)) {
 		*why = "the title must be 1 to 500 bytes of UTF-8";
 		return STORE_ERROR;
 	}
@@ -117,15 +118,15 @@ static char *shorten(const char *s, size_t max)
 	return kb_buf_take(&b, NULL);
 }
 
-void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
-		       const char *click_url, const char *image, const char *tag, size_t reserve)
+void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body, const char *click_url,
+		       const char *image, const char *tag, size_t reserve)
 {
 	size_t max = PUSH_MAX_PLAINTEXT - reserve;
 	char *t = kb_strdup(title), *b = kb_strdup(body);
 	for (;;) {
 		/* jansson keeps the members in this order: "url" last. */
-		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "title", t, "body", b,
-				      "image", image, "tag", tag, "url", click_url);
+		json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)id, "title", t, "body",
+				      b, "image", image, "tag", tag, "url", click_url);
 		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		json_decref(j);
 		size_t n = s ? strlen(s) : 0;
@@ -162,8 +163,7 @@ void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *b
 	free(b);
 }
 
-size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail,
-			size_t tlen)
+size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail, size_t tlen)
 {
 	/* payload ends with the url's closing quote and the object's brace
 	 * (or is "{}", which cannot happen: see push_url_problem). */
@@ -208,8 +208,8 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
 
 /* push_alert_send, and the scheduler's send (scheduled: see
  * push_store_alert_send; STORE_NOTFOUND when another process sent it). */
-static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int scheduled,
-		      int64_t *id, const char **why)
+static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
+		      int scheduled, int64_t *id, const char **why)
 {
 	push_alert_input v;
 	if (check_input(in, &v, why))
@@ -254,7 +254,8 @@ int push_alert_scheduled(store *st)
 		int rc = store_article_by_id(st, &a, articles[i], &art);
 		if (rc) {
 			if (rc != STORE_NOTFOUND)
-				kb_warn("cannot read article %lld: %s", (long long)articles[i], store_errmsg(st));
+				kb_warn("cannot read article %lld: %s", (long long)articles[i],
+					store_errmsg(st));
 			continue;
 		}
 		push_alert_input in;
@@ -266,7 +267,8 @@ int push_alert_scheduled(store *st)
 		if (rc == STORE_NOTFOUND) /* another process queued it */
 			continue;
 		if (!rc) {
-			kb_info("queued alert %lld for scheduled article %lld", (long long)id, (long long)art.id);
+			kb_info("queued alert %lld for scheduled article %lld", (long long)id,
+				(long long)art.id);
 			char detail[32];
 			snprintf(detail, sizeof detail, "#%lld", (long long)id);
 			if (store_audit_add(st, users[i], "alert", art.id, detail))

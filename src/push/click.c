@@ -131,7 +131,8 @@ long push_click_flush(store *st)
 	int lost;
 	push_click *v = take(&n, &lost);
 	if (lost)
-		kb_warn("push: %d clicks lost: %d were already waiting to be counted", lost, PUSH_CLICK_PENDING);
+		kb_warn("push: %d clicks lost: %d were already waiting to be counted", lost,
+			PUSH_CLICK_PENDING);
 	int rc = n ? push_store_clicks(st, v, n, &counted) : STORE_OK;
 	if (rc) {
 		kb_warn("push: cannot count %zu clicks yet: %s", n, store_errmsg(st));

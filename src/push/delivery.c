@@ -65,17 +65,17 @@
 
 #include "push.h"
 
-#define WINDOW 8192	      /* messages claimed and not yet recorded */
-#define CLAIM_BATCH 1024      /* messages per claim transaction */
-#define ENCRYPT_BATCH 32      /* messages a worker takes at once */
-#define ORIGIN_STREAMS 100    /* requests in flight per origin */
-#define ORIGIN_QUEUE 2048     /* encrypted messages waiting per origin */
-#define CONN_REQUESTS 900     /* requests per connection before a new one (see start) */
+#define WINDOW 8192        /* messages claimed and not yet recorded */
+#define CLAIM_BATCH 1024   /* messages per claim transaction */
+#define ENCRYPT_BATCH 32   /* messages a worker takes at once */
+#define ORIGIN_STREAMS 100 /* requests in flight per origin */
+#define ORIGIN_QUEUE 2048  /* encrypted messages waiting per origin */
+#define CONN_REQUESTS 900  /* requests per connection before a new one (see start) */
 #define MAX_TRIES 6
-#define BACKOFF_BASE 2	      /* seconds; doubles each try */
+#define BACKOFF_BASE 2 /* seconds; doubles each try */
 #define BACKOFF_MAX 3600
 #define JWT_LIFETIME (12 * 3600)
-#define JWT_RENEW 3600	      /* sign again when less than this is left */
+#define JWT_RENEW 3600               /* sign again when less than this is left */
 #define STOP_GRACE_NS 10000000000ULL /* requests in flight get this long at a stop */
 #define NS_MS 1000000ULL
 
@@ -100,12 +100,12 @@ typedef struct origin {
 	char *auth; /* "Authorization: vapid t=..., k=..." */
 	int64_t jwt_exp, paused_until;
 	int inflight, errors;
-	uint64_t progress_ns; /* when a request to it last ended (or the first began) */
+	uint64_t progress_ns;      /* when a request to it last ended (or the first began) */
 	struct job *qhead, *qtail; /* encrypted, waiting for a stream */
 	size_t qlen;
-	hdr_set *hdrs;	      /* built with the current auth */
+	hdr_set *hdrs;          /* built with the current auth */
 	unsigned conn_requests; /* started on the current connection */
-	int fresh;	      /* the next request opens a new connection */
+	int fresh;              /* the next request opens a new connection */
 } origin;
 
 typedef struct job {
@@ -136,7 +136,7 @@ struct push_engine {
 	store *st;
 	int64_t attempt;
 	char *vapid_public, *vapid_private, *subject, *base_url; /* set before the first claim */
-	unsigned char click_key[32]; /* the same; the workers read it */
+	unsigned char click_key[32];                             /* the same; the workers read it */
 	alert_ctx *alerts; /* read by all through their jobs; freed at the end */
 
 	/* The I/O thread's. */
@@ -153,17 +153,17 @@ struct push_engine {
 
 	/* Shared, under mu. */
 	pthread_mutex_t mu;
-	pthread_cond_t work_cv;	 /* workers wait here */
+	pthread_cond_t work_cv;  /* workers wait here */
 	pthread_cond_t queue_cv; /* the queue thread waits here */
 	pthread_t *workers;
 	int nworkers, pool_stop;
-	job *in_head, *in_tail;	  /* to encrypt */
+	job *in_head, *in_tail;   /* to encrypt */
 	job *out_head, *out_tail; /* encrypted */
-	job *spare;		  /* finished jobs, for the next claims */
-	double cpu_s;		  /* the workers' CPU time */
-	size_t alive;		  /* claimed, no result yet */
-	size_t held;		  /* alive and in flight, or behind a backed-up origin */
-	push_result *res;	  /* results the queue thread has yet to record */
+	job *spare;               /* finished jobs, for the next claims */
+	double cpu_s;             /* the workers' CPU time */
+	size_t alive;             /* claimed, no result yet */
+	size_t held;              /* alive and in flight, or behind a backed-up origin */
+	push_result *res;         /* results the queue thread has yet to record */
 	size_t nres, res_cap;
 	int claiming; /* the queue thread is claiming (it claims nothing after a stop) */
 	int io_done;  /* the I/O thread has handed over its last result */
@@ -266,7 +266,10 @@ static void finish(push_engine *e, job *j, int kind, int64_t next_at)
 	push_engine_totals *t = &e->totals;
 	switch (kind) {
 	case PUSH_R_DELIVERED: t->delivered++; break;
-	case PUSH_R_GONE: t->gone++; t->expired++; break;
+	case PUSH_R_GONE:
+		t->gone++;
+		t->expired++;
+		break;
 	case PUSH_R_EXPIRED: t->expired++; break;
 	case PUSH_R_FAILED: t->failed++; break;
 	case PUSH_R_RETRY: t->retried++; break;
@@ -627,8 +630,8 @@ static void completed(push_engine *e, CURLMsg *m)
 		retry(e, j, j->retry_after);
 	} else {
 		if (!e->o.quiet)
-			kb_warn("push: %s answered %ld; message for subscription %lld failed", o->name, status,
-				(long long)j->sub_id);
+			kb_warn("push: %s answered %ld; message for subscription %lld failed", o->name,
+				status, (long long)j->sub_id);
 		finish(e, j, PUSH_R_FAILED, 0);
 	}
 }
@@ -877,7 +880,8 @@ static void *queue_main(void *arg)
 			if (rc == STORE_NOTFOUND && !told_lease++ && !e->o.quiet)
 				kb_info("push: another khabar process is delivering; waiting for it");
 			if (!have_lease && e->o.drain && rc == STORE_NOTFOUND) {
-				fprintf(stderr, "khabar: another khabar process (khabar serve?) is delivering push alerts\n");
+				fprintf(stderr,
+					"khabar: another khabar process (khabar serve?) is delivering push alerts\n");
 				e->rc = 1;
 				end_run(e);
 				continue;

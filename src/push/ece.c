@@ -146,11 +146,10 @@ int push_p256_point_valid(const unsigned char *p, size_t n)
 }
 
 long push_ece_encrypt(push_ece *e, const unsigned char *ua_public, const unsigned char *auth,
-		      const void *plaintext, size_t len, unsigned char *out,
-		      const unsigned char *salt, const unsigned char *as_private,
-		      push_ece_trace *trace)
+		      const void *plaintext, size_t len, unsigned char *out, const unsigned char *salt,
+		      const unsigned char *as_private, push_ece_trace *trace)
 {
-	static const char key_label[] = "WebPush: info";      /* with its NUL */
+	static const char key_label[] = "WebPush: info"; /* with its NUL */
 	static const char cek_label[] = "Content-Encoding: aes128gcm";
 	static const char nonce_label[] = "Content-Encoding: nonce";
 	static const unsigned char one = 1, delimiter = 2;

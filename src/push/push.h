@@ -64,9 +64,8 @@ typedef struct push_ece_trace {
  * Returns the body length, or -1 (bad key, or OpenSSL failed).
  */
 long push_ece_encrypt(push_ece *e, const unsigned char *ua_public, const unsigned char *auth,
-		      const void *plaintext, size_t len, unsigned char *out,
-		      const unsigned char *salt, const unsigned char *as_private,
-		      push_ece_trace *trace);
+		      const void *plaintext, size_t len, unsigned char *out, const unsigned char *salt,
+		      const unsigned char *as_private, push_ece_trace *trace);
 
 /* Whether p[0..n) is an uncompressed P-256 point on the curve (not the
  * point at infinity): what a browser's p256dh key must be. */
@@ -140,13 +139,12 @@ const char *push_url_problem(const char *u);
  * "url" is the last member, so push_payload_end can lengthen it by up to
  * reserve bytes for each subscriber. Appends to out.
  */
-void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body,
-		       const char *click_url, const char *image, const char *tag, size_t reserve);
+void push_payload_json(kb_buf *out, int64_t id, const char *title, const char *body, const char *click_url,
+		       const char *image, const char *tag, size_t reserve);
 /* Writes payload (len bytes, from push_payload_json) into out with tail
  * (characters that need no JSON escaping) added to the end of its "url";
  * out has room for len + tlen bytes. Returns the new length. */
-size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail,
-			size_t tlen);
+size_t push_payload_end(unsigned char *out, const char *payload, size_t len, const char *tail, size_t tlen);
 
 /* ---- the newsroom's alerts (alert.c) ---- */
 
@@ -161,7 +159,8 @@ void push_article_topic(char out[PUSH_TOPIC_SIZE], int64_t article_id);
 /* The alert of a published story: headline, summary, its URL, its photo,
  * its category (subscribers of it and of everything), urgency high when
  * breaking, its topic (written into topic, which in points to). */
-void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in, char topic[PUSH_TOPIC_SIZE]);
+void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in,
+			char topic[PUSH_TOPIC_SIZE]);
 /*
  * Queues an alert sent from the newsroom by user_id (for article_id, or
  * 0), within the site's hourly limit (the setting push_hourly_limit).
@@ -224,8 +223,8 @@ void push_click_stop(void);
 typedef struct push_engine push_engine;
 typedef struct push_engine_opts {
 	const char *db_path;
-	int workers;	 /* encryption threads; 0: one per core */
-	int drain;	 /* return once nothing is left to send (CLI, benchmark) */
+	int workers; /* encryption threads; 0: one per core */
+	int drain;   /* return once nothing is left to send (CLI, benchmark) */
 	int quiet;
 } push_engine_opts;
 
@@ -233,7 +232,7 @@ typedef struct push_engine_opts {
 typedef struct push_engine_totals {
 	uint64_t sent, delivered, failed, expired, retried, gone;
 	double encrypt_cpu_s; /* CPU seconds the encryption threads used */
-	double cpu_s;	      /* CPU seconds the whole process used meanwhile */
+	double cpu_s;         /* CPU seconds the whole process used meanwhile */
 	double wall_s;
 } push_engine_totals;
 

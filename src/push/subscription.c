@@ -25,11 +25,8 @@
 /* Host suffixes of the push services browsers subscribe with. A suffix
  * starting with '.' matches any subdomain. */
 static const char *const push_hosts[] = {
-	"fcm.googleapis.com",
-	"android.googleapis.com",
-	"updates.push.services.mozilla.com",
-	".push.apple.com",
-	".notify.windows.com",
+	"fcm.googleapis.com", "android.googleapis.com", "updates.push.services.mozilla.com",
+	".push.apple.com",    ".notify.windows.com",
 };
 
 int push_endpoint_allowed(const char *endpoint, const char **why)

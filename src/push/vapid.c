@@ -56,8 +56,12 @@ long b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap)
 	unsigned v = 0, bits = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		int d = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
-			: c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
+		int d = c >= 'A' && c <= 'Z'   ? c - 'A'
+			: c >= 'a' && c <= 'z' ? c - 'a' + 26
+			: c >= '0' && c <= '9' ? c - '0' + 52
+			: c == '-'             ? 62
+			: c == '_'             ? 63
+					       : -1;
 		if (d < 0)
 			return -1;
 		v = v << 6 | (unsigned)d;

@@ -56,7 +56,7 @@ typedef struct item {
 	size_t ndeps;
 	size_t keylen, cost;
 	uint64_t hash;
-	struct item *next;	     /* hash chain */
+	struct item *next;                /* hash chain */
 	struct item *lru_prev, *lru_next; /* most recent at head */
 } item;
 
@@ -198,8 +198,8 @@ static char *gzip(const char *p, size_t n, size_t *outlen)
 }
 
 cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
-			const char *content_type, const char *body, size_t len, int64_t version,
-			int max_age, const cache_deps *deps)
+			const char *content_type, const char *body, size_t len, int64_t version, int max_age,
+			const cache_deps *deps)
 {
 	item *it = kb_calloc(1, sizeof *it);
 	it->pub.status = status;
@@ -207,8 +207,7 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 	it->pub.body = kb_strndup(body, len);
 	it->pub.len = len;
 	it->pub.gz = gzip(body, len, &it->pub.gzlen);
-	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%016llx\"",
-		 (unsigned long long)kb_hash64(body, len));
+	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%016llx\"", (unsigned long long)kb_hash64(body, len));
 	it->pub.version = version;
 	it->pub.max_age = max_age;
 	it->key = kb_strndup(key, keylen);

@@ -63,8 +63,8 @@ cache_entry *cache_get(cache *c, const char *key, size_t keylen, int64_t version
  * checked).
  */
 cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
-			const char *content_type, const char *body, size_t len, int64_t version,
-			int max_age, const cache_deps *deps);
+			const char *content_type, const char *body, size_t len, int64_t version, int max_age,
+			const cache_deps *deps);
 
 /* A counter moved by every drop and clear (see cache_deps.gen). */
 uint64_t cache_generation(cache *c);

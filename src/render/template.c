@@ -22,8 +22,14 @@ static tv *tv_new(kb_arena *a, tv_type t)
 	return v;
 }
 
-tv *tv_obj(kb_arena *a) { return tv_new(a, TV_OBJ); }
-tv *tv_list(kb_arena *a) { return tv_new(a, TV_LIST); }
+tv *tv_obj(kb_arena *a)
+{
+	return tv_new(a, TV_OBJ);
+}
+tv *tv_list(kb_arena *a)
+{
+	return tv_new(a, TV_LIST);
+}
 
 tv *tv_strn(kb_arena *a, const char *s, size_t n)
 {
@@ -112,9 +118,18 @@ void tv_set(tv *obj, const char *key, tv *v)
 	obj->items[obj->len++] = v;
 }
 
-void tv_set_str(tv *obj, const char *key, const char *s) { tv_set(obj, key, tv_str(obj->arena, s)); }
-void tv_set_int(tv *obj, const char *key, long long i) { tv_set(obj, key, tv_int(obj->arena, i)); }
-void tv_set_bool(tv *obj, const char *key, int b) { tv_set(obj, key, tv_bool(obj->arena, b)); }
+void tv_set_str(tv *obj, const char *key, const char *s)
+{
+	tv_set(obj, key, tv_str(obj->arena, s));
+}
+void tv_set_int(tv *obj, const char *key, long long i)
+{
+	tv_set(obj, key, tv_int(obj->arena, i));
+}
+void tv_set_bool(tv *obj, const char *key, int b)
+{
+	tv_set(obj, key, tv_bool(obj->arena, b));
+}
 
 void tv_push(tv *list, tv *v)
 {
@@ -309,7 +324,8 @@ static int parse_nodes(parser *p, nodes *out, nodes *alt, const char *block, siz
 			size_t kwlen = len - 1;
 			trim(&kw, &kwlen);
 			if (!block || kwlen != strlen(block) || memcmp(kw, block, kwlen))
-				return perr(p, at, block ? "mismatched closing tag" : "closing tag without block",
+				return perr(p, at,
+					    block ? "mismatched closing tag" : "closing tag without block",
 					    tag, len);
 			return 0;
 		}
@@ -480,8 +496,7 @@ static void emit(kb_buf *out, const tv *v, enum node_kind k)
 		snprintf(num, sizeof num, "%lld", v->i);
 		kb_buf_puts(out, num);
 		break;
-	default:
-		break;
+	default: break;
 	}
 }
 
@@ -490,14 +505,10 @@ static int render_nodes(const tpl_set *set, const nodes *ns, const scope *sc, kb
 	for (size_t i = 0; i < ns->len; i++) {
 		const node *n = &ns->v[i];
 		switch (n->kind) {
-		case N_TEXT:
-			kb_buf_append(out, n->text, n->n);
-			break;
+		case N_TEXT: kb_buf_append(out, n->text, n->n); break;
 		case N_VAR:
 		case N_RAW:
-		case N_URL:
-			emit(out, lookup(sc, n), n->kind);
-			break;
+		case N_URL: emit(out, lookup(sc, n), n->kind); break;
 		case N_IF:
 			if (render_nodes(set, truthy(lookup(sc, n)) ? &n->body : &n->alt, sc, out, depth))
 				return -1;

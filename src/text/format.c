@@ -11,13 +11,11 @@
 #include <stdio.h>
 
 static const char *const months[12] = {
-	"जनवरी", "फरवरी", "मार्च",   "अप्रैल",  "मई",     "जून",
-	"जुलाई",  "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
+	"जनवरी", "फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त", "सितंबर", "अक्टूबर", "नवंबर", "दिसंबर",
 };
 
 static const char *const weekdays[7] = {
-	"रविवार",   "सोमवार",    "मंगलवार", "बुधवार",
-	"गुरुवार", "शुक्रवार", "शनिवार",
+	"रविवार", "सोमवार", "मंगलवार", "बुधवार", "गुरुवार", "शुक्रवार", "शनिवार",
 };
 
 /* Appends the ASCII digits s[0..n) (other bytes as they are), as
@@ -30,8 +28,7 @@ static void put_digits(kb_buf *out, const char *s, size_t n, unsigned flags)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] >= '0' && s[i] <= '9') {
-			char d[3] = {(char)0xE0, (char)0xA5,
-				     (char)(0xA6 + (s[i] - '0'))};
+			char d[3] = {(char)0xE0, (char)0xA5, (char)(0xA6 + (s[i] - '0'))};
 			kb_buf_append(out, d, 3);
 		} else {
 			kb_buf_putc(out, s[i]);
@@ -45,9 +42,7 @@ static void put_num(kb_buf *out, unsigned flags, const char *fmt, long long v)
 	char tmp[32];
 	int n = snprintf(tmp, sizeof tmp, fmt, v);
 	if (n > 0)
-		put_digits(out, tmp, (size_t)n < sizeof tmp ? (size_t)n
-							  : sizeof tmp - 1,
-			   flags);
+		put_digits(out, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1, flags);
 }
 
 /* Floor division and modulo for the calendar arithmetic below. */
@@ -71,8 +66,7 @@ static int weekday_of(long long y, int m, int d)
 }
 
 /* Contract in text.h. */
-void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr,
-		      unsigned flags)
+void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr, unsigned flags)
 {
 	/* tm_mon may be out of range in a tm the caller built by hand. */
 	long long mon = tm->tm_mon;
@@ -108,10 +102,8 @@ void text_format_relative(kb_buf *out, int64_t age, unsigned flags)
 		int64_t secs;
 		const char *one, *many;
 	} units[] = {
-		{365LL * 86400, "साल", "साल"},
-		{30LL * 86400, "महीना", "महीने"},
-		{86400, "दिन", "दिन"},
-		{3600, "घंटा", "घंटे"},
+		{365LL * 86400, "साल", "साल"}, {30LL * 86400, "महीना", "महीने"},
+		{86400, "दिन", "दिन"},         {3600, "घंटा", "घंटे"},
 		{60, "मिनट", "मिनट"},
 	};
 	if (age < 60) {
@@ -134,8 +126,7 @@ void text_format_relative(kb_buf *out, int64_t age, unsigned flags)
 void text_format_int(kb_buf *out, long long v, unsigned flags)
 {
 	/* The magnitude as unsigned, so LLONG_MIN works. */
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-				     : (unsigned long long)v;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 	char digits[24];
 	int n = snprintf(digits, sizeof digits, "%llu", u);
 	char tmp[48];

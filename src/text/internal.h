@@ -43,18 +43,16 @@ static inline int32_t tx_decode(const unsigned char *s, size_t n, size_t *len)
 	if (c < 0xF0) {
 		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
 			return TX_BAD;
-		uint32_t cp = ((c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-			      (s[2] & 0x3F);
+		uint32_t cp = ((c & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
 		if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
 			return TX_BAD;
 		*len = 3;
 		return (int32_t)cp;
 	}
-	if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-	    (s[3] & 0xC0) != 0x80)
+	if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
 		return TX_BAD;
-	uint32_t cp = ((c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
-		      ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+	uint32_t cp = ((c & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) | ((uint32_t)(s[2] & 0x3F) << 6) |
+		      (s[3] & 0x3F);
 	if (cp < 0x10000 || cp > 0x10FFFF)
 		return TX_BAD;
 	*len = 4;
@@ -135,8 +133,7 @@ static inline int tx_is_deva_word(int32_t c)
  * or 0 if c is not one. */
 static inline int32_t tx_nukta_base(int32_t c)
 {
-	static const int32_t base958[8] = {0x0915, 0x0916, 0x0917, 0x091C,
-					   0x0921, 0x0922, 0x092B, 0x092F};
+	static const int32_t base958[8] = {0x0915, 0x0916, 0x0917, 0x091C, 0x0921, 0x0922, 0x092B, 0x092F};
 	if (c >= 0x0958 && c <= 0x095F)
 		return base958[c - 0x0958];
 	if (c == 0x0929 || c == 0x0931 || c == 0x0934)

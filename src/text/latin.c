@@ -69,9 +69,7 @@ void tx_ascii_fold(kb_buf *out, const char *str, size_t n)
 		int32_t tmp[32];
 		utf8proc_ssize_t r = utf8proc_decompose_char(
 			cp, tmp, (utf8proc_ssize_t)KB_COUNT(tmp),
-			UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-				UTF8PROC_STRIPMARK,
-			NULL);
+			UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK, NULL);
 		if (r < 0 || r > (utf8proc_ssize_t)KB_COUNT(tmp))
 			continue;
 		for (utf8proc_ssize_t k = 0; k < r; k++) {
@@ -128,15 +126,9 @@ static size_t spell_fold(const char *s, size_t n, char *d)
 			if (nx == 'h')
 				e = 'd';
 			break;
-		case 'w':
-			e = 'v';
-			break;
-		case 'z':
-			e = 'j';
-			break;
-		case 'q':
-			e = 'k';
-			break;
+		case 'w': e = 'v'; break;
+		case 'z': e = 'j'; break;
+		case 'q': e = 'k'; break;
 		case 'x':
 			d[o++] = 'k';
 			e = 's';
@@ -157,8 +149,7 @@ static size_t spell_fold(const char *s, size_t n, char *d)
 			if (nx == 'u')
 				e = 'o', step = 2;
 			break;
-		default:
-			break;
+		default: break;
 		}
 		d[o++] = e;
 		i += step;
@@ -169,8 +160,7 @@ static size_t spell_fold(const char *s, size_t n, char *d)
 		char c = d[i];
 		if (w && c == d[w - 1] && c >= 'a' && c <= 'z')
 			continue;
-		if (c == 'y' && w && d[w - 1] == 'i' && i + 1 < o &&
-		    d[i + 1] == 'e')
+		if (c == 'y' && w && d[w - 1] == 'i' && i + 1 < o && d[i + 1] == 'e')
 			continue;
 		d[w++] = c;
 	}
@@ -199,8 +189,7 @@ static size_t schwa_fold(char *s, size_t n, char *tmp)
 			size_t st = unit_start(s, p - 1);
 			/* the consonant after: tmp[r-1], maybe 'h' at tmp[r-2] */
 			size_t q = r - 1;
-			int ok = st <= p - 1 && st > 0 && is_vowel(s[st - 1]) &&
-				 is_cons(tmp[q]);
+			int ok = st <= p - 1 && st > 0 && is_vowel(s[st - 1]) && is_cons(tmp[q]);
 			if (ok && tmp[q] != 'h' && tmp[q - 1] == 'h')
 				q--;
 			ok = ok && q > 0 && is_vowel(tmp[q - 1]);

@@ -22,7 +22,10 @@ typedef struct name_row {
 	size_t deva_len, latin_len; /* lookups compare lengths first */
 } name_row;
 
-#define N(deva, latin) {deva, latin, sizeof(deva) - 1, sizeof(latin) - 1}
+#define N(deva, latin)                                           \
+	{                                                        \
+		deva, latin, sizeof(deva) - 1, sizeof(latin) - 1 \
+	}
 
 static const name_row names[] = {
 	/* places and people in the news */
@@ -98,7 +101,7 @@ static const name_row names[] = {
 	/* Hindi words the newsroom spells its own way */
 	N("सिंह", "singh"),
 	N("राष्ट्रपति", "rashtrapati"), /* not rashtrapti */
-	N("सहमति", "sahmati"),          /* not sahamti */
+	N("सहमति", "sahmati"),        /* not sahamti */
 	N("में", "mein"),
 };
 
@@ -124,7 +127,8 @@ static size_t slot(const char *s, size_t n)
 static void build(void)
 {
 	for (size_t i = 0; i < KB_COUNT(names); i++) {
-		size_t d = slot(names[i].deva, names[i].deva_len), l = slot(names[i].latin, names[i].latin_len);
+		size_t d = slot(names[i].deva, names[i].deva_len),
+		       l = slot(names[i].latin, names[i].latin_len);
 		while (by_deva[d])
 			d = (d + 1) & (SLOTS - 1);
 		by_deva[d] = (unsigned short)(i + 1);

@@ -99,18 +99,13 @@ static int ccc_of(int32_t c)
 		return 0;
 	if (c >= 0x0900 && c <= 0x097F) {
 		switch (c) {
-		case DV_NUKTA:
-			return 7;
-		case DV_VIRAMA:
-			return 9;
+		case DV_NUKTA: return 7;
+		case DV_VIRAMA: return 9;
 		case 0x0951:
 		case 0x0953:
-		case 0x0954:
-			return 230;
-		case 0x0952:
-			return 220;
-		default:
-			return 0;
+		case 0x0954: return 230;
+		case 0x0952: return 220;
+		default: return 0;
 		}
 	}
 	return utf8proc_get_property(c)->combining_class;
@@ -141,18 +136,12 @@ static void canonical_order(int32_t *w, size_t n)
 static int32_t nasal_class(int32_t c)
 {
 	switch (c) {
-	case 0x0919: /* ङ */
-		return 0x0915;
-	case 0x091E: /* ञ */
-		return 0x091A;
-	case 0x0923: /* ण */
-		return 0x091F;
-	case 0x0928: /* न */
-		return 0x0924;
-	case 0x092E: /* म */
-		return 0x092A;
-	default:
-		return 0;
+	case 0x0919: /* ङ */ return 0x0915;
+	case 0x091E: /* ञ */ return 0x091A;
+	case 0x0923: /* ण */ return 0x091F;
+	case 0x0928: /* न */ return 0x0924;
+	case 0x092E: /* म */ return 0x092A;
+	default: return 0;
 	}
 }
 
@@ -205,8 +194,7 @@ static size_t fold_context(int32_t *w, size_t n)
 			if (!tx_is_deva_word(c)) {
 				while (o && w[o - 1] == DV_VIRAMA)
 					o--;
-			} else if (o >= 2 && tx_is_consonant(c) &&
-				   in_class(c, nasal_class(w[o - 2]))) {
+			} else if (o >= 2 && tx_is_consonant(c) && in_class(c, nasal_class(w[o - 2]))) {
 				w[o - 2] = DV_ANUSVARA;
 				o--;
 			}
@@ -239,10 +227,8 @@ static int fast_ok(int32_t c)
 	case 0x201C: /* “ */
 	case 0x201D: /* ” */
 	case 0x2026: /* … */
-	case 0x20B9: /* ₹ */
-		return 1;
-	default:
-		return 0;
+	case 0x20B9: /* ₹ */ return 1;
+	default: return 0;
 	}
 }
 
@@ -314,9 +300,8 @@ static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 			cp = 0xFFFD;
 		i += len;
 		int32_t tmp[64];
-		utf8proc_ssize_t r = utf8proc_decompose_char(
-			cp, tmp, (utf8proc_ssize_t)KB_COUNT(tmp),
-			UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, NULL);
+		utf8proc_ssize_t r = utf8proc_decompose_char(cp, tmp, (utf8proc_ssize_t)KB_COUNT(tmp),
+							     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD, NULL);
 		if (r < 0 || r > (utf8proc_ssize_t)KB_COUNT(tmp)) {
 			tmp[0] = cp; /* cannot happen: decompositions are short */
 			r = 1;
@@ -330,8 +315,7 @@ static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 	k = fold_context(v->v, k);
 	cpvec_reserve(v, 1); /* utf8proc_reencode writes a terminating NUL */
 	utf8proc_ssize_t bytes =
-		utf8proc_reencode(v->v, (utf8proc_ssize_t)k,
-				  UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+		utf8proc_reencode(v->v, (utf8proc_ssize_t)k, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
 	if (bytes < 0)
 		kb_fatal("text: utf8proc_reencode: %s", utf8proc_errmsg(bytes));
 	kb_buf_append(out, v->v, (size_t)bytes);
@@ -340,8 +324,7 @@ static void chunk_slow(kb_buf *out, const unsigned char *s, size_t n, cpvec *v)
 /* ASCII whitespace: the chunk boundaries (NFC never acts across them). */
 static int is_space(unsigned c)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
-	       c == '\v';
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
 /* Contract in text.h: chunk by chunk, fast path first. */
@@ -366,8 +349,7 @@ int text_normalise(kb_buf *out, const char *str, size_t n, unsigned flags)
 		size_t j = i;
 		while (j < n && !is_space(s[j]))
 			j++;
-		if ((flags & TEXT_NORM_SLOW_) ||
-		    !chunk_fast(out, s + i, j - i, &v))
+		if ((flags & TEXT_NORM_SLOW_) || !chunk_fast(out, s + i, j - i, &v))
 			chunk_slow(out, s + i, j - i, &v);
 		i = j;
 	}

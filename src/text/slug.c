@@ -30,8 +30,7 @@ static int slug_word(void *ud, const text_token *tok)
 	int deva = 0;
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)w[i] == 0xE0 && i + 1 < n &&
-		    ((unsigned char)w[i + 1] == 0xA4 ||
-		     (unsigned char)w[i + 1] == 0xA5))
+		    ((unsigned char)w[i + 1] == 0xA4 || (unsigned char)w[i + 1] == 0xA5))
 			deva = 1;
 	if (deva) {
 		text_translit(&c->tmp, w, n);

@@ -46,15 +46,16 @@ typedef struct suffix {
 	unsigned char len; /* bytes */
 } suffix;
 
-#define SFX(x) {x, sizeof(x) - 1}
+#define SFX(x)                   \
+	{                        \
+		x, sizeof(x) - 1 \
+	}
 
 /* Longest first: the first match wins. All Devanagari, 3 bytes a code
  * point. */
 static const suffix suffixes[] = {
-	SFX("ाइयों"), SFX("ाइयां"), SFX("ियों"), SFX("ियां"), SFX("ाओं"),
-	SFX("ाएं"),   SFX("ुओं"),   SFX("ुएं"),  SFX("ों"),   SFX("ें"),
-	SFX("ीं"),    SFX("ाई"),    SFX("ा"),    SFX("ी"),    SFX("ि"),
-	SFX("ु"),     SFX("ू"),     SFX("े"),
+	SFX("ाइयों"), SFX("ाइयां"), SFX("ियों"), SFX("ियां"), SFX("ाओं"), SFX("ाएं"), SFX("ुओं"), SFX("ुएं"), SFX("ों"),
+	SFX("ें"),     SFX("ीं"),    SFX("ाई"),  SFX("ा"),   SFX("ी"),  SFX("ि"),  SFX("ु"),  SFX("ू"),  SFX("े"),
 };
 
 static const suffix keep_whole[] = {
@@ -96,16 +97,14 @@ void text_stem(kb_buf *out, const char *word, size_t n)
 	for (size_t k = 0; k < KB_COUNT(suffixes); k++) {
 		const suffix *x = &suffixes[k];
 		/* the last byte differs for most suffixes: test it first */
-		if (x->len >= n || x->s[x->len - 1] != word[n - 1] ||
-		    memcmp(word + n - x->len, x->s, x->len))
+		if (x->len >= n || x->s[x->len - 1] != word[n - 1] || memcmp(word + n - x->len, x->s, x->len))
 			continue;
 		size_t stem = n - x->len;
 		if (cp_count(word, stem) < MIN_STEM)
 			continue;
 		/* Never leave a half consonant (virama) at the end. */
 		size_t len;
-		if (stem >= 3 && tx_decode((const unsigned char *)word + stem - 3,
-					   3, &len) == DV_VIRAMA)
+		if (stem >= 3 && tx_decode((const unsigned char *)word + stem - 3, 3, &len) == DV_VIRAMA)
 			continue;
 		kb_buf_append(out, word, stem);
 		return;

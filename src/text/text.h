@@ -22,10 +22,10 @@
 #include "../core/core.h"
 
 enum {
-	TEXT_STRICT = 1 << 0,	  /* invalid UTF-8 is an error, not U+FFFD */
+	TEXT_STRICT = 1 << 0,      /* invalid UTF-8 is an error, not U+FFFD */
 	TEXT_DEVA_DIGITS = 1 << 1, /* format: write digits as ० १ २ ... */
-	TEXT_WEEKDAY = 1 << 2,	  /* format_date: prefix "मंगलवार, " */
-	TEXT_TIME = 1 << 3,	  /* format_date: append ", 14:30 IST" */
+	TEXT_WEEKDAY = 1 << 2,     /* format_date: prefix "मंगलवार, " */
+	TEXT_TIME = 1 << 3,        /* format_date: append ", 14:30 IST" */
 };
 
 /*
@@ -104,8 +104,7 @@ void text_slug(kb_buf *out, const char *title, size_t n, size_t max);
  * "4 नवंबर, 2025, 14:30 IST" where the zone abbreviation is tz_abbr (omitted
  * when NULL). TEXT_DEVA_DIGITS writes the digits in Devanagari.
  */
-void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr,
-		      unsigned flags);
+void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr, unsigned flags);
 
 /* Appends a relative time for an age in seconds: "अभी", "5 मिनट पहले",
  * "3 घंटे पहले", "2 दिन पहले". Negative ages read as "अभी". */

@@ -49,12 +49,9 @@ static int klass(int32_t c)
 	case UTF8PROC_CATEGORY_MC:
 	case UTF8PROC_CATEGORY_ME:
 	case UTF8PROC_CATEGORY_NL:
-	case UTF8PROC_CATEGORY_NO:
-		return C_WORD;
-	case UTF8PROC_CATEGORY_ND:
-		return C_DIGIT;
-	default:
-		return C_SEP;
+	case UTF8PROC_CATEGORY_NO: return C_WORD;
+	case UTF8PROC_CATEGORY_ND: return C_DIGIT;
+	default: return C_SEP;
 	}
 }
 

@@ -56,88 +56,100 @@ typedef struct unit {
 static const char *cons_latin(int32_t c, int nukta)
 {
 	static const char *const tab[] = {
-		"k",  "kh", "g",  "gh", "n",  "ch", "chh", "j",	 "jh", "n",
-		"t",  "th", "d",  "dh", "n",  "t",  "th",  "d",	 "dh", "n",
-		"n",  "p",  "ph", "b",	"bh", "m",  "y",   "r",	 "r",  "l",
-		"l",  "l",  "v",  "sh", "sh", "s",  "h",
+		"k",  "kh", "g", "gh", "n", "ch", "chh", "j",  "jh", "n",  "t", "th", "d",
+		"dh", "n",  "t", "th", "d", "dh", "n",   "n",  "p",  "ph", "b", "bh", "m",
+		"y",  "r",  "r", "l",  "l", "l",  "v",   "sh", "sh", "s",  "h",
 	};
 	if (nukta) {
 		switch (c) {
-		case 0x091C:
-			return "z";
-		case 0x0921:
-			return "r";
-		case 0x0922:
-			return "rh";
-		case 0x092B:
-			return "f";
-		default:
-			break; /* क़ ख़ ग़ य़: as the base letter */
+		case 0x091C: return "z";
+		case 0x0921: return "r";
+		case 0x0922: return "rh";
+		case 0x092B: return "f";
+		default: break; /* क़ ख़ ग़ य़: as the base letter */
 		}
 	}
 	if (c >= 0x0915 && c <= 0x0939)
 		return tab[c - 0x0915];
 	switch (c) {
 	case 0x0978:
-	case 0x097E:
-		return "d";
-	case 0x0979:
-		return "z";
-	case 0x097A:
-		return "y";
-	case 0x097B:
-		return "g";
-	case 0x097C:
-		return "j";
-	case 0x097F:
-		return "b";
-	default:
-		return "";
+	case 0x097E: return "d";
+	case 0x0979: return "z";
+	case 0x097A: return "y";
+	case 0x097B: return "g";
+	case 0x097C: return "j";
+	case 0x097F: return "b";
+	default: return "";
 	}
 }
 
 /* Dependent vowel signs (matras), the Devanagari ones only. */
 static int is_vowel_sign(int32_t c)
 {
-	return c == 0x093A || c == 0x093B || (c >= 0x093E && c <= 0x094C) ||
-	       c == 0x094E || c == 0x094F || (c >= 0x0955 && c <= 0x0957) ||
-	       c == 0x0962 || c == 0x0963;
+	return c == 0x093A || c == 0x093B || (c >= 0x093E && c <= 0x094C) || c == 0x094E || c == 0x094F ||
+	       (c >= 0x0955 && c <= 0x0957) || c == 0x0962 || c == 0x0963;
 }
 
 /* Independent vowel letters. */
 static int is_indep_vowel(int32_t c)
 {
-	return (c >= 0x0904 && c <= 0x0914) || c == 0x0960 || c == 0x0961 ||
-	       (c >= 0x0972 && c <= 0x0977);
+	return (c >= 0x0904 && c <= 0x0914) || c == 0x0960 || c == 0x0961 || (c >= 0x0972 && c <= 0x0977);
 }
 
 /* Latin for a vowel sign or an independent vowel. */
 static const char *vowel_latin(int32_t v)
 {
 	switch (v) {
-	case 0x093E: case 0x0904: case 0x0905: case 0x0906: case 0x0972:
-		return "a";
-	case 0x093F: case 0x0940: case 0x0907: case 0x0908:
-		return "i";
-	case 0x0941: case 0x0942: case 0x0956: case 0x0957:
-	case 0x0909: case 0x090A: case 0x0976: case 0x0977:
-		return "u";
-	case 0x0943: case 0x0944: case 0x090B: case 0x0960:
-		return "ri";
-	case 0x0962: case 0x0963: case 0x090C: case 0x0961:
-		return "li";
-	case 0x0945: case 0x0946: case 0x0947: case 0x094E: case 0x0955:
-	case 0x090D: case 0x090E: case 0x090F:
-		return "e";
-	case 0x0948: case 0x0910:
-		return "ai";
-	case 0x093A: case 0x093B: case 0x0949: case 0x094A: case 0x094B:
-	case 0x0911: case 0x0912: case 0x0913: case 0x0973: case 0x0974:
-		return "o";
-	case 0x094C: case 0x094F: case 0x0914: case 0x0975:
-		return "au";
-	default:
-		return "";
+	case 0x093E:
+	case 0x0904:
+	case 0x0905:
+	case 0x0906:
+	case 0x0972: return "a";
+	case 0x093F:
+	case 0x0940:
+	case 0x0907:
+	case 0x0908: return "i";
+	case 0x0941:
+	case 0x0942:
+	case 0x0956:
+	case 0x0957:
+	case 0x0909:
+	case 0x090A:
+	case 0x0976:
+	case 0x0977: return "u";
+	case 0x0943:
+	case 0x0944:
+	case 0x090B:
+	case 0x0960: return "ri";
+	case 0x0962:
+	case 0x0963:
+	case 0x090C:
+	case 0x0961: return "li";
+	case 0x0945:
+	case 0x0946:
+	case 0x0947:
+	case 0x094E:
+	case 0x0955:
+	case 0x090D:
+	case 0x090E:
+	case 0x090F: return "e";
+	case 0x0948:
+	case 0x0910: return "ai";
+	case 0x093A:
+	case 0x093B:
+	case 0x0949:
+	case 0x094A:
+	case 0x094B:
+	case 0x0911:
+	case 0x0912:
+	case 0x0913:
+	case 0x0973:
+	case 0x0974: return "o";
+	case 0x094C:
+	case 0x094F:
+	case 0x0914:
+	case 0x0975: return "au";
+	default: return "";
 	}
 }
 
@@ -170,8 +182,8 @@ static int ends_a_or_i(const unit *u)
 	int32_t v = u->kind == U_CONS ? u->vowel : u->c;
 	if (u->kind == U_CONS && v == V_SCHWA)
 		return !u->del;
-	return v == 0x093E || v == 0x093F || v == 0x0940 || v == 0x0905 ||
-	       v == 0x0906 || v == 0x0907 || v == 0x0908;
+	return v == 0x093E || v == 0x093F || v == 0x0940 || v == 0x0905 || v == 0x0906 || v == 0x0907 ||
+	       v == 0x0908;
 }
 
 /* Splits code points w[0..n) into units; returns how many (at most n). */
@@ -187,11 +199,10 @@ static size_t parse(const int32_t *w, size_t n, unit *u)
 		if (b)
 			c = b, nukta = 1;
 		unit *last = k ? &u[k - 1] : NULL;
-		int bare = last && last->kind == U_CONS && last->vowel == V_SCHWA &&
-			   !last->nasal && !last->visarga;
+		int bare = last && last->kind == U_CONS && last->vowel == V_SCHWA && !last->nasal &&
+			   !last->visarga;
 		if (tx_is_consonant(c)) {
-			u[k++] = (unit){U_CONS, (unsigned char)nukta, 0, 0, 0, c,
-					V_SCHWA};
+			u[k++] = (unit){U_CONS, (unsigned char)nukta, 0, 0, 0, c, V_SCHWA};
 		} else if (c == DV_NUKTA) {
 			if (bare)
 				last->nukta = 1;
@@ -243,12 +254,10 @@ static void delete_schwas(unit *u, size_t k)
 	}
 	for (size_t i = L; i-- > 1;) {
 		unit *x = &u[i];
-		if (x->kind != U_CONS || x->vowel != V_SCHWA || x->nasal ||
-		    x->visarga || is_tail(u, i))
+		if (x->kind != U_CONS || x->vowel != V_SCHWA || x->nasal || x->visarga || is_tail(u, i))
 			continue;
 		const unit *nx = &u[i + 1];
-		if (has_vowel(&u[i - 1]) && nx->kind == U_CONS &&
-		    nx->vowel != V_VIRAMA && !nx->del)
+		if (has_vowel(&u[i - 1]) && nx->kind == U_CONS && nx->vowel != V_VIRAMA && !nx->del)
 			x->del = 1;
 	}
 }
@@ -294,12 +303,10 @@ void tx_translit_word(kb_buf *out, const int32_t *w, size_t n)
 		const unit *x = &u[i];
 		if (x->kind == U_CONS) {
 			const char *l = cons_latin(x->c, x->nukta);
-			if (x->c == C_JA && !x->nukta && x->vowel == V_VIRAMA &&
-			    i + 1 < k && u[i + 1].kind == U_CONS &&
-			    u[i + 1].c == C_NYA)
+			if (x->c == C_JA && !x->nukta && x->vowel == V_VIRAMA && i + 1 < k &&
+			    u[i + 1].kind == U_CONS && u[i + 1].c == C_NYA)
 				l = "g";
-			else if (x->c == C_NYA && is_tail(u, i) &&
-				 u[i - 1].c == C_JA && !u[i - 1].nukta)
+			else if (x->c == C_NYA && is_tail(u, i) && u[i - 1].c == C_JA && !u[i - 1].nukta)
 				l = "y";
 			else if (x->c == C_VA && is_tail(u, i))
 				l = "w";
@@ -363,8 +370,7 @@ void tx_translit(kb_buf *out, const char *str, size_t n, int use_names)
 		if (row >= 0) {
 			kb_buf_puts(out, tx_name_latin(row));
 		} else {
-			int32_t *w = k <= KB_COUNT(local) ? local
-							  : kb_malloc(k * sizeof *w);
+			int32_t *w = k <= KB_COUNT(local) ? local : kb_malloc(k * sizeof *w);
 			size_t m = 0;
 			for (size_t p = i; p < j; p += len)
 				w[m++] = tx_decode(s + p, j - p, &len);

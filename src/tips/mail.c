@@ -165,15 +165,15 @@ const char *tips_headline(kb_arena *a, const char *s, size_t max)
 	return kb_arena_printf(a, "%.*s…", (int)cut, s);
 }
 
-void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject,
-		    const char **body)
+void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject, const char **body)
 {
 	*subject = kb_arena_printf(a, "नई %s (%s)%s%s: %s", kind_label(t->kind), t->ref,
 				   *t->place ? ", " : "", t->place, tips_headline(a, t->body, 80));
 	kb_buf b = {0};
-	kb_buf_printf(&b, "पाठक से नई %s मिली है।\n\nसंदर्भ: %s\nप्रकार: %s\nजगह: %s\nनाम: %s\nसंपर्क: %s\nफ़ोटो: %zu\n\n",
-		      kind_label(t->kind), t->ref, kind_label(t->kind), t->place,
-		      *t->name ? t->name : "—", *t->contact ? t->contact : "—", t->nmedia);
+	kb_buf_printf(
+		&b, "पाठक से नई %s मिली है।\n\nसंदर्भ: %s\nप्रकार: %s\nजगह: %s\nनाम: %s\nसंपर्क: %s\nफ़ोटो: %zu\n\n",
+		kind_label(t->kind), t->ref, kind_label(t->kind), t->place, *t->name ? t->name : "—",
+		*t->contact ? t->contact : "—", t->nmedia);
 	kb_buf_puts(&b, t->body);
 	kb_buf_printf(&b, "\n\n--\nन्यूज़रूम में देखें: %s/newsroom/tips/%lld\n", site, (long long)t->id);
 	*body = kb_arena_strndup(a, b.data, b.len);

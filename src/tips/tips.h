@@ -22,10 +22,10 @@
 /* The whole request: h2o's limit for the server (24 MiB, as for the
  * newsroom's uploads), so five photos of 10 MB cannot all come at once. */
 #define TIPS_MAX_BODY (24u << 20)
-#define TIPS_MAX_TEXT 5000  /* characters of the tip */
+#define TIPS_MAX_TEXT 5000 /* characters of the tip */
 #define TIPS_MIN_TEXT 10
 #define TIPS_MAX_FIELD 100  /* name, contact, place */
-#define TIPS_MIN_FILL 3	    /* seconds between getting the form and sending it */
+#define TIPS_MIN_FILL 3     /* seconds between getting the form and sending it */
 #define TIPS_MAX_FILL 86400 /* a form older than a day is stale */
 #define TIPS_DUP_WINDOW 86400
 
@@ -67,7 +67,7 @@ void tips_rfc2047(kb_buf *out, const char *s, size_t n);
 typedef struct tips_mail {
 	const char *from, *from_name, *to;
 	const char *subject, *body; /* UTF-8 */
-	const char *message_id;	    /* "<...@host>" */
+	const char *message_id;     /* "<...@host>" */
 	int64_t date;
 } tips_mail;
 /* The message as RFC 5322 text with CRLF lines: UTF-8 body in base64,
@@ -79,8 +79,7 @@ void tips_mail_build(kb_buf *out, const tips_mail *m);
 const char *tips_headline(kb_arena *a, const char *s, size_t max);
 /* The subject and body of the mail about tip t, into the arena. site is
  * the site's base URL, for the link to the tip. */
-void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject,
-		    const char **body);
+void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char **subject, const char **body);
 
 /* How long to wait after `tries` failed tries: first (30 s; tests set
  * KHABAR_TIPS_MAIL_RETRY_S) doubling, at most 6 hours; 0 after

@@ -54,8 +54,8 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
 }
 
 /* Sends message to ms->to. Returns 0, or -1 with libcurl's reason in err. */
-static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf *message,
-		     char *err, size_t errlen)
+static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf *message, char *err,
+		     size_t errlen)
 {
 	CURL *h = curl_easy_init();
 	if (!h) {
@@ -132,8 +132,12 @@ static int mail_one(store *st, int64_t now)
 		auth_random_hex(mid, 16);
 		const char *at = strchr(ms.to, '@');
 		const char *from = *ms.user && strchr(ms.user, '@') ? ms.user : ms.to;
-		tips_mail m = {.from = from, .from_name = ms.from_name, .to = ms.to, .subject = subject,
-			       .body = body, .date = now,
+		tips_mail m = {.from = from,
+			       .from_name = ms.from_name,
+			       .to = ms.to,
+			       .subject = subject,
+			       .body = body,
+			       .date = now,
 			       .message_id = kb_arena_printf(&a, "<%s@%s>", mid, at ? at + 1 : "khabar")};
 		kb_buf msg = {0};
 		tips_mail_build(&msg, &m);

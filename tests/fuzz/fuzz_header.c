@@ -35,9 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * strings are. */
 	char *s = kb_strndup((const char *)data + 1, size - 1);
 	switch (data[0] % 4) {
-	case 0:
-		check_location(http_location(&a, s, "https://news.example.com", data[0] & 4));
-		break;
+	case 0: check_location(http_location(&a, s, "https://news.example.com", data[0] & 4)); break;
 	case 1: {
 		/* The input split at its first '|': origin, then target. */
 		char *bar = strchr(s, '|');

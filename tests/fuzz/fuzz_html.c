@@ -25,8 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* What readers get: the Markdown through khabar's safe renderer. */
 	markdown_render(&h, b.data ? b.data : "", b.len);
-	if (h.len && (memmem(h.data, h.len, "<script", 7) || memmem(h.data, h.len, "href=\"javascript:", 18) ||
-		      memmem(h.data, h.len, "src=\"javascript:", 17) || memmem(h.data, h.len, "<iframe", 7)))
+	if (h.len &&
+	    (memmem(h.data, h.len, "<script", 7) || memmem(h.data, h.len, "href=\"javascript:", 18) ||
+	     memmem(h.data, h.len, "src=\"javascript:", 17) || memmem(h.data, h.len, "<iframe", 7)))
 		abort();
 	kb_buf_free(&b);
 	kb_buf_free(&t);

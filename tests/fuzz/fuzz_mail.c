@@ -39,8 +39,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tips_rfc2047(&h, s, size);
 	check_header(&h);
 	/* The message takes C strings: the text up to a NUL. */
-	tips_mail m = {.from = "a@b.example", .from_name = s, .to = "c@d.example", .subject = s,
-		       .body = s, .message_id = "<x@b.example>", .date = 0};
+	tips_mail m = {.from = "a@b.example",
+		       .from_name = s,
+		       .to = "c@d.example",
+		       .subject = s,
+		       .body = s,
+		       .message_id = "<x@b.example>",
+		       .date = 0};
 	kb_buf msg = {0};
 	tips_mail_build(&msg, &m);
 	for (size_t i = 0; i < msg.len; i++)

@@ -30,8 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kb_buf_puts(&strict, "x");
 	int r = text_normalise(&strict, s, size, TEXT_STRICT);
 	if (kb_utf8_valid(s, size, NULL)) {
-		if (r != 0 || strict.len != a.len + 1 ||
-		    memcmp(strict.data + 1, a.data, a.len))
+		if (r != 0 || strict.len != a.len + 1 || memcmp(strict.data + 1, a.data, a.len))
 			abort();
 	} else if (r != -1 || strict.len != 1 || strcmp(strict.data, "x")) {
 		abort();

@@ -26,8 +26,7 @@ static int check(void *ud, const text_token *t)
 	for (size_t i = t->start; i < t->end;) {
 		size_t len;
 		int32_t c = tx_decode(w->s + i, t->end - i, &len);
-		if (c == TX_BAD || c == ' ' || c == '\n' || c == DV_DANDA ||
-		    c == DV_DDANDA || c == '-')
+		if (c == TX_BAD || c == ' ' || c == '\n' || c == DV_DANDA || c == DV_DDANDA || c == '-')
 			abort();
 		i += len;
 	}
@@ -43,8 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (w.count) {
 		walk w2 = {data, size, 0, 0, (w.count + 1) / 2};
-		if (text_tokenise((const char *)data, size, check, &w2) != 7 ||
-		    w2.count != w2.stop_at)
+		if (text_tokenise((const char *)data, size, check, &w2) != 7 || w2.count != w2.stop_at)
 			abort();
 	}
 	return 0;

@@ -31,8 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			deva_in = 1;
 		i += len;
 	}
-	if (!deva_in && kb_utf8_valid(s, size, NULL) &&
-	    (b.len != size || memcmp(b.data, s, size)))
+	if (!deva_in && kb_utf8_valid(s, size, NULL) && (b.len != size || memcmp(b.data, s, size)))
 		abort();
 	kb_buf_free(&b);
 	return 0;

@@ -83,11 +83,17 @@ static void load_articles(store *st, const char *path)
 		for (char *t = strtok(f6[5], ","); t && ntags < 8; t = strtok(NULL, ","))
 			tags[ntags++] = t + strspn(t, " ");
 		kb_article_input in = {
-			.title = f6[2], .summary = f6[3], .body = f6[4], .status = "published",
+			.title = f6[2],
+			.summary = f6[3],
+			.body = f6[4],
+			.status = "published",
 			/* Amid the generated stories' dates (2025), so recency
 			 * neither helps nor hurts them. */
-			.published_at = 1759000000, .category_slug = cat, .author_name = "परीक्षक",
-			.tags = tags, .ntags = ntags,
+			.published_at = 1759000000,
+			.category_slug = cat,
+			.author_name = "परीक्षक",
+			.tags = tags,
+			.ntags = ntags,
 		};
 		snprintf(art[nart].label, sizeof art[nart].label, "%s", f6[0]);
 		if (store_article_add(st, &in, &art[nart].id)) {
@@ -119,8 +125,8 @@ static int plain_top10(sqlite3 *db, const char *query, int64_t *ids)
 	free(copy);
 	sqlite3_stmt *s;
 	int n = 0;
-	if (sqlite3_prepare_v2(db, "SELECT rowid FROM plain WHERE plain MATCH ?1 ORDER BY rank LIMIT 10", -1, &s,
-			       NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(db, "SELECT rowid FROM plain WHERE plain MATCH ?1 ORDER BY rank LIMIT 10", -1,
+			       &s, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(s, 1, m.data, -1, SQLITE_TRANSIENT);
 		while (n < 10 && sqlite3_step(s) == SQLITE_ROW)
 			ids[n++] = sqlite3_column_int64(s, 0);

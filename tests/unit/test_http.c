@@ -20,9 +20,18 @@
 #include "http/ratelimit.h"
 #include "render/cache.h"
 
-static int h1(kb_req *r) { return 1; }
-static int h2(kb_req *r) { return 2; }
-static int h3(kb_req *r) { return 3; }
+static int h1(kb_req *r)
+{
+	return 1;
+}
+static int h2(kb_req *r)
+{
+	return 2;
+}
+static int h3(kb_req *r)
+{
+	return 3;
+}
 
 static const kb_route routes[] = {
 	{"GET", "/", h1, 0, 0, NULL, 0},
@@ -159,7 +168,8 @@ static void cache_stays_within_its_budget(void **state)
 		char key[16];
 		int n = snprintf(key, sizeof key, "/p%d", i);
 		body[0] = (char)i;
-		cache_release(cache_make(c, key, (size_t)n, 1, 200, "text/html", body, sizeof body, 1, 60, NULL));
+		cache_release(
+			cache_make(c, key, (size_t)n, 1, 200, "text/html", body, sizeof body, 1, 60, NULL));
 	}
 	size_t bytes, entries;
 	cache_stats(c, &bytes, &entries);
@@ -340,7 +350,8 @@ static void locations_stay_on_the_site(void **state)
 		{"/news/x", 0, "/news/x"},
 		{"/tips/sent?ref=AB12", 0, "/tips/sent?ref=AB12"},
 		{"/tips/sent?ref=AB12", 1, "/tips/sent%3Fref=AB12"},
-		{"/newsroom\r\nSet-Cookie: kb_session=evil", 0, "/newsroom%0D%0ASet-Cookie:%20kb_session=evil"},
+		{"/newsroom\r\nSet-Cookie: kb_session=evil", 0,
+		 "/newsroom%0D%0ASet-Cookie:%20kb_session=evil"},
 		{"/news/इज़राइल", 1, "/news/%E0%A4%87%E0%A4%9C%E0%A4%BC%E0%A4%B0%E0%A4%BE%E0%A4%87%E0%A4%B2"},
 		{"/50%", 1, "/50%25"},
 		{"/a\\b", 0, "/a%5Cb"},
@@ -363,7 +374,8 @@ static void locations_stay_on_the_site(void **state)
 		if (!cases[i].want && got)
 			fail_msg("case %zu: expected a refusal, got \"%s\"", i, got);
 		if (cases[i].want && (!got || strcmp(got, cases[i].want)))
-			fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].want, got ? got : "(refused)");
+			fail_msg("case %zu: expected \"%s\", got \"%s\"", i, cases[i].want,
+				 got ? got : "(refused)");
 	}
 	/* Without an origin an absolute URL is never followed. */
 	assert_null(http_location(&a, "https://news.example.com/x", "", 0));

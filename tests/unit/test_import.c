@@ -36,20 +36,22 @@ static char *rendered(const char *html)
 	return kb_buf_take(&b, NULL);
 }
 
-#define EXPECT_MD(html, want)                                                   \
-	do {                                                                    \
-		char *got_ = md(html);                                          \
-		if (strcmp(got_, want))                                         \
+#define EXPECT_MD(html, want)                                                                 \
+	do {                                                                                  \
+		char *got_ = md(html);                                                        \
+		if (strcmp(got_, want))                                                       \
 			fail_msg("for %s\nexpected: [%s]\ngot:      [%s]", html, want, got_); \
-		free(got_);                                                     \
+		free(got_);                                                                   \
 	} while (0)
 
 static void keeps_the_allowlist(void **state)
 {
 	EXPECT_MD("<p>नई दिल्ली। <strong>बड़ी</strong> <em>खबर</em> <a href=\"https://a.in/x\">यहाँ</a></p>",
 		  "नई दिल्ली। **बड़ी** *खबर* [यहाँ](https://a.in/x)\n");
-	EXPECT_MD("<h1>a</h1><h2>b</h2><h3>c</h3><h4>d</h4><h6>e</h6>", "## a\n\n## b\n\n### c\n\n#### d\n\n#### e\n");
-	EXPECT_MD("<ul><li>एक</li><li>दो</li></ul><ol start=\"3\"><li>तीन</li></ol>", "- एक\n- दो\n\n3. तीन\n");
+	EXPECT_MD("<h1>a</h1><h2>b</h2><h3>c</h3><h4>d</h4><h6>e</h6>",
+		  "## a\n\n## b\n\n### c\n\n#### d\n\n#### e\n");
+	EXPECT_MD("<ul><li>एक</li><li>दो</li></ul><ol start=\"3\"><li>तीन</li></ol>",
+		  "- एक\n- दो\n\n3. तीन\n");
 	EXPECT_MD("<blockquote><p>उद्धरण</p><p>दूसरा</p></blockquote>", "> उद्धरण\n>\n> दूसरा\n");
 	EXPECT_MD("<p>a<br>b</p>", "a\\\nb\n");
 	EXPECT_MD("<p><b>bold </b>next</p>", "**bold** next\n");
@@ -60,10 +62,12 @@ static void removes_scripts_styles_iframes_and_events(void **state)
 	EXPECT_MD("<p onclick=\"steal()\" style=\"color:red\">पाठ</p><script>alert(1)</script>"
 		  "<style>p{}</style><iframe src=\"https://evil.example/\"></iframe><form><input></form>",
 		  "पाठ\n");
-	EXPECT_MD("<p><a href=\"javascript:alert(1)\">x</a> <img src=\"data:image/png;base64,AAA\" alt=\"y\"></p>",
-		  "x\n");
-	char *h = rendered("<p><a href=\"javascript:alert(1)\" onmouseover=\"x()\">a</a><svg onload=\"x()\"></svg>"
-			   "&lt;script&gt;alert(1)&lt;/script&gt;</p>");
+	EXPECT_MD(
+		"<p><a href=\"javascript:alert(1)\">x</a> <img src=\"data:image/png;base64,AAA\" alt=\"y\"></p>",
+		"x\n");
+	char *h = rendered(
+		"<p><a href=\"javascript:alert(1)\" onmouseover=\"x()\">a</a><svg onload=\"x()\"></svg>"
+		"&lt;script&gt;alert(1)&lt;/script&gt;</p>");
 	assert_null(strstr(h, "<script"));
 	assert_null(strstr(h, "javascript"));
 	assert_null(strstr(h, "onload"));
@@ -75,18 +79,22 @@ static void embeds_become_links(void **state)
 {
 	EXPECT_MD("<iframe src=\"https://www.youtube.com/embed/abc_12?feature=oembed\"></iframe>",
 		  "<https://www.youtube.com/watch?v=abc_12>\n");
-	EXPECT_MD("<blockquote class=\"twitter-tweet\"><p>t</p>&mdash; x <a href=\"https://twitter.com/x/status/9\">d</a>"
-		  "</blockquote><script src=\"https://platform.twitter.com/widgets.js\"></script>",
-		  "<https://twitter.com/x/status/9>\n");
-	EXPECT_MD("<blockquote class=\"instagram-media\" data-instgrm-permalink=\"https://www.instagram.com/p/Cx/\">"
-		  "<a href=\"https://www.instagram.com/p/Cx/\">v</a></blockquote>",
-		  "<https://www.instagram.com/p/Cx/>\n");
-	EXPECT_MD("<iframe src=\"https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2Fp%2F1&width=500\">"
-		  "</iframe>",
-		  "<https://www.facebook.com/p/1>\n");
-	EXPECT_MD("<!-- wp:embed {\"url\":\"https://x.com/a/status/1\"} --><figure class=\"wp-block-embed\"><div "
-		  "class=\"wp-block-embed__wrapper\">\nhttps://x.com/a/status/1\n</div></figure><!-- /wp:embed -->",
-		  "<https://x.com/a/status/1>\n");
+	EXPECT_MD(
+		"<blockquote class=\"twitter-tweet\"><p>t</p>&mdash; x <a href=\"https://twitter.com/x/status/9\">d</a>"
+		"</blockquote><script src=\"https://platform.twitter.com/widgets.js\"></script>",
+		"<https://twitter.com/x/status/9>\n");
+	EXPECT_MD(
+		"<blockquote class=\"instagram-media\" data-instgrm-permalink=\"https://www.instagram.com/p/Cx/\">"
+		"<a href=\"https://www.instagram.com/p/Cx/\">v</a></blockquote>",
+		"<https://www.instagram.com/p/Cx/>\n");
+	EXPECT_MD(
+		"<iframe src=\"https://www.facebook.com/plugins/post.php?href=https%3A%2F%2Fwww.facebook.com%2Fp%2F1&width=500\">"
+		"</iframe>",
+		"<https://www.facebook.com/p/1>\n");
+	EXPECT_MD(
+		"<!-- wp:embed {\"url\":\"https://x.com/a/status/1\"} --><figure class=\"wp-block-embed\"><div "
+		"class=\"wp-block-embed__wrapper\">\nhttps://x.com/a/status/1\n</div></figure><!-- /wp:embed -->",
+		"<https://x.com/a/status/1>\n");
 	char *h = rendered("<iframe src=\"https://www.youtube.com/embed/abc\"></iframe>");
 	assert_non_null(strstr(h, "<a href=\"https://www.youtube.com/watch?v=abc\">"));
 	free(h);
@@ -164,16 +172,18 @@ static int read_text(const char *xml, seen *s, char *err, size_t errlen)
 	return rc;
 }
 
-#define HEAD "<?xml version=\"1.0\"?>\n<rss xmlns:wp=\"http://wordpress.org/export/1.2/\" " \
-	     "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
+#define HEAD                                                                           \
+	"<?xml version=\"1.0\"?>\n<rss xmlns:wp=\"http://wordpress.org/export/1.2/\" " \
+	"xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
 
 static void wxr_joins_cdata_sections(void **state)
 {
 	seen s = {0};
 	char err[256];
-	int rc = read_text(HEAD "<wp:category><wp:cat_name>a</wp:cat_name></wp:category>\n"
-				"<item><content:encoded><![CDATA[a ]]]]><![CDATA[> b]]></content:encoded></item>\n"
-				"</channel></rss>\n",
+	int rc = read_text(HEAD
+			   "<wp:category><wp:cat_name>a</wp:cat_name></wp:category>\n"
+			   "<item><content:encoded><![CDATA[a ]]]]><![CDATA[> b]]></content:encoded></item>\n"
+			   "</channel></rss>\n",
 			   &s, err, sizeof err);
 	assert_int_equal(rc, 0);
 	assert_int_equal(s.items, 1);
@@ -185,7 +195,8 @@ static void wxr_names_the_line_of_an_error(void **state)
 {
 	seen s = {0};
 	char err[256];
-	int rc = read_text(HEAD "<item><title>x</title></item>\n<item><title>y</wrong></item>\n</channel></rss>\n",
+	int rc = read_text(HEAD
+			   "<item><title>x</title></item>\n<item><title>y</wrong></item>\n</channel></rss>\n",
 			   &s, err, sizeof err);
 	assert_int_equal(rc, 1);
 	if (!strstr(err, "line 5:"))
@@ -193,13 +204,15 @@ static void wxr_names_the_line_of_an_error(void **state)
 	rc = read_text(HEAD "<item><title>x</title></item>\n<item><ti", &s, err, sizeof err);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(err, "truncated"));
-	rc = read_text("<?xml version=\"1.0\"?>\n<rss><channel><item/></channel></rss>\n", &s, err, sizeof err);
+	rc = read_text("<?xml version=\"1.0\"?>\n<rss><channel><item/></channel></rss>\n", &s, err,
+		       sizeof err);
 	assert_int_equal(rc, 1);
 	assert_non_null(strstr(err, "not a WordPress export"));
 }
 
 /* A prolog and the smallest channel after it: <!DOCTYPE ...> at line 2. */
-#define DOCTYPE(subset) "<?xml version=\"1.0\"?>\n<!DOCTYPE rss " subset ">\n" \
+#define DOCTYPE(subset)                                        \
+	"<?xml version=\"1.0\"?>\n<!DOCTYPE rss " subset ">\n" \
 	"<rss xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\n<wp:wxr_version>1.2</wp:wxr_version>\n"
 
 /* Every way a file could make the parser expand or fetch: refused at the
@@ -223,21 +236,25 @@ static void wxr_refuses_entity_declarations(void **state)
 		{DOCTYPE("[\n<!ENTITY % p \"<!ENTITY q 'x'>\">\n%p;\n]") "<item><title>&q;</title></item>\n</channel></rss>\n",
 		 "line 3:", "declares the parameter entity \"%p\""},
 		/* An outside DTD, which may declare anything. */
-		{DOCTYPE("SYSTEM \"file:///etc/passwd\"") "</channel></rss>\n", "line 2:", "names an outside DTD"},
+		{DOCTYPE("SYSTEM \"file:///etc/passwd\"") "</channel></rss>\n",
+		 "line 2:", "names an outside DTD"},
 	};
 	for (size_t i = 0; i < KB_COUNT(cases); i++) {
 		seen s = {0};
 		char err[512];
 		assert_int_equal(read_text(cases[i].xml, &s, err, sizeof err), 1);
 		if (strncmp(err, cases[i].line, strlen(cases[i].line)) || !strstr(err, cases[i].what))
-			fail_msg("case %zu: expected \"%s ... %s\", got \"%s\"", i, cases[i].line, cases[i].what, err);
+			fail_msg("case %zu: expected \"%s ... %s\", got \"%s\"", i, cases[i].line,
+				 cases[i].what, err);
 		assert_non_null(strstr(err, "export the site again"));
 		assert_int_equal(s.items + s.terms + s.authors, 0);
 	}
 	/* A DOCTYPE that declares nothing is harmless, and read. */
 	seen s = {0};
 	char err[512];
-	assert_int_equal(read_text(DOCTYPE("[\n<!-- <!ENTITY x 'y'> -->\n]") "<item/>\n</channel></rss>\n", &s, err, sizeof err), 0);
+	assert_int_equal(read_text(DOCTYPE("[\n<!-- <!ENTITY x 'y'> -->\n]") "<item/>\n</channel></rss>\n",
+				   &s, err, sizeof err),
+			 0);
 	assert_int_equal(s.items, 1);
 }
 
@@ -311,9 +328,12 @@ static void wxr_reads_ahead_in_order(void **state)
 	snprintf(path, sizeof path, "/tmp/khabar-wxr-ahead-%d.xml", (int)getpid());
 	FILE *f = fopen(path, "w");
 	fputs(HEAD "<wp:author><wp:author_login>lekhak</wp:author_login></wp:author>\n"
-		   "<wp:category><wp:cat_name>देश</wp:cat_name></wp:category>\n", f);
+		   "<wp:category><wp:cat_name>देश</wp:cat_name></wp:category>\n",
+	      f);
 	for (int i = 1; i <= 200; i++)
-		fprintf(f, "<item><wp:post_id>%d</wp:post_id><content:encoded>खबर %d</content:encoded></item>\n", i, i);
+		fprintf(f,
+			"<item><wp:post_id>%d</wp:post_id><content:encoded>खबर %d</content:encoded></item>\n",
+			i, i);
 	fputs("</channel></rss>\n", f);
 	fclose(f);
 	char err[256];

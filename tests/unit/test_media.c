@@ -103,8 +103,9 @@ static void derivatives_keep_the_aspect_and_drop_exif(void **state)
 	assert_string_equal(widths.data, "320,640,1024,1600");
 	assert_int_equal(w, 1600);
 	assert_int_equal(h, 1000);
-	const char *names[] = {"abc-320.jpg", "abc-320.webp", "abc-640.jpg", "abc-640.webp", "abc-1024.jpg",
-			       "abc-1024.webp", "abc-1600.jpg", "abc-1600.webp", "abc-social.jpg"};
+	const char *names[] = {"abc-320.jpg",  "abc-320.webp",  "abc-640.jpg",
+			       "abc-640.webp", "abc-1024.jpg",  "abc-1024.webp",
+			       "abc-1600.jpg", "abc-1600.webp", "abc-social.jpg"};
 	const int want[] = {320, 320, 640, 640, 1024, 1024, 1600, 1600, 1200};
 	for (size_t i = 0; i < KB_COUNT(names); i++) {
 		char path[128];
@@ -153,7 +154,8 @@ static void a_broken_image_leaves_no_file(void **state)
 	kb_buf widths = {0};
 	int w, h;
 	char err[300];
-	assert_int_equal(media_process(half.data, half.len, dir, "broken", &w, &h, &widths, err, sizeof err), -1);
+	assert_int_equal(media_process(half.data, half.len, dir, "broken", &w, &h, &widths, err, sizeof err),
+			 -1);
 	assert_true(*err);
 	char path[128];
 	snprintf(path, sizeof path, "%s/broken-320.jpg", dir);

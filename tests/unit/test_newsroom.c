@@ -111,8 +111,8 @@ static void every_protected_route_refuses_lower_roles_and_anonymous_users(void *
 		for (int role = ROLE_NONE; role < rt->role; role++) {
 			int got = router_guard(rt, rt->method, role, 1);
 			if (!got)
-				fail_msg("%s %s let %s in (needs %s)", rt->method, rt->pattern, role_name(role),
-					 role_name(rt->role));
+				fail_msg("%s %s let %s in (needs %s)", rt->method, rt->pattern,
+					 role_name(role), role_name(rt->role));
 			int want = role == ROLE_NONE ? 401 : 403;
 			if (got != want)
 				fail_msg("%s %s for %s: expected %d, got %d", rt->method, rt->pattern,
@@ -166,7 +166,8 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
 		    !strncmp(rt->pattern, "/newsroom/alerts", 16))
 			assert_int_equal(rt->role, ROLE_EDITOR), found++;
-		if (!strncmp(rt->pattern, "/newsroom/users", 15) || !strncmp(rt->pattern, "/newsroom/settings", 18))
+		if (!strncmp(rt->pattern, "/newsroom/users", 15) ||
+		    !strncmp(rt->pattern, "/newsroom/settings", 18))
 			assert_int_equal(rt->role, ROLE_ADMIN), found++;
 	}
 	assert_true(found >= 12);
@@ -235,7 +236,8 @@ static void multipart_forms_keep_files_as_bytes(void **state)
 	/* Truncated, unterminated, or text that is not UTF-8: refused. */
 	assert_int_equal(form_parse_multipart(&a, type, body, 40, &f), -1);
 	assert_int_equal(form_parse_multipart(&a, "multipart/form-data", body, sizeof body - 1, &f), -1);
-	static const char latin1[] = "------x7\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n\xe9\r\n------x7--";
+	static const char latin1[] =
+		"------x7\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n\xe9\r\n------x7--";
 	assert_int_equal(form_parse_multipart(&a, type, latin1, sizeof latin1 - 1, &f), -1);
 	kb_arena_free(&a);
 }
@@ -382,8 +384,8 @@ static void the_second_of_two_concurrent_saves_conflicts_and_loses_nothing(void 
 	store *st = *state;
 	kb_arena a = {0};
 	int64_t uid = add_user(st, "ram", ROLE_REPORTER), eid = add_user(st, "sita", ROLE_EDITOR);
-	kb_article_input in = {.title = "पहला शीर्षक", .body = "पहला पाठ", .category_slug = "desh",
-			       .owner_id = uid};
+	kb_article_input in = {
+		.title = "पहला शीर्षक", .body = "पहला पाठ", .category_slug = "desh", .owner_id = uid};
 	int64_t id = 0, v;
 	assert_int_equal(store_article_save(st, &in, 0, uid, "save", &id, &v), STORE_OK);
 	assert_int_equal(v, 1);
@@ -522,8 +524,12 @@ static void scheduled_alert_goes_once(void **state)
 	const int64_t t0 = 1800000000;
 	kb_clock_fake(t0);
 	assert_int_equal(store_setting_set(st, "push_hourly_limit", "0"), STORE_OK);
-	kb_article_input in = {.title = "निर्धारित खबर", .body = "पाठ", .summary = "सार",
-			       .status = "scheduled", .published_at = t0 + 60, .breaking = 1};
+	kb_article_input in = {.title = "निर्धारित खबर",
+			       .body = "पाठ",
+			       .summary = "सार",
+			       .status = "scheduled",
+			       .published_at = t0 + 60,
+			       .breaking = 1};
 	int64_t article;
 	assert_int_equal(store_article_add(st, &in, &article), STORE_OK);
 	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
@@ -557,7 +563,8 @@ static void scheduled_alert_goes_once(void **state)
 	/* Two processes racing for one scheduled alert: the second finds it
 	 * gone and writes nothing. */
 	assert_int_equal(push_store_sched_set(st, article, 0), STORE_OK);
-	push_alert_input al = {.title = "t", .body = "", .url = "/x", .image = "", .urgency = "normal", .ttl = 60};
+	push_alert_input al = {
+		.title = "t", .body = "", .url = "/x", .image = "", .urgency = "normal", .ttl = 60};
 	int64_t id;
 	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_OK);
 	assert_int_equal(push_store_alert_send(st, &al, 0, article, 1, 0, kb_now(), &id), STORE_NOTFOUND);
@@ -579,12 +586,15 @@ int main(void)
 		cmocka_unit_test(multipart_forms_keep_files_as_bytes),
 		cmocka_unit_test(cookies_are_found_by_exact_name),
 		cmocka_unit_test_setup_teardown(sessions_live_until_they_end, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(login_attempts_are_counted_by_account_and_address, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(the_second_of_two_concurrent_saves_conflicts_and_loses_nothing,
-						setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(login_attempts_are_counted_by_account_and_address, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(
+			the_second_of_two_concurrent_saves_conflicts_and_loses_nothing, setup,
+			tempdb_teardown),
 		cmocka_unit_test_setup_teardown(autosaves_in_a_row_keep_one_revision, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(scheduled_articles_go_live_when_due, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, setup, tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("newsroom", tests, NULL, NULL);

@@ -101,7 +101,7 @@ static void fresh_keys_each_message(void **state)
 	long nb = push_ece_encrypt(e, ua, auth, "x", 1, b, NULL, NULL, NULL);
 	assert_int_equal(na, 86 + 1 + 1 + 16);
 	assert_int_equal(nb, na);
-	assert_memory_not_equal(a, b, 16);	       /* salt */
+	assert_memory_not_equal(a, b, 16);           /* salt */
 	assert_memory_not_equal(a + 21, b + 21, 65); /* sender key */
 	assert_int_equal(a[20], 65);
 	assert_int_equal((a[18] << 8) | a[19], 4096);
@@ -109,7 +109,8 @@ static void fresh_keys_each_message(void **state)
 	static char big[PUSH_MAX_PLAINTEXT + 1];
 	memset(big, 'a', sizeof big);
 	unsigned char *o = malloc(PUSH_BODY_MAX);
-	assert_int_equal(push_ece_encrypt(e, ua, auth, big, PUSH_MAX_PLAINTEXT, o, NULL, NULL, NULL), 4096); /* the whole body is 4,096 bytes */
+	assert_int_equal(push_ece_encrypt(e, ua, auth, big, PUSH_MAX_PLAINTEXT, o, NULL, NULL, NULL),
+			 4096); /* the whole body is 4,096 bytes */
 	assert_int_equal(push_ece_encrypt(e, ua, auth, big, PUSH_MAX_PLAINTEXT + 1, o, NULL, NULL, NULL), -1);
 	/* A point that is not on the curve is refused. */
 	ua[64] ^= 1;
@@ -126,9 +127,9 @@ static void base64url(void **state)
 	expect_b64("two", "\xfb\xff", 2, "-_8");
 	assert_int_equal(b64url_decode("-_8", 3, b, sizeof b), 2);
 	assert_int_equal(b64url_decode("-_8=", 4, b, sizeof b), 2);
-	assert_int_equal(b64url_decode("+/8", 3, b, sizeof b), -1); /* standard alphabet */
-	assert_int_equal(b64url_decode("a", 1, b, sizeof b), -1);	 /* impossible length */
-	assert_int_equal(b64url_decode("-_9", 3, b, sizeof b), -1);	 /* stray low bits */
+	assert_int_equal(b64url_decode("+/8", 3, b, sizeof b), -1);           /* standard alphabet */
+	assert_int_equal(b64url_decode("a", 1, b, sizeof b), -1);             /* impossible length */
+	assert_int_equal(b64url_decode("-_9", 3, b, sizeof b), -1);           /* stray low bits */
 	assert_int_equal(b64url_decode("AAAAAAAAAAAA", 12, b, sizeof b), -1); /* 9 > 8 bytes */
 }
 
@@ -159,7 +160,8 @@ static int verify_jwt(const char *jwt, const char *public_b64)
 	assert_true(EVP_PKEY_fromdata(pc, &pkey, EVP_PKEY_PUBLIC_KEY, params) > 0);
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	int ok = EVP_DigestVerifyInit_ex(md, NULL, "SHA256", NULL, NULL, pkey, NULL) == 1 &&
-		 EVP_DigestVerify(md, der, (size_t)dlen, (const unsigned char *)jwt, (size_t)(dot2 - jwt)) == 1;
+		 EVP_DigestVerify(md, der, (size_t)dlen, (const unsigned char *)jwt, (size_t)(dot2 - jwt)) ==
+			 1;
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(pkey);
 	EVP_PKEY_CTX_free(pc);
@@ -174,7 +176,8 @@ static void vapid_jwt_verifies(void **state)
 	assert_int_equal(strlen(priv), 43);
 	kb_buf jwt = {0};
 	assert_int_equal(push_vapid_jwt(&jwt, priv, "https://fcm.googleapis.com", 1700000000,
-					"mailto:desk@example.com"), 0);
+					"mailto:desk@example.com"),
+			 0);
 	/* Three parts; the header and claims decode to what RFC 8292 wants. */
 	char *d1 = strchr(jwt.data, '.'), *d2 = strrchr(jwt.data, '.');
 	assert_non_null(d1);
@@ -246,13 +249,15 @@ static void subscription_checks(void **state)
 		why = "";
 		if (push_sub_parse(&a, bad[i].json, strlen(bad[i].json), 1, &in, &why) != -1 ||
 		    !strstr(why, bad[i].reason))
-			fail_msg("%s: expected a refusal with \"%s\", got \"%s\"", bad[i].json, bad[i].reason, why);
+			fail_msg("%s: expected a refusal with \"%s\", got \"%s\"", bad[i].json, bad[i].reason,
+				 why);
 	}
 	/* The auth secret must be exactly 16 bytes. */
 	char short_auth[512];
 	snprintf(short_auth, sizeof short_auth,
 		 "{\"endpoint\":\"https://updates.push.services.mozilla.com/wpush/v2/x\","
-		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"BTBZMqHH6r4Tts7J\"}}", UA_PUBLIC);
+		 "\"keys\":{\"p256dh\":\"%s\",\"auth\":\"BTBZMqHH6r4Tts7J\"}}",
+		 UA_PUBLIC);
 	assert_int_equal(push_sub_parse(&a, short_auth, strlen(short_auth), 1, &in, &why), -1);
 	assert_non_null(strstr(why, "exactly 16 bytes"));
 	/* Subdomains of Apple's and Microsoft's services are push services. */
@@ -289,12 +294,15 @@ static void payload_trimmed(void **state)
 	assert_non_null(strstr(out.data, "\"body\":\"\""));
 	kb_buf_reset(&out);
 	push_payload_json(&out, 7, "छोटा", "सार", "/push/click/7/", "", "t", PUSH_CLICK_TAIL_MAX);
-	assert_string_equal(out.data,
-			    "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/\"}");
+	assert_string_equal(
+		out.data,
+		"{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/\"}");
 	n = push_payload_end(plain, out.data, out.len, "12/ab", 5);
 	assert_int_equal(n, out.len + 5);
-	assert_memory_equal(plain, "{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/12/ab\"}",
-			    n);
+	assert_memory_equal(
+		plain,
+		"{\"id\":7,\"title\":\"छोटा\",\"body\":\"सार\",\"image\":\"\",\"tag\":\"t\",\"url\":\"/push/click/7/12/ab\"}",
+		n);
 	kb_buf_free(&body);
 	kb_buf_free(&out);
 }
@@ -336,8 +344,8 @@ static void click_links_are_signed_per_message(void **state)
 static void clicks_count_once_per_message(void **state)
 {
 	store *st = *state;
-	push_alert_input in = {.title = "शीर्षक", .body = "", .url = "/news/x", .image = "",
-			       .urgency = "normal", .ttl = 60};
+	push_alert_input in = {
+		.title = "शीर्षक", .body = "", .url = "/news/x", .image = "", .urgency = "normal", .ttl = 60};
 	int64_t id;
 	assert_int_equal(push_store_alert_add(st, &in, &id), STORE_OK);
 	unsigned char k1[32], k2[32];
@@ -375,7 +383,7 @@ static void waiting_clicks_are_bounded(void **state)
 		assert_int_equal(push_click_note(1000000 + i, 1), 0);
 	assert_int_equal(push_click_note(1, 1), -1);
 	assert_int_equal(push_click_note(1000000, 1), 0); /* already waiting */
-	assert_int_equal(push_click_flush(st), 0);	   /* no such alerts */
+	assert_int_equal(push_click_flush(st), 0);        /* no such alerts */
 	assert_int_equal(push_click_note(1, 1), 0);
 	assert_int_equal(push_click_flush(st), 0);
 }
@@ -446,8 +454,12 @@ static void article_topic_and_alert(void **state)
 	assert_string_equal(topic, "article-9223372036854775807");
 
 	kb_arena a = {0};
-	kb_article art = {.id = 7, .title = "शीर्षक", .summary = "सार", .slug = "sheershak",
-			  .image_url = "/media/x-social.jpg", .breaking = 1};
+	kb_article art = {.id = 7,
+			  .title = "शीर्षक",
+			  .summary = "सार",
+			  .slug = "sheershak",
+			  .image_url = "/media/x-social.jpg",
+			  .breaking = 1};
 	art.category.id = 9;
 	push_alert_input in;
 	push_article_input(&art, &a, &in, topic);

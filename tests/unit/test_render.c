@@ -37,8 +37,15 @@ static void html_escape_keeps_devanagari_bytes(void **state)
 static void url_is_safe_accepts_web_links_only(void **state)
 {
 	const char *ok[] = {"https://x.com/a", "http://a.b", "/news/x", "/", "mailto:a@b.c", "HTTPS://X.COM"};
-	const char *bad[] = {"javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "//evil.com",
-			     "/\\evil.com", "vbscript:x", "", "https://a\nb", "http://"};
+	const char *bad[] = {"javascript:alert(1)",
+			     "JaVaScRiPt:x",
+			     "data:text/html,x",
+			     "//evil.com",
+			     "/\\evil.com",
+			     "vbscript:x",
+			     "",
+			     "https://a\nb",
+			     "http://"};
 	for (size_t i = 0; i < KB_COUNT(ok); i++)
 		assert_true(url_is_safe(ok[i], strlen(ok[i])));
 	for (size_t i = 0; i < KB_COUNT(bad); i++)
@@ -89,7 +96,8 @@ static void xml_escape_html_text_is_inert_after_one_decoding(void **state)
 	xml_escape_html_text(&b, s, strlen(s));
 	/* What an XML parser hands the reader: "क&lt;img src=x
 	 * onerror=alert(1)&gt; &amp; \"']]&gt;", which HTML shows as s. */
-	assert_string_equal(b.data, "क&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; &quot;&#39;]]&amp;gt;");
+	assert_string_equal(b.data,
+			    "क&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; &quot;&#39;]]&amp;gt;");
 	assert_null(strchr(b.data, '<'));
 	kb_buf_free(&b);
 }

@@ -43,8 +43,8 @@ static void parse_takes_syntax_characters_as_text(void **state)
 		const char *in;
 		size_t terms;
 	} cases[] = {
-		{"\"", 0}, {"*", 0}, {"()", 0}, {":", 0}, {"- -", 0}, {"AND", 1}, {"NEAR(a b)", 2},
-		{"\"रक्षा", 1}, {"a\"b", 2}, {"title:x", 1},
+		{"\"", 0},  {"*", 0},         {"()", 0},     {":", 0},    {"- -", 0},
+		{"AND", 1}, {"NEAR(a b)", 2}, {"\"रक्षा", 1}, {"a\"b", 2}, {"title:x", 1},
 	};
 	for (size_t i = 0; i < KB_COUNT(cases); i++) {
 		kb_arena a = {0};
@@ -52,7 +52,8 @@ static void parse_takes_syntax_characters_as_text(void **state)
 		const char *shown;
 		search_parse(&a, cases[i].in, strlen(cases[i].in), &q, &shown);
 		if (q.nterms != cases[i].terms)
-			fail_msg("\"%s\": expected %zu terms, got %zu", cases[i].in, cases[i].terms, q.nterms);
+			fail_msg("\"%s\": expected %zu terms, got %zu", cases[i].in, cases[i].terms,
+				 q.nterms);
 		for (size_t k = 0; k < q.nterms; k++)
 			assert_null(strchr(q.terms[k].text, '"'));
 		kb_arena_free(&a);
@@ -103,20 +104,24 @@ static void index_follows_publish_unpublish_and_delete(void **state)
 {
 	store *st = *state;
 	const char *tags[] = {"ड्रोन"};
-	kb_article_input in = {.title = "इज़राइल से हेरॉन ड्रोन पहुँचे", .body = "वायुसेना को नए ड्रोन मिले।",
-			       .status = "draft", .category_slug = "raksha", .author_name = "राजीव शर्मा",
-			       .tags = tags, .ntags = 1};
+	kb_article_input in = {.title = "इज़राइल से हेरॉन ड्रोन पहुँचे",
+			       .body = "वायुसेना को नए ड्रोन मिले।",
+			       .status = "draft",
+			       .category_slug = "raksha",
+			       .author_name = "राजीव शर्मा",
+			       .tags = tags,
+			       .ntags = 1};
 	int64_t id;
 	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
 	assert_int_equal(hits(st, "हेरॉन"), 0); /* drafts are not searchable */
 	assert_int_equal(store_article_set_status(st, id, "published"), STORE_OK);
 	assert_int_equal(hits(st, "हेरॉन"), 1);
-	assert_int_equal(hits(st, "इजराइल"), 1);	    /* nukta */
-	assert_int_equal(hits(st, "israel"), 1);	    /* Latin key */
-	assert_int_equal(hits(st, "ड्रोनों"), 1);	    /* stem */
-	assert_int_equal(hits(st, "पहुंचे"), 1);	    /* chandrabindu */
-	assert_int_equal(hits(st, "राजीव"), 1);	    /* author */
-	assert_int_equal(hits(st, "रक्षा"), 1);	    /* category */
+	assert_int_equal(hits(st, "इजराइल"), 1);        /* nukta */
+	assert_int_equal(hits(st, "israel"), 1);        /* Latin key */
+	assert_int_equal(hits(st, "ड्रोनों"), 1);         /* stem */
+	assert_int_equal(hits(st, "पहुंचे"), 1);           /* chandrabindu */
+	assert_int_equal(hits(st, "राजीव"), 1);         /* author */
+	assert_int_equal(hits(st, "रक्षा"), 1);          /* category */
 	assert_int_equal(hits(st, "\"हेरॉन ड्रोन\""), 1); /* phrase in order */
 	assert_int_equal(hits(st, "\"ड्रोन हेरॉन\""), 0);
 	assert_int_equal(hits(st, "हेरॉन -वायुसेना"), 0);
@@ -183,9 +188,13 @@ static void index_stays_exact_through_edits_and_renames(void **state)
 {
 	store *st = *state;
 	const char *tags[] = {"बाढ़", "राहत"};
-	kb_article_input in = {.title = "पटना में बाढ़ का पानी उतरा", .body = "गंगा का जलस्तर घटा।",
-			       .status = "published", .category_slug = "raksha", .author_name = "सीमा",
-			       .tags = tags, .ntags = 2};
+	kb_article_input in = {.title = "पटना में बाढ़ का पानी उतरा",
+			       .body = "गंगा का जलस्तर घटा।",
+			       .status = "published",
+			       .category_slug = "raksha",
+			       .author_name = "सीमा",
+			       .tags = tags,
+			       .ntags = 2};
 	int64_t id = 0, version;
 	assert_int_equal(store_article_save(st, &in, 0, 0, "save", &id, &version), STORE_OK);
 	assert_int_equal(store_article_set_status(st, id, "published"), STORE_OK);
@@ -243,15 +252,21 @@ static void the_check_finds_a_drifted_index_and_deletes_keep_it_exact(void **sta
 {
 	store *st = *state;
 	const char *tags[] = {"नदी"};
-	kb_article_input in = {.title = "कोसी में उफान", .body = "पानी बढ़ा।", .status = "published",
-			       .category_slug = "raksha", .author_name = "अमर", .tags = tags, .ntags = 1};
+	kb_article_input in = {.title = "कोसी में उफान",
+			       .body = "पानी बढ़ा।",
+			       .status = "published",
+			       .category_slug = "raksha",
+			       .author_name = "अमर",
+			       .tags = tags,
+			       .ntags = 1};
 	int64_t id;
 	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
 	assert_index_sound(st);
 	sqlite3 *db = sq_db(st);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO meta(key, value) VALUES('search_paused', 1);"
-					  "UPDATE articles SET title = 'बदला हुआ शीर्षक';"
-					  "DELETE FROM meta WHERE key = 'search_paused'",
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO meta(key, value) VALUES('search_paused', 1);"
+				      "UPDATE articles SET title = 'बदला हुआ शीर्षक';"
+				      "DELETE FROM meta WHERE key = 'search_paused'",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	kb_arena a = {0};
@@ -322,12 +337,15 @@ int main(void)
 		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
-		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(index_stays_exact_through_edits_and_renames, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(the_check_finds_a_drifted_index_and_deletes_keep_it_exact, setup,
+		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup,
 						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_paused_bulk_load_is_indexed_by_the_rebuild, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(index_stays_exact_through_edits_and_renames, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(the_check_finds_a_drifted_index_and_deletes_keep_it_exact,
+						setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_bulk_load_writes_no_change_log_and_moves_the_version_once,
 						setup, tempdb_teardown),
 	};

@@ -107,7 +107,8 @@ static void same_title_gets_a_distinct_slug(void **state)
 static void a_given_slug_is_made_a_slug(void **state)
 {
 	store *st = *state;
-	const char *given[] = {"\"><script>alert(1)</script>/x?y#z", "bharat-israel-raksha", "javascript:alert(1)"};
+	const char *given[] = {"\"><script>alert(1)</script>/x?y#z", "bharat-israel-raksha",
+			       "javascript:alert(1)"};
 	const char *want[] = {"script-alert-1-script-x-y-z", "bharat-israel-raksha", "javascript-alert-1"};
 	kb_arena a = {0};
 	for (size_t i = 0; i < KB_COUNT(given); i++) {
@@ -175,7 +176,7 @@ static void lists_are_newest_first_and_filtered(void **state)
 	assert_int_equal(store_article_related(st, &a, &newest, 10, &v, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].title, "बीच की खबर"); /* shares the tag */
-	assert_string_equal(v[1].title, "पुरानी खबर"); /* shares the category */
+	assert_string_equal(v[1].title, "पुरानी खबर");  /* shares the category */
 	kb_arena_free(&a);
 }
 
@@ -236,8 +237,7 @@ static void article_changes_name_the_pages_they_touch(void **state)
 	char *got = changes_after(st, seq, &a);
 	char want[64];
 	snprintf(want, sizeof want, " a:%lld ", (long long)id);
-	if (!strstr(got, want) || !strstr(got, " list ") || !strstr(got, " text ") ||
-	    !strstr(got, " t:"))
+	if (!strstr(got, want) || !strstr(got, " list ") || !strstr(got, " text ") || !strstr(got, " t:"))
 		fail_msg("publishing: expected a:ID, list, text and t:TAG, got \"%s\"", got);
 
 	/* A draft changes nothing public. */
@@ -250,9 +250,14 @@ static void article_changes_name_the_pages_they_touch(void **state)
 	/* An edit of the body alone touches the page and the full-text
 	 * views, not the lists. */
 	assert_int_equal(store_changes_last(st, &seq), STORE_OK);
-	kb_article_input in = {.title = "एक", .slug = art.slug, .body = "नया पाठ",
-			       .summary = "सार", .category_slug = "desh",
-			       .author_name = "राजीव शर्मा", .tags = tags, .ntags = 1};
+	kb_article_input in = {.title = "एक",
+			       .slug = art.slug,
+			       .body = "नया पाठ",
+			       .summary = "सार",
+			       .category_slug = "desh",
+			       .author_name = "राजीव शर्मा",
+			       .tags = tags,
+			       .ntags = 1};
 	int64_t version;
 	assert_int_equal(store_article_save(st, &in, art.version, 0, "save", &id, &version), STORE_OK);
 	got = changes_after(st, seq, &a);
@@ -309,8 +314,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(article_changes_name_the_pages_they_touch, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(article_changes_name_the_pages_they_touch, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(settings_have_defaults, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(redirects_are_found_by_path, setup, tempdb_teardown),
 		cmocka_unit_test(open_reports_unwritable_paths),

@@ -63,15 +63,14 @@ static char *norm(const char *s)
 	return norm_n(s, strlen(s), 0, NULL);
 }
 
-static void check_pairs(const pair *p, size_t n, void (*fn)(kb_buf *, const char *, size_t),
-			const char *what)
+static void check_pairs(const pair *p, size_t n, void (*fn)(kb_buf *, const char *, size_t), const char *what)
 {
 	for (size_t i = 0; i < n; i++) {
 		kb_buf b = {0};
 		fn(&b, p[i].in, strlen(p[i].in));
 		if (!b.data || strcmp(b.data, p[i].want))
-			print_error("%s(\"%s\"): expected \"%s\", got \"%s\"\n", what,
-				    p[i].in, p[i].want, b.data ? b.data : "");
+			print_error("%s(\"%s\"): expected \"%s\", got \"%s\"\n", what, p[i].in, p[i].want,
+				    b.data ? b.data : "");
 		assert_string_equal(b.data ? b.data : "", p[i].want);
 		kb_buf_free(&b);
 		cases++;
@@ -172,14 +171,12 @@ static const pair normalise_cases[] = {
 
 static void test_normalise_table(void **state)
 {
-	check_pairs(normalise_cases, KB_COUNT(normalise_cases), normalise_fn,
-		    "text_normalise");
+	check_pairs(normalise_cases, KB_COUNT(normalise_cases), normalise_fn, "text_normalise");
 }
 
 static void test_normalise_strict(void **state)
 {
-	static const char *bad[] = {"\xff", "भारत\xE0\xA4", "a\xC0\x80",
-				    "\xED\xA0\x80", "\xF4\x90\x80\x80"};
+	static const char *bad[] = {"\xff", "भारत\xE0\xA4", "a\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80"};
 	for (size_t i = 0; i < KB_COUNT(bad); i++) {
 		kb_buf b = {0};
 		kb_buf_puts(&b, "keep");
@@ -252,19 +249,101 @@ static void test_normalise_random_bytes(void **state)
 /* Code points mixed into generated text: the fast path's alphabet, the
  * marks whose order matters, and characters only utf8proc knows. */
 static const int32_t alphabet[] = {
-	'a', 'Z', ' ', '-', ',', '.', '1', '\t', 0x0915, 0x0915, 0x0916, 0x091C,
-	0x0921, 0x0922, 0x092B, 0x0928, 0x0928, 0x0924, 0x0926, 0x092E, 0x092C,
-	0x0919, 0x0917, 0x091E, 0x091A, 0x0923, 0x091F, 0x0930, 0x0937,
-	0x0938, 0x0939, 0x092F, 0x0933, 0x0905, 0x0906, 0x090F, 0x093E,
-	0x093F, 0x0940, 0x0947, 0x094B, 0x094D, 0x094D, 0x094D, 0x093C,
-	0x093C, 0x0901, 0x0902, 0x0903, 0x0951, 0x0952, 0x0953, 0x0929,
-	0x0931, 0x0934, 0x0958, 0x095B, 0x095C, 0x095E, 0x0964, 0x0965,
-	0x0966, 0x096F, 0x0970, 0x0971, 0x200C, 0x200D, 0x00AD, 0x00A0,
-	0x2014, 0x20B9,
+	'a',
+	'Z',
+	' ',
+	'-',
+	',',
+	'.',
+	'1',
+	'\t',
+	0x0915,
+	0x0915,
+	0x0916,
+	0x091C,
+	0x0921,
+	0x0922,
+	0x092B,
+	0x0928,
+	0x0928,
+	0x0924,
+	0x0926,
+	0x092E,
+	0x092C,
+	0x0919,
+	0x0917,
+	0x091E,
+	0x091A,
+	0x0923,
+	0x091F,
+	0x0930,
+	0x0937,
+	0x0938,
+	0x0939,
+	0x092F,
+	0x0933,
+	0x0905,
+	0x0906,
+	0x090F,
+	0x093E,
+	0x093F,
+	0x0940,
+	0x0947,
+	0x094B,
+	0x094D,
+	0x094D,
+	0x094D,
+	0x093C,
+	0x093C,
+	0x0901,
+	0x0902,
+	0x0903,
+	0x0951,
+	0x0952,
+	0x0953,
+	0x0929,
+	0x0931,
+	0x0934,
+	0x0958,
+	0x095B,
+	0x095C,
+	0x095E,
+	0x0964,
+	0x0965,
+	0x0966,
+	0x096F,
+	0x0970,
+	0x0971,
+	0x200C,
+	0x200D,
+	0x00AD,
+	0x00A0,
+	0x2014,
+	0x20B9,
 	/* slow path only */
-	0x0300, 0x0301, 0x0334, 0x0345, 0x00E9, 0x00C9, 0x03A3, 0x0390,
-	0x09C7, 0x09BE, 0x09BC, 0x1100, 0x1161, 0x11A8, 0x0130, 0xFB01,
-	0x1E9E, 0xFFFD, 0x1D160, 0xA8E0, 0x1CD0, 0x2000, 0x0958,
+	0x0300,
+	0x0301,
+	0x0334,
+	0x0345,
+	0x00E9,
+	0x00C9,
+	0x03A3,
+	0x0390,
+	0x09C7,
+	0x09BE,
+	0x09BC,
+	0x1100,
+	0x1161,
+	0x11A8,
+	0x0130,
+	0xFB01,
+	0x1E9E,
+	0xFFFD,
+	0x1D160,
+	0xA8E0,
+	0x1CD0,
+	0x2000,
+	0x0958,
 };
 #define FAST_ALPHA 70 /* alphabet[0..FAST_ALPHA) is all fast-path */
 
@@ -281,8 +360,7 @@ static void test_normalise_generated(void **state)
 	uint64_t r = 12345;
 	char buf[128];
 	for (int i = 0; i < 100000; i++) {
-		size_t n = gen_text(&r, buf, sizeof buf,
-				    i % 2 ? FAST_ALPHA : KB_COUNT(alphabet));
+		size_t n = gen_text(&r, buf, sizeof buf, i % 2 ? FAST_ALPHA : KB_COUNT(alphabet));
 		check_norm_props(buf, n);
 	}
 }
@@ -311,13 +389,11 @@ static void test_normalise_fast_pairs(void **state)
 	for (size_t i = 0; i < k; i++)
 		if (cps[i] >= 0x0900)
 			assert_int_equal(utf8proc_get_property(cps[i])->combining_class,
-					 cps[i] == 0x093C	 ? 7
-					 : cps[i] == 0x094D ? 9
-					 : cps[i] == 0x0952 ? 220
-					 : (cps[i] == 0x0951 || cps[i] == 0x0953 ||
-					    cps[i] == 0x0954)
-						 ? 230
-						 : 0);
+					 cps[i] == 0x093C                                             ? 7
+					 : cps[i] == 0x094D                                           ? 9
+					 : cps[i] == 0x0952                                           ? 220
+					 : (cps[i] == 0x0951 || cps[i] == 0x0953 || cps[i] == 0x0954) ? 230
+												      : 0);
 }
 
 /* Every code point alone, and after क: valid, bounded, idempotent. */
@@ -334,8 +410,7 @@ static void test_normalise_every_code_point(void **state)
 			print_error("U+%04X grows from %zu to %zu bytes\n", c, n, len);
 		assert_true(len <= 3 * n);
 		free(a);
-		if (c < 0x3000 || (c >= 0xFB00 && c < 0xFF00) ||
-		    (c >= 0x1D100 && c < 0x1D200)) {
+		if (c < 0x3000 || (c >= 0xFB00 && c < 0xFF00) || (c >= 0x1D100 && c < 0x1D200)) {
 			size_t m = tx_encode(buf, 0x0915);
 			m += tx_encode(buf + m, c);
 			check_norm_props(buf, m);
@@ -418,7 +493,9 @@ static const pair tokenise_cases[] = {
 	{"India's", "India|s"},
 	{"café au lait", "café|au|lait"},
 	{"e\u0301t\u00E9", "e\u0301t\u00E9"},
-	{"a\xff" "b", "a|b"},
+	{"a\xff"
+	 "b",
+	 "a|b"},
 	{"भारत\xE0\xA4", "भारत"},
 	{"   ", ""},
 	{"", ""},
@@ -428,8 +505,7 @@ static const pair tokenise_cases[] = {
 
 static void test_tokenise_table(void **state)
 {
-	check_pairs(tokenise_cases, KB_COUNT(tokenise_cases), tokenise_fn,
-		    "text_tokenise");
+	check_pairs(tokenise_cases, KB_COUNT(tokenise_cases), tokenise_fn, "text_tokenise");
 }
 
 static int stop_after_two(void *ud, const text_token *t)
@@ -450,9 +526,8 @@ static void test_tokenise_stop(void **state)
 /* True for code points that must never be inside a token. */
 static int is_separator(int32_t c)
 {
-	return c == ' ' || c == '\n' || c == DV_DANDA || c == DV_DDANDA ||
-	       c == '-' || c == '(' || c == ')' || c == '/' || c == ':' ||
-	       c == '@';
+	return c == ' ' || c == '\n' || c == DV_DANDA || c == DV_DDANDA || c == '-' || c == '(' || c == ')' ||
+	       c == '/' || c == ':' || c == '@';
 }
 
 typedef struct seedcheck {
@@ -514,8 +589,8 @@ static void test_tokenise_seed(void **state)
 	for (size_t i = 0; i < n;) {
 		size_t len;
 		int32_t cp = tx_decode(s + i, n - i, &len);
-		int wordy = tx_is_deva_word(cp) || (cp >= '0' && cp <= '9') ||
-			    (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+		int wordy = tx_is_deva_word(cp) || (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+			    (cp >= 'A' && cp <= 'Z');
 		if (wordy && !c.covered[i])
 			print_error("U+%04X at byte %zu is in no token\n", cp, i);
 		assert_true(!wordy || c.covered[i]);
@@ -668,8 +743,8 @@ static void test_stem_groups(void **state)
 		for (size_t i = 1; i < 4 && groups[g][i]; i++) {
 			char *s = stem_of(groups[g][i]);
 			if (strcmp(first, s))
-				print_error("stem(%s) = %s but stem(%s) = %s\n",
-					    groups[g][0], first, groups[g][i], s);
+				print_error("stem(%s) = %s but stem(%s) = %s\n", groups[g][0], first,
+					    groups[g][i], s);
 			assert_string_equal(s, first);
 			free(s);
 			cases++;
@@ -777,8 +852,7 @@ static const pair translit_cases[] = {
 
 static void test_translit_table(void **state)
 {
-	check_pairs(translit_cases, KB_COUNT(translit_cases), translit_fn,
-		    "text_translit");
+	check_pairs(translit_cases, KB_COUNT(translit_cases), translit_fn, "text_translit");
 }
 
 /* Every distinct Devanagari word of the seed, reviewed by hand. */
@@ -962,8 +1036,7 @@ static const pair translit_seed[] = {
 
 static void test_translit_seed(void **state)
 {
-	check_pairs(translit_seed, KB_COUNT(translit_seed), translit_fn,
-		    "text_translit");
+	check_pairs(translit_seed, KB_COUNT(translit_seed), translit_fn, "text_translit");
 	/* and the whole report comes out as lower-case ASCII text */
 	kb_buf b = {0};
 	text_translit(&b, seed_text, strlen(seed_text));
@@ -1019,8 +1092,8 @@ static void test_latin_key_groups(void **state)
 				continue;
 			char *k = key_of(groups[g][i]);
 			if (strcmp(first, k))
-				print_error("key(%s) = %s but key(%s) = %s\n",
-					    groups[g][0], first, groups[g][i], k);
+				print_error("key(%s) = %s but key(%s) = %s\n", groups[g][0], first,
+					    groups[g][i], k);
 			assert_string_equal(k, first);
 			free(k);
 			cases++;
@@ -1032,7 +1105,7 @@ static void test_latin_key_groups(void **state)
 static void test_latin_key_apart(void **state)
 {
 	static const char *pairs[][2] = {
-		{"भारत", "बात"}, {"रक्षा", "राजेश"}, {"देश", "दिशा"},
+		{"भारत", "बात"},  {"रक्षा", "राजेश"}, {"देश", "दिशा"},
 		{"सचिव", "सहित"}, {"कुमार", "कमरा"}, {"police", "politics"},
 	};
 	for (size_t i = 0; i < KB_COUNT(pairs); i++) {
@@ -1102,12 +1175,9 @@ typedef struct slug_case {
 static const slug_case slug_cases[] = {
 	{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", 0,
 	 "bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar"},
-	{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", 30,
-	 "bharat-israel-raksha-sahyog"},
-	{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", 31,
-	 "bharat-israel-raksha-sahyog-par"},
-	{"प्रधानमंत्री मोदी ने कहा: 'देश आगे बढ़ेगा'", 0,
-	 "pradhanmantri-modi-ne-kaha-desh-age-barhega"},
+	{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", 30, "bharat-israel-raksha-sahyog"},
+	{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", 31, "bharat-israel-raksha-sahyog-par"},
+	{"प्रधानमंत्री मोदी ने कहा: 'देश आगे बढ़ेगा'", 0, "pradhanmantri-modi-ne-kaha-desh-age-barhega"},
 	{"साइबर सुरक्षा पर 17वीं बैठक", 0, "cyber-suraksha-par-17vin-baithak"},
 	{"१७वीं बैठक", 0, "17vin-baithak"},
 	{"IPL 2025: मुंबई की जीत", 0, "ipl-2025-mumbai-ki-jit"},
@@ -1130,8 +1200,8 @@ static void test_slug_table(void **state)
 		kb_buf b = {0};
 		text_slug(&b, c->title, strlen(c->title), c->max);
 		if (strcmp(b.data, c->want))
-			print_error("text_slug(\"%s\", %zu): expected \"%s\", got \"%s\"\n",
-				    c->title, c->max, c->want, b.data);
+			print_error("text_slug(\"%s\", %zu): expected \"%s\", got \"%s\"\n", c->title, c->max,
+				    c->want, b.data);
 		assert_string_equal(b.data, c->want);
 		kb_buf_free(&b);
 		cases++;
@@ -1169,7 +1239,8 @@ static void test_slug_properties(void **state)
 	kb_buf b = {0};
 	text_slug(&b, seed_text, strlen(seed_text), 0);
 	check_slug(b.data, b.len, 80);
-	assert_string_equal(b.data, "nai-dilli-raksha-sachiv-rajesh-kumar-singh-aur-israeli-raksha-mantralay-ke");
+	assert_string_equal(b.data,
+			    "nai-dilli-raksha-sachiv-rajesh-kumar-singh-aur-israeli-raksha-mantralay-ke");
 	kb_buf_free(&b);
 	cases++;
 }
@@ -1198,11 +1269,9 @@ static void test_format_date(void **state)
 		{2025, 11, 4, 14, 30, NULL, 0, "4 नवंबर, 2025"},
 		{2025, 11, 4, 14, 30, NULL, TEXT_WEEKDAY, "मंगलवार, 4 नवंबर, 2025"},
 		{2025, 11, 4, 14, 30, "IST", TEXT_TIME, "4 नवंबर, 2025, 14:30 IST"},
-		{2025, 11, 4, 14, 30, "IST", TEXT_TIME | TEXT_WEEKDAY,
-		 "मंगलवार, 4 नवंबर, 2025, 14:30 IST"},
+		{2025, 11, 4, 14, 30, "IST", TEXT_TIME | TEXT_WEEKDAY, "मंगलवार, 4 नवंबर, 2025, 14:30 IST"},
 		{2025, 11, 4, 9, 5, NULL, TEXT_TIME, "4 नवंबर, 2025, 09:05"},
-		{2025, 11, 4, 14, 30, "IST", TEXT_TIME | TEXT_DEVA_DIGITS,
-		 "४ नवंबर, २०२५, १४:३० IST"},
+		{2025, 11, 4, 14, 30, "IST", TEXT_TIME | TEXT_DEVA_DIGITS, "४ नवंबर, २०२५, १४:३० IST"},
 		{2025, 1, 26, 0, 0, NULL, TEXT_WEEKDAY, "रविवार, 26 जनवरी, 2025"},
 		{2025, 2, 1, 0, 0, NULL, TEXT_WEEKDAY, "शनिवार, 1 फरवरी, 2025"},
 		{2024, 3, 15, 0, 0, NULL, TEXT_WEEKDAY, "शुक्रवार, 15 मार्च, 2024"},

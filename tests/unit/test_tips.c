@@ -60,7 +60,8 @@ static void hindi_headers_become_short_words_that_never_split_a_letter(void **st
 		if (n > 75)
 			fail_msg("an encoded word of %zu characters (RFC 2047 allows 75)", n);
 		if (line == b.data && strlen("Subject: ") + n > 76)
-			fail_msg("the first line is %zu characters (RFC 2047 allows 76)", strlen("Subject: ") + n);
+			fail_msg("the first line is %zu characters (RFC 2047 allows 76)",
+				 strlen("Subject: ") + n);
 		assert_memory_equal(line, "=?UTF-8?B?", 10);
 		assert_memory_equal(line + n - 2, "?=", 2);
 		char dec[128];
@@ -78,9 +79,15 @@ static void hindi_headers_become_short_words_that_never_split_a_letter(void **st
 
 static void the_message_is_crlf_with_a_base64_utf8_body(void **state)
 {
-	const char *body = "पहली पंक्ति\nदूसरी पंक्ति, काफ़ी लंबी ताकि base64 की कई पंक्तियाँ बनें और हर पंक्ति 76 अक्षरों की हो।";
-	tips_mail m = {.from = "desk@news.example", .from_name = "दैनिक भारत", .to = "desk@news.example",
-		       .subject = "नई खबर", .body = body, .message_id = "<x@news.example>", .date = 0};
+	const char *body =
+		"पहली पंक्ति\nदूसरी पंक्ति, काफ़ी लंबी ताकि base64 की कई पंक्तियाँ बनें और हर पंक्ति 76 अक्षरों की हो।";
+	tips_mail m = {.from = "desk@news.example",
+		       .from_name = "दैनिक भारत",
+		       .to = "desk@news.example",
+		       .subject = "नई खबर",
+		       .body = body,
+		       .message_id = "<x@news.example>",
+		       .date = 0};
 	kb_buf b = {0};
 	tips_mail_build(&b, &m);
 	for (size_t i = 0; i < b.len; i++)
@@ -95,7 +102,8 @@ static void the_message_is_crlf_with_a_base64_utf8_body(void **state)
 	kb_buf q = {0};
 	m.from_name = "Dainik \"Khabar\", Delhi: 24x7";
 	tips_mail_build(&q, &m);
-	assert_non_null(strstr(q.data, "From: \"Dainik \\\"Khabar\\\", Delhi: 24x7\" <desk@news.example>\r\n"));
+	assert_non_null(
+		strstr(q.data, "From: \"Dainik \\\"Khabar\\\", Delhi: 24x7\" <desk@news.example>\r\n"));
 	kb_buf_free(&q);
 	char *text = strstr(b.data, "\r\n\r\n") + 4;
 	kb_buf enc = {0};
@@ -107,7 +115,9 @@ static void the_message_is_crlf_with_a_base64_utf8_body(void **state)
 	}
 	char dec[1024];
 	unbase64(enc.data, enc.len, dec);
-	assert_string_equal(dec, "पहली पंक्ति\r\nदूसरी पंक्ति, काफ़ी लंबी ताकि base64 की कई पंक्तियाँ बनें और हर पंक्ति 76 अक्षरों की हो।");
+	assert_string_equal(
+		dec,
+		"पहली पंक्ति\r\nदूसरी पंक्ति, काफ़ी लंबी ताकि base64 की कई पंक्तियाँ बनें और हर पंक्ति 76 अक्षरों की हो।");
 	kb_buf_free(&enc);
 	kb_buf_free(&b);
 }
@@ -204,8 +214,14 @@ static void references_are_readable_and_checked(void **state)
 	assert_true(tips_ref_valid(r1));
 	assert_string_not_equal(r1, r2);
 	assert_int_equal(strlen(r1), 12);
-	const char *bad[] = {"", "KH-ABCD-EFG", "KH-ABCD-EFGHI", "KH-ABCD_EFGH", "KH-ABC0-EFGH",
-			     "kh-ABCD-EFGH", "KH-ABCD-EFG<", "XX-ABCD-EFGH"};
+	const char *bad[] = {"",
+			     "KH-ABCD-EFG",
+			     "KH-ABCD-EFGHI",
+			     "KH-ABCD_EFGH",
+			     "KH-ABC0-EFGH",
+			     "kh-ABCD-EFGH",
+			     "KH-ABCD-EFG<",
+			     "XX-ABCD-EFGH"};
 	for (size_t i = 0; i < KB_COUNT(bad); i++)
 		if (tips_ref_valid(bad[i]))
 			fail_msg("\"%s\" passed as a reference", bad[i]);
@@ -248,8 +264,16 @@ static int64_t add(store *st, const char *ref, const char *kind, const char *bod
 {
 	char digest[65];
 	tips_digest(body, strlen(body), digest);
-	kb_tip_input in = {.ref = ref, .name = "", .contact = "", .place = place, .kind = kind,
-			   .body = body, .digest = digest, .ip = "127.0.0.1", .media = media, .nmedia = nmedia};
+	kb_tip_input in = {.ref = ref,
+			   .name = "",
+			   .contact = "",
+			   .place = place,
+			   .kind = kind,
+			   .body = body,
+			   .digest = digest,
+			   .ip = "127.0.0.1",
+			   .media = media,
+			   .nmedia = nmedia};
 	int64_t id;
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(tips_store_add(st, &in, at, &id), 0);
@@ -458,11 +482,15 @@ int main(void)
 		cmocka_unit_test(the_digest_ignores_spacing_punctuation_and_spelling_variants),
 		cmocka_unit_test(references_are_readable_and_checked),
 		cmocka_unit_test(the_tip_form_is_a_tokened_public_post),
-		cmocka_unit_test_setup_teardown(the_queue_filters_searches_and_counts_unread, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(the_queue_filters_searches_and_counts_unread, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(duplicates_and_references_are_unique, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(deleting_keeps_only_the_photos_a_draft_took, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(retention_finds_old_tips_and_mail_is_queued_once, setup, tempdb_teardown),
-		cmocka_unit_test_setup_teardown(mail_settings_are_read_apart_from_the_site_settings, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(deleting_keeps_only_the_photos_a_draft_took, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(retention_finds_old_tips_and_mail_is_queued_once, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(mail_settings_are_read_apart_from_the_site_settings, setup,
+						tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("tips", tests, NULL, NULL);
 }
