@@ -5,6 +5,7 @@
 #   make test     install deps, build, run every test (unit, http, browser, fuzz, checks)
 #   make asan     unit tests under AddressSanitizer + UBSan (make test runs it)
 #   make http-asan  the HTTP tests against an ASan + UBSan server (make test runs it)
+#   make tsan     the HTTP tests against a ThreadSanitizer server
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
@@ -25,7 +26,7 @@ UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit asan http-asan FORCE http browser fuzz fuzz-build checks clean search-quality
+.PHONY: all deps serve test unit asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -94,6 +95,23 @@ http-asan: build/asan/khabar
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  KHABAR_BIN=build/asan/khabar KHABAR_SANITIZER=1 node --test tests/http/
 FORCE:
+
+# The HTTP suite against a ThreadSanitizer build of the server (not in
+# make test: it takes several minutes). Any report about khabar's own
+# threads (workers, cache, push delivery, tips mail, clicks) fails it;
+# tests/tsan.supp names the uninstrumented libraries left out.
+TSAN_FLAGS := -O1 -g -fsanitize=thread
+build/tsan/khabar: FORCE
+	@$(MAKE) --no-print-directory B=build/tsan CC=clang CFLAGS="$(TSAN_FLAGS)" build/tsan/libkhabar.a build/tsan/main.o
+	clang $(TSAN_FLAGS) $(KB_CFLAGS) -o $@ build/tsan/main.o build/tsan/libkhabar.a $(LDLIBS)
+tsan: build/tsan/khabar
+	@scripts/node-deps
+	@rm -rf build/tsan/reports && mkdir -p build/tsan/reports
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp log_path=$(CURDIR)/build/tsan/reports/r" \
+	  KHABAR_BIN=build/tsan/khabar KHABAR_SANITIZER=1 node --test tests/http/
+	@if grep -l "WARNING: ThreadSanitizer" build/tsan/reports/* 2>/dev/null; then \
+	  echo "tsan: reports above, in build/tsan/reports/" >&2; exit 1; \
+	else echo "tsan: no data races reported"; fi
 
 # libFuzzer targets: each links the no-I/O modules (core, text) only, plus
 # the one buffer parser it tests (listed below).
