@@ -7,27 +7,18 @@
  *
  * Not here: the reading site's queries (store_sqlite.c) and search
  * (search_sqlite.c). Like them, every statement is a fixed string, prepared
- * once per connection through sq_stmt() and bound.
+ * once per connection through db_prepare() and bound.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../text/text.h"
-#include "sqlite.h"
-
-/* Steps a one-row lookup (the row stays current on STORE_OK). */
-int sq_one(store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : sq_fail(st, what);
-}
+#include "driver.h"
+#include "store_int.h"
 
 /* Grows an arena array of size elements from *cap to twice that. */
-void *sq_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
+void *store_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
 {
 	void *w = kb_arena_alloc(a, 2 * *cap * size);
 	memcpy(w, v, len * size);
@@ -54,59 +45,59 @@ int store_role_parse(const char *name)
 
 #define USER_COLS "u.id, u.login, u.name, u.lang, u.role, u.disabled, u.created_at"
 
-static void read_user(kb_arena *a, sqlite3_stmt *s, int col, kb_user *u)
+static void read_user(kb_arena *a, db_stmt *s, int col, kb_user *u)
 {
-	u->id = sqlite3_column_int64(s, col);
-	u->login = sq_col_text(a, s, col + 1);
-	u->name = sq_col_text(a, s, col + 2);
-	u->lang = sq_col_text(a, s, col + 3);
-	u->role = store_role_parse((const char *)sqlite3_column_text(s, col + 4));
-	u->disabled = sqlite3_column_int(s, col + 5);
-	u->created_at = sqlite3_column_int64(s, col + 6);
+	u->id = db_col_int(s, col);
+	u->login = db_col_text(a, s, col + 1);
+	u->name = db_col_text(a, s, col + 2);
+	u->lang = db_col_text(a, s, col + 3);
+	u->role = store_role_parse(db_col_peek(s, col + 4));
+	u->disabled = db_col_int(s, col + 5);
+	u->created_at = db_col_int(s, col + 6);
 }
 
 int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO users(login, name, role, password, created_at) "
-				  "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(login) DO NOTHING";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, login);
-	sq_bind_text(s, 2, name);
-	sq_bind_text(s, 3, store_role_name(role));
-	sq_bind_text(s, 4, pwhash);
-	sqlite3_bind_int64(s, 5, kb_now());
-	if (sq_run(st, s, "cannot add user"))
+				  "VALUES($1, $2, $3, $4, $5) ON CONFLICT(login) DO NOTHING";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, login);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, store_role_name(role));
+	db_bind_text(s, 4, pwhash);
+	db_bind_int(s, 5, kb_now());
+	if (db_run(st, s, "cannot add user"))
 		return STORE_ERROR;
-	if (!sqlite3_changes(sq_db(st)))
+	if (!db_changes(st))
 		return STORE_CONFLICT;
-	*id = sqlite3_last_insert_rowid(sq_db(st));
+	*id = db_last_id(st);
 	return STORE_OK;
 }
 
 int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out, const char **pwhash)
 {
-	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, login);
-	int rc = sq_one(st, s, "cannot read user");
+	static const char sql[] = "SELECT " USER_COLS ", u.password FROM users u WHERE u.login = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, login);
+	int rc = db_one(st, s, "cannot read user");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
 		if (pwhash)
-			*pwhash = sq_col_text(a, s, 7);
-		sqlite3_reset(s);
+			*pwhash = db_col_text(a, s, 7);
+		db_reset(s);
 	}
 	return rc;
 }
 
 int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out)
 {
-	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sq_one(st, s, "cannot read user");
+	static const char sql[] = "SELECT " USER_COLS " FROM users u WHERE u.id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read user");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -114,52 +105,52 @@ int store_user_by_id(store *st, kb_arena *a, int64_t id, kb_user *out)
 int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n)
 {
 	static const char sql[] = "SELECT " USER_COLS " FROM users u ORDER BY u.disabled, u.name";
-	sqlite3_stmt *s = sq_stmt(st, sql);
+	db_stmt *s = db_prepare(st, sql);
 	size_t cap = 16, len = 0;
 	kb_user *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
+			v = store_grow(a, v, len, &cap, sizeof *v);
 		read_user(a, s, 0, &v[len++]);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list users");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot list users");
 }
 
 int store_user_update(store *st, int64_t id, const char *name, int role, int disabled)
 {
-	static const char sql[] = "UPDATE users SET name = ?2, role = ?3, disabled = ?4 WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, name);
-	sq_bind_text(s, 3, store_role_name(role));
-	sqlite3_bind_int(s, 4, disabled ? 1 : 0);
-	if (sq_run(st, s, "cannot change user"))
+	static const char sql[] = "UPDATE users SET name = $2, role = $3, disabled = $4 WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, store_role_name(role));
+	db_bind_int(s, 4, disabled ? 1 : 0);
+	if (db_run(st, s, "cannot change user"))
 		return STORE_ERROR;
-	if (!sqlite3_changes(sq_db(st)))
+	if (!db_changes(st))
 		return STORE_NOTFOUND;
 	return disabled ? store_session_delete_user(st, id) : STORE_OK;
 }
 
 int store_user_set_lang(store *st, int64_t id, const char *lang)
 {
-	static const char sql[] = "UPDATE users SET lang = ?2 WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, lang);
-	return sq_run(st, s, "cannot change language");
+	static const char sql[] = "UPDATE users SET lang = $2 WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, lang);
+	return db_run(st, s, "cannot change language");
 }
 
 int store_user_set_password(store *st, int64_t id, const char *pwhash)
 {
-	static const char sql[] = "UPDATE users SET password = ?2 WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, pwhash);
-	return sq_run_one(st, s, "cannot change password");
+	static const char sql[] = "UPDATE users SET password = $2 WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, pwhash);
+	return db_run_one(st, s, "cannot change password");
 }
 
 /* ---- sessions ---- */
@@ -169,16 +160,16 @@ int store_session_add(store *st, const char *token_hash, int64_t user_id, const 
 {
 	static const char sql[] =
 		"INSERT INTO sessions(token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, "
-		"agent) VALUES(?1, ?2, ?3, ?4, ?4, ?5, ?6, substr(?7, 1, 200))";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, user_id);
-	sq_bind_text(s, 3, csrf);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, expires_at);
-	sq_bind_text(s, 6, ip);
-	sq_bind_text(s, 7, agent);
-	return sq_run(st, s, "cannot start session");
+		"agent) VALUES($1, $2, $3, $4, $4, $5, $6, substr($7, 1, 200))";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, user_id);
+	db_bind_text(s, 3, csrf);
+	db_bind_int(s, 4, now);
+	db_bind_int(s, 5, expires_at);
+	db_bind_text(s, 6, ip);
+	db_bind_text(s, 7, agent);
+	return db_run(st, s, "cannot start session");
 }
 
 int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *user,
@@ -186,16 +177,16 @@ int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t no
 {
 	static const char sql[] = "SELECT " USER_COLS ", s.csrf, s.seen_at FROM sessions s "
 				  "JOIN users u ON u.id = s.user_id "
-				  "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, now);
-	int rc = sq_one(st, s, "cannot read session");
+				  "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, now);
+	int rc = db_one(st, s, "cannot read session");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, user);
-		*csrf = sq_col_text(a, s, 7);
-		*seen_at = sqlite3_column_int64(s, 8);
-		sqlite3_reset(s);
+		*csrf = db_col_text(a, s, 7);
+		*seen_at = db_col_int(s, 8);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -203,69 +194,69 @@ int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t no
 int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t expires_at)
 {
 	static const char sql[] =
-		"UPDATE sessions SET seen_at = ?2, expires_at = max(expires_at, ?3) WHERE token_hash = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, expires_at);
-	return sq_run(st, s, "cannot update session");
+		"UPDATE sessions SET seen_at = $2, expires_at = max(expires_at, $3) WHERE token_hash = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, now);
+	db_bind_int(s, 3, expires_at);
+	return db_run(st, s, "cannot update session");
 }
 
 int store_session_delete(store *st, const char *token_hash)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE token_hash = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	return sq_run(st, s, "cannot end session");
+	static const char sql[] = "DELETE FROM sessions WHERE token_hash = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	return db_run(st, s, "cannot end session");
 }
 
 int store_session_delete_user(store *st, int64_t user_id)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, user_id);
-	return sq_run(st, s, "cannot end sessions");
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, user_id);
+	return db_run(st, s, "cannot end sessions");
 }
 
 int store_session_delete_others(store *st, int64_t user_id, const char *token_hash)
 {
-	static const char sql[] = "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, user_id);
-	sq_bind_text(s, 2, token_hash);
-	return sq_run(st, s, "cannot end sessions");
+	static const char sql[] = "DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, user_id);
+	db_bind_text(s, 2, token_hash);
+	return db_run(st, s, "cannot end sessions");
 }
 
 /* ---- set-password links ---- */
 
 int store_password_token_add(store *st, const char *token_hash, int64_t user_id, int64_t expires_at)
 {
-	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
+	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = $1";
 	static const char sql[] =
-		"INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES(?1, ?2, ?3)";
-	sqlite3_stmt *s = sq_stmt(st, drop_sql);
-	sqlite3_bind_int64(s, 1, user_id);
-	if (sq_run(st, s, "cannot replace the set-password link"))
+		"INSERT INTO password_tokens(token_hash, user_id, expires_at) VALUES($1, $2, $3)";
+	db_stmt *s = db_prepare(st, drop_sql);
+	db_bind_int(s, 1, user_id);
+	if (db_run(st, s, "cannot replace the set-password link"))
 		return STORE_ERROR;
-	s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, expires_at);
-	return sq_run(st, s, "cannot keep the set-password link");
+	s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, user_id);
+	db_bind_int(s, 3, expires_at);
+	return db_run(st, s, "cannot keep the set-password link");
 }
 
 int store_password_token_user(store *st, kb_arena *a, const char *token_hash, int64_t now, kb_user *out)
 {
 	static const char sql[] = "SELECT " USER_COLS
 				  " FROM password_tokens t JOIN users u ON u.id = t.user_id "
-				  "WHERE t.token_hash = ?1 AND t.expires_at > ?2 AND u.disabled = 0";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, now);
-	int rc = sq_one(st, s, "cannot read the set-password link");
+				  "WHERE t.token_hash = $1 AND t.expires_at > $2 AND u.disabled = 0";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, now);
+	int rc = db_one(st, s, "cannot read the set-password link");
 	if (rc == STORE_OK) {
 		read_user(a, s, 0, out);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -275,24 +266,24 @@ int store_password_token_use(store *st, const char *token_hash, int64_t now, con
 {
 	/* DELETE ... RETURNING: of two requests with one token, one wins. */
 	static const char take_sql[] =
-		"DELETE FROM password_tokens WHERE token_hash = ?1 AND expires_at > ?2 "
+		"DELETE FROM password_tokens WHERE token_hash = $1 AND expires_at > $2 "
 		"AND user_id IN (SELECT id FROM users WHERE disabled = 0) RETURNING user_id";
-	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, take_sql);
-	sq_bind_text(s, 1, token_hash);
-	sqlite3_bind_int64(s, 2, now);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*user_id = sqlite3_column_int64(s, 0);
-	int done = rc == SQLITE_ROW ? sqlite3_step(s) : rc;
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
+	static const char drop_sql[] = "DELETE FROM password_tokens WHERE user_id = $1";
+	db_stmt *s = db_prepare(st, take_sql);
+	db_bind_text(s, 1, token_hash);
+	db_bind_int(s, 2, now);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*user_id = db_col_int(s, 0);
+	int done = rc == DB_ROW ? db_step(s) : rc;
+	db_reset(s);
+	if (rc == DB_DONE)
 		return STORE_NOTFOUND;
-	if (rc != SQLITE_ROW || done != SQLITE_DONE)
-		return sq_fail(st, "cannot use the set-password link");
-	s = sq_stmt(st, drop_sql);
-	sqlite3_bind_int64(s, 1, *user_id);
-	if (sq_run(st, s, "cannot drop the set-password links"))
+	if (rc != DB_ROW || done != DB_DONE)
+		return db_fail(st, "cannot use the set-password link");
+	s = db_prepare(st, drop_sql);
+	db_bind_int(s, 1, *user_id);
+	if (db_run(st, s, "cannot drop the set-password links"))
 		return STORE_ERROR;
 	if (store_user_set_password(st, *user_id, pwhash) || store_session_delete_user(st, *user_id))
 		return STORE_ERROR;
@@ -305,43 +296,43 @@ int store_login_counts(store *st, const char *account, const char *address, int6
 		       int64_t fresh_since, int64_t known_since, kb_login_counts *c)
 {
 	static const char account_sql[] =
-		"SELECT count(*) FILTER (WHERE address = ?2), coalesce(max(at) FILTER (WHERE address = ?2), 0),"
+		"SELECT count(*) FILTER (WHERE address = $2), coalesce(max(at) FILTER (WHERE address = $2), 0),"
 		" count(*), coalesce(max(at), 0),"
-		" count(*) FILTER (WHERE fresh AND at >= ?4), coalesce(min(at) FILTER (WHERE fresh AND at >= ?4), 0) "
-		"FROM login_failures WHERE account = ?1 AND at >= ?3";
+		" count(*) FILTER (WHERE fresh AND at >= $4), coalesce(min(at) FILTER (WHERE fresh AND at >= $4), 0) "
+		"FROM login_failures WHERE account = $1 AND at >= $3";
 	static const char address_sql[] =
-		"SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE address = ?1 AND at >= ?2";
+		"SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE address = $1 AND at >= $2";
 	static const char known_sql[] =
-		"SELECT 1 FROM login_known WHERE account = ?1 AND address = ?2 AND at >= ?3";
+		"SELECT 1 FROM login_known WHERE account = $1 AND address = $2 AND at >= $3";
 	memset(c, 0, sizeof *c);
-	sqlite3_stmt *s = sq_stmt(st, account_sql);
-	sq_bind_text(s, 1, account);
-	sq_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, since);
-	sqlite3_bind_int64(s, 4, fresh_since);
-	if (sq_one(st, s, "cannot count login failures") != STORE_OK)
+	db_stmt *s = db_prepare(st, account_sql);
+	db_bind_text(s, 1, account);
+	db_bind_text(s, 2, address);
+	db_bind_int(s, 3, since);
+	db_bind_int(s, 4, fresh_since);
+	if (db_one(st, s, "cannot count login failures") != STORE_OK)
 		return STORE_ERROR;
-	c->pair = sqlite3_column_int64(s, 0);
-	c->pair_last = sqlite3_column_int64(s, 1);
-	c->account = sqlite3_column_int64(s, 2);
-	c->account_last = sqlite3_column_int64(s, 3);
-	c->fresh = sqlite3_column_int64(s, 4);
-	c->fresh_first = sqlite3_column_int64(s, 5);
-	sqlite3_reset(s);
-	s = sq_stmt(st, address_sql);
-	sq_bind_text(s, 1, address);
-	sqlite3_bind_int64(s, 2, since);
-	if (sq_one(st, s, "cannot count login failures") != STORE_OK)
+	c->pair = db_col_int(s, 0);
+	c->pair_last = db_col_int(s, 1);
+	c->account = db_col_int(s, 2);
+	c->account_last = db_col_int(s, 3);
+	c->fresh = db_col_int(s, 4);
+	c->fresh_first = db_col_int(s, 5);
+	db_reset(s);
+	s = db_prepare(st, address_sql);
+	db_bind_text(s, 1, address);
+	db_bind_int(s, 2, since);
+	if (db_one(st, s, "cannot count login failures") != STORE_OK)
 		return STORE_ERROR;
-	c->address = sqlite3_column_int64(s, 0);
-	c->address_last = sqlite3_column_int64(s, 1);
-	sqlite3_reset(s);
-	s = sq_stmt(st, known_sql);
-	sq_bind_text(s, 1, account);
-	sq_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, known_since);
-	int rc = sq_one(st, s, "cannot read the known addresses");
-	sqlite3_reset(s);
+	c->address = db_col_int(s, 0);
+	c->address_last = db_col_int(s, 1);
+	db_reset(s);
+	s = db_prepare(st, known_sql);
+	db_bind_text(s, 1, account);
+	db_bind_text(s, 2, address);
+	db_bind_int(s, 3, known_since);
+	int rc = db_one(st, s, "cannot read the known addresses");
+	db_reset(s);
 	c->known = rc == STORE_OK;
 	return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
 }
@@ -350,57 +341,59 @@ int store_login_charge(store *st, const char *account, const char *address, int 
 		       int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO login_failures(account, address, fresh, at) VALUES(?1, ?2, ?3, ?4)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, account);
-	sq_bind_text(s, 2, address);
-	sqlite3_bind_int(s, 3, fresh != 0);
-	sqlite3_bind_int64(s, 4, now);
-	if (sq_run(st, s, "cannot record a login attempt"))
+		"INSERT INTO login_failures(account, address, fresh, at) VALUES($1, $2, $3, $4)";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, account);
+	db_bind_text(s, 2, address);
+	db_bind_int(s, 3, fresh != 0);
+	db_bind_int(s, 4, now);
+	if (db_run(st, s, "cannot record a login attempt"))
 		return STORE_ERROR;
-	*id = sqlite3_last_insert_rowid(sq_db(st));
+	*id = db_last_id(st);
 	return STORE_OK;
 }
 
 int store_login_success(store *st, const char *account, const char *address, int64_t id, int64_t now)
 {
 	static const char forgive_sql[] =
-		"DELETE FROM login_failures WHERE account = ?1 AND address = ?2 AND id <= ?3";
-	static const char known_sql[] = "INSERT INTO login_known(account, address, at) VALUES(?1, ?2, ?3) "
+		"DELETE FROM login_failures WHERE account = $1 AND address = $2 AND id <= $3";
+	static const char known_sql[] = "INSERT INTO login_known(account, address, at) VALUES($1, $2, $3) "
 					"ON CONFLICT(account, address) DO UPDATE SET at = excluded.at";
-	sqlite3_stmt *s = sq_stmt(st, forgive_sql);
-	sq_bind_text(s, 1, account);
-	sq_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, id);
-	if (sq_run(st, s, "cannot clear login failures"))
+	db_stmt *s = db_prepare(st, forgive_sql);
+	db_bind_text(s, 1, account);
+	db_bind_text(s, 2, address);
+	db_bind_int(s, 3, id);
+	if (db_run(st, s, "cannot clear login failures"))
 		return STORE_ERROR;
-	s = sq_stmt(st, known_sql);
-	sq_bind_text(s, 1, account);
-	sq_bind_text(s, 2, address);
-	sqlite3_bind_int64(s, 3, now);
-	return sq_run(st, s, "cannot record a known address");
+	s = db_prepare(st, known_sql);
+	db_bind_text(s, 1, account);
+	db_bind_text(s, 2, address);
+	db_bind_int(s, 3, now);
+	return db_run(st, s, "cannot record a known address");
 }
 
 int store_secret(store *st, const char *name, const unsigned char *candidate, size_t len, unsigned char *out)
 {
-	static const char ins[] = "INSERT INTO secrets(name, value) VALUES(?1, ?2) "
+	static const char ins[] = "INSERT INTO secrets(name, value) VALUES($1, $2) "
 				  "ON CONFLICT(name) DO NOTHING";
-	static const char get[] = "SELECT value FROM secrets WHERE name = ?1";
-	sqlite3_stmt *s = sq_stmt(st, ins);
-	sq_bind_text(s, 1, name);
-	sqlite3_bind_blob(s, 2, candidate, (int)len, SQLITE_TRANSIENT);
-	if (sq_run(st, s, "cannot store secret"))
+	static const char get[] = "SELECT value FROM secrets WHERE name = $1";
+	db_stmt *s = db_prepare(st, ins);
+	db_bind_text(s, 1, name);
+	db_bind_blob(s, 2, candidate, len);
+	if (db_run(st, s, "cannot store secret"))
 		return STORE_ERROR;
-	s = sq_stmt(st, get);
-	sq_bind_text(s, 1, name);
-	if (sq_one(st, s, "cannot read secret") != STORE_OK)
+	s = db_prepare(st, get);
+	db_bind_text(s, 1, name);
+	if (db_one(st, s, "cannot read secret") != STORE_OK)
 		return STORE_ERROR;
 	int rc = STORE_OK;
-	if ((size_t)sqlite3_column_bytes(s, 0) == len)
-		memcpy(out, sqlite3_column_blob(s, 0), len);
+	size_t n;
+	const void *v = db_col_blob(s, 0, &n);
+	if (n == len)
+		memcpy(out, v, len);
 	else
-		rc = sq_fail(st, "the stored secret has the wrong size");
-	sqlite3_reset(s);
+		rc = db_fail(st, "the stored secret has the wrong size");
+	db_reset(s);
 	return rc;
 }
 
@@ -409,97 +402,93 @@ int store_secret(store *st, const char *name, const unsigned char *candidate, si
 int store_audit_add(store *st, int64_t user_id, const char *action, int64_t article_id, const char *detail)
 {
 	static const char sql[] = "INSERT INTO audit(at, user_id, action, article_id, detail) "
-				  "VALUES(?1, nullif(?2, 0), ?3, nullif(?4, 0), substr(?5, 1, 300))";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, kb_now());
-	sqlite3_bind_int64(s, 2, user_id);
-	sq_bind_text(s, 3, action);
-	sqlite3_bind_int64(s, 4, article_id);
-	sq_bind_text(s, 5, detail);
-	return sq_run(st, s, "cannot write the audit log");
+				  "VALUES($1, nullif($2, 0), $3, nullif($4, 0), substr($5, 1, 300))";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, kb_now());
+	db_bind_int(s, 2, user_id);
+	db_bind_text(s, 3, action);
+	db_bind_int(s, 4, article_id);
+	db_bind_text(s, 5, detail);
+	return db_run(st, s, "cannot write the audit log");
 }
 
 /* The fields of a revision beyond title, summary and body, as JSON built
- * by SQLite itself from bound values. */
-#define REVISION_FIELDS                                                                        \
-	"json_object('slug', :slug, 'category', :category, 'tags', :tags, 'author', :author, " \
-	"'dateline', :dateline, 'caption', :caption, 'credit', :credit, 'media_id', :media, "  \
-	"'breaking', :breaking, 'seo_title', :seo_title, 'seo_description', :seo_description)"
+ * by the database itself from bound values: $1 to $14 are bind_revision's.
+ * (dialect: PostgreSQL's json_object takes arrays; it would be
+ * json_build_object.) */
+#define REVISION_FIELDS                                                      \
+	"json_object('slug', $4, 'category', $5, 'tags', $6, 'author', $7, " \
+	"'dateline', $8, 'caption', $9, 'credit', $10, 'media_id', $11, "    \
+	"'breaking', $12, 'seo_title', $13, 'seo_description', $14)"
 
-static void bind_named_text(sqlite3_stmt *s, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(s, name);
-	if (i > 0)
-		sq_bind_text(s, i, v);
-}
-
-/* Binds the revision columns and fields of in to s. */
-static void bind_revision(sqlite3_stmt *s, const kb_article_input *in)
+/* Binds the revision columns and fields of in to s: $1 to $14. */
+static void bind_revision(db_stmt *s, const kb_article_input *in)
 {
 	kb_buf tags = {0};
 	for (size_t i = 0; i < in->ntags; i++)
 		kb_buf_printf(&tags, "%s%s", i ? ", " : "", in->tags[i]);
-	bind_named_text(s, ":title", in->title);
-	bind_named_text(s, ":summary", in->summary);
-	bind_named_text(s, ":body", in->body);
-	bind_named_text(s, ":slug", in->slug);
-	bind_named_text(s, ":category", in->category_slug);
-	bind_named_text(s, ":tags", tags.data);
-	bind_named_text(s, ":author", in->author_name);
-	bind_named_text(s, ":dateline", in->dateline);
-	bind_named_text(s, ":caption", in->image_caption);
-	bind_named_text(s, ":credit", in->image_credit);
-	sq_bind_named_int(s, ":media", in->media_id);
-	sq_bind_named_int(s, ":breaking", in->breaking ? 1 : 0);
-	bind_named_text(s, ":seo_title", in->seo_title);
-	bind_named_text(s, ":seo_description", in->seo_description);
+	db_bind_text(s, 1, in->title);
+	db_bind_text(s, 2, in->summary);
+	db_bind_text(s, 3, in->body);
+	db_bind_text(s, 4, in->slug);
+	db_bind_text(s, 5, in->category_slug);
+	db_bind_text(s, 6, tags.data);
+	db_bind_text(s, 7, in->author_name);
+	db_bind_text(s, 8, in->dateline);
+	db_bind_text(s, 9, in->image_caption);
+	db_bind_text(s, 10, in->image_credit);
+	db_bind_int(s, 11, in->media_id);
+	db_bind_int(s, 12, in->breaking ? 1 : 0);
+	db_bind_text(s, 13, in->seo_title);
+	db_bind_text(s, 14, in->seo_description);
 	kb_buf_free(&tags);
 }
 
 static int revision_write(store *st, int64_t id, int64_t version, int64_t user_id, const char *kind,
 			  const kb_article_input *in)
 {
-	/* A run of autosaves by one person keeps one revision: the last. */
+	/* A run of autosaves by one person keeps one revision: the last.
+	 * $15 the version, $16 the time, $17 the article, $18 the user and
+	 * $19 the kind. */
 	static const char upd[] =
-		"UPDATE revisions SET version = :version, at = :at, title = :title, summary = :summary, "
-		"body = :body, fields = " REVISION_FIELDS " WHERE id = (SELECT id FROM revisions WHERE "
-		"article_id = :article ORDER BY id DESC LIMIT 1) AND kind = 'autosave' AND user_id = :user";
+		"UPDATE revisions SET version = $15, at = $16, title = $1, summary = $2, "
+		"body = $3, fields = " REVISION_FIELDS " WHERE id = (SELECT id FROM revisions WHERE "
+		"article_id = $17 ORDER BY id DESC LIMIT 1) AND kind = 'autosave' AND user_id = $18";
 	static const char ins[] =
 		"INSERT INTO revisions(article_id, version, user_id, at, kind, title, summary, body, "
-		"fields) VALUES(:article, :version, nullif(:user, 0), :at, :kind, :title, :summary, :body, " REVISION_FIELDS
-		")";
+		"fields) VALUES($17, $15, nullif($18, 0), $16, $19, $1, $2, $3, " REVISION_FIELDS ")";
 	if (!strcmp(kind, "autosave")) {
-		sqlite3_stmt *s = sq_stmt(st, upd);
-		sq_bind_named_int(s, ":version", version);
-		sq_bind_named_int(s, ":at", kb_now());
-		sq_bind_named_int(s, ":article", id);
-		sq_bind_named_int(s, ":user", user_id);
+		db_stmt *s = db_prepare(st, upd);
+		db_bind_int(s, 15, version);
+		db_bind_int(s, 16, kb_now());
+		db_bind_int(s, 17, id);
+		db_bind_int(s, 18, user_id);
 		bind_revision(s, in);
-		if (sq_run(st, s, "cannot keep revision"))
+		if (db_run(st, s, "cannot keep revision"))
 			return STORE_ERROR;
-		if (sqlite3_changes(sq_db(st)))
+		if (db_changes(st))
 			return STORE_OK;
 	}
-	sqlite3_stmt *s = sq_stmt(st, ins);
-	sq_bind_named_int(s, ":article", id);
-	sq_bind_named_int(s, ":version", version);
-	sq_bind_named_int(s, ":user", user_id);
-	sq_bind_named_int(s, ":at", kb_now());
-	bind_named_text(s, ":kind", kind);
+	db_stmt *s = db_prepare(st, ins);
+	db_bind_int(s, 15, version);
+	db_bind_int(s, 16, kb_now());
+	db_bind_int(s, 17, id);
+	db_bind_int(s, 18, user_id);
+	db_bind_text(s, 19, kind);
 	bind_revision(s, in);
-	return sq_run(st, s, "cannot keep revision");
+	return db_run(st, s, "cannot keep revision");
 }
 
 int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, const kb_article_input *in)
 {
-	static const char sql[] = "SELECT version FROM articles WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, article_id);
-	int rc = sq_one(st, s, "cannot read article");
+	static const char sql[] = "SELECT version FROM articles WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, article_id);
+	int rc = db_one(st, s, "cannot read article");
 	if (rc)
 		return rc;
-	int64_t v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	int64_t v = db_col_int(s, 0);
+	db_reset(s);
 	if (revision_write(st, article_id, v, user_id, "conflict", in))
 		return STORE_ERROR;
 	return store_audit_add(st, user_id, "conflict", article_id, in->title);
@@ -509,9 +498,9 @@ int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, 
  * the new ones, leaving the rest alone so that their pages stay cached. */
 static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 {
-	static const char del[] = "DELETE FROM article_tags WHERE article_id = ?1 AND tag_id NOT IN "
-				  "(SELECT value FROM json_each(?2))";
-	static const char add[] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES(?1, ?2)";
+	static const char del[] = "DELETE FROM article_tags WHERE article_id = $1 AND tag_id NOT IN "
+				  "(SELECT value FROM json_each($2))";
+	static const char add[] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES($1, $2)";
 	kb_buf ids = {0};
 	int rc = STORE_OK;
 	kb_buf_putc(&ids, '[');
@@ -519,25 +508,25 @@ static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 		int64_t tag;
 		if (!in->tags[i][0])
 			continue;
-		rc = sq_ensure_named(st, 't', in->tags[i], &tag);
+		rc = store_ensure_named(st, 't', in->tags[i], &tag);
 		if (!rc)
 			kb_buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)tag);
 	}
 	kb_buf_putc(&ids, ']');
 	if (!rc) {
-		sqlite3_stmt *s = sq_stmt(st, del);
-		sqlite3_bind_int64(s, 1, id);
-		sq_bind_text(s, 2, ids.data);
-		rc = sq_run(st, s, "cannot replace tags");
+		db_stmt *s = db_prepare(st, del);
+		db_bind_int(s, 1, id);
+		db_bind_text(s, 2, ids.data);
+		rc = db_run(st, s, "cannot replace tags");
 	}
 	/* The ids again, from the JSON array just built. */
 	for (const char *p = ids.data + 1; !rc && *p && *p != ']';) {
 		char *end;
 		long long tag = strtoll(p, &end, 10);
-		sqlite3_stmt *s = sq_stmt(st, add);
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, tag);
-		rc = sq_run(st, s, "cannot tag article");
+		db_stmt *s = db_prepare(st, add);
+		db_bind_int(s, 1, id);
+		db_bind_int(s, 2, tag);
+		rc = db_run(st, s, "cannot tag article");
 		p = *end == ',' ? end + 1 : end;
 	}
 	kb_buf_free(&ids);
@@ -547,35 +536,37 @@ static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_version, int64_t user_id,
 		      const char *kind, int64_t *id, int64_t *version)
 {
-	static const char cat_sql[] = "SELECT id FROM categories WHERE slug = ?1";
+	static const char cat_sql[] = "SELECT id FROM categories WHERE slug = $1";
 	static const char old_sql[] =
-		"SELECT slug, status, version, published_at FROM articles WHERE id = ?1";
+		"SELECT slug, status, version, published_at FROM articles WHERE id = $1";
+	/* $1 to $14 are the same in both; then the owner ($15) of a new
+	 * article, or the id ($15) and version ($16) of an old one. */
 	static const char ins_sql[] =
 		"INSERT INTO articles(title, slug, summary, body, status, created_at, updated_at, "
 		"category_id, author_id, image_caption, image_credit, dateline, breaking, seo_title, "
-		"seo_description, owner_id, media_id, version) VALUES(:title, :slug, :summary, :body, "
-		"'draft', :now, :now, nullif(:category, 0), nullif(:author, 0), :caption, :credit, "
-		":dateline, :breaking, :seo_title, :seo_description, nullif(:owner, 0), nullif(:media, 0), 1)";
+		"seo_description, owner_id, media_id, version) VALUES($1, $2, $3, $4, "
+		"'draft', $5, $5, nullif($6, 0), nullif($7, 0), $8, $9, "
+		"$10, $11, $12, $13, nullif($15, 0), nullif($14, 0), 1)";
 	static const char upd_sql[] =
-		"UPDATE articles SET title = :title, slug = :slug, summary = :summary, body = :body, "
-		"updated_at = :now, category_id = nullif(:category, 0), author_id = nullif(:author, 0), "
-		"image_caption = :caption, image_credit = :credit, dateline = :dateline, "
-		"breaking = :breaking, seo_title = :seo_title, seo_description = :seo_description, "
-		"media_id = nullif(:media, 0), version = version + 1 WHERE id = :id AND version = :expected";
+		"UPDATE articles SET title = $1, slug = $2, summary = $3, body = $4, "
+		"updated_at = $5, category_id = nullif($6, 0), author_id = nullif($7, 0), "
+		"image_caption = $8, image_credit = $9, dateline = $10, "
+		"breaking = $11, seo_title = $12, seo_description = $13, "
+		"media_id = nullif($14, 0), version = version + 1 WHERE id = $15 AND version = $16";
 
 	int64_t category = 0, author = 0;
 	if (in->category_slug && *in->category_slug) {
-		sqlite3_stmt *s = sq_stmt(st, cat_sql);
-		sq_bind_text(s, 1, in->category_slug);
-		int rc = sq_one(st, s, "cannot read category");
+		db_stmt *s = db_prepare(st, cat_sql);
+		db_bind_text(s, 1, in->category_slug);
+		int rc = db_one(st, s, "cannot read category");
 		if (rc == STORE_NOTFOUND)
-			return sq_fail(st, "no such category");
+			return db_fail(st, "no such category");
 		if (rc)
 			return rc;
-		category = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
+		category = db_col_int(s, 0);
+		db_reset(s);
 	}
-	if (in->author_name && *in->author_name && sq_ensure_named(st, 'u', in->author_name, &author))
+	if (in->author_name && *in->author_name && store_ensure_named(st, 'u', in->author_name, &author))
 		return STORE_ERROR;
 
 	/* The article as it was: a published article whose slug changes
@@ -583,16 +574,16 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	char *old_slug = NULL;
 	int was_published = 0, ever_published = 0;
 	if (*id) {
-		sqlite3_stmt *s = sq_stmt(st, old_sql);
-		sqlite3_bind_int64(s, 1, *id);
-		int rc = sq_one(st, s, "cannot read article");
+		db_stmt *s = db_prepare(st, old_sql);
+		db_bind_int(s, 1, *id);
+		int rc = db_one(st, s, "cannot read article");
 		if (rc)
 			return rc;
-		old_slug = kb_strdup((const char *)sqlite3_column_text(s, 0));
-		was_published = !strcmp((const char *)sqlite3_column_text(s, 1), "published");
-		int64_t v = sqlite3_column_int64(s, 2);
-		ever_published = sqlite3_column_int64(s, 3) != 0;
-		sqlite3_reset(s);
+		old_slug = kb_strdup(db_col_peek(s, 0));
+		was_published = !strcmp(db_col_peek(s, 1), "published");
+		int64_t v = db_col_int(s, 2);
+		ever_published = db_col_int(s, 3) != 0;
+		db_reset(s);
 		if (v != expected_version) {
 			free(old_slug);
 			return STORE_CONFLICT;
@@ -606,7 +597,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	text_slug(&base, from ? from : "", from ? strlen(from) : 0, 80);
 	if (!base.len)
 		kb_buf_puts(&base, "khabar");
-	int rc = sq_unique_slug(st, base.data, 'a', *id, &slug);
+	int rc = store_unique_slug(st, base.data, 'a', *id, &slug);
 	kb_buf_free(&base);
 	if (rc) {
 		free(old_slug);
@@ -614,29 +605,32 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		return rc;
 	}
 
-	sqlite3_stmt *s = sq_stmt(st, *id ? upd_sql : ins_sql);
-	bind_named_text(s, ":title", in->title);
-	bind_named_text(s, ":slug", slug.data);
-	bind_named_text(s, ":summary", in->summary);
-	bind_named_text(s, ":body", in->body);
-	sq_bind_named_int(s, ":now", kb_now());
-	sq_bind_named_int(s, ":category", category);
-	sq_bind_named_int(s, ":author", author);
-	bind_named_text(s, ":caption", in->image_caption);
-	bind_named_text(s, ":credit", in->image_credit);
-	bind_named_text(s, ":dateline", in->dateline);
-	sq_bind_named_int(s, ":breaking", in->breaking ? 1 : 0);
-	bind_named_text(s, ":seo_title", in->seo_title);
-	bind_named_text(s, ":seo_description", in->seo_description);
-	sq_bind_named_int(s, ":owner", in->owner_id);
-	sq_bind_named_int(s, ":media", in->media_id);
-	sq_bind_named_int(s, ":id", *id);
-	sq_bind_named_int(s, ":expected", expected_version);
-	rc = sq_run(st, s, "cannot save article");
-	if (!rc && *id && !sqlite3_changes(sq_db(st)))
+	db_stmt *s = db_prepare(st, *id ? upd_sql : ins_sql);
+	db_bind_text(s, 1, in->title);
+	db_bind_text(s, 2, slug.data);
+	db_bind_text(s, 3, in->summary);
+	db_bind_text(s, 4, in->body);
+	db_bind_int(s, 5, kb_now());
+	db_bind_int(s, 6, category);
+	db_bind_int(s, 7, author);
+	db_bind_text(s, 8, in->image_caption);
+	db_bind_text(s, 9, in->image_credit);
+	db_bind_text(s, 10, in->dateline);
+	db_bind_int(s, 11, in->breaking ? 1 : 0);
+	db_bind_text(s, 12, in->seo_title);
+	db_bind_text(s, 13, in->seo_description);
+	db_bind_int(s, 14, in->media_id);
+	if (*id) {
+		db_bind_int(s, 15, *id);
+		db_bind_int(s, 16, expected_version);
+	} else {
+		db_bind_int(s, 15, in->owner_id);
+	}
+	rc = db_run(st, s, "cannot save article");
+	if (!rc && *id && !db_changes(st))
 		rc = STORE_CONFLICT;
 	if (!rc && !*id)
-		*id = sqlite3_last_insert_rowid(sq_db(st));
+		*id = db_last_id(st);
 	*version = *id && expected_version ? expected_version + 1 : 1;
 	if (!rc && was_published && strcmp(old_slug, slug.data)) {
 		kb_buf from_path = {0}, to_path = {0};
@@ -660,7 +654,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 int store_article_save(store *st, const kb_article_input *in, int64_t expected_version, int64_t user_id,
 		       const char *kind, int64_t *id, int64_t *version)
 {
-	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	int own_tx = !db_in_tx(st);
 	if (own_tx && store_begin(st))
 		return STORE_ERROR;
 	int64_t new_id = *id;
@@ -678,21 +672,21 @@ int store_article_save(store *st, const kb_article_input *in, int64_t expected_v
 
 int store_article_transition(store *st, int64_t id, const char *status, int64_t publish_at, int64_t user_id)
 {
-	static const char sql[] = "UPDATE articles SET status = ?2, updated_at = ?3, version = version + 1, "
-				  "publish_at = CASE WHEN ?2 = 'scheduled' THEN ?4 ELSE 0 END, "
-				  "published_at = CASE WHEN ?2 = 'published' AND published_at = 0 THEN ?3 "
-				  "ELSE published_at END WHERE id = ?1";
-	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	static const char sql[] = "UPDATE articles SET status = $2, updated_at = $3, version = version + 1, "
+				  "publish_at = CASE WHEN $2 = 'scheduled' THEN $4 ELSE 0 END, "
+				  "published_at = CASE WHEN $2 = 'published' AND published_at = 0 THEN $3 "
+				  "ELSE published_at END WHERE id = $1";
+	int own_tx = !db_in_tx(st);
 	if (own_tx && store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, sql);
+	db_stmt *s = db_prepare(st, sql);
 	int64_t now = kb_now();
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, status);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, publish_at);
-	int rc = sq_run(st, s, "cannot change the article's status");
-	if (!rc && !sqlite3_changes(sq_db(st)))
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, status);
+	db_bind_int(s, 3, now);
+	db_bind_int(s, 4, publish_at);
+	int rc = db_run(st, s, "cannot change the article's status");
+	if (!rc && !db_changes(st))
 		rc = STORE_NOTFOUND;
 	if (!rc) {
 		static const struct {
@@ -723,34 +717,34 @@ int store_article_transition(store *st, int64_t id, const char *status, int64_t 
 int store_publish_due(store *st, int64_t now, int *n)
 {
 	static const char audit_sql[] =
-		"INSERT INTO audit(at, user_id, action, article_id, detail) SELECT ?1, NULL, 'publish', "
-		"id, 'scheduled' FROM articles WHERE status = 'scheduled' AND publish_at <= ?1";
+		"INSERT INTO audit(at, user_id, action, article_id, detail) SELECT $1, NULL, 'publish', "
+		"id, 'scheduled' FROM articles WHERE status = 'scheduled' AND publish_at <= $1";
 	static const char pub_sql[] =
-		"UPDATE articles SET status = 'published', updated_at = ?1, version = version + 1, "
-		"published_at = CASE WHEN published_at = 0 THEN ?1 ELSE published_at END, publish_at = 0 "
-		"WHERE status = 'scheduled' AND publish_at <= ?1";
+		"UPDATE articles SET status = 'published', updated_at = $1, version = version + 1, "
+		"published_at = CASE WHEN published_at = 0 THEN $1 ELSE published_at END, publish_at = 0 "
+		"WHERE status = 'scheduled' AND publish_at <= $1";
 	static const char any_sql[] =
-		"SELECT 1 FROM articles WHERE status = 'scheduled' AND publish_at <= ?1 LIMIT 1";
+		"SELECT 1 FROM articles WHERE status = 'scheduled' AND publish_at <= $1 LIMIT 1";
 	*n = 0;
 	/* The common case, nothing due, takes no write lock. */
-	sqlite3_stmt *s = sq_stmt(st, any_sql);
-	sqlite3_bind_int64(s, 1, now);
-	int rc = sq_one(st, s, "cannot look for scheduled articles");
+	db_stmt *s = db_prepare(st, any_sql);
+	db_bind_int(s, 1, now);
+	int rc = db_one(st, s, "cannot look for scheduled articles");
 	if (rc == STORE_NOTFOUND)
 		return STORE_OK;
 	if (rc)
 		return rc;
-	sqlite3_reset(s);
+	db_reset(s);
 	if (store_begin(st))
 		return STORE_ERROR;
-	s = sq_stmt(st, audit_sql);
-	sqlite3_bind_int64(s, 1, now);
-	rc = sq_run(st, s, "cannot write the audit log");
+	s = db_prepare(st, audit_sql);
+	db_bind_int(s, 1, now);
+	rc = db_run(st, s, "cannot write the audit log");
 	if (!rc) {
-		s = sq_stmt(st, pub_sql);
-		sqlite3_bind_int64(s, 1, now);
-		rc = sq_run(st, s, "cannot publish scheduled articles");
-		*n = sqlite3_changes(sq_db(st));
+		s = db_prepare(st, pub_sql);
+		db_bind_int(s, 1, now);
+		rc = db_run(st, s, "cannot publish scheduled articles");
+		*n = db_changes(st);
 	}
 	if (rc) {
 		store_rollback(st);
@@ -763,27 +757,26 @@ int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article *
 		    size_t *total)
 {
 	static const char sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM
-				  "WHERE (:status = '' OR a.status = :status) AND "
-				  "(:owner = 0 OR a.owner_id = :owner) "
-				  "ORDER BY a.updated_at DESC, a.id DESC LIMIT :limit OFFSET :offset";
-	static const char count_sql[] = "SELECT count(*) FROM articles a WHERE (:status = '' OR "
-					"a.status = :status) AND (:owner = 0 OR a.owner_id = :owner)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	bind_named_text(s, ":status", q->status);
-	sq_bind_named_int(s, ":owner", q->owner_id);
-	sq_bind_named_int(s, ":limit", (int64_t)q->limit);
-	sq_bind_named_int(s, ":offset", (int64_t)q->offset);
-	sq_bind_named_int(s, ":body", 0);
-	int rc = sq_article_rows(st, a, s, 0, out, n);
+				  "WHERE ($2 = '' OR a.status = $2) AND ($3 = 0 OR a.owner_id = $3) "
+				  "ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5";
+	static const char count_sql[] = "SELECT count(*) FROM articles a WHERE ($1 = '' OR "
+					"a.status = $1) AND ($2 = 0 OR a.owner_id = $2)";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, 0);
+	db_bind_text(s, 2, q->status);
+	db_bind_int(s, 3, q->owner_id);
+	db_bind_int(s, 4, (int64_t)q->limit);
+	db_bind_int(s, 5, (int64_t)q->offset);
+	int rc = store_article_rows(st, a, s, 0, out, n);
 	if (rc || !total)
 		return rc;
-	s = sq_stmt(st, count_sql);
-	bind_named_text(s, ":status", q->status);
-	sq_bind_named_int(s, ":owner", q->owner_id);
-	if (sq_one(st, s, "cannot count articles") != STORE_OK)
+	s = db_prepare(st, count_sql);
+	db_bind_text(s, 1, q->status);
+	db_bind_int(s, 2, q->owner_id);
+	if (db_one(st, s, "cannot count articles") != STORE_OK)
 		return STORE_ERROR;
-	*total = (size_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*total = (size_t)db_col_int(s, 0);
+	db_reset(s);
 	return STORE_OK;
 }
 
@@ -792,52 +785,52 @@ int store_desk_list(store *st, kb_arena *a, const kb_desk_query *q, kb_article *
 #define REV_COLS "r.id, r.article_id, r.version, coalesce(r.user_id, 0), r.at, r.kind, coalesce(u.name, ''), "
 #define REV_FROM "FROM revisions r LEFT JOIN users u ON u.id = r.user_id "
 
-static void read_revision(kb_arena *a, sqlite3_stmt *s, kb_revision *r)
+static void read_revision(kb_arena *a, db_stmt *s, kb_revision *r)
 {
 	memset(r, 0, sizeof *r);
-	r->id = sqlite3_column_int64(s, 0);
-	r->article_id = sqlite3_column_int64(s, 1);
-	r->version = sqlite3_column_int64(s, 2);
-	r->user_id = sqlite3_column_int64(s, 3);
-	r->at = sqlite3_column_int64(s, 4);
-	r->kind = sq_col_text(a, s, 5);
-	r->user_name = sq_col_text(a, s, 6);
-	r->title = sq_col_text(a, s, 7);
-	r->summary = sq_col_text(a, s, 8);
-	r->body = sq_col_text(a, s, 9);
-	r->fields = sq_col_text(a, s, 10);
+	r->id = db_col_int(s, 0);
+	r->article_id = db_col_int(s, 1);
+	r->version = db_col_int(s, 2);
+	r->user_id = db_col_int(s, 3);
+	r->at = db_col_int(s, 4);
+	r->kind = db_col_text(a, s, 5);
+	r->user_name = db_col_text(a, s, 6);
+	r->title = db_col_text(a, s, 7);
+	r->summary = db_col_text(a, s, 8);
+	r->body = db_col_text(a, s, 9);
+	r->fields = db_col_text(a, s, 10);
 }
 
 int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision **out, size_t *n)
 {
 	static const char sql[] = "SELECT " REV_COLS "r.title, '', '', '{}' " REV_FROM
-				  "WHERE r.article_id = ?1 ORDER BY r.id DESC LIMIT 500";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, article_id);
+				  "WHERE r.article_id = $1 ORDER BY r.id DESC LIMIT 500";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, article_id);
 	size_t cap = 16, len = 0;
 	kb_revision *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
+			v = store_grow(a, v, len, &cap, sizeof *v);
 		read_revision(a, s, &v[len++]);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list revisions");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot list revisions");
 }
 
 int store_revision_get(store *st, kb_arena *a, int64_t id, kb_revision *out)
 {
 	static const char sql[] = "SELECT " REV_COLS "r.title, r.summary, r.body, r.fields " REV_FROM
-				  "WHERE r.id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sq_one(st, s, "cannot read revision");
+				  "WHERE r.id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read revision");
 	if (rc == STORE_OK) {
 		read_revision(a, s, out);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -848,30 +841,30 @@ int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, k
 		"SELECT l.id, l.at, coalesce(l.user_id, 0), coalesce(l.article_id, 0), l.action, "
 		"l.detail, coalesce(u.name, ''), coalesce(x.title, '') FROM audit l "
 		"LEFT JOIN users u ON u.id = l.user_id LEFT JOIN articles x ON x.id = l.article_id "
-		"WHERE ?1 = 0 OR l.article_id = ?1 ORDER BY l.id DESC LIMIT ?2";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, article_id);
-	sqlite3_bind_int64(s, 2, (int64_t)limit);
+		"WHERE $1 = 0 OR l.article_id = $1 ORDER BY l.id DESC LIMIT $2";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, article_id);
+	db_bind_int(s, 2, (int64_t)limit);
 	size_t cap = 32, len = 0;
 	kb_audit *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
+			v = store_grow(a, v, len, &cap, sizeof *v);
 		kb_audit *e = &v[len++];
-		e->id = sqlite3_column_int64(s, 0);
-		e->at = sqlite3_column_int64(s, 1);
-		e->user_id = sqlite3_column_int64(s, 2);
-		e->article_id = sqlite3_column_int64(s, 3);
-		e->action = sq_col_text(a, s, 4);
-		e->detail = sq_col_text(a, s, 5);
-		e->user_name = sq_col_text(a, s, 6);
-		e->article_title = sq_col_text(a, s, 7);
+		e->id = db_col_int(s, 0);
+		e->at = db_col_int(s, 1);
+		e->user_id = db_col_int(s, 2);
+		e->article_id = db_col_int(s, 3);
+		e->action = db_col_text(a, s, 4);
+		e->detail = db_col_text(a, s, 5);
+		e->user_name = db_col_text(a, s, 6);
+		e->article_title = db_col_text(a, s, 7);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the audit log");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read the audit log");
 }
 
 /* ---- tags and categories ---- */
@@ -881,85 +874,86 @@ int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, 
 	/* Prefix ranges instead of LIKE: no wildcard in what was typed can
 	 * widen the match. */
 	static const char sql[] =
-		"SELECT t.id, t.name, t.slug FROM tags t WHERE (t.name >= ?1 AND t.name < ?1 || x'f48fbfbf') "
-		"OR (t.slug >= lower(?1) AND t.slug < lower(?1) || '{') ORDER BY (SELECT count(*) FROM "
-		"article_tags x WHERE x.tag_id = t.id) DESC, t.name LIMIT ?2";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, prefix);
-	sqlite3_bind_int64(s, 2, (int64_t)limit);
+		"SELECT t.id, t.name, t.slug FROM tags t WHERE (t.name >= $1 AND t.name < $1 || x'f48fbfbf') "
+		"OR (t.slug >= lower($1) AND t.slug < lower($1) || '{') ORDER BY (SELECT count(*) FROM "
+		"article_tags x WHERE x.tag_id = t.id) DESC, t.name LIMIT $2";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, prefix);
+	db_bind_int(s, 2, (int64_t)limit);
 	size_t cap = limit ? limit : 1, len = 0;
 	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		v[len].id = sqlite3_column_int64(s, 0);
-		v[len].name = sq_col_text(a, s, 1);
-		v[len].slug = sq_col_text(a, s, 2);
+	while (len < cap && (rc = db_step(s)) == DB_ROW) {
+		v[len].id = db_col_int(s, 0);
+		v[len].name = db_col_text(a, s, 1);
+		v[len].slug = db_col_text(a, s, 2);
 		len++;
 	}
 	if (len == cap)
-		rc = SQLITE_DONE;
-	sqlite3_reset(s);
+		rc = DB_DONE;
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot suggest tags");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot suggest tags");
 }
 
 int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_t *n)
 {
 	static const char sql[] = "SELECT t.id, t.name, t.slug, (SELECT count(*) FROM article_tags x "
 				  "WHERE x.tag_id = t.id) FROM tags t ORDER BY t.name";
-	sqlite3_stmt *s = sq_stmt(st, sql);
+	db_stmt *s = db_prepare(st, sql);
 	size_t cap = 64, len = 0;
 	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
 	int64_t *c = kb_arena_alloc(a, cap * sizeof *c);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap) {
 			size_t cap2 = cap;
-			v = sq_grow(a, v, len, &cap, sizeof *v);
-			c = sq_grow(a, c, len, &cap2, sizeof *c);
+			v = store_grow(a, v, len, &cap, sizeof *v);
+			c = store_grow(a, c, len, &cap2, sizeof *c);
 		}
-		v[len].id = sqlite3_column_int64(s, 0);
-		v[len].name = sq_col_text(a, s, 1);
-		v[len].slug = sq_col_text(a, s, 2);
-		c[len] = sqlite3_column_int64(s, 3);
+		v[len].id = db_col_int(s, 0);
+		v[len].name = db_col_text(a, s, 1);
+		v[len].slug = db_col_text(a, s, 2);
+		c[len] = db_col_int(s, 3);
 		len++;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*counts = c;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot list tags");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot list tags");
 }
 
+/* Renames a tag, or a category (with its position as $4). */
 static int update_named(store *st, const char *sql, int64_t id, const char *name, const char *slug,
-			int position)
+			int category, int position)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, name);
-	sq_bind_text(s, 3, slug);
-	if (sqlite3_bind_parameter_count(s) >= 4)
-		sqlite3_bind_int(s, 4, position);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, slug);
+	if (category)
+		db_bind_int(s, 4, position);
+	int rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_ERROR && db_unique_violation(st))
 		return STORE_CONFLICT;
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot rename");
-	return sqlite3_changes(sq_db(st)) ? STORE_OK : STORE_NOTFOUND;
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot rename");
+	return db_changes(st) ? STORE_OK : STORE_NOTFOUND;
 }
 
 int store_tag_rename(store *st, int64_t id, const char *name, const char *slug)
 {
-	static const char sql[] = "UPDATE tags SET name = ?2, slug = ?3 WHERE id = ?1";
-	return update_named(st, sql, id, name, slug, 0);
+	static const char sql[] = "UPDATE tags SET name = $2, slug = $3 WHERE id = $1";
+	return update_named(st, sql, id, name, slug, 0, 0);
 }
 
 int store_category_update(store *st, int64_t id, const char *name, const char *slug, int position)
 {
-	static const char sql[] = "UPDATE categories SET name = ?2, slug = ?3, position = ?4 WHERE id = ?1";
-	return update_named(st, sql, id, name, slug, position);
+	static const char sql[] = "UPDATE categories SET name = $2, slug = $3, position = $4 WHERE id = $1";
+	return update_named(st, sql, id, name, slug, 1, position);
 }
 
 /* ---- photos ---- */
@@ -969,52 +963,52 @@ int store_category_update(store *st, int64_t id, const char *name, const char *s
 	"m.height, m.bytes, m.created_at, coalesce(m.user_id, 0), coalesce(u.name, '') "
 #define MEDIA_FROM "FROM media m LEFT JOIN users u ON u.id = m.user_id "
 
-static void read_media(kb_arena *a, sqlite3_stmt *s, kb_media *m)
+static void read_media(kb_arena *a, db_stmt *s, kb_media *m)
 {
-	m->id = sqlite3_column_int64(s, 0);
-	m->stem = sq_col_text(a, s, 1);
-	m->name = sq_col_text(a, s, 2);
-	m->status = sq_col_text(a, s, 3);
-	m->error = sq_col_text(a, s, 4);
-	m->type = sq_col_text(a, s, 5);
-	m->caption = sq_col_text(a, s, 6);
-	m->credit = sq_col_text(a, s, 7);
-	m->widths = sq_col_text(a, s, 8);
-	m->width = sqlite3_column_int(s, 9);
-	m->height = sqlite3_column_int(s, 10);
-	m->bytes = sqlite3_column_int64(s, 11);
-	m->created_at = sqlite3_column_int64(s, 12);
-	m->user_id = sqlite3_column_int64(s, 13);
-	m->user_name = sq_col_text(a, s, 14);
+	m->id = db_col_int(s, 0);
+	m->stem = db_col_text(a, s, 1);
+	m->name = db_col_text(a, s, 2);
+	m->status = db_col_text(a, s, 3);
+	m->error = db_col_text(a, s, 4);
+	m->type = db_col_text(a, s, 5);
+	m->caption = db_col_text(a, s, 6);
+	m->credit = db_col_text(a, s, 7);
+	m->widths = db_col_text(a, s, 8);
+	m->width = db_col_int(s, 9);
+	m->height = db_col_int(s, 10);
+	m->bytes = db_col_int(s, 11);
+	m->created_at = db_col_int(s, 12);
+	m->user_id = db_col_int(s, 13);
+	m->user_name = db_col_text(a, s, 14);
 }
 
 int store_media_add(store *st, const char *stem, const char *name, const char *type, int64_t bytes,
 		    int64_t user_id, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
-				  "VALUES(?1, substr(?2, 1, 200), ?3, ?4, nullif(?5, 0), ?6)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, stem);
-	sq_bind_text(s, 2, name);
-	sq_bind_text(s, 3, type);
-	sqlite3_bind_int64(s, 4, bytes);
-	sqlite3_bind_int64(s, 5, user_id);
-	sqlite3_bind_int64(s, 6, kb_now());
-	if (sq_run(st, s, "cannot record the upload"))
+				  "VALUES($1, substr($2, 1, 200), $3, $4, nullif($5, 0), $6)";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, stem);
+	db_bind_text(s, 2, name);
+	db_bind_text(s, 3, type);
+	db_bind_int(s, 4, bytes);
+	db_bind_int(s, 5, user_id);
+	db_bind_int(s, 6, kb_now());
+	if (db_run(st, s, "cannot record the upload"))
 		return STORE_ERROR;
-	*id = sqlite3_last_insert_rowid(sq_db(st));
+	*id = db_last_id(st);
 	return STORE_OK;
 }
 
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
 {
-	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM "WHERE m.id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sq_one(st, s, "cannot read photo");
+	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM "WHERE m.id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read photo");
 	if (rc == STORE_OK) {
 		read_media(a, s, out);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -1026,30 +1020,30 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 	 * it over (tips_store.h). */
 #define NOT_TIP "WHERE m.id NOT IN (SELECT media_id FROM tip_media WHERE kept = 0) "
 	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM NOT_TIP
-				  "ORDER BY m.id DESC LIMIT ?1 OFFSET ?2";
+				  "ORDER BY m.id DESC LIMIT $1 OFFSET $2";
 	static const char count_sql[] = "SELECT count(*) FROM media m " NOT_TIP;
 #undef NOT_TIP
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, (int64_t)limit);
-	sqlite3_bind_int64(s, 2, (int64_t)offset);
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, (int64_t)limit);
+	db_bind_int(s, 2, (int64_t)offset);
 	size_t cap = 32, len = 0;
 	kb_media *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
+			v = store_grow(a, v, len, &cap, sizeof *v);
 		read_media(a, s, &v[len++]);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot list photos");
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot list photos");
 	*out = v;
 	*n = len;
-	s = sq_stmt(st, count_sql);
-	if (sq_one(st, s, "cannot count photos") != STORE_OK)
+	s = db_prepare(st, count_sql);
+	if (db_one(st, s, "cannot count photos") != STORE_OK)
 		return STORE_ERROR;
-	*total = (size_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*total = (size_t)db_col_int(s, 0);
+	db_reset(s);
 	return STORE_OK;
 }
 
@@ -1057,36 +1051,36 @@ int store_media_next_pending(store *st, kb_arena *a, kb_media *out)
 {
 	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM
 				  "WHERE m.status = 'pending' ORDER BY m.id LIMIT 1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	int rc = sq_one(st, s, "cannot read pending photos");
+	db_stmt *s = db_prepare(st, sql);
+	int rc = db_one(st, s, "cannot read pending photos");
 	if (rc == STORE_OK) {
 		read_media(a, s, out);
-		sqlite3_reset(s);
+		db_reset(s);
 	}
 	return rc;
 }
 
 int store_media_ready(store *st, int64_t id, int width, int height, const char *widths)
 {
-	static const char sql[] = "UPDATE media SET status = 'ready', width = ?2, height = ?3, "
-				  "widths = ?4 WHERE id = ?1";
-	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = ?1";
+	static const char sql[] = "UPDATE media SET status = 'ready', width = $2, height = $3, "
+				  "widths = $4 WHERE id = $1";
+	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = $1";
 	if (store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, width);
-	sqlite3_bind_int(s, 3, height);
-	sq_bind_text(s, 4, widths);
-	int rc = sq_run(st, s, "cannot mark photo ready");
-	if (!rc && !sqlite3_changes(sq_db(st)))
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, width);
+	db_bind_int(s, 3, height);
+	db_bind_text(s, 4, widths);
+	int rc = db_run(st, s, "cannot mark photo ready");
+	if (!rc && !db_changes(st))
 		rc = STORE_NOTFOUND; /* deleted while it was being made */
 	if (!rc) {
 		/* A published story that already uses the photo shows it
 		 * now: touching the row tells the cache. */
-		s = sq_stmt(st, touch);
-		sqlite3_bind_int64(s, 1, id);
-		rc = sq_run(st, s, "cannot update articles");
+		s = db_prepare(st, touch);
+		db_bind_int(s, 1, id);
+		rc = db_run(st, s, "cannot update articles");
 	}
 	if (rc) {
 		store_rollback(st);
@@ -1097,12 +1091,12 @@ int store_media_ready(store *st, int64_t id, int width, int height, const char *
 
 int store_media_failed(store *st, int64_t id, const char *error)
 {
-	static const char sql[] = "UPDATE media SET status = 'failed', error = substr(?2, 1, 300) "
-				  "WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, error);
-	return sq_run(st, s, "cannot mark photo failed");
+	static const char sql[] = "UPDATE media SET status = 'failed', error = substr($2, 1, 300) "
+				  "WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, error);
+	return db_run(st, s, "cannot mark photo failed");
 }
 
 /* ---- the changes log, pruning, checks ---- */
@@ -1110,93 +1104,93 @@ int store_media_failed(store *st, int64_t id, const char *error)
 int store_changes_last(store *st, int64_t *seq)
 {
 	static const char sql[] = "SELECT coalesce(max(seq), 0) FROM changes";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	if (sq_one(st, s, "cannot read changes") != STORE_OK)
+	db_stmt *s = db_prepare(st, sql);
+	if (db_one(st, s, "cannot read changes") != STORE_OK)
 		return STORE_ERROR;
-	*seq = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	*seq = db_col_int(s, 0);
+	db_reset(s);
 	return STORE_OK;
 }
 
 int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags, int64_t **seqs,
 			size_t *n, int64_t *first)
 {
-	static const char sql[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+	static const char sql[] = "SELECT seq, tag FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2";
 	static const char min_sql[] = "SELECT coalesce(min(seq), 0) FROM changes";
-	sqlite3_stmt *s = sq_stmt(st, min_sql);
-	if (sq_one(st, s, "cannot read changes") != STORE_OK)
+	db_stmt *s = db_prepare(st, min_sql);
+	if (db_one(st, s, "cannot read changes") != STORE_OK)
 		return STORE_ERROR;
-	*first = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, seq);
-	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	*first = db_col_int(s, 0);
+	db_reset(s);
+	s = db_prepare(st, sql);
+	db_bind_int(s, 1, seq);
+	db_bind_int(s, 2, (int64_t)limit);
 	size_t cap = limit ? limit : 1, len = 0;
 	const char **t = kb_arena_alloc(a, cap * sizeof *t);
 	int64_t *q = kb_arena_alloc(a, cap * sizeof *q);
 	int rc;
-	while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		q[len] = sqlite3_column_int64(s, 0);
-		t[len] = sq_col_text(a, s, 1);
+	while (len < cap && (rc = db_step(s)) == DB_ROW) {
+		q[len] = db_col_int(s, 0);
+		t[len] = db_col_text(a, s, 1);
 		len++;
 	}
 	if (len == cap)
-		rc = SQLITE_DONE;
-	sqlite3_reset(s);
+		rc = DB_DONE;
+	db_reset(s);
 	*tags = t;
 	*seqs = q;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read changes");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read changes");
 }
 
 int store_prune(store *st, int64_t before)
 {
-	static const char changes_sql[] = "DELETE FROM changes WHERE at < ?1 AND seq < "
+	static const char changes_sql[] = "DELETE FROM changes WHERE at < $1 AND seq < "
 					  "(SELECT max(seq) FROM changes)";
-	static const char failures_sql[] = "DELETE FROM login_failures WHERE at < ?1";
-	static const char known_sql[] = "DELETE FROM login_known WHERE at < ?1";
-	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < ?1";
-	sqlite3_stmt *s = sq_stmt(st, changes_sql);
-	sqlite3_bind_int64(s, 1, before);
-	if (sq_run(st, s, "cannot prune changes"))
+	static const char failures_sql[] = "DELETE FROM login_failures WHERE at < $1";
+	static const char known_sql[] = "DELETE FROM login_known WHERE at < $1";
+	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < $1";
+	db_stmt *s = db_prepare(st, changes_sql);
+	db_bind_int(s, 1, before);
+	if (db_run(st, s, "cannot prune changes"))
 		return STORE_ERROR;
-	s = sq_stmt(st, failures_sql);
-	sqlite3_bind_int64(s, 1, before - 86400);
-	if (sq_run(st, s, "cannot prune login failures"))
+	s = db_prepare(st, failures_sql);
+	db_bind_int(s, 1, before - 86400);
+	if (db_run(st, s, "cannot prune login failures"))
 		return STORE_ERROR;
-	s = sq_stmt(st, known_sql);
-	sqlite3_bind_int64(s, 1, before - 30 * 86400);
-	if (sq_run(st, s, "cannot prune known addresses"))
+	s = db_prepare(st, known_sql);
+	db_bind_int(s, 1, before - 30 * 86400);
+	if (db_run(st, s, "cannot prune known addresses"))
 		return STORE_ERROR;
-	s = sq_stmt(st, sessions_sql);
-	sqlite3_bind_int64(s, 1, kb_now());
-	return sq_run(st, s, "cannot prune sessions");
+	s = db_prepare(st, sessions_sql);
+	db_bind_int(s, 1, kb_now());
+	return db_run(st, s, "cannot prune sessions");
 }
 
 int store_integrity_check(store *st, kb_arena *a, const char **result)
 {
-	static const char sql[] = "PRAGMA integrity_check";
-	sqlite3_stmt *s = sq_stmt(st, sql);
+	static const char sql[] = "PRAGMA integrity_check"; /* dialect: SQLite only */
+	db_stmt *s = db_prepare(st, sql);
 	kb_buf b = {0};
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		kb_buf_printf(&b, "%s%s", b.len ? "\n" : "", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
+	while ((rc = db_step(s)) == DB_ROW)
+		kb_buf_printf(&b, "%s%s", b.len ? "\n" : "", db_col_peek(s, 0));
+	db_reset(s);
 	/* The pragma does not look inside the search index: FTS5 checks that
 	 * its index matches the text it reads from search_source (rank 1:
 	 * without it an external-content index is only checked against
 	 * itself). */
-	if (rc == SQLITE_DONE) {
+	if (rc == DB_DONE) {
+		/* dialect: FTS5's own command */
 		static const char fts_sql[] = "INSERT INTO search(search, rank) VALUES('integrity-check', 1)";
-		int fts = sqlite3_step(s = sq_stmt(st, fts_sql));
-		sqlite3_reset(s);
-		if (fts != SQLITE_DONE) {
+		int fts = db_step(s = db_prepare(st, fts_sql));
+		db_reset(s);
+		if (fts != DB_DONE) {
 			kb_buf_reset(&b);
-			kb_buf_printf(&b, "search index: %s (khabar check --reindex mends it)",
-				      sqlite3_errmsg(sq_db(st)));
+			kb_buf_printf(&b, "search index: %s (khabar check --reindex mends it)", db_error(st));
 		}
 	}
 	*result = kb_arena_strndup(a, b.data ? b.data : "", b.len);
 	kb_buf_free(&b);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot check the database");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot check the database");
 }

@@ -1,7 +1,7 @@
 /*
  * push_sqlite.c: the SQLite side of Web Push (push_store.h): subscriptions,
  * alerts, the delivery queue and the delivery lease. Statements are fixed
- * strings prepared once through sq_stmt() and bound; nothing is formatted.
+ * strings prepared once through db_prepare() and bound; nothing is formatted.
  *
  * The queue is written in batches, each in one transaction: a claim marks
  * up to a few hundred messages "sending" before any is sent, and results
@@ -9,28 +9,28 @@
  * message to a few row operations, and bounds what a crash can leave in
  * flight to what was claimed and not yet recorded.
  */
-#include <sqlite3.h>
 #include <string.h>
 
 #include "push_store.h"
-#include "sqlite.h"
+#include "driver.h"
+#include "store_int.h"
 
 /* ---- subscriptions ---- */
 
 static const char sql_sub_upsert[] =
 	"INSERT INTO push_subscriptions(endpoint, p256dh, auth, all_topics, created_at, updated_at) "
-	"VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(endpoint) DO UPDATE SET p256dh = excluded.p256dh, "
+	"VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(endpoint) DO UPDATE SET p256dh = excluded.p256dh, "
 	"auth = excluded.auth, all_topics = excluded.all_topics, updated_at = excluded.updated_at "
 	"RETURNING id";
-static const char sql_topics_clear[] = "DELETE FROM push_topics WHERE sub_id = ?1";
+static const char sql_topics_clear[] = "DELETE FROM push_topics WHERE sub_id = $1";
 static const char sql_topic_add[] = "INSERT OR IGNORE INTO push_topics(category_id, sub_id) "
-				    "SELECT id, ?2 FROM categories WHERE slug = ?1";
-static const char sql_category_known[] = "SELECT 1 FROM categories WHERE slug = ?1";
-static const char sql_sub_delete[] = "DELETE FROM push_subscriptions WHERE endpoint = ?1";
-static const char sql_sub_delete_id[] = "DELETE FROM push_subscriptions WHERE id = ?1";
+				    "SELECT id, $2 FROM categories WHERE slug = $1";
+static const char sql_category_known[] = "SELECT 1 FROM categories WHERE slug = $1";
+static const char sql_sub_delete[] = "DELETE FROM push_subscriptions WHERE endpoint = $1";
+static const char sql_sub_delete_id[] = "DELETE FROM push_subscriptions WHERE id = $1";
 static const char sql_sub_topics[] =
 	"SELECT s.all_topics, c.slug FROM push_subscriptions s LEFT JOIN push_topics t "
-	"ON t.sub_id = s.id LEFT JOIN categories c ON c.id = t.category_id WHERE s.endpoint = ?1 "
+	"ON t.sub_id = s.id LEFT JOIN categories c ON c.id = t.category_id WHERE s.endpoint = $1 "
 	"ORDER BY c.position, c.id";
 static const char sql_sub_count[] = "SELECT count(*) FROM push_subscriptions";
 
@@ -41,35 +41,35 @@ int push_store_subscribe(store *st, const char *endpoint, const unsigned char p2
 	*bad = NULL;
 	if (store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, sql_sub_upsert);
-	sq_bind_text(s, 1, endpoint);
-	sqlite3_bind_blob(s, 2, p256dh, 65, SQLITE_TRANSIENT);
-	sqlite3_bind_blob(s, 3, auth, 16, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 4, all_topics);
-	sqlite3_bind_int64(s, 5, kb_now());
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
+	db_stmt *s = db_prepare(st, sql_sub_upsert);
+	db_bind_text(s, 1, endpoint);
+	db_bind_blob(s, 2, p256dh, 65);
+	db_bind_blob(s, 3, auth, 16);
+	db_bind_int(s, 4, all_topics);
+	db_bind_int(s, 5, kb_now());
+	if (db_step(s) != DB_ROW) {
+		db_reset(s);
 		goto fail;
 	}
-	int64_t id = sqlite3_column_int64(s, 0);
-	sqlite3_step(s);
-	sqlite3_reset(s);
-	s = sq_stmt(st, sql_topics_clear);
-	sqlite3_bind_int64(s, 1, id);
-	if (sq_run(st, s, "cannot update push topics"))
+	int64_t id = db_col_int(s, 0);
+	db_step(s);
+	db_reset(s);
+	s = db_prepare(st, sql_topics_clear);
+	db_bind_int(s, 1, id);
+	if (db_run(st, s, "cannot update push topics"))
 		goto fail;
 	for (size_t i = 0; !all_topics && i < ntopics; i++) {
-		s = sq_stmt(st, sql_topic_add);
-		sq_bind_text(s, 1, topics[i]);
-		sqlite3_bind_int64(s, 2, id);
-		if (sq_run(st, s, "cannot add a push topic"))
+		s = db_prepare(st, sql_topic_add);
+		db_bind_text(s, 1, topics[i]);
+		db_bind_int(s, 2, id);
+		if (db_run(st, s, "cannot add a push topic"))
 			goto fail;
-		if (!sqlite3_changes(sq_db(st))) {
+		if (!db_changes(st)) {
 			/* A duplicate is ignored too; tell it from an unknown slug. */
-			sqlite3_stmt *c = sq_stmt(st, sql_category_known);
-			sq_bind_text(c, 1, topics[i]);
-			int known = sqlite3_step(c) == SQLITE_ROW;
-			sqlite3_reset(c);
+			db_stmt *c = db_prepare(st, sql_category_known);
+			db_bind_text(c, 1, topics[i]);
+			int known = db_step(c) == DB_ROW;
+			db_reset(c);
 			if (!known) {
 				*bad = topics[i];
 				store_rollback(st);
@@ -81,53 +81,53 @@ int push_store_subscribe(store *st, const char *endpoint, const unsigned char p2
 		goto fail;
 	return STORE_OK;
 fail:
-	sq_fail(st, "cannot store the subscription");
+	db_fail(st, "cannot store the subscription");
 	store_rollback(st);
 	return STORE_ERROR;
 }
 
 int push_store_unsubscribe(store *st, const char *endpoint)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sub_delete);
-	sq_bind_text(s, 1, endpoint);
-	return sq_run_one(st, s, "cannot delete the subscription");
+	db_stmt *s = db_prepare(st, sql_sub_delete);
+	db_bind_text(s, 1, endpoint);
+	return db_run_one(st, s, "cannot delete the subscription");
 }
 
 int push_store_sub_topics(store *st, kb_arena *a, const char *endpoint, int *all, const char ***topics,
 			  size_t *n)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sub_topics);
-	sq_bind_text(s, 1, endpoint);
+	db_stmt *s = db_prepare(st, sql_sub_topics);
+	db_bind_text(s, 1, endpoint);
 	size_t cap = 16, len = 0;
 	const char **v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc, found = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		found = 1;
-		*all = sqlite3_column_int(s, 0);
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL)
+		*all = db_col_int(s, 0);
+		if (db_col_is_null(s, 1))
 			continue;
 		if (len == cap) {
 			const char **w = kb_arena_alloc(a, 2 * cap * sizeof *w);
 			memcpy(w, v, len * sizeof *v);
 			v = w, cap *= 2;
 		}
-		v[len++] = sq_col_text(a, s, 1);
+		v[len++] = db_col_text(a, s, 1);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*topics = v;
 	*n = len;
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot read the subscription");
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot read the subscription");
 	return found ? STORE_OK : STORE_NOTFOUND;
 }
 
 int push_store_sub_count(store *st, int64_t *n)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sub_count);
-	int rc = sqlite3_step(s);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot count subscriptions");
+	db_stmt *s = db_prepare(st, sql_sub_count);
+	int rc = db_step(s);
+	*n = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : db_fail(st, "cannot count subscriptions");
 }
 
 /* ---- VAPID keys (in settings) ---- */
@@ -137,14 +137,14 @@ static const char sql_vapid[] = "SELECT (SELECT value FROM settings WHERE key = 
 
 int push_store_vapid(store *st, kb_arena *a, const char **public_b64, const char **private_b64)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_vapid);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*public_b64 = sq_col_text(a, s, 0);
-		*private_b64 = sq_col_text(a, s, 1);
+	db_stmt *s = db_prepare(st, sql_vapid);
+	int rc = db_step(s);
+	if (rc == DB_ROW) {
+		*public_b64 = db_col_text(a, s, 0);
+		*private_b64 = db_col_text(a, s, 1);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot read the VAPID keys");
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : db_fail(st, "cannot read the VAPID keys");
 }
 
 int push_store_vapid_set(store *st, const char *public_b64, const char *private_b64)
@@ -168,66 +168,66 @@ int push_store_vapid_set(store *st, const char *public_b64, const char *private_
 
 static const char sql_alert_add[] =
 	"INSERT INTO push_alerts(title, body, url, image, category_id, urgency, ttl, topic, "
-	"created_at, max_sub) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, ''), ?9, "
+	"created_at, max_sub) VALUES($1, $2, $3, $4, $5, $6, $7, coalesce($8, ''), $9, "
 	"(SELECT coalesce(max(id), 0) FROM push_subscriptions))";
 static const char sql_alert_topic[] =
-	"UPDATE push_alerts SET topic = 'alert-' || id WHERE id = ?1 AND topic = ''";
-static const char sql_alert_one[] = "SELECT " ALERT_COLS "WHERE a.id = ?1";
-static const char sql_alert_list[] = "SELECT " ALERT_COLS "ORDER BY a.id DESC LIMIT ?1";
+	"UPDATE push_alerts SET topic = 'alert-' || id WHERE id = $1 AND topic = ''";
+static const char sql_alert_one[] = "SELECT " ALERT_COLS "WHERE a.id = $1";
+static const char sql_alert_list[] = "SELECT " ALERT_COLS "ORDER BY a.id DESC LIMIT $1";
 static const char sql_alert_active[] = "SELECT " ALERT_COLS "WHERE a.state = 'sending' ORDER BY a.id";
-static const char sql_alert_url[] = "SELECT url FROM push_alerts WHERE id = ?1";
+static const char sql_alert_url[] = "SELECT url FROM push_alerts WHERE id = $1";
 /* A click of an alert deleted meanwhile is dropped, not a foreign key
  * error that would lose the whole batch. */
 static const char sql_click_add[] = "INSERT OR IGNORE INTO push_clicks(alert_id, sub_id) "
-				    "SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = ?1)";
-static const char sql_click_count[] = "UPDATE push_alerts SET clicked = clicked + 1 WHERE id = ?1";
+				    "SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = $1)";
+static const char sql_click_count[] = "UPDATE push_alerts SET clicked = clicked + 1 WHERE id = $1";
 
-static void read_alert(kb_arena *a, sqlite3_stmt *s, push_alert *r)
+static void read_alert(kb_arena *a, db_stmt *s, push_alert *r)
 {
-	r->id = sqlite3_column_int64(s, 0);
-	r->title = sq_col_text(a, s, 1);
-	r->body = sq_col_text(a, s, 2);
-	r->url = sq_col_text(a, s, 3);
-	r->image = sq_col_text(a, s, 4);
-	r->urgency = sq_col_text(a, s, 5);
-	r->topic = sq_col_text(a, s, 6);
-	r->state = sq_col_text(a, s, 7);
-	r->category = sq_col_text(a, s, 8);
-	r->category_id = sqlite3_column_int64(s, 9);
-	r->ttl = sqlite3_column_int64(s, 10);
-	r->created_at = sqlite3_column_int64(s, 11);
+	r->id = db_col_int(s, 0);
+	r->title = db_col_text(a, s, 1);
+	r->body = db_col_text(a, s, 2);
+	r->url = db_col_text(a, s, 3);
+	r->image = db_col_text(a, s, 4);
+	r->urgency = db_col_text(a, s, 5);
+	r->topic = db_col_text(a, s, 6);
+	r->state = db_col_text(a, s, 7);
+	r->category = db_col_text(a, s, 8);
+	r->category_id = db_col_int(s, 9);
+	r->ttl = db_col_int(s, 10);
+	r->created_at = db_col_int(s, 11);
 	r->expires_at = r->created_at + r->ttl;
-	r->cursor = sqlite3_column_int64(s, 12);
-	r->max_sub = sqlite3_column_int64(s, 13);
-	r->queued = sqlite3_column_int64(s, 14);
-	r->delivered = sqlite3_column_int64(s, 15);
-	r->failed = sqlite3_column_int64(s, 16);
-	r->expired = sqlite3_column_int64(s, 17);
-	r->clicked = sqlite3_column_int64(s, 18);
-	r->pending = sqlite3_column_int64(s, 19);
+	r->cursor = db_col_int(s, 12);
+	r->max_sub = db_col_int(s, 13);
+	r->queued = db_col_int(s, 14);
+	r->delivered = db_col_int(s, 15);
+	r->failed = db_col_int(s, 16);
+	r->expired = db_col_int(s, 17);
+	r->clicked = db_col_int(s, 18);
+	r->pending = db_col_int(s, 19);
 }
 
 /* Inserts the alert (and its default Topic) inside the caller's
  * transaction: its id in *id. */
 static int insert_alert(store *st, const push_alert_input *in, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_add);
-	sq_bind_text(s, 1, in->title);
-	sq_bind_text(s, 2, in->body);
-	sq_bind_text(s, 3, in->url);
-	sq_bind_text(s, 4, in->image);
-	sqlite3_bind_int64(s, 5, in->category_id);
-	sq_bind_text(s, 6, in->urgency);
-	sqlite3_bind_int64(s, 7, in->ttl);
+	db_stmt *s = db_prepare(st, sql_alert_add);
+	db_bind_text(s, 1, in->title);
+	db_bind_text(s, 2, in->body);
+	db_bind_text(s, 3, in->url);
+	db_bind_text(s, 4, in->image);
+	db_bind_int(s, 5, in->category_id);
+	db_bind_text(s, 6, in->urgency);
+	db_bind_int(s, 7, in->ttl);
 	if (in->topic)
-		sq_bind_text(s, 8, in->topic);
-	sqlite3_bind_int64(s, 9, now);
-	if (sq_run(st, s, "cannot add the alert"))
+		db_bind_text(s, 8, in->topic);
+	db_bind_int(s, 9, now);
+	if (db_run(st, s, "cannot add the alert"))
 		return STORE_ERROR;
-	*id = sqlite3_last_insert_rowid(sq_db(st));
-	s = sq_stmt(st, sql_alert_topic);
-	sqlite3_bind_int64(s, 1, *id);
-	return sq_run(st, s, "cannot add the alert");
+	*id = db_last_id(st);
+	s = db_prepare(st, sql_alert_topic);
+	db_bind_int(s, 1, *id);
+	return db_run(st, s, "cannot add the alert");
 }
 
 int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
@@ -241,12 +241,12 @@ int push_store_alert_add(store *st, const push_alert_input *in, int64_t *id)
 	return STORE_OK;
 }
 
-static int alert_rows(store *st, kb_arena *a, sqlite3_stmt *s, push_alert **out, size_t *n)
+static int alert_rows(store *st, kb_arena *a, db_stmt *s, push_alert **out, size_t *n)
 {
 	size_t cap = 8, len = 0;
 	push_alert *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap) {
 			push_alert *w = kb_arena_alloc(a, 2 * cap * sizeof *w);
 			memcpy(w, v, len * sizeof *v);
@@ -254,16 +254,16 @@ static int alert_rows(store *st, kb_arena *a, sqlite3_stmt *s, push_alert **out,
 		}
 		read_alert(a, s, &v[len++]);
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read alerts");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read alerts");
 }
 
 int push_store_alert(store *st, kb_arena *a, int64_t id, push_alert *out)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_one);
-	sqlite3_bind_int64(s, 1, id);
+	db_stmt *s = db_prepare(st, sql_alert_one);
+	db_bind_int(s, 1, id);
 	push_alert *v;
 	size_t n;
 	if (alert_rows(st, a, s, &v, &n))
@@ -276,24 +276,24 @@ int push_store_alert(store *st, kb_arena *a, int64_t id, push_alert *out)
 
 int push_store_alerts(store *st, kb_arena *a, size_t limit, push_alert **out, size_t *n)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_list);
-	sqlite3_bind_int64(s, 1, (int64_t)limit);
+	db_stmt *s = db_prepare(st, sql_alert_list);
+	db_bind_int(s, 1, (int64_t)limit);
 	return alert_rows(st, a, s, out, n);
 }
 
 int push_store_alerts_active(store *st, kb_arena *a, push_alert **out, size_t *n)
 {
-	return alert_rows(st, a, sq_stmt(st, sql_alert_active), out, n);
+	return alert_rows(st, a, db_prepare(st, sql_alert_active), out, n);
 }
 
 int push_store_alert_url(store *st, kb_arena *a, int64_t id, const char **url)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_alert_url);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sq_one(st, s, "cannot read the alert");
+	db_stmt *s = db_prepare(st, sql_alert_url);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read the alert");
 	if (rc == STORE_OK) {
-		*url = sq_col_text(a, s, 0);
-		sqlite3_reset(s);
+		*url = db_col_text(a, s, 0);
+		db_reset(s);
 	}
 	return rc;
 }
@@ -305,16 +305,16 @@ int push_store_clicks(store *st, const push_click *c, size_t n, size_t *counted)
 		return STORE_ERROR;
 	size_t added = 0;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = sq_stmt(st, sql_click_add);
-		sqlite3_bind_int64(s, 1, c[i].alert_id);
-		sqlite3_bind_int64(s, 2, c[i].sub_id);
-		if (sq_run(st, s, "cannot count a click"))
+		db_stmt *s = db_prepare(st, sql_click_add);
+		db_bind_int(s, 1, c[i].alert_id);
+		db_bind_int(s, 2, c[i].sub_id);
+		if (db_run(st, s, "cannot count a click"))
 			goto fail;
-		if (!sqlite3_changes(sq_db(st)))
+		if (!db_changes(st))
 			continue; /* counted before, or the alert is gone */
-		s = sq_stmt(st, sql_click_count);
-		sqlite3_bind_int64(s, 1, c[i].alert_id);
-		if (sq_run(st, s, "cannot count a click"))
+		s = db_prepare(st, sql_click_count);
+		db_bind_int(s, 1, c[i].alert_id);
+		if (db_run(st, s, "cannot count a click"))
 			goto fail;
 		added++;
 	}
@@ -331,59 +331,59 @@ fail:
 
 static const char sql_lease_get[] = "SELECT owner, until, pid, host FROM push_lease WHERE id = 1";
 static const char sql_lease_set[] =
-	"UPDATE push_lease SET owner = ?1, until = ?2, pid = ?3, host = ?4 WHERE id = 1";
+	"UPDATE push_lease SET owner = $1, until = $2, pid = $3, host = $4 WHERE id = 1";
 static const char sql_orphans[] =
-	"UPDATE push_deliveries SET state = 2, next_at = 0 WHERE state = 1 AND attempt != ?1";
-static const char sql_lease_release[] = "UPDATE push_lease SET until = 0 WHERE owner = ?1";
+	"UPDATE push_deliveries SET state = 2, next_at = 0 WHERE state = 1 AND attempt != $1";
+static const char sql_lease_release[] = "UPDATE push_lease SET until = 0 WHERE owner = $1";
 
 int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
 		     int64_t until, int force, int64_t *holder_pid, const char **holder_host)
 {
 	if (store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, sql_lease_get);
-	int rc = sqlite3_step(s);
-	int64_t holder = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	int64_t held_until = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-	if (rc == SQLITE_ROW) {
-		*holder_pid = sqlite3_column_int64(s, 2);
-		*holder_host = sq_col_text(a, s, 3);
+	db_stmt *s = db_prepare(st, sql_lease_get);
+	int rc = db_step(s);
+	int64_t holder = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	int64_t held_until = rc == DB_ROW ? db_col_int(s, 1) : 0;
+	if (rc == DB_ROW) {
+		*holder_pid = db_col_int(s, 2);
+		*holder_host = db_col_text(a, s, 3);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
+	db_reset(s);
+	if (rc != DB_ROW)
 		goto fail;
 	if (holder != owner && held_until >= now && !force) {
 		store_rollback(st);
 		return STORE_NOTFOUND;
 	}
 	int new_holder = holder != owner;
-	s = sq_stmt(st, sql_lease_set);
-	sqlite3_bind_int64(s, 1, owner);
-	sqlite3_bind_int64(s, 2, until);
-	sqlite3_bind_int64(s, 3, pid);
-	sq_bind_text(s, 4, host);
-	if (sq_run(st, s, "cannot take the delivery lease"))
+	s = db_prepare(st, sql_lease_set);
+	db_bind_int(s, 1, owner);
+	db_bind_int(s, 2, until);
+	db_bind_int(s, 3, pid);
+	db_bind_text(s, 4, host);
+	if (db_run(st, s, "cannot take the delivery lease"))
 		goto fail;
 	if (new_holder) {
-		s = sq_stmt(st, sql_orphans);
-		sqlite3_bind_int64(s, 1, owner);
-		if (sq_run(st, s, "cannot recover the queue"))
+		s = db_prepare(st, sql_orphans);
+		db_bind_int(s, 1, owner);
+		if (db_run(st, s, "cannot recover the queue"))
 			goto fail;
 	}
 	if (store_commit(st))
 		goto fail;
 	return STORE_OK;
 fail:
-	sq_fail(st, "cannot take the delivery lease");
+	db_fail(st, "cannot take the delivery lease");
 	store_rollback(st);
 	return STORE_ERROR;
 }
 
 void push_store_lease_release(store *st, int64_t owner)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_lease_release);
-	sqlite3_bind_int64(s, 1, owner);
-	sq_run(st, s, "cannot release the delivery lease");
+	db_stmt *s = db_prepare(st, sql_lease_release);
+	db_bind_int(s, 1, owner);
+	db_run(st, s, "cannot release the delivery lease");
 }
 
 /* ---- the queue ---- */
@@ -391,33 +391,35 @@ void push_store_lease_release(store *st, int64_t owner)
 static const char sql_claim_retry[] =
 	"SELECT d.sub_id, s.endpoint, s.p256dh, s.auth, d.tries FROM push_deliveries d "
 	"LEFT JOIN push_subscriptions s ON s.id = d.sub_id "
-	"WHERE d.alert_id = ?1 AND d.state = 2 AND d.next_at <= ?2 LIMIT ?3";
-static const char sql_mark_retry[] = "UPDATE push_deliveries SET state = 1, attempt = ?3, tries = tries + 1 "
-				     "WHERE alert_id = ?1 AND sub_id = ?2";
+	"WHERE d.alert_id = $1 AND d.state = 2 AND d.next_at <= $2 LIMIT $3";
+static const char sql_mark_retry[] = "UPDATE push_deliveries SET state = 1, attempt = $3, tries = tries + 1 "
+				     "WHERE alert_id = $1 AND sub_id = $2";
 static const char sql_claim_new[] =
 	"SELECT s.id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s "
-	"WHERE s.id > ?1 AND s.id <= ?2 AND (?3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
-	"push_topics t WHERE t.category_id = ?3 AND t.sub_id = s.id)) ORDER BY s.id LIMIT ?4";
+	"WHERE s.id > $1 AND s.id <= $2 AND ($3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
+	"push_topics t WHERE t.category_id = $3 AND t.sub_id = s.id)) ORDER BY s.id LIMIT $4";
 static const char sql_mark_new[] =
 	"INSERT OR REPLACE INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
-	"VALUES(?1, ?2, 1, ?3, 1, 0)";
-static const char sql_cursor[] = "UPDATE push_alerts SET cursor = ?2, queued = queued + ?3 WHERE id = ?1";
-static const char sql_delete_row[] = "DELETE FROM push_deliveries WHERE alert_id = ?1 AND sub_id = ?2";
-static const char sql_reschedule[] = "UPDATE push_deliveries SET state = 2, next_at = ?3, tries = tries - ?4 "
-				     "WHERE alert_id = ?1 AND sub_id = ?2";
-static const char sql_count[] = "UPDATE push_alerts SET delivered = delivered + ?2, failed = failed + ?3, "
-				"expired = expired + ?4 WHERE id = ?1";
+	"VALUES($1, $2, 1, $3, 1, 0)";
+static const char sql_cursor[] = "UPDATE push_alerts SET cursor = $2, queued = queued + $3 WHERE id = $1";
+static const char sql_delete_row[] = "DELETE FROM push_deliveries WHERE alert_id = $1 AND sub_id = $2";
+static const char sql_reschedule[] = "UPDATE push_deliveries SET state = 2, next_at = $3, tries = tries - $4 "
+				     "WHERE alert_id = $1 AND sub_id = $2";
+static const char sql_count[] = "UPDATE push_alerts SET delivered = delivered + $2, failed = failed + $3, "
+				"expired = expired + $4 WHERE id = $1";
 static const char sql_close[] =
-	"UPDATE push_alerts SET state = 'done' WHERE id = ?1 AND state = 'sending' AND cursor >= max_sub "
-	"AND NOT EXISTS(SELECT 1 FROM push_deliveries WHERE alert_id = ?1)";
+	"UPDATE push_alerts SET state = 'done' WHERE id = $1 AND state = 'sending' AND cursor >= max_sub "
+	"AND NOT EXISTS(SELECT 1 FROM push_deliveries WHERE alert_id = $1)";
 static const char sql_next_retry[] = "SELECT min(next_at) FROM push_deliveries WHERE state = 2";
 
-static int read_keys(sqlite3_stmt *s, int col, push_job_row *j)
+static int read_keys(db_stmt *s, int col, push_job_row *j)
 {
-	if (sqlite3_column_bytes(s, col) != 65 || sqlite3_column_bytes(s, col + 1) != 16)
+	size_t np, na;
+	const void *p = db_col_blob(s, col, &np), *k = db_col_blob(s, col + 1, &na);
+	if (np != 65 || na != 16)
 		return -1;
-	memcpy(j->p256dh, sqlite3_column_blob(s, col), 65);
-	memcpy(j->auth, sqlite3_column_blob(s, col + 1), 16);
+	memcpy(j->p256dh, p, 65);
+	memcpy(j->auth, k, 16);
 	return 0;
 }
 
@@ -429,101 +431,101 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 	if (store_begin(st))
 		return STORE_ERROR;
 	/* Retries that are due, first. */
-	sqlite3_stmt *s = sq_stmt(st, sql_claim_retry);
-	sqlite3_bind_int64(s, 1, alert->id);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_bind_int64(s, 3, (int64_t)limit);
+	db_stmt *s = db_prepare(st, sql_claim_retry);
+	db_bind_int(s, 1, alert->id);
+	db_bind_int(s, 2, now);
+	db_bind_int(s, 3, (int64_t)limit);
 	int64_t *gone_ids = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *gone_ids);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		push_job_row *j = &v[len];
 		j->alert_id = alert->id;
-		j->sub_id = sqlite3_column_int64(s, 0);
-		if (sqlite3_column_type(s, 1) == SQLITE_NULL || read_keys(s, 2, j)) {
+		j->sub_id = db_col_int(s, 0);
+		if (db_col_is_null(s, 1) || read_keys(s, 2, j)) {
 			gone_ids[gone++] = j->sub_id;
 			continue;
 		}
-		j->endpoint = sq_col_text(a, s, 1);
-		j->tries = sqlite3_column_int(s, 4) + 1;
+		j->endpoint = db_col_text(a, s, 1);
+		j->tries = db_col_int(s, 4) + 1;
 		len++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	db_reset(s);
+	if (rc != DB_DONE)
 		goto fail;
 	for (size_t i = 0; i < len; i++) {
-		s = sq_stmt(st, sql_mark_retry);
-		sqlite3_bind_int64(s, 1, alert->id);
-		sqlite3_bind_int64(s, 2, v[i].sub_id);
-		sqlite3_bind_int64(s, 3, attempt);
-		if (sq_run(st, s, "cannot claim a retry"))
+		s = db_prepare(st, sql_mark_retry);
+		db_bind_int(s, 1, alert->id);
+		db_bind_int(s, 2, v[i].sub_id);
+		db_bind_int(s, 3, attempt);
+		if (db_run(st, s, "cannot claim a retry"))
 			goto fail;
 	}
 	for (size_t i = 0; i < gone; i++) {
-		s = sq_stmt(st, sql_delete_row);
-		sqlite3_bind_int64(s, 1, alert->id);
-		sqlite3_bind_int64(s, 2, gone_ids[i]);
-		if (sq_run(st, s, "cannot drop a message"))
+		s = db_prepare(st, sql_delete_row);
+		db_bind_int(s, 1, alert->id);
+		db_bind_int(s, 2, gone_ids[i]);
+		if (db_run(st, s, "cannot drop a message"))
 			goto fail;
 	}
 	/* Then subscribers past the cursor. */
 	size_t fresh = 0;
 	int64_t cursor = alert->cursor;
 	if (len < limit && cursor < alert->max_sub) {
-		s = sq_stmt(st, sql_claim_new);
-		sqlite3_bind_int64(s, 1, cursor);
-		sqlite3_bind_int64(s, 2, alert->max_sub);
-		sqlite3_bind_int64(s, 3, alert->category_id);
-		sqlite3_bind_int64(s, 4, (int64_t)(limit - len));
+		s = db_prepare(st, sql_claim_new);
+		db_bind_int(s, 1, cursor);
+		db_bind_int(s, 2, alert->max_sub);
+		db_bind_int(s, 3, alert->category_id);
+		db_bind_int(s, 4, (int64_t)(limit - len));
 		size_t start = len;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((rc = db_step(s)) == DB_ROW) {
 			push_job_row *j = &v[len];
 			j->alert_id = alert->id;
-			j->sub_id = sqlite3_column_int64(s, 0);
+			j->sub_id = db_col_int(s, 0);
 			cursor = j->sub_id;
 			if (read_keys(s, 2, j))
 				continue;
-			j->endpoint = sq_col_text(a, s, 1);
+			j->endpoint = db_col_text(a, s, 1);
 			j->tries = 1;
 			len++;
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
+		db_reset(s);
+		if (rc != DB_DONE)
 			goto fail;
 		fresh = len - start;
 		/* Fewer than asked: nobody else matches up to max_sub. */
 		if (len < limit)
 			cursor = alert->max_sub;
 		for (size_t i = start; i < len; i++) {
-			s = sq_stmt(st, sql_mark_new);
-			sqlite3_bind_int64(s, 1, alert->id);
-			sqlite3_bind_int64(s, 2, v[i].sub_id);
-			sqlite3_bind_int64(s, 3, attempt);
-			if (sq_run(st, s, "cannot claim a message"))
+			s = db_prepare(st, sql_mark_new);
+			db_bind_int(s, 1, alert->id);
+			db_bind_int(s, 2, v[i].sub_id);
+			db_bind_int(s, 3, attempt);
+			if (db_run(st, s, "cannot claim a message"))
 				goto fail;
 		}
 	}
-	s = sq_stmt(st, sql_cursor);
-	sqlite3_bind_int64(s, 1, alert->id);
-	sqlite3_bind_int64(s, 2, cursor);
-	sqlite3_bind_int64(s, 3, (int64_t)fresh);
-	if (sq_run(st, s, "cannot move the cursor"))
+	s = db_prepare(st, sql_cursor);
+	db_bind_int(s, 1, alert->id);
+	db_bind_int(s, 2, cursor);
+	db_bind_int(s, 3, (int64_t)fresh);
+	if (db_run(st, s, "cannot move the cursor"))
 		goto fail;
 	if (gone) {
-		s = sq_stmt(st, sql_count);
-		sqlite3_bind_int64(s, 1, alert->id);
-		sqlite3_bind_int64(s, 4, (int64_t)gone);
-		if (sq_run(st, s, "cannot count"))
+		s = db_prepare(st, sql_count);
+		db_bind_int(s, 1, alert->id);
+		db_bind_int(s, 4, (int64_t)gone);
+		if (db_run(st, s, "cannot count"))
 			goto fail;
 	}
-	s = sq_stmt(st, sql_close);
-	sqlite3_bind_int64(s, 1, alert->id);
-	if (sq_run(st, s, "cannot close the alert") || store_commit(st))
+	s = db_prepare(st, sql_close);
+	db_bind_int(s, 1, alert->id);
+	if (db_run(st, s, "cannot close the alert") || store_commit(st))
 		goto fail;
 	*out = v;
 	*n = len;
 	return STORE_OK;
 fail:
-	sq_fail(st, "cannot claim messages");
+	db_fail(st, "cannot claim messages");
 	store_rollback(st);
 	return STORE_ERROR;
 }
@@ -540,23 +542,23 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 	if (store_begin(st))
 		return STORE_ERROR;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s;
+		db_stmt *s;
 		int k = r[i].kind;
 		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER) {
-			s = sq_stmt(st, sql_reschedule);
-			sqlite3_bind_int64(s, 3, r[i].next_at);
-			sqlite3_bind_int(s, 4, k == PUSH_R_DEFER); /* a deferral is not a try */
+			s = db_prepare(st, sql_reschedule);
+			db_bind_int(s, 3, r[i].next_at);
+			db_bind_int(s, 4, k == PUSH_R_DEFER); /* a deferral is not a try */
 		} else {
-			s = sq_stmt(st, sql_delete_row);
+			s = db_prepare(st, sql_delete_row);
 		}
-		sqlite3_bind_int64(s, 1, r[i].alert_id);
-		sqlite3_bind_int64(s, 2, r[i].sub_id);
-		if (sq_run(st, s, "cannot record a result"))
+		db_bind_int(s, 1, r[i].alert_id);
+		db_bind_int(s, 2, r[i].sub_id);
+		if (db_run(st, s, "cannot record a result"))
 			goto fail;
 		if (k == PUSH_R_GONE) {
-			s = sq_stmt(st, sql_sub_delete_id);
-			sqlite3_bind_int64(s, 1, r[i].sub_id);
-			if (sq_run(st, s, "cannot delete a subscription"))
+			s = db_prepare(st, sql_sub_delete_id);
+			db_bind_int(s, 1, r[i].sub_id);
+			if (db_run(st, s, "cannot delete a subscription"))
 				goto fail;
 		}
 		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER)
@@ -567,12 +569,12 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 		if (j == nt) {
 			if (nt == KB_COUNT(t)) { /* flush the counters so far */
 				for (size_t m = 0; m < nt; m++) {
-					s = sq_stmt(st, sql_count);
-					sqlite3_bind_int64(s, 1, t[m].alert_id);
-					sqlite3_bind_int64(s, 2, t[m].delivered);
-					sqlite3_bind_int64(s, 3, t[m].failed);
-					sqlite3_bind_int64(s, 4, t[m].expired);
-					if (sq_run(st, s, "cannot count"))
+					s = db_prepare(st, sql_count);
+					db_bind_int(s, 1, t[m].alert_id);
+					db_bind_int(s, 2, t[m].delivered);
+					db_bind_int(s, 3, t[m].failed);
+					db_bind_int(s, 4, t[m].expired);
+					if (db_run(st, s, "cannot count"))
 						goto fail;
 				}
 				nt = j = 0;
@@ -587,16 +589,16 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 			t[j].expired++; /* GONE and EXPIRED */
 	}
 	for (size_t m = 0; m < nt; m++) {
-		sqlite3_stmt *s = sq_stmt(st, sql_count);
-		sqlite3_bind_int64(s, 1, t[m].alert_id);
-		sqlite3_bind_int64(s, 2, t[m].delivered);
-		sqlite3_bind_int64(s, 3, t[m].failed);
-		sqlite3_bind_int64(s, 4, t[m].expired);
-		if (sq_run(st, s, "cannot count"))
+		db_stmt *s = db_prepare(st, sql_count);
+		db_bind_int(s, 1, t[m].alert_id);
+		db_bind_int(s, 2, t[m].delivered);
+		db_bind_int(s, 3, t[m].failed);
+		db_bind_int(s, 4, t[m].expired);
+		if (db_run(st, s, "cannot count"))
 			goto fail;
-		s = sq_stmt(st, sql_close);
-		sqlite3_bind_int64(s, 1, t[m].alert_id);
-		if (sq_run(st, s, "cannot close the alert"))
+		s = db_prepare(st, sql_close);
+		db_bind_int(s, 1, t[m].alert_id);
+		if (db_run(st, s, "cannot close the alert"))
 			goto fail;
 	}
 	if (store_commit(st))
@@ -610,22 +612,22 @@ fail:
 
 int push_store_next_retry(store *st, int64_t *at)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_next_retry);
-	int rc = sqlite3_step(s);
-	*at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, "cannot read the queue");
+	db_stmt *s = db_prepare(st, sql_next_retry);
+	int rc = db_step(s);
+	*at = rc == DB_ROW ? db_col_int(s, 0) : 0;
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : db_fail(st, "cannot read the queue");
 }
 
 /* ---- the newsroom's alerts ---- */
 
-static const char sql_sent_hour[] = "SELECT count(*) FROM push_alerts WHERE created_at > ?1 - 3600";
-static const char sql_alert_sender[] = "UPDATE push_alerts SET user_id = ?2, article_id = ?3 WHERE id = ?1";
-static const char sql_sched_delete[] = "DELETE FROM push_scheduled WHERE article_id = ?1";
+static const char sql_sent_hour[] = "SELECT count(*) FROM push_alerts WHERE created_at > $1 - 3600";
+static const char sql_alert_sender[] = "UPDATE push_alerts SET user_id = $2, article_id = $3 WHERE id = $1";
+static const char sql_sched_delete[] = "DELETE FROM push_scheduled WHERE article_id = $1";
 static const char sql_sched_set[] =
-	"INSERT INTO push_scheduled(article_id, user_id, created_at) VALUES(?1, ?2, ?3) "
+	"INSERT INTO push_scheduled(article_id, user_id, created_at) VALUES($1, $2, $3) "
 	"ON CONFLICT(article_id) DO UPDATE SET user_id = excluded.user_id, created_at = excluded.created_at";
-static const char sql_sched_has[] = "SELECT 1 FROM push_scheduled WHERE article_id = ?1";
+static const char sql_sched_has[] = "SELECT 1 FROM push_scheduled WHERE article_id = $1";
 static const char sql_sched_due[] =
 	"SELECT p.article_id, p.user_id FROM push_scheduled p JOIN articles a ON a.id = p.article_id "
 	"WHERE a.status = 'published' ORDER BY p.created_at, p.article_id";
@@ -634,24 +636,24 @@ static const char sql_hourly_limit[] =
 	"THEN CAST(value AS INTEGER) ELSE -1 END FROM settings WHERE key = 'push_hourly_limit'";
 static const char sql_history[] =
 	"SELECT x.*, coalesce(u.name, ''), p.user_id, p.article_id FROM (SELECT " ALERT_COLS
-	"ORDER BY a.id DESC LIMIT ?1 OFFSET ?2) x JOIN push_alerts p ON p.id = x.id "
+	"ORDER BY a.id DESC LIMIT $1 OFFSET $2) x JOIN push_alerts p ON p.id = x.id "
 	"LEFT JOIN users u ON u.id = p.user_id ORDER BY x.id DESC";
 static const char sql_alert_count[] = "SELECT count(*) FROM push_alerts";
 
 /* The one integer a statement returns (bound by the caller) into *v. */
-static int one_int(store *st, sqlite3_stmt *s, int64_t *v, const char *what)
+static int one_int(store *st, db_stmt *s, int64_t *v, const char *what)
 {
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? STORE_OK : sq_fail(st, what);
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*v = db_col_int(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : db_fail(st, what);
 }
 
 int push_store_sent_last_hour(store *st, int64_t now, int64_t *n)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sent_hour);
-	sqlite3_bind_int64(s, 1, now);
+	db_stmt *s = db_prepare(st, sql_sent_hour);
+	db_bind_int(s, 1, now);
 	return one_int(st, s, n, "cannot count the last hour's alerts");
 }
 
@@ -660,13 +662,13 @@ int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id
 {
 	if (store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s;
+	db_stmt *s;
 	if (article_id) {
-		s = sq_stmt(st, sql_sched_delete);
-		sqlite3_bind_int64(s, 1, article_id);
-		if (sq_run(st, s, "cannot clear the scheduled alert"))
+		s = db_prepare(st, sql_sched_delete);
+		db_bind_int(s, 1, article_id);
+		if (db_run(st, s, "cannot clear the scheduled alert"))
 			goto fail;
-		if (scheduled && !sqlite3_changes(sq_db(st))) {
+		if (scheduled && !db_changes(st)) {
 			store_rollback(st);
 			return STORE_NOTFOUND;
 		}
@@ -680,11 +682,11 @@ int push_store_alert_send(store *st, const push_alert_input *in, int64_t user_id
 	}
 	if (insert_alert(st, in, now, id))
 		goto fail;
-	s = sq_stmt(st, sql_alert_sender);
-	sqlite3_bind_int64(s, 1, *id);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, article_id);
-	if (sq_run(st, s, "cannot add the alert"))
+	s = db_prepare(st, sql_alert_sender);
+	db_bind_int(s, 1, *id);
+	db_bind_int(s, 2, user_id);
+	db_bind_int(s, 3, article_id);
+	if (db_run(st, s, "cannot add the alert"))
 		goto fail;
 	if (store_commit(st))
 		goto fail;
@@ -696,79 +698,79 @@ fail:
 
 int push_store_hourly_limit(store *st, int64_t *limit)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_hourly_limit);
-	int rc = sqlite3_step(s);
+	db_stmt *s = db_prepare(st, sql_hourly_limit);
+	int rc = db_step(s);
 	*limit = PUSH_HOURLY_DEFAULT;
-	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_int64(s, 0) >= 0)
-			*limit = sqlite3_column_int64(s, 0);
-		rc = sqlite3_step(s);
+	if (rc == DB_ROW) {
+		if (db_col_int(s, 0) >= 0)
+			*limit = db_col_int(s, 0);
+		rc = db_step(s);
 	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the hourly alert limit");
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read the hourly alert limit");
 }
 
 int push_store_history(store *st, kb_arena *a, size_t offset, size_t limit, push_sent **out, size_t *n,
 		       size_t *total)
 {
 	int64_t all = 0;
-	if (one_int(st, sq_stmt(st, sql_alert_count), &all, "cannot count alerts"))
+	if (one_int(st, db_prepare(st, sql_alert_count), &all, "cannot count alerts"))
 		return STORE_ERROR;
 	*total = (size_t)all;
-	sqlite3_stmt *s = sq_stmt(st, sql_history);
-	sqlite3_bind_int64(s, 1, (int64_t)limit);
-	sqlite3_bind_int64(s, 2, (int64_t)offset);
+	db_stmt *s = db_prepare(st, sql_history);
+	db_bind_int(s, 1, (int64_t)limit);
+	db_bind_int(s, 2, (int64_t)offset);
 	push_sent *v = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *v);
 	size_t len = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && len < limit) {
+	while ((rc = db_step(s)) == DB_ROW && len < limit) {
 		read_alert(a, s, &v[len].alert);
-		v[len].sent_by = sq_col_text(a, s, 20);
-		v[len].user_id = sqlite3_column_int64(s, 21);
-		v[len].article_id = sqlite3_column_int64(s, 22);
+		v[len].sent_by = db_col_text(a, s, 20);
+		v[len].user_id = db_col_int(s, 21);
+		v[len].article_id = db_col_int(s, 22);
 		len++;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*out = v;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read alerts");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read alerts");
 }
 
 int push_store_sched_set(store *st, int64_t article_id, int64_t user_id)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sched_set);
-	sqlite3_bind_int64(s, 1, article_id);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, kb_now());
-	return sq_run(st, s, "cannot remember the scheduled alert");
+	db_stmt *s = db_prepare(st, sql_sched_set);
+	db_bind_int(s, 1, article_id);
+	db_bind_int(s, 2, user_id);
+	db_bind_int(s, 3, kb_now());
+	return db_run(st, s, "cannot remember the scheduled alert");
 }
 
 int push_store_sched_clear(store *st, int64_t article_id)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sched_delete);
-	sqlite3_bind_int64(s, 1, article_id);
-	return sq_run(st, s, "cannot clear the scheduled alert");
+	db_stmt *s = db_prepare(st, sql_sched_delete);
+	db_bind_int(s, 1, article_id);
+	return db_run(st, s, "cannot clear the scheduled alert");
 }
 
 int push_store_sched_has(store *st, int64_t article_id, int *yes)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sched_has);
-	sqlite3_bind_int64(s, 1, article_id);
-	int rc = sqlite3_step(s);
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sq_fail(st, "cannot read the scheduled alert");
+	db_stmt *s = db_prepare(st, sql_sched_has);
+	db_bind_int(s, 1, article_id);
+	int rc = db_step(s);
+	*yes = rc == DB_ROW;
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return db_fail(st, "cannot read the scheduled alert");
 	return STORE_OK;
 }
 
 int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **users, size_t *n)
 {
-	sqlite3_stmt *s = sq_stmt(st, sql_sched_due);
+	db_stmt *s = db_prepare(st, sql_sched_due);
 	size_t cap = 8, len = 0;
 	int64_t *av = kb_arena_alloc(a, cap * sizeof *av), *uv = kb_arena_alloc(a, cap * sizeof *uv);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap) {
 			int64_t *aw = kb_arena_alloc(a, 2 * cap * sizeof *aw);
 			int64_t *uw = kb_arena_alloc(a, 2 * cap * sizeof *uw);
@@ -776,13 +778,13 @@ int push_store_sched_due(store *st, kb_arena *a, int64_t **articles, int64_t **u
 			memcpy(uw, uv, len * sizeof *uv);
 			av = aw, uv = uw, cap *= 2;
 		}
-		av[len] = sqlite3_column_int64(s, 0);
-		uv[len] = sqlite3_column_int64(s, 1);
+		av[len] = db_col_int(s, 0);
+		uv[len] = db_col_int(s, 1);
 		len++;
 	}
-	sqlite3_reset(s);
+	db_reset(s);
 	*articles = av;
 	*users = uv;
 	*n = len;
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the scheduled alerts");
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read the scheduled alerts");
 }

@@ -22,7 +22,9 @@
 
 #include "../text/text.h"
 #include "migrations.h"
+#include "driver.h"
 #include "sqlite.h"
+#include "store_int.h"
 
 /*
  * A document word's terms depend on its bytes alone, and a news site uses
@@ -267,13 +269,13 @@ static int build_match(const kb_search_query *q, kb_buf *b)
 	return pos;
 }
 
-#define SEARCH_WHERE                                                                                   \
-	"WHERE search MATCH :match AND " PUBLISHED "AND (:category = 0 OR a.category_id = :category) " \
-	"AND (:from = 0 OR a.published_at >= :from) AND (:to = 0 OR a.published_at < :to) "
+#define SEARCH_WHERE                                                                 \
+	"WHERE search MATCH $2 AND " PUBLISHED "AND ($3 = 0 OR a.category_id = $3) " \
+	"AND ($4 = 0 OR a.published_at >= $4) AND ($5 = 0 OR a.published_at < $5) "
 
 /*
  * Title first, then summary and tags; body weighs least. Recency: every
- * 30 days of age cost :recency bm25 units, so between equal matches the
+ * 30 days of age cost $6 bm25 units, so between equal matches the
  * newer story wins, and a much better match still wins over a newer one.
  *
  * Three steps keep a common word fast on a big archive:
@@ -293,25 +295,27 @@ static const char search_sql[] =
 	"WITH cand AS (SELECT search.rowid AS id, bm25(search, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) AS b, "
 	"  a.published_at AS t FROM search CROSS JOIN articles a ON a.id = search.rowid " SEARCH_WHERE
 	"  ORDER BY search.rowid DESC LIMIT " SEARCH_POOL "), "
-	"top AS (SELECT id, b + :recency * ((:now - t) / 2592000.0) AS score FROM cand "
-	"  ORDER BY score LIMIT :limit OFFSET :offset) "
+	"top AS (SELECT id, b + $6 * (($7 - t) / 2592000.0) AS score FROM cand "
+	"  ORDER BY score LIMIT $8 OFFSET $9) "
 	"SELECT " ARTICLE_COLS ", CASE WHEN instr(" SUMMARY_SNIPPET ", char(1)) > 0 "
 	"  THEN " SUMMARY_SNIPPET " ELSE snippet(search, 2, char(1), char(2), '…', 18) END, top.score "
 	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id " ARTICLE_JOINS
-	"WHERE search MATCH :match ORDER BY top.score";
+	"WHERE search MATCH $2 ORDER BY top.score";
 /* Without filters every indexed row is a published article: no join. */
 static const char count_sql[] =
 	"SELECT count(*) FROM search CROSS JOIN articles a ON a.id = search.rowid " SEARCH_WHERE;
-static const char count_all_sql[] = "SELECT count(*) FROM search WHERE search MATCH :match";
+static const char count_all_sql[] = "SELECT count(*) FROM search WHERE search MATCH $2";
 
-/* Binds the match and the filters (parameters a statement lacks are
- * skipped). */
-static void bind_query(sqlite3_stmt *s, const kb_search_query *q, const char *match)
+/* Binds the match ($2) and the filters ($3 to $5). The counts use no $1
+ * (ARTICLE_COLS's) and count_all_sql no filter: SQLite takes a binding a
+ * statement does not use. (dialect: all of MATCH, bm25 and snippet are
+ * FTS5's; PostgreSQL would need its own text of these statements.) */
+static void bind_query(db_stmt *s, const kb_search_query *q, const char *match)
 {
-	sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, ":match"), match, -1, SQLITE_TRANSIENT);
-	sq_bind_named_int(s, ":category", q->category_id);
-	sq_bind_named_int(s, ":from", q->from);
-	sq_bind_named_int(s, ":to", q->to);
+	db_bind_text(s, 2, match);
+	db_bind_int(s, 3, q->category_id);
+	db_bind_int(s, 4, q->from);
+	db_bind_int(s, 5, q->to);
 }
 
 int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
@@ -326,36 +330,36 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 		return STORE_OK;
 	}
 	int filtered = q->category_id || q->from || q->to;
-	sqlite3_stmt *s = sq_stmt(st, filtered ? count_sql : count_all_sql);
+	db_stmt *s = db_prepare(st, filtered ? count_sql : count_all_sql);
 	bind_query(s, q, match.data);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*total = (size_t)sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW) {
+	int rc = db_step(s);
+	if (rc == DB_ROW)
+		*total = (size_t)db_col_int(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW) {
 		kb_buf_free(&match);
-		return sq_fail(st, "cannot search");
+		return db_fail(st, "cannot search");
 	}
 	size_t cap = q->limit ? q->limit : 1, len = 0;
 	kb_search_hit *v = kb_arena_alloc(a, cap * sizeof *v);
 	if (*total > q->offset) {
-		s = sq_stmt(st, search_sql);
+		s = db_prepare(st, search_sql);
 		bind_query(s, q, match.data);
-		sq_bind_named_int(s, ":body", 0);
-		sq_bind_named_int(s, ":now", kb_now());
-		sq_bind_named_int(s, ":limit", (int64_t)q->limit);
-		sq_bind_named_int(s, ":offset", (int64_t)q->offset);
-		sqlite3_bind_double(s, sqlite3_bind_parameter_index(s, ":recency"), q->recency);
-		while (len < cap && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-			sq_read_article(a, s, &v[len].article);
-			v[len].snippet = sq_col_text(a, s, ARTICLE_NCOLS);
-			v[len].score = sqlite3_column_double(s, ARTICLE_NCOLS + 1);
+		db_bind_int(s, 1, 0);
+		db_bind_double(s, 6, q->recency);
+		db_bind_int(s, 7, kb_now());
+		db_bind_int(s, 8, (int64_t)q->limit);
+		db_bind_int(s, 9, (int64_t)q->offset);
+		while (len < cap && (rc = db_step(s)) == DB_ROW) {
+			store_row_article(a, s, &v[len].article);
+			v[len].snippet = db_col_text(a, s, ARTICLE_NCOLS);
+			v[len].score = db_col_double(s, ARTICLE_NCOLS + 1);
 			len++;
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_reset(s);
+		if (rc != DB_ROW && rc != DB_DONE) {
 			kb_buf_free(&match);
-			return sq_fail(st, "cannot search");
+			return db_fail(st, "cannot search");
 		}
 	}
 	kb_buf_free(&match);
@@ -367,10 +371,10 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 int store_search_pause(store *st)
 {
 	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('search_paused', 1)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot pause the search index");
+	db_stmt *s = db_prepare(st, sql);
+	int rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot pause the search index");
 }
 
 int store_search_rebuild(store *st)
@@ -384,12 +388,12 @@ int store_search_rebuild(store *st)
 		 "SELECT * FROM search_source"),
 		"DELETE FROM meta WHERE key = 'search_paused'",
 	};
-	int own_tx = sqlite3_get_autocommit(sq_db(st));
+	int own_tx = !db_in_tx(st);
 	if (own_tx && store_begin(st))
 		return STORE_ERROR;
 	for (size_t i = 0; i < KB_COUNT(steps); i++) {
-		if (sqlite3_exec(sq_db(st), steps[i], NULL, NULL, NULL) != SQLITE_OK) {
-			sq_fail(st, "cannot rebuild the search index");
+		if (db_exec(st, steps[i])) {
+			db_fail(st, "cannot rebuild the search index");
 			if (own_tx)
 				store_rollback(st);
 			return STORE_ERROR;
@@ -403,7 +407,7 @@ int store_bulk_begin(store *st)
 	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('bulk_load', 1)";
 	if (store_search_pause(st))
 		return STORE_ERROR;
-	return sq_run(st, sq_stmt(st, sql), "cannot pause the change log");
+	return db_run(st, db_prepare(st, sql), "cannot pause the change log");
 }
 
 int store_bulk_end(store *st)
@@ -415,7 +419,7 @@ int store_bulk_end(store *st)
 	if (store_search_rebuild(st))
 		return STORE_ERROR;
 	for (size_t i = 0; i < KB_COUNT(sql); i++)
-		if (sq_run(st, sq_stmt(st, sql[i]), "cannot resume the change log"))
+		if (db_run(st, db_prepare(st, sql[i]), "cannot resume the change log"))
 			return STORE_ERROR;
 	return STORE_OK;
 }

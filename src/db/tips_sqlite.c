@@ -1,13 +1,13 @@
 /*
  * tips_sqlite.c: the SQLite side of readers' tips (tips_store.h): tips,
  * their photos and notes, the queue's filters, retention and the mail
- * queue. Statements are fixed strings prepared once through sq_stmt() and
+ * queue. Statements are fixed strings prepared once through db_prepare() and
  * bound; nothing is formatted.
  */
-#include <sqlite3.h>
 #include <string.h>
 
-#include "sqlite.h"
+#include "driver.h"
+#include "store_int.h"
 #include "tips_store.h"
 
 #define TIP_COLS                                                                              \
@@ -16,35 +16,35 @@
 	"coalesce(u.name, ''), t.seen "
 #define TIP_FROM "FROM tips t LEFT JOIN users u ON u.id = t.assignee_id "
 
-static void read_tip(kb_arena *a, sqlite3_stmt *s, kb_tip *t)
+static void read_tip(kb_arena *a, db_stmt *s, kb_tip *t)
 {
 	memset(t, 0, sizeof *t);
-	t->id = sqlite3_column_int64(s, 0);
-	t->ref = sq_col_text(a, s, 1);
-	t->name = sq_col_text(a, s, 2);
-	t->contact = sq_col_text(a, s, 3);
-	t->place = sq_col_text(a, s, 4);
-	t->kind = sq_col_text(a, s, 5);
-	t->body = sq_col_text(a, s, 6);
-	t->status = sq_col_text(a, s, 7);
-	t->ip = sq_col_text(a, s, 8);
-	t->assignee_id = sqlite3_column_int64(s, 9);
-	t->article_id = sqlite3_column_int64(s, 10);
-	t->created_at = sqlite3_column_int64(s, 11);
-	t->updated_at = sqlite3_column_int64(s, 12);
-	t->assignee_name = sq_col_text(a, s, 13);
-	t->seen = sqlite3_column_int(s, 14);
+	t->id = db_col_int(s, 0);
+	t->ref = db_col_text(a, s, 1);
+	t->name = db_col_text(a, s, 2);
+	t->contact = db_col_text(a, s, 3);
+	t->place = db_col_text(a, s, 4);
+	t->kind = db_col_text(a, s, 5);
+	t->body = db_col_text(a, s, 6);
+	t->status = db_col_text(a, s, 7);
+	t->ip = db_col_text(a, s, 8);
+	t->assignee_id = db_col_int(s, 9);
+	t->article_id = db_col_int(s, 10);
+	t->created_at = db_col_int(s, 11);
+	t->updated_at = db_col_int(s, 12);
+	t->assignee_name = db_col_text(a, s, 13);
+	t->seen = db_col_int(s, 14);
 }
 
 int tips_store_duplicate(store *st, const char *digest, int64_t since, int *found)
 {
-	static const char sql[] = "SELECT 1 FROM tips WHERE digest = ?1 AND created_at >= ?2 LIMIT 1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sq_bind_text(s, 1, digest);
-	sqlite3_bind_int64(s, 2, since);
-	int rc = sq_one(st, s, "cannot look for duplicate tips");
+	static const char sql[] = "SELECT 1 FROM tips WHERE digest = $1 AND created_at >= $2 LIMIT 1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, digest);
+	db_bind_int(s, 2, since);
+	int rc = db_one(st, s, "cannot look for duplicate tips");
 	*found = rc == STORE_OK;
-	sqlite3_reset(s);
+	db_reset(s);
 	return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
 }
 
@@ -52,75 +52,75 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO tips(ref, name, contact, place, kind, body, digest, ip, created_at, updated_at) "
-		"VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)";
+		"VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
 	static const char media_sql[] =
-		"INSERT INTO tip_media(tip_id, media_id, position) VALUES(?1, ?2, ?3)";
+		"INSERT INTO tip_media(tip_id, media_id, position) VALUES($1, $2, $3)";
 	static const char mail_sql[] =
-		"INSERT INTO mail_queue(tip_id, next_at, created_at) VALUES(?1, ?2, ?2)";
-	sqlite3_stmt *s = sq_stmt(st, sql);
+		"INSERT INTO mail_queue(tip_id, next_at, created_at) VALUES($1, $2, $2)";
+	db_stmt *s = db_prepare(st, sql);
 	const char *v[] = {in->ref, in->name, in->contact, in->place, in->kind, in->body, in->digest, in->ip};
 	for (int i = 0; i < 8; i++)
-		sq_bind_text(s, i + 1, v[i]);
-	sqlite3_bind_int64(s, 9, now);
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && sqlite3_extended_errcode(sq_db(st)) == SQLITE_CONSTRAINT_UNIQUE)
+		db_bind_text(s, i + 1, v[i]);
+	db_bind_int(s, 9, now);
+	int rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE && db_unique_violation(st))
 		return STORE_CONFLICT;
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot add the tip");
-	*id = sqlite3_last_insert_rowid(sq_db(st));
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot add the tip");
+	*id = db_last_id(st);
 	for (size_t i = 0; i < in->nmedia; i++) {
-		s = sq_stmt(st, media_sql);
-		sqlite3_bind_int64(s, 1, *id);
-		sqlite3_bind_int64(s, 2, in->media[i]);
-		sqlite3_bind_int64(s, 3, (int64_t)i);
-		if (sq_run(st, s, "cannot add the tip's photo"))
+		s = db_prepare(st, media_sql);
+		db_bind_int(s, 1, *id);
+		db_bind_int(s, 2, in->media[i]);
+		db_bind_int(s, 3, (int64_t)i);
+		if (db_run(st, s, "cannot add the tip's photo"))
 			return STORE_ERROR;
 	}
-	s = sq_stmt(st, mail_sql);
-	sqlite3_bind_int64(s, 1, *id);
-	sqlite3_bind_int64(s, 2, now);
-	return sq_run(st, s, "cannot queue the tip's mail");
+	s = db_prepare(st, mail_sql);
+	db_bind_int(s, 1, *id);
+	db_bind_int(s, 2, now);
+	return db_run(st, s, "cannot queue the tip's mail");
 }
 
 int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total)
 {
 	/* One statement for every filter: an empty one matches all. */
 #define TIP_WHERE                                                                              \
-	"WHERE (?1 = '' OR t.status = ?1) AND (?2 = '' OR t.kind = ?2) "                       \
-	"AND (?3 = 0 OR (?3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = ?3) "            \
-	"AND (?4 = '' OR instr(lower(t.body), lower(?4)) OR instr(lower(t.place), lower(?4)) " \
-	"OR instr(lower(t.name), lower(?4)) OR instr(lower(t.ref), lower(?4))) "
+	"WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.kind = $2) "                       \
+	"AND ($3 = 0 OR ($3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = $3) "            \
+	"AND ($4 = '' OR instr(lower(t.body), lower($4)) OR instr(lower(t.place), lower($4)) " \
+	"OR instr(lower(t.name), lower($4)) OR instr(lower(t.ref), lower($4))) "
 	static const char sql[] = "SELECT " TIP_COLS TIP_FROM TIP_WHERE
-				  "ORDER BY t.created_at DESC, t.id DESC LIMIT ?5 OFFSET ?6";
+				  "ORDER BY t.created_at DESC, t.id DESC LIMIT $5 OFFSET $6";
 	static const char count_sql[] = "SELECT count(*) FROM tips t " TIP_WHERE;
 #undef TIP_WHERE
 	const char *sql_of[] = {sql, count_sql};
 	size_t cap = 16, len = 0;
 	kb_tip *v = kb_arena_alloc(a, cap * sizeof *v);
 	for (int pass = 0; pass < 2; pass++) {
-		sqlite3_stmt *s = sq_stmt(st, sql_of[pass]);
-		sq_bind_text(s, 1, q->status);
-		sq_bind_text(s, 2, q->kind);
-		sqlite3_bind_int64(s, 3, q->assignee_id);
-		sq_bind_text(s, 4, q->q);
+		db_stmt *s = db_prepare(st, sql_of[pass]);
+		db_bind_text(s, 1, q->status);
+		db_bind_text(s, 2, q->kind);
+		db_bind_int(s, 3, q->assignee_id);
+		db_bind_text(s, 4, q->q);
 		if (!pass) {
-			sqlite3_bind_int64(s, 5, (int64_t)q->limit);
-			sqlite3_bind_int64(s, 6, (int64_t)q->offset);
+			db_bind_int(s, 5, (int64_t)q->limit);
+			db_bind_int(s, 6, (int64_t)q->offset);
 		}
 		int rc;
-		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		while ((rc = db_step(s)) == DB_ROW) {
 			if (pass) {
-				*total = (size_t)sqlite3_column_int64(s, 0);
+				*total = (size_t)db_col_int(s, 0);
 				continue;
 			}
 			if (len == cap)
-				v = sq_grow(a, v, len, &cap, sizeof *v);
+				v = store_grow(a, v, len, &cap, sizeof *v);
 			read_tip(a, s, &v[len++]);
 		}
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return sq_fail(st, "cannot list tips");
+		db_reset(s);
+		if (rc != DB_DONE)
+			return db_fail(st, "cannot list tips");
 	}
 	*out = v;
 	*n = len;
@@ -129,163 +129,163 @@ int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out,
 
 int tips_store_get(store *st, kb_arena *a, int64_t id, int mark_seen, kb_tip *out)
 {
-	static const char sql[] = "SELECT " TIP_COLS TIP_FROM "WHERE t.id = ?1";
-	static const char media_sql[] = "SELECT media_id FROM tip_media WHERE tip_id = ?1 ORDER BY position";
-	static const char seen_sql[] = "UPDATE tips SET seen = 1 WHERE id = ?1 AND seen = 0";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sq_one(st, s, "cannot read the tip");
+	static const char sql[] = "SELECT " TIP_COLS TIP_FROM "WHERE t.id = $1";
+	static const char media_sql[] = "SELECT media_id FROM tip_media WHERE tip_id = $1 ORDER BY position";
+	static const char seen_sql[] = "UPDATE tips SET seen = 1 WHERE id = $1 AND seen = 0";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read the tip");
 	if (rc)
 		return rc;
 	read_tip(a, s, out);
-	sqlite3_reset(s);
-	s = sq_stmt(st, media_sql);
-	sqlite3_bind_int64(s, 1, id);
+	db_reset(s);
+	s = db_prepare(st, media_sql);
+	db_bind_int(s, 1, id);
 	size_t cap = 8;
 	out->media = kb_arena_alloc(a, cap * sizeof *out->media);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (out->nmedia == cap)
-			out->media = sq_grow(a, out->media, out->nmedia, &cap, sizeof *out->media);
-		out->media[out->nmedia++] = sqlite3_column_int64(s, 0);
+			out->media = store_grow(a, out->media, out->nmedia, &cap, sizeof *out->media);
+		out->media[out->nmedia++] = db_col_int(s, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot read the tip's photos");
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot read the tip's photos");
 	if (!mark_seen || out->seen)
 		return STORE_OK;
-	s = sq_stmt(st, seen_sql);
-	sqlite3_bind_int64(s, 1, id);
-	return sq_run(st, s, "cannot mark the tip seen");
+	s = db_prepare(st, seen_sql);
+	db_bind_int(s, 1, id);
+	return db_run(st, s, "cannot mark the tip seen");
 }
 
 int tips_store_notes(store *st, kb_arena *a, int64_t id, kb_tip_note **out, size_t *n)
 {
 	static const char sql[] = "SELECT n.id, n.created_at, coalesce(u.name, ''), n.body FROM tip_notes n "
-				  "LEFT JOIN users u ON u.id = n.user_id WHERE n.tip_id = ?1 ORDER BY n.id";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
+				  "LEFT JOIN users u ON u.id = n.user_id WHERE n.tip_id = $1 ORDER BY n.id";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
 	size_t cap = 8, len = 0;
 	kb_tip_note *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
-		v[len].id = sqlite3_column_int64(s, 0);
-		v[len].at = sqlite3_column_int64(s, 1);
-		v[len].user_name = sq_col_text(a, s, 2);
-		v[len].body = sq_col_text(a, s, 3);
+			v = store_grow(a, v, len, &cap, sizeof *v);
+		v[len].id = db_col_int(s, 0);
+		v[len].at = db_col_int(s, 1);
+		v[len].user_name = db_col_text(a, s, 2);
+		v[len].body = db_col_text(a, s, 3);
 		len++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot read the tip's notes");
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot read the tip's notes");
 	*out = v;
 	*n = len;
 	return STORE_OK;
 }
 
 /* Runs s (which returns one integer) into *v. */
-static int count(store *st, sqlite3_stmt *s, int64_t *v, const char *what)
+static int count(store *st, db_stmt *s, int64_t *v, const char *what)
 {
-	int rc = sq_one(st, s, what);
-	*v = rc == STORE_OK ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	int rc = db_one(st, s, what);
+	*v = rc == STORE_OK ? db_col_int(s, 0) : 0;
+	db_reset(s);
 	return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
 }
 
 int tips_store_unseen(store *st, int64_t *n)
 {
 	static const char sql[] = "SELECT count(*) FROM tips WHERE seen = 0";
-	return count(st, sq_stmt(st, sql), n, "cannot count unread tips");
+	return count(st, db_prepare(st, sql), n, "cannot count unread tips");
 }
 
 /* Runs an UPDATE of one tip; STORE_NOTFOUND when it changed nothing. */
 int tips_store_set_status(store *st, int64_t id, const char *status)
 {
-	static const char sql[] = "UPDATE tips SET status = ?2, updated_at = ?3 WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, status);
-	sqlite3_bind_int64(s, 3, kb_now());
-	return sq_run_one(st, s, "cannot change the tip's status");
+	static const char sql[] = "UPDATE tips SET status = $2, updated_at = $3 WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_text(s, 2, status);
+	db_bind_int(s, 3, kb_now());
+	return db_run_one(st, s, "cannot change the tip's status");
 }
 
 int tips_store_assign(store *st, int64_t id, int64_t assignee_id)
 {
-	static const char sql[] = "UPDATE tips SET assignee_id = (SELECT id FROM users WHERE id = ?2), "
-				  "updated_at = ?3 WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, assignee_id);
-	sqlite3_bind_int64(s, 3, kb_now());
-	return sq_run_one(st, s, "cannot assign the tip");
+	static const char sql[] = "UPDATE tips SET assignee_id = (SELECT id FROM users WHERE id = $2), "
+				  "updated_at = $3 WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, assignee_id);
+	db_bind_int(s, 3, kb_now());
+	return db_run_one(st, s, "cannot assign the tip");
 }
 
 int tips_store_note_add(store *st, int64_t id, int64_t user_id, const char *body)
 {
 	static const char sql[] = "INSERT INTO tip_notes(tip_id, user_id, body, created_at) "
-				  "SELECT id, nullif(?2, 0), ?3, ?4 FROM tips WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, user_id);
-	sq_bind_text(s, 3, body);
-	sqlite3_bind_int64(s, 4, kb_now());
-	return sq_run_one(st, s, "cannot add the note");
+				  "SELECT id, nullif($2, 0), $3, $4 FROM tips WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, user_id);
+	db_bind_text(s, 3, body);
+	db_bind_int(s, 4, kb_now());
+	return db_run_one(st, s, "cannot add the note");
 }
 
 int tips_store_drafted(store *st, int64_t id, int64_t article_id)
 {
 	static const char sql[] =
-		"UPDATE tips SET article_id = ?2, updated_at = ?3, "
-		"status = CASE WHEN status = 'new' THEN 'progress' ELSE status END WHERE id = ?1";
-	static const char keep_sql[] = "UPDATE tip_media SET kept = 1 WHERE tip_id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, article_id);
-	sqlite3_bind_int64(s, 3, kb_now());
-	int rc = sq_run_one(st, s, "cannot link the tip to its draft");
+		"UPDATE tips SET article_id = $2, updated_at = $3, "
+		"status = CASE WHEN status = 'new' THEN 'progress' ELSE status END WHERE id = $1";
+	static const char keep_sql[] = "UPDATE tip_media SET kept = 1 WHERE tip_id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, article_id);
+	db_bind_int(s, 3, kb_now());
+	int rc = db_run_one(st, s, "cannot link the tip to its draft");
 	if (rc)
 		return rc;
-	s = sq_stmt(st, keep_sql);
-	sqlite3_bind_int64(s, 1, id);
-	return sq_run(st, s, "cannot keep the tip's photos");
+	s = db_prepare(st, keep_sql);
+	db_bind_int(s, 1, id);
+	return db_run(st, s, "cannot keep the tip's photos");
 }
 
 int tips_store_delete(store *st, kb_arena *a, int64_t id, kb_tip_photo **photos, size_t *n)
 {
 	static const char photos_sql[] =
 		"SELECT m.stem, m.widths, m.status FROM tip_media tm "
-		"JOIN media m ON m.id = tm.media_id WHERE tm.tip_id = ?1 AND tm.kept = 0";
+		"JOIN media m ON m.id = tm.media_id WHERE tm.tip_id = $1 AND tm.kept = 0";
 	static const char media_sql[] = "DELETE FROM media WHERE id IN "
-					"(SELECT media_id FROM tip_media WHERE tip_id = ?1 AND kept = 0)";
-	static const char tip_sql[] = "DELETE FROM tips WHERE id = ?1";
+					"(SELECT media_id FROM tip_media WHERE tip_id = $1 AND kept = 0)";
+	static const char tip_sql[] = "DELETE FROM tips WHERE id = $1";
 	if (store_begin(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = sq_stmt(st, photos_sql);
-	sqlite3_bind_int64(s, 1, id);
+	db_stmt *s = db_prepare(st, photos_sql);
+	db_bind_int(s, 1, id);
 	size_t cap = 8, len = 0;
 	kb_tip_photo *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
-		v[len].stem = sq_col_text(a, s, 0);
-		v[len].widths = sq_col_text(a, s, 1);
-		v[len].status = sq_col_text(a, s, 2);
+			v = store_grow(a, v, len, &cap, sizeof *v);
+		v[len].stem = db_col_text(a, s, 0);
+		v[len].widths = db_col_text(a, s, 1);
+		v[len].status = db_col_text(a, s, 2);
 		len++;
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		sq_fail(st, "cannot read the tip's photos");
+	db_reset(s);
+	if (rc != DB_DONE) {
+		db_fail(st, "cannot read the tip's photos");
 		goto fail;
 	}
-	s = sq_stmt(st, media_sql);
-	sqlite3_bind_int64(s, 1, id);
-	if (sq_run(st, s, "cannot delete the tip's photos"))
+	s = db_prepare(st, media_sql);
+	db_bind_int(s, 1, id);
+	if (db_run(st, s, "cannot delete the tip's photos"))
 		goto fail;
-	s = sq_stmt(st, tip_sql);
-	sqlite3_bind_int64(s, 1, id);
-	rc = sq_run_one(st, s, "cannot delete the tip");
+	s = db_prepare(st, tip_sql);
+	db_bind_int(s, 1, id);
+	rc = db_run_one(st, s, "cannot delete the tip");
 	if (rc == STORE_NOTFOUND) {
 		store_rollback(st);
 		return STORE_NOTFOUND;
@@ -302,21 +302,21 @@ fail:
 
 int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int64_t **ids, size_t *n)
 {
-	static const char sql[] = "SELECT id FROM tips WHERE created_at < ?1 ORDER BY created_at LIMIT ?2";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int64(s, 2, (int64_t)limit);
+	static const char sql[] = "SELECT id FROM tips WHERE created_at < $1 ORDER BY created_at LIMIT $2";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, before);
+	db_bind_int(s, 2, (int64_t)limit);
 	size_t cap = 16, len = 0;
 	int64_t *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = sq_grow(a, v, len, &cap, sizeof *v);
-		v[len++] = sqlite3_column_int64(s, 0);
+			v = store_grow(a, v, len, &cap, sizeof *v);
+		v[len++] = db_col_int(s, 0);
 	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return sq_fail(st, "cannot find old tips");
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot find old tips");
 	*ids = v;
 	*n = len;
 	return STORE_OK;
@@ -325,82 +325,65 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 {
 	static const char sql[] = "SELECT id, tip_id, tries, next_at FROM mail_queue WHERE next_at > 0 "
-				  "AND next_at <= ?1 ORDER BY next_at, id LIMIT 1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, now);
-	int rc = sq_one(st, s, "cannot read the mail queue");
+				  "AND next_at <= $1 ORDER BY next_at, id LIMIT 1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, now);
+	int rc = db_one(st, s, "cannot read the mail queue");
 	if (rc)
 		return rc;
-	out->id = sqlite3_column_int64(s, 0);
-	out->tip_id = sqlite3_column_int64(s, 1);
-	out->tries = sqlite3_column_int(s, 2);
-	int64_t due = sqlite3_column_int64(s, 3);
-	sqlite3_reset(s);
+	out->id = db_col_int(s, 0);
+	out->tip_id = db_col_int(s, 1);
+	out->tries = db_col_int(s, 2);
+	int64_t due = db_col_int(s, 3);
+	db_reset(s);
 	/* Claimed for TIPS_MAIL_LEASE seconds: a second server on the same
 	 * database finds it taken (the UPDATE changes nothing) and sends
 	 * nothing; a server that dies mid-send leaves it due again after. */
-	static const char claim_sql[] = "UPDATE mail_queue SET next_at = ?3 WHERE id = ?1 AND next_at = ?2";
-	s = sq_stmt(st, claim_sql);
-	sqlite3_bind_int64(s, 1, out->id);
-	sqlite3_bind_int64(s, 2, due);
-	sqlite3_bind_int64(s, 3, now + TIPS_MAIL_LEASE);
-	return sq_run_one(st, s, "cannot claim the mail");
+	static const char claim_sql[] = "UPDATE mail_queue SET next_at = $3 WHERE id = $1 AND next_at = $2";
+	s = db_prepare(st, claim_sql);
+	db_bind_int(s, 1, out->id);
+	db_bind_int(s, 2, due);
+	db_bind_int(s, 3, now + TIPS_MAIL_LEASE);
+	return db_run_one(st, s, "cannot claim the mail");
 }
 
 int tips_store_mail_sent(store *st, int64_t id)
 {
-	static const char sql[] = "DELETE FROM mail_queue WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	return sq_run(st, s, "cannot update the mail queue");
+	static const char sql[] = "DELETE FROM mail_queue WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	return db_run(st, s, "cannot update the mail queue");
 }
 
 int tips_store_mail_retry(store *st, int64_t id, int64_t next_at, const char *error)
 {
-	static const char sql[] = "UPDATE mail_queue SET tries = tries + 1, next_at = ?2, "
-				  "error = substr(?3, 1, 500) WHERE id = ?1";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, next_at);
-	sq_bind_text(s, 3, error);
-	return sq_run(st, s, "cannot update the mail queue");
+	static const char sql[] = "UPDATE mail_queue SET tries = tries + 1, next_at = $2, "
+				  "error = substr($3, 1, 500) WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, next_at);
+	db_bind_text(s, 3, error);
+	return db_run(st, s, "cannot update the mail queue");
 }
 
 int tips_store_mail_counts(store *st, int64_t *waiting, int64_t *failed)
 {
 	static const char sql[] = "SELECT count(*) FROM mail_queue WHERE next_at > 0";
 	static const char failed_sql[] = "SELECT count(*) FROM mail_queue WHERE next_at = 0";
-	if (count(st, sq_stmt(st, sql), waiting, "cannot count mail"))
+	if (count(st, db_prepare(st, sql), waiting, "cannot count mail"))
 		return STORE_ERROR;
-	return count(st, sq_stmt(st, failed_sql), failed, "cannot count mail");
+	return count(st, db_prepare(st, failed_sql), failed, "cannot count mail");
 }
 
 int tips_store_mail_settings(store *st, kb_arena *a, kb_mail_settings *out)
 {
-	static const char sql[] = "SELECT key, value FROM settings WHERE key IN ('smtp_host', "
-				  "'smtp_port', 'smtp_user', 'smtp_password', 'smtp_starttls', "
-				  "'tips_email', 'name', 'tips_retention_days')";
-	static const struct {
-		const char *key;
-		size_t off;
-	} keys[] = {
-#define K(k, f) {k, offsetof(kb_mail_settings, f)}
+	static const store_setting_key keys[] = {
+#define K(k, f) {k, "", offsetof(kb_mail_settings, f)}
 		K("smtp_host", host),         K("smtp_port", port),
 		K("smtp_user", user),         K("smtp_password", password),
 		K("smtp_starttls", starttls), K("tips_email", to),
 		K("name", from_name),         K("tips_retention_days", retention_days),
 #undef K
 	};
-	for (size_t i = 0; i < KB_COUNT(keys); i++)
-		*(const char **)((char *)out + keys[i].off) = "";
-	sqlite3_stmt *s = sq_stmt(st, sql);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(s, 0);
-		for (size_t i = 0; k && i < KB_COUNT(keys); i++)
-			if (!strcmp(k, keys[i].key))
-				*(const char **)((char *)out + keys[i].off) = sq_col_text(a, s, 1);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? STORE_OK : sq_fail(st, "cannot read the mail settings");
+	return store_settings_load(st, a, keys, KB_COUNT(keys), out, "cannot read the mail settings");
 }
