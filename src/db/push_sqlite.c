@@ -23,8 +23,10 @@ static const char sql_sub_upsert[] =
 	"auth = excluded.auth, all_topics = excluded.all_topics, updated_at = excluded.updated_at "
 	"RETURNING id";
 static const char sql_topics_clear[] = "DELETE FROM push_topics WHERE sub_id = $1";
-static const char sql_topic_add[] = "INSERT OR IGNORE INTO push_topics(category_id, sub_id) "
-				    "SELECT id, $2 FROM categories WHERE slug = $1";
+/* (An INSERT ... SELECT with ON CONFLICT needs its WHERE: SQLite would
+ * read the ON as a join's otherwise.) */
+static const char sql_topic_add[] = "INSERT INTO push_topics(category_id, sub_id) "
+				    "SELECT id, $2 FROM categories WHERE slug = $1 ON CONFLICT DO NOTHING";
 static const char sql_category_known[] = "SELECT 1 FROM categories WHERE slug = $1";
 static const char sql_sub_delete[] = "DELETE FROM push_subscriptions WHERE endpoint = $1";
 static const char sql_sub_delete_id[] = "DELETE FROM push_subscriptions WHERE id = $1";
@@ -178,8 +180,9 @@ static const char sql_alert_active[] = "SELECT " ALERT_COLS "WHERE a.state = 'se
 static const char sql_alert_url[] = "SELECT url FROM push_alerts WHERE id = $1";
 /* A click of an alert deleted meanwhile is dropped, not a foreign key
  * error that would lose the whole batch. */
-static const char sql_click_add[] = "INSERT OR IGNORE INTO push_clicks(alert_id, sub_id) "
-				    "SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = $1)";
+static const char sql_click_add[] =
+	"INSERT INTO push_clicks(alert_id, sub_id) SELECT $1, $2 "
+	"WHERE EXISTS (SELECT 1 FROM push_alerts WHERE id = $1) ON CONFLICT DO NOTHING";
 static const char sql_click_count[] = "UPDATE push_alerts SET clicked = clicked + 1 WHERE id = $1";
 
 static void read_alert(kb_arena *a, db_stmt *s, push_alert *r)
@@ -398,6 +401,8 @@ static const char sql_claim_new[] =
 	"SELECT s.id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s "
 	"WHERE s.id > $1 AND s.id <= $2 AND ($3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
 	"push_topics t WHERE t.category_id = $3 AND t.sub_id = s.id)) ORDER BY s.id LIMIT $4";
+/* dialect: SQLite's INSERT OR REPLACE (a new row in place of the old);
+ * PostgreSQL: ON CONFLICT(alert_id, sub_id) DO UPDATE. */
 static const char sql_mark_new[] =
 	"INSERT OR REPLACE INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
 	"VALUES($1, $2, 1, $3, 1, 0)";
@@ -631,6 +636,7 @@ static const char sql_sched_has[] = "SELECT 1 FROM push_scheduled WHERE article_
 static const char sql_sched_due[] =
 	"SELECT p.article_id, p.user_id FROM push_scheduled p JOIN articles a ON a.id = p.article_id "
 	"WHERE a.status = 'published' ORDER BY p.created_at, p.article_id";
+/* dialect: GLOB is SQLite's (PostgreSQL: value ~ '^[0-9]+$'). */
 static const char sql_hourly_limit[] =
 	"SELECT CASE WHEN value GLOB '[0-9]*' AND value NOT GLOB '*[^0-9]*' AND length(value) < 10 "
 	"THEN CAST(value AS INTEGER) ELSE -1 END FROM settings WHERE key = 'push_hourly_limit'";

@@ -290,6 +290,7 @@ static int build_match(const kb_search_query *q, kb_buf *b)
  * may walk the articles and run the MATCH once for each.
  */
 #define SEARCH_POOL "300"
+/* dialect: FTS5's snippet and bm25, and char() for the marks. */
 #define SUMMARY_SNIPPET "snippet(search, 1, char(1), char(2), '…', 18)"
 static const char search_sql[] =
 	"WITH cand AS (SELECT search.rowid AS id, bm25(search, 10.0, 4.0, 1.0, 3.0, 2.0, 2.0) AS b, "
@@ -370,7 +371,8 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 
 int store_search_pause(store *st)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('search_paused', 1)";
+	static const char sql[] =
+		"INSERT INTO meta(key, value) VALUES('search_paused', 1) ON CONFLICT DO NOTHING";
 	db_stmt *s = db_prepare(st, sql);
 	int rc = db_step(s);
 	db_reset(s);
@@ -404,7 +406,8 @@ int store_search_rebuild(store *st)
 
 int store_bulk_begin(store *st)
 {
-	static const char sql[] = "INSERT OR IGNORE INTO meta(key, value) VALUES('bulk_load', 1)";
+	static const char sql[] =
+		"INSERT INTO meta(key, value) VALUES('bulk_load', 1) ON CONFLICT DO NOTHING";
 	if (store_search_pause(st))
 		return STORE_ERROR;
 	return db_run(st, db_prepare(st, sql), "cannot pause the change log");

@@ -85,7 +85,9 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 
 int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total)
 {
-	/* One statement for every filter: an empty one matches all. */
+	/* One statement for every filter: an empty one matches all.
+	 * (dialect: instr is SQLite's; PostgreSQL: strpos, and a boolean
+	 * wants "> 0".) */
 #define TIP_WHERE                                                                              \
 	"WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.kind = $2) "                       \
 	"AND ($3 = 0 OR ($3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = $3) "            \
