@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../push/push.h"
+#include "../render/paths.h"
 #include "cli.h"
 
 static int usage(void)
@@ -165,7 +166,7 @@ int cmd_push(int argc, char **argv)
 		if (!body)
 			in.body = art.summary;
 		if (!image)
-			in.image = art.image_url;
+			in.image = render_article_image(&a, art.image_url, art.media.id, art.media.stem);
 	}
 	int64_t id;
 	const char *why;

@@ -498,9 +498,11 @@ int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, 
  * the new ones, leaving the rest alone so that their pages stay cached. */
 static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 {
+	/* dialect: json_each is SQLite's (PostgreSQL: json_array_elements_text). */
 	static const char del[] = "DELETE FROM article_tags WHERE article_id = $1 AND tag_id NOT IN "
 				  "(SELECT value FROM json_each($2))";
-	static const char add[] = "INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES($1, $2)";
+	static const char add[] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) "
+				  "ON CONFLICT DO NOTHING";
 	kb_buf ids = {0};
 	int rc = STORE_OK;
 	kb_buf_putc(&ids, '[');
@@ -632,10 +634,10 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	if (!rc && !*id)
 		*id = db_last_id(st);
 	*version = *id && expected_version ? expected_version + 1 : 1;
-	if (!rc && was_published && strcmp(old_slug, slug.data)) {
+	if (!rc && was_published && in->path_prefix && strcmp(old_slug, slug.data)) {
 		kb_buf from_path = {0}, to_path = {0};
-		kb_buf_printf(&from_path, "/news/%s", old_slug);
-		kb_buf_printf(&to_path, "/news/%s", slug.data);
+		kb_buf_printf(&from_path, "%s%s", in->path_prefix, old_slug);
+		kb_buf_printf(&to_path, "%s%s", in->path_prefix, slug.data);
 		rc = store_redirect_add(st, from_path.data, to_path.data, 301);
 		kb_buf_free(&from_path);
 		kb_buf_free(&to_path);

@@ -73,7 +73,8 @@ typedef struct kb_article {
 	int breaking;
 	/* The newsroom's side. version counts saves (the conflict check);
 	 * publish_at is the time a scheduled article goes live. image_url is
-	 * the social image of media when the article has a ready photo. */
+	 * the stored URL only ("" for most photos): render_article_image
+	 * (src/render/paths.h) gives the one to show. */
 	int64_t version, publish_at, created_at, owner_id;
 	const char *seo_title, *seo_description;
 	kb_media media; /* id 0 when none (or not ready) */
@@ -112,6 +113,11 @@ typedef struct kb_article_input {
 	/* Newsroom fields (store_article_save): */
 	const char *seo_title, *seo_description;
 	int64_t publish_at, media_id, owner_id;
+	/* Where the article's page is: its path up to the slug ("/news/",
+	 * the caller's to say; the store knows no URL). A published article
+	 * whose slug changes leaves a redirect from the old path to the new
+	 * one in the same transaction. NULL: no redirect. */
+	const char *path_prefix;
 } kb_article_input;
 
 /*

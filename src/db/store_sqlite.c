@@ -210,10 +210,6 @@ void store_row_article(kb_arena *a, db_stmt *s, kb_article *r)
 	r->media.widths = db_col_text(a, s, 29);
 	r->media.caption = r->image_caption;
 	r->media.credit = r->image_credit;
-	/* Feeds, the API and social cards use image_url: a photo's social
-	 * derivative stands in when there is no stored URL. */
-	if (r->media.id && !*r->image_url)
-		r->image_url = kb_arena_printf(a, "/media/%s-social.jpg", r->media.stem);
 }
 
 int store_load_tags(store *st, kb_arena *a, kb_article *r)
@@ -440,9 +436,8 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		"(SELECT id FROM categories WHERE slug = $8), $9, $10, $11, $12, $13, $14, "
 		/* a scheduled story goes live at its date (the scheduler) */
 		"CASE WHEN $5 = 'scheduled' THEN $6 ELSE 0 END)";
-	static const char tag_sql[] =
-		/* dialect: SQLite's INSERT OR IGNORE; PostgreSQL needs ON CONFLICT DO NOTHING. */
-		"INSERT OR IGNORE INTO article_tags(article_id, tag_id) VALUES($1, $2)";
+	static const char tag_sql[] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) "
+				      "ON CONFLICT DO NOTHING";
 	kb_buf slug = {0};
 	int64_t author = 0;
 	int own_tx = !db_in_tx(st);

@@ -338,6 +338,7 @@ static int save_form(kb_req *r, int64_t *id, const char *kind, int64_t *version)
 	if (read_form(r, &in, &expected))
 		return json ? nr_json_error(r, 400, "too long") : 400;
 	in.owner_id = r->user.id;
+	in.path_prefix = "/news/"; /* a moved story's old link redirects */
 	if (in.media_id) {
 		kb_media m;
 		if (store_media_get(r->db, &r->arena, in.media_id, &m))

@@ -261,6 +261,7 @@ int nr_restore(kb_req *r)
 		.summary = rev.summary,
 		.body = rev.body,
 		.slug = art.slug, /* the URL stays: links to it keep working */
+		.path_prefix = "/news/",
 		.category_slug = jstr(r, f, "category"),
 		.author_name = jstr(r, f, "author"),
 		.dateline = jstr(r, f, "dateline"),

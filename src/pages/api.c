@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../render/paths.h"
 #include "pages.h"
 #include "seo.h"
 
@@ -77,11 +78,11 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 			? json_pack("{s:s,s:s,s:s}", "name", a->author.name, "slug", a->author.slug, "url",
 				    seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug)))
 			: json_null());
+	const char *img = render_article_image(ar, a->image_url, a->media.id, a->media.stem);
 	json_object_set_new(o, "image",
-			    *a->image_url
-				    ? json_pack("{s:s,s:s,s:s}", "url", seo_abs_url(r, base, a->image_url),
-						"caption", a->image_caption, "credit", a->image_credit)
-				    : json_null());
+			    *img ? json_pack("{s:s,s:s,s:s}", "url", seo_abs_url(r, base, img), "caption",
+					     a->image_caption, "credit", a->image_credit)
+				 : json_null());
 	json_t *tags = json_array();
 	for (size_t i = 0; i < a->ntags; i++)
 		json_array_append_new(

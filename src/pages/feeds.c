@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "../render/escape.h"
+#include "../render/paths.h"
 #include "pages.h"
 #include "seo.h"
 
@@ -108,9 +109,10 @@ static const char *image_type(const char *url)
 /* Appends the Media RSS element of an article's featured image, if any. */
 static void media(kb_req *r, kb_buf *out, const char *base, const kb_article *a)
 {
-	if (!*a->image_url)
+	const char *img = render_article_image(&r->arena, a->image_url, a->media.id, a->media.stem);
+	if (!*img)
 		return;
-	const char *url = seo_abs_url(r, base, a->image_url);
+	const char *url = seo_abs_url(r, base, img);
 	const char *type = image_type(url);
 	kb_buf_puts(out, "<media:content url=\"");
 	x(out, url);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../render/paths.h"
 #include "site.h"
 
 const char *seo_abs_url(kb_req *r, const char *base, const char *url)
@@ -33,16 +34,18 @@ const char *seo_logo_url(kb_req *r, const char *base)
 
 size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image out[3])
 {
+	const char *img = a ? render_article_image(&r->arena, a->image_url, a->media.id, a->media.stem)
+			    : NULL;
 	if (a && a->media.id && a->media.width) {
 		/* The photo's social derivative: 1200 px wide, or the photo's
 		 * own width when it is narrower. */
 		int w = a->media.width < 1200 ? a->media.width : 1200;
 		int h = (int)((double)a->media.height * w / a->media.width + 0.5);
-		out[0] = (seo_image){seo_abs_url(r, base, a->image_url), w, h};
+		out[0] = (seo_image){seo_abs_url(r, base, img), w, h};
 		return 1;
 	}
-	if (a && a->image_url && *a->image_url) {
-		out[0] = (seo_image){seo_abs_url(r, base, a->image_url), 0, 0};
+	if (img && *img) {
+		out[0] = (seo_image){seo_abs_url(r, base, img), 0, 0};
 		return 1;
 	}
 	static const struct {

@@ -14,6 +14,7 @@
 
 #include "../render/assets.h"
 #include "../render/escape.h"
+#include "../render/paths.h"
 #include "../text/text.h"
 #include "seo.h"
 
@@ -320,7 +321,7 @@ tv *site_article(kb_req *r, const kb_article *a, int full)
 	tv_set(o, "date", date_value(r, a->published_at, TEXT_TIME));
 	tv_set(o, "iso", iso_value(r, a->published_at));
 	tv_set_bool(o, "breaking", a->breaking);
-	tv_set_str(o, "image", a->image_url);
+	tv_set_str(o, "image", render_article_image(ar, a->image_url, a->media.id, a->media.stem));
 	tv *photo =
 		site_photo(r, &a->media,
 			   full ? "(min-width: 46rem) 44rem, calc(100vw - 2rem)"

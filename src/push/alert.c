@@ -10,6 +10,8 @@
 
 #include "push.h"
 
+#include "../render/paths.h"
+
 #define TTL_DEFAULT 86400
 #define TTL_MAX (28 * 86400) /* what push services keep at most */
 #define TITLE_MAX 500
@@ -199,7 +201,7 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
 		.title = title,
 		.body = art->summary,
 		.url = kb_arena_printf(a, "/news/%s", art->slug),
-		.image = art->image_url,
+		.image = render_article_image(a, art->image_url, art->media.id, art->media.stem),
 		.category_id = art->category.id,
 		.urgency = art->breaking ? "high" : "normal",
 		.topic = topic,
