@@ -85,9 +85,6 @@ int db_in_tx(store *st);
 
 /* Rows changed by the last write on st. */
 int64_t db_changes(store *st);
-/* The id of the row the last INSERT on st added. (dialect: PostgreSQL has
- * no such thing; a libpq driver needs RETURNING id at those inserts.) */
-int64_t db_last_id(store *st);
 /* Whether the last failure on st was a unique constraint's. */
 int db_unique_violation(store *st);
 

@@ -239,11 +239,6 @@ int64_t db_changes(store *st)
 	return sqlite3_changes(st->db);
 }
 
-int64_t db_last_id(store *st)
-{
-	return sqlite3_last_insert_rowid(st->db);
-}
-
 int db_unique_violation(store *st)
 {
 	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE;

@@ -2,8 +2,8 @@
  * import_sqlite.c: the store functions bulk imports need (store.h, "Bulk
  * imports"): find-or-add for categories, tags and authors, redirects that
  * never overwrite, and the import tables of migration 3. Like the rest of
- * the backend: statements prepared once (sq_stmt) and bound, never built
- * from data. Each function writes nothing when there is nothing new, so a
+ * the store: statements prepared once (db_prepare, driver.h) and bound,
+ * never built from data. Each function writes nothing when there is nothing new, so a
  * repeated import leaves the database (and its content version) as it was.
  */
 #include <string.h>
@@ -195,18 +195,14 @@ int store_user_add_imported(store *st, const char *login, const char *name, int6
 {
 	static const char sql[] =
 		"INSERT INTO users(login, name, role, password, author_id, created_at) "
-		"VALUES($1, $2, 'reporter', '', nullif($3, 0), $4) ON CONFLICT(login) DO NOTHING";
+		"VALUES($1, $2, 'reporter', '', nullif($3, 0), $4) ON CONFLICT(login) DO NOTHING RETURNING id";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, name);
 	db_bind_int(s, 3, author_id);
 	db_bind_int(s, 4, kb_now());
-	if (db_run(st, s, "cannot add the imported author's user"))
-		return STORE_ERROR;
-	if (!db_changes(st))
-		return STORE_CONFLICT;
-	*id = db_last_id(st);
-	return STORE_OK;
+	int rc = store_insert_id(st, s, "cannot add the imported author's user", id);
+	return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 
 int store_account_link(store *st, const char *source, const char *login, int64_t user_id)

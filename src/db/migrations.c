@@ -2,6 +2,10 @@
  * migrations.c: the schema, as numbered steps. Step N brings a database from
  * version N-1 to N; the version lives in SQLite's user_version. Steps are
  * only ever appended: a released step never changes.
+ *
+ * dialect: all of this is SQLite's: types and WITHOUT ROWID, the FTS5
+ * table, the triggers (the change log and the search index), strftime for
+ * the time and json functions. A PostgreSQL driver needs its own steps.
  */
 #include "migrations.h"
 

@@ -1,13 +1,13 @@
 /*
- * newsroom_sqlite.c: the SQLite backend of the newsroom's part of the store
- * API (store.h): users, sessions, login throttling, server secrets, saving
+ * newsroom_sqlite.c: the newsroom's part of the store API (store.h): users, sessions, login throttling, server secrets, saving
  * articles with revisions and a version check, workflow transitions, the
  * scheduler's query, the audit log, photos and the changes log that drives
  * cache invalidation.
  *
  * Not here: the reading site's queries (store_sqlite.c) and search
- * (search_sqlite.c). Like them, every statement is a fixed string, prepared
- * once per connection through db_prepare() and bound.
+ * (search_sqlite.c). Like them, every statement is a fixed string with
+ * $1-style parameters, prepared once per connection through db_prepare()
+ * (driver.h) and bound; SQL only SQLite takes is marked "dialect:".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,19 +59,15 @@ static void read_user(kb_arena *a, db_stmt *s, int col, kb_user *u)
 int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO users(login, name, role, password, created_at) "
-				  "VALUES($1, $2, $3, $4, $5) ON CONFLICT(login) DO NOTHING";
+				  "VALUES($1, $2, $3, $4, $5) ON CONFLICT(login) DO NOTHING RETURNING id";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, login);
 	db_bind_text(s, 2, name);
 	db_bind_text(s, 3, store_role_name(role));
 	db_bind_text(s, 4, pwhash);
 	db_bind_int(s, 5, kb_now());
-	if (db_run(st, s, "cannot add user"))
-		return STORE_ERROR;
-	if (!db_changes(st))
-		return STORE_CONFLICT;
-	*id = db_last_id(st);
-	return STORE_OK;
+	int rc = store_insert_id(st, s, "cannot add user", id);
+	return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 
 int store_user_by_login(store *st, kb_arena *a, const char *login, kb_user *out, const char **pwhash)
@@ -341,16 +337,13 @@ int store_login_charge(store *st, const char *account, const char *address, int 
 		       int64_t *id)
 {
 	static const char sql[] =
-		"INSERT INTO login_failures(account, address, fresh, at) VALUES($1, $2, $3, $4)";
+		"INSERT INTO login_failures(account, address, fresh, at) VALUES($1, $2, $3, $4) RETURNING id";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, account);
 	db_bind_text(s, 2, address);
 	db_bind_int(s, 3, fresh != 0);
 	db_bind_int(s, 4, now);
-	if (db_run(st, s, "cannot record a login attempt"))
-		return STORE_ERROR;
-	*id = db_last_id(st);
-	return STORE_OK;
+	return store_insert_id(st, s, "cannot record a login attempt", id);
 }
 
 int store_login_success(store *st, const char *account, const char *address, int64_t id, int64_t now)
@@ -548,7 +541,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		"category_id, author_id, image_caption, image_credit, dateline, breaking, seo_title, "
 		"seo_description, owner_id, media_id, version) VALUES($1, $2, $3, $4, "
 		"'draft', $5, $5, nullif($6, 0), nullif($7, 0), $8, $9, "
-		"$10, $11, $12, $13, nullif($15, 0), nullif($14, 0), 1)";
+		"$10, $11, $12, $13, nullif($15, 0), nullif($14, 0), 1) RETURNING id";
 	static const char upd_sql[] =
 		"UPDATE articles SET title = $1, slug = $2, summary = $3, body = $4, "
 		"updated_at = $5, category_id = nullif($6, 0), author_id = nullif($7, 0), "
@@ -628,11 +621,13 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	} else {
 		db_bind_int(s, 15, in->owner_id);
 	}
-	rc = db_run(st, s, "cannot save article");
-	if (!rc && *id && !db_changes(st))
-		rc = STORE_CONFLICT;
-	if (!rc && !*id)
-		*id = db_last_id(st);
+	if (*id) {
+		rc = db_run(st, s, "cannot save article");
+		if (!rc && !db_changes(st))
+			rc = STORE_CONFLICT;
+	} else {
+		rc = store_insert_id(st, s, "cannot save article", id);
+	}
 	*version = *id && expected_version ? expected_version + 1 : 1;
 	if (!rc && was_published && in->path_prefix && strcmp(old_slug, slug.data)) {
 		kb_buf from_path = {0}, to_path = {0};
@@ -988,7 +983,7 @@ int store_media_add(store *st, const char *stem, const char *name, const char *t
 		    int64_t user_id, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
-				  "VALUES($1, substr($2, 1, 200), $3, $4, nullif($5, 0), $6)";
+				  "VALUES($1, substr($2, 1, 200), $3, $4, nullif($5, 0), $6) RETURNING id";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, stem);
 	db_bind_text(s, 2, name);
@@ -996,10 +991,7 @@ int store_media_add(store *st, const char *stem, const char *name, const char *t
 	db_bind_int(s, 4, bytes);
 	db_bind_int(s, 5, user_id);
 	db_bind_int(s, 6, kb_now());
-	if (db_run(st, s, "cannot record the upload"))
-		return STORE_ERROR;
-	*id = db_last_id(st);
-	return STORE_OK;
+	return store_insert_id(st, s, "cannot record the upload", id);
 }
 
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)

@@ -1,7 +1,8 @@
 /*
- * push_sqlite.c: the SQLite side of Web Push (push_store.h): subscriptions,
+ * push_sqlite.c: the store side of Web Push (push_store.h): subscriptions,
  * alerts, the delivery queue and the delivery lease. Statements are fixed
- * strings prepared once through db_prepare() and bound; nothing is formatted.
+ * strings prepared once through db_prepare() (driver.h) and bound; nothing
+ * is formatted. SQL only SQLite takes is marked "dialect:".
  *
  * The queue is written in batches, each in one transaction: a claim marks
  * up to a few hundred messages "sending" before any is sent, and results
@@ -171,7 +172,7 @@ int push_store_vapid_set(store *st, const char *public_b64, const char *private_
 static const char sql_alert_add[] =
 	"INSERT INTO push_alerts(title, body, url, image, category_id, urgency, ttl, topic, "
 	"created_at, max_sub) VALUES($1, $2, $3, $4, $5, $6, $7, coalesce($8, ''), $9, "
-	"(SELECT coalesce(max(id), 0) FROM push_subscriptions))";
+	"(SELECT coalesce(max(id), 0) FROM push_subscriptions)) RETURNING id";
 static const char sql_alert_topic[] =
 	"UPDATE push_alerts SET topic = 'alert-' || id WHERE id = $1 AND topic = ''";
 static const char sql_alert_one[] = "SELECT " ALERT_COLS "WHERE a.id = $1";
@@ -225,9 +226,8 @@ static int insert_alert(store *st, const push_alert_input *in, int64_t now, int6
 	if (in->topic)
 		db_bind_text(s, 8, in->topic);
 	db_bind_int(s, 9, now);
-	if (db_run(st, s, "cannot add the alert"))
+	if (store_insert_id(st, s, "cannot add the alert", id))
 		return STORE_ERROR;
-	*id = db_last_id(st);
 	s = db_prepare(st, sql_alert_topic);
 	db_bind_int(s, 1, *id);
 	return db_run(st, s, "cannot add the alert");

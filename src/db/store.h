@@ -1,8 +1,10 @@
 /*
  * store.h: khabar's storage API. Page code and commands see only these
- * types and functions; the SQLite backend (store_sqlite.c) is one
- * implementation, so a PostgreSQL backend can be added without touching
- * pages. No HTML here, and no SQL outside the backend.
+ * types and functions. The store's files talk to the database only through
+ * driver.h, whose one implementation today is SQLite's (driver_sqlite.c),
+ * so a PostgreSQL driver can be added without touching pages and without a
+ * second copy of the store (SQL only SQLite takes is marked "dialect:").
+ * No HTML here, no URLs, and no SQL outside src/db/.
  *
  * A store handle is one database connection: use it from one thread at a
  * time (the server opens one per worker thread).

@@ -1,8 +1,8 @@
 /*
  * store_int.h: what the store's files share beyond driver.h: the columns
  * every article query reads, the row readers, slugs, names and the
- * settings loader. Written once for every database: no SQLite here. Not
- * for use outside src/db/: pages see only store.h.
+ * settings loader, on driver.h alone (no SQLite calls). Not for use
+ * outside src/db/: pages see only store.h.
  */
 #ifndef KB_STORE_INT_H
 #define KB_STORE_INT_H
@@ -43,6 +43,11 @@ int store_load_tags(store *st, kb_arena *a, kb_article *r);
  * author called name, created when new. */
 int store_unique_slug(store *st, const char *base, char kind, int64_t self, kb_buf *buf);
 int store_ensure_named(store *st, char kind, const char *name, int64_t *id);
+
+/* Runs s, an INSERT ... RETURNING id: STORE_OK with the new row's id in
+ * *id, STORE_NOTFOUND when it added none (ON CONFLICT DO NOTHING), or
+ * STORE_ERROR with "what: message". */
+int store_insert_id(store *st, db_stmt *s, const char *what, int64_t *id);
 
 /* Grows an arena array of size-byte elements from *cap to twice that,
  * copying its len elements; returns the new array. */

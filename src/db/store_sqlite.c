@@ -33,6 +33,16 @@ void store_rollback(store *st)
 	db_rollback(st);
 }
 
+int store_insert_id(store *st, db_stmt *s, const char *what, int64_t *id)
+{
+	int rc = db_one(st, s, what);
+	if (rc == STORE_OK) {
+		*id = db_col_int(s, 0);
+		db_reset(s);
+	}
+	return rc;
+}
+
 int64_t store_content_version(store *st)
 {
 	static const char sql[] = "SELECT value FROM meta WHERE key = 'content_version'";
@@ -399,8 +409,8 @@ int store_ensure_named(store *st, char kind, const char *name, int64_t *id)
 {
 	static const char tag_sql[] = "SELECT id FROM tags WHERE name = $1";
 	static const char author_sql[] = "SELECT id FROM authors WHERE name = $1";
-	static const char tag_add_sql[] = "INSERT INTO tags(name, slug) VALUES($1, $2)";
-	static const char author_add_sql[] = "INSERT INTO authors(name, slug) VALUES($1, $2)";
+	static const char tag_add_sql[] = "INSERT INTO tags(name, slug) VALUES($1, $2) RETURNING id";
+	static const char author_add_sql[] = "INSERT INTO authors(name, slug) VALUES($1, $2) RETURNING id";
 	db_stmt *s = db_prepare(st, kind == 't' ? tag_sql : author_sql);
 	db_bind_text(s, 1, name);
 	int rc = db_one(st, s, "cannot look up name");
@@ -418,8 +428,7 @@ int store_ensure_named(store *st, char kind, const char *name, int64_t *id)
 		s = db_prepare(st, kind == 't' ? tag_add_sql : author_add_sql);
 		db_bind_text(s, 1, name);
 		db_bind_text(s, 2, slug.data);
-		rc = db_run(st, s, "cannot add name");
-		*id = db_last_id(st);
+		rc = store_insert_id(st, s, "cannot add name", id);
 	}
 	kb_buf_free(&base);
 	kb_buf_free(&slug);
@@ -435,7 +444,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		"CASE WHEN $6 > 0 THEN $6 ELSE $7 END, "
 		"(SELECT id FROM categories WHERE slug = $8), $9, $10, $11, $12, $13, $14, "
 		/* a scheduled story goes live at its date (the scheduler) */
-		"CASE WHEN $5 = 'scheduled' THEN $6 ELSE 0 END)";
+		"CASE WHEN $5 = 'scheduled' THEN $6 ELSE 0 END) RETURNING id";
 	static const char tag_sql[] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) "
 				      "ON CONFLICT DO NOTHING";
 	kb_buf slug = {0};
@@ -490,8 +499,7 @@ int store_article_add(store *st, const kb_article_input *in, int64_t *id)
 		db_bind_text(s, 12, in->image_credit);
 		db_bind_text(s, 13, in->dateline);
 		db_bind_int(s, 14, in->breaking ? 1 : 0);
-		rc = db_run(st, s, "cannot add article");
-		*id = db_last_id(st);
+		rc = store_insert_id(st, s, "cannot add article", id);
 	}
 	for (size_t i = 0; !rc && i < in->ntags; i++) {
 		int64_t tag;

@@ -1,8 +1,9 @@
 /*
- * tips_sqlite.c: the SQLite side of readers' tips (tips_store.h): tips,
+ * tips_sqlite.c: the store side of readers' tips (tips_store.h): tips,
  * their photos and notes, the queue's filters, retention and the mail
- * queue. Statements are fixed strings prepared once through db_prepare() and
- * bound; nothing is formatted.
+ * queue. Statements are fixed strings prepared once through db_prepare()
+ * (driver.h) and bound; nothing is formatted. SQL only SQLite takes is
+ * marked "dialect:".
  */
 #include <string.h>
 
@@ -52,7 +53,7 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 {
 	static const char sql[] =
 		"INSERT INTO tips(ref, name, contact, place, kind, body, digest, ip, created_at, updated_at) "
-		"VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)";
+		"VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
 	static const char media_sql[] =
 		"INSERT INTO tip_media(tip_id, media_id, position) VALUES($1, $2, $3)";
 	static const char mail_sql[] =
@@ -62,13 +63,11 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 	for (int i = 0; i < 8; i++)
 		db_bind_text(s, i + 1, v[i]);
 	db_bind_int(s, 9, now);
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE && db_unique_violation(st))
+	int rc = store_insert_id(st, s, "cannot add the tip", id);
+	if (rc == STORE_ERROR && db_unique_violation(st))
 		return STORE_CONFLICT;
-	if (rc != DB_DONE)
-		return db_fail(st, "cannot add the tip");
-	*id = db_last_id(st);
+	if (rc)
+		return STORE_ERROR;
 	for (size_t i = 0; i < in->nmedia; i++) {
 		s = db_prepare(st, media_sql);
 		db_bind_int(s, 1, *id);
