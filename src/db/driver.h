@@ -85,7 +85,8 @@ int db_in_tx(store *st);
 
 /* Rows changed by the last write on st. */
 int64_t db_changes(store *st);
-/* Whether the last failure on st was a unique constraint's. */
+/* Whether the last failure on st broke a unique constraint (a primary
+ * key's included). */
 int db_unique_violation(store *st);
 
 /* Records "what: the database's message" as st's error; returns

@@ -241,7 +241,8 @@ int64_t db_changes(store *st)
 
 int db_unique_violation(store *st)
 {
-	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_UNIQUE;
+	int rc = sqlite3_extended_errcode(st->db);
+	return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY;
 }
 
 sqlite3 *sq_db(store *st)
