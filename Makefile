@@ -114,14 +114,14 @@ tsan: build/tsan/khabar
 	else echo "tsan: no data races reported"; fi
 
 # libFuzzer targets: each links the no-I/O modules (core, text) only, plus
-# the one buffer parser it tests (listed below).
+# the one buffer parser it tests (listed below); core needs libcrypto.
 FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm) -o $@ $^ \
-	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm) -lcmark-gfm-extensions -lm
+	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm libcrypto) -o $@ $^ \
+	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm libcrypto) -lcmark-gfm-extensions -lm
 # Targets that need one more file than core and text.
 $(B)/fuzz/fuzz_form: src/http/form.c src/render/escape.c
 $(B)/fuzz/fuzz_webp: src/media/webp.c

@@ -20,7 +20,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "../newsroom/newsroom.h"
 #include "cli.h"
 
@@ -177,7 +177,7 @@ int cmd_user(int argc, char **argv)
 	if (new_password(pw, sizeof pw))
 		return 1;
 	kb_buf hash = {0};
-	if (auth_password_hash(pw, &hash)) {
+	if (kb_password_hash(pw, &hash)) {
 		fprintf(stderr, "khabar user: cannot hash the password (out of memory?)\n");
 		return 1;
 	}

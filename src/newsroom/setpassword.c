@@ -9,14 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "newsroom.h"
 
 int nr_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path)
 {
 	char token[65], hash[65];
-	auth_random_hex(token, 32);
-	auth_sha256_hex(token, 64, hash);
+	kb_random_hex(token, 32);
+	kb_sha256_hex(token, 64, hash);
 	if (store_password_token_add(st, hash, user_id, now + NR_LINK_DAYS * 86400))
 		return -1;
 	kb_buf_printf(path, "/newsroom/set-password/%s", token);
@@ -30,7 +30,7 @@ static const char *token_hash(kb_req *r)
 	if (!t || strlen(t) != 64 || strspn(t, "0123456789abcdef") != 64)
 		return NULL;
 	char hash[65];
-	auth_sha256_hex(t, 64, hash);
+	kb_sha256_hex(t, 64, hash);
 	return kb_arena_strdup(&r->arena, hash);
 }
 
@@ -85,7 +85,7 @@ int nr_set_password(kb_req *r)
 		return form(r, &u, nr_label("hi", "password_mismatch"), 400);
 	kb_buf h = {0};
 	int64_t id = 0;
-	if (auth_password_hash(pw, &h)) {
+	if (kb_password_hash(pw, &h)) {
 		kb_buf_free(&h);
 		return 500;
 	}
