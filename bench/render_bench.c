@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	site_set_timezone("Asia/Kolkata");
+	kb_set_timezone("Asia/Kolkata");
 	markdown_init();
 	if (site_init(NULL, &err)) {
 		fprintf(stderr, "%s\n", err);

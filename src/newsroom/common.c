@@ -8,7 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/cli.h"
 #include "../db/tips_store.h"
 #include "../pages/site.h"
 #include "../render/escape.h"
@@ -167,7 +166,7 @@ const char *nr_local_input(kb_req *r, int64_t t)
 int nr_parse_local(const char *s, int64_t *out)
 {
 	/* datetime-local: "2026-01-01T05:31" or with ":SS"; the site's time. */
-	return cli_parse_time(s, out);
+	return kb_parse_time(s, out);
 }
 
 const char *nr_date(kb_req *r, int64_t t)

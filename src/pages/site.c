@@ -211,9 +211,7 @@ static unsigned g_digits;
 
 void site_set_timezone(const char *tz)
 {
-	if (tz && *tz)
-		setenv("TZ", tz, 1);
-	tzset();
+	kb_set_timezone(tz);
 }
 
 void site_set_digits(const char *digits)

@@ -68,7 +68,8 @@ const char *site_iso(kb_req *r, int64_t t);
 /* Sets the digits of reader-facing dates: "devanagari" (४ नवंबर) or
  * anything else for ASCII (4 नवंबर). Call before threads start. */
 void site_set_digits(const char *digits);
-/* Sets the process time zone (call before threads start). */
+/* The old name of kb_set_timezone (src/core), kept only for
+ * src/cli/serve.c until it moves to src/app (issue 14). */
 void site_set_timezone(const char *tz);
 
 #endif
