@@ -1,5 +1,6 @@
 /*
- * session.c: newsroom sessions and CSRF tokens (see session.h and http.h).
+ * session.c: newsroom sessions, CSRF tokens and set-password links (see
+ * session.h and http.h).
  *
  * A session is 256 random bits in an HttpOnly, SameSite=Lax cookie (Secure
  * under TLS) scoped to /newsroom, so public pages never see it and stay
@@ -189,4 +190,15 @@ int session_end(kb_req *r, int everywhere)
 	r->csrf = NULL;
 	memset(&r->user, 0, sizeof r->user);
 	return rc ? -1 : 0;
+}
+
+int session_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path)
+{
+	char token[65], hash[65];
+	kb_random_hex(token, 32);
+	kb_sha256_hex(token, 64, hash);
+	if (store_password_token_add(st, hash, user_id, now + SESSION_LINK_DAYS * 86400))
+		return -1;
+	kb_buf_printf(path, "/newsroom/set-password/%s", token);
+	return 0;
 }
