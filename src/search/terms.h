@@ -23,6 +23,9 @@ enum {
 	TERMS_QUERY = 1 << 0,
 	TERMS_PREFIX = 1 << 1, /* with TERMS_QUERY: the word ended in '*' */
 	TERMS_HIGHLIGHT = 1 << 2,
+	/* A document's terms, but not through the cache: a one-off text
+	 * (PostgreSQL's snippets) that should not fill it. */
+	TERMS_UNCACHED = 1 << 3,
 };
 
 /* The state of one thread's term making: buffers kept between calls and,
