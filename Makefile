@@ -3,13 +3,14 @@
 #   make          build ./khabar
 #   make serve    install deps, build, create data/khabar.db (demo) if absent, serve :8080
 #   make test     install deps, build, run every test (unit, http, browser, fuzz, checks)
+#   make unit-pg  the unit tests that need PostgreSQL, on a throwaway cluster
 #   make asan     unit tests under AddressSanitizer + UBSan (make test runs it)
 #   make http-asan  the HTTP tests against an ASan + UBSan server (make test runs it)
 #   make tsan     the HTTP tests against a ThreadSanitizer server
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libpq libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -23,10 +24,12 @@ OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/assets.o
 ASSETS  := $(sort $(wildcard templates/*.html static/* demo/*))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
+# The unit tests that need a PostgreSQL server (make unit-pg starts one).
+PGUNIT  := $(B)/tests/test_pg
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
+.PHONY: all deps serve test unit unit-pg asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -76,7 +79,11 @@ search-quality: $(B)/tests/search-quality
 	@$(B)/tests/search-quality tests/search build/search
 
 unit: $(UNITBIN)
-	@set -e; for t in $(UNITBIN); do $$t; done
+	@set -e; for t in $(filter-out $(PGUNIT),$(UNITBIN)); do $$t; done
+
+# The same against PostgreSQL: a throwaway cluster for the run.
+unit-pg: $(UNITBIN)
+	@scripts/with-pg sh -c 'set -e; for t in $(PGUNIT); do $$t; done'
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
@@ -149,6 +156,7 @@ test: deps
 	@$(MAKE) --no-print-directory khabar
 	@$(MAKE) --no-print-directory checks
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-pg
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory search-quality
 	@$(MAKE) --no-print-directory fuzz
