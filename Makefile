@@ -25,7 +25,7 @@ ASSETS  := $(sort $(wildcard templates/*.html static/* demo/*))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 # The unit tests that need a PostgreSQL server (make unit-pg starts one).
-PGUNIT  := $(B)/tests/test_pg
+PGUNIT  := $(B)/tests/test_pg $(B)/tests/test_search_pg
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 

@@ -12,4 +12,10 @@ extern const char *const kb_migrations[];
 	"CREATE VIRTUAL TABLE search USING fts5(title, summary, body, tags, category, author," \
 	"  tokenize = 'khabar', content = 'search_source', content_rowid = 'id')"
 extern const int kb_migrations_count;
+
+/* PostgreSQL (pg_schema.c): a new database is made, in one transaction, at
+ * version KB_PG_BASELINE, the schema SQLite's first KB_PG_BASELINE steps
+ * give; each later step is written for both backends. */
+#define KB_PG_BASELINE 13
+extern const char kb_pg_schema[];
 #endif
