@@ -169,3 +169,65 @@ int pg_search_ids(pg_conn *c, search_terms *t, kb_arena *a, const kb_search_quer
 	*n = len;
 	return 0;
 }
+
+int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
+{
+	static const char counts[] =
+		"SELECT (SELECT count(*) FROM search_dirty), "
+		"(SELECT count(*) FROM search s JOIN articles a ON a.id = s.id WHERE a.status <> 'published'), "
+		"(SELECT count(*) FROM articles a WHERE a.status = 'published' "
+		"  AND NOT EXISTS (SELECT 1 FROM search s WHERE s.id = a.id))";
+	static const char batch[] = "SELECT id, title, summary, body, tags, category, author "
+				    "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
+	static const char same[] = "SELECT doc = $2::tsvector FROM search WHERE id = $1";
+	pg_stmt *s = pg_prepare(c, counts);
+	if (pg_step(s) != PG_ROW)
+		return -1;
+	static const char *const what[] = {"articles waiting to be indexed", "unpublished articles indexed",
+					   "published articles not indexed"};
+	for (int i = 0; i < 3; i++)
+		if (pg_col_int(s, i))
+			kb_buf_printf(problems, "%ssearch index: %lld %s", problems->len ? "\n" : "",
+				      (long long)pg_col_int(s, i), what[i]);
+	pg_reset(s);
+	/* Each document against the terms its text gives today. */
+	int64_t stale = 0, first = 0;
+	for (int64_t after = 0;;) {
+		pg_stmt *rows = pg_prepare(c, batch);
+		pg_bind_int(rows, 1, after);
+		int rc, n = 0;
+		/* A batch's rows stay in its result while the checks run
+		 * (a different statement). */
+		while ((rc = pg_step(rows)) == PG_ROW) {
+			const char *f[PG_FIELDS];
+			for (int i = 0; i < PG_FIELDS; i++)
+				f[i] = pg_col_text(rows, i + 1, NULL);
+			kb_buf doc = {0};
+			pg_tsvector(t, f, &doc);
+			after = pg_col_int(rows, 0);
+			pg_stmt *q = pg_prepare(c, same);
+			pg_bind_int(q, 1, after);
+			pg_bind_text(q, 2, doc.data ? doc.data : "", doc.len);
+			int qrc = pg_step(q);
+			if (qrc == PG_ROW && !pg_col_int(q, 0) && !stale++)
+				first = after;
+			pg_reset(q);
+			kb_buf_free(&doc);
+			if (qrc == PG_ERROR) {
+				pg_reset(rows);
+				return -1;
+			}
+			n++;
+		}
+		pg_reset(rows);
+		if (rc != PG_DONE)
+			return -1;
+		if (!n)
+			break;
+	}
+	if (stale)
+		kb_buf_printf(problems,
+			      "%ssearch index: %lld articles indexed with other text (the first: %lld)",
+			      problems->len ? "\n" : "", (long long)stale, (long long)first);
+	return 0;
+}

@@ -15,6 +15,10 @@ int pg_search_flush(pg_conn *c, search_terms *t);
 /* Writes the whole index again from search_source (after a bulk load). */
 int pg_search_rebuild(pg_conn *c, search_terms *t);
 
+/* Appends to problems a line for each way the index disagrees with the
+ * published articles (none: all is well). 0, or -1 on a database error. */
+int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems);
+
 /* One match: the article's id, its score (lower is better) and the
  * extract around the match (\x01 and \x02 marks, or ""). */
 typedef struct pg_search_row {

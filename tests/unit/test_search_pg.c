@@ -172,10 +172,28 @@ static void the_index_follows_edits_renames_and_unpublishing(void **state)
 	run(f, "DELETE FROM articles WHERE id = 1");
 	flush(f);
 	assert_string_equal(find(f, "सीमा", NULL), "");
-	/* A rebuild gives the same answers. */
+	/* The check finds nothing wrong, then a document changed behind the
+	 * index's back, and a story published with the triggers paused. */
+	kb_buf problems = {0};
+	assert_int_equal(pg_search_check(f->c, f->t, &problems), 0);
+	assert_int_equal(problems.len, 0);
+	run(f, "UPDATE search SET doc = 'x'::tsvector WHERE id = 2");
+	run(f, "INSERT INTO meta VALUES ('search_paused', 1);"
+	       "INSERT INTO articles(id, title, slug, status, created_at, updated_at) VALUES "
+	       "(9, 'छिपी ख़बर', 'a9', 'published', 1, 1);"
+	       "DELETE FROM meta WHERE key = 'search_paused'");
+	assert_int_equal(pg_search_check(f->c, f->t, &problems), 0);
+	assert_non_null(strstr(problems.data, "1 published articles not indexed"));
+	assert_non_null(strstr(problems.data, "1 articles indexed with other text (the first: 2)"));
+	kb_buf_free(&problems);
+	/* A rebuild mends both and gives the same answers. */
 	assert_int_equal(pg_search_rebuild(f->c, f->t), 0);
 	assert_string_equal(find(f, "चुनाव", NULL), "2");
 	assert_string_equal(find(f, "भारत", NULL), "");
+	assert_string_equal(find(f, "छिपी", NULL), "9");
+	kb_buf ok = {0};
+	assert_int_equal(pg_search_check(f->c, f->t, &ok), 0);
+	assert_int_equal(ok.len, 0);
 }
 
 static void snippets_mark_the_match(void **state)
