@@ -15,6 +15,7 @@
  *    writes their terms before it commits.
  */
 #include "migrations.h"
+#include "pg.h"
 
 /* The schema at kb_pg_baseline: one transaction makes it. */
 const char kb_pg_schema[] =
@@ -442,3 +443,85 @@ const char kb_pg_schema[] =
 	"  FOR EACH ROW EXECUTE FUNCTION kb_search_names();\n"
 	"CREATE TRIGGER search_authors AFTER UPDATE OF name ON authors\n"
 	"  FOR EACH ROW EXECUTE FUNCTION kb_search_names();\n";
+
+/* The steps after the baseline, for PostgreSQL: kb_pg_migrations[i] brings
+ * version KB_PG_BASELINE + i to KB_PG_BASELINE + i + 1. Each is written
+ * beside its SQLite twin in migrations.c. */
+static const char *const kb_pg_migrations[] = {NULL};
+#define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
+
+int pg_schema_latest(void)
+{
+	return KB_PG_BASELINE + PG_STEPS;
+}
+
+/* The schema version ("schema_version" in meta), 0 for an empty database
+ * (no meta table), or -1. */
+static int version_of(pg_conn *c)
+{
+	static const char has_meta[] = "SELECT to_regclass('meta') IS NOT NULL";
+	static const char version[] = "SELECT value FROM meta WHERE key = 'schema_version'";
+	pg_stmt *s = pg_prepare(c, has_meta);
+	if (pg_step(s) != PG_ROW)
+		return -1;
+	int exists = (int)pg_col_int(s, 0);
+	pg_reset(s);
+	if (!exists)
+		return 0;
+	s = pg_prepare(c, version);
+	int rc = pg_step(s);
+	int v = rc == PG_ROW ? (int)pg_col_int(s, 0) : rc == PG_DONE ? 0 : -1;
+	pg_reset(s);
+	return v;
+}
+
+int pg_schema_migrate(pg_conn *c, kb_buf *err)
+{
+	/* One process at a time: two servers started together on a new
+	 * database would otherwise both make the schema. */
+	static const char lock[] = "SELECT pg_advisory_xact_lock(7250000)";
+	static const char set[] = "INSERT INTO meta(key, value) VALUES ('schema_version', $1) "
+				  "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+	if (pg_exec(c, "BEGIN"))
+		goto failed;
+	pg_stmt *s = pg_prepare(c, lock);
+	if (pg_step(s) != PG_ROW)
+		goto failed;
+	pg_reset(s);
+	int v = version_of(c);
+	if (v < 0)
+		goto failed;
+	if (v > pg_schema_latest()) {
+		kb_buf_printf(err,
+			      "the database has schema version %d, newer than this khabar knows (%d): "
+			      "upgrade khabar",
+			      v, pg_schema_latest());
+		pg_exec(c, "ROLLBACK");
+		return -1;
+	}
+	if (v == 0) {
+		if (pg_exec(c, kb_pg_schema))
+			goto failed;
+		v = KB_PG_BASELINE;
+	} else if (v < KB_PG_BASELINE) {
+		kb_buf_printf(err, "the database has schema version %d, which no khabar made on PostgreSQL",
+			      v);
+		pg_exec(c, "ROLLBACK");
+		return -1;
+	}
+	for (; v < pg_schema_latest(); v++)
+		if (pg_exec(c, kb_pg_migrations[v - KB_PG_BASELINE]))
+			goto failed;
+	s = pg_prepare(c, set);
+	pg_bind_int(s, 1, v);
+	if (pg_step(s) != PG_DONE)
+		goto failed;
+	pg_reset(s);
+	if (pg_exec(c, "COMMIT"))
+		goto failed;
+	return 0;
+failed:
+	kb_buf_printf(err, "cannot set up the schema: %s", pg_errmsg(c));
+	pg_exec(c, "ROLLBACK");
+	return -1;
+}

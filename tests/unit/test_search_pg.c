@@ -52,8 +52,9 @@ static int setup(void **state)
 	fixture *f = calloc(1, sizeof *f);
 	f->c = open_url(url);
 	f->t = search_terms_new();
-	if (pg_exec(f->c, "BEGIN") || pg_exec(f->c, kb_pg_schema) || pg_exec(f->c, "COMMIT"))
-		fail_msg("schema: %s", pg_errmsg(f->c));
+	kb_buf err = {0};
+	if (pg_schema_migrate(f->c, &err))
+		fail_msg("schema: %s", err.data);
 	*state = f;
 	return 0;
 }
@@ -225,6 +226,24 @@ static void whatever_a_reader_types_is_a_query_or_nothing(void **state)
 	assert_string_equal(find(f, "रक्षा", NULL), "1");
 }
 
+static void the_schema_is_made_once_and_a_newer_one_refused(void **state)
+{
+	fixture *f = *state;
+	kb_buf err = {0};
+	assert_int_equal(pg_schema_migrate(f->c, &err), 0);
+	static const char version[] = "SELECT value FROM meta WHERE key = 'schema_version'";
+	pg_stmt *s = pg_prepare(f->c, version);
+	assert_int_equal(pg_step(s), PG_ROW);
+	assert_int_equal(pg_col_int(s, 0), pg_schema_latest());
+	pg_reset(s);
+	assert_int_equal(pg_schema_latest(), KB_PG_BASELINE);
+	run(f, "UPDATE meta SET value = value + 1 WHERE key = 'schema_version'");
+	assert_int_equal(pg_schema_migrate(f->c, &err), -1);
+	assert_non_null(strstr(err.data, "newer than this khabar knows"));
+	assert_false(pg_in_tx(f->c));
+	kb_buf_free(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +253,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(snippets_mark_the_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(whatever_a_reader_types_is_a_query_or_nothing, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(the_schema_is_made_once_and_a_newer_one_refused, setup,
 						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
