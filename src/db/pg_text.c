@@ -186,6 +186,15 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out)
 	return pos;
 }
 
+/* Appends p[0..n) leaving out the bytes that mark matches, so a text
+ * that holds them (an odd import) cannot unbalance the marks. */
+static void plain(kb_buf *b, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != '\x01' && p[i] != '\x02')
+			kb_buf_putc(b, p[i]);
+}
+
 /* The words of a text, for a snippet. */
 typedef struct sword {
 	size_t start, end;
@@ -282,13 +291,13 @@ const char *pg_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, c
 			for (size_t i = best; i <= last; i++) {
 				if (!s.w[i].match)
 					continue;
-				kb_buf_append(&b, text + at, s.w[i].start - at);
+				plain(&b, text + at, s.w[i].start - at);
 				kb_buf_putc(&b, '\x01');
-				kb_buf_append(&b, text + s.w[i].start, s.w[i].end - s.w[i].start);
+				plain(&b, text + s.w[i].start, s.w[i].end - s.w[i].start);
 				kb_buf_putc(&b, '\x02');
 				at = s.w[i].end;
 			}
-			kb_buf_append(&b, text + at, to - at);
+			plain(&b, text + at, to - at);
 			if (last + 1 < s.nw)
 				kb_buf_puts(&b, "…");
 			res = kb_arena_strndup(a, b.data, b.len);

@@ -11,7 +11,7 @@
 #define KB_PG_TEXT_H
 
 #include "../search/terms.h"
-#include "store.h"
+#include "../search/query.h"
 
 /* The indexed fields of an article, in search_source's order, and the
  * tsvector weight of each: title A, summary B, body D, tags B, category
