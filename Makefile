@@ -3,13 +3,14 @@
 #   make          build ./khabar
 #   make serve    install deps, build, create data/khabar.db (demo) if absent, serve :8080
 #   make test     install deps, build, run every test (unit, http, browser, fuzz, checks)
+#   make unit-pg  the unit tests that need PostgreSQL, on a throwaway cluster
 #   make asan     unit tests under AddressSanitizer + UBSan (make test runs it)
 #   make http-asan  the HTTP tests against an ASan + UBSan server (make test runs it)
 #   make tsan     the HTTP tests against a ThreadSanitizer server
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
+PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libpq libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -23,10 +24,12 @@ OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/assets.o
 ASSETS  := $(sort $(wildcard templates/*.html static/* demo/*))
 UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
+# The unit tests that need a PostgreSQL server (make unit-pg starts one).
+PGUNIT  := $(B)/tests/test_pg $(B)/tests/test_search_pg
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
+.PHONY: all deps serve test unit unit-pg asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -76,7 +79,11 @@ search-quality: $(B)/tests/search-quality
 	@$(B)/tests/search-quality tests/search build/search
 
 unit: $(UNITBIN)
-	@set -e; for t in $(UNITBIN); do $$t; done
+	@set -e; for t in $(filter-out $(PGUNIT),$(UNITBIN)); do $$t; done
+
+# The same against PostgreSQL: a throwaway cluster for the run.
+unit-pg: $(UNITBIN)
+	@scripts/with-pg sh -c 'set -e; for t in $(PGUNIT); do $$t; done'
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
@@ -93,7 +100,7 @@ build/asan/khabar: FORCE
 http-asan: build/asan/khabar
 	@scripts/node-deps
 	ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  KHABAR_BIN=build/asan/khabar KHABAR_SANITIZER=1 node --test tests/http/
+	  KHABAR_BIN=build/asan/khabar KHABAR_SANITIZER=1 $(NODE_TEST) tests/http/
 FORCE:
 
 # The HTTP suite against a ThreadSanitizer build of the server (not in
@@ -108,20 +115,20 @@ tsan: build/tsan/khabar
 	@scripts/node-deps
 	@rm -rf build/tsan/reports && mkdir -p build/tsan/reports
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp log_path=$(CURDIR)/build/tsan/reports/r" \
-	  KHABAR_BIN=build/tsan/khabar KHABAR_SANITIZER=1 node --test tests/http/
+	  KHABAR_BIN=build/tsan/khabar KHABAR_SANITIZER=1 $(NODE_TEST) tests/http/
 	@if grep -l "WARNING: ThreadSanitizer" build/tsan/reports/* 2>/dev/null; then \
 	  echo "tsan: reports above, in build/tsan/reports/" >&2; exit 1; \
 	else echo "tsan: no data races reported"; fi
 
 # libFuzzer targets: each links the no-I/O modules (core, text) only, plus
-# the one buffer parser it tests (listed below).
+# the one buffer parser it tests (listed below); core needs libcrypto.
 FUZZ_LIBSRC := $(sort $(wildcard src/core/*.c src/text/*.c))
 fuzz-build: $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm) -o $@ $^ \
-	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm) -lcmark-gfm-extensions -lm
+	  $(shell pkg-config --cflags libutf8proc libxml-2.0 libcmark-gfm libcrypto) -o $@ $^ \
+	  $(shell pkg-config --libs libutf8proc libxml-2.0 libcmark-gfm libcrypto) -lcmark-gfm-extensions -lm
 # Targets that need one more file than core and text.
 $(B)/fuzz/fuzz_form: src/http/form.c src/render/escape.c
 $(B)/fuzz/fuzz_webp: src/media/webp.c
@@ -131,24 +138,29 @@ $(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
 $(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c
 $(B)/fuzz/fuzz_mail: src/tips/mail.c
 $(B)/fuzz/fuzz_header: src/http/header.c
+$(B)/fuzz/fuzz_tsquery: src/search/query.c src/search/terms.c src/db/pg_text.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)
 
 checks:
 	@scripts/checks
 
+# The suites' files run side by side: they mostly wait (on servers, timers,
+# Chromium), so four at once take a third of the time on two cores.
+NODE_TEST := node --test --test-concurrency=4
 http: khabar
 	@scripts/node-deps
-	node --test tests/http/
+	$(NODE_TEST) tests/http/
 
 browser: khabar
 	@scripts/node-deps
-	node --test tests/browser/
+	node --test --test-concurrency=3 tests/browser/
 
 test: deps
 	@$(MAKE) --no-print-directory khabar
 	@$(MAKE) --no-print-directory checks
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-pg
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory search-quality
 	@$(MAKE) --no-print-directory fuzz

@@ -24,9 +24,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
-	site_set_timezone("Asia/Kolkata");
+	kb_set_timezone("Asia/Kolkata");
 	markdown_init();
-	if (site_init(NULL, &err)) {
+	if (theme_init(NULL, &err)) {
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	}
 	printf("uncached article render: mean %.3f ms, best %.3f ms over %d renders (%zu bytes)\n",
 	       total / 1e6 / n, best / 1e6, n, bytes);
-	site_free();
+	theme_free();
 	store_close(st);
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../pages/site.h"
 #include "cli.h"
 #include "frontmatter.h"
 
@@ -99,7 +98,7 @@ static int add_file(const char *db, const char *path)
 		fprintf(stderr, "khabar: %s\n", store_errmsg(st));
 		goto out;
 	}
-	site_set_timezone(s.timezone);
+	kb_set_timezone(s.timezone);
 	const char *cat = FIELD("category");
 	if (cat && *cat) {
 		in.category_slug = category_slug(st, &a, cat);
@@ -111,7 +110,7 @@ static int add_file(const char *db, const char *path)
 		}
 	}
 	const char *when = FIELD("published_at");
-	if (when && *when && cli_parse_time(when, &in.published_at)) {
+	if (when && *when && kb_parse_time(when, &in.published_at)) {
 		fprintf(stderr,
 			"%s:%d: cannot read the date \"%s\"; write 2025-11-04 14:30 or 2025-11-04T14:30:00+05:30\n",
 			path, f->line, when);

@@ -39,9 +39,4 @@ int cli_vapid_setup(store *st);
  * exits with the store's message. */
 store *cli_open_store(const char *path);
 
-/* Parses a date as the site's local time ("2025-11-04 14:30", optional
- * ":SS") or ISO 8601 with an offset ("2025-11-04T14:30:00+05:30", "...Z").
- * Returns 0 and the UTC seconds in *out, or -1. */
-int cli_parse_time(const char *s, int64_t *out);
-
 #endif

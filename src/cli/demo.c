@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../pages/site.h"
 #include "../render/assets.h"
 #include "cli.h"
 
@@ -154,7 +153,7 @@ static int add_seed(store *st, const char *text, size_t len)
 		if (!strcmp(cats[i].name, "रक्षा"))
 			in.category_slug = cats[i].slug;
 	int64_t id;
-	if (!rc && !cli_parse_time("2025-11-04T18:30:00+05:30", &in.published_at))
+	if (!rc && !kb_parse_time("2025-11-04T18:30:00+05:30", &in.published_at))
 		rc = store_article_add(st, &in, &id);
 	kb_arena_free(&a);
 	kb_buf_free(&body);
@@ -242,7 +241,7 @@ int cmd_demo(int argc, char **argv)
 	kb_settings s;
 	if (store_settings(st, &a, &s))
 		kb_fatal("%s", store_errmsg(st));
-	site_set_timezone(s.timezone);
+	kb_set_timezone(s.timezone);
 	static const char *const settings[][2] = {
 		{"tagline", "हिंदी खबरें, सबसे पहले"},
 		{"email", "khabar@example.com"},
@@ -267,7 +266,7 @@ int cmd_demo(int argc, char **argv)
 		rc = store_category_list(st, &a, &cats, &ncats);
 	int64_t when = 0;
 	if (!rc)
-		rc = cli_parse_time("2025-11-04T18:00:00+05:30", &when);
+		rc = kb_parse_time("2025-11-04T18:00:00+05:30", &when);
 	for (long i = 0; !rc && i < n; i++) {
 		rc = add_generated(st, &a, cats, ncats, i, when - i * 47 * 60);
 		if (!rc && i % 5000 == 4999)

@@ -13,7 +13,7 @@
 
 #include "../importer/importer.h"
 #include "../media/media.h"
-#include "../newsroom/newsroom.h"
+#include "../http/session.h"
 #include "cli.h"
 
 static void report(const import_report *r, const char *file)
@@ -37,7 +37,7 @@ static void report(const import_report *r, const char *file)
 		printf("%s", r->missing.data);
 	printf("users: %zu made for the authors (reporters, no password yet); each sets one at their link, "
 	       "valid %d days and once (a new one: khabar user link LOGIN)\n",
-	       r->users, NR_LINK_DAYS);
+	       r->users, SESSION_LINK_DAYS);
 	if (r->links.len)
 		printf("%s", r->links.data);
 	printf("time: %.2f s, %.0f posts/s (the search index, built once at the end: %.2f s)\n", r->seconds,
@@ -102,6 +102,7 @@ int cmd_import(int argc, char **argv)
 		.media_dir = media,
 		.media_out = out.data,
 		.progress = !quiet && isatty(2) ? stderr : NULL,
+		.password_link = session_password_link,
 	};
 	import_report r;
 	char err[600];

@@ -8,7 +8,7 @@
  *   khabar user list
  *   khabar user link LOGIN
  *
- * "link" prints a one-time set-password link (valid NR_LINK_DAYS days;
+ * "link" prints a one-time set-password link (valid SESSION_LINK_DAYS days;
  * it replaces the user's older links): for imported authors, who have no
  * password, or anyone who lost theirs.
  * The password is asked twice on a terminal (not echoed), or read as one
@@ -20,8 +20,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../newsroom/auth.h"
-#include "../newsroom/newsroom.h"
+#include "../core/crypto.h"
+#include "../http/session.h"
 #include "cli.h"
 
 /* Reads one line into buf without its newline; returns 0 or -1. */
@@ -109,12 +109,12 @@ static int user_link(const char *db, const char *login)
 		rc = 1;
 	} else if (rc == STORE_NOTFOUND) {
 		fprintf(stderr, "khabar user: no user \"%s\"\n", login);
-	} else if (rc || store_settings(st, &a, &set) || nr_password_link(st, u.id, kb_now(), &path)) {
+	} else if (rc || store_settings(st, &a, &set) || session_password_link(st, u.id, kb_now(), &path)) {
 		fprintf(stderr, "khabar user: %s\n", store_errmsg(st));
 		rc = 1;
 	} else {
 		printf("%s%s\n(works once, for %d days; older links of \"%s\" no longer work)\n",
-		       set.base_url ? set.base_url : "", path.data, NR_LINK_DAYS, u.login);
+		       set.base_url ? set.base_url : "", path.data, SESSION_LINK_DAYS, u.login);
 	}
 	kb_buf_free(&path);
 	kb_arena_free(&a);
@@ -177,7 +177,7 @@ int cmd_user(int argc, char **argv)
 	if (new_password(pw, sizeof pw))
 		return 1;
 	kb_buf hash = {0};
-	if (auth_password_hash(pw, &hash)) {
+	if (kb_password_hash(pw, &hash)) {
 		fprintf(stderr, "khabar user: cannot hash the password (out of memory?)\n");
 		return 1;
 	}

@@ -1,5 +1,6 @@
 /*
- * core.c: allocation helpers, kb_buf, kb_arena, logging, UTF-8 validation.
+ * core.c: allocation helpers, kb_buf, kb_arena, logging, UTF-8 validation,
+ * the clock, the process time zone and reading dates typed by people.
  * See core.h for the contracts.
  */
 #include "core.h"
@@ -298,4 +299,59 @@ uint64_t kb_mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void kb_set_timezone(const char *tz)
+{
+	if (tz && *tz)
+		setenv("TZ", tz, 1);
+	tzset();
+}
+
+int kb_parse_time(const char *s, int64_t *out)
+{
+	struct tm tm = {0};
+	int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+	char sep;
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3)
+		return -1;
+	const char *p = s + used;
+	if (*p == 'T' || *p == ' ') {
+		sep = *p++;
+		(void)sep;
+		int k = 0;
+		if (sscanf(p, "%2d:%2d%n", &h, &mi, &k) != 2)
+			return -1;
+		p += k;
+		if (*p == ':') {
+			if (sscanf(p, ":%2d%n", &sec, &k) != 1)
+				return -1;
+			p += k;
+		}
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d;
+	tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec;
+	if (!*p) { /* local time of the site */
+		tm.tm_isdst = -1;
+		time_t t = mktime(&tm);
+		if (t == (time_t)-1)
+			return -1;
+		*out = (int64_t)t;
+		return 0;
+	}
+	int off = 0;
+	if (*p == 'Z' && !p[1]) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+			return -1;
+		off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+	} else {
+		return -1;
+	}
+	*out = (int64_t)timegm(&tm) - off;
+	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * core.h: the small pieces everything else stands on: a growable string
- * buffer (kb_buf), a per-request arena (kb_arena), fatal errors and logging.
+ * buffer (kb_buf), a per-request arena (kb_arena), fatal errors, logging,
+ * the clock and the process time zone. Cryptography is in crypto.h.
  * Nothing here does network or database I/O.
  *
  * Out of memory is a bug-class failure for khabar: the allocation helpers
@@ -95,5 +96,14 @@ int64_t kb_now(void);
  * tests only: "khabar serve --fake-clock FILE" is the one caller. */
 void kb_clock_fake(int64_t t);
 uint64_t kb_mono_ns(void);
+
+/* Sets the process time zone, the site's (tz as in TZ, "Asia/Kolkata";
+ * NULL or "" keeps the current one). Call before threads start. */
+void kb_set_timezone(const char *tz);
+
+/* Parses a date as the site's local time ("2025-11-04 14:30", optional
+ * ":SS") or ISO 8601 with an offset ("2025-11-04T14:30:00+05:30", "...Z").
+ * Returns 0 and the UTC seconds in *out, or -1. */
+int kb_parse_time(const char *s, int64_t *out);
 
 #endif

@@ -2,15 +2,8 @@
  * search_sqlite.c: full-text search on SQLite FTS5, with khabar's own
  * tokenizer built on src/text.
  *
- * The tokenizer ("khabar") turns text into the terms FTS5 stores:
- *   - a document word becomes its stem (normalised: nukta, chandrabindu,
- *     digits, case folded; Hindi endings removed), plus the Latin matching
- *     keys of the word and of the stem as colocated synonyms, so रक्षा is
- *     also found as "raksha" and कीमतें as "keemat";
- *   - a query word in Devanagari becomes its stem only; a query word in
- *     Latin letters becomes its Latin key only (which meets the synonyms);
- *   - a prefix query (राज*, rak*) uses the normalised word, not the stem.
- * Offsets are those of the original text, so snippets mark the right bytes.
+ * The tokenizer ("khabar") gives FTS5 the terms of src/search/terms.h;
+ * offsets are those of the original text, so snippets mark the right bytes.
  *
  * Queries are built from kb_search_query: every term is a quoted FTS5
  * string, so whatever a reader typed (" * : ( ) AND OR NEAR) is text, never
@@ -20,202 +13,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../text/text.h"
+#include "../search/terms.h"
 #include "migrations.h"
 #include "driver.h"
 #include "sqlite.h"
 #include "store_int.h"
 
-/*
- * A document word's terms depend on its bytes alone, and a news site uses
- * the same few thousand words over and over, so each tokenizer keeps the
- * terms of recent document words (a direct-mapped cache of CACHE_SLOTS
- * words of up to CACHE_WORD bytes, about 4 MB): an index rebuild keys
- * each common word once instead of at every use. Queries, prefixes and
- * highlights are rare and go the long way.
- */
-#define CACHE_SLOTS 16384
-#define CACHE_WORD 60
-#define CACHE_TERMS 190 /* bytes of terms, as add_term writes them */
-/* Bulk work only: a tokenizer gets its cache at its CACHE_AFTER-th
- * document, so a server connection that saves a story now and then never
- * pays the 4 MB. */
-#define CACHE_AFTER 256
-
-typedef struct tok_slot {
-	uint32_t hash;
-	unsigned char wlen, tlen; /* wlen 0: empty */
-	char word[CACHE_WORD];
-	unsigned char terms[CACHE_TERMS];
-} tok_slot;
-
-typedef struct tok_cache {
-	tok_slot slot[CACHE_SLOTS];
-} tok_cache;
-
-/* One per FTS5 table and connection (so one thread at a time). */
-typedef struct tok_inst {
-	tok_cache *cache;
-	unsigned docs;
-} tok_inst;
-
+/* One tokenize call. The tokenizer itself is a search_terms: one per FTS5
+ * table and connection (so one thread at a time). */
 typedef struct tok_ctx {
 	void *fts_ctx;
-	int flags;
 	int (*emit)(void *, int, const char *, int, int, int);
-	const char *text;
-	tok_cache *cache; /* NULL: do not cache (not a document) */
-	kb_buf norm, stem, key, terms;
-	text_key_bufs kb; /* text_latin_key's buffers, kept between words */
-	int rc;
 } tok_ctx;
 
-/* Whether s has a Devanagari letter (U+0900..U+097F: E0 A4 xx, E0 A5 xx). */
-static int has_devanagari(const char *s, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] == 0xE0 &&
-		    ((unsigned char)s[i + 1] == 0xA4 || (unsigned char)s[i + 1] == 0xA5))
-			return 1;
-	return 0;
-}
-
-/* Appends one term to c->terms as (colocated flag byte, size_t length,
- * bytes). */
-static void add_term(tok_ctx *c, int colocated, const char *p, size_t n)
-{
-	kb_buf_putc(&c->terms, (char)colocated);
-	kb_buf_append(&c->terms, &n, sizeof n);
-	kb_buf_append(&c->terms, p, n);
-}
-
-/* Fills c->terms with the terms of the normalised word c->norm, in order. */
-static void word_terms(tok_ctx *c)
-{
-	int deva = has_devanagari(c->norm.data, c->norm.len);
-	int query = (c->flags & FTS5_TOKENIZE_QUERY) != 0;
-	int prefix = (c->flags & FTS5_TOKENIZE_PREFIX) != 0;
-	kb_buf_reset(&c->stem);
-	kb_buf_reset(&c->key);
-	if (prefix)
-		kb_buf_append(&c->stem, c->norm.data, c->norm.len);
-	else
-		text_stem(&c->stem, c->norm.data, c->norm.len);
-
-	/* A Latin query word is looked up by its key alone. */
-	int stem_out = !(query && !deva) && c->stem.len;
-	if (stem_out) {
-		add_term(c, 0, c->stem.data, c->stem.len);
-		/* A Devanagari query word: its stem. Highlights and snippets
-		 * (FTS5_TOKENIZE_AUX) use only the offsets of a word's first
-		 * term, never the text of its colocated synonyms. */
-		if (query || (c->flags & FTS5_TOKENIZE_AUX))
-			return;
-	}
-	int first = !stem_out;
-	/* Documents also carry the Latin keys of the word and of its stem
-	 * (कीमतें: "kimaten" and "kimat"), so "keemat" finds कीमतें. */
-	text_latin_key_with(&c->key, c->norm.data, c->norm.len, 1, &c->kb);
-	size_t k1 = c->key.len;
-	if (!query && (c->stem.len != c->norm.len || memcmp(c->stem.data, c->norm.data, c->norm.len)))
-		text_latin_key_with(&c->key, c->stem.data, c->stem.len, 0, &c->kb);
-	const char *k = c->key.data;
-	size_t lens[2] = {k1, c->key.len - k1};
-	for (int i = 0; i < 2; i++) {
-		const char *kp = i ? k + k1 : k;
-		if (!lens[i] || (i && lens[1] == lens[0] && !memcmp(kp, k, lens[0])) ||
-		    (stem_out && c->stem.len == lens[i] && !memcmp(kp, c->stem.data, lens[i])))
-			continue;
-		add_term(c, first ? 0 : 1, kp, lens[i]);
-		first = 0;
-	}
-}
-
-/* Emits the terms t[0..n) (as add_term wrote them) at start..end. */
-static int emit_terms(tok_ctx *c, const unsigned char *t, size_t n, int start, int end)
-{
-	for (size_t i = 0; i < n && c->rc == SQLITE_OK;) {
-		int colocated = t[i];
-		size_t len;
-		memcpy(&len, t + i + 1, sizeof len);
-		const char *p = (const char *)t + i + 1 + sizeof len;
-		c->rc = c->emit(c->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, p, (int)len, start, end);
-		i += 1 + sizeof len + len;
-	}
-	return c->rc != SQLITE_OK;
-}
-
-static uint32_t word_hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-static int on_token(void *ud, const text_token *t)
+static int on_term(void *ud, int colocated, const char *term, size_t len, size_t start, size_t end)
 {
 	tok_ctx *c = ud;
-	const char *word = c->text + t->start;
-	size_t wn = t->end - t->start;
-	int start = (int)t->start, end = (int)t->end;
-	tok_slot *slot = NULL;
-	uint32_t h = 0;
-	if (c->cache && wn > 0 && wn <= CACHE_WORD) {
-		h = word_hash(word, wn);
-		slot = &c->cache->slot[h & (CACHE_SLOTS - 1)];
-		if (slot->wlen == wn && slot->hash == h && !memcmp(slot->word, word, wn))
-			return emit_terms(c, slot->terms, slot->tlen, start, end);
-	}
-	kb_buf_reset(&c->norm);
-	kb_buf_reset(&c->terms);
-	text_normalise(&c->norm, word, wn, 0);
-	if (c->norm.len)
-		word_terms(c);
-	if (slot && c->terms.len <= CACHE_TERMS) {
-		slot->hash = h;
-		slot->wlen = (unsigned char)wn;
-		slot->tlen = (unsigned char)c->terms.len;
-		memcpy(slot->word, word, wn);
-		if (c->terms.len)
-			memcpy(slot->terms, c->terms.data, c->terms.len);
-	}
-	return emit_terms(c, (const unsigned char *)c->terms.data, c->terms.len, start, end);
+	return c->emit(c->fts_ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, term, (int)len, (int)start,
+		       (int)end);
 }
 
 static int tok_create(void *ud, const char **argv, int argc, Fts5Tokenizer **out)
 {
-	tok_inst *t = calloc(1, sizeof *t);
-	*out = (Fts5Tokenizer *)t;
-	return t ? SQLITE_OK : SQLITE_NOMEM;
+	*out = (Fts5Tokenizer *)search_terms_new();
+	return *out ? SQLITE_OK : SQLITE_NOMEM;
 }
 
 static void tok_delete(Fts5Tokenizer *t)
 {
-	tok_inst *in = (tok_inst *)t;
-	if (in)
-		free(in->cache);
-	free(in);
+	search_terms_free((search_terms *)t);
 }
 
 static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *text, int n,
 			int (*emit)(void *, int, const char *, int, int, int))
 {
-	tok_inst *in = (tok_inst *)t;
-	tok_ctx c = {.fts_ctx = fts_ctx, .flags = flags, .emit = emit, .text = text, .rc = SQLITE_OK};
-	if (flags == FTS5_TOKENIZE_DOCUMENT) {
-		if (!in->cache && ++in->docs >= CACHE_AFTER)
-			in->cache = calloc(1, sizeof *in->cache); /* NULL: go on without */
-		c.cache = in->cache;
-	}
-	if (n > 0)
-		text_tokenise(text, (size_t)n, on_token, &c);
-	kb_buf_free(&c.norm);
-	kb_buf_free(&c.stem);
-	kb_buf_free(&c.key);
-	kb_buf_free(&c.terms);
-	text_key_bufs_free(&c.kb);
-	return c.rc;
+	tok_ctx c = {.fts_ctx = fts_ctx, .emit = emit};
+	unsigned f = (flags & FTS5_TOKENIZE_QUERY ? TERMS_QUERY : 0) |
+		     (flags & FTS5_TOKENIZE_PREFIX ? TERMS_PREFIX : 0) |
+		     (flags & FTS5_TOKENIZE_AUX ? TERMS_HIGHLIGHT : 0);
+	if (n <= 0)
+		return SQLITE_OK;
+	return search_terms_each((search_terms *)t, f, text, (size_t)n, on_term, &c);
 }
 
 int search_sqlite_register(sqlite3 *db)

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../search/query.h"
 
 /* STORE_CONFLICT: a write's version check failed (someone else saved
  * first) or a unique name is taken. */
@@ -201,7 +202,7 @@ const char *store_role_name(int role);
 int store_role_parse(const char *name);
 
 /* Adds a user; STORE_CONFLICT when the login is taken. pwhash is the
- * encoded KDF output (src/newsroom/auth.h). */
+ * encoded KDF output (src/core/crypto.h). */
 int store_user_add(store *st, const char *login, const char *name, int role, const char *pwhash, int64_t *id);
 /* A user by login (case-insensitive), with the password hash in *pwhash
  * (may be NULL). Disabled users are found too: the caller decides. */
@@ -364,25 +365,9 @@ int store_prune(store *st, int64_t before);
 int store_integrity_check(store *st, kb_arena *a, const char **result);
 
 /*
- * Full-text search. A query is a list of terms that must all match (or any
- * of them, with .any); a term is a word, a phrase or a word prefix, and may
- * be negated. src/search/query.c makes one from what a reader typed.
+ * Full-text search, for a kb_search_query (src/search/query.h: a list of
+ * terms, made by search_parse from what a reader typed).
  */
-typedef struct kb_search_term {
-	const char *text; /* as typed; the backend tokenises it */
-	int phrase, negate, prefix;
-} kb_search_term;
-
-typedef struct kb_search_query {
-	const kb_search_term *terms;
-	size_t nterms;
-	int any;             /* match any positive term instead of all */
-	int64_t category_id; /* 0 = any */
-	int64_t from, to;    /* published_at range, UTC seconds; 0 = open */
-	size_t limit, offset;
-	double recency; /* bm25 units a story loses per 30 days of age */
-} kb_search_query;
-
 typedef struct kb_search_hit {
 	kb_article article; /* without body and tags */
 	/* An extract around the matches, plain text with \x01 before and

@@ -1,5 +1,6 @@
 /*
- * session.c: newsroom sessions and CSRF tokens (see session.h and http.h).
+ * session.c: newsroom sessions, CSRF tokens and set-password links (see
+ * session.h and http.h).
  *
  * A session is 256 random bits in an HttpOnly, SameSite=Lax cookie (Secure
  * under TLS) scoped to /newsroom, so public pages never see it and stay
@@ -20,14 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 
 static unsigned char g_secret[32];
 
 int session_init(store *st)
 {
 	unsigned char fresh[sizeof g_secret];
-	auth_random_bytes(fresh, sizeof fresh);
+	kb_random_bytes(fresh, sizeof fresh);
 	return store_secret(st, "csrf", fresh, sizeof fresh, g_secret) ? -1 : 0;
 }
 
@@ -54,7 +55,7 @@ int session_load(kb_req *r)
 	if (!token_shaped(token))
 		return 0;
 	char hash[65];
-	auth_sha256_hex(token, strlen(token), hash);
+	kb_sha256_hex(token, strlen(token), hash);
 	int64_t now = kb_now(), seen;
 	const char *csrf;
 	kb_user u;
@@ -76,7 +77,7 @@ void session_pre_token(const char *value, char out[65])
 {
 	kb_buf m = {0};
 	kb_buf_printf(&m, "pre:%s", value);
-	auth_hmac_hex(g_secret, sizeof g_secret, m.data, out);
+	kb_hmac_hex(g_secret, sizeof g_secret, m.data, out);
 	kb_buf_free(&m);
 }
 
@@ -101,13 +102,13 @@ int session_csrf_ok(kb_req *r)
 	if (!token)
 		return 0;
 	if (r->session)
-		return auth_equal(token, r->csrf);
+		return kb_secret_equal(token, r->csrf);
 	const char *pre = cookie(r, PRE_COOKIE);
 	if (!token_shaped(pre))
 		return 0;
 	char want[65];
 	session_pre_token(pre, want);
-	return auth_equal(token, want);
+	return kb_secret_equal(token, want);
 }
 
 const char *session_pre_csrf(kb_req *r)
@@ -120,7 +121,7 @@ const char *session_pre_csrf_at(kb_req *r, const char *path)
 	const char *pre = cookie(r, PRE_COOKIE);
 	if (!token_shaped(pre)) {
 		char fresh[65];
-		auth_random_hex(fresh, 32);
+		kb_random_hex(fresh, 32);
 		pre = kb_arena_strdup(&r->arena, fresh);
 		req_set_cookie_at(r, path, PRE_COOKIE, pre, 0);
 	}
@@ -134,7 +135,7 @@ static void stamp_mac(long long t, char out[65])
 {
 	char m[40];
 	snprintf(m, sizeof m, "stamp:%lld", t);
-	auth_hmac_hex(g_secret, sizeof g_secret, m, out);
+	kb_hmac_hex(g_secret, sizeof g_secret, m, out);
 }
 
 const char *session_stamp(kb_req *r, int64_t now)
@@ -152,15 +153,15 @@ int64_t session_stamp_time(const char *stamp)
 		return 0;
 	char mac[65];
 	stamp_mac(t, mac);
-	return auth_equal(end + 1, mac) ? (int64_t)t : 0;
+	return kb_secret_equal(end + 1, mac) ? (int64_t)t : 0;
 }
 
 int session_start(kb_req *r, const kb_user *u)
 {
 	char token[65], hash[65], csrf[65];
-	auth_random_hex(token, 32);
-	auth_random_hex(csrf, 32);
-	auth_sha256_hex(token, 64, hash);
+	kb_random_hex(token, 32);
+	kb_random_hex(csrf, 32);
+	kb_sha256_hex(token, 64, hash);
 	int64_t now = kb_now();
 	const char *agent = req_header(r, "user-agent");
 	/* A session that was open in this browser ends: no fixation. */
@@ -189,4 +190,15 @@ int session_end(kb_req *r, int everywhere)
 	r->csrf = NULL;
 	memset(&r->user, 0, sizeof r->user);
 	return rc ? -1 : 0;
+}
+
+int session_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path)
+{
+	char token[65], hash[65];
+	kb_random_hex(token, 32);
+	kb_sha256_hex(token, 64, hash);
+	if (store_password_token_add(st, hash, user_id, now + SESSION_LINK_DAYS * 86400))
+		return -1;
+	kb_buf_printf(path, "/newsroom/set-password/%s", token);
+	return 0;
 }

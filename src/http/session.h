@@ -1,7 +1,7 @@
 /*
  * session.h: what the dispatcher (server.c) asks of session.c before a
- * handler runs. Page code uses session_start/session_end/session_pre_csrf
- * from http.h instead.
+ * handler runs, and the set-password links the CLI makes. Page code uses
+ * session_start/session_end/session_pre_csrf from http.h instead.
  */
 #ifndef KB_SESSION_H
 #define KB_SESSION_H
@@ -30,5 +30,15 @@ int session_csrf_ok(kb_req *r);
 
 /* The pre-session token for a cookie value (exposed for the tests). */
 void session_pre_token(const char *cookie, char out[65]);
+
+/* How long a set-password link works. */
+#define SESSION_LINK_DAYS 14
+/* Makes a one-time set-password link for user_id (replacing older ones)
+ * and appends its path ("/newsroom/set-password/TOKEN") to path. Returns
+ * 0, or -1 on a store error. The token exists only in path; the store
+ * keeps its SHA-256. "khabar user link" and "khabar import" (through
+ * import_opts.password_link) make them; src/newsroom/setpassword.c is
+ * the page they lead to. */
+int session_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path);
 
 #endif

@@ -105,6 +105,10 @@ typedef struct import_opts {
 	const char *media_out; /* the server's media folder (media_prepare_dirs done) */
 	FILE *progress;        /* progress line target, or NULL */
 	const char *base_url;  /* the site's, for the set-password links */
+	/* Makes the set-password link of a new user, appending its path to
+	 * path; 0, or -1 on a store error. khabar import passes
+	 * session_password_link (src/http/session.h). */
+	int (*password_link)(store *st, int64_t user_id, int64_t now, kb_buf *path);
 } import_opts;
 
 /* Why something was not imported: one counter per reason. */

@@ -27,7 +27,8 @@
  * - Authors go into the authors table by display name, and their accounts
  *   (login, email, display name) into import_accounts; at the end each
  *   account without a user gets a password-less reporter standing for the
- *   author and a one-time set-password link (make_users).
+ *   author and a one-time set-password link (make_users), made by the
+ *   caller's import_opts.password_link.
  * - Featured images: _thumbnail_id -> the attachment -> its file under
  *   --media-dir, queued like an upload (media_intake, into the server's
  *   media folder) and set as the article's photo; the server's photo
@@ -50,7 +51,6 @@
 
 #include "../render/escape.h"
 #include "../media/media.h"
-#include "../newsroom/newsroom.h"
 #include "importer.h"
 
 /* ---- a small string map for terms, authors and attachments ---- */
@@ -675,7 +675,7 @@ static int make_users(wp *w)
 		if (st == STORE_CONFLICT) {
 			kb_buf_printf(&r->links, "%s: no user made: its login is taken\n", v[i].login);
 		} else if (st || store_account_link(w->st, "wordpress", v[i].login, id) ||
-			   nr_password_link(w->st, id, kb_now(), &path)) {
+			   w->o->password_link(w->st, id, kb_now(), &path)) {
 			rc = -1;
 		} else {
 			r->users++;

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "media.h"
 
 static char *g_dir, *g_incoming;
@@ -119,7 +119,7 @@ int media_intake(store *st, int64_t user_id, const char *name, const void *p, si
 		return 500;
 	}
 	char stem[33];
-	auth_random_hex(stem, 16);
+	kb_random_hex(stem, 16);
 	char *path = incoming_path(stem);
 	if (write_file(path, p, n)) {
 		snprintf(err, errlen, "फ़ोटो सहेजी नहीं जा सकी (डिस्क भरी है?)।");

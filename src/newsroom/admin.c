@@ -7,7 +7,7 @@
 
 #include "../db/tips_store.h"
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
@@ -184,7 +184,7 @@ int nr_user_add(kb_req *r)
 	if (!role)
 		return users_page(r, nr_label(lang, "role"), 400);
 	kb_buf h = {0};
-	if (auth_password_hash(password, &h)) {
+	if (kb_password_hash(password, &h)) {
 		kb_buf_free(&h);
 		return 500;
 	}
@@ -222,7 +222,7 @@ int nr_user_save(kb_req *r)
 		if (strlen(password) < 10)
 			return users_page(r, nr_label(r->user.lang, "password_short"), 400);
 		kb_buf h = {0};
-		int bad = auth_password_hash(password, &h) || store_user_set_password(r->db, id, h.data) ||
+		int bad = kb_password_hash(password, &h) || store_user_set_password(r->db, id, h.data) ||
 			  store_session_delete_user(r->db, id);
 		kb_buf_free(&h);
 		if (bad)

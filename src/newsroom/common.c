@@ -8,10 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "../cli/cli.h"
 #include "../db/tips_store.h"
-#include "../pages/site.h"
 #include "../render/escape.h"
+#include "../render/theme.h"
 #include "../text/text.h"
 #include "newsroom.h"
 
@@ -76,9 +75,9 @@ tv *nr_context(kb_req *r, const char *title, const char *section)
 		tv_set(ctx, "nav", items);
 	}
 	tv *as = tv_obj(a);
-	tv_set_str(as, "css", site_asset_url("newsroom.css"));
-	tv_set_str(as, "js", site_asset_url("newsroom.js"));
-	tv_set_str(as, "icon", site_asset_url("icon.svg"));
+	tv_set_str(as, "css", theme_asset_url("newsroom.css"));
+	tv_set_str(as, "js", theme_asset_url("newsroom.js"));
+	tv_set_str(as, "icon", theme_asset_url("icon.svg"));
 	tv_set(ctx, "asset", as);
 	return ctx;
 }
@@ -87,10 +86,7 @@ int nr_render(kb_req *r, const char *name, tv *ctx, int status)
 {
 	r->max_age = -1;
 	r->content_type = "text/html; charset=utf-8";
-	int rc = site_render(r, name, ctx);
-	if (rc != 200)
-		return rc;
-	return status;
+	return theme_render(name, ctx, &r->body) ? 500 : status;
 }
 
 int nr_json(kb_req *r, json_t *j, int status)
@@ -167,13 +163,13 @@ const char *nr_local_input(kb_req *r, int64_t t)
 int nr_parse_local(const char *s, int64_t *out)
 {
 	/* datetime-local: "2026-01-01T05:31" or with ":SS"; the site's time. */
-	return cli_parse_time(s, out);
+	return kb_parse_time(s, out);
 }
 
 const char *nr_date(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
-	site_date(&b, t, TEXT_TIME);
+	theme_date(&b, t, TEXT_TIME);
 	const char *s = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
 	kb_buf_free(&b);
 	return s;

@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../pages/pages.h"
 #include "../push/push.h"
 #include "../render/markdown.h"
 #include "../text/text.h"
@@ -495,14 +494,13 @@ int nr_return(kb_req *r)
 
 int nr_preview(kb_req *r)
 {
-	kb_article art = {0};
 	int bad = 0;
-	art.body = field(r, "body", MAX_BODY, &bad);
-	art.dateline = field(r, "dateline", MAX_SHORT, &bad);
+	const char *body = field(r, "body", MAX_BODY, &bad);
+	const char *dateline = field(r, "dateline", MAX_SHORT, &bad);
 	if (bad)
 		return 413;
 	/* The reader's renderer: what the preview shows is what goes out. */
-	article_body_html(&r->body, &art);
+	markdown_article(&r->body, body, dateline);
 	r->content_type = "text/html; charset=utf-8";
 	r->max_age = -1;
 	return 200;

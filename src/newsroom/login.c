@@ -54,7 +54,7 @@
 #include <string.h>
 
 #include "../http/header.h"
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "newsroom.h"
 
 #define DAY 86400
@@ -210,7 +210,7 @@ int nr_login(kb_req *r)
 	if (rc == STORE_ERROR)
 		return 500;
 	/* Always spend the KDF's time, found or not. */
-	int ok = auth_password_verify(password, rc == STORE_OK ? hash : auth_dummy_hash());
+	int ok = kb_password_verify(password, rc == STORE_OK ? hash : kb_password_dummy());
 	if (rc != STORE_OK || !ok || u.disabled)
 		return login_form(r, login, next, nr_label("hi", "login_failed"), 401);
 	if (throttle_passed(r, account, charge) || session_start(r, &u) ||
@@ -277,7 +277,7 @@ int nr_account(kb_req *r)
 		kb_user u;
 		if (store_user_by_login(r->db, &r->arena, r->user.login, &u, &hash))
 			return 500;
-		if (!auth_password_verify(cur ? cur : "", hash))
+		if (!kb_password_verify(cur ? cur : "", hash))
 			return account_page(r, NULL, nr_label(r->user.lang, "login_failed"), 400);
 		if (throttle_passed(r, account, charge))
 			return 500;
@@ -285,7 +285,7 @@ int nr_account(kb_req *r)
 			return account_page(r, NULL, nr_label(r->user.lang, "password_short"), 400);
 		/* One transaction: never the new password with the old sessions. */
 		kb_buf h = {0};
-		int bad = auth_password_hash(neu, &h) || store_begin(r->db) ||
+		int bad = kb_password_hash(neu, &h) || store_begin(r->db) ||
 			  store_user_set_password(r->db, r->user.id, h.data) ||
 			  store_session_delete_others(r->db, r->user.id, r->session) ||
 			  store_audit_add(r->db, r->user.id, "password", 0, req_peer(r)) ||

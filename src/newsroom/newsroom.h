@@ -89,12 +89,8 @@ const char *nr_alert_refusal(kb_req *r, int rc);
 
 /* ---- setpassword.c ---- */
 
-/* How long a set-password link works. */
-#define NR_LINK_DAYS 14
-/* Makes a one-time set-password link for user_id (replacing older ones)
- * and appends its path ("/newsroom/set-password/TOKEN") to path. Returns
- * 0, or -1 on a store error. The token exists only in path. */
-int nr_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path);
+/* The page of a set-password link (made by session_password_link,
+ * src/http/session.h). */
 int nr_set_password_page(kb_req *r);
 int nr_set_password(kb_req *r);
 

@@ -1,27 +1,18 @@
 /*
- * setpassword.c: set-password links, /newsroom/set-password/{token}. An
- * imported author (or anyone an admin makes a link for with "khabar user
- * link") gets one; it works once, for NR_LINK_DAYS days. The token is 256
- * random bits in the URL; the database keeps only its SHA-256. The form
- * has no session yet, so it carries the login form's pre-session CSRF
- * token. Not here: logging in (login.c), the links' storage (src/db).
+ * setpassword.c: the page of a set-password link,
+ * /newsroom/set-password/{token}. An imported author (or anyone an admin
+ * makes a link for with "khabar user link") gets one; it works once, for
+ * SESSION_LINK_DAYS days. The token is 256 random bits in the URL; the
+ * database keeps only its SHA-256. The form has no session yet, so it
+ * carries the login form's pre-session CSRF token. Not here: making the
+ * links (session_password_link, src/http/session.c), logging in
+ * (login.c), the links' storage (src/db).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "newsroom.h"
-
-int nr_password_link(store *st, int64_t user_id, int64_t now, kb_buf *path)
-{
-	char token[65], hash[65];
-	auth_random_hex(token, 32);
-	auth_sha256_hex(token, 64, hash);
-	if (store_password_token_add(st, hash, user_id, now + NR_LINK_DAYS * 86400))
-		return -1;
-	kb_buf_printf(path, "/newsroom/set-password/%s", token);
-	return 0;
-}
 
 /* The SHA-256 of the token in the path, or NULL when it is not one. */
 static const char *token_hash(kb_req *r)
@@ -30,7 +21,7 @@ static const char *token_hash(kb_req *r)
 	if (!t || strlen(t) != 64 || strspn(t, "0123456789abcdef") != 64)
 		return NULL;
 	char hash[65];
-	auth_sha256_hex(t, 64, hash);
+	kb_sha256_hex(t, 64, hash);
 	return kb_arena_strdup(&r->arena, hash);
 }
 
@@ -85,7 +76,7 @@ int nr_set_password(kb_req *r)
 		return form(r, &u, nr_label("hi", "password_mismatch"), 400);
 	kb_buf h = {0};
 	int64_t id = 0;
-	if (auth_password_hash(pw, &h)) {
+	if (kb_password_hash(pw, &h)) {
 		kb_buf_free(&h);
 		return 500;
 	}

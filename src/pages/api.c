@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../render/markdown.h"
 #include "../render/paths.h"
 #include "pages.h"
 #include "seo.h"
@@ -92,7 +93,7 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	json_object_set_new(o, "tags", tags);
 	if (full) {
 		kb_buf html = {0};
-		article_body_html(&html, a);
+		markdown_article(&html, a->body, a->dateline);
 		json_object_set_new(o, "body_html", json_string(html.data ? html.data : ""));
 		kb_buf_free(&html);
 	}

@@ -16,7 +16,7 @@
  * and summary go there HTML-escaped and then XML-escaped: a summary with
  * <img onerror=...> reads as those characters, not as an image. The full
  * story (content:encoded) is HTML by definition: the article page's own
- * sanitised body (article_body_html), XML-escaped once. Atom says what
+ * sanitised body (markdown_article), XML-escaped once. Atom says what
  * each element holds: titles and summaries are type="text" (XML-escaped
  * once, shown as text), the story is type="html". Names (author,
  * category) are text in both.
@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "../render/escape.h"
+#include "../render/markdown.h"
 #include "../render/paths.h"
 #include "pages.h"
 #include "seo.h"
@@ -181,7 +182,7 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 		el_html(out, "description", a->summary);
 		if (full) {
 			kb_buf html = {0};
-			article_body_html(&html, a);
+			markdown_article(&html, a->body, a->dateline);
 			el(out, "content:encoded", html.data ? html.data : "");
 			kb_buf_free(&html);
 		}
@@ -258,7 +259,7 @@ static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const k
 		}
 		if (full) {
 			kb_buf html = {0};
-			article_body_html(&html, a);
+			markdown_article(&html, a->body, a->dateline);
 			kb_buf_puts(out, "<content type=\"html\">");
 			x(out, html.data ? html.data : "");
 			kb_buf_puts(out, "</content>\n");

@@ -38,9 +38,6 @@ int page_sitemap_news(kb_req *r);
 int api_articles(kb_req *r);
 int api_article(kb_req *r);
 int api_categories(kb_req *r);
-/* An article's body as HTML (Markdown rendered, dateline opening the first
- * paragraph), appended to out; shared by the article page and the feeds. */
-void article_body_html(kb_buf *out, const kb_article *art);
 int page_search(kb_req *r);
 int api_search(kb_req *r);
 

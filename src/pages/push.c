@@ -45,7 +45,7 @@ int page_sw(kb_req *r)
 {
 	const char *data, *type;
 	size_t len;
-	if (site_static_named("sw.js", &data, &len, &type))
+	if (theme_static_named("sw.js", &data, &len, &type))
 		return 404;
 	kb_buf_append(&r->body, data, len);
 	r->content_type = "text/javascript; charset=utf-8";

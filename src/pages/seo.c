@@ -29,7 +29,7 @@ const char *seo_abs_url(kb_req *r, const char *base, const char *url)
 
 const char *seo_logo_url(kb_req *r, const char *base)
 {
-	return seo_abs_url(r, base, site_asset_url("logo-512x512.png"));
+	return seo_abs_url(r, base, theme_asset_url("logo-512x512.png"));
 }
 
 size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image out[3])
@@ -57,7 +57,7 @@ size_t seo_images(kb_req *r, const char *base, const kb_article *a, seo_image ou
 		{"logo-1200x1200.png", 1200, 1200}, /* 1:1 */
 	};
 	for (size_t i = 0; i < KB_COUNT(logos); i++)
-		out[i] = (seo_image){seo_abs_url(r, base, site_asset_url(logos[i].file)), logos[i].w,
+		out[i] = (seo_image){seo_abs_url(r, base, theme_asset_url(logos[i].file)), logos[i].w,
 				     logos[i].h};
 	return KB_COUNT(logos);
 }

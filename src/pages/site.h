@@ -1,8 +1,9 @@
 /*
- * site.h: what every public page shares: the theme (templates and static
- * files, built in or from a theme folder), the root template context (site
- * settings, navigation, follow links, asset URLs) and helpers that turn
- * store records into template values.
+ * site.h: what every public page shares: the root template context (site
+ * settings, navigation, follow links, asset URLs), rendering into the
+ * response, and helpers that turn store records into template values. The
+ * theme they render with (templates, static files, reader-facing dates)
+ * is src/render/theme.h, included here.
  */
 #ifndef KB_SITE_H
 #define KB_SITE_H
@@ -10,22 +11,7 @@
 #include "../db/store.h"
 #include "../http/http.h"
 #include "../render/template.h"
-
-/*
- * Loads the built-in theme, then overrides from theme_dir (its templates
- * and static/ folders) when not NULL. Fingerprints static files. Returns 0,
- * or -1 with a message naming the file in *err (free() it).
- */
-int site_init(const char *theme_dir, char **err);
-void site_free(void);
-
-/* A static file by its fingerprinted name ("style.1a2b3c4d.css"). */
-int site_static(const char *name, const char **data, size_t *len, const char **type);
-/* A static file by its own name ("sw.js"), for the few served at a fixed
- * URL. */
-int site_static_named(const char *name, const char **data, size_t *len, const char **type);
-/* The fingerprinted URL of a static file ("/static/style.1a2b3c4d.css"). */
-const char *site_asset_url(const char *name);
+#include "../render/theme.h"
 
 /*
  * The root context every page template gets: site (settings), nav
@@ -56,19 +42,21 @@ int site_page_number(kb_req *r);
 /* Adds a "pager" object (prev/next URLs, numbers) to ctx. */
 void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total);
 
-/* The site's local time of t, as "4 नवंबर, 2025, 14:30 IST" (flags from
- * text.h), appended to out. Uses the process time zone set by
- * site_set_timezone(). */
-void site_date(kb_buf *out, int64_t t, unsigned flags);
 /* The site's local time of t in ISO 8601 with the offset,
  * "2025-11-04T18:30:00+05:30", appended to out. */
 void site_iso_date(kb_buf *out, int64_t t);
 /* The same as an arena string of r's. */
 const char *site_iso(kb_req *r, int64_t t);
-/* Sets the digits of reader-facing dates: "devanagari" (४ नवंबर) or
- * anything else for ASCII (4 नवंबर). Call before threads start. */
+
+/*
+ * The old names of theme_init, theme_free, theme_set_digits
+ * (src/render/theme.h) and kb_set_timezone (src/core), kept only for
+ * src/cli/serve.c until it moves to src/app (issue 14); new code calls
+ * those.
+ */
+int site_init(const char *theme_dir, char **err);
+void site_free(void);
 void site_set_digits(const char *digits);
-/* Sets the process time zone (call before threads start). */
 void site_set_timezone(const char *tz);
 
 #endif

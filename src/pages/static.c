@@ -12,7 +12,7 @@ int page_static(kb_req *r)
 {
 	const char *data, *type;
 	size_t len;
-	if (site_static(r->param[0], &data, &len, &type))
+	if (theme_static(r->param[0], &data, &len, &type))
 		return 404;
 	kb_buf_append(&r->body, data, len);
 	req_depend(r, "static"); /* no content change touches it */

@@ -43,7 +43,7 @@ static int form_page(kb_req *r, const tip_form *f, const char *error, int status
 	tv_set_bool(ctx, "noindex", 1);
 	tv_set_str(ctx, "csrf", session_pre_csrf_at(r, TIPS_PATH));
 	tv_set_str(ctx, "stamp", session_stamp(r, kb_now()));
-	tv_set_str(ctx, "tips_js", site_asset_url("tips.js"));
+	tv_set_str(ctx, "tips_js", theme_asset_url("tips.js"));
 	tv *form = tv_obj(a);
 	tv_set_str(form, "name", f->name ? f->name : "");
 	tv_set_str(form, "contact", f->contact ? f->contact : "");

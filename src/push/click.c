@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "push.h"
 
 /* ---- the link ---- */
@@ -31,7 +31,7 @@ int push_click_secret(store *st, unsigned char key[32])
 	pthread_mutex_lock(&g_key_mu);
 	if (!g_have_key) {
 		unsigned char fresh[32];
-		auth_random_bytes(fresh, sizeof fresh);
+		kb_random_bytes(fresh, sizeof fresh);
 		g_have_key = !store_secret(st, "push_click", fresh, sizeof fresh, g_key);
 	}
 	if (g_have_key)
@@ -47,7 +47,7 @@ static void mac(const unsigned char key[32], int64_t alert, int64_t sub, char ou
 {
 	char msg[64];
 	snprintf(msg, sizeof msg, "push-click:%lld:%lld", (long long)alert, (long long)sub);
-	auth_hmac_hex(key, 32, msg, out);
+	kb_hmac_hex(key, 32, msg, out);
 	out[PUSH_CLICK_MAC_LEN] = 0;
 }
 
@@ -63,7 +63,7 @@ int push_click_valid(const unsigned char key[32], int64_t alert, int64_t sub, co
 {
 	char m[65];
 	mac(key, alert, sub, m);
-	return auth_equal(m, given);
+	return kb_secret_equal(m, given);
 }
 
 /* ---- clicks waiting to be written ---- */

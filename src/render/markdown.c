@@ -1,12 +1,16 @@
 /*
- * markdown.c: cmark-gfm glue (see markdown.h). Each call builds its own
- * parser, so rendering is safe from any thread once markdown_init() ran.
+ * markdown.c: cmark-gfm glue, and an article's body with its dateline
+ * (see markdown.h). Each call builds its own parser, so rendering is safe
+ * from any thread once markdown_init() ran.
  */
 #include "markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
 
 static const char *const extensions[] = {"table", "strikethrough", "autolink"};
 
@@ -33,4 +37,24 @@ void markdown_render(kb_buf *out, const char *md, size_t n)
 	free(html);
 	cmark_node_free(doc);
 	cmark_parser_free(p);
+}
+
+void markdown_article(kb_buf *out, const char *body, const char *dateline)
+{
+	kb_buf md = {0};
+	markdown_render(&md, body, strlen(body));
+	const char *rest = md.data ? md.data : "";
+	if (*dateline) {
+		/* The dateline opens the first paragraph, in bold:
+		 * "<p><strong>नई दिल्ली।</strong> रक्षा सचिव ..." */
+		kb_buf_puts(out, "<p><strong class=\"dateline\">");
+		html_escape(out, dateline, strlen(dateline));
+		kb_buf_puts(out, "।</strong> ");
+		if (!strncmp(rest, "<p>", 3))
+			rest += 3;
+		else
+			kb_buf_puts(out, "</p>\n");
+	}
+	kb_buf_puts(out, rest);
+	kb_buf_free(&md);
 }

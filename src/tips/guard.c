@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "../http/ratelimit.h"
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "../text/text.h"
 #include "tips.h"
 
@@ -56,7 +56,7 @@ void tips_digest(const char *text, size_t n, char out[65])
 	kb_buf words = {0};
 	digest_ctx c = {text, &words};
 	text_tokenise(text, n, add_word, &c);
-	auth_sha256_hex(words.data ? words.data : "", words.len, out);
+	kb_sha256_hex(words.data ? words.data : "", words.len, out);
 	kb_buf_free(&words);
 }
 
@@ -66,7 +66,7 @@ static const char ref_chars[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 void tips_new_ref(char out[16])
 {
 	unsigned char r[8];
-	auth_random_bytes(r, sizeof r);
+	kb_random_bytes(r, sizeof r);
 	memcpy(out, "KH-", 3);
 	for (int i = 0; i < 8; i++)
 		out[3 + i + (i >= 4)] = ref_chars[r[i] % (sizeof ref_chars - 1)];

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../media/media.h"
-#include "../newsroom/auth.h"
+#include "../core/crypto.h"
 #include "tips.h"
 
 static pthread_t g_tid;
@@ -129,7 +129,7 @@ static int mail_one(store *st, int64_t now)
 		const char *subject, *body;
 		tips_mail_text(&a, &tip, site.base_url, &subject, &body);
 		char mid[33];
-		auth_random_hex(mid, 16);
+		kb_random_hex(mid, 16);
 		const char *at = strchr(ms.to, '@');
 		const char *from = *ms.user && strchr(ms.user, '@') ? ms.user : ms.to;
 		tips_mail m = {.from = from,

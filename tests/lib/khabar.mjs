@@ -21,6 +21,48 @@ export function khabar(args, opts = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+// KHABAR_PG (set by scripts/with-pg) runs the suites on PostgreSQL: the
+// libpq URL of a throwaway cluster, in which each site gets a database of
+// its own. Unset: every site is an SQLite file.
+export const pg = process.env.KHABAR_PG || null;
+let pgCount = 0;
+
+// The URL of pg's cluster with its database replaced by name.
+// (Node's URL cannot parse a URL with an empty host: socket URLs have one.)
+const PG_DB = /^(postgres(?:ql)?:\/\/[^/?]*)\/([^?]*)/;
+function pgUrl(name) {
+  return pg.replace(PG_DB, (m, head) => `${head}/${name}`);
+}
+
+// A new, empty database for a site: a file called name in dir on SQLite,
+// a new database on the test cluster on PostgreSQL.
+export function newDb(dir, name = 'khabar.db') {
+  if (!pg) return path.join(dir, name);
+  const db = `t${process.pid}_${++pgCount}_${name.replace(/[^a-z0-9]/gi, '_')}`.toLowerCase();
+  const r = spawnSync('psql', [pg, '-qAtc', `CREATE DATABASE ${db}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cannot create database ${db}: ${r.stderr}`);
+  return pgUrl(db);
+}
+
+// Whether db (a path or a URL) holds something: the file exists, or the
+// database does.
+export function dbExists(db) {
+  if (!pg || !db.startsWith('postgres')) return existsSync(db);
+  const name = PG_DB.exec(db)[2];
+  const r = spawnSync('psql', [pg, '-qAtc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`], { encoding: 'utf8' });
+  return r.stdout.trim() === '1';
+}
+
+// Runs one SQL statement on a site's database (sqlite3 or psql) and
+// returns its output: rows on lines, columns split by |.
+export function sql(db, query) {
+  const r = pg && db.startsWith('postgres')
+    ? spawnSync('psql', [db, '-qAtc', query], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`SQL failed on ${db}: ${query}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
 export function tempDir() {
   const dir = mkdtempSync(path.join(tmpdir(), 'khabar-test-'));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
@@ -65,7 +107,7 @@ export function siteOrigin(db) {
 // base_url's.
 export async function startSite({ articles = 30, db = null, extraArgs = [], ownUrl = false } = {}) {
   const t = tempDir();
-  const dbPath = db || path.join(t.dir, 'khabar.db');
+  const dbPath = db || newDb(t.dir);
   if (!db) {
     const r = khabar(['demo', '--db', dbPath, '--articles', String(articles)]);
     if (r.status !== 0) throw new Error(`khabar demo failed: ${r.stderr}`);
@@ -91,7 +133,7 @@ export async function startSite({ articles = 30, db = null, extraArgs = [], ownU
       child.kill(signal);
       await done;
     }
-    const check = existsSync(dbPath) ? khabar(['check', '--db', dbPath]) : null;
+    const check = dbExists(dbPath) ? khabar(['check', '--db', dbPath]) : null;
     t.remove();
     if (check && (check.status !== 0 || check.stdout.trim() !== 'ok'))
       throw new Error(`khabar check failed on ${dbPath}: ${check.stdout}${check.stderr}`);

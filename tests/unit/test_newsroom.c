@@ -18,7 +18,7 @@
 #include "http/form.h"
 #include "http/http.h"
 #include "http/session.h"
-#include "newsroom/auth.h"
+#include "core/crypto.h"
 #include "push/push.h"
 #include "tempdb.h"
 
@@ -27,15 +27,15 @@
 static void password_hash_round_trips_and_is_salted(void **state)
 {
 	kb_buf a = {0}, b = {0};
-	assert_int_equal(auth_password_hash("सही-पासवर्ड-123", &a), 0);
-	assert_int_equal(auth_password_hash("सही-पासवर्ड-123", &b), 0);
+	assert_int_equal(kb_password_hash("सही-पासवर्ड-123", &a), 0);
+	assert_int_equal(kb_password_hash("सही-पासवर्ड-123", &b), 0);
 	assert_non_null(strstr(a.data, "$scrypt$ln=15,r=8,p=1$"));
 	/* A fresh salt each time: the same password hashes differently. */
 	assert_string_not_equal(a.data, b.data);
-	assert_int_equal(auth_password_verify("सही-पासवर्ड-123", a.data), 1);
-	assert_int_equal(auth_password_verify("सही-पासवर्ड-123", b.data), 1);
-	assert_int_equal(auth_password_verify("सही-पासवर्ड-124", a.data), 0);
-	assert_int_equal(auth_password_verify("", a.data), 0);
+	assert_int_equal(kb_password_verify("सही-पासवर्ड-123", a.data), 1);
+	assert_int_equal(kb_password_verify("सही-पासवर्ड-123", b.data), 1);
+	assert_int_equal(kb_password_verify("सही-पासवर्ड-124", a.data), 0);
+	assert_int_equal(kb_password_verify("", a.data), 0);
 	kb_buf_free(&a);
 	kb_buf_free(&b);
 }
@@ -54,27 +54,27 @@ static void password_verify_refuses_what_it_cannot_read(void **state)
 		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
 	};
 	for (size_t i = 0; i < KB_COUNT(bad); i++)
-		if (auth_password_verify("x", bad[i]))
+		if (kb_password_verify("x", bad[i]))
 			fail_msg("\"%s\" verified", bad[i]);
-	assert_int_equal(auth_password_verify("", auth_dummy_hash()), 0);
-	assert_int_equal(auth_password_verify("password", auth_dummy_hash()), 0);
-	assert_int_equal(auth_password_verify(NULL, auth_dummy_hash()), 0);
+	assert_int_equal(kb_password_verify("", kb_password_dummy()), 0);
+	assert_int_equal(kb_password_verify("password", kb_password_dummy()), 0);
+	assert_int_equal(kb_password_verify(NULL, kb_password_dummy()), 0);
 }
 
 static void tokens_are_random_hex_and_compare_in_constant_time(void **state)
 {
 	char a[65], b[65];
-	auth_random_hex(a, 32);
-	auth_random_hex(b, 32);
+	kb_random_hex(a, 32);
+	kb_random_hex(b, 32);
 	assert_int_equal(strlen(a), 64);
 	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
 	assert_string_not_equal(a, b);
-	assert_int_equal(auth_equal(a, a), 1);
-	assert_int_equal(auth_equal(a, b), 0);
-	assert_int_equal(auth_equal(a, "short"), 0);
-	assert_int_equal(auth_equal(NULL, a), 0);
+	assert_int_equal(kb_secret_equal(a, a), 1);
+	assert_int_equal(kb_secret_equal(a, b), 0);
+	assert_int_equal(kb_secret_equal(a, "short"), 0);
+	assert_int_equal(kb_secret_equal(NULL, a), 0);
 	char h[65];
-	auth_sha256_hex("abc", 3, h);
+	kb_sha256_hex("abc", 3, h);
 	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
@@ -268,7 +268,7 @@ static int setup(void **state)
 static int64_t add_user(store *st, const char *login, int role)
 {
 	int64_t id;
-	assert_int_equal(store_user_add(st, login, login, role, auth_dummy_hash(), &id), STORE_OK);
+	assert_int_equal(store_user_add(st, login, login, role, kb_password_dummy(), &id), STORE_OK);
 	return id;
 }
 
@@ -280,9 +280,9 @@ static void sessions_live_until_they_end(void **state)
 	int64_t dup;
 	assert_int_equal(store_user_add(st, "RAM", "x", ROLE_ADMIN, "h", &dup), STORE_CONFLICT);
 	char h1[65], h2[65], h3[65];
-	auth_sha256_hex("t1", 2, h1);
-	auth_sha256_hex("t2", 2, h2);
-	auth_sha256_hex("t3", 2, h3);
+	kb_sha256_hex("t1", 2, h1);
+	kb_sha256_hex("t2", 2, h2);
+	kb_sha256_hex("t3", 2, h3);
 	assert_int_equal(store_session_add(st, h1, uid, "c1", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
 	assert_int_equal(store_session_add(st, h2, uid, "c2", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
 	assert_int_equal(store_session_add(st, h3, other, "c3", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
@@ -309,8 +309,8 @@ static void sessions_live_until_they_end(void **state)
 	/* A new password ends the user's other sessions, not the one in use
 	 * nor another user's. */
 	char h4[65], h5[65];
-	auth_sha256_hex("t4", 2, h4);
-	auth_sha256_hex("t5", 2, h5);
+	kb_sha256_hex("t4", 2, h4);
+	kb_sha256_hex("t5", 2, h5);
 	assert_int_equal(store_session_add(st, h4, uid, "c4", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
 	assert_int_equal(store_session_add(st, h5, uid, "c5", 1000, 2000, "127.0.0.1", "test"), STORE_OK);
 	assert_int_equal(store_session_delete_others(st, uid, h4), STORE_OK);

@@ -1,7 +1,7 @@
 /*
- * auth.c: passwords, tokens and MACs on OpenSSL (see auth.h).
+ * crypto.c: passwords, tokens and MACs on OpenSSL (see crypto.h).
  */
-#include "auth.h"
+#include "crypto.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -47,18 +47,18 @@ static int unhex(const char *s, size_t len, unsigned char *out, size_t n)
 	return 0;
 }
 
-void auth_random_bytes(unsigned char *out, size_t n)
+void kb_random_bytes(unsigned char *out, size_t n)
 {
 	if (RAND_bytes(out, (int)n) != 1)
 		kb_fatal("no randomness available from OpenSSL's RAND_bytes");
 }
 
-void auth_random_hex(char *out, size_t nbytes)
+void kb_random_hex(char *out, size_t nbytes)
 {
 	unsigned char buf[64];
 	if (nbytes > sizeof buf)
-		kb_fatal("auth_random_hex: %zu bytes is more than %zu", nbytes, sizeof buf);
-	auth_random_bytes(buf, nbytes);
+		kb_fatal("kb_random_hex: %zu bytes is more than %zu", nbytes, sizeof buf);
+	kb_random_bytes(buf, nbytes);
 	hex(buf, nbytes, out);
 }
 
@@ -73,29 +73,29 @@ static int scrypt(const char *password, const unsigned char *salt, int log2n, un
 		       : -1;
 }
 
-int auth_password_hash(const char *password, kb_buf *out)
+int kb_password_hash(const char *password, kb_buf *out)
 {
 	unsigned char salt[SALT_BYTES], key[HASH_BYTES];
 	char salthex[2 * SALT_BYTES + 1], keyhex[2 * HASH_BYTES + 1];
-	auth_random_bytes(salt, sizeof salt);
-	if (scrypt(password, salt, AUTH_SCRYPT_LOG2N, key))
+	kb_random_bytes(salt, sizeof salt);
+	if (scrypt(password, salt, KB_SCRYPT_LOG2N, key))
 		return -1;
 	hex(salt, sizeof salt, salthex);
 	hex(key, sizeof key, keyhex);
-	kb_buf_printf(out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", AUTH_SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P, salthex,
+	kb_buf_printf(out, "$scrypt$ln=%d,r=%d,p=%d$%s$%s", KB_SCRYPT_LOG2N, SCRYPT_R, SCRYPT_P, salthex,
 		      keyhex);
 	OPENSSL_cleanse(key, sizeof key);
 	return 0;
 }
 
-const char *auth_dummy_hash(void)
+const char *kb_password_dummy(void)
 {
 	/* A valid encoding whose key no password produces in practice. */
 	return "$scrypt$ln=15,r=8,p=1$00000000000000000000000000000000$"
 	       "0000000000000000000000000000000000000000000000000000000000000000";
 }
 
-int auth_password_verify(const char *password, const char *encoded)
+int kb_password_verify(const char *password, const char *encoded)
 {
 	int log2n, r, p, used = 0;
 	if (!password || !encoded ||
@@ -117,7 +117,7 @@ int auth_password_verify(const char *password, const char *encoded)
 	return ok;
 }
 
-void auth_sha256_hex(const char *s, size_t n, char out[65])
+void kb_sha256_hex(const char *s, size_t n, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
@@ -126,7 +126,7 @@ void auth_sha256_hex(const char *s, size_t n, char out[65])
 	hex(md, 32, out);
 }
 
-void auth_hmac_hex(const unsigned char *key, size_t keylen, const char *msg, char out[65])
+void kb_hmac_hex(const unsigned char *key, size_t keylen, const char *msg, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
@@ -136,7 +136,7 @@ void auth_hmac_hex(const unsigned char *key, size_t keylen, const char *msg, cha
 	hex(md, 32, out);
 }
 
-int auth_equal(const char *a, const char *b)
+int kb_secret_equal(const char *a, const char *b)
 {
 	if (!a || !b)
 		return 0;

@@ -1,0 +1,233 @@
+/*
+ * search_pg.c: full-text search on PostgreSQL, with the same terms as
+ * SQLite's FTS5 index (src/search/terms.h) stored as a tsvector per
+ * published article and a GIN index over them (pg_schema.sql).
+ *
+ * Keeping the index: PostgreSQL cannot run khabar's text engine, so the
+ * triggers only note which articles changed (search_dirty) and
+ * pg_search_flush writes their terms, in the writer's own transaction,
+ * before it commits: the index never disagrees with what is published.
+ *
+ * Searching: as on SQLite, in three steps that keep a common word fast
+ * on a big archive: the newest SEARCH_POOL matches, found through the GIN
+ * index; those ranked (ts_rank with the field weights, plus the same
+ * recency cost per 30 days of age); and the page's slice, whose extracts
+ * pg_snippet makes.
+ */
+#include "search_pg.h"
+
+#include <string.h>
+
+#include "pg_text.h"
+
+/* Each match's rank, ts_rank's 0..1 scaled to about bm25's range, so the
+ * recency setting (bm25 units per 30 days) means the same on both. */
+#define RANK_SCALE "20.0"
+#define SEARCH_POOL "300"
+
+static int write_doc(pg_conn *c, search_terms *t, pg_stmt *row)
+{
+	static const char upsert[] = "INSERT INTO search(id, doc) VALUES ($1, $2::tsvector) "
+				     "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc";
+	const char *f[PG_FIELDS];
+	for (int i = 0; i < PG_FIELDS; i++)
+		f[i] = pg_col_text(row, i + 1, NULL);
+	kb_buf doc = {0};
+	pg_tsvector(t, f, &doc);
+	pg_stmt *s = pg_prepare(c, upsert);
+	pg_bind_int(s, 1, pg_col_int(row, 0));
+	pg_bind_text(s, 2, doc.data ? doc.data : "", doc.len);
+	int rc = pg_step(s);
+	pg_reset(s);
+	kb_buf_free(&doc);
+	return rc == PG_DONE ? 0 : -1;
+}
+
+/* Runs a statement whose rows are search_source rows, writing each one's
+ * document; returns how many, or -1. */
+static int64_t write_rows(pg_conn *c, search_terms *t, pg_stmt *rows)
+{
+	int64_t n = 0;
+	int rc;
+	while ((rc = pg_step(rows)) == PG_ROW) {
+		if (write_doc(c, t, rows)) {
+			pg_reset(rows);
+			return -1;
+		}
+		n++;
+	}
+	pg_reset(rows);
+	return rc == PG_DONE ? n : -1;
+}
+
+int pg_search_flush(pg_conn *c, search_terms *t)
+{
+	/* The dirty marks go in the same statement that reads what they
+	 * name; a story that left "published" has no search_source row (its
+	 * index row went when it left). */
+	static const char dirty[] = "WITH d AS (DELETE FROM search_dirty RETURNING article_id) "
+				    "SELECT s.id, s.title, s.summary, s.body, s.tags, s.category, s.author "
+				    "FROM search_source s JOIN d ON d.article_id = s.id";
+	return write_rows(c, t, pg_prepare(c, dirty)) < 0 ? -1 : 0;
+}
+
+int pg_search_rebuild(pg_conn *c, search_terms *t)
+{
+	static const char batch[] = "SELECT id, title, summary, body, tags, category, author "
+				    "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
+	static const char last[] = "SELECT coalesce(max(id), 0) FROM search";
+	if (pg_exec(c, "DELETE FROM search; DELETE FROM search_dirty"))
+		return -1;
+	for (int64_t after = 0;;) {
+		pg_stmt *s = pg_prepare(c, batch);
+		pg_bind_int(s, 1, after);
+		int64_t n = write_rows(c, t, s);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		s = pg_prepare(c, last);
+		if (pg_step(s) != PG_ROW)
+			return -1;
+		after = pg_col_int(s, 0);
+		pg_reset(s);
+	}
+}
+
+/* Matches of $1 among published articles, with the query's filters. */
+#define MATCHES                                                                          \
+	"FROM search s JOIN articles a ON a.id = s.id WHERE s.doc @@ $1::tsquery "       \
+	"AND a.status = 'published' AND ($2::bigint = 0 OR a.category_id = $2::bigint) " \
+	"AND ($3::bigint = 0 OR a.published_at >= $3::bigint) "                          \
+	"AND ($4::bigint = 0 OR a.published_at < $4::bigint) "
+
+int pg_search_ids(pg_conn *c, search_terms *t, kb_arena *a, const kb_search_query *q, pg_search_row **out,
+		  size_t *n, size_t *total)
+{
+	/* Ranks are computed for the pool only: ts_rank reads each
+	 * document, which a common word's every match would cost. */
+	static const char search_sql[] =
+		"WITH cand AS MATERIALIZED (SELECT s.id, a.published_at AS t " MATCHES
+		"  ORDER BY s.id DESC LIMIT " SEARCH_POOL ") "
+		"SELECT c.id, -ts_rank('{0.1, 0.2, 0.4, 1.0}', s.doc, $1::tsquery) * " RANK_SCALE
+		"  + $5::float8 * (($6::bigint - c.t) / 2592000.0) AS score, a.summary, a.body "
+		"FROM cand c JOIN search s ON s.id = c.id JOIN articles a ON a.id = c.id "
+		"ORDER BY score, c.id DESC LIMIT $7 OFFSET $8";
+	static const char count_sql[] = "SELECT count(*) " MATCHES;
+	*out = NULL;
+	*n = *total = 0;
+	kb_buf tsq = {0};
+	if (!pg_tsquery(t, q, &tsq)) {
+		kb_buf_free(&tsq);
+		return 0;
+	}
+	pg_stmt *s = pg_prepare(c, count_sql);
+	pg_bind_text(s, 1, tsq.data, tsq.len);
+	pg_bind_int(s, 2, q->category_id);
+	pg_bind_int(s, 3, q->from);
+	pg_bind_int(s, 4, q->to);
+	int rc = pg_step(s);
+	if (rc == PG_ROW)
+		*total = (size_t)pg_col_int(s, 0);
+	pg_reset(s);
+	if (rc != PG_ROW) {
+		kb_buf_free(&tsq);
+		return -1;
+	}
+	size_t cap = q->limit ? q->limit : 1, len = 0;
+	pg_search_row *v = kb_arena_alloc(a, cap * sizeof *v);
+	if (*total > q->offset) {
+		s = pg_prepare(c, search_sql);
+		pg_bind_text(s, 1, tsq.data, tsq.len);
+		pg_bind_int(s, 2, q->category_id);
+		pg_bind_int(s, 3, q->from);
+		pg_bind_int(s, 4, q->to);
+		pg_bind_double(s, 5, q->recency);
+		pg_bind_int(s, 6, kb_now());
+		pg_bind_int(s, 7, (int64_t)q->limit);
+		pg_bind_int(s, 8, (int64_t)q->offset);
+		while (len < cap && (rc = pg_step(s)) == PG_ROW) {
+			v[len].id = pg_col_int(s, 0);
+			v[len].score = pg_col_double(s, 1);
+			/* From the summary when the match is there, else from
+			 * the body, as on SQLite. */
+			v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 2, NULL), 18);
+			if (!v[len].snippet)
+				v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 3, NULL), 18);
+			if (!v[len].snippet)
+				v[len].snippet = "";
+			len++;
+		}
+		pg_reset(s);
+		if (rc != PG_ROW && rc != PG_DONE) {
+			kb_buf_free(&tsq);
+			return -1;
+		}
+	}
+	kb_buf_free(&tsq);
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
+{
+	static const char counts[] =
+		"SELECT (SELECT count(*) FROM search_dirty), "
+		"(SELECT count(*) FROM search s JOIN articles a ON a.id = s.id WHERE a.status <> 'published'), "
+		"(SELECT count(*) FROM articles a WHERE a.status = 'published' "
+		"  AND NOT EXISTS (SELECT 1 FROM search s WHERE s.id = a.id))";
+	static const char batch[] = "SELECT id, title, summary, body, tags, category, author "
+				    "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
+	static const char same[] = "SELECT doc = $2::tsvector FROM search WHERE id = $1";
+	pg_stmt *s = pg_prepare(c, counts);
+	if (pg_step(s) != PG_ROW)
+		return -1;
+	static const char *const what[] = {"articles waiting to be indexed", "unpublished articles indexed",
+					   "published articles not indexed"};
+	for (int i = 0; i < 3; i++)
+		if (pg_col_int(s, i))
+			kb_buf_printf(problems, "%ssearch index: %lld %s", problems->len ? "\n" : "",
+				      (long long)pg_col_int(s, i), what[i]);
+	pg_reset(s);
+	/* Each document against the terms its text gives today. */
+	int64_t stale = 0, first = 0;
+	for (int64_t after = 0;;) {
+		pg_stmt *rows = pg_prepare(c, batch);
+		pg_bind_int(rows, 1, after);
+		int rc, n = 0;
+		/* A batch's rows stay in its result while the checks run
+		 * (a different statement). */
+		while ((rc = pg_step(rows)) == PG_ROW) {
+			const char *f[PG_FIELDS];
+			for (int i = 0; i < PG_FIELDS; i++)
+				f[i] = pg_col_text(rows, i + 1, NULL);
+			kb_buf doc = {0};
+			pg_tsvector(t, f, &doc);
+			after = pg_col_int(rows, 0);
+			pg_stmt *q = pg_prepare(c, same);
+			pg_bind_int(q, 1, after);
+			pg_bind_text(q, 2, doc.data ? doc.data : "", doc.len);
+			int qrc = pg_step(q);
+			if (qrc == PG_ROW && !pg_col_int(q, 0) && !stale++)
+				first = after;
+			pg_reset(q);
+			kb_buf_free(&doc);
+			if (qrc == PG_ERROR) {
+				pg_reset(rows);
+				return -1;
+			}
+			n++;
+		}
+		pg_reset(rows);
+		if (rc != PG_DONE)
+			return -1;
+		if (!n)
+			break;
+	}
+	if (stale)
+		kb_buf_printf(problems,
+			      "%ssearch index: %lld articles indexed with other text (the first: %lld)",
+			      problems->len ? "\n" : "", (long long)stale, (long long)first);
+	return 0;
+}
