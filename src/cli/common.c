@@ -31,7 +31,7 @@ int cli_opt(int argc, char **argv, int *i, const char *name, const char **val)
 store *cli_open_store(const char *path)
 {
 	/* Create the folder of the database (data/ by default). */
-	const char *slash = strrchr(path, '/');
+	const char *slash = store_is_url(path) ? NULL : strrchr(path, '/');
 	if (slash && slash != path) {
 		char *dir = kb_strndup(path, (size_t)(slash - path));
 		if (mkdir(dir, 0755) && errno != EEXIST)

@@ -89,6 +89,14 @@ int64_t db_changes(store *st);
  * key's included). */
 int db_unique_violation(store *st);
 
+/* Which database st is on: where SQL must differ (full-text search,
+ * PRAGMAs), the store picks the dialect's text by it, side by side. */
+int db_is_pg(store *st);
+/* The PostgreSQL connection of st (NULL on SQLite), and its maker of
+ * search terms (search_pg.c). */
+struct pg_conn *db_pg(store *st);
+struct search_terms *db_terms(store *st);
+
 /* Records "what: the database's message" as st's error; returns
  * STORE_ERROR. */
 int db_fail(store *st, const char *what);

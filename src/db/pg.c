@@ -26,8 +26,15 @@
 /* The statement table: open addressing on the SQL's address. */
 #define TABLE_SLOTS 1024
 
+/* Type OIDs of what pg_bind_* send (pg_type.h): the statement is
+ * prepared with them, so PostgreSQL never has to guess a parameter's type
+ * from two contexts that disagree ("$1 > 0" and a bigint column). NULL
+ * leaves it to the server. */
+enum { OID_BYTEA = 17, OID_INT8 = 20, OID_TEXT = 25, OID_FLOAT8 = 701 };
+
 typedef struct param {
 	int set, is_null, binary;
+	unsigned type;   /* an OID, 0 for NULL */
 	size_t off, len; /* in the statement's pbuf */
 } param;
 
@@ -53,7 +60,7 @@ struct pg_conn {
 	int lost;
 	unsigned next_name;
 	pg_stmt *slot[TABLE_SLOTS];
-	kb_buf err;
+	kb_buf err, msg; /* "what: message", and the message alone */
 	char sqlstate[6];
 };
 
@@ -187,6 +194,7 @@ void pg_close(pg_conn *c)
 			stmt_free(c->slot[i]);
 	PQfinish(c->db);
 	kb_buf_free(&c->err);
+	kb_buf_free(&c->msg);
 	free(c->url);
 	free(c);
 }
@@ -199,6 +207,11 @@ const char *pg_where(pg_conn *c)
 const char *pg_errmsg(pg_conn *c)
 {
 	return c->err.data ? c->err.data : "";
+}
+
+const char *pg_message(pg_conn *c)
+{
+	return c->msg.data ? c->msg.data : "";
 }
 
 const char *pg_sqlstate(pg_conn *c)
@@ -214,9 +227,10 @@ int pg_lost(pg_conn *c)
 /* Records "what: message" (and the SQLSTATE of r, if any). */
 static void fail(pg_conn *c, const char *what, PGresult *r)
 {
+	kb_buf_reset(&c->msg);
+	first_line(&c->msg, r ? PQresultErrorMessage(r) : PQerrorMessage(c->db));
 	kb_buf_reset(&c->err);
-	kb_buf_printf(&c->err, "%s: ", what);
-	first_line(&c->err, r ? PQresultErrorMessage(r) : PQerrorMessage(c->db));
+	kb_buf_printf(&c->err, "%s: %s", what, c->msg.data ? c->msg.data : "");
 	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(c->sqlstate, sizeof c->sqlstate, "%s", st ? st : "");
 	c->lost = PQstatus(c->db) != CONNECTION_OK;
@@ -298,10 +312,11 @@ static param *slot_param(pg_stmt *s, int i)
 	return p;
 }
 
-static void bind_bytes(pg_stmt *s, int i, const void *v, size_t n, int binary)
+static void bind_bytes(pg_stmt *s, int i, const void *v, size_t n, int binary, unsigned type)
 {
 	param *p = slot_param(s, i);
 	p->binary = binary;
+	p->type = type;
 	p->off = s->pbuf.len;
 	p->len = n;
 	kb_buf_append(&s->pbuf, v, n);
@@ -312,24 +327,24 @@ void pg_bind_int(pg_stmt *s, int i, int64_t v)
 {
 	char num[24];
 	int n = snprintf(num, sizeof num, "%lld", (long long)v);
-	bind_bytes(s, i, num, (size_t)n, 0);
+	bind_bytes(s, i, num, (size_t)n, 0, OID_INT8);
 }
 
 void pg_bind_double(pg_stmt *s, int i, double v)
 {
 	char num[40];
 	int n = snprintf(num, sizeof num, "%.17g", v);
-	bind_bytes(s, i, num, (size_t)n, 0);
+	bind_bytes(s, i, num, (size_t)n, 0, OID_FLOAT8);
 }
 
 void pg_bind_text(pg_stmt *s, int i, const char *v, size_t n)
 {
-	bind_bytes(s, i, v ? v : "", v ? n : 0, 0);
+	bind_bytes(s, i, v ? v : "", v ? n : 0, 0, OID_TEXT);
 }
 
 void pg_bind_blob(pg_stmt *s, int i, const void *v, size_t n)
 {
-	bind_bytes(s, i, v ? v : "", v ? n : 0, 1);
+	bind_bytes(s, i, v ? v : "", v ? n : 0, 1, OID_BYTEA);
 }
 
 void pg_bind_null(pg_stmt *s, int i)
@@ -340,7 +355,10 @@ void pg_bind_null(pg_stmt *s, int i)
 /* Sends the statement's text to the server under its name. */
 static int prepare_on_server(pg_stmt *s)
 {
-	PGresult *r = PQprepare(s->c->db, s->name, s->sql, 0, NULL);
+	Oid types[MAX_PARAMS];
+	for (int i = 0; i < s->nparams; i++)
+		types[i] = s->p[i].type;
+	PGresult *r = PQprepare(s->c->db, s->name, s->sql, s->nparams, types);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		fail(s->c, "cannot prepare SQL", r);
@@ -484,6 +502,11 @@ const void *pg_col_blob(pg_stmt *s, int i, size_t *len)
 	return b->data ? b->data : "";
 }
 
+int pg_started(pg_stmt *s)
+{
+	return s->ran;
+}
+
 int pg_ncols(pg_stmt *s)
 {
 	return s->res ? PQnfields(s->res) : 0;
@@ -495,13 +518,18 @@ int64_t pg_changes(pg_stmt *s)
 	return *n ? strtoll(n, NULL, 10) : 0;
 }
 
-void pg_reset(pg_stmt *s)
+void pg_rewind(pg_stmt *s)
 {
 	PQclear(s->res);
 	s->res = NULL;
 	s->ran = 0;
 	s->row = -1;
 	s->nrows = 0;
+}
+
+void pg_reset(pg_stmt *s)
+{
+	pg_rewind(s);
 	clear_params(s);
 }
 

@@ -36,6 +36,8 @@ const char *pg_where(pg_conn *c);
  * call on c), and its SQLSTATE ("23505": unique_violation), or "". */
 const char *pg_errmsg(pg_conn *c);
 const char *pg_sqlstate(pg_conn *c);
+/* The last error's message alone, without "what: ". */
+const char *pg_message(pg_conn *c);
 /* Whether the last error was a lost connection (the server restarted or
  * went away); the next call reconnects. */
 int pg_lost(pg_conn *c);
@@ -66,11 +68,15 @@ double pg_col_double(pg_stmt *s, int i);
 const char *pg_col_text(pg_stmt *s, int i, size_t *len);
 const void *pg_col_blob(pg_stmt *s, int i, size_t *len);
 int pg_ncols(pg_stmt *s);
+/* Whether s has run since its last reset or rewind. */
+int pg_started(pg_stmt *s);
 /* Rows the last INSERT, UPDATE or DELETE of s changed. */
 int64_t pg_changes(pg_stmt *s);
 /* Ends the statement's run (its rows are dropped) and clears its
  * parameters. */
 void pg_reset(pg_stmt *s);
+/* Ends the statement's run but keeps its parameters, so it can run again. */
+void pg_rewind(pg_stmt *s);
 
 /* Waits up to timeout_ms for a notification on a channel c LISTENs to
  * (pg_exec(c, "LISTEN name")). Returns 1 with the channel's payload in

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pg_text.h"
+#include "store_int.h"
 
 /* Each match's rank, ts_rank's 0..1 scaled to about bm25's range, so the
  * recency setting (bm25 units per 30 days) means the same on both. */
@@ -230,4 +231,36 @@ int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
 			      "%ssearch index: %lld articles indexed with other text (the first: %lld)",
 			      problems->len ? "\n" : "", (long long)stale, (long long)first);
 	return 0;
+}
+
+int store_search_pg(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		    size_t *total)
+{
+	static const char by_id[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.id = $2";
+	pg_search_row *rows;
+	size_t k;
+	*out = NULL;
+	*n = 0;
+	if (pg_search_ids(db_pg(st), db_terms(st), a, q, &rows, &k, total))
+		return db_fail(st, "cannot search");
+	kb_search_hit *v = kb_arena_alloc(a, (k ? k : 1) * sizeof *v);
+	size_t len = 0;
+	for (size_t i = 0; i < k; i++) {
+		db_stmt *s = db_prepare(st, by_id);
+		db_bind_int(s, 1, 0);
+		db_bind_int(s, 2, rows[i].id);
+		int rc = db_one(st, s, "cannot search");
+		if (rc == STORE_ERROR)
+			return STORE_ERROR;
+		if (rc == STORE_NOTFOUND)
+			continue; /* deleted since */
+		store_row_article(a, s, &v[len].article);
+		db_reset(s);
+		v[len].snippet = rows[i].snippet;
+		v[len].score = rows[i].score;
+		len++;
+	}
+	*out = v;
+	*n = len;
+	return STORE_OK;
 }

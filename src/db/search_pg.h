@@ -32,4 +32,8 @@ typedef struct pg_search_row {
 int pg_search_ids(pg_conn *c, search_terms *t, kb_arena *a, const kb_search_query *q, pg_search_row **out,
 		  size_t *n, size_t *total);
 
+/* store_search on PostgreSQL (search_sqlite.c hands over to it). */
+int store_search_pg(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		    size_t *total);
+
 #endif

@@ -16,6 +16,7 @@
 #include "../search/terms.h"
 #include "migrations.h"
 #include "driver.h"
+#include "search_pg.h"
 #include "sqlite.h"
 #include "store_int.h"
 
@@ -163,6 +164,8 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 	*out = NULL;
 	*n = 0;
 	*total = 0;
+	if (db_is_pg(st))
+		return store_search_pg(st, a, q, out, n, total);
 	kb_buf match = {0};
 	if (!build_match(q, &match)) {
 		kb_buf_free(&match);
@@ -228,9 +231,21 @@ int store_search_rebuild(store *st)
 		 "SELECT * FROM search_source"),
 		"DELETE FROM meta WHERE key = 'search_paused'",
 	};
+	static const char resume[] = "DELETE FROM meta WHERE key = 'search_paused'";
 	int own_tx = !db_in_tx(st);
 	if (own_tx && store_begin(st))
 		return STORE_ERROR;
+	if (db_is_pg(st)) {
+		/* dialect: on PostgreSQL khabar writes the terms itself. */
+		if (pg_search_rebuild(db_pg(st), db_terms(st)) ||
+		    db_run(st, db_prepare(st, resume), "cannot rebuild the search index")) {
+			db_fail(st, "cannot rebuild the search index");
+			if (own_tx)
+				store_rollback(st);
+			return STORE_ERROR;
+		}
+		return own_tx ? store_commit(st) : STORE_OK;
+	}
 	for (size_t i = 0; i < KB_COUNT(steps); i++) {
 		if (db_exec(st, steps[i])) {
 			db_fail(st, "cannot rebuild the search index");

@@ -123,6 +123,10 @@ typedef struct kb_article_input {
 	const char *path_prefix;
 } kb_article_input;
 
+/* Whether path names a PostgreSQL database (a postgresql:// URL) rather
+ * than an SQLite file. */
+int store_is_url(const char *path);
+
 /*
  * Opens (creating if needed) the database at path and brings its schema up
  * to date with the numbered migrations. readonly opens an existing database
