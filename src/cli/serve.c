@@ -75,8 +75,11 @@ int cmd_serve(int argc, char **argv)
 	site_set_digits(s.digits);
 	store_close(st);
 
-	/* Photos live beside the database unless told otherwise. */
-	if (!o.media_dir) {
+	/* Photos live beside the database unless told otherwise; a database
+	 * on a server has no folder, so they go to data/media. */
+	if (!o.media_dir && store_is_url(o.db_path)) {
+		o.media_dir = "data/media";
+	} else if (!o.media_dir) {
 		const char *slash = strrchr(o.db_path, '/');
 		o.media_dir = slash ? kb_arena_printf(&a, "%.*s/media", (int)(slash - o.db_path), o.db_path)
 				    : "media";

@@ -15,6 +15,7 @@
 
 #include "../text/text.h"
 #include "driver.h"
+#include "search_pg.h"
 #include "store_int.h"
 
 /* Grows an arena array of size elements from *cap to twice that. */
@@ -294,7 +295,7 @@ int store_login_counts(store *st, const char *account, const char *address, int6
 	static const char account_sql[] =
 		"SELECT count(*) FILTER (WHERE address = $2), coalesce(max(at) FILTER (WHERE address = $2), 0),"
 		" count(*), coalesce(max(at), 0),"
-		" count(*) FILTER (WHERE fresh AND at >= $4), coalesce(min(at) FILTER (WHERE fresh AND at >= $4), 0) "
+		" count(*) FILTER (WHERE fresh <> 0 AND at >= $4), coalesce(min(at) FILTER (WHERE fresh <> 0 AND at >= $4), 0) "
 		"FROM login_failures WHERE account = $1 AND at >= $3";
 	static const char address_sql[] =
 		"SELECT count(*), coalesce(max(at), 0) FROM login_failures WHERE address = $1 AND at >= $2";
@@ -407,12 +408,12 @@ int store_audit_add(store *st, int64_t user_id, const char *action, int64_t arti
 
 /* The fields of a revision beyond title, summary and body, as JSON built
  * by the database itself from bound values: $1 to $14 are bind_revision's.
- * (dialect: PostgreSQL's json_object takes arrays; it would be
+ * (dialect: the function is SQLite's json_object, PostgreSQL's
  * json_build_object.) */
-#define REVISION_FIELDS                                                      \
-	"json_object('slug', $4, 'category', $5, 'tags', $6, 'author', $7, " \
-	"'dateline', $8, 'caption', $9, 'credit', $10, 'media_id', $11, "    \
-	"'breaking', $12, 'seo_title', $13, 'seo_description', $14)"
+#define REVISION_FIELDS(json_object)                                                  \
+	json_object "('slug', $4, 'category', $5, 'tags', $6, 'author', $7, "         \
+		    "'dateline', $8, 'caption', $9, 'credit', $10, 'media_id', $11, " \
+		    "'breaking', $12, 'seo_title', $13, 'seo_description', $14)"
 
 /* Binds the revision columns and fields of in to s: $1 to $14. */
 static void bind_revision(db_stmt *s, const kb_article_input *in)
@@ -443,15 +444,22 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 	/* A run of autosaves by one person keeps one revision: the last.
 	 * $15 the version, $16 the time, $17 the article, $18 the user and
 	 * $19 the kind. */
-	static const char upd[] =
-		"UPDATE revisions SET version = $15, at = $16, title = $1, summary = $2, "
-		"body = $3, fields = " REVISION_FIELDS " WHERE id = (SELECT id FROM revisions WHERE "
-		"article_id = $17 ORDER BY id DESC LIMIT 1) AND kind = 'autosave' AND user_id = $18";
-	static const char ins[] =
-		"INSERT INTO revisions(article_id, version, user_id, at, kind, title, summary, body, "
-		"fields) VALUES($17, $15, nullif($18, 0), $16, $19, $1, $2, $3, " REVISION_FIELDS ")";
+#define UPD(json_object)                                                                   \
+	"UPDATE revisions SET version = $15, at = $16, title = $1, summary = $2, "         \
+	"body = $3, fields = " REVISION_FIELDS(                                            \
+		json_object) " WHERE id = (SELECT id FROM "                                \
+			     "revisions WHERE article_id = $17 ORDER BY id DESC LIMIT 1) " \
+			     "AND kind = 'autosave' AND user_id = $18"
+#define INS(json_object)                                                                       \
+	"INSERT INTO revisions(article_id, version, user_id, at, kind, title, summary, body, " \
+	"fields) VALUES($17, $15, nullif($18, 0), $16, $19, $1, $2, $3, " REVISION_FIELDS(json_object) ")"
+	static const char upd[] = UPD("json_object"), upd_pg[] = UPD("json_build_object");
+	static const char ins[] = INS("json_object"), ins_pg[] = INS("json_build_object");
+#undef UPD
+#undef INS
+	int pg = db_is_pg(st);
 	if (!strcmp(kind, "autosave")) {
-		db_stmt *s = db_prepare(st, upd);
+		db_stmt *s = db_prepare(st, pg ? upd_pg : upd);
 		db_bind_int(s, 15, version);
 		db_bind_int(s, 16, kb_now());
 		db_bind_int(s, 17, id);
@@ -462,7 +470,7 @@ static int revision_write(store *st, int64_t id, int64_t version, int64_t user_i
 		if (db_changes(st))
 			return STORE_OK;
 	}
-	db_stmt *s = db_prepare(st, ins);
+	db_stmt *s = db_prepare(st, pg ? ins_pg : ins);
 	db_bind_int(s, 15, version);
 	db_bind_int(s, 16, kb_now());
 	db_bind_int(s, 17, id);
@@ -491,31 +499,31 @@ int store_revision_add_conflict(store *st, int64_t article_id, int64_t user_id, 
  * the new ones, leaving the rest alone so that their pages stay cached. */
 static int replace_tags(store *st, int64_t id, const kb_article_input *in)
 {
-	/* dialect: json_each is SQLite's (PostgreSQL: json_array_elements_text). */
-	static const char del[] = "DELETE FROM article_tags WHERE article_id = $1 AND tag_id NOT IN "
-				  "(SELECT value FROM json_each($2))";
+	/* $2 lists the ids to keep as ",1,2,3," (text both databases
+	 * search alike). */
+	static const char del[] = "DELETE FROM article_tags WHERE article_id = $1 "
+				  "AND $2 NOT LIKE '%,' || tag_id || ',%'";
 	static const char add[] = "INSERT INTO article_tags(article_id, tag_id) VALUES($1, $2) "
 				  "ON CONFLICT DO NOTHING";
 	kb_buf ids = {0};
 	int rc = STORE_OK;
-	kb_buf_putc(&ids, '[');
+	kb_buf_putc(&ids, ',');
 	for (size_t i = 0; !rc && i < in->ntags; i++) {
 		int64_t tag;
 		if (!in->tags[i][0])
 			continue;
 		rc = store_ensure_named(st, 't', in->tags[i], &tag);
 		if (!rc)
-			kb_buf_printf(&ids, "%s%lld", ids.len > 1 ? "," : "", (long long)tag);
+			kb_buf_printf(&ids, "%lld,", (long long)tag);
 	}
-	kb_buf_putc(&ids, ']');
 	if (!rc) {
 		db_stmt *s = db_prepare(st, del);
 		db_bind_int(s, 1, id);
 		db_bind_text(s, 2, ids.data);
 		rc = db_run(st, s, "cannot replace tags");
 	}
-	/* The ids again, from the JSON array just built. */
-	for (const char *p = ids.data + 1; !rc && *p && *p != ']';) {
+	/* The ids again, from the list just built. */
+	for (const char *p = ids.data + 1; !rc && *p;) {
 		char *end;
 		long long tag = strtoll(p, &end, 10);
 		db_stmt *s = db_prepare(st, add);
@@ -1163,6 +1171,15 @@ int store_prune(store *st, int64_t before)
 
 int store_integrity_check(store *st, kb_arena *a, const char **result)
 {
+	if (db_is_pg(st)) {
+		/* dialect: PostgreSQL keeps its own pages sound; what can drift
+		 * is the search index, whose terms khabar writes. */
+		kb_buf p = {0};
+		int rc = pg_search_check(db_pg(st), db_terms(st), &p);
+		*result = kb_arena_strndup(a, p.len ? p.data : "ok", p.len ? p.len : 2);
+		kb_buf_free(&p);
+		return rc ? db_fail(st, "cannot check the database") : STORE_OK;
+	}
 	static const char sql[] = "PRAGMA integrity_check"; /* dialect: SQLite only */
 	db_stmt *s = db_prepare(st, sql);
 	kb_buf b = {0};

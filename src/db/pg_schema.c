@@ -211,6 +211,7 @@ const char kb_pg_schema[] =
 	"  until bigint NOT NULL,\n"
 	"  pid bigint NOT NULL DEFAULT 0,\n"
 	"  host text NOT NULL DEFAULT '');\n"
+	"INSERT INTO push_lease(id, owner, until) VALUES (1, 0, 0);\n"
 	"CREATE TABLE push_scheduled(\n"
 	"  article_id bigint PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,\n"
 	"  user_id bigint NOT NULL,\n"

@@ -10,6 +10,7 @@
  * message to a few row operations, and bounds what a crash can leave in
  * flight to what was claimed and not yet recorded.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "push_store.h"
@@ -399,13 +400,13 @@ static const char sql_mark_retry[] = "UPDATE push_deliveries SET state = 1, atte
 				     "WHERE alert_id = $1 AND sub_id = $2";
 static const char sql_claim_new[] =
 	"SELECT s.id, s.endpoint, s.p256dh, s.auth FROM push_subscriptions s "
-	"WHERE s.id > $1 AND s.id <= $2 AND ($3 = 0 OR s.all_topics OR EXISTS(SELECT 1 FROM "
+	"WHERE s.id > $1 AND s.id <= $2 AND ($3 = 0 OR s.all_topics <> 0 OR EXISTS(SELECT 1 FROM "
 	"push_topics t WHERE t.category_id = $3 AND t.sub_id = s.id)) ORDER BY s.id LIMIT $4";
-/* dialect: SQLite's INSERT OR REPLACE (a new row in place of the old);
- * PostgreSQL: ON CONFLICT(alert_id, sub_id) DO UPDATE. */
+/* A new row in place of any old one. */
 static const char sql_mark_new[] =
-	"INSERT OR REPLACE INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
-	"VALUES($1, $2, 1, $3, 1, 0)";
+	"INSERT INTO push_deliveries(alert_id, sub_id, state, attempt, tries, next_at) "
+	"VALUES($1, $2, 1, $3, 1, 0) ON CONFLICT(alert_id, sub_id) DO UPDATE SET state = 1, "
+	"attempt = excluded.attempt, tries = 1, next_at = 0";
 static const char sql_cursor[] = "UPDATE push_alerts SET cursor = $2, queued = queued + $3 WHERE id = $1";
 static const char sql_delete_row[] = "DELETE FROM push_deliveries WHERE alert_id = $1 AND sub_id = $2";
 static const char sql_reschedule[] = "UPDATE push_deliveries SET state = 2, next_at = $3, tries = tries - $4 "
@@ -518,6 +519,8 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 	if (gone) {
 		s = db_prepare(st, sql_count);
 		db_bind_int(s, 1, alert->id);
+		db_bind_int(s, 2, 0);
+		db_bind_int(s, 3, 0);
 		db_bind_int(s, 4, (int64_t)gone);
 		if (db_run(st, s, "cannot count"))
 			goto fail;
@@ -636,10 +639,7 @@ static const char sql_sched_has[] = "SELECT 1 FROM push_scheduled WHERE article_
 static const char sql_sched_due[] =
 	"SELECT p.article_id, p.user_id FROM push_scheduled p JOIN articles a ON a.id = p.article_id "
 	"WHERE a.status = 'published' ORDER BY p.created_at, p.article_id";
-/* dialect: GLOB is SQLite's (PostgreSQL: value ~ '^[0-9]+$'). */
-static const char sql_hourly_limit[] =
-	"SELECT CASE WHEN value GLOB '[0-9]*' AND value NOT GLOB '*[^0-9]*' AND length(value) < 10 "
-	"THEN CAST(value AS INTEGER) ELSE -1 END FROM settings WHERE key = 'push_hourly_limit'";
+static const char sql_hourly_limit[] = "SELECT value FROM settings WHERE key = 'push_hourly_limit'";
 static const char sql_history[] =
 	"SELECT x.*, coalesce(u.name, ''), p.user_id, p.article_id FROM (SELECT " ALERT_COLS
 	"ORDER BY a.id DESC LIMIT $1 OFFSET $2) x JOIN push_alerts p ON p.id = x.id "
@@ -708,8 +708,12 @@ int push_store_hourly_limit(store *st, int64_t *limit)
 	int rc = db_step(s);
 	*limit = PUSH_HOURLY_DEFAULT;
 	if (rc == DB_ROW) {
-		if (db_col_int(s, 0) >= 0)
-			*limit = db_col_int(s, 0);
+		/* Only digits count (fewer than ten of them); anything else
+		 * keeps the default. */
+		const char *v = db_col_peek(s, 0);
+		size_t n = strspn(v, "0123456789");
+		if (n && !v[n] && n < 10)
+			*limit = strtoll(v, NULL, 10);
 		rc = db_step(s);
 	}
 	db_reset(s);

@@ -84,18 +84,20 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 
 int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total)
 {
-	/* One statement for every filter: an empty one matches all.
-	 * (dialect: instr is SQLite's; PostgreSQL: strpos, and a boolean
-	 * wants "> 0".) */
-#define TIP_WHERE                                                                              \
-	"WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.kind = $2) "                       \
-	"AND ($3 = 0 OR ($3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = $3) "            \
-	"AND ($4 = '' OR instr(lower(t.body), lower($4)) OR instr(lower(t.place), lower($4)) " \
-	"OR instr(lower(t.name), lower($4)) OR instr(lower(t.ref), lower($4))) "
+	/* One statement for every filter: an empty one matches all. A
+	 * column holds the words $4 when removing them changes it: the same
+	 * in both databases (SQLite has instr, PostgreSQL strpos), and no
+	 * character in what was typed is a wildcard. */
+#define HAS(col) "replace(lower(" col "), lower($4), '') <> lower(" col ")"
+#define TIP_WHERE                                                                   \
+	"WHERE ($1 = '' OR t.status = $1) AND ($2 = '' OR t.kind = $2) "            \
+	"AND ($3 = 0 OR ($3 < 0 AND t.assignee_id IS NULL) OR t.assignee_id = $3) " \
+	"AND ($4 = '' OR " HAS("t.body") " OR " HAS("t.place") " OR " HAS("t.name") " OR " HAS("t.ref") ") "
 	static const char sql[] = "SELECT " TIP_COLS TIP_FROM TIP_WHERE
 				  "ORDER BY t.created_at DESC, t.id DESC LIMIT $5 OFFSET $6";
 	static const char count_sql[] = "SELECT count(*) FROM tips t " TIP_WHERE;
 #undef TIP_WHERE
+#undef HAS
 	const char *sql_of[] = {sql, count_sql};
 	size_t cap = 16, len = 0;
 	kb_tip *v = kb_arena_alloc(a, cap * sizeof *v);

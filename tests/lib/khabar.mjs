@@ -118,7 +118,9 @@ export async function startSite({ articles = 30, db = null, extraArgs = [], ownU
     if (r.status !== 0) throw new Error(`khabar settings failed: ${r.stderr}`);
   }
   let out = '';
-  const child = spawn(bin, ['serve', '--db', dbPath, '--listen', `127.0.0.1:${port}`, ...extraArgs], {
+  // On PostgreSQL the photos' folder cannot sit beside the database.
+  const media = pg && !extraArgs.includes('--media') ? ['--media', path.join(t.dir, 'media')] : [];
+  const child = spawn(bin, ['serve', '--db', dbPath, '--listen', `127.0.0.1:${port}`, ...media, ...extraArgs], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => { out += d; });
