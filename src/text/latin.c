@@ -14,6 +14,25 @@
  * meet whenever the reader's spelling and the transliteration differ only
  * in what the steps fold:
  *
+ * 0. English spelling to the sounds Hindi news writes for it, by rule, so
+ *    that "oxygen", "mobile", "station" meet ऑक्सीजन, मोबाइल, स्टेशन
+ *    without a table row (the table is for the irregular words). Doubled
+ *    vowels fold first (aa -> a, ee -> i, oo -> u). Then: c before e, i, y
+ *    -> s, else k (ck -> k, ch stays); qu -> kv; -tion, -sion -> shan,
+ *    -ation -> eshan; soft g at the end (energy, oxygen -> jan, logic);
+ *    igh(t) -> ai (night, flight); oa -> o (goal); ea -> i (leader), but
+ *    -ead, -ealth -> e (head, health); ow -> o at the end (show), au
+ *    before n, d, l (lockdown), av before a vowel (power); y between
+ *    consonants or at the end -> i (system, city). The silent final e of
+ *    V C e: o_e -> o (phone, vote), u_e -> u, i_e -> ai (mobile, price,
+ *    online) but -ice, -ive, -ine after another syllable are short
+ *    (office, active, vaccine), a_e -> e only in one syllable after a
+ *    cluster (state, plane, space: Hindi's jate, bane, sake keep their
+ *    a); c and g there are s and j (price, page). Unstressed final -er,
+ *    -or, -el, -em -> a (doctor, hotel, system) and -ator -> etar
+ *    (ventilator). A transliteration rarely has these letter patterns;
+ *    where it has (छोटे "chhote" -> chhot), both sides fold alike, and
+ *    the dropped final e only meets what the stem key already met.
  * 1. letters: ch/chh -> c, c (alone) -> k, sh -> s, ph -> f, w -> v,
  *    z -> j, q -> k, x -> ks, rh -> dh (बाढ़: barh, badh). (श/ष/स and च/छ are spelled every which way;
  *    ज़ is dropped by normalisation, so z must meet j.)
@@ -93,6 +112,202 @@ static int is_vowel(int c)
 static int is_cons(int c)
 {
 	return c >= 'a' && c <= 'z' && !is_vowel(c);
+}
+
+/* True when s[0..n) ends with the string t. */
+static int ends_with(const char *s, size_t n, const char *t)
+{
+	size_t k = strlen(t);
+	return n >= k && !memcmp(s + n - k, t, k);
+}
+
+/* Number of vowel groups (syllables, roughly) in s[0..n). */
+static size_t vowel_groups(const char *s, size_t n)
+{
+	size_t g = 0;
+	for (size_t i = 0; i < n; i++)
+		g += is_vowel(s[i]) && (i == 0 || !is_vowel(s[i - 1]));
+	return g;
+}
+
+/*
+ * Step 0 on s[0..n) into d, with v (n bytes) as scratch; returns the
+ * length (at most n). English
+ * spelling to the sounds Hindi writes, applied to every word (a
+ * transliteration never has these letter patterns, or has them in a way
+ * that keys alike from both sides). The rules are in the file comment.
+ */
+static size_t english_fold(const char *s, size_t n, char *d, char *v)
+{
+	/* doubled vowels first, so "aage" and "age" (आगे) go the same way */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i], nx = i + 1 < n ? s[i + 1] : 0;
+		if ((c == 'a' || c == 'i' || c == 'u') && nx == c)
+			continue;
+		if (c == 'e' && nx == 'e')
+			c = 'i', i++;
+		else if (c == 'o' && nx == 'o')
+			c = 'u', i++;
+		v[m++] = c;
+	}
+	/* the silent final e: V C e at the end, V a single vowel letter */
+	size_t tail = 0; /* letters of v the magic-e rule rewrote at the end */
+	char mag[4];
+	if (m >= 3 && v[m - 1] == 'e' && is_cons(v[m - 2]) && is_vowel(v[m - 3]) &&
+	    (m == 3 || !is_vowel(v[m - 4])) && !strchr("hwyrx", v[m - 2])) {
+		char vw = v[m - 3], c = v[m - 2];
+		const char *out = NULL;
+		size_t syl = vowel_groups(v, m - 3);
+		switch (vw) {
+		case 'a':
+			/* state, plane, space: one syllable after a cluster;
+			 * Hindi's jate, bane, sake keep their a */
+			out = m == 5 && is_cons(v[0]) && is_cons(v[1]) && !strchr("hy", v[1]) ? "e" : "a";
+			break;
+		case 'o':
+		case 'u': out = vw == 'o' ? "o" : "u"; break;
+		case 'e': out = "e"; break;
+		case 'i':
+			/* -ice, -ive, -ine after another syllable are short
+			 * (office, active, vaccine), but not -line, -fine */
+			out = "ai";
+			if (syl > 0 && (c == 'c' || c == 'v' || c == 'n') && !ends_with(v, m, "line") &&
+			    !ends_with(v, m, "fine") && !ends_with(v, m, "mine") &&
+			    !ends_with(v, m, "wine") && !ends_with(v, m, "nine"))
+				out = "i";
+			break;
+		default: break;
+		}
+		if (c == 'c')
+			c = 's';
+		else if (c == 'g')
+			c = 'j';
+		size_t k = strlen(out);
+		memcpy(mag, out, k);
+		mag[k] = c;
+		m -= 3;
+		memcpy(v + m, mag, k + 1);
+		m += k + 1;
+		tail = k + 1;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < m;) {
+		char c = v[i], nx = i + 1 < m ? v[i + 1] : 0;
+		char nx2 = i + 2 < m ? v[i + 2] : 0, nx3 = i + 3 < m ? v[i + 3] : 0;
+		int in_tail = i >= m - tail;
+		if (in_tail) {
+			d[o++] = c;
+			i++;
+			continue;
+		}
+		switch (c) {
+		case 'c':
+			if (nx == 'h') {
+				d[o++] = 'c';
+				i++;
+				continue;
+			}
+			if (nx == 'k') /* ck */
+				i++;
+			d[o++] = nx == 'e' || nx == 'i' || nx == 'y' ? 's' : 'k';
+			i++;
+			continue;
+		case 'q':
+			if (nx == 'u') {
+				d[o++] = 'k';
+				d[o++] = 'v';
+				i += 2;
+				continue;
+			}
+			break;
+		case 't':
+		case 's':
+			/* -tion, -sion: station -> steshan, mission -> mishan */
+			if (nx == 'i' && nx2 == 'o' && nx3 == 'n') {
+				if (o && d[o - 1] == 'a' && c == 't')
+					d[o - 1] = 'e';
+				memcpy(d + o, "shan", 4);
+				o += 4;
+				i += 4;
+				continue;
+			}
+			break;
+		case 'g':
+			/* soft g at the end: energy, oxygen, logic */
+			if ((nx == 'y' && i + 2 == m) || (nx == 'e' && nx2 == 'n' && i + 3 == m) ||
+			    (nx == 'i' && nx2 == 'c' && i + 3 == m)) {
+				d[o++] = 'j';
+				if (nx == 'e') {
+					d[o++] = 'a';
+					d[o++] = 'n';
+					i += 3;
+					continue;
+				}
+				i++;
+				continue;
+			}
+			break;
+		case 'i':
+			/* night, flight, high */
+			if (nx == 'g' && nx2 == 'h' && (i + 3 == m || nx3 == 't')) {
+				d[o++] = 'a';
+				d[o++] = 'i';
+				i += 3;
+				continue;
+			}
+			break;
+		case 'o':
+			if (nx == 'a') { /* goal, coach, loan */
+				d[o++] = 'o';
+				i += 2;
+				continue;
+			}
+			if (nx == 'w') { /* show; down, town; power */
+				if (i + 2 == m) {
+					d[o++] = 'o';
+				} else if (nx2 == 'n' || nx2 == 'd' || nx2 == 'l') {
+					d[o++] = 'a';
+					d[o++] = 'u';
+				} else {
+					d[o++] = 'a';
+					d[o++] = 'v';
+				}
+				i += 2;
+				continue;
+			}
+			break;
+		case 'e':
+			if (nx == 'a') { /* team, leader; head, health */
+				int short_e = (nx2 == 'd' && i + 3 == m) || (nx2 == 'l' && nx3 == 't');
+				d[o++] = short_e ? 'e' : 'i';
+				i += 2;
+				continue;
+			}
+			break;
+		case 'y':
+			/* y between consonants or at the end: system, city */
+			if (o && is_cons(d[o - 1]) && !is_vowel(nx)) {
+				d[o++] = 'i';
+				i++;
+				continue;
+			}
+			break;
+		default: break;
+		}
+		d[o++] = c;
+		i++;
+	}
+	/* unstressed final -er, -or, -el, -em: doctor, computer, hotel,
+	 * system; -ator: ventilator, operator */
+	if (o >= 4 && strchr("rlm", d[o - 1]) && (d[o - 2] == 'e' || (d[o - 2] == 'o' && d[o - 1] == 'r')) &&
+	    is_cons(d[o - 3]) && vowel_groups(d, o - 2) > 0) {
+		d[o - 2] = 'a';
+		if (o >= 5 && d[o - 1] == 'r' && d[o - 3] == 't' && d[o - 4] == 'a' &&
+		    vowel_groups(d, o - 4) > 0)
+			d[o - 4] = 'e';
+	}
+	return o;
 }
 
 /* Steps 1-3 on s[0..n) (lower-case ASCII letters and digits) into d;
@@ -261,9 +476,10 @@ void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised
 		}
 	}
 	kb_buf_reset(b);
-	kb_buf_reserve(b, 4 * a->len + 4);
-	char *d = b->data, *t = b->data + 2 * a->len + 2;
-	size_t m = spell_fold(a->data, a->len, d);
+	kb_buf_reserve(b, 6 * a->len + 6);
+	char *d = b->data, *t = b->data + 2 * a->len + 2, *e = b->data + 4 * a->len + 4;
+	size_t m = english_fold(a->data, a->len, e, e + a->len + 1);
+	m = spell_fold(e, m, d);
 	m = schwa_fold(d, m, t);
 	/* step 5 */
 	for (size_t i = 0; i + 1 < m; i++)
