@@ -47,6 +47,16 @@
  * 5. m before a consonant -> n (anusvara is m or n by the next letter:
  *    samvad/sanvad, samjhauta/sanjhauta).
  * 6. a final 'a' goes (raksha/raksh) when two letters remain.
+ * 7. ...or, in a word of two syllables or more, a final n after e, o, u
+ *    or in -hin goes, for nasal vowels typed with or without n (donon,
+ *    dono; karen, kare; nahin, nahi). Not after a (maan/maa would meet
+ *    kisan/kisa) nor after i elsewhere (sachin/sachchi, line/lai).
+ *
+ * Also ड़ typed as r before k meets its d (sarak, sadak; larki, ladki):
+ * an r after a vowel before k or ak is d. Wider r/d merges cost too much
+ * (bar/bad, par/pad). Aspirates keep their h: dropping it after k g t d
+ * b j merges a quarter more stems of hunspell-hi's 15,990 words (बस and
+ * भाषा, कर and खारा, छोटा and चौथा), so kh and k stay apart.
  *
  * Only letters a-z and digits come out.
  */
@@ -479,14 +489,24 @@ void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised
 	kb_buf_reserve(b, 6 * a->len + 6);
 	char *d = b->data, *t = b->data + 2 * a->len + 2, *e = b->data + 4 * a->len + 4;
 	size_t m = english_fold(a->data, a->len, e, e + a->len + 1);
+	/* ड़ typed as r before k: sarak, sadak; larki, ladki */
+	for (size_t i = 1; i + 1 < m; i++)
+		if (e[i] == 'r' && is_vowel(e[i - 1]) &&
+		    (e[i + 1] == 'k' || (e[i + 1] == 'a' && i + 2 < m && e[i + 2] == 'k')))
+			e[i] = 'd';
 	m = spell_fold(e, m, d);
 	m = schwa_fold(d, m, t);
 	/* step 5 */
 	for (size_t i = 0; i + 1 < m; i++)
 		if (d[i] == 'm' && is_cons(d[i + 1]))
 			d[i] = 'n';
+	/* step 7: a final nasal after e, o, u (and -hin) goes in a word of
+	 * two syllables or more: donon, dono; karen, kare; nahin, nahi */
+	if (m > 3 && d[m - 1] == 'n' && is_cons(d[m - 3]) && vowel_groups(d, m - 2) > 0 &&
+	    (strchr("eou", d[m - 2]) || (d[m - 2] == 'i' && d[m - 3] == 'h')))
+		m--;
 	/* step 6 */
-	if (m > 2 && d[m - 1] == 'a')
+	else if (m > 2 && d[m - 1] == 'a')
 		m--;
 	kb_buf_append(out, d, m);
 }
