@@ -161,19 +161,23 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 			c = 'u', i++;
 		v[m++] = c;
 	}
-	/* the silent final e: V C e at the end, V a single vowel letter */
+	/* the silent final e: V C e at the end, V a single vowel letter; a
+	 * nasal n after it (मिलें "milen", मिले "mile") goes with it */
 	size_t tail = 0; /* letters of v the magic-e rule rewrote at the end */
 	char mag[4];
+	const char *out = NULL;
+	size_t nas = m >= 5 && v[m - 1] == 'n' && vowel_groups(v, m - 1) >= 2;
+	m -= nas;
 	if (m >= 3 && v[m - 1] == 'e' && is_cons(v[m - 2]) && is_vowel(v[m - 3]) &&
 	    (m == 3 || !is_vowel(v[m - 4])) && !strchr("hwyrx", v[m - 2])) {
 		char vw = v[m - 3], c = v[m - 2];
-		const char *out = NULL;
 		size_t syl = vowel_groups(v, m - 3);
 		switch (vw) {
 		case 'a':
 			/* state, plane, space: one syllable after a cluster;
 			 * Hindi's jate, bane, sake keep their a */
-			out = m == 5 && is_cons(v[0]) && is_cons(v[1]) && !strchr("hy", v[1]) ? "e" : "a";
+			if (m == 5 && !nas && is_cons(v[0]) && is_cons(v[1]) && !strchr("hy", v[1]))
+				out = "e";
 			break;
 		case 'o':
 		case 'u': out = vw == 'o' ? "o" : "u"; break;
@@ -189,6 +193,9 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 			break;
 		default: break;
 		}
+	}
+	if (out) {
+		char c = v[m - 2];
 		if (c == 'c')
 			c = 's';
 		else if (c == 'g')
@@ -200,6 +207,8 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 		memcpy(v + m, mag, k + 1);
 		m += k + 1;
 		tail = k + 1;
+	} else {
+		m += nas;
 	}
 	size_t o = 0;
 	for (size_t i = 0; i < m;) {
@@ -495,19 +504,19 @@ void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised
 		    (e[i + 1] == 'k' || (e[i + 1] == 'a' && i + 2 < m && e[i + 2] == 'k')))
 			e[i] = 'd';
 	m = spell_fold(e, m, d);
-	m = schwa_fold(d, m, t);
-	/* step 5 */
-	for (size_t i = 0; i + 1 < m; i++)
-		if (d[i] == 'm' && is_cons(d[i + 1]))
-			d[i] = 'n';
 	/* step 7: a final nasal after e, o, u (and -hin) goes in a word of
 	 * two syllables or more: donon, dono; karen, kare; nahin, nahi */
 	if (m > 3 && d[m - 1] == 'n' && is_cons(d[m - 3]) && vowel_groups(d, m - 2) > 0 &&
 	    (strchr("eou", d[m - 2]) || (d[m - 2] == 'i' && d[m - 3] == 'h')))
 		m--;
-	/* step 6 */
+	/* step 6, before the schwas, whose context it is: vidyalaya */
 	else if (m > 2 && d[m - 1] == 'a')
 		m--;
+	m = schwa_fold(d, m, t);
+	/* step 5 */
+	for (size_t i = 0; i + 1 < m; i++)
+		if (d[i] == 'm' && is_cons(d[i + 1]))
+			d[i] = 'n';
 	kb_buf_append(out, d, m);
 }
 
