@@ -89,13 +89,8 @@ static int ends_deva(const char *s, size_t n)
 	return len == 3 && tx_is_deva_word(c);
 }
 
-/*
- * Appends word[0..n) to out with the loanword spellings folded: ॉ -> ा
- * and ऑ -> आ (डॉक्टर/डाक्टर, ऑक्सीजन/आक्सीजन), and ी -> ि, ू -> ु
- * before a consonant that ends the stem (वैक्सीन/वैक्सिन, कानून/कानुन),
- * where Hindi has few pairs that differ in it.
- */
-static void put_folded(kb_buf *out, const char *word, size_t n)
+/* Contract in text.h; the rule is in the file comment. */
+void text_loan_fold(kb_buf *out, const char *word, size_t n)
 {
 	/* Short stems keep them: कॉफी/काफी, बॉल/बाल, दीन/दिन, सीख/सिख are
 	 * different words. */
@@ -139,7 +134,7 @@ void text_stem(kb_buf *out, const char *word, size_t n)
 	}
 	for (size_t k = 0; k < KB_COUNT(keep_whole); k++) {
 		if (keep_whole[k].len == n && !memcmp(keep_whole[k].s, word, n)) {
-			put_folded(out, word, n);
+			text_loan_fold(out, word, n);
 			return;
 		}
 	}
@@ -155,8 +150,8 @@ void text_stem(kb_buf *out, const char *word, size_t n)
 		size_t len;
 		if (stem >= 3 && tx_decode((const unsigned char *)word + stem - 3, 3, &len) == DV_VIRAMA)
 			continue;
-		put_folded(out, word, stem);
+		text_loan_fold(out, word, stem);
 		return;
 	}
-	put_folded(out, word, n);
+	text_loan_fold(out, word, n);
 }
