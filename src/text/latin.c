@@ -23,14 +23,17 @@
  *    igh(t) -> ai (night, flight); oa -> o (goal); ea -> i (leader), but
  *    -ead, -ealth -> e (head, health); ow -> o at the end (show), au
  *    before n, d, l (lockdown), av before a vowel (power); y between
- *    consonants or at the end -> i (system, city). The silent final e of
- *    V C e: o_e -> o (phone, vote), u_e -> u, i_e -> ai (mobile, price,
- *    online) but -ice, -ive, -ine after another syllable are short
- *    (office, active, vaccine), a_e -> e only in one syllable after a
- *    cluster (state, plane, space: Hindi's jate, bane, sake keep their
- *    a); c and g there are s and j (price, page). Unstressed final -er,
- *    -or, -el, -em -> a (doctor, hotel, system) and -ator -> etar
- *    (ventilator). A transliteration rarely has these letter patterns;
+ *    consonants or at the end -> i (system, city); wor before a
+ *    consonant -> war (network, password); -dge -> j (bridge); er
+ *    before a consonant -> ar (terminal, service). The silent final e of
+ *    V C e (or V C en, मिलें beside मिले): o_e -> o (phone, vote), u_e
+ *    -> u, i_e -> ai (mobile, price, online) but -ice, -ive, -ine after
+ *    another syllable are short (office, active, vaccine), a_e -> e only
+ *    in one syllable after a cluster (state, plane, stage), else the e
+ *    stays (page, rate: Hindi's jate, bane, sake look the same); c and g
+ *    there are s and j (price, stage), and so is s after o, u (dose,
+ *    close, use). Unstressed final -er, -or, -el, -em -> a (doctor,
+ *    hotel, system) and -ator -> etar (ventilator). A transliteration rarely has these letter patterns;
  *    where it has (छोटे "chhote" -> chhot), both sides fold alike, and
  *    the dropped final e only meets what the stem key already met.
  * 1. letters: ch/chh -> c, c (alone) -> k, sh -> s, ph -> f, w -> v,
@@ -46,11 +49,14 @@
  *    samjhauta), since readers spell some schwas the transliteration drops.
  * 5. m before a consonant -> n (anusvara is m or n by the next letter:
  *    samvad/sanvad, samjhauta/sanjhauta).
- * 6. a final 'a' goes (raksha/raksh) when two letters remain.
+ * 6. a final 'a' goes (raksha/raksh) when two letters remain (before
+ *    step 4, whose context it is: vidyalaya, vidyalay).
  * 7. ...or, in a word of two syllables or more, a final n after e, o, u
  *    or in -hin goes, for nasal vowels typed with or without n (donon,
  *    dono; karen, kare; nahin, nahi). Not after a (maan/maa would meet
  *    kisan/kisa) nor after i elsewhere (sachin/sachchi, line/lai).
+ *
+ * The order is 0, 1-3, then 6 or 7, then 4 and 5.
  *
  * Also ड़ typed as r before k meets its d (sarak, sadak; larki, ladki):
  * an r after a vowel before k or ak is d. Wider r/d merges cost too much
@@ -198,8 +204,8 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 		char c = v[m - 2];
 		if (c == 'c')
 			c = 's';
-		else if (c == 'g')
-			c = 'j';
+		else if (c == 'g' || (c == 's' && (v[m - 3] == 'o' || v[m - 3] == 'u')))
+			c = 'j'; /* page; dose, close, use */
 		size_t k = strlen(out);
 		memcpy(mag, out, k);
 		mag[k] = c;
@@ -304,6 +310,23 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 				continue;
 			}
 			break;
+		case 'w':
+			/* work, world, network: वर्क */
+			if (nx == 'o' && nx2 == 'r' && is_cons(nx3)) {
+				d[o++] = 'w';
+				d[o++] = 'a';
+				i += 2;
+				continue;
+			}
+			break;
+		case 'd':
+			/* bridge, judge: ज */
+			if (nx == 'g' && nx2 == 'e' && i + 3 == m) {
+				d[o++] = 'j';
+				i += 3;
+				continue;
+			}
+			break;
 		case 'y':
 			/* y between consonants or at the end: system, city */
 			if (o && is_cons(d[o - 1]) && !is_vowel(nx)) {
@@ -317,6 +340,10 @@ static size_t english_fold(const char *s, size_t n, char *d, char *v)
 		d[o++] = c;
 		i++;
 	}
+	/* er before a consonant is अर (terminal, internet, service) */
+	for (size_t i = 1; i + 2 < o; i++)
+		if (d[i] == 'e' && d[i + 1] == 'r' && is_cons(d[i + 2]) && is_cons(d[i - 1]))
+			d[i] = 'a';
 	/* unstressed final -er, -or, -el, -em: doctor, computer, hotel,
 	 * system; -ator: ventilator, operator */
 	if (o >= 4 && strchr("rlm", d[o - 1]) && (d[o - 2] == 'e' || (d[o - 2] == 'o' && d[o - 1] == 'r')) &&

@@ -1192,7 +1192,10 @@ static void test_latin_key_english_rules(void **state)
 		{"green", "ग्रीन"},        {"corridor", "कॉरिडोर"},
 		{"scooty", "स्कूटी"},       {"zone", "ज़ोन"},
 		{"leader", "लीडर"},       {"health", "हेल्थ"},
-		{"night", "नाइट"},        {"city", "सिटी"},
+		{"network", "नेटवर्क"},     {"bridge", "ब्रिज"},
+		{"dose", "डोज़"},          {"terminal", "टर्मिनल"},
+		{"password", "पासवर्ड"},   {"night", "नाइट"},
+		{"city", "सिटी"},
 	};
 	for (size_t i = 0; i < KB_COUNT(pairs); i++) {
 		const char *l = pairs[i][0], *d = pairs[i][1];
