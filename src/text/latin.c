@@ -56,7 +56,9 @@
  *    dono; karen, kare; nahin, nahi). Not after a (maan/maa would meet
  *    kisan/kisa) nor after i elsewhere (sachin/sachchi, line/lai).
  *
- * The order is 0, 1-3, then 6 or 7, then 4 and 5.
+ * ांव at the end, typed aon or anv (gaon, gaanv: गाँव), keys as anv.
+ *
+ * The order is 0, 1-3, the ांव rule, then 6 or 7, then 4 and 5.
  *
  * Also ड़ typed as r before k meets its d (sarak, sadak; larki, ladki):
  * an r after a vowel before k or ak is d. Wider r/d merges cost too much
@@ -531,6 +533,11 @@ void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised
 		    (e[i + 1] == 'k' || (e[i + 1] == 'a' && i + 2 < m && e[i + 2] == 'k')))
 			e[i] = 'd';
 	m = spell_fold(e, m, d);
+	/* ांव at the end is typed aon or anv (gaon, ganv; paon, panv) */
+	if (m >= 3 && d[m - 3] == 'a' && d[m - 2] == 'o' && d[m - 1] == 'n') {
+		d[m - 2] = 'n';
+		d[m - 1] = 'v';
+	}
 	/* step 7: a final nasal after e, o, u (and -hin) goes in a word of
 	 * two syllables or more: donon, dono; karen, kare; nahin, nahi */
 	if (m > 3 && d[m - 1] == 'n' && is_cons(d[m - 3]) && vowel_groups(d, m - 2) > 0 &&

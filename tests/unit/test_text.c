@@ -1220,6 +1220,8 @@ static void test_latin_key_romanisations(void **state)
 {
 	static const char *groups[][6] = {
 		{"सड़क", "sadak", "sarak", NULL},
+		{"गाँव", "gaon", "gaanv", "ganv", "gaaon", NULL},
+		{"छाँव", "chhaon", "chhanv", "chhaanv", NULL},
 		{"लड़की", "ladki", "larki", "ladaki", NULL},
 		{"लड़का", "ladka", "larka", NULL},
 		{"नहीं", "nahin", "nahi", "nahee", "naheen", NULL},
