@@ -68,10 +68,11 @@ void text_stem(kb_buf *out, const char *word, size_t n);
 
 /*
  * Appends word[0..n) (normalised) to out with the spellings of loanwords
- * folded that Hindi news mixes: ॉ -> ा, ऑ -> आ, and ी -> ि, ू -> ु before a
- * final consonant, in words of four code points or more (डॉक्टर/डाक्टर,
- * ऑक्सीजन/आक्सीजन, वैक्सीन/वैक्सिन). text_stem applies it; a caller that
- * matches a prefix against stems (राज*) should apply it to the prefix.
+ * folded that Hindi news mixes: ॉ -> ा, ऑ -> आ, ै -> े, ऐ -> ए, and
+ * ी -> ि, ू -> ु before a final consonant, in words of four code points or
+ * more (डॉक्टर/डाक्टर, ऑक्सीजन/आक्सीजन, सेंटर/सैंटर, वैक्सीन/वैक्सिन).
+ * text_stem applies it; a caller that matches a prefix against stems
+ * (राज*) should apply it to the prefix.
  */
 void text_loan_fold(kb_buf *out, const char *word, size_t n);
 

@@ -24,7 +24,8 @@ static size_t cps(const char *s, size_t n)
 static int folds_to(int32_t w, int32_t s)
 {
 	return w == s || (w == 0x0949 && s == 0x093E) || (w == 0x0911 && s == 0x0906) ||
-	       (w == 0x0940 && s == 0x093F) || (w == 0x0942 && s == 0x0941);
+	       (w == 0x0948 && s == 0x0947) || (w == 0x0910 && s == 0x090F) || (w == 0x0940 && s == 0x093F) ||
+	       (w == 0x0942 && s == 0x0941);
 }
 
 /* True when b[0..n) is w[0..n) up to text_loan_fold's substitutions,
