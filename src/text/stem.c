@@ -90,6 +90,9 @@ static int ends_deva(const char *s, size_t n)
 	return len == 3 && tx_is_deva_word(c);
 }
 
+/* Loanword vowels and the vowel each folds to (3 bytes each). */
+static const char swaps[][2][4] = {{"ॉ", "ा"}, {"ऑ", "आ"}, {"ै", "े"}, {"ऐ", "ए"}};
+
 /* Contract in text.h; the rule is in the file comment. */
 void text_loan_fold(kb_buf *out, const char *word, size_t n)
 {
@@ -102,23 +105,15 @@ void text_loan_fold(kb_buf *out, const char *word, size_t n)
 	kb_buf_reserve(out, n);
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *u = (const unsigned char *)word + i;
-		if (i + 2 < n && u[0] == 0xE0 && u[1] == 0xA5 && u[2] == 0x89) { /* ॉ */
-			kb_buf_append(out, "\xE0\xA4\xBE", 3);
-			i += 2;
+		if (u[0] != 0xE0 || i + 3 > n) {
+			kb_buf_putc(out, word[i]);
 			continue;
 		}
-		if (i + 2 < n && u[0] == 0xE0 && u[1] == 0xA4 && u[2] == 0x91) { /* ऑ */
-			kb_buf_append(out, "\xE0\xA4\x86", 3);
-			i += 2;
-			continue;
-		}
-		if (i + 2 < n && u[0] == 0xE0 && u[1] == 0xA5 && u[2] == 0x88) { /* ै */
-			kb_buf_append(out, "\xE0\xA5\x87", 3);
-			i += 2;
-			continue;
-		}
-		if (i + 2 < n && u[0] == 0xE0 && u[1] == 0xA4 && u[2] == 0x90) { /* ऐ */
-			kb_buf_append(out, "\xE0\xA4\x8F", 3);
+		size_t k = 0;
+		while (k < KB_COUNT(swaps) && memcmp(word + i, swaps[k][0], 3))
+			k++;
+		if (k < KB_COUNT(swaps)) {
+			kb_buf_append(out, swaps[k][1], 3);
 			i += 2;
 			continue;
 		}
