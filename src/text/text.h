@@ -59,9 +59,22 @@ int text_tokenise(const char *s, size_t n, text_token_cb cb, void *ud);
 /*
  * Appends the stem of one already-normalised word (output of text_normalise
  * on a token) to out: Hindi plural, oblique and case endings removed
- * (ों, ें, ाएं, ियों, ाओं, ...). Latin and digit words are copied unchanged.
+ * (ों, ें, ाएं, ियों, ाओं, ...), then the loanword spellings folded as
+ * text_loan_fold does. Latin and digit words are copied unchanged. The
+ * stem is never longer than the word, and where it differs from the word's
+ * first bytes it is only by text_loan_fold's substitutions (3 bytes for 3).
  */
 void text_stem(kb_buf *out, const char *word, size_t n);
+
+/*
+ * Appends word[0..n) (normalised) to out with the spellings of loanwords
+ * folded that Hindi news mixes: ॉ -> ा, ऑ -> आ, ै -> े, ऐ -> ए, and
+ * ी -> ि, ू -> ु before a final consonant, in words of four code points or
+ * more (डॉक्टर/डाक्टर, ऑक्सीजन/आक्सीजन, सेंटर/सैंटर, वैक्सीन/वैक्सिन).
+ * text_stem applies it; a caller that matches a prefix against stems
+ * (राज*) should apply it to the prefix.
+ */
+void text_loan_fold(kb_buf *out, const char *word, size_t n);
 
 /*
  * Appends a readable Latin transliteration of s[0..n) to out, the way Indian

@@ -726,6 +726,27 @@ static char *stem_of(const char *w)
 	return kb_buf_take(&b, NULL);
 }
 
+/* Checks that fn gives every word of a row of cells (rows of width
+ * words, a row ends early at NULL) what it gives the row's first word. */
+static void check_groups(const char *const *cells, size_t rows, size_t width, char *(*fn)(const char *),
+			 const char *what)
+{
+	for (size_t g = 0; g < rows; g++) {
+		const char *const *row = cells + g * width;
+		char *first = fn(row[0]);
+		for (size_t i = 1; i < width && row[i]; i++) {
+			char *s = fn(row[i]);
+			if (strcmp(first, s))
+				print_error("%s(%s) = %s but %s(%s) = %s\n", what, row[0], first, what,
+					    row[i], s);
+			assert_string_equal(s, first);
+			free(s);
+			cases++;
+		}
+		free(first);
+	}
+}
+
 static void test_stem_groups(void **state)
 {
 	static const char *groups[][4] = {
@@ -737,26 +758,29 @@ static void test_stem_groups(void **state)
 		{"मज़बूत", "मजबूत", NULL},
 		{"हितों", "हित", NULL},
 		{"सुविधाएँ", "सुविधाओं", "सुविधा", NULL},
+		/* loanword spellings */
+		{"ऑक्सीजन", "आक्सीजन", NULL},
+		{"वैक्सीन", "वैक्सिन", NULL},
+		{"डॉक्टरों", "डाक्टरों", "डॉक्टर", "डाक्टर"},
+		{"कॉर्नर", "कार्नर", NULL},
+		{"मानसून", "मॉनसून", "मानसुन", NULL},
+		{"ज़रूर", "जरुर", NULL},
+		{"सेंटर", "सैंटर", NULL},
+		{"इंटरनेशनल", "इंटरनैशनल", NULL},
 	};
-	for (size_t g = 0; g < KB_COUNT(groups); g++) {
-		char *first = stem_of(groups[g][0]);
-		for (size_t i = 1; i < 4 && groups[g][i]; i++) {
-			char *s = stem_of(groups[g][i]);
-			if (strcmp(first, s))
-				print_error("stem(%s) = %s but stem(%s) = %s\n", groups[g][0], first,
-					    groups[g][i], s);
-			assert_string_equal(s, first);
-			free(s);
-			cases++;
-		}
-		free(first);
+	check_groups(&groups[0][0], KB_COUNT(groups), 4, stem_of, "stem");
+	/* and unrelated words stay apart, short loanwords included */
+	static const char *apart[][2] = {
+		{"पहले", "पहलों"}, {"कॉफी", "काफी"}, {"बॉल", "बाल"}, {"हॉल", "हाल"},
+		{"दिन", "दीन"},  {"सीख", "सिख"},   {"पूरा", "पुर"},  {"मील", "मिल"},
+	};
+	for (size_t i = 0; i < KB_COUNT(apart); i++) {
+		char *a = stem_of(apart[i][0]), *b = stem_of(apart[i][1]);
+		assert_string_not_equal(a, b);
+		free(a);
+		free(b);
+		cases++;
 	}
-	/* and unrelated words stay apart */
-	char *a = stem_of("पहले"), *b = stem_of("पहलों");
-	assert_string_not_equal(a, b);
-	free(a);
-	free(b);
-	cases++;
 }
 
 /* ---- translit ----------------------------------------------------- */
@@ -1144,6 +1168,94 @@ static void test_names_table(void **state)
 	}
 }
 
+/* English words typed in English meet their Devanagari forms by the
+ * spelling rules of latin.c (step 0), not by the name table: the test
+ * checks that no word here is a row. */
+static void test_latin_key_english_rules(void **state)
+{
+	static const char *pairs[][2] = {
+		{"oxygen", "ऑक्सीजन"},     {"station", "स्टेशन"},
+		{"mission", "मिशन"},      {"plant", "प्लांट"},
+		{"ventilator", "वेंटिलेटर"}, {"corner", "कॉर्नर"},
+		{"plastic", "प्लास्टिक"},   {"vote", "वोट"},
+		{"power", "पावर"},        {"center", "सेंटर"},
+		{"system", "सिस्टम"},      {"coach", "कोच"},
+		{"hotel", "होटल"},        {"mask", "मास्क"},
+		{"signal", "सिग्नल"},      {"party", "पार्टी"},
+		{"account", "अकाउंट"},     {"drone", "ड्रोन"},
+		{"missile", "मिसाइल"},    {"rocket", "रॉकेट"},
+		{"medal", "मेडल"},         {"goal", "गोल"},
+		{"penalty", "पेनल्टी"},     {"stock", "स्टॉक"},
+		{"loan", "लोन"},          {"flight", "फ्लाइट"},
+		{"lockdown", "लॉकडाउन"},  {"office", "ऑफिस"},
+		{"price", "प्राइस"},       {"crime", "क्राइम"},
+		{"site", "साइट"},         {"state", "स्टेट"},
+		{"metro", "मेट्रो"},        {"corporation", "कॉर्पोरेशन"},
+		{"green", "ग्रीन"},        {"corridor", "कॉरिडोर"},
+		{"scooty", "स्कूटी"},       {"zone", "ज़ोन"},
+		{"leader", "लीडर"},       {"health", "हेल्थ"},
+		{"network", "नेटवर्क"},     {"bridge", "ब्रिज"},
+		{"dose", "डोज़"},          {"terminal", "टर्मिनल"},
+		{"password", "पासवर्ड"},   {"night", "नाइट"},
+		{"city", "सिटी"},
+	};
+	for (size_t i = 0; i < KB_COUNT(pairs); i++) {
+		const char *l = pairs[i][0], *d = pairs[i][1];
+		assert_int_equal(tx_name_by_latin(l, strlen(l)), -1);
+		char *n = norm(d);
+		assert_int_equal(tx_name_by_deva(n, strlen(n)), -1);
+		free(n);
+		char *kl = key_of(l), *kd = key_of(d);
+		if (strcmp(kl, kd))
+			print_error("key(%s) = %s but key(%s) = %s\n", l, kl, d, kd);
+		assert_string_equal(kl, kd);
+		free(kl);
+		free(kd);
+		cases++;
+	}
+}
+
+/* Ways of romanising Hindi, each its own group: ड़ as d or r (before k),
+ * nasal vowels with or without n, the inherent vowel typed or not, w/v
+ * and doubled vowels. Aspirates keep their h (see latin.c). */
+static void test_latin_key_romanisations(void **state)
+{
+	static const char *groups[][6] = {
+		{"सड़क", "sadak", "sarak", NULL},
+		{"गाँव", "gaon", "gaanv", "ganv", "gaaon", NULL},
+		{"छाँव", "chhaon", "chhanv", "chhaanv", NULL},
+		{"लड़की", "ladki", "larki", "ladaki", NULL},
+		{"लड़का", "ladka", "larka", NULL},
+		{"नहीं", "nahin", "nahi", "nahee", "naheen", NULL},
+		{"दोनों", "donon", "dono", NULL},
+		{"उड़ानें", "udanen", "udane", NULL},
+		{"मिलें", "milen", "mile", "मिले", NULL},
+		{"कतारें", "kataren", "katare", NULL},
+		{"छात्र", "chhatra", "chhatr", "chatr", "chhaatr", "chatra"},
+		{"विश्वविद्यालय", "vishwavidyalaya", "vishwavidyalay", "vishvavidyalay", NULL},
+		{"कजरी", "kajri", "kajari", NULL},
+		{"सावन", "sawan", "savan", "saawan", NULL},
+		{"बारिश", "barish", "baarish", NULL},
+		{"झूले", "jhoole", "jhule", NULL},
+	};
+	check_groups(&groups[0][0], KB_COUNT(groups), 6, key_of, "key");
+	/* what these rules must not merge */
+	static const char *apart[][2] = {
+		{"khabar", "kabar"}, {"बस", "भाषा"},  {"कर", "खारा"}, {"छोटा", "चौथा"}, {"बार", "बाद"},
+		{"पर", "पद"},        {"कुल", "कल"},    {"फूल", "फल"},   {"पुल", "पल"},     {"दिन", "दी"},
+		{"सचिन", "सच्ची"},    {"लाइन", "लाई"}, {"पैसा", "पास"}, {"मैदान", "मदन"},  {"गीत", "जीत"},
+	};
+	for (size_t i = 0; i < KB_COUNT(apart); i++) {
+		char *a = key_of(apart[i][0]), *b = key_of(apart[i][1]);
+		if (!strcmp(a, b))
+			print_error("key(%s) = key(%s) = %s\n", apart[i][0], apart[i][1], a);
+		assert_string_not_equal(a, b);
+		free(a);
+		free(b);
+		cases++;
+	}
+}
+
 static void test_latin_key_ascii(void **state)
 {
 	uint64_t r = 99;
@@ -1404,6 +1516,8 @@ int main(void)
 		cmocka_unit_test(test_translit_seed),
 		cmocka_unit_test(test_latin_key_groups),
 		cmocka_unit_test(test_latin_key_apart),
+		cmocka_unit_test(test_latin_key_english_rules),
+		cmocka_unit_test(test_latin_key_romanisations),
 		cmocka_unit_test(test_latin_key_ascii),
 		cmocka_unit_test(test_names_table),
 		cmocka_unit_test(test_slug_table),
