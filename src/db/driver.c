@@ -494,7 +494,9 @@ static store *open_pg(const char *url, int readonly, char **err)
 	st->pgc = c;
 	if (!readonly) {
 		kb_buf e = {0};
-		if (pg_schema_migrate(c, &e)) {
+		if (!pg_schema_migrate(c, &e) && store_search_terms_check(st))
+			kb_buf_puts(&e, st->errmsg);
+		if (e.len) {
 			kb_buf b = {0};
 			kb_buf_printf(&b, "cannot set up the database at %s: %s", pg_where(c),
 				      e.data ? e.data : "");
@@ -554,7 +556,7 @@ store *store_open(const char *path, int readonly, char **err)
 		store_close(st);
 		return NULL;
 	}
-	if (!readonly && migrate(st)) {
+	if (!readonly && (migrate(st) || store_search_terms_check(st))) {
 		kb_buf b = {0};
 		kb_buf_printf(&b, "cannot set up %s: %s", path, st->errmsg);
 		*err = kb_buf_take(&b, NULL);

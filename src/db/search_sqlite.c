@@ -279,3 +279,28 @@ int store_bulk_end(store *st)
 			return STORE_ERROR;
 	return STORE_OK;
 }
+
+int store_search_terms_check(store *st)
+{
+	/* meta's search_terms names the edition the index was built with; a
+	 * database from before it was kept has the first. */
+	static const char get[] = "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_terms'), 1)";
+	static const char set[] = "INSERT INTO meta(key, value) VALUES('search_terms', $1) "
+				  "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+	db_stmt *s = db_prepare(st, get);
+	if (db_one(st, s, "cannot read the search index's edition"))
+		return STORE_ERROR;
+	int64_t v = db_col_int(s, 0);
+	db_reset(s);
+	if (v == SEARCH_TERMS_VERSION)
+		return STORE_OK;
+	if (store_begin(st))
+		return STORE_ERROR;
+	s = db_prepare(st, set);
+	db_bind_int(s, 1, SEARCH_TERMS_VERSION);
+	if (store_search_rebuild(st) || db_run(st, s, "cannot record the search index's edition")) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}

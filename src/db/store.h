@@ -387,6 +387,9 @@ int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit
 /* Rebuilds the whole index from the articles and ends a pause; inside the
  * caller's transaction if one is open. */
 int store_search_rebuild(store *st);
+/* Builds the index again when it was built with other term rules than
+ * this khabar's (SEARCH_TERMS_VERSION); store_open calls it. */
+int store_search_terms_check(store *st);
 /* Stops keeping the index in step, for a bulk load; call inside a
  * transaction that ends with store_search_rebuild(). */
 int store_search_pause(store *st);

@@ -93,8 +93,8 @@ static void word_terms(search_terms *t, unsigned flags)
 	int prefix = (flags & TERMS_PREFIX) != 0;
 	kb_buf_reset(&t->stem);
 	kb_buf_reset(&t->key);
-	if (prefix)
-		kb_buf_append(&t->stem, t->norm.data, t->norm.len);
+	if (prefix) /* folded as stems are, so ऑक्सी* meets आक्सीजन */
+		text_loan_fold(&t->stem, t->norm.data, t->norm.len);
 	else
 		text_stem(&t->stem, t->norm.data, t->norm.len);
 

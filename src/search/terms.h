@@ -18,6 +18,13 @@
 
 #include <stddef.h>
 
+/* The rules' edition: it changes whenever a change to them (or to the
+ * text engine under them) changes the terms of some text, and an index
+ * built with another edition is built again when a store opens
+ * (store_search_terms_check). 2: English and romanised spellings, loanword
+ * variants (issue 22). */
+#define SEARCH_TERMS_VERSION 2
+
 /* What the text is: flags for search_terms_each. 0 is a document. */
 enum {
 	TERMS_QUERY = 1 << 0,
