@@ -29,7 +29,7 @@ PGUNIT  := $(B)/tests/test_pg $(B)/tests/test_search_pg
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
-.PHONY: all deps serve test unit unit-pg asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
+.PHONY: all deps serve test unit unit-pg http-pg asan http-asan tsan FORCE http browser fuzz fuzz-build checks clean search-quality
 all: khabar
 
 deps:
@@ -151,6 +151,12 @@ NODE_TEST := node --test --test-concurrency=4
 http: khabar
 	@scripts/node-deps
 	$(NODE_TEST) tests/http/
+
+# The HTTP suite against PostgreSQL (issue 15: not yet all passing, so not
+# in make test).
+http-pg: khabar
+	@scripts/node-deps
+	scripts/with-pg $(NODE_TEST) tests/http/
 
 browser: khabar
 	@scripts/node-deps
