@@ -119,7 +119,7 @@ export async function startSite({ articles = 30, db = null, extraArgs = [], ownU
   }
   let out = '';
   // On PostgreSQL the photos' folder cannot sit beside the database.
-  const media = pg && !extraArgs.includes('--media') ? ['--media', path.join(t.dir, 'media')] : [];
+  const media = dbPath.startsWith('postgres') && !extraArgs.includes('--media') ? ['--media', path.join(t.dir, 'media')] : [];
   const child = spawn(bin, ['serve', '--db', dbPath, '--listen', `127.0.0.1:${port}`, ...media, ...extraArgs], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
   });
