@@ -174,7 +174,7 @@ const char *nr_date(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
 	site_date(&b, t, TEXT_TIME);
-	const char *s = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *s = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return s;
 }

@@ -188,7 +188,7 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 		kb_buf b = {0};
 		for (size_t i = 0; i < art->ntags; i++)
 			kb_buf_printf(&b, "%s%s", i ? ", " : "", art->tags[i].name);
-		tags = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+		tags = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 		kb_buf_free(&b);
 	}
 	tv_set_str(o, "tags", tags);
@@ -531,7 +531,7 @@ int nr_slug_json(kb_req *r)
 	kb_buf b = {0};
 	if (title)
 		text_slug(&b, title, strlen(title), 80);
-	json_t *j = json_pack("{s:s}", "slug", b.data ? b.data : "");
+	json_t *j = json_pack("{s:s}", "slug", kb_buf_str(&b));
 	kb_buf_free(&b);
 	return nr_json(r, j, 200);
 }

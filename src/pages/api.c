@@ -92,7 +92,7 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	if (full) {
 		kb_buf html = {0};
 		article_body_html(&html, a);
-		json_object_set_new(o, "body_html", json_string(html.data ? html.data : ""));
+		json_object_set_new(o, "body_html", json_string(kb_buf_str(&html)));
 		kb_buf_free(&html);
 	}
 	return o;

@@ -36,7 +36,7 @@ static const char *snippet_html(kb_req *r, const char *s)
 			kb_buf_putc(&b, ' ');
 		run = i + 1;
 	}
-	const char *out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *out = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return out;
 }
