@@ -349,9 +349,10 @@ static int save_form(kb_req *r, int64_t *id, const char *kind, int64_t *version)
 		if (store_revision_add_conflict(r->db, *id, r->user.id, &in))
 			return 500;
 		if (json)
-			return nr_json(
-				r, json_pack("{s:s,s:b}", "error", nr_label(lang, "conflict"), "conflict", 1),
-				409);
+			return nr_json(r,
+				       json_pack("{s:{s:i,s:s},s:b}", "error", "status", 409, "message",
+						 nr_label(lang, "conflict"), "conflict", 1),
+				       409);
 		kb_article shown = cur;
 		input_as_article(&in, &shown);
 		shown.media.id = in.media_id;
