@@ -204,7 +204,7 @@
 			}
 			if (res.status >= 300) {
 				dirty = true;
-				setState((res.j && res.j.error) || L.failed, true);
+				setState((res.j && res.j.error && res.j.error.message) || L.failed, true);
 				return;
 			}
 			if (!id || id === '0') becameArticle(res.j);
@@ -325,7 +325,7 @@
 			return r.json().then(function (j) { return { status: r.status, j: j }; });
 		}).then(function (res) {
 			file.value = '';
-			if (res.status !== 202) { msg.textContent = res.j.error || L.notImage; return; }
+			if (res.status !== 202) { msg.textContent = (res.j.error && res.j.error.message) || L.notImage; return; }
 			msg.textContent = L.processing;
 			poll(res.j.id, 0);
 		}).catch(function () { msg.textContent = L.failed; });

@@ -70,7 +70,7 @@ static int add_file(const char *db, const char *path)
 	fm_doc d;
 	int line;
 	char err[256];
-	if (fm_parse(&a, buf.data ? buf.data : "", buf.len, &d, &line, err, sizeof err)) {
+	if (fm_parse(&a, kb_buf_str(&buf), buf.len, &d, &line, err, sizeof err)) {
 		fprintf(stderr, "%s:%d: %s\n", path, line, err);
 		goto out;
 	}

@@ -137,7 +137,7 @@ static int add_seed(store *st, const char *text, size_t len)
 		.title = "भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर",
 		.summary = "तेल अवीव में संयुक्त कार्य समूह की 17वीं बैठक में दोनों देशों ने रक्षा सहयोग पर "
 			   "समझौता ज्ञापन पर हस्ताक्षर किए; कृत्रिम बुद्धिमत्ता और साइबर सुरक्षा भी सहयोग के क्षेत्रों में।",
-		.body = body.data ? body.data : "",
+		.body = kb_buf_str(&body),
 		.status = "published",
 		.category_slug = NULL,
 		.author_name = "समाचार डेस्क",

@@ -62,6 +62,12 @@ void kb_buf_reset(kb_buf *b);
 void kb_buf_free(kb_buf *b);
 /* Hands the bytes to the caller (free() them); the buffer becomes empty. */
 char *kb_buf_take(kb_buf *b, size_t *len);
+/* The buffer's text, "" while it is empty: a zeroed kb_buf has no memory
+ * yet, so data is NULL until the first byte. Valid until b next changes. */
+static inline const char *kb_buf_str(const kb_buf *b)
+{
+	return b->data ? b->data : "";
+}
 
 /*
  * kb_arena: bump allocation in chunks, all freed at once by kb_arena_free().

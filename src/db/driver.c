@@ -499,7 +499,7 @@ static store *open_pg(const char *url, int readonly, char **err)
 		if (e.len) {
 			kb_buf b = {0};
 			kb_buf_printf(&b, "cannot set up the database at %s: %s", pg_where(c),
-				      e.data ? e.data : "");
+				      kb_buf_str(&e));
 			kb_buf_free(&e);
 			*err = kb_buf_take(&b, NULL);
 			store_close(st);

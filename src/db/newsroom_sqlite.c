@@ -1201,7 +1201,7 @@ int store_integrity_check(store *st, kb_arena *a, const char **result)
 			kb_buf_printf(&b, "search index: %s (khabar check --reindex mends it)", db_error(st));
 		}
 	}
-	*result = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	*result = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot check the database");
 }

@@ -157,8 +157,8 @@ pg_conn *pg_open(const char *url, int statement_timeout_ms, char **err)
 	if (PQstatus(c->db) != CONNECTION_OK) {
 		kb_buf b = {0}, m = {0};
 		first_line(&m, PQerrorMessage(c->db));
-		kb_buf_printf(&b, "cannot connect to PostgreSQL at %s: %s; %s", c->where,
-			      m.data ? m.data : "", advice(m.data ? m.data : ""));
+		kb_buf_printf(&b, "cannot connect to PostgreSQL at %s: %s; %s", c->where, kb_buf_str(&m),
+			      advice(kb_buf_str(&m)));
 		kb_buf_free(&m);
 		*err = kb_buf_take(&b, NULL);
 		pg_close(c);
@@ -206,12 +206,12 @@ const char *pg_where(pg_conn *c)
 
 const char *pg_errmsg(pg_conn *c)
 {
-	return c->err.data ? c->err.data : "";
+	return kb_buf_str(&c->err);
 }
 
 const char *pg_message(pg_conn *c)
 {
-	return c->msg.data ? c->msg.data : "";
+	return kb_buf_str(&c->msg);
 }
 
 const char *pg_sqlstate(pg_conn *c)
@@ -230,7 +230,7 @@ static void fail(pg_conn *c, const char *what, PGresult *r)
 	kb_buf_reset(&c->msg);
 	first_line(&c->msg, r ? PQresultErrorMessage(r) : PQerrorMessage(c->db));
 	kb_buf_reset(&c->err);
-	kb_buf_printf(&c->err, "%s: %s", what, c->msg.data ? c->msg.data : "");
+	kb_buf_printf(&c->err, "%s: %s", what, kb_buf_str(&c->msg));
 	const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	snprintf(c->sqlstate, sizeof c->sqlstate, "%s", st ? st : "");
 	c->lost = PQstatus(c->db) != CONNECTION_OK;
@@ -499,7 +499,7 @@ const void *pg_col_blob(pg_stmt *s, int i, size_t *len)
 		kb_buf_putc(b, (char)(hi << 4 | lo));
 	}
 	*len = b->len;
-	return b->data ? b->data : "";
+	return kb_buf_str(b);
 }
 
 int pg_started(pg_stmt *s)

@@ -37,7 +37,7 @@ static int write_doc(pg_conn *c, search_terms *t, pg_stmt *row)
 	pg_tsvector(t, f, &doc);
 	pg_stmt *s = pg_prepare(c, upsert);
 	pg_bind_int(s, 1, pg_col_int(row, 0));
-	pg_bind_text(s, 2, doc.data ? doc.data : "", doc.len);
+	pg_bind_text(s, 2, kb_buf_str(&doc), doc.len);
 	int rc = pg_step(s);
 	pg_reset(s);
 	kb_buf_free(&doc);
@@ -208,7 +208,7 @@ int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
 			after = pg_col_int(rows, 0);
 			pg_stmt *q = pg_prepare(c, same);
 			pg_bind_int(q, 1, after);
-			pg_bind_text(q, 2, doc.data ? doc.data : "", doc.len);
+			pg_bind_text(q, 2, kb_buf_str(&doc), doc.len);
 			int qrc = pg_step(q);
 			if (qrc == PG_ROW && !pg_col_int(q, 0) && !stale++)
 				first = after;

@@ -15,9 +15,9 @@ static char *decode(kb_arena *a, const char *s, size_t n, size_t *outlen)
 {
 	kb_buf b = {0};
 	char *out = NULL;
-	if (!url_decode(&b, s, n, 1) && !memchr(b.data ? b.data : "", 0, b.len) &&
-	    kb_utf8_valid(b.data ? b.data : "", b.len, NULL)) {
-		out = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	if (!url_decode(&b, s, n, 1) && !memchr(kb_buf_str(&b), 0, b.len) &&
+	    kb_utf8_valid(kb_buf_str(&b), b.len, NULL)) {
+		out = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 		*outlen = b.len;
 	}
 	kb_buf_free(&b);

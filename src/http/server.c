@@ -90,11 +90,10 @@ int req_query_check(kb_req *r, const char *name, const char **out)
 			kb_buf b = {0};
 			const char *v = eq ? eq + 1 : q + len;
 			size_t vlen = eq ? len - klen - 1 : 0;
-			int ok = !url_decode(&b, v, vlen, 1) &&
-				 kb_utf8_valid(b.data ? b.data : "", b.len, NULL) &&
-				 !memchr(b.data ? b.data : "", 0, b.len);
+			int ok = !url_decode(&b, v, vlen, 1) && kb_utf8_valid(kb_buf_str(&b), b.len, NULL) &&
+				 !memchr(kb_buf_str(&b), 0, b.len);
 			if (ok)
-				*out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+				*out = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 			kb_buf_free(&b);
 			return ok ? 0 : -1;
 		}
@@ -451,8 +450,8 @@ static cache_entry *error_entry(kb_req *r, int status)
 	page_error(r, status);
 	/* Newsroom errors are for one person: never kept by a proxy. */
 	int private = r->route && (r->route->flags & (R_AUTH | R_CSRF));
-	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8",
-			  r->body.data ? r->body.data : "", r->body.len, r->version, private ? -1 : 10, NULL);
+	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8", kb_buf_str(&r->body),
+			  r->body.len, r->version, private ? -1 : 10, NULL);
 }
 
 /*
@@ -758,10 +757,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		} else {
 			deps.tags = r.deps;
 			deps.n = r.ndeps;
-			e = cache_make(g_cache, key.data ? key.data : "", key.len, cacheable, 200,
+			e = cache_make(g_cache, kb_buf_str(&key), key.len, cacheable, 200,
 				       r.content_type ? r.content_type : "text/html; charset=utf-8",
-				       r.body.data ? r.body.data : "", r.body.len, r.version, r.max_age,
-				       &deps);
+				       kb_buf_str(&r.body), r.body.len, r.version, r.max_age, &deps);
 		}
 	}
 	kb_buf_free(&key);

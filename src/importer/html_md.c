@@ -327,7 +327,7 @@ static void inline_node(conv *c, kb_arena *a, xmlNode *n, kb_buf *b)
 		while (e > s && inner.data[e - 1] == ' ')
 			e--;
 		if (!safe_url(href) || e == s) {
-			kb_buf_append(b, inner.data ? inner.data : "", inner.len);
+			kb_buf_append(b, kb_buf_str(&inner), inner.len);
 		} else {
 			if (s)
 				kb_buf_putc(b, ' ');

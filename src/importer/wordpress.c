@@ -153,9 +153,9 @@ static const char *decode(kb_arena *a, const char *s, size_t n)
 {
 	kb_buf b = {0};
 	const char *r = NULL;
-	if (!url_decode(&b, s, n, 0) && kb_utf8_valid(b.data ? b.data : "", b.len, NULL) &&
-	    !memchr(b.data ? b.data : "", 0, b.len))
-		r = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	if (!url_decode(&b, s, n, 0) && kb_utf8_valid(kb_buf_str(&b), b.len, NULL) &&
+	    !memchr(kb_buf_str(&b), 0, b.len))
+		r = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return r;
 }
@@ -381,10 +381,10 @@ static void prepare(void *ud, wxr_item *it, kb_arena *a)
 		return;
 	kb_buf b = {0};
 	import_html_to_md(&b, it->content, strlen(it->content));
-	it->body_md = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	it->body_md = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 	kb_buf_reset(&b);
 	import_html_to_text(&b, it->excerpt, strlen(it->excerpt));
-	it->summary_text = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+	it->summary_text = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 }
 
@@ -443,8 +443,8 @@ static int on_item(void *ud, const wxr_item *it)
 		import_html_to_md(&body, it->content, strlen(it->content));
 		import_html_to_text(&summary, it->excerpt, strlen(it->excerpt));
 	}
-	const char *body_md = it->body_md ? it->body_md : body.data ? body.data : "";
-	const char *summary_text = it->summary_text ? it->summary_text : summary.data ? summary.data : "";
+	const char *body_md = it->body_md ? it->body_md : kb_buf_str(&body);
+	const char *summary_text = it->summary_text ? it->summary_text : kb_buf_str(&summary);
 
 	/* One category; the others become tags. */
 	const char *category = NULL;

@@ -19,7 +19,7 @@ static const char *slug_of(kb_req *r, const char *typed, const char *name)
 	const char *from = typed && *typed ? typed : name;
 	kb_buf b = {0};
 	text_slug(&b, from, strlen(from), 60);
-	const char *s = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *s = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return s;
 }

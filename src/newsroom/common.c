@@ -91,20 +91,14 @@ int nr_render(kb_req *r, const char *name, tv *ctx, int status)
 
 int nr_json(kb_req *r, json_t *j, int status)
 {
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return 500;
-	kb_buf_puts(&r->body, s);
-	free(s);
-	r->content_type = "application/json; charset=utf-8";
 	r->max_age = -1;
-	return status;
+	return req_json(r, j, status);
 }
 
 int nr_json_error(kb_req *r, int status, const char *message)
 {
-	return nr_json(r, json_pack("{s:s}", "error", message), status);
+	r->max_age = -1;
+	return req_json_error(r, status, message);
 }
 
 int nr_redirect(kb_req *r, const char *fmt, ...)
@@ -170,7 +164,7 @@ const char *nr_date(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
 	theme_date(&b, t, TEXT_TIME);
-	const char *s = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *s = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return s;
 }

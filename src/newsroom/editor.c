@@ -187,7 +187,7 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 		kb_buf b = {0};
 		for (size_t i = 0; i < art->ntags; i++)
 			kb_buf_printf(&b, "%s%s", i ? ", " : "", art->tags[i].name);
-		tags = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+		tags = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 		kb_buf_free(&b);
 	}
 	tv_set_str(o, "tags", tags);
@@ -349,9 +349,10 @@ static int save_form(kb_req *r, int64_t *id, const char *kind, int64_t *version)
 		if (store_revision_add_conflict(r->db, *id, r->user.id, &in))
 			return 500;
 		if (json)
-			return nr_json(
-				r, json_pack("{s:s,s:b}", "error", nr_label(lang, "conflict"), "conflict", 1),
-				409);
+			return nr_json(r,
+				       json_pack("{s:{s:i,s:s},s:b}", "error", "status", 409, "message",
+						 nr_label(lang, "conflict"), "conflict", 1),
+				       409);
 		kb_article shown = cur;
 		input_as_article(&in, &shown);
 		shown.media.id = in.media_id;
@@ -530,7 +531,7 @@ int nr_slug_json(kb_req *r)
 	kb_buf b = {0};
 	if (title)
 		text_slug(&b, title, strlen(title), 80);
-	json_t *j = json_pack("{s:s}", "slug", b.data ? b.data : "");
+	json_t *j = json_pack("{s:s}", "slug", kb_buf_str(&b));
 	kb_buf_free(&b);
 	return nr_json(r, j, 200);
 }

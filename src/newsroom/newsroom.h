@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "../http/http.h"
+#include "../http/json.h"
 #include "../render/template.h"
 
 /* login.c */
@@ -104,7 +105,7 @@ tv *nr_context(kb_req *r, const char *title, const char *section);
 int nr_render(kb_req *r, const char *name, tv *ctx, int status);
 /* Answers JSON (drops j's reference), never cached. */
 int nr_json(kb_req *r, json_t *j, int status);
-/* Answers {"error": message} with status. */
+/* Answers the one JSON error shape (http/json.h) with status, never cached. */
 int nr_json_error(kb_req *r, int status, const char *message);
 /* A 303 redirect to the path made from fmt, never cached. */
 int nr_redirect(kb_req *r, const char *fmt, ...) KB_PRINTF(2, 3);

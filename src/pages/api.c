@@ -9,7 +9,7 @@
  *
  * Responses go through the page cache (ETag, 304) and carry CORS headers:
  * both are route flags applied by the dispatcher, not done here. Errors are
- * {"error": {"status": N, "message": "..."}} via api_error().
+ * {"error": {"status": N, "message": "..."}} via req_json_error().
  *
  * The cursor is opaque to clients; inside it is "PUBLISHED_AT-ID" of the
  * last article of the page, so the next page starts strictly after it even
@@ -30,25 +30,6 @@
 #define LIMIT_MAX 100
 
 /* See pages.h. */
-int json_reply(kb_req *r, json_t *j, int status)
-{
-	char *s = json_dumps(j, JSON_COMPACT);
-	json_decref(j);
-	if (!s)
-		return 500;
-	kb_buf_reset(&r->body);
-	kb_buf_puts(&r->body, s);
-	free(s);
-	r->content_type = "application/json; charset=utf-8";
-	return status;
-}
-
-int api_error(kb_req *r, int status, const char *message)
-{
-	return json_reply(r, json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", message),
-			  status);
-}
-
 /* The JSON of article a; with full, its tags and body HTML too. */
 static json_t *article_json(kb_req *r, const char *base, const kb_article *a, int full)
 {
@@ -94,7 +75,7 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	if (full) {
 		kb_buf html = {0};
 		markdown_article(&html, a->body, a->dateline);
-		json_object_set_new(o, "body_html", json_string(html.data ? html.data : ""));
+		json_object_set_new(o, "body_html", json_string(kb_buf_str(&html)));
 		kb_buf_free(&html);
 	}
 	return o;
@@ -190,28 +171,28 @@ int api_articles(kb_req *r)
 	const char *v[KB_COUNT(names)];
 	for (size_t i = 0; i < KB_COUNT(names); i++)
 		if (req_query_check(r, names[i], &v[i]))
-			return api_error(r, 400,
-					 kb_arena_printf(&r->arena, "%s is not valid UTF-8", names[i]));
+			return req_json_error(r, 400,
+					      kb_arena_printf(&r->arena, "%s is not valid UTF-8", names[i]));
 	const char *cat = v[0], *tag = v[1], *since = v[2], *limit = v[3], *cursor = v[4];
 
 	kb_article_seek q = {.limit = LIMIT_DEFAULT, .with_tags = 1};
 	if (limit) {
 		long long l;
 		if (parse_int(limit, 1, LIMIT_MAX, &l))
-			return api_error(r, 400, "limit must be a whole number from 1 to 100");
+			return req_json_error(r, 400, "limit must be a whole number from 1 to 100");
 		q.limit = (size_t)l;
 	}
 	if (cursor && parse_cursor(r, cursor, &q.before_at, &q.before_id))
-		return api_error(r, 400, "cursor is not one this API gave out");
+		return req_json_error(r, 400, "cursor is not one this API gave out");
 	if (since && parse_since(since, &q.since))
-		return api_error(r, 400,
-				 "since must be a date (2025-11-04) or an RFC 3339 date-time "
-				 "(2025-11-04T18:30:00+05:30)");
+		return req_json_error(r, 400,
+				      "since must be a date (2025-11-04) or an RFC 3339 date-time "
+				      "(2025-11-04T18:30:00+05:30)");
 	if (cat) {
 		kb_category c;
 		int rc = store_category_by_slug(r->db, &r->arena, cat, &c);
 		if (rc == STORE_NOTFOUND)
-			return api_error(r, 404, "no category has this slug");
+			return req_json_error(r, 404, "no category has this slug");
 		if (rc)
 			return 500;
 		q.category_id = c.id;
@@ -220,7 +201,7 @@ int api_articles(kb_req *r)
 		kb_tag t;
 		int rc = store_tag_by_slug(r->db, &r->arena, tag, &t);
 		if (rc == STORE_NOTFOUND)
-			return api_error(r, 404, "no tag has this slug");
+			return req_json_error(r, 404, "no tag has this slug");
 		if (rc)
 			return 500;
 		q.tag_id = t.id;
@@ -245,24 +226,24 @@ int api_articles(kb_req *r)
 							  (long long)list[n - 1].published_at,
 							  (long long)list[n - 1].id))
 			    : json_null();
-	return json_reply(r, json_pack("{s:o,s:o}", "articles", arr, "next_cursor", next), 200);
+	return req_json(r, json_pack("{s:o,s:o}", "articles", arr, "next_cursor", next), 200);
 }
 
 int api_article(kb_req *r)
 {
 	long long id;
 	if (parse_int(r->param[0], 1, INT64_MAX, &id))
-		return api_error(r, 404, "no published article has this id");
+		return req_json_error(r, 404, "no published article has this id");
 	kb_article a;
 	int rc = store_article_by_id(r->db, &r->arena, id, &a);
 	if (rc == STORE_NOTFOUND || (!rc && strcmp(a.status, "published")))
-		return api_error(r, 404, "no published article has this id");
+		return req_json_error(r, 404, "no published article has this id");
 	if (rc)
 		return 500;
 	kb_settings s;
 	if (store_settings(r->db, &r->arena, &s))
 		return 500;
-	return json_reply(r, json_pack("{s:o}", "article", article_json(r, s.base_url, &a, 1)), 200);
+	return req_json(r, json_pack("{s:o}", "article", article_json(r, s.base_url, &a, 1)), 200);
 }
 
 int api_categories(kb_req *r)
@@ -286,5 +267,5 @@ int api_categories(kb_req *r)
 					      kb_arena_printf(&r->arena, "/api/v1/articles?category=%s",
 							      cats[i].slug))));
 	}
-	return json_reply(r, json_pack("{s:o}", "categories", arr), 200);
+	return req_json(r, json_pack("{s:o}", "categories", arr), 200);
 }

@@ -31,7 +31,7 @@ int page_article(kb_req *r)
 	tv *o = site_article(r, &art, 1);
 	kb_buf html = {0};
 	markdown_article(&html, art.body, art.dateline);
-	tv_set(o, "body", tv_html(a, html.data ? html.data : "", html.len));
+	tv_set(o, "body", tv_html(a, kb_buf_str(&html), html.len));
 	kb_buf_free(&html);
 	tv_set(ctx, "article", o);
 

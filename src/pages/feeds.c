@@ -183,7 +183,7 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 		if (full) {
 			kb_buf html = {0};
 			markdown_article(&html, a->body, a->dateline);
-			el(out, "content:encoded", html.data ? html.data : "");
+			el(out, "content:encoded", kb_buf_str(&html));
 			kb_buf_free(&html);
 		}
 		media(r, out, s->base_url, a);
@@ -261,7 +261,7 @@ static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const k
 			kb_buf html = {0};
 			markdown_article(&html, a->body, a->dateline);
 			kb_buf_puts(out, "<content type=\"html\">");
-			x(out, html.data ? html.data : "");
+			x(out, kb_buf_str(&html));
 			kb_buf_puts(out, "</content>\n");
 			kb_buf_free(&html);
 		}

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "../http/http.h"
+#include "../http/json.h"
 #include "site.h"
 
 int page_home(kb_req *r);
@@ -57,11 +58,5 @@ int api_push_status(kb_req *r);
 int page_tip_form(kb_req *r);
 int page_tip_send(kb_req *r);
 int page_tip_sent(kb_req *r);
-
-/* JSON answers for the API: json_reply writes j (and drops the reference)
- * as the body with its content type and returns status; api_error answers
- * {"error": {"status": N, "message": "..."}}. */
-int json_reply(kb_req *r, json_t *j, int status);
-int api_error(kb_req *r, int status, const char *message);
 
 #endif

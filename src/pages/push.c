@@ -92,13 +92,13 @@ static int check_post(kb_req *r, const char **body, size_t *len)
 	r->max_age = -1;
 	const char *ct = req_header(r, "content-type");
 	if (!ct || strncmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
-		return api_error(r, 415, "Content-Type must be application/json");
+		return req_json_error(r, 415, "Content-Type must be application/json");
 	const char *foreign = foreign_origin(r, s.base_url);
 	if (foreign)
-		return api_error(r, 403, foreign);
+		return req_json_error(r, 403, foreign);
 	*body = req_body(r, len);
 	if (*len > SUB_BODY_MAX)
-		return api_error(r, 413, "the body is larger than 8 KB");
+		return req_json_error(r, 413, "the body is larger than 8 KB");
 	return 0;
 }
 
@@ -109,9 +109,9 @@ int api_push_key(kb_req *r)
 		return 500;
 	if (!*pub) {
 		r->max_age = -1;
-		return api_error(r, 503, "push is not set up on this site (run khabar init)");
+		return req_json_error(r, 503, "push is not set up on this site (run khabar init)");
 	}
-	return json_reply(r, json_pack("{s:s}", "publicKey", pub), 200);
+	return req_json(r, json_pack("{s:s}", "publicKey", pub), 200);
 }
 
 static json_t *topics_json(int all, const char *const *topics, size_t n)
@@ -140,11 +140,11 @@ static int new_sub_allowed(kb_req *r, const char *endpoint)
 	if (!wait)
 		return 0;
 	req_add_header(r, "retry-after", kb_arena_printf(&r->arena, "%lld", (long long)wait));
-	return api_error(r, 429,
-			 kb_arena_printf(&r->arena,
-					 "इस इंटरनेट कनेक्शन से एक घंटे में %d से ज़्यादा ब्राउज़रों पर सूचनाएँ चालू "
-					 "नहीं की जा सकतीं। कृपया %lld मिनट बाद फिर कोशिश करें।",
-					 PUSH_NEW_SUBS_PER_HOUR, (long long)((wait + 59) / 60)));
+	return req_json_error(r, 429,
+			      kb_arena_printf(&r->arena,
+					      "इस इंटरनेट कनेक्शन से एक घंटे में %d से ज़्यादा ब्राउज़रों पर सूचनाएँ चालू "
+					      "नहीं की जा सकतीं। कृपया %lld मिनट बाद फिर कोशिश करें।",
+					      PUSH_NEW_SUBS_PER_HOUR, (long long)((wait + 59) / 60)));
 }
 
 int api_push_subscribe(kb_req *r)
@@ -156,20 +156,21 @@ int api_push_subscribe(kb_req *r)
 		return rc;
 	push_sub_input in;
 	if (push_sub_parse(&r->arena, body, len, 1, &in, &why))
-		return api_error(r, 400, why);
+		return req_json_error(r, 400, why);
 	rc = new_sub_allowed(r, in.endpoint);
 	if (rc)
 		return rc;
 	rc = push_store_subscribe(r->db, in.endpoint, in.p256dh, in.auth, in.all_topics,
 				  (const char *const *)in.topics, in.ntopics, &bad);
 	if (rc == STORE_NOTFOUND)
-		return api_error(r, 400, kb_arena_printf(&r->arena, "no category has the slug \"%s\"", bad));
+		return req_json_error(r, 400,
+				      kb_arena_printf(&r->arena, "no category has the slug \"%s\"", bad));
 	if (rc)
 		return 500;
-	return json_reply(r,
-			  json_pack("{s:b,s:o}", "subscribed", 1, "topics",
-				    topics_json(in.all_topics, (const char *const *)in.topics, in.ntopics)),
-			  200);
+	return req_json(r,
+			json_pack("{s:b,s:o}", "subscribed", 1, "topics",
+				  topics_json(in.all_topics, (const char *const *)in.topics, in.ntopics)),
+			200);
 }
 
 int api_push_unsubscribe(kb_req *r)
@@ -181,11 +182,11 @@ int api_push_unsubscribe(kb_req *r)
 		return rc;
 	push_sub_input in;
 	if (push_sub_parse(&r->arena, body, len, 0, &in, &why))
-		return api_error(r, 400, why);
+		return req_json_error(r, 400, why);
 	rc = push_store_unsubscribe(r->db, in.endpoint);
 	if (rc == STORE_ERROR)
 		return 500;
-	return json_reply(r, json_pack("{s:b,s:b}", "unsubscribed", 1, "existed", rc == STORE_OK), 200);
+	return req_json(r, json_pack("{s:b,s:b}", "unsubscribed", 1, "existed", rc == STORE_OK), 200);
 }
 
 int api_push_status(kb_req *r)
@@ -197,7 +198,7 @@ int api_push_status(kb_req *r)
 		return rc;
 	push_sub_input in;
 	if (push_sub_parse(&r->arena, body, len, 0, &in, &why))
-		return api_error(r, 400, why);
+		return req_json_error(r, 400, why);
 	int all = 0;
 	const char **topics;
 	size_t n;
@@ -205,9 +206,9 @@ int api_push_status(kb_req *r)
 	if (rc == STORE_ERROR)
 		return 500;
 	if (rc == STORE_NOTFOUND)
-		return json_reply(r, json_pack("{s:b}", "subscribed", 0), 200);
-	return json_reply(r, json_pack("{s:b,s:o}", "subscribed", 1, "topics", topics_json(all, topics, n)),
-			  200);
+		return req_json(r, json_pack("{s:b}", "subscribed", 0), 200);
+	return req_json(r, json_pack("{s:b,s:o}", "subscribed", 1, "topics", topics_json(all, topics, n)),
+			200);
 }
 
 int page_push_manage(kb_req *r)

@@ -36,7 +36,7 @@ static const char *snippet_html(kb_req *r, const char *s)
 			kb_buf_putc(&b, ' ');
 		run = i + 1;
 	}
-	const char *out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *out = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return out;
 }
@@ -220,15 +220,15 @@ int api_search(kb_req *r)
 	const char *shown, *cat_slug, *from, *to;
 	int rc = read_query(r, &q, &shown, &cat_slug, &from, &to);
 	if (rc == 400)
-		return api_error(r, 400, "a parameter is not valid UTF-8");
+		return req_json_error(r, 400, "a parameter is not valid UTF-8");
 	if (rc)
 		return rc;
 	long limit = int_param(r, "limit", API_DEFAULT, 1, API_MAX);
 	if (limit < 0)
-		return api_error(r, 400, "limit must be a whole number from 1 to 50");
+		return req_json_error(r, 400, "limit must be a whole number from 1 to 50");
 	long offset = int_param(r, "offset", 0, 0, 100000);
 	if (offset < 0)
-		return api_error(r, 400, "offset must be a whole number from 0 to 100000");
+		return req_json_error(r, 400, "offset must be a whole number from 0 to 100000");
 	q.limit = (size_t)limit;
 	q.offset = (size_t)offset;
 	kb_search_hit *hits = NULL;
@@ -247,5 +247,5 @@ int api_search(kb_req *r)
 						snippet_html(r, hits[i].snippet), "published_at", iso.data));
 		kb_buf_free(&iso);
 	}
-	return json_reply(r, json_pack("{s:I,s:o}", "total", (json_int_t)total, "results", results), 200);
+	return req_json(r, json_pack("{s:I,s:o}", "total", (json_int_t)total, "results", results), 200);
 }

@@ -19,7 +19,7 @@ static tv *date_value(kb_req *r, int64_t t, unsigned flags)
 {
 	kb_buf b = {0};
 	theme_date(&b, t, flags);
-	tv *v = tv_strn(&r->arena, kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len), b.len);
+	tv *v = tv_strn(&r->arena, kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len), b.len);
 	kb_buf_free(&b);
 	return v;
 }
@@ -59,7 +59,7 @@ static const char *encode(kb_req *r, const char *s)
 {
 	kb_buf b = {0};
 	url_encode(&b, s, strlen(s));
-	const char *out = kb_arena_strndup(&r->arena, b.data ? b.data : "", b.len);
+	const char *out = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
 	return out;
 }

@@ -668,7 +668,7 @@ static alert_ctx *alert_ctx_of(push_engine *e, const push_alert *a)
 	if (a->image[0] == '/')
 		kb_buf_puts(&image, e->base_url);
 	kb_buf_puts(&image, a->image);
-	push_payload_json(&p, a->id, a->title, a->body, click.data, image.data ? image.data : "", a->topic,
+	push_payload_json(&p, a->id, a->title, a->body, click.data, kb_buf_str(&image), a->topic,
 			  PUSH_CLICK_TAIL_MAX);
 	c->plen = p.len;
 	c->payload = kb_buf_take(&p, NULL);

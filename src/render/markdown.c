@@ -43,7 +43,7 @@ void markdown_article(kb_buf *out, const char *body, const char *dateline)
 {
 	kb_buf md = {0};
 	markdown_render(&md, body, strlen(body));
-	const char *rest = md.data ? md.data : "";
+	const char *rest = kb_buf_str(&md);
 	if (*dateline) {
 		/* The dateline opens the first paragraph, in bold:
 		 * "<p><strong>नई दिल्ली।</strong> रक्षा सचिव ..." */

@@ -51,7 +51,7 @@ tv *tv_strf(kb_arena *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	kb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	tv *v = tv_strn(a, kb_arena_strndup(a, b.data ? b.data : "", b.len), b.len);
+	tv *v = tv_strn(a, kb_arena_strndup(a, kb_buf_str(&b), b.len), b.len);
 	kb_buf_free(&b);
 	return v;
 }

@@ -111,10 +111,10 @@ static int load_theme_dir(const char *dir, char **err)
 				*err = kb_buf_take(&e, NULL);
 			} else if (k == 0) {
 				char *name = template_name(de->d_name);
-				rc = tpl_add(g_tpl, name, data.data ? data.data : "", data.len, err);
+				rc = tpl_add(g_tpl, name, kb_buf_str(&data), data.len, err);
 				free(name);
 			} else {
-				add_static(de->d_name, data.data ? data.data : "", data.len);
+				add_static(de->d_name, kb_buf_str(&data), data.len);
 			}
 			kb_buf_free(&file);
 			kb_buf_free(&data);

@@ -86,7 +86,7 @@ size_t search_parse(kb_arena *a, const char *s, size_t n, kb_search_query *q, co
 		for (size_t k = start; k < end; k++)
 			if (s[k] != '"')
 				kb_buf_putc(&b, s[k]);
-		t.text = kb_arena_strndup(a, b.data ? b.data : "", b.len);
+		t.text = kb_arena_strndup(a, kb_buf_str(&b), b.len);
 		kb_buf_free(&b);
 		if (len == cap) {
 			kb_search_term *w = kb_arena_alloc(a, 2 * cap * sizeof *w);

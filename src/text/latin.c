@@ -504,7 +504,7 @@ void text_latin_key_with(kb_buf *out, const char *word, size_t n, int normalised
 	if (!normalised) {
 		kb_buf_reset(&k->w);
 		text_normalise(&k->w, word, n, 0);
-		w = k->w.data ? k->w.data : "";
+		w = kb_buf_str(&k->w);
 		wn = k->w.len;
 	}
 	if (has_deva(w, wn)) {

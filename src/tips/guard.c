@@ -56,7 +56,7 @@ void tips_digest(const char *text, size_t n, char out[65])
 	kb_buf words = {0};
 	digest_ctx c = {text, &words};
 	text_tokenise(text, n, add_word, &c);
-	kb_sha256_hex(words.data ? words.data : "", words.len, out);
+	kb_sha256_hex(kb_buf_str(&words), words.len, out);
 	kb_buf_free(&words);
 }
 

@@ -122,7 +122,7 @@ void tips_mail_build(kb_buf *out, const tips_mail *m)
 			kb_buf_putc(&crlf, '\r');
 		kb_buf_putc(&crlf, *p);
 	}
-	base64(&enc, (const unsigned char *)(crlf.data ? crlf.data : ""), crlf.len);
+	base64(&enc, (const unsigned char *)(kb_buf_str(&crlf)), crlf.len);
 	kb_buf_free(&crlf);
 	for (size_t i = 0; i < enc.len; i += 76) {
 		kb_buf_append(out, enc.data + i, enc.len - i < 76 ? enc.len - i : 76);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchChromium, newsroomLogin, openPage } from '../lib/browser.mjs';
-import { root, startSite } from '../lib/khabar.mjs';
+import { root, setServerClock, startSite } from '../lib/khabar.mjs';
 import { addUser, PASSWORD, withGps } from '../lib/newsroom.mjs';
 
 const artifacts = path.join(root, 'tests', 'artifacts');
@@ -22,8 +22,7 @@ let site, browser, clockFile, now;
 
 async function advance(seconds) {
   now += seconds;
-  writeFileSync(clockFile, String(now));
-  await new Promise((r) => setTimeout(r, 450)); // the server reads it every 0.2 s
+  await setServerClock(clockFile, now, site.base); // the server reads it every 0.2 s
 }
 
 before(async () => {

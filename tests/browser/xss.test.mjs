@@ -36,7 +36,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchChromium, newsroomLogin } from '../lib/browser.mjs';
-import { khabar, root, startSite } from '../lib/khabar.mjs';
+import { khabar, root, setServerClock, startSite } from '../lib/khabar.mjs';
 import { addUser, Client, loggedIn, PASSWORD } from '../lib/newsroom.mjs';
 import { inspect, markdownBody, oneLine, payloads, sentinel, wordpressHtml } from './xss-corpus.mjs';
 
@@ -75,8 +75,7 @@ const bodies = new Map(); // article id -> its body as the article page shows it
 
 async function advance(seconds) {
   now += seconds;
-  writeFileSync(clockFile, String(now));
-  await new Promise((r) => setTimeout(r, 450)); // the server reads it every 0.2 s
+  await setServerClock(clockFile, now, site.base); // the server reads it every 0.2 s
 }
 
 function sql(db, query) {

@@ -7,7 +7,13 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { bin, freePort, khabar, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { bin, freePort, khabar, root, startSite, tempDir, until } from '../lib/khabar.mjs';
+
+// Whether something accepts a connection on port (the connection is closed at once).
+const accepts = (port) => new Promise((resolve) => {
+  const c = net.connect(port, '127.0.0.1', () => { c.destroy(); resolve(true); });
+  c.on('error', () => resolve(false));
+});
 
 let t;
 before(() => { t = tempDir(); });
@@ -143,7 +149,8 @@ describe('graceful shutdown', () => {
     sock.write('GET /robots.txt HTTP/1.1\r\nHost: x\r\n');
     const exited = new Promise((r) => site.child.once('exit', (code) => r(code)));
     site.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // The signal has come when the server says so and stops accepting.
+    await until('the server to take the signal and stop accepting', async () => /received SIGTERM/.test(site.log()) && !(await accepts(site.port)));
     sock.write('\r\n');
     const code = await exited;
     assert.equal(code, 0);

@@ -264,12 +264,12 @@ describe('photos', () => {
     big.name = 'bada.jpg';
     let res = await ram.post('/newsroom/media', { file: big }, { accept: 'application/json' });
     assert.equal(res.status, 413);
-    assert.match((await res.json()).error ?? '', /20 MB/);
+    assert.match((await res.json()).error?.message ?? '', /20 MB/);
     const text = new Blob(['<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'], { type: 'image/jpeg' });
     text.name = 'chitra.jpg';
     res = await ram.post('/newsroom/media', { file: text }, { accept: 'application/json' });
     assert.equal(res.status, 415);
-    assert.match((await res.json()).error, /JPEG, PNG या WebP/);
+    assert.match((await res.json()).error.message, /JPEG, PNG या WebP/);
     const broken = new Blob([photo.subarray(0, 40)], { type: 'image/jpeg' });
     broken.name = 'tuta.jpg';
     res = await ram.post('/newsroom/media', { file: broken }, { accept: 'application/json' });

@@ -262,10 +262,15 @@ describe('delivery by the running server', () => {
     await go(links[1]);
     await until('the clicks to be written', () => stats(id).clicked >= 2);
     assert.deepEqual(stats(id), { queued: 2, delivered: 2, failed: 0, expired: 0, clicked: 2, pending: 0, done: true });
-    // Opened again later, after the write: still two.
+    // Opened again later, after the write: still two. A sentinel click
+    // on a second alert goes after them: once it is counted, they were
+    // written in the same batch or an earlier one.
     await go(links[0]);
     await go(links[1]);
-    await sleep(1500);
+    const id2 = send(['--title', 'निशान', '--url', SEED, '--category', 'raksha']);
+    await until('the sentinel alert', () => forPath(mock, '/ok/r1').length === 2 && stats(id2).done);
+    await go(new URL(decrypt(forPath(mock, '/ok/r1')[1], raksha).url).pathname);
+    await until('the sentinel click to be written', () => stats(id2).clicked === 1);
     assert.equal(stats(id).clicked, 2);
   });
 

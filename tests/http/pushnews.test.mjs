@@ -6,12 +6,12 @@
 // restarts; the hourly limit refuses with nothing queued; the history shows
 // the numbers, clicks included; reporters cannot send.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { khabar, sleep, startSite, until } from '../lib/khabar.mjs';
+import { khabar, setServerClock, startSite, until } from '../lib/khabar.mjs';
 import { addUser, loggedIn } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 
@@ -19,11 +19,10 @@ let dir, db, clockFile, now, cert, mock, site, ed;
 const subs = {};
 
 // Moves the fake clock; a running server reads the file every 0.2 s, so
-// wait for it to have done so (several times over, for a loaded machine).
+// wait until its pages show the new time.
 async function setClock(t) {
   now = t;
-  writeFileSync(clockFile, String(t));
-  await sleep(600);
+  await setServerClock(clockFile, t, site && site.child.exitCode === null ? site.base : null);
 }
 const serve = () => startSite({ db, extraArgs: ['--fake-clock', clockFile] });
 
@@ -81,6 +80,31 @@ async function historyRow(id, c = ed) {
   const [queued, delivered, failed, expired, clicked, rate] = cells;
   return { queued: +queued, delivered: +delivered, failed: +failed, expired: +expired, clicked: +clicked, rate, text: m[1] };
 }
+// The titles of the messages the mock received from request number from on.
+function titlesSince(from) {
+  return mock.requests.slice(from).map((q) => {
+    const b = subs[q.path.split('/').pop()];
+    return JSON.parse(ece.decrypt(q.body, { version: 'aes128gcm', privateKey: b.ecdh, authSecret: b.auth }).toString()).title;
+  });
+}
+// Waits until every message of alert id is delivered, failed or expired.
+async function alertDone(id) {
+  await until(`alert ${id} to be done`, async () => {
+    const r = await historyRow(id);
+    return r.queued > 0 && r.delivered + r.failed + r.expired === r.queued;
+  });
+}
+// Sends a manual alert to khel (and so to everyone) and waits until it is
+// done: a sentinel, since the delivery worker sends alerts in turn, so
+// anything queued before it has gone by then. Returns its title.
+let sentinels = 0;
+async function sentinel() {
+  const title = `निशान ${++sentinels}`;
+  const res = await ed.post('/newsroom/alerts', { title, link: '/x', target: 'khel' });
+  assert.equal(res.status, 303);
+  await alertDone(Number(/sent=(\d+)/.exec(res.headers.get('location'))[1]));
+  return title;
+}
 const newestAlert = async () => Number(/<tr id="alert-(\d+)">/.exec(await (await ed.get('/newsroom/alerts')).text())?.[1] || 0);
 
 describe('publishing with "सूचना भेजें"', () => {
@@ -118,9 +142,9 @@ describe('publishing with "सूचना भेजें"', () => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), `/newsroom/articles/${a.id}`);
     assert.equal((await fetch(`${site.base}/news/${a.slug}`)).status, 200);
-    await sleep(1200);
-    assert.equal(mock.requests.length, count);
     assert.equal(await newestAlert(), last, 'no alert queued');
+    const s = await sentinel();
+    assert.deepEqual(titlesSince(count), [s, s], 'nothing sent but the sentinel that followed');
   });
 });
 
@@ -135,7 +159,7 @@ describe('manual alerts', () => {
     assert.equal(p.title, 'खेल: भारत जीता');
     assert.equal(p.body, 'आख़िरी गेंद पर जीत');
     assert.equal(p.headers.urgency, 'normal');
-    await sleep(300);
+    await alertDone(Number(/sent=(\d+)/.exec(res.headers.get('location'))[1]));
     assert.equal(received('raksha').length, before.raksha, 'a raksha-only reader gets no khel alert');
   });
 
@@ -224,15 +248,22 @@ describe('a scheduled story', () => {
   const at = (t) => new Date((t + 5.5 * 3600) * 1000).toISOString().slice(0, 16); // site time (IST)
 
   test('sends its alert when it goes live', async () => {
+    const t0 = now;
     const a = await create({ title: 'समय पर सूचना', summary: 'निर्धारित', breaking: '1' });
-    const res = await ed.post(`/newsroom/articles/${a.id}/schedule`, { notify: '1', publish_at: at(now + 60) });
+    const res = await ed.post(`/newsroom/articles/${a.id}/schedule`, { notify: '1', publish_at: at(t0 + 120) });
     assert.equal(res.status, 303);
     const { html } = await ed.page(`/newsroom/articles/${a.id}`);
     assert.match(html, /name="notify"[^>]* checked/);
     assert.match(html, /खबर छपते ही सूचना जाएगी/);
-    await sleep(1200);
+    // A sentinel due a minute earlier: once its alert is out, the
+    // scheduler has looked at this story at a time before its own.
+    const s = await create({ title: 'पहले की निर्धारित खबर', summary: 'सार' });
+    assert.equal((await ed.post(`/newsroom/articles/${s.id}/schedule`, { notify: '1', publish_at: at(t0 + 60) })).status, 303);
+    await setClock(t0 + 61);
+    await until('the earlier story\'s alert', () => received('raksha').some((p) => p.title === 'पहले की निर्धारित खबर'));
     assert.ok(!received('raksha').some((p) => p.title === 'समय पर सूचना'), 'nothing before its time');
-    await setClock(now + 61);
+    assert.ok(!(await (await ed.get('/newsroom/alerts')).text()).includes(`href="/newsroom/articles/${a.id}"`), 'no alert queued before its time');
+    await setClock(t0 + 121);
     await until('the alert', () => received('raksha').some((p) => p.title === 'समय पर सूचना'));
     assert.equal((await fetch(`${site.base}/news/${a.slug}`)).status, 200);
   });
@@ -240,9 +271,14 @@ describe('a scheduled story', () => {
   test('scheduled without the box: goes live with no alert', async () => {
     const a = await create({ title: 'बिना सूचना निर्धारित', summary: 'सार', breaking: '1' });
     assert.equal((await ed.post(`/newsroom/articles/${a.id}/schedule`, { publish_at: at(now + 60) })).status, 303);
+    // A sentinel due at the same time, with the box: its alert is queued
+    // by the same pass that would queue one for the story without it.
+    const s = await create({ title: 'साथ में निर्धारित', summary: 'सार' });
+    assert.equal((await ed.post(`/newsroom/articles/${s.id}/schedule`, { notify: '1', publish_at: at(now + 60) })).status, 303);
     await setClock(now + 61);
-    await until('it goes live', async () => (await fetch(`${site.base}/news/${a.slug}`)).status === 200);
-    await sleep(1200);
+    await until('the sentinel\'s alert', () => received('raksha').some((p) => p.title === 'साथ में निर्धारित'));
+    assert.equal((await fetch(`${site.base}/news/${a.slug}`)).status, 200, 'it went live');
+    assert.ok(!(await (await ed.get('/newsroom/alerts')).text()).includes(`href="/newsroom/articles/${a.id}"`), 'no alert queued');
     assert.ok(!received('raksha').some((p) => p.title === 'बिना सूचना निर्धारित'));
   });
 
@@ -253,10 +289,17 @@ describe('a scheduled story', () => {
     await setClock(now + 61);
     site = await serve();
     await until('the alert', () => received('raksha').some((p) => p.title === 'बंद सर्वर की खबर'));
+    // A sentinel that falls due while the server is down again: its alert
+    // shows that the pass after the next start, the one that would send
+    // the first story's again, is done.
+    ed = await loggedIn(site.base, 'editor');
+    const s = await create({ title: 'दोबारा रुकने पर निर्धारित', summary: 'सार' });
+    assert.equal((await ed.post(`/newsroom/articles/${s.id}/schedule`, { notify: '1', publish_at: at(now + 60) })).status, 303);
     await site.stop();
+    await setClock(now + 61);
     site = await serve();
     ed = await loggedIn(site.base, 'editor');
-    await sleep(2000);
+    await until('the sentinel\'s alert', () => received('raksha').some((p) => p.title === 'दोबारा रुकने पर निर्धारित'));
     const got = received('raksha').filter((p) => p.title === 'बंद सर्वर की खबर');
     assert.equal(got.length, 1, 'one message');
     assert.equal(got[0].headers.topic, `article-${a.id}`);
@@ -301,8 +344,6 @@ describe('the hourly limit', () => {
     assert.match(j.alert, /सीमा पूरी हो चुकी है/);
 
     assert.equal(await newestAlert(), last, 'nothing queued');
-    await sleep(500);
-    assert.equal(mock.requests.length, count);
 
     // A scheduled story over the limit goes live; its alert is dropped and logged.
     const at = new Date((now + 60 + 5.5 * 3600) * 1000).toISOString().slice(0, 16);
@@ -315,7 +356,15 @@ describe('the hourly limit', () => {
 
     // An hour later the limit has room again.
     await setClock(now + 3601);
-    assert.equal((await ed.post('/newsroom/alerts', { title: 'अगले घंटे', link: '/x' })).status, 303);
+    res = await ed.post('/newsroom/alerts', { title: 'अगले घंटे', link: '/x' });
+    assert.equal(res.status, 303);
+    // It is the sentinel too: once it is done, nothing refused or dropped
+    // above went out before it.
+    const next = Number(/sent=(\d+)/.exec(res.headers.get('location'))[1]);
+    await alertDone(next);
+    const sent = titlesSince(count);
+    assert.deepEqual(sent, Array(sent.length).fill('अगले घंटे'), 'nothing but the next hour\'s alert was sent');
+    assert.equal(sent.length, (await historyRow(next)).queued);
     assert.equal((await admin.post('/newsroom/settings', { push_hourly_limit: '0' })).status, 200);
   });
 });

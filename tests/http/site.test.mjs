@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { khabar, rawRequest, SEED_TITLE, startSite } from '../lib/khabar.mjs';
+import { khabar, rawRequest, SEED_TITLE, startSite, until } from '../lib/khabar.mjs';
 
 let site;
 before(async () => { site = await startSite({ articles: 60 }); });
@@ -231,7 +231,10 @@ describe('publishing', () => {
 describe('access log', () => {
   test('has one line per request', async () => {
     await get('/robots.txt?marker=log-check');
-    await new Promise((r) => setTimeout(r, 200));
+    // A second request after it is the sentinel: once its line is there,
+    // any line the first one wrote is too.
+    await get('/robots.txt?marker=log-sentinel');
+    await until('the sentinel\'s log line', () => site.log().includes('marker=log-sentinel'));
     const lines = site.log().split('\n').filter((l) => l.includes('marker=log-check'));
     assert.equal(lines.length, 1);
     assert.match(lines[0], /"GET \/robots\.txt\?marker=log-check HTTP\/1\.1" 200/);

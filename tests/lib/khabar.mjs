@@ -1,7 +1,7 @@
 // Helpers for the black-box tests: make a site in a temporary folder, run
 // the real ./khabar binary on a free loopback port, and stop it.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -187,4 +187,19 @@ export async function until(what, fn, ms = 8000) {
     await sleep(50);
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+// The server's clock (kb_now()), as the tip form's stamp shows it: the
+// time it signed into the form, in UTC seconds.
+export async function serverTime(base) {
+  const html = await (await fetch(base + '/tips')).text();
+  return Number(/name="stamp" value="(\d+)\./.exec(html)?.[1] || 0);
+}
+
+// Writes t (UTC seconds) into a server's --fake-clock file and waits until
+// the server reads it (it does every 0.2 s): its tip form's stamp shows t.
+// With no base (the server is not running) it only writes the file.
+export async function setServerClock(clockFile, t, base = null) {
+  writeFileSync(clockFile, String(t));
+  if (base) await until(`the server's clock to read ${t}`, async () => (await serverTime(base)) === t);
 }
