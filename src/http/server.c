@@ -241,9 +241,12 @@ void req_depend(kb_req *r, const char *fmt, ...)
 
 void server_content_changed(store *st)
 {
-	int64_t v = store_content_version(st);
-	if (v >= 0)
-		atomic_store(&g_version, v);
+	/* Several threads call this with their own connections; one that read
+	 * an older version must not move it back (entries built before a
+	 * site-wide change would count as current again). */
+	int64_t v = store_content_version(st), cur = atomic_load(&g_version);
+	while (v > cur && !atomic_compare_exchange_weak(&g_version, &cur, v))
+		;
 	if (!g_cache)
 		return;
 	pthread_mutex_lock(&g_changes_mu);
