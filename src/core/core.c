@@ -206,6 +206,18 @@ char *kb_arena_printf(kb_arena *a, const char *fmt, ...)
 	return p;
 }
 
+void *kb_arena_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
+{
+	if (len < *cap)
+		return v;
+	size_t ncap = *cap ? 2 * *cap : 8;
+	void *w = kb_arena_alloc(a, ncap * size);
+	if (len)
+		memcpy(w, v, len * size);
+	*cap = ncap;
+	return w;
+}
+
 void kb_arena_free(kb_arena *a)
 {
 	kb_arena_chunk *c = a->head;

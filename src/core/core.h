@@ -83,6 +83,10 @@ char *kb_arena_strndup(kb_arena *a, const char *s, size_t n);
 char *kb_arena_strdup(kb_arena *a, const char *s);
 char *kb_arena_printf(kb_arena *a, const char *fmt, ...) KB_PRINTF(2, 3);
 void kb_arena_free(kb_arena *a);
+/* An arena array v of len elements of size bytes with room for *cap: when
+ * it is full, a copy with room for twice as many (8 when *cap is 0), else
+ * v itself. */
+void *kb_arena_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size);
 
 /* Appends the whole file at path ("-" for standard input) to out.
  * Returns 0, or -1 if it cannot be opened or read (errno says why). */

@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "../search/terms.h"
 #include "driver.h"
@@ -139,17 +138,10 @@ static char *positional(const char *sql)
 /* Whether sql is a write naming a table whose text the search index
  * holds (PostgreSQL: such a write must be followed by pg_search_flush
  * before it commits). Whole words only: "tags" but not "push_tags". */
-static int reads_only(const char *sql)
-{
-	while (*sql == ' ' || *sql == '(' || *sql == '\n')
-		sql++;
-	return !strncasecmp(sql, "SELECT", 6);
-}
-
 static int touches_text(const char *sql)
 {
 	static const char *const tables[] = {"articles", "article_tags", "tags", "categories", "authors"};
-	if (reads_only(sql))
+	if (pg_reads_only(sql))
 		return 0;
 	for (size_t i = 0; i < KB_COUNT(tables); i++) {
 		size_t n = strlen(tables[i]);
@@ -181,7 +173,7 @@ db_stmt *db_prepare(store *st, const char *sql)
 			 * server at its first step (pg.c). */
 			s->pg = pg_prepare(st->pgc, sql);
 			s->touches_text = touches_text(sql);
-			s->reads = reads_only(sql);
+			s->reads = pg_reads_only(sql);
 		} else {
 			char *text = positional(sql);
 			if (sqlite3_prepare_v3(st->db, text ? text : sql, -1, SQLITE_PREPARE_PERSISTENT,

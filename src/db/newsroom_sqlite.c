@@ -18,15 +18,6 @@
 #include "search_pg.h"
 #include "store_int.h"
 
-/* Grows an arena array of size elements from *cap to twice that. */
-void *store_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
-{
-	void *w = kb_arena_alloc(a, 2 * *cap * size);
-	memcpy(w, v, len * size);
-	*cap *= 2;
-	return w;
-}
-
 /* ---- users ---- */
 
 static const char *const role_names[] = {"", "reporter", "editor", "admin"};
@@ -108,7 +99,7 @@ int store_user_list(store *st, kb_arena *a, kb_user **out, size_t *n)
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		read_user(a, s, 0, &v[len++]);
 	}
 	db_reset(s);
@@ -817,7 +808,7 @@ int store_revision_list(store *st, kb_arena *a, int64_t article_id, kb_revision 
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		read_revision(a, s, &v[len++]);
 	}
 	db_reset(s);
@@ -855,7 +846,7 @@ int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, k
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		kb_audit *e = &v[len++];
 		e->id = db_col_int(s, 0);
 		e->at = db_col_int(s, 1);
@@ -914,8 +905,8 @@ int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap) {
 			size_t cap2 = cap;
-			v = store_grow(a, v, len, &cap, sizeof *v);
-			c = store_grow(a, c, len, &cap2, sizeof *c);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
+			c = kb_arena_grow(a, c, len, &cap2, sizeof *c);
 		}
 		v[len].id = db_col_int(s, 0);
 		v[len].name = db_col_text(a, s, 1);
@@ -1033,7 +1024,7 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		read_media(a, s, &v[len++]);
 	}
 	db_reset(s);

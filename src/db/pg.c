@@ -367,8 +367,7 @@ static int prepare_on_server(pg_stmt *s)
 	return ok ? 0 : -1;
 }
 
-/* Whether a statement only reads, so running it again changes nothing. */
-static int reads_only(const char *sql)
+int pg_reads_only(const char *sql)
 {
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
 		sql++;
@@ -417,7 +416,7 @@ int pg_step(pg_stmt *s)
 	if (!s->ran) {
 		s->ran = 1;
 		int idle = !pg_in_tx(s->c);
-		if (run_once(s) && !(s->c->lost && idle && reads_only(s->sql) && !run_once(s)))
+		if (run_once(s) && !(s->c->lost && idle && pg_reads_only(s->sql) && !run_once(s)))
 			return PG_ERROR;
 	}
 	if (++s->row < s->nrows)

@@ -51,6 +51,9 @@ int pg_in_tx(pg_conn *c);
  * static string), reset and with its parameters cleared. NULL when it
  * cannot be prepared (pg_errmsg says why). */
 pg_stmt *pg_prepare(pg_conn *c, const char *sql);
+/* Whether sql only reads (a SELECT), so running it again changes
+ * nothing. */
+int pg_reads_only(const char *sql);
 /* Parameters count from 1. Text and blobs are copied. */
 void pg_bind_int(pg_stmt *s, int i, int64_t v);
 void pg_bind_double(pg_stmt *s, int i, double v);

@@ -86,28 +86,16 @@ typedef struct qterm {
 	size_t nw, walloc, nalt, altalloc;
 } qterm;
 
-static void *grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size)
-{
-	if (len < *cap)
-		return v;
-	size_t ncap = *cap ? 2 * *cap : 8;
-	void *nv = kb_arena_alloc(a, ncap * size);
-	if (len)
-		memcpy(nv, v, len * size);
-	*cap = ncap;
-	return nv;
-}
-
 static int qterm_add(void *ud, int colocated, const char *term, size_t len, size_t start, size_t end)
 {
 	qterm *q = ud;
 	if (!len || len > LEXEME_MAX)
 		return 0;
 	if (!colocated || !q->nw) {
-		q->w = grow(q->a, q->w, q->nw, &q->walloc, sizeof *q->w);
+		q->w = kb_arena_grow(q->a, q->w, q->nw, &q->walloc, sizeof *q->w);
 		q->w[q->nw++] = (qword){.first = q->nalt, .n = 0};
 	}
-	q->alt = grow(q->a, q->alt, q->nalt, &q->altalloc, sizeof *q->alt);
+	q->alt = kb_arena_grow(q->a, q->alt, q->nalt, &q->altalloc, sizeof *q->alt);
 	q->alt[q->nalt++] = (qalt){.off = q->text.len, .len = len};
 	q->w[q->nw - 1].n++;
 	kb_buf_append(&q->text, term, len);
@@ -231,7 +219,7 @@ static int snip_term(void *ud, int colocated, const char *term, size_t len, size
 		if (s->nw && s->w[s->nw - 1].start == start)
 			; /* the same word again (a word with no first term) */
 		else {
-			s->w = grow(s->a, s->w, s->nw, &s->walloc, sizeof *s->w);
+			s->w = kb_arena_grow(s->a, s->w, s->nw, &s->walloc, sizeof *s->w);
 			s->w[s->nw++] = (sword){.start = start, .end = end};
 		}
 	}
@@ -258,7 +246,7 @@ const char *pg_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, c
 			for (size_t k = 0; k < one.w[j].n; k++) {
 				const qalt *x = &one.alt[one.w[j].first + k];
 				qterm_add(&s.want, k > 0, one.text.data + x->off, x->len, 0, 0);
-				s.prefix = grow(&tmp, s.prefix, s.want.nalt - 1, &pcap, 1);
+				s.prefix = kb_arena_grow(&tmp, s.prefix, s.want.nalt - 1, &pcap, 1);
 				s.prefix[s.want.nalt - 1] = q->terms[i].prefix && j + 1 == one.nw;
 			}
 	}

@@ -26,15 +26,27 @@
 #define RANK_SCALE "20.0"
 #define SEARCH_POOL "300"
 
+/* The next 500 published articles after id $1, as search_source gives
+ * them: a rebuild and a check walk the index in these batches. */
+static const char source_batch[] = "SELECT id, title, summary, body, tags, category, author "
+				   "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
+
+/* Appends to doc the tsvector of the search_source row in row (its id in
+ * column 0, the fields after it). */
+static void row_doc(search_terms *t, pg_stmt *row, kb_buf *doc)
+{
+	const char *f[PG_FIELDS];
+	for (int i = 0; i < PG_FIELDS; i++)
+		f[i] = pg_col_text(row, i + 1, NULL);
+	pg_tsvector(t, f, doc);
+}
+
 static int write_doc(pg_conn *c, search_terms *t, pg_stmt *row)
 {
 	static const char upsert[] = "INSERT INTO search(id, doc) VALUES ($1, $2::tsvector) "
 				     "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc";
-	const char *f[PG_FIELDS];
-	for (int i = 0; i < PG_FIELDS; i++)
-		f[i] = pg_col_text(row, i + 1, NULL);
 	kb_buf doc = {0};
-	pg_tsvector(t, f, &doc);
+	row_doc(t, row, &doc);
 	pg_stmt *s = pg_prepare(c, upsert);
 	pg_bind_int(s, 1, pg_col_int(row, 0));
 	pg_bind_text(s, 2, kb_buf_str(&doc), doc.len);
@@ -45,8 +57,8 @@ static int write_doc(pg_conn *c, search_terms *t, pg_stmt *row)
 }
 
 /* Runs a statement whose rows are search_source rows, writing each one's
- * document; returns how many, or -1. */
-static int64_t write_rows(pg_conn *c, search_terms *t, pg_stmt *rows)
+ * document; returns how many, or -1, and the last row's id in *last. */
+static int64_t write_rows(pg_conn *c, search_terms *t, pg_stmt *rows, int64_t *last)
 {
 	int64_t n = 0;
 	int rc;
@@ -55,6 +67,7 @@ static int64_t write_rows(pg_conn *c, search_terms *t, pg_stmt *rows)
 			pg_reset(rows);
 			return -1;
 		}
+		*last = pg_col_int(rows, 0);
 		n++;
 	}
 	pg_reset(rows);
@@ -69,29 +82,20 @@ int pg_search_flush(pg_conn *c, search_terms *t)
 	static const char dirty[] = "WITH d AS (DELETE FROM search_dirty RETURNING article_id) "
 				    "SELECT s.id, s.title, s.summary, s.body, s.tags, s.category, s.author "
 				    "FROM search_source s JOIN d ON d.article_id = s.id";
-	return write_rows(c, t, pg_prepare(c, dirty)) < 0 ? -1 : 0;
+	int64_t last;
+	return write_rows(c, t, pg_prepare(c, dirty), &last) < 0 ? -1 : 0;
 }
 
 int pg_search_rebuild(pg_conn *c, search_terms *t)
 {
-	static const char batch[] = "SELECT id, title, summary, body, tags, category, author "
-				    "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
-	static const char last[] = "SELECT coalesce(max(id), 0) FROM search";
 	if (pg_exec(c, "DELETE FROM search; DELETE FROM search_dirty"))
 		return -1;
 	for (int64_t after = 0;;) {
-		pg_stmt *s = pg_prepare(c, batch);
+		pg_stmt *s = pg_prepare(c, source_batch);
 		pg_bind_int(s, 1, after);
-		int64_t n = write_rows(c, t, s);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-		s = pg_prepare(c, last);
-		if (pg_step(s) != PG_ROW)
-			return -1;
-		after = pg_col_int(s, 0);
-		pg_reset(s);
+		int64_t n = write_rows(c, t, s, &after);
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
 	}
 }
 
@@ -178,8 +182,6 @@ int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
 		"(SELECT count(*) FROM search s JOIN articles a ON a.id = s.id WHERE a.status <> 'published'), "
 		"(SELECT count(*) FROM articles a WHERE a.status = 'published' "
 		"  AND NOT EXISTS (SELECT 1 FROM search s WHERE s.id = a.id))";
-	static const char batch[] = "SELECT id, title, summary, body, tags, category, author "
-				    "FROM search_source WHERE id > $1 ORDER BY id LIMIT 500";
 	static const char same[] = "SELECT doc = $2::tsvector FROM search WHERE id = $1";
 	pg_stmt *s = pg_prepare(c, counts);
 	if (pg_step(s) != PG_ROW)
@@ -194,17 +196,14 @@ int pg_search_check(pg_conn *c, search_terms *t, kb_buf *problems)
 	/* Each document against the terms its text gives today. */
 	int64_t stale = 0, first = 0;
 	for (int64_t after = 0;;) {
-		pg_stmt *rows = pg_prepare(c, batch);
+		pg_stmt *rows = pg_prepare(c, source_batch);
 		pg_bind_int(rows, 1, after);
 		int rc, n = 0;
 		/* A batch's rows stay in its result while the checks run
 		 * (a different statement). */
 		while ((rc = pg_step(rows)) == PG_ROW) {
-			const char *f[PG_FIELDS];
-			for (int i = 0; i < PG_FIELDS; i++)
-				f[i] = pg_col_text(rows, i + 1, NULL);
 			kb_buf doc = {0};
-			pg_tsvector(t, f, &doc);
+			row_doc(t, rows, &doc);
 			after = pg_col_int(rows, 0);
 			pg_stmt *q = pg_prepare(c, same);
 			pg_bind_int(q, 1, after);

@@ -49,10 +49,6 @@ int store_ensure_named(store *st, char kind, const char *name, int64_t *id);
  * STORE_ERROR with "what: message". */
 int store_insert_id(store *st, db_stmt *s, const char *what, int64_t *id);
 
-/* Grows an arena array of size-byte elements from *cap to twice that,
- * copying its len elements; returns the new array. */
-void *store_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size);
-
 /* One setting a settings struct holds: its key, the value it has when
  * the table has none, and the offset of its const char * field. */
 typedef struct store_setting_key {

@@ -121,7 +121,7 @@ int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n)
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		read_category(a, s, &v[len++]);
 	}
 	db_reset(s);
@@ -233,7 +233,7 @@ int store_load_tags(store *st, kb_arena *a, kb_article *r)
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].id = db_col_int(s, 0);
 		v[len].name = db_col_text(a, s, 1);
 		v[len].slug = db_col_text(a, s, 2);
@@ -280,7 +280,7 @@ int store_article_rows(store *st, kb_arena *a, db_stmt *s, int with_tags, kb_art
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		store_row_article(a, s, &v[len++]);
 	}
 	db_reset(s);
@@ -603,7 +603,7 @@ int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_a
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].slug = db_col_text(a, s, 0);
 		v[len].published_at = db_col_int(s, 1);
 		v[len].updated_at = db_col_int(s, 2);
@@ -625,7 +625,7 @@ int store_author_list(store *st, kb_arena *a, kb_author **out, size_t *n)
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].id = db_col_int(s, 0);
 		v[len].name = db_col_text(a, s, 1);
 		v[len].slug = db_col_text(a, s, 2);

@@ -118,7 +118,7 @@ int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out,
 				continue;
 			}
 			if (len == cap)
-				v = store_grow(a, v, len, &cap, sizeof *v);
+				v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 			read_tip(a, s, &v[len++]);
 		}
 		db_reset(s);
@@ -148,7 +148,7 @@ int tips_store_get(store *st, kb_arena *a, int64_t id, int mark_seen, kb_tip *ou
 	out->media = kb_arena_alloc(a, cap * sizeof *out->media);
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (out->nmedia == cap)
-			out->media = store_grow(a, out->media, out->nmedia, &cap, sizeof *out->media);
+			out->media = kb_arena_grow(a, out->media, out->nmedia, &cap, sizeof *out->media);
 		out->media[out->nmedia++] = db_col_int(s, 0);
 	}
 	db_reset(s);
@@ -172,7 +172,7 @@ int tips_store_notes(store *st, kb_arena *a, int64_t id, kb_tip_note **out, size
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].id = db_col_int(s, 0);
 		v[len].at = db_col_int(s, 1);
 		v[len].user_name = db_col_text(a, s, 2);
@@ -271,7 +271,7 @@ int tips_store_delete(store *st, kb_arena *a, int64_t id, kb_tip_photo **photos,
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].stem = db_col_text(a, s, 0);
 		v[len].widths = db_col_text(a, s, 1);
 		v[len].status = db_col_text(a, s, 2);
@@ -314,7 +314,7 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (len == cap)
-			v = store_grow(a, v, len, &cap, sizeof *v);
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len++] = db_col_int(s, 0);
 	}
 	db_reset(s);
