@@ -2,13 +2,13 @@
  * routes.c: "khabar routes" prints every URL the server answers, one route
  * a line, tab-separated: method, pattern, flags, least role, the query
  * parameters in its cache key, and its max-age. It reads the route table
- * itself (src/pages/routes.c), so what it prints is what the dispatcher
+ * itself (src/app/routes.c), so what it prints is what the dispatcher
  * applies; the HTTP tests walk it.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "../http/http.h"
+#include "../app/app.h"
 #include "cli.h"
 
 static const struct {
@@ -22,6 +22,7 @@ static const struct {
 	{R_PUBLIC_JSON, "public-json"},
 	{R_STALE_FORM, "stale-form"},
 	{R_SECRET_PATH, "secret-path"},
+	{R_NEWSROOM, "newsroom"},
 };
 
 int cmd_routes(int argc, char **argv)
@@ -31,8 +32,8 @@ int cmd_routes(int argc, char **argv)
 				"role, cache key query, max-age)\n");
 		return 2;
 	}
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		printf("%s\t%s\t", rt->method, rt->pattern);
 		int any = 0;
 		for (size_t f = 0; f < KB_COUNT(flag_names); f++)

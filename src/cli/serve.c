@@ -1,18 +1,11 @@
 /*
- * serve.c: "khabar serve": reads options, loads the theme, sets the site's
- * time zone and hands over to the HTTP server.
+ * serve.c: "khabar serve": reads its options and hands over to the
+ * application (src/app/app.c), which starts the server.
  */
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "../http/http.h"
-#include "../media/media.h"
-#include "../pages/site.h"
-#include "../push/push.h"
-#include "../render/markdown.h"
+#include "../app/app.h"
 #include "cli.h"
 
 int cmd_serve(int argc, char **argv)
@@ -61,55 +54,5 @@ int cmd_serve(int argc, char **argv)
 		o.cache_bytes = (size_t)n << 20;
 	}
 
-	/* The time zone comes from the site's settings; read it before any
-	 * thread starts, since setting it is not thread-safe. */
-	char *err = NULL;
-	store *st = store_open(o.db_path, 0, &err);
-	if (!st)
-		kb_fatal("%s", err);
-	kb_arena a = {0};
-	kb_settings s;
-	if (store_settings(st, &a, &s))
-		kb_fatal("cannot read settings from %s: %s", o.db_path, store_errmsg(st));
-	site_set_timezone(s.timezone);
-	site_set_digits(s.digits);
-	store_close(st);
-
-	/* Photos live beside the database unless told otherwise; a database
-	 * on a server has no folder, so they go to data/media. */
-	if (!o.media_dir && store_is_url(o.db_path)) {
-		o.media_dir = "data/media";
-	} else if (!o.media_dir) {
-		const char *slash = strrchr(o.db_path, '/');
-		o.media_dir = slash ? kb_arena_printf(&a, "%.*s/media", (int)(slash - o.db_path), o.db_path)
-				    : "media";
-	}
-	if (media_init())
-		kb_fatal("cannot start libvips for photos");
-	markdown_init();
-	if (site_init(o.theme_dir, &err))
-		kb_fatal("cannot load the theme: %s", err);
-	/* SIGINT/SIGTERM wait, blocked, until the server asks for them: one
-	 * that comes while the server starts is then a graceful stop, not a
-	 * kill. Push delivery runs beside the HTTP workers, off the request
-	 * path. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
-	push_engine_opts po = {.db_path = o.db_path};
-	push_engine *pe = push_engine_start(&po);
-	if (!pe)
-		kb_fatal("cannot start push delivery");
-	/* Clicks on notifications are written off the request path; the
-	 * last ones once the HTTP workers have answered every request. */
-	if (push_click_start(o.db_path))
-		kb_fatal("cannot start the push click writer");
-	int rc = server_run(&o);
-	push_click_stop();
-	push_engine_stop(pe, NULL);
-	site_free();
-	kb_arena_free(&a);
-	return rc;
+	return app_serve(&o);
 }

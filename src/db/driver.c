@@ -57,6 +57,9 @@ struct store {
 	 * the search index. */
 	int64_t changes;
 	search_terms *terms;
+	/* LISTEN khabar_changes: 0 not yet, 1 on, 2 was on before the
+	 * connection was lost. */
+	int listening;
 	char errmsg[512];
 };
 
@@ -572,4 +575,35 @@ void store_close(store *st)
 	sqlite3_close(st->db);
 	search_terms_free(st->terms);
 	free(st);
+}
+
+int store_wait_change(store *st, int timeout_ms)
+{
+	if (!st->pgc)
+		return db_fail_msg(st, "a SQLite database announces no changes: read the changes log");
+	if (st->listening != 1 || pg_lost(st->pgc)) {
+		/* pg_exec reconnects a lost connection; a new session listens
+		 * to nothing until told. */
+		int again = st->listening != 0;
+		st->listening = again ? 2 : 0;
+		if (pg_exec(st->pgc, "LISTEN khabar_changes"))
+			return db_fail(st, "cannot listen for changes");
+		st->listening = 1;
+		/* What came before the LISTEN was announced to nobody here:
+		 * the caller looks at the log now. */
+		return again ? STORE_LISTENING_AGAIN : 1;
+	}
+	char *payload;
+	int rc = pg_wait_notify(st->pgc, timeout_ms, &payload);
+	/* Several commits may have been announced: one look at the log
+	 * covers them all. */
+	if (rc == 1) {
+		do
+			free(payload);
+		while ((rc = pg_wait_notify(st->pgc, 0, &payload)) == 1);
+		rc = rc < 0 ? -1 : 1;
+	}
+	if (rc < 0)
+		return db_fail(st, "lost the connection while listening for changes");
+	return rc;
 }

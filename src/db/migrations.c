@@ -507,6 +507,10 @@ const char *const kb_migrations[] = {
 	"  alert_id INTEGER NOT NULL REFERENCES push_alerts(id) ON DELETE CASCADE,"
 	"  sub_id INTEGER NOT NULL," /* the subscription may go; its click stays counted */
 	"  PRIMARY KEY(alert_id, sub_id)) WITHOUT ROWID;",
+	/* 14: site-wide changes (settings, categories...) wake other servers
+	 * at once on PostgreSQL (kb_pg_migrations). One SQLite file has no
+	 * other servers to wake; its servers look at content_version. */
+	"SELECT 1;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

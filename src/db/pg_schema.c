@@ -448,7 +448,25 @@ const char kb_pg_schema[] =
 /* The steps after the baseline, for PostgreSQL: kb_pg_migrations[i] brings
  * version KB_PG_BASELINE + i to KB_PG_BASELINE + i + 1. Each is written
  * beside its SQLite twin in migrations.c. */
-static const char *const kb_pg_migrations[] = {NULL};
+static const char *const kb_pg_migrations[] = {
+	/* 14: what bumps content_version (settings, categories, authors,
+	 * tags, redirects) also tells other servers at its commit, as a
+	 * logged change does (LISTEN khabar_changes: store_wait_change). */
+	"CREATE OR REPLACE FUNCTION kb_bump() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  UPDATE meta SET value = value + 1 WHERE key = 'content_version';\n"
+	"  PERFORM pg_notify('khabar_changes', '');\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	"CREATE OR REPLACE FUNCTION kb_bump_quiet() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  IF NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_load') THEN\n"
+	"    UPDATE meta SET value = value + 1 WHERE key = 'content_version';\n"
+	"    PERFORM pg_notify('khabar_changes', '');\n"
+	"  END IF;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n",
+	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 
 int pg_schema_latest(void)

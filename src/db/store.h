@@ -360,6 +360,19 @@ int store_media_failed(store *st, int64_t id, const char *error);
 int store_changes_last(store *st, int64_t *seq);
 int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const char ***tags, int64_t **seqs,
 			size_t *n, int64_t *first);
+/*
+ * Waits up to timeout_ms for another connection's committed change to be
+ * announced (PostgreSQL's LISTEN khabar_changes: the triggers notify with
+ * each logged change and each content_version bump). Returns 1 when one
+ * was (or, on the first call, may have been: it starts listening and
+ * returns at once), 0 when none came, STORE_LISTENING_AGAIN when st listens anew after
+ * its connection was lost (announcements in between are gone: the caller
+ * empties its caches), or STORE_ERROR (the server is unreachable: wait and
+ * call again, which reconnects). A SQLite file announces nothing: the
+ * call answers STORE_ERROR at once, and readers look at the log instead.
+ */
+#define STORE_LISTENING_AGAIN 2
+int store_wait_change(store *st, int timeout_ms);
 /* Forgets changes older than before (UTC seconds), login failures a day
  * older than that, the addresses accounts logged in from 30 days older,
  * and expired sessions. */

@@ -3,8 +3,9 @@
  * (method, decoded path, query, route parameters), the thread's store
  * handle and the response being built; page functions fill the response and
  * return a status. They never see libh2o, sockets or headers on the wire:
- * server.c turns the result into bytes, and router.c applies the shared rules
- * (method, role, CSRF, caching) before any handler runs.
+ * server.c turns the result into bytes, applying the shared rules (method,
+ * role, CSRF: router_guard in router.c) before any handler runs, and the
+ * page cache. The route table itself is the application's (src/app/).
  */
 #ifndef KB_HTTP_H
 #define KB_HTTP_H
@@ -26,11 +27,10 @@ enum {
 	R_CSRF = 1 << 2,  /* POST must carry the session's CSRF token */
 	R_CORS = 1 << 3,  /* GET/HEAD answer with access-control-allow-origin: * */
 	/* A reader's POST without a session (push subscriptions): the body must
-	 * be application/json, which no cross-site form can send, and the
-	 * browser must not call it cross-site (Sec-Fetch-Site). Handlers also
-	 * require an Origin equal to base_url's (src/pages/push.c). Every POST
-	 * route has R_CSRF or this flag; the unit tests walk the table to
-	 * check. */
+	 * be application/json, which no cross-site form can send, the browser
+	 * must not call it cross-site (Sec-Fetch-Site), and its Origin must be
+	 * base_url's (server.c, public_json_check). Every POST route has
+	 * R_CSRF or this flag; the unit tests walk the table to check. */
 	R_PUBLIC_JSON = 1 << 4,
 	/* A reader's form (with R_CSRF): a POST whose token is stale or
 	 * missing (an old tab, cookies blocked) still reaches the handler,
@@ -40,6 +40,10 @@ enum {
 	/* The path holds a secret (a set-password token): the access log
 	 * shows the route's pattern instead. */
 	R_SECRET_PATH = 1 << 6,
+	/* A newsroom page: the dispatcher loads the session from its cookie
+	 * (r->user, r->csrf) before the handler runs, also where no login is
+	 * needed (the login page). R_AUTH and R_CSRF routes load it too. */
+	R_NEWSROOM = 1 << 7,
 };
 
 typedef struct kb_route {
@@ -80,7 +84,7 @@ struct kb_req {
 	int max_age;          /* -1: no-store */
 
 	/* The newsroom. The dispatcher fills these before the handler runs
-	 * on routes under /newsroom: the logged-in user (id 0, ROLE_NONE
+	 * on R_NEWSROOM routes (and R_AUTH, R_CSRF): the logged-in user (id 0, ROLE_NONE
 	 * when nobody), the CSRF token forms must carry (the session's, or
 	 * a signed pre-session one on the login page), and a POST's body
 	 * parsed (see req_form). */
@@ -104,12 +108,6 @@ struct kb_req {
 
 	void *raw; /* the server's own request object */
 };
-
-/* The route table and the error page, both defined by src/pages. */
-extern const kb_route kb_routes[];
-extern const size_t kb_nroutes;
-/* Fills r's body with the page for an error status (404, 500...). */
-void page_error(kb_req *r, int status);
 
 /* Returns the decoded value of query parameter name (arena-allocated), or
  * NULL when absent or not valid UTF-8. */
@@ -169,10 +167,11 @@ int64_t session_stamp_time(const char *stamp);
  * The shared rules of a route for a request by a user of role, whose CSRF
  * token checked out (csrf_ok) or not: 0 to go on, 401 when the route needs
  * a login and there is none, 403 when the role is too low or a POST's
- * token is missing or wrong. router.c; the dispatcher calls it before any
- * handler, and the unit tests walk the whole route table through it.
+ * token is missing or wrong; *token_only (may be NULL) says whether the
+ * token was all that failed. router.c; the dispatcher calls it once before
+ * any handler, and the unit tests walk the whole route table through it.
  */
-int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok);
+int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok, int *token_only);
 
 /* The request body (h2o's entity, at most the server's max_body bytes):
  * its bytes and length; "" and 0 when there is none. Not NUL-terminated
@@ -191,7 +190,16 @@ const kb_route *router_match(const kb_route *routes, size_t n, const char *metho
 const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path, size_t len);
 
 /* Server options for "khabar serve". */
+struct server_job;
 typedef struct server_opts {
+	/* What the server answers: the route table, and the page for an
+	 * error status (404, 500...), which fills r's body. */
+	const kb_route *routes;
+	size_t nroutes;
+	void (*error_page)(kb_req *r, int status);
+	/* Background jobs (jobs.h), each on its own thread. */
+	const struct server_job *jobs;
+	size_t njobs;
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *db_path;
 	const char *theme_dir;  /* NULL: built-in theme */
@@ -199,10 +207,14 @@ typedef struct server_opts {
 	int threads;            /* 0: number of cores */
 	size_t cache_bytes;
 	size_t max_body;        /* the largest body of any route (uploads) */
-	const char *media_dir;  /* photos: derived images, served at /media/ */
+	const char *media_dir;  /* files served as they are at /media/ (derived photos) */
 	const char *clock_file; /* tests: kb_now() reads its time from here */
 } server_opts;
 
+/* Blocks SIGINT and SIGTERM in the calling thread and every thread it
+ * starts later: call it first, before any thread, so that a stop signal
+ * reaches server_run's loop and is a graceful stop. */
+void server_block_signals(void);
 /* Runs the server until SIGTERM/SIGINT; returns the exit status. */
 int server_run(const server_opts *o);
 
@@ -210,7 +222,8 @@ int server_run(const server_opts *o);
  * pages; see cache.c). Called after in-process writes, so the writer
  * sees its change at once, and every 0.2 s for other processes'. */
 void server_content_changed(store *st);
-/* Wakes the photo worker (after an upload). */
-void server_media_wake(void);
+/* Makes the background job named job run now (after an upload: "photos");
+ * does nothing outside a running server. */
+void server_wake(const char *job);
 
 #endif

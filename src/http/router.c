@@ -68,15 +68,20 @@ const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path
 	return NULL;
 }
 
-int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok)
+int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok, int *token_only)
 {
 	int post = !strcmp(method, "POST");
+	if (token_only)
+		*token_only = 0;
 	if ((rt->flags & R_AUTH) && role == ROLE_NONE)
 		return 401;
 	if ((rt->flags & R_AUTH) && role < rt->role)
 		return 403;
 	/* The unit tests check that every POST route has R_CSRF. */
-	if (post && (rt->flags & R_CSRF) && !csrf_ok)
+	if (post && (rt->flags & R_CSRF) && !csrf_ok) {
+		if (token_only)
+			*token_only = 1;
 		return 403;
+	}
 	return 0;
 }

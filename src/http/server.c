@@ -8,16 +8,16 @@
  * newsroom routes: session from the cookie, body limit, form parsing ->
  * shared rules (router_guard: role, CSRF) -> page cache or handler -> send.
  *
- * Background work runs in the worker loops, off the request path: thread
- * 0 applies the changes log to the cache (every 0.2 s), publishes
- * scheduled articles whose time has come (every second) and prunes old
- * rows; a separate thread makes the derived images of uploaded photos
- * (src/media/).
+ * Off the request path, thread 0 applies the changes log to the cache
+ * (every 0.2 s); every other background job is the caller's, handed over
+ * in server_opts.jobs and run by jobs.c. The server knows no page: the
+ * route table and the error page come in server_opts too (src/app/).
  */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
@@ -31,13 +31,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../media/media.h"
-#include "../push/push.h"
 #include "../render/cache.h"
 #include "../render/escape.h"
-#include "../tips/tips.h"
 #include "header.h"
 #include "http.h"
+#include "jobs.h"
+#include "json.h"
 #include "session.h"
 
 /* The most bytes a request line and headers may take. */
@@ -53,11 +52,9 @@ static _Thread_local store *t_db;
  * (any thread may apply changes after its own write). */
 static pthread_mutex_t g_changes_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t g_seq;
-/* The photo worker. */
-static pthread_t g_media_tid;
-static pthread_mutex_t g_media_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_media_cv = PTHREAD_COND_INITIALIZER;
-static int g_media_running;
+/* The background jobs (jobs.h): started before the workers, stopped
+ * after them, so requests always find them. */
+static job_runner *g_jobs;
 
 /* ---- request helpers for page code ---- */
 
@@ -276,11 +273,32 @@ void server_content_changed(store *st)
 	pthread_mutex_unlock(&g_changes_mu);
 }
 
-void server_media_wake(void)
+/* On PostgreSQL, the server's own job: other processes' changes arrive as
+ * notices (LISTEN), each followed by one look at the log, so nothing
+ * polls. After a lost connection the cache starts afresh: what was
+ * announced meanwhile is gone. */
+static int listen_step(store *st)
 {
-	pthread_mutex_lock(&g_media_mu);
-	pthread_cond_signal(&g_media_cv);
-	pthread_mutex_unlock(&g_media_mu);
+	int rc = store_wait_change(st, 1000);
+	if (rc == STORE_ERROR) {
+		kb_warn("%s (trying again)", store_errmsg(st));
+		return -1;
+	}
+	if (rc == STORE_LISTENING_AGAIN) {
+		kb_info("listening for changes again: the page cache starts afresh");
+		cache_clear(g_cache);
+	}
+	if (rc)
+		server_content_changed(st);
+	return 1; /* it waited already */
+}
+
+static const server_job listen_job = {"changes", listen_step, 1000};
+static job_runner *g_listen;
+
+void server_wake(const char *job)
+{
+	jobs_wake(g_jobs, job);
 }
 
 /* ---- sending ---- */
@@ -446,11 +464,25 @@ static void send_redirect(kb_req *r, int status, const char *target, int is_path
 /* ---- dispatch ---- */
 
 /* Renders the error page for status into r and makes it an entry. */
+static cache_entry *error_entry(kb_req *r, int status);
+
+/* The entry for an error status: the body the handler (or a check) wrote
+ * with its own type (a JSON error), never cached, or else the error
+ * page. */
+static cache_entry *status_entry(kb_req *r, int status)
+{
+	if (!(r->content_type && r->body.len))
+		return error_entry(r, status);
+	return cache_make(g_cache, "", 0, 0, status, r->content_type, r->body.data, r->body.len, r->version,
+			  r->max_age < 0 ? -1 : 10, NULL);
+}
+
+/* Renders the error page for status into r and makes it an entry. */
 static cache_entry *error_entry(kb_req *r, int status)
 {
 	kb_buf_reset(&r->body);
 	r->content_type = NULL;
-	page_error(r, status);
+	g_opts->error_page(r, status);
 	/* Newsroom errors are for one person: never kept by a proxy. */
 	int private = r->route && (r->route->flags & (R_AUTH | R_CSRF));
 	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8", kb_buf_str(&r->body),
@@ -519,7 +551,7 @@ static const char *query_redirect(kb_req *r, int *code)
  * private caching. */
 static int is_newsroom(kb_req *r)
 {
-	return (r->route->flags & (R_AUTH | R_CSRF)) || !strncmp(r->path, "/newsroom", 9);
+	return r->route->flags & (R_NEWSROOM | R_AUTH | R_CSRF);
 }
 
 /* Whether the browser says the request comes from the site's own pages
@@ -529,6 +561,49 @@ static int from_own_site(kb_req *r)
 {
 	const char *site = req_header(r, "sec-fetch-site");
 	return !site || !strcmp(site, "same-origin") || !strcmp(site, "none");
+}
+
+/* The length of url's origin ("https://host:port" of
+ * "https://host:port/path"), or 0 when it has none. */
+static size_t origin_len(const char *url)
+{
+	const char *sep = strstr(url, "://");
+	return sep ? (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#") : 0;
+}
+
+/*
+ * R_PUBLIC_JSON: a reader's POST without a session (push subscriptions)
+ * must be JSON (415), which no cross-site form can send, and come from the
+ * site's own pages (403): Sec-Fetch-Site, when sent, same-origin, and an
+ * Origin that is exactly base_url's (browsers send Origin on every POST;
+ * the Host header is not trusted, since a proxy or DNS rebinding makes it
+ * anything). The refusal is a JSON error object for a developer, as the
+ * routes' own errors are. Returns 0 to go on, or the status written.
+ */
+static int public_json_check(kb_req *r)
+{
+	r->max_age = -1;
+	const char *ct = req_header(r, "content-type");
+	if (!ct || strncasecmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+		return req_json_error(r, 415, "Content-Type must be application/json");
+	if (!from_own_site(r))
+		return req_json_error(r, 403, "requests must come from the site's own pages");
+	kb_settings s;
+	if (store_settings(r->db, &r->arena, &s))
+		return 500;
+	const char *origin = req_header(r, "origin");
+	size_t n = origin_len(s.base_url);
+	if (!origin)
+		return req_json_error(r, 403,
+				      kb_arena_printf(&r->arena,
+						      "the Origin header is required (this site's is %.*s)",
+						      (int)n, s.base_url));
+	if (!n || strlen(origin) != n || strncasecmp(origin, s.base_url, n))
+		return req_json_error(r, 403,
+				      kb_arena_printf(&r->arena,
+						      "the Origin header is not this site's (%.*s)", (int)n,
+						      s.base_url));
+	return 0;
 }
 
 /*
@@ -562,20 +637,16 @@ static int check_rules(kb_req *r)
 		}
 	}
 	if (post && (rt->flags & R_PUBLIC_JSON)) {
-		const char *ct = req_header(r, "content-type");
-		if (!ct || strncasecmp(ct, "application/json", 16) ||
-		    (ct[16] && ct[16] != ';' && ct[16] != ' '))
-			return 415;
-		if (!from_own_site(r))
-			return 403;
+		int refused = public_json_check(r);
+		if (refused)
+			return refused;
 	}
-	int csrf_ok = post ? session_csrf_ok(r) : 1;
-	int status = router_guard(rt, r->method, r->user.role, csrf_ok);
+	int csrf_ok = post ? session_csrf_ok(r) : 1, token_only;
+	int status = router_guard(rt, r->method, r->user.role, csrf_ok, &token_only);
 	/* Only the token failed, on a reader's form sent from the site's own
 	 * page (a stale tab): the handler shows the form again. A cross-site
 	 * POST gets the plain 403, not a form filled in by another site. */
-	if (status && post && (rt->flags & R_STALE_FORM) && from_own_site(r) &&
-	    !router_guard(rt, r->method, r->user.role, 1)) {
+	if (token_only && (rt->flags & R_STALE_FORM) && from_own_site(r)) {
 		r->stale_form = 1;
 		return 0;
 	}
@@ -587,7 +658,7 @@ static int check_rules(kb_req *r)
 		kb_buf_free(&loc);
 		return 303;
 	}
-	if (status == 401 || (status == 403 && post && r->user.role >= rt->role)) {
+	if (status == 401 || token_only) {
 		/* Logged out, or the form's token is stale. */
 		/* A reader's form (no login there) is only ever stale. */
 		r->error_text = r->session || !(rt->flags & R_AUTH)
@@ -618,7 +689,7 @@ static void hide_secret_path(kb_req *r)
 	size_t n = r->path_len;
 	while (n > 1 && r->path[n - 1] == '/')
 		n--;
-	const kb_route *rt = r->route ? r->route : router_lookup(kb_routes, kb_nroutes, r->path, n);
+	const kb_route *rt = r->route ? r->route : router_lookup(g_opts->routes, g_opts->nroutes, r->path, n);
 	if (!rt || !(rt->flags & R_SECRET_PATH))
 		return;
 	/* The pattern with ":name" for each {name} (the log escapes braces),
@@ -680,7 +751,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		goto done;
 	}
 
-	r.route = router_match(kb_routes, kb_nroutes, r.method, r.path, r.path_len, &r, &allowed);
+	r.route = router_match(g_opts->routes, g_opts->nroutes, r.method, r.path, r.path_len, &r, &allowed);
 	hide_secret_path(&r);
 	if (!r.route) {
 		if (allowed) {
@@ -709,7 +780,7 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		goto done;
 	}
 	if (status) {
-		e = error_entry(&r, status);
+		e = status_entry(&r, status);
 		add_extra(req, &r);
 		goto send;
 	}
@@ -751,12 +822,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 			kb_buf_free(&key);
 			goto done;
 		}
-		if (status != 200 && !(r.content_type && r.body.len)) {
-			e = error_entry(&r, status);
-		} else if (status != 200) {
-			/* The handler's own error body (JSON), never cached. */
-			e = cache_make(g_cache, "", 0, 0, status, r.content_type, r.body.data, r.body.len,
-				       r.version, r.max_age < 0 ? -1 : 10, NULL);
+		if (status != 200) {
+			e = status_entry(&r, status);
 		} else {
 			deps.tags = r.deps;
 			deps.n = r.ndeps;
@@ -821,51 +888,6 @@ static void read_clock_file(void)
 	}
 }
 
-/* Publishes the scheduled articles whose time has come, then queues the
- * alerts asked for them (also those a stop in between left behind). */
-static void publish_due(store *st)
-{
-	int n = 0;
-	if (store_publish_due(st, kb_now(), &n)) {
-		kb_warn("cannot publish scheduled articles: %s", store_errmsg(st));
-		return;
-	}
-	if (n) {
-		kb_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
-		server_content_changed(st);
-	}
-	push_alert_scheduled(st);
-}
-
-/* The photo worker: makes the derived images of uploads, one at a time,
- * with its own store connection; woken by uploads, and every second. */
-static void *media_main(void *arg)
-{
-	char *err = NULL;
-	store *st = store_open(g_opts->db_path, 0, &err);
-	if (!st) {
-		kb_warn("photo worker: %s", err);
-		free(err);
-		return NULL;
-	}
-	while (!atomic_load(&g_stop)) {
-		int did = media_work_one(st, g_opts->media_dir);
-		if (did > 0) {
-			server_content_changed(st);
-			continue;
-		}
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_mutex_lock(&g_media_mu);
-		if (!atomic_load(&g_stop))
-			pthread_cond_timedwait(&g_media_cv, &g_media_mu, &until);
-		pthread_mutex_unlock(&g_media_mu);
-	}
-	store_close(st);
-	return NULL;
-}
-
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -885,22 +907,20 @@ static void *worker_main(void *arg)
 	h2o_socket_read_start(w->listener, on_accept);
 	w->ok = 1;
 
-	uint64_t last_poll = 0, last_publish = 0, last_prune = 0, last_trim = 0;
+	uint64_t last_poll = 0, last_trim = 0;
 	while (!atomic_load(&g_stop)) {
 		h2o_evloop_run(w->ctx.loop, 100);
 		if (w->index)
 			continue;
 		/* Thread 0 notices writes by other processes (the CLI, a second
-		 * server) within a fifth of a second, and keeps the schedule. */
+		 * server) on a SQLite file within a fifth of a second; on
+		 * PostgreSQL they are announced (listen_step). */
 		uint64_t now = kb_mono_ns();
 		if (now - last_poll > 200000000ULL) {
 			read_clock_file();
-			server_content_changed(t_db);
+			if (!g_listen)
+				server_content_changed(t_db);
 			last_poll = now;
-		}
-		if (now - last_publish > 1000000000ULL) {
-			publish_due(t_db);
-			last_publish = now;
 		}
 		/* Rendering frees as much as it allocates, but glibc keeps freed
 		 * memory in each thread's arena; hand it back every few seconds
@@ -908,11 +928,6 @@ static void *worker_main(void *arg)
 		if (now - last_trim > 5000000000ULL) {
 			malloc_trim(0);
 			last_trim = now;
-		}
-		if (now - last_prune > 600000000000ULL) {
-			if (store_prune(t_db, kb_now() - 3600))
-				kb_warn("cannot prune old rows: %s", store_errmsg(t_db));
-			last_prune = now;
 		}
 	}
 
@@ -1038,18 +1053,31 @@ static int open_listener(const char *addr)
 	return fd;
 }
 
+/* The signals that stop the server gracefully. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+void server_block_signals(void)
+{
+	sigset_t set;
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
 int server_run(const server_opts *o)
 {
 	g_opts = o;
-	/* From the start, SIGINT/SIGTERM wait for the main loop (a signal
-	 * that arrives while the server starts up is handled as a graceful
-	 * stop once it runs); every thread started later inherits the mask,
-	 * so the main thread alone takes them. */
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* The caller blocked SIGINT/SIGTERM before starting any thread
+	 * (server_block_signals), so the main loop below alone takes them. */
+	sigset_t set, cur;
+	stop_signals(&set);
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	assert(sigismember(&cur, SIGTERM) && sigismember(&cur, SIGINT));
+	assert(o->routes && o->nroutes && o->error_page);
 	signal(SIGPIPE, SIG_IGN);
 	int fd = open_listener(o->listen);
 	if (fd < 0)
@@ -1067,8 +1095,6 @@ int server_run(const server_opts *o)
 	read_clock_file();
 	if (o->clock_file)
 		kb_warn("the clock is faked from %s: for tests only", o->clock_file);
-	/* Articles whose time came while the server was down go out now. */
-	publish_due(st);
 	if (session_init(st) || store_changes_last(st, &g_seq)) {
 		fprintf(stderr, "khabar: cannot start: %s\n", store_errmsg(st));
 		store_close(st);
@@ -1076,12 +1102,6 @@ int server_run(const server_opts *o)
 		return 1;
 	}
 	store_close(st);
-	if (o->media_dir && media_prepare_dirs(o->media_dir, &err)) {
-		fprintf(stderr, "khabar: %s\n", err);
-		free(err);
-		close(fd);
-		return 1;
-	}
 
 	g_cache = cache_new(o->cache_bytes);
 	h2o_config_init(&g_conf);
@@ -1127,14 +1147,12 @@ int server_run(const server_opts *o)
 	int n = o->threads > 0 ? o->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		n = 1;
-	/* libvips starts threads of its own: after the mask, so a shutdown
-	 * signal never lands on one of them (and kills the process). */
-	if (o->media_dir && media_init()) {
-		fprintf(stderr, "khabar: cannot start libvips for photos\n");
-		close(fd);
-		return 1;
-	}
-
+	/* The jobs first: a request may wake one. */
+	g_jobs = jobs_start(o->jobs, o->njobs, o->db_path);
+	if (!g_jobs)
+		kb_fatal("cannot start the background jobs");
+	if (store_is_url(o->db_path) && !(g_listen = jobs_start(&listen_job, 1, o->db_path)))
+		kb_fatal("cannot start listening for changes");
 	worker *ws = kb_calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
 		ws[i].index = i;
@@ -1142,14 +1160,6 @@ int server_run(const server_opts *o)
 		if (ws[i].fd < 0 || pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			kb_fatal("cannot start worker thread %d", i);
 	}
-	if (o->media_dir) {
-		if (pthread_create(&g_media_tid, NULL, media_main, NULL))
-			kb_fatal("cannot start the photo worker");
-		g_media_running = 1;
-	}
-	/* Readers' tips: their mail and retention, off the request path. */
-	if (tips_worker_start(o->db_path))
-		kb_fatal("cannot start the tips worker");
 	kb_info("khabar serving %s on http://%s with %d threads", o->db_path, o->listen, n);
 
 	/* Wait for a signal, or for a worker that could not start. */
@@ -1163,16 +1173,17 @@ int server_run(const server_opts *o)
 		}
 	}
 	int failed = 0;
-	if (g_media_running) {
-		server_media_wake();
-		pthread_join(g_media_tid, NULL);
-	}
-	tips_worker_stop();
 	for (int i = 0; i < n; i++) {
 		pthread_join(ws[i].tid, NULL);
 		failed |= !ws[i].ok;
 	}
 	free(ws);
+	/* Every request is answered: what they left for the jobs is done
+	 * now (final steps), then the jobs end. */
+	jobs_stop(g_jobs);
+	g_jobs = NULL;
+	jobs_stop(g_listen);
+	g_listen = NULL;
 	cache_free(g_cache);
 	kb_info("khabar stopped");
 	return failed ? 1 : 0;

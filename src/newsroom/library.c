@@ -94,7 +94,7 @@ int nr_upload(kb_req *r)
 	}
 	if (store_audit_add(r->db, r->user.id, "upload", 0, f->filename))
 		return 500;
-	server_media_wake();
+	server_wake("photos");
 	if (!json)
 		return nr_redirect(r, "/newsroom/media");
 	kb_media m;

@@ -8,7 +8,7 @@
  * the manual alert and the history (alerts.c). Shared helpers are in
  * common.c, the Hindi/English labels in labels.c.
  *
- * The route table (src/pages/routes.c) gives every route its role, and
+ * The route table (src/app/routes.c) gives every route its role, and
  * the dispatcher checks role and CSRF token before a handler runs; what a
  * handler still checks is ownership (a reporter edits only their own
  * drafts: nr_can_edit).

@@ -1,7 +1,16 @@
 /*
- * pages.h: the public page handlers, one file each (home.c, article.c,
- * listing.c, static.c, errors.c). Each takes a kb_req, fills its body and
- * returns an HTTP status; routes.c maps paths to them.
+ * pages.h: the public page handlers. Each takes a kb_req, fills its body
+ * and returns an HTTP status; src/app/routes.c maps paths to them.
+ *
+ *   home.c article.c listing.c  the home page, a story, category/tag/author
+ *   search.c                    the search page and its API
+ *   api.c                       the public read API (docs/api.md)
+ *   feeds.c sitemaps.c          RSS and Atom; sitemaps and the news sitemap
+ *   seo.c                       canonical URLs, Open Graph, JSON-LD (seo.h)
+ *   push.c tips.c               Web Push's reader side; readers' tips
+ *   static.c errors.c           static files and robots.txt; error pages
+ *   site.c                      what every page shares: the page frame,
+ *                               pagers, dates, share links (site.h)
  */
 #ifndef KB_PAGES_H
 #define KB_PAGES_H
@@ -11,6 +20,10 @@
 #include "../http/http.h"
 #include "../http/json.h"
 #include "site.h"
+
+/* Fills r's body with the Hindi page for an error status (404, 500...);
+ * the server shows it for every error (server_opts.error_page). */
+void page_error(kb_req *r, int status);
 
 int page_home(kb_req *r);
 int page_article(kb_req *r);

@@ -8,7 +8,8 @@
  * reader to the story).
  *
  * The POST endpoints are public: readers have no session, so there is no
- * CSRF token to check. They accept only a JSON body (Content-Type
+ * CSRF token to check. Their routes' R_PUBLIC_JSON flag makes the
+ * dispatcher (src/http/server.c) accept only a JSON body (Content-Type
  * application/json, which a cross-site form cannot send and a cross-site
  * fetch cannot send without a CORS preflight, which khabar never grants),
  * only with an Origin header that is exactly the origin of the site's
@@ -55,47 +56,11 @@ int page_sw(kb_req *r)
 	return 200;
 }
 
-/* The length of url's origin ("https://host:port" of
- * "https://host:port/path"), or 0 when it has none. */
-static size_t origin_len(const char *url)
-{
-	const char *sep = strstr(url, "://");
-	return sep ? (size_t)(sep + 3 - url) + strcspn(sep + 3, "/?#") : 0;
-}
-
-/* Why the request is not from the site's own pages (an English sentence
- * for a developer, arena-allocated), or NULL when it is: Sec-Fetch-Site,
- * when sent, says same-origin, and Origin is there and is base_url's. */
-static const char *foreign_origin(kb_req *r, const char *base_url)
-{
-	const char *site = req_header(r, "sec-fetch-site");
-	if (site && strcmp(site, "same-origin") && strcmp(site, "none"))
-		return "requests must come from the site's own pages";
-	const char *origin = req_header(r, "origin");
-	size_t n = origin_len(base_url);
-	if (!origin)
-		return kb_arena_printf(&r->arena, "the Origin header is required (this site's is %.*s)",
-				       (int)n, base_url);
-	if (!n || strlen(origin) != n || strncasecmp(origin, base_url, n))
-		return kb_arena_printf(&r->arena, "the Origin header is not this site's (%.*s)", (int)n,
-				       base_url);
-	return NULL;
-}
-
-/* The shared checks of the JSON POSTs; returns 0, or the status of the
- * error answer it wrote. */
+/* The body of a JSON POST (the dispatcher checked its type and origin:
+ * R_PUBLIC_JSON); returns 0, or the status of the error answer it wrote. */
 static int check_post(kb_req *r, const char **body, size_t *len)
 {
-	kb_settings s;
-	if (store_settings(r->db, &r->arena, &s))
-		return 500;
 	r->max_age = -1;
-	const char *ct = req_header(r, "content-type");
-	if (!ct || strncmp(ct, "application/json", 16) || (ct[16] && ct[16] != ';' && ct[16] != ' '))
-		return req_json_error(r, 415, "Content-Type must be application/json");
-	const char *foreign = foreign_origin(r, s.base_url);
-	if (foreign)
-		return req_json_error(r, 403, foreign);
 	*body = req_body(r, len);
 	if (*len > SUB_BODY_MAX)
 		return req_json_error(r, 413, "the body is larger than 8 KB");

@@ -272,24 +272,3 @@ tv *site_share(kb_req *r, const char *title, const char *abs_url)
 	tv_set(s, "telegram", tv_strf(a, "https://t.me/share/url?url=%s&text=%s", u, t));
 	return s;
 }
-
-/* The old names, for src/cli/serve.c only (see site.h). */
-int site_init(const char *theme_dir, char **err)
-{
-	return theme_init(theme_dir, err);
-}
-
-void site_free(void)
-{
-	theme_free();
-}
-
-void site_set_digits(const char *digits)
-{
-	theme_set_digits(digits);
-}
-
-void site_set_timezone(const char *tz)
-{
-	kb_set_timezone(tz);
-}

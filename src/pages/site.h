@@ -48,15 +48,4 @@ void site_iso_date(kb_buf *out, int64_t t);
 /* The same as an arena string of r's. */
 const char *site_iso(kb_req *r, int64_t t);
 
-/*
- * The old names of theme_init, theme_free, theme_set_digits
- * (src/render/theme.h) and kb_set_timezone (src/core), kept only for
- * src/cli/serve.c until it moves to src/app (issue 14); new code calls
- * those.
- */
-int site_init(const char *theme_dir, char **err);
-void site_free(void);
-void site_set_digits(const char *digits);
-void site_set_timezone(const char *tz);
-
 #endif

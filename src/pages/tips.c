@@ -321,8 +321,8 @@ int page_tip_send(kb_req *r)
 	if (status)
 		return form_page(r, &f, error, status);
 	if (nph)
-		server_media_wake();
-	tips_worker_wake();
+		server_wake("photos");
+	server_wake("tips");
 	return sent(r, ref);
 }
 

@@ -210,13 +210,10 @@ int push_click_valid(const unsigned char key[32], int64_t alert, int64_t sub, co
 int push_click_note(int64_t alert, int64_t sub);
 /* Writes the clicks noted since the last write to st, one transaction;
  * on a store error they wait for the next. Returns the number of clicks
- * counted (messages clicked for the first time), or -1. */
+ * counted (messages clicked for the first time), or -1. "khabar serve"
+ * runs it every second as a job, and once more after the HTTP workers
+ * have answered their last request (src/app/). */
 long push_click_flush(store *st);
-/* The writer thread of "khabar serve": writes every second with its own
- * connection; stop writes what is left (call it after the HTTP workers
- * have answered their last request). Start returns 0, or -1. */
-int push_click_start(const char *db_path);
-void push_click_stop(void);
 
 /* ---- delivery (delivery.c) ---- */
 

@@ -88,17 +88,13 @@ void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char *
 int64_t tips_mail_backoff(int tries, int64_t first);
 
 /*
- * The worker thread of "khabar serve": sends the mail queue and deletes
- * tips past the retention setting, with its own store connection.
- * tips_worker_wake makes it look at once (after a new tip). Start returns
- * 0, or -1 when the thread cannot start.
+ * One round of the tips job of "khabar serve" (a background job with its
+ * own store connection, woken after a new tip): sends one mail that is
+ * due, or else deletes up to 100 tips past the retention setting. Returns
+ * what it did (> 0: call again), 0 when there was nothing to do, -1 on a
+ * store error.
  */
-int tips_worker_start(const char *db_path);
-void tips_worker_wake(void);
-void tips_worker_stop(void);
-/* One round, on the calling thread (tests): sends what is due, then
- * applies retention. Returns the number of mails sent. */
-int tips_work_once(store *st);
+int tips_step(store *st);
 
 /* Deletes tip id with its photos' files (those not kept for a draft).
  * Returns a store status. */

@@ -2,12 +2,11 @@
  * worker.c: what happens to tips off the request path (see tips.h): the
  * mail queue, sent over SMTP with libcurl (STARTTLS when set, or SMTPS on
  * port 465) and retried with backoff, and retention, which deletes tips
- * older than the setting with their photos' files. One thread of "khabar
- * serve", with its own store connection; a request only queues.
+ * older than the setting with their photos' files: tips_step, a job of
+ * "khabar serve" (src/app/) with its own store connection; a request only
+ * queues.
  */
 #include <curl/curl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,12 +15,6 @@
 #include "../media/media.h"
 #include "../core/crypto.h"
 #include "tips.h"
-
-static pthread_t g_tid;
-static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t g_cv = PTHREAD_COND_INITIALIZER;
-static atomic_int g_stop, g_running;
-static char *g_db_path;
 
 int tips_delete(store *st, int64_t id)
 {
@@ -181,67 +174,13 @@ static int retention(store *st, int64_t now)
 	return done;
 }
 
-int tips_work_once(store *st)
+int tips_step(store *st)
 {
-	int sent = 0, rc;
-	while ((rc = mail_one(st, kb_now())) > 0 && !atomic_load(&g_stop))
-		sent++;
+	int rc = mail_one(st, kb_now());
 	if (rc < 0)
 		kb_warn("mail queue: %s", store_errmsg(st));
-	retention(st, kb_now());
-	return sent;
-}
-
-static void *worker_main(void *arg)
-{
-	char *err = NULL;
-	store *st = store_open(g_db_path, 0, &err);
-	if (!st) {
-		kb_warn("tips worker: %s", err);
-		free(err);
-		return NULL;
-	}
-	while (!atomic_load(&g_stop)) {
-		tips_work_once(st);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		pthread_mutex_lock(&g_mu);
-		if (!atomic_load(&g_stop))
-			pthread_cond_timedwait(&g_cv, &g_mu, &until);
-		pthread_mutex_unlock(&g_mu);
-	}
-	store_close(st);
-	return NULL;
-}
-
-int tips_worker_start(const char *db_path)
-{
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	free(g_db_path);
-	g_db_path = kb_strdup(db_path);
-	atomic_store(&g_stop, 0);
-	if (pthread_create(&g_tid, NULL, worker_main, NULL))
-		return -1;
-	atomic_store(&g_running, 1);
-	return 0;
-}
-
-void tips_worker_wake(void)
-{
-	pthread_mutex_lock(&g_mu);
-	pthread_cond_signal(&g_cv);
-	pthread_mutex_unlock(&g_mu);
-}
-
-void tips_worker_stop(void)
-{
-	if (!atomic_load(&g_running))
-		return;
-	pthread_mutex_lock(&g_mu);
-	atomic_store(&g_stop, 1);
-	pthread_cond_signal(&g_cv);
-	pthread_mutex_unlock(&g_mu);
-	pthread_join(g_tid, NULL);
-	atomic_store(&g_running, 0);
+	if (rc > 0)
+		return rc;
+	int deleted = retention(st, kb_now());
+	return deleted > 0 ? deleted : rc;
 }

@@ -11,12 +11,17 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "cli/frontmatter.h"
 #include "http/header.h"
+#include "app/app.h"
+#include "pages/pages.h"
 #include "http/http.h"
+#include "http/jobs.h"
+#include "tempdb.h"
 #include "http/ratelimit.h"
 #include "render/cache.h"
 
@@ -101,8 +106,8 @@ static void the_plain_error_page_escapes_its_text(void **state)
 
 static void every_site_route_declares_a_known_method(void **state)
 {
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		assert_true(!strcmp(rt->method, "GET") || !strcmp(rt->method, "POST"));
 		assert_true(rt->pattern[0] == '/');
 		/* Writes are never cached; routes that need a user say which. */
@@ -416,10 +421,76 @@ static void cookies_refuse_what_would_split_them(void **state)
 	kb_buf_free(&b);
 }
 
+/* ---- the background job runner (jobs.c) ---- */
+
+static atomic_int job_steps, job_more;
+
+static int counting_step(store *st)
+{
+	assert_non_null(st); /* every job has its own connection */
+	/* job_more rounds in a row report work left: they run back to back.
+	 * Read before the count moves, so a test that saw the count knows
+	 * the round has read job_more. */
+	int more = atomic_fetch_sub(&job_more, 1) > 0;
+	atomic_fetch_add(&job_steps, 1);
+	return more;
+}
+
+/* Waits (at most 10 s: a stuck runner fails, a slow machine does not)
+ * until job_steps reaches n. */
+static int steps_reach(int n)
+{
+	for (int i = 0; i < 1000 && atomic_load(&job_steps) < n; i++)
+		usleep(10000);
+	return atomic_load(&job_steps) >= n;
+}
+
+static int jobs_setup(void **state)
+{
+	*state = tempdb_open("jobs");
+	return *state ? 0 : -1;
+}
+
+static void jobs_run_at_start_when_woken_and_while_they_have_work(void **state)
+{
+	/* A period far longer than the test: every step below comes from
+	 * the start, a wake-up or work left, never from the clock. */
+	static const server_job jobs[] = {{"count", counting_step, 600000}};
+	atomic_store(&job_steps, 0);
+	atomic_store(&job_more, 0);
+	job_runner *jr = jobs_start(jobs, 1, tempdb_path);
+	assert_non_null(jr);
+	assert_true(steps_reach(1));
+	jobs_wake(jr, "someone-else"); /* not this job: nothing runs */
+	jobs_wake(jr, "count");
+	assert_true(steps_reach(2));
+	atomic_store(&job_more, 3); /* this round and three more */
+	jobs_wake(jr, "count");
+	assert_true(steps_reach(6));
+	jobs_stop(jr);
+	assert_int_equal(atomic_load(&job_steps), 6); /* no final step asked */
+}
+
+static void a_final_step_runs_after_the_stop(void **state)
+{
+	static const server_job jobs[] = {{"count", counting_step, 600000, .final_step = 1}};
+	atomic_store(&job_steps, 0);
+	atomic_store(&job_more, 0);
+	job_runner *jr = jobs_start(jobs, 1, tempdb_path);
+	assert_true(steps_reach(1));
+	jobs_stop(jr);
+	assert_int_equal(atomic_load(&job_steps), 2);
+	jobs_wake(NULL, "count"); /* no server: ignored */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(router_matches_literals_and_params),
+		cmocka_unit_test_setup_teardown(jobs_run_at_start_when_woken_and_while_they_have_work,
+						jobs_setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_final_step_runs_after_the_stop, jobs_setup,
+						tempdb_teardown),
 		cmocka_unit_test(the_plain_error_page_escapes_its_text),
 		cmocka_unit_test(router_rejects_near_misses),
 		cmocka_unit_test(router_head_is_get_and_other_methods_are_405),

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "http/form.h"
+#include "app/app.h"
 #include "http/http.h"
 #include "http/session.h"
 #include "core/crypto.h"
@@ -103,13 +104,19 @@ static const char *role_name(int role)
 static void every_protected_route_refuses_lower_roles_and_anonymous_users(void **state)
 {
 	size_t checked = 0;
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		int post = !strcmp(rt->method, "POST");
 		if (!(rt->flags & R_AUTH))
 			continue;
 		for (int role = ROLE_NONE; role < rt->role; role++) {
-			int got = router_guard(rt, rt->method, role, 1);
+			int token_only;
+			int got = router_guard(rt, rt->method, role, 0, &token_only);
+			/* A low role is refused for its role, whatever the token. */
+			if (token_only)
+				fail_msg("%s %s: %s refused for the token alone", rt->method, rt->pattern,
+					 role_name(role));
+			got = router_guard(rt, rt->method, role, 1, NULL);
 			if (!got)
 				fail_msg("%s %s let %s in (needs %s)", rt->method, rt->pattern,
 					 role_name(role), role_name(rt->role));
@@ -120,11 +127,14 @@ static void every_protected_route_refuses_lower_roles_and_anonymous_users(void *
 			checked++;
 		}
 		for (int role = rt->role; role <= ROLE_ADMIN; role++) {
-			if (router_guard(rt, rt->method, role, 1))
+			if (router_guard(rt, rt->method, role, 1, NULL))
 				fail_msg("%s %s refused %s with a valid token", rt->method, rt->pattern,
 					 role_name(role));
-			/* Without the CSRF token, even the right role is refused. */
-			if (post && router_guard(rt, rt->method, role, 0) != 403)
+			/* Without the CSRF token, even the right role is refused,
+			 * for the token (the dispatcher's "stale form" text). */
+			int token_only;
+			if (post &&
+			    (router_guard(rt, rt->method, role, 0, &token_only) != 403 || !token_only))
 				fail_msg("%s %s took a POST from %s without a CSRF token", rt->method,
 					 rt->pattern, role_name(role));
 			checked++;
@@ -136,14 +146,20 @@ static void every_protected_route_refuses_lower_roles_and_anonymous_users(void *
 
 static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 {
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		int post = !strcmp(rt->method, "POST");
 		if (post && !(rt->flags & (R_CSRF | R_PUBLIC_JSON)))
 			fail_msg("POST %s has no CSRF check", rt->pattern);
 		if (post && (rt->flags & R_PUBLIC_JSON) && strncmp(rt->pattern, "/api/v1/push/", 13))
 			fail_msg("POST %s takes readers' JSON: only push subscriptions may", rt->pattern);
-		if (strncmp(rt->pattern, "/newsroom", 9))
+		/* The flag, not the path, makes the dispatcher load the
+		 * session: the two must agree. */
+		int under = !strncmp(rt->pattern, "/newsroom", 9);
+		if (under != !!(rt->flags & R_NEWSROOM))
+			fail_msg("%s %s: R_NEWSROOM %s", rt->method, rt->pattern,
+				 under ? "missing" : "outside /newsroom");
+		if (!under)
 			continue;
 		if (rt->flags & R_CACHE)
 			fail_msg("%s %s is cached", rt->method, rt->pattern);
@@ -160,8 +176,8 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 	}
 	/* Publishing, push alerts and users are not for reporters. */
 	int found = 0;
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		if (strstr(rt->pattern, "/publish") || strstr(rt->pattern, "/schedule") ||
 		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
 		    !strncmp(rt->pattern, "/newsroom/alerts", 16))
@@ -175,19 +191,19 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 
 static void public_routes_need_nobody(void **state)
 {
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		if (!strncmp(rt->pattern, "/newsroom", 9))
 			continue;
 		/* Only a reader's form may show itself again on a stale token. */
 		if (rt->flags & R_STALE_FORM)
 			assert_true((rt->flags & R_CSRF) && !(rt->flags & R_AUTH) && rt->role == 0);
 		/* A reader's form (the tip form) still needs its token. */
-		assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 1), 0);
+		assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 1, NULL), 0);
 		if (rt->flags & R_CSRF)
-			assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 0), 403);
+			assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 0, NULL), 403);
 		else
-			assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 0), 0);
+			assert_int_equal(router_guard(rt, rt->method, ROLE_NONE, 0, NULL), 0);
 	}
 }
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "db/tips_store.h"
+#include "app/app.h"
 #include "http/http.h"
 #include "tempdb.h"
 #include "tips/tips.h"
@@ -230,8 +231,8 @@ static void references_are_readable_and_checked(void **state)
 static void the_tip_form_is_a_tokened_public_post(void **state)
 {
 	int post = 0, get = 0;
-	for (size_t i = 0; i < kb_nroutes; i++) {
-		const kb_route *rt = &kb_routes[i];
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
 		if (strncmp(rt->pattern, "/tips", 5))
 			continue;
 		assert_false(rt->flags & (R_CACHE | R_AUTH));

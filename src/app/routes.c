@@ -1,21 +1,22 @@
 /*
- * routes.c: every URL khabar answers, in one table. The dispatcher
- * (src/http) applies each route's method, flags and role before its handler
- * runs. Order matters only where patterns overlap: first match wins.
+ * routes.c: every URL khabar answers, in one table, handed to the server
+ * by app.c. The dispatcher (src/http) applies each route's method, flags
+ * and role before its handler runs. Order matters only where patterns
+ * overlap: first match wins.
  */
-#include "../media/media.h"
 #include "../newsroom/newsroom.h"
+#include "../pages/pages.h"
 #include "../tips/tips.h"
-#include "pages.h"
+#include "app.h"
 
 /* The newsroom: never cached (-1: no-store), every POST carries the CSRF
  * token, every page but the login needs a user of at least the role. */
-#define NR(role) R_AUTH | R_CSRF, role, NULL, -1
+#define NR(role) R_NEWSROOM | R_AUTH | R_CSRF, role, NULL, -1
 #define REPORTER NR(ROLE_REPORTER)
 #define EDITOR NR(ROLE_EDITOR)
 #define ADMIN NR(ROLE_ADMIN)
 
-const kb_route kb_routes[] = {
+const kb_route app_routes[] = {
 	/* method, pattern, handler, flags, role, cache key query, max-age */
 	{"GET", "/", page_home, R_CACHE, 0, NULL, 30},
 	{"GET", "/news/{slug}", page_article, R_CACHE, 0, NULL, 60},
@@ -47,10 +48,12 @@ const kb_route kb_routes[] = {
 
 	/* The newsroom (src/newsroom/). Logging in is the one POST without a
 	 * session: its token is the pre-session one (session.c). */
-	{"GET", "/newsroom/login", nr_login_page, 0, 0, NULL, -1},
-	{"POST", "/newsroom/login", nr_login, R_CSRF, 0, NULL, -1},
-	{"GET", "/newsroom/set-password/{token}", nr_set_password_page, R_SECRET_PATH, 0, NULL, -1},
-	{"POST", "/newsroom/set-password/{token}", nr_set_password, R_CSRF | R_SECRET_PATH, 0, NULL, -1},
+	{"GET", "/newsroom/login", nr_login_page, R_NEWSROOM, 0, NULL, -1},
+	{"POST", "/newsroom/login", nr_login, R_NEWSROOM | R_CSRF, 0, NULL, -1},
+	{"GET", "/newsroom/set-password/{token}", nr_set_password_page, R_NEWSROOM | R_SECRET_PATH, 0, NULL,
+	 -1},
+	{"POST", "/newsroom/set-password/{token}", nr_set_password, R_NEWSROOM | R_CSRF | R_SECRET_PATH, 0,
+	 NULL, -1},
 	{"POST", "/newsroom/logout", nr_logout, REPORTER},
 	{"POST", "/newsroom/logout-everywhere", nr_logout_all, REPORTER},
 	{"GET", "/newsroom/account", nr_account_page, REPORTER},
@@ -76,7 +79,8 @@ const kb_route kb_routes[] = {
 	{"GET", "/newsroom/media", nr_library, REPORTER},
 	/* Uploads alone may send a 20 MB photo (media_intake says so
 	 * clearly up to 24 MB; past that the server closes the request). */
-	{"POST", "/newsroom/media", nr_upload, R_AUTH | R_CSRF, ROLE_REPORTER, NULL, -1, 24u << 20},
+	{"POST", "/newsroom/media", nr_upload, R_NEWSROOM | R_AUTH | R_CSRF, ROLE_REPORTER, NULL, -1,
+	 24u << 20},
 	{"GET", "/newsroom/media/{id}/status", nr_media_json, REPORTER},
 	{"GET", "/newsroom/tips", nr_tips, REPORTER},
 	{"GET", "/newsroom/tips/{id}", nr_tip, REPORTER},
@@ -123,4 +127,4 @@ const kb_route kb_routes[] = {
 	{"POST", "/api/v1/push/status", api_push_status, R_PUBLIC_JSON, 0, NULL, 0},
 };
 
-const size_t kb_nroutes = sizeof kb_routes / sizeof kb_routes[0];
+const size_t app_nroutes = sizeof app_routes / sizeof app_routes[0];

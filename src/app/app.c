@@ -1,0 +1,132 @@
+/*
+ * app.c: "khabar serve" once its options are read: the site's settings,
+ * the theme, libvips, push delivery, and the background jobs of jobs.h,
+ * each with its own store connection:
+ *
+ *   schedule  publishes scheduled articles whose time has come and queues
+ *             their alerts (every second)
+ *   photos    makes the derived images of uploads (woken by an upload)
+ *   tips      readers' tips: mail and retention (woken by a new tip)
+ *   clicks    counts clicks on notifications (every second, and once more
+ *             after the last request)
+ *   prune     deletes old sessions, changes log and limiter rows (every
+ *             ten minutes)
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../http/jobs.h"
+#include "../media/media.h"
+#include "../pages/pages.h"
+#include "../push/push.h"
+#include "../render/markdown.h"
+#include "../render/theme.h"
+#include "../tips/tips.h"
+#include "app.h"
+
+static const char *g_media_dir;
+
+/* Publishes the scheduled articles whose time has come, then queues the
+ * alerts asked for them (also those a stop in between left behind). */
+static int schedule_step(store *st)
+{
+	int n = 0;
+	if (store_publish_due(st, kb_now(), &n)) {
+		kb_warn("cannot publish scheduled articles: %s", store_errmsg(st));
+		return -1;
+	}
+	if (n) {
+		kb_info("published %d scheduled article%s", n, n == 1 ? "" : "s");
+		server_content_changed(st);
+	}
+	push_alert_scheduled(st);
+	return 0;
+}
+
+static int photos_step(store *st)
+{
+	int did = media_work_one(st, g_media_dir);
+	if (did > 0)
+		server_content_changed(st);
+	return did;
+}
+
+static int clicks_step(store *st)
+{
+	return push_click_flush(st) > 0;
+}
+
+static int prune_step(store *st)
+{
+	if (store_prune(st, kb_now() - 3600)) {
+		kb_warn("cannot prune old rows: %s", store_errmsg(st));
+		return -1;
+	}
+	return 0;
+}
+
+static const server_job jobs[] = {
+	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
+	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
+	{"prune", prune_step, 600000},
+};
+
+int app_serve(server_opts *o)
+{
+	/* First, before any thread (libvips, libcurl and push start their
+	 * own): a stop signal must reach the server's loop alone. */
+	server_block_signals();
+
+	/* The time zone comes from the site's settings; read it before any
+	 * thread starts, since setting it is not thread-safe. */
+	char *err = NULL;
+	store *st = store_open(o->db_path, 0, &err);
+	if (!st)
+		kb_fatal("%s", err);
+	kb_arena a = {0};
+	kb_settings s;
+	if (store_settings(st, &a, &s))
+		kb_fatal("cannot read settings from %s: %s", o->db_path, store_errmsg(st));
+	kb_set_timezone(s.timezone);
+	theme_set_digits(s.digits);
+	store_close(st);
+
+	/* Photos live beside the database unless told otherwise; a database
+	 * on a server has no folder, so they go to data/media. */
+	if (!o->media_dir && store_is_url(o->db_path)) {
+		o->media_dir = "data/media";
+	} else if (!o->media_dir) {
+		const char *slash = strrchr(o->db_path, '/');
+		o->media_dir =
+			slash ? kb_arena_printf(&a, "%.*s/media", (int)(slash - o->db_path), o->db_path)
+			      : "media";
+	}
+	if (media_prepare_dirs(o->media_dir, &err))
+		kb_fatal("%s", err);
+	g_media_dir = o->media_dir;
+	if (media_init())
+		kb_fatal("cannot start libvips for photos");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	markdown_init();
+	if (theme_init(o->theme_dir, &err))
+		kb_fatal("cannot load the theme: %s", err);
+
+	push_engine_opts po = {.db_path = o->db_path};
+	push_engine *pe = push_engine_start(&po);
+	if (!pe)
+		kb_fatal("cannot start push delivery");
+
+	o->routes = app_routes;
+	o->nroutes = app_nroutes;
+	o->error_page = page_error;
+	o->jobs = jobs;
+	o->njobs = KB_COUNT(jobs);
+	int rc = server_run(o);
+
+	push_engine_stop(pe, NULL);
+	theme_free();
+	kb_arena_free(&a);
+	return rc;
+}
