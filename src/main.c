@@ -19,6 +19,7 @@ static const struct {
 	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
 	{"check", cmd_check, "check the database's integrity"},
 	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
+	{"copy", cmd_copy, "move a whole site to another database: copy --from SRC --to DST"},
 	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
 	{"routes", cmd_routes, "print every URL the server answers, with its rules"},
 };
