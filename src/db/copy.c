@@ -706,8 +706,12 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 	if (e.len)
 		goto fail;
 	if (copy_all(src, dst, nsrc, ndst) || store_commit(dst)) {
-		kb_buf_printf(&e, "copy failed, the destination %s is left as it was%s: %s", where(dst, to),
-			      created ? " (the new file is removed)" : "", store_errmsg(dst));
+		if (created)
+			kb_buf_printf(&e, "copy failed, nothing written (the new file %s is removed): %s", to,
+				      store_errmsg(dst));
+		else
+			kb_buf_printf(&e, "copy failed, the destination %s is left as it was: %s", where(dst, to),
+				      store_errmsg(dst));
 		goto fail;
 	}
 	db_rollback(src);
