@@ -6,7 +6,9 @@
  * site refused and left alone; a copy that fails leaving no file; bad
  * sources named; and the list of tables checked against the schema, so a
  * table or column added later cannot be left out of the copy unnoticed.
- * (PostgreSQL's side runs in tests/http/copy.test.mjs under make http-pg.)
+ * With KHABAR_PG (make unit-pg) the same against PostgreSQL: its schema
+ * covered, and a site to PostgreSQL and back value for value (bytea,
+ * NULLs); without it those tests skip.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db/pg.h"
 #include "db/store.h"
 #include "search/query.h"
 #include "tempdb.h"
@@ -318,6 +321,93 @@ static void the_table_list_covers_the_schema(void **state)
 	assert_int_not_equal(access(dst_path, F_OK), 0);
 }
 
+/* A new, empty database on the test cluster (KHABAR_PG): its URL in out;
+ * 0 when there is no cluster (the test skips). */
+static int pg_new_db(char *out, size_t n)
+{
+	const char *u = getenv("KHABAR_PG");
+	if (!u || !*u)
+		return 0;
+	static int count;
+	char name[64], sql[128];
+	snprintf(name, sizeof name, "copy_%d_%d", (int)getpid(), ++count);
+	char *err = NULL;
+	pg_conn *admin = pg_open(u, 10000, &err);
+	if (!admin)
+		fail_msg("cannot connect: %s", err);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+	assert_int_equal(pg_exec(admin, sql), 0);
+	pg_close(admin);
+	const char *slash = strchr(u + strlen("postgresql://"), '/'), *q = strchr(u, '?');
+	snprintf(out, n, "%.*s/%s%s", (int)(slash - u), u, name, q ? q : "");
+	return 1;
+}
+
+static void the_table_list_covers_the_postgresql_schema(void **state)
+{
+	char url[1024];
+	if (!pg_new_db(url, sizeof url))
+		skip();
+	char *err = NULL;
+	store *st = store_open(url, 0, &err);
+	if (!st)
+		fail_msg("store_open: %s", err);
+	kb_buf problems = {0};
+	assert_int_equal(store_copy_covers(st, &problems), 0);
+	if (problems.len)
+		fail_msg("the copy's list and the PostgreSQL schema differ:\n%s", problems.data);
+	store_close(st);
+}
+
+static void a_site_goes_to_postgresql_and_back_value_for_value(void **state)
+{
+	char url[1024], url2[1024];
+	if (!pg_new_db(url, sizeof url) || !pg_new_db(url2, sizeof url2))
+		skip();
+	store *src = *state;
+	make_site(src);
+	char *err = NULL;
+	if (store_copy(tempdb_path, url, NULL, &err))
+		fail_msg("to PostgreSQL: %s", err);
+	if (store_copy(url, url2, NULL, &err))
+		fail_msg("PostgreSQL to PostgreSQL: %s", err);
+	if (store_copy(url2, dst_path, NULL, &err))
+		fail_msg("back: %s", err);
+	assert_same_rows(tempdb_path, dst_path);
+
+	/* On PostgreSQL: the index rebuilt, new ids past the copied ones. */
+	store *pg = store_open(url2, 0, &err);
+	assert_non_null(pg);
+	assert_int_equal(hits(pg, "पैरा"), 2);
+	int64_t id;
+	kb_article_input in = {.title = "नई ख़बर", .status = "draft"};
+	assert_int_equal(store_article_add(pg, &in, &id), 0);
+	assert_int_equal(id, 4);
+	store_close(pg);
+
+	/* A site there is refused, and a copy that fails leaves it alone. */
+	assert_int_equal(store_copy(tempdb_path, url, NULL, &err), STORE_ERROR);
+	assert_non_null(strstr(err, "already holds a site"));
+	free(err);
+	char url3[1024];
+	assert_true(pg_new_db(url3, sizeof url3));
+	raw(tempdb_path, "PRAGMA foreign_keys = OFF; INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
+			 "seen_at, expires_at) VALUES ('t', 99, 'c', 1, 1, 1)");
+	assert_int_equal(store_copy(tempdb_path, url3, NULL, &err), STORE_ERROR);
+	assert_non_null(strstr(err, "left as it was"));
+	assert_non_null(strstr(err, "sessions"));
+	assert_null(strchr(err, '\n'));
+	free(err);
+	pg = store_open(url3, 0, &err);
+	assert_non_null(pg);
+	kb_arena a = {0};
+	kb_user u;
+	assert_int_equal(store_user_by_login(pg, &a, "sunita", &u, NULL), STORE_NOTFOUND);
+	assert_int_equal(store_category_by_slug(pg, &a, "desh", &(kb_category){0}), STORE_NOTFOUND);
+	kb_arena_free(&a);
+	store_close(pg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +416,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_failed_copy_leaves_no_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_sources_are_named_and_nothing_is_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_table_list_covers_the_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_table_list_covers_the_postgresql_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_site_goes_to_postgresql_and_back_value_for_value, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
