@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(argv[1], commands[i].name))
 				return commands[i].fn(argc, argv);
-	fprintf(stderr, "usage: khabar COMMAND [options]   (every command takes --db PATH)\n\n");
+	fprintf(stderr,
+		"usage: khabar COMMAND [options]   (every command takes --db PATH; copy takes --from and --to)\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
 	return argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) ? 0 : 2;

@@ -32,7 +32,8 @@ int cmd_copy(int argc, char **argv)
 	       "(khabar serve --media DIR says where a server finds it)\n");
 	return 0;
 usage:
-	fprintf(stderr, "usage: khabar copy --from SRC --to DST   (each an SQLite file or a postgresql:// URL;\n"
-			"       DST must hold no site: a new file or an empty database)\n");
+	fprintf(stderr,
+		"usage: khabar copy --from SRC --to DST   (each an SQLite file or a postgresql:// URL;\n"
+		"       DST must hold no site: a new file or an empty database)\n");
 	return 2;
 }

@@ -79,31 +79,23 @@ typedef struct copy_table {
 	const char *skip;
 } copy_table;
 
-#define KEYED(t, key, cols, types, n)                                                                    \
-	{t,                                                                                                   \
-	 cols,                                                                                                \
-	 types,                                                                                               \
-	 "SELECT " cols " FROM " t " WHERE " key " > $1 ORDER BY " key " LIMIT " STR(BATCH),                       \
-	 "INSERT INTO " t "(" cols ") VALUES (" P##n ")",                                                    \
-	 "SELECT count(*) FROM " t,                                                                           \
-	 1,                                                                                                   \
-	 0,                                                                                                   \
-	 NULL,                                                                                                \
-	 NULL,                                                                                                \
-	 NULL}
-#define WHOLE(t, cols, types, n, order)                                                                       \
-	{t,                                                                                                   \
-	 cols,                                                                                                \
-	 types,                                                                                               \
-	 "SELECT " cols " FROM " t " ORDER BY " order,                                                        \
-	 "INSERT INTO " t "(" cols ") VALUES (" P##n ")",                                                    \
-	 "SELECT count(*) FROM " t,                                                                           \
-	 0,                                                                                                   \
-	 0,                                                                                                   \
-	 NULL,                                                                                                \
-	 NULL,                                                                                                \
-	 NULL}
-#define SKIPPED(t, why) {t, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, why}
+#define KEYED(t, key, cols, types, n)                                                                       \
+	{                                                                                                   \
+		t, cols, types,                                                                             \
+			"SELECT " cols " FROM " t " WHERE " key " > $1 ORDER BY " key " LIMIT " STR(BATCH), \
+			"INSERT INTO " t "(" cols ") VALUES (" P##n ")", "SELECT count(*) FROM " t, 1, 0,   \
+			NULL, NULL, NULL                                                                    \
+	}
+#define WHOLE(t, cols, types, n, order)                                                                   \
+	{                                                                                                 \
+		t, cols, types, "SELECT " cols " FROM " t " ORDER BY " order,                             \
+			"INSERT INTO " t "(" cols ") VALUES (" P##n ")", "SELECT count(*) FROM " t, 0, 0, \
+			NULL, NULL, NULL                                                                  \
+	}
+#define SKIPPED(t, why)                                                \
+	{                                                              \
+		t, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, why \
+	}
 
 #define CATEGORY_COLS "id, name, slug, position, parent_id"
 
@@ -117,7 +109,8 @@ static const copy_table copy_tables[] = {
 	 "INSERT INTO categories(" CATEGORY_COLS ") VALUES (" P5 ")", "SELECT count(*) FROM categories", 0, 5,
 	 "SELECT id, parent_id FROM categories WHERE parent_id IS NOT NULL ORDER BY id",
 	 "UPDATE categories SET parent_id = $2 WHERE id = $1", NULL},
-	KEYED("users", "id", "id, login, name, role, password, lang, disabled, created_at, author_id", "itttttiii", 9),
+	KEYED("users", "id", "id, login, name, role, password, lang, disabled, created_at, author_id",
+	      "itttttiii", 9),
 	KEYED("media", "id",
 	      "id, stem, name, user_id, status, error, type, bytes, width, height, widths, caption, credit, "
 	      "created_at",
@@ -126,26 +119,28 @@ static const copy_table copy_tables[] = {
 	      "id, title, slug, summary, body, status, published_at, created_at, updated_at, category_id, "
 	      "author_id, image_url, image_caption, image_credit, dateline, breaking, version, publish_at, "
 	      "seo_title, seo_description, owner_id, media_id, sticky",
-	      "ittttt" "iiiii" "tttt" "iii" "tt" "iii", 23),
+	      "itttttiiiiittttiiittiii", 23),
 	WHOLE("article_tags", "article_id, tag_id", "ii", 2, "article_id, tag_id"),
 	WHOLE("redirects", "path, target, code", "tti", 3, "path"),
-	WHOLE("sessions", "token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, agent", "titiiitt", 8,
-	      "token_hash"),
+	WHOLE("sessions", "token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, agent", "titiiitt",
+	      8, "token_hash"),
 	WHOLE("secrets", "name, value", "tb", 2, "name"),
-	KEYED("revisions", "id", "id, article_id, version, user_id, at, kind, title, summary, body, fields", "iiiiittttt",
-	      10),
+	KEYED("revisions", "id", "id, article_id, version, user_id, at, kind, title, summary, body, fields",
+	      "iiiiittttt", 10),
 	KEYED("audit", "id", "id, at, user_id, action, article_id, detail", "iiitit", 6),
 	WHOLE("import_accounts", "source, login, email, display_name, author_id, user_id", "ttttii", 6,
 	      "source, login"),
 	KEYED("import_media", "article_id", "article_id, path, alt, caption, media_id", "ittti", 5),
 	WHOLE("password_tokens", "token_hash, user_id, expires_at", "tii", 3, "token_hash"),
-	KEYED("push_subscriptions", "id", "id, endpoint, p256dh, auth, all_topics, created_at, updated_at", "itbbiii", 7),
+	KEYED("push_subscriptions", "id", "id, endpoint, p256dh, auth, all_topics, created_at, updated_at",
+	      "itbbiii", 7),
 	WHOLE("push_topics", "category_id, sub_id", "ii", 2, "category_id, sub_id"),
 	KEYED("push_alerts", "id",
 	      "id, title, body, url, image, category_id, urgency, ttl, topic, created_at, state, cursor, max_sub, "
 	      "queued, delivered, failed, expired, clicked, user_id, article_id",
-	      "itttt" "itit" "itiiiiiiiii", 20),
-	WHOLE("push_deliveries", "alert_id, sub_id, state, attempt, tries, next_at", "iiiiii", 6, "alert_id, sub_id"),
+	      "ittttitititiiiiiiiii", 20),
+	WHOLE("push_deliveries", "alert_id, sub_id, state, attempt, tries, next_at", "iiiiii", 6,
+	      "alert_id, sub_id"),
 	KEYED("push_scheduled", "article_id", "article_id, user_id, created_at", "iii", 3),
 	WHOLE("push_clicks", "alert_id, sub_id", "ii", 2, "alert_id, sub_id"),
 	KEYED("tips", "id",
@@ -193,7 +188,7 @@ static char type_letter(const char *t)
 	static const struct {
 		const char *name;
 		char letter;
-	} types[] = {{"INTEGER", 'i'}, {"int8", 'i'}, {"TEXT", 't'},  {"text", 't'},
+	} types[] = {{"INTEGER", 'i'}, {"int8", 'i'}, {"TEXT", 't'}, {"text", 't'},
 		     {"citext", 't'},  {"BLOB", 'b'}, {"bytea", 'b'}};
 	for (size_t i = 0; i < KB_COUNT(types); i++)
 		if (!strcmp(t, types[i].name))
@@ -287,7 +282,8 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 			continue;
 		const copy_table *t = listed(v[i].table);
 		if (!t) {
-			problem(problems, "table %s is not in copy.c's list of tables: add it, copied or skipped%s",
+			problem(problems,
+				"table %s is not in copy.c's list of tables: add it, copied or skipped%s",
 				v[i].table, "");
 			continue;
 		}
@@ -307,7 +303,8 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 		int count;
 		col_index(t->cols, NULL, &count);
 		if ((size_t)count != strlen(t->types))
-			problem(problems, "copy.c's list gives %s a type for each of a different number of columns%s",
+			problem(problems,
+				"copy.c's list gives %s a type for each of a different number of columns%s",
 				t->name, "");
 		if (!has_table(v, n, t->name)) {
 			problem(problems, "table %s of copy.c's list is not in the schema%s", t->name, "");
@@ -319,7 +316,8 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 			for (size_t i = 0; i < n && !found; i++)
 				found = !strcmp(v[i].table, t->name) && !strcmp(v[i].name, name);
 			if (!found)
-				problem(problems, "column %s.%s of copy.c's list is not in the schema", t->name, name);
+				problem(problems, "column %s.%s of copy.c's list is not in the schema",
+					t->name, name);
 		}
 	}
 }
@@ -488,8 +486,8 @@ static int copy_all(store *src, store *dst, int64_t *nsrc, int64_t *ndst)
 			return STORE_ERROR;
 		if (nsrc[k] != ndst[k]) {
 			char msg[160];
-			snprintf(msg, sizeof msg, "the %s table has %lld rows on the source but %lld copied", t->name,
-				 (long long)nsrc[k], (long long)ndst[k]);
+			snprintf(msg, sizeof msg, "the %s table has %lld rows on the source but %lld copied",
+				 t->name, (long long)nsrc[k], (long long)ndst[k]);
 			return db_fail_msg(dst, msg);
 		}
 	}
@@ -542,7 +540,8 @@ static store *open_source(const char *from, kb_arena *a, kb_buf *err)
 	if (schema_read(st, a, &v, &n)) {
 		kb_buf_printf(err, "cannot read the source %s: %s", where(st, from), store_errmsg(st));
 	} else if (!has_table(v, n, "meta")) {
-		kb_buf_printf(err, "the source %s holds no khabar site (it has no khabar tables): check --from",
+		kb_buf_printf(err,
+			      "the source %s holds no khabar site (it has no khabar tables): check --from",
 			      where(st, from));
 	} else if ((version = store_schema_version(st)) > latest(st)) {
 		kb_buf_printf(err,
@@ -550,10 +549,11 @@ static store *open_source(const char *from, kb_arena *a, kb_buf *err)
 			      "copy with a newer khabar",
 			      where(st, from), version, latest(st));
 	} else if (version < latest(st)) {
-		kb_buf_printf(err,
-			      "the source %s has schema version %d, older than this khabar's (%d): bring it up "
-			      "to date first (khabar check --db SOURCE does), then copy",
-			      where(st, from), version, latest(st));
+		kb_buf_printf(
+			err,
+			"the source %s has schema version %d, older than this khabar's (%d): bring it up "
+			"to date first (khabar check --db SOURCE does), then copy",
+			where(st, from), version, latest(st));
 	} else {
 		covers(v, n, a, &problems);
 		one_line(&problems);
@@ -690,13 +690,15 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 		covers(v, n, &a, &found);
 		one_line(&found);
 		if (found.len) {
-			kb_buf_printf(&e, "this khabar cannot copy into the destination %s: %s", where(dst, to),
-				      kb_buf_str(&found));
+			kb_buf_printf(&e, "this khabar cannot copy into the destination %s: %s",
+				      where(dst, to), kb_buf_str(&found));
 		} else if (site_rows(dst, v, n, &found)) {
-			kb_buf_printf(&e, "cannot read the destination %s: %s", where(dst, to), store_errmsg(dst));
+			kb_buf_printf(&e, "cannot read the destination %s: %s", where(dst, to),
+				      store_errmsg(dst));
 		} else if (found.len) {
-			kb_buf_printf(&e, "the destination %s already holds a site (%s): copy into a new, empty "
-					  "database",
+			kb_buf_printf(&e,
+				      "the destination %s already holds a site (%s): copy into a new, empty "
+				      "database",
 				      where(dst, to), kb_buf_str(&found));
 		}
 	} else {
@@ -710,8 +712,8 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 			kb_buf_printf(&e, "copy failed, nothing written (the new file %s is removed): %s", to,
 				      store_errmsg(dst));
 		else
-			kb_buf_printf(&e, "copy failed, the destination %s is left as it was: %s", where(dst, to),
-				      store_errmsg(dst));
+			kb_buf_printf(&e, "copy failed, the destination %s is left as it was: %s",
+				      where(dst, to), store_errmsg(dst));
 		goto fail;
 	}
 	db_rollback(src);

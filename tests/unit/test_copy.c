@@ -106,10 +106,11 @@ static void make_site(store *st)
 		secret[i] = (unsigned char)(i * 37);
 	secret[3] = 0;
 	assert_int_equal(store_secret(st, "session", secret, sizeof secret, out), 0);
-	raw(tempdb_path, "INSERT INTO push_subscriptions(endpoint, p256dh, auth, created_at, updated_at) VALUES "
-			 "('https://push.example/1', zeroblob(65), x'00ff00ff00ff00ff00ff00ff00ff00ff', 1, 2);"
-			 "INSERT INTO push_topics(category_id, sub_id) VALUES (2, 1);"
-			 "INSERT INTO redirects(path, target) VALUES ('/पुराना', '/news/story-0');");
+	raw(tempdb_path,
+	    "INSERT INTO push_subscriptions(endpoint, p256dh, auth, created_at, updated_at) VALUES "
+	    "('https://push.example/1', zeroblob(65), x'00ff00ff00ff00ff00ff00ff00ff00ff', 1, 2);"
+	    "INSERT INTO push_topics(category_id, sub_id) VALUES (2, 1);"
+	    "INSERT INTO redirects(path, target) VALUES ('/पुराना', '/news/story-0');");
 }
 
 /* Every row of every table the copy copies, in both files, value for
@@ -120,16 +121,18 @@ static void assert_same_rows(const char *a_path, const char *b_path)
 	assert_int_equal(sqlite3_open(a_path, &a), SQLITE_OK);
 	assert_int_equal(sqlite3_open(b_path, &b), SQLITE_OK);
 	sqlite3_stmt *tables;
-	assert_int_equal(sqlite3_prepare_v2(a,
-					    "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = "
-					    "'table' AND name NOT LIKE 'sqlite%' AND name NOT IN ('meta', 'changes', "
-					    "'push_lease') ORDER BY name",
-					    -1, &tables, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(a,
+				   "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = "
+				   "'table' AND name NOT LIKE 'sqlite%' AND name NOT IN ('meta', 'changes', "
+				   "'push_lease') ORDER BY name",
+				   -1, &tables, NULL),
+		SQLITE_OK);
 	int ntables = 0;
 	while (sqlite3_step(tables) == SQLITE_ROW) {
 		char sql[160];
-		snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2", sqlite3_column_text(tables, 0));
+		snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY 1, 2",
+			 sqlite3_column_text(tables, 0));
 		sqlite3_stmt *x, *y;
 		assert_int_equal(sqlite3_prepare_v2(a, sql, -1, &x, NULL), SQLITE_OK);
 		assert_int_equal(sqlite3_prepare_v2(b, sql, -1, &y, NULL), SQLITE_OK);
@@ -141,8 +144,9 @@ static void assert_same_rows(const char *a_path, const char *b_path)
 			for (int c = 0; c < sqlite3_column_count(x); c++) {
 				int tx = sqlite3_column_type(x, c), ty = sqlite3_column_type(y, c);
 				if (tx != ty)
-					fail_msg("%s: row %d column %d: type %d on the source, %d in the copy", sql,
-						 rows, c, tx, ty);
+					fail_msg(
+						"%s: row %d column %d: type %d on the source, %d in the copy",
+						sql, rows, c, tx, ty);
 				int nx = sqlite3_column_bytes(x, c), ny = sqlite3_column_bytes(y, c);
 				const void *vx = sqlite3_column_blob(x, c), *vy = sqlite3_column_blob(y, c);
 				if (nx != ny || (nx && memcmp(vx, vy, (size_t)nx)))
@@ -257,8 +261,9 @@ static void a_failed_copy_leaves_no_file(void **state)
 {
 	store *src = *state;
 	make_site(src);
-	raw(tempdb_path, "PRAGMA foreign_keys = OFF; INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
-			 "seen_at, expires_at) VALUES ('t', 99, 'c', 1, 1, 1)");
+	raw(tempdb_path,
+	    "PRAGMA foreign_keys = OFF; INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
+	    "seen_at, expires_at) VALUES ('t', 99, 'c', 1, 1, 1)");
 	char *err = NULL;
 	assert_int_equal(store_copy(tempdb_path, dst_path, NULL, &err), STORE_ERROR);
 	assert_non_null(strstr(err, "copy failed, nothing written"));
@@ -391,8 +396,9 @@ static void a_site_goes_to_postgresql_and_back_value_for_value(void **state)
 	free(err);
 	char url3[1024];
 	assert_true(pg_new_db(url3, sizeof url3));
-	raw(tempdb_path, "PRAGMA foreign_keys = OFF; INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
-			 "seen_at, expires_at) VALUES ('t', 99, 'c', 1, 1, 1)");
+	raw(tempdb_path,
+	    "PRAGMA foreign_keys = OFF; INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
+	    "seen_at, expires_at) VALUES ('t', 99, 'c', 1, 1, 1)");
 	assert_int_equal(store_copy(tempdb_path, url3, NULL, &err), STORE_ERROR);
 	assert_non_null(strstr(err, "left as it was"));
 	assert_non_null(strstr(err, "sessions"));
@@ -414,10 +420,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_site_is_copied_value_for_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_destination_with_a_site_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_failed_copy_leaves_no_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_sources_are_named_and_nothing_is_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_sources_are_named_and_nothing_is_written, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(the_table_list_covers_the_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_table_list_covers_the_postgresql_schema, setup, teardown),
-		cmocka_unit_test_setup_teardown(a_site_goes_to_postgresql_and_back_value_for_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_site_goes_to_postgresql_and_back_value_for_value, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
