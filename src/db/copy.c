@@ -18,6 +18,7 @@
  * Not here: the command line (src/cli/copy.c) and the media folder (photos'
  * files live beside the database, not in it; the command says so).
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,32 +70,34 @@
  * small, at once. later (1-based, 0: none) is a column that refers to its
  * own table: rows go in with it NULL, and fix_read/fix_write set it after
  * the whole table is in, so no row waits for a parent not yet copied.
- * A table not copied has only its name and the reason (skip).
+ * clear empties the destination's table first: rows a server makes on an
+ * empty database, which do not make it a site. A table not copied has only
+ * its name and the reason (skip).
  */
 typedef struct copy_table {
 	const char *name, *cols, *types;
 	const char *read, *write, *count;
 	int by_key, later;
-	const char *fix_read, *fix_write;
+	const char *fix_read, *fix_write, *clear;
 	const char *skip;
 } copy_table;
 
-#define KEYED(t, key, cols, types, n)                                                                       \
-	{                                                                                                   \
-		t, cols, types,                                                                             \
-			"SELECT " cols " FROM " t " WHERE " key " > $1 ORDER BY " key " LIMIT " STR(BATCH), \
-			"INSERT INTO " t "(" cols ") VALUES (" P##n ")", "SELECT count(*) FROM " t, 1, 0,   \
-			NULL, NULL, NULL                                                                    \
+#define INSERT(t, cols, n) "INSERT INTO " t "(" cols ") VALUES (" P##n ")"
+#define KEYED(t, key, cols_, types_, n)                                                                      \
+	{                                                                                                    \
+		.name = t, .cols = cols_, .types = types_,                                                   \
+		.read = "SELECT " cols_ " FROM " t " WHERE " key " > $1 ORDER BY " key " LIMIT " STR(BATCH), \
+		.write = INSERT(t, cols_, n), .count = "SELECT count(*) FROM " t, .by_key = 1                \
 	}
-#define WHOLE(t, cols, types, n, order)                                                                   \
-	{                                                                                                 \
-		t, cols, types, "SELECT " cols " FROM " t " ORDER BY " order,                             \
-			"INSERT INTO " t "(" cols ") VALUES (" P##n ")", "SELECT count(*) FROM " t, 0, 0, \
-			NULL, NULL, NULL                                                                  \
+#define WHOLE(t, cols_, types_, n, order)                                                            \
+	{                                                                                            \
+		.name = t, .cols = cols_, .types = types_,                                           \
+		.read = "SELECT " cols_ " FROM " t " ORDER BY " order, .write = INSERT(t, cols_, n), \
+		.count = "SELECT count(*) FROM " t                                                   \
 	}
-#define SKIPPED(t, why)                                                \
-	{                                                              \
-		t, NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, why \
+#define SKIPPED(t, why)                \
+	{                              \
+		.name = t, .skip = why \
 	}
 
 #define CATEGORY_COLS "id, name, slug, position, parent_id"
@@ -105,10 +108,15 @@ static const copy_table copy_tables[] = {
 	WHOLE("settings", "key, value", "tt", 2, "key"),
 	KEYED("authors", "id", "id, name, slug, bio", "ittt", 4),
 	KEYED("tags", "id", "id, name, slug", "itt", 3),
-	{"categories", CATEGORY_COLS, "ittii", "SELECT " CATEGORY_COLS " FROM categories ORDER BY id",
-	 "INSERT INTO categories(" CATEGORY_COLS ") VALUES (" P5 ")", "SELECT count(*) FROM categories", 0, 5,
-	 "SELECT id, parent_id FROM categories WHERE parent_id IS NOT NULL ORDER BY id",
-	 "UPDATE categories SET parent_id = $2 WHERE id = $1", NULL},
+	{.name = "categories",
+	 .cols = CATEGORY_COLS,
+	 .types = "ittii",
+	 .read = "SELECT " CATEGORY_COLS " FROM categories ORDER BY id",
+	 .write = INSERT("categories", CATEGORY_COLS, 5),
+	 .count = "SELECT count(*) FROM categories",
+	 .later = 5,
+	 .fix_read = "SELECT id, parent_id FROM categories WHERE parent_id IS NOT NULL ORDER BY id",
+	 .fix_write = "UPDATE categories SET parent_id = $2 WHERE id = $1"},
 	KEYED("users", "id", "id, login, name, role, password, lang, disabled, created_at, author_id",
 	      "itttttiii", 9),
 	KEYED("media", "id",
@@ -124,7 +132,14 @@ static const copy_table copy_tables[] = {
 	WHOLE("redirects", "path, target, code", "tti", 3, "path"),
 	WHOLE("sessions", "token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, agent", "titiiitt",
 	      8, "token_hash"),
-	WHOLE("secrets", "name, value", "tb", 2, "name"),
+	/* A server started on the empty database has made its own. */
+	{.name = "secrets",
+	 .cols = "name, value",
+	 .types = "tb",
+	 .read = "SELECT name, value FROM secrets ORDER BY name",
+	 .write = INSERT("secrets", "name, value", 2),
+	 .count = "SELECT count(*) FROM secrets",
+	 .clear = "DELETE FROM secrets"},
 	KEYED("revisions", "id", "id, article_id, version, user_id, at, kind, title, summary, body, fields",
 	      "iiiiittttt", 10),
 	KEYED("audit", "id", "id, at, user_id, action, article_id, detail", "iiitit", 6),
@@ -265,11 +280,16 @@ static const char *col_name(kb_arena *a, const char *cols, int i)
 	return kb_arena_strndup(a, p, e ? (size_t)(e - p) : strlen(p));
 }
 
-static void problem(kb_buf *b, const char *fmt, const char *x, const char *y)
+/* Appends a line to problems. */
+static void problem(kb_buf *b, const char *fmt, ...) KB_PRINTF(2, 3);
+static void problem(kb_buf *b, const char *fmt, ...)
 {
 	if (b->len)
 		kb_buf_putc(b, '\n');
-	kb_buf_printf(b, fmt, x, y);
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
 }
 
 /* Appends to problems a line for each way the schema v disagrees with the
@@ -283,8 +303,8 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 		const copy_table *t = listed(v[i].table);
 		if (!t) {
 			problem(problems,
-				"table %s is not in copy.c's list of tables: add it, copied or skipped%s",
-				v[i].table, "");
+				"table %s is not in copy.c's list of tables: add it, copied or skipped",
+				v[i].table);
 			continue;
 		}
 		if (t->skip)
@@ -293,8 +313,10 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 		if (at < 0)
 			problem(problems, "column %s.%s is not in copy.c's list: add it", t->name, v[i].name);
 		else if (t->types[at] != v[i].type)
-			problem(problems, "column %s.%s has another type than copy.c's list says", t->name,
-				v[i].name);
+			problem(problems,
+				"column %s.%s is of type '%c' in the schema, '%c' in copy.c's list "
+				"(i integer, t text, b bytes)",
+				t->name, v[i].name, v[i].type, t->types[at]);
 	}
 	for (size_t k = 0; k < KB_COUNT(copy_tables); k++) {
 		const copy_table *t = &copy_tables[k];
@@ -303,11 +325,10 @@ static void covers(const schema_col *v, size_t n, kb_arena *a, kb_buf *problems)
 		int count;
 		col_index(t->cols, NULL, &count);
 		if ((size_t)count != strlen(t->types))
-			problem(problems,
-				"copy.c's list gives %s a type for each of a different number of columns%s",
-				t->name, "");
+			problem(problems, "copy.c's list gives %s %zu types for %d columns", t->name,
+				strlen(t->types), count);
 		if (!has_table(v, n, t->name)) {
-			problem(problems, "table %s of copy.c's list is not in the schema%s", t->name, "");
+			problem(problems, "table %s of copy.c's list is not in the schema", t->name);
 			continue;
 		}
 		for (int c = 0; c < count; c++) {
@@ -354,7 +375,7 @@ static int site_rows(store *st, const schema_col *v, size_t n, kb_buf *held)
 	for (size_t k = 0; k < KB_COUNT(copy_tables); k++) {
 		const copy_table *t = &copy_tables[k];
 		int64_t rows;
-		if (t->skip || !has_table(v, n, t->name))
+		if (t->skip || t->clear || !has_table(v, n, t->name))
 			continue;
 		if (count_rows(st, t, &rows))
 			return STORE_ERROR;
@@ -392,6 +413,8 @@ static int copy_rows(store *src, store *dst, const copy_table *t)
 {
 	char what[96];
 	snprintf(what, sizeof what, "cannot write the %s table", t->name);
+	if (t->clear && db_exec(dst, t->clear))
+		return db_fail(dst, what);
 	int64_t after = INT64_MIN;
 	for (;;) {
 		db_stmt *r = db_prepare(src, t->read);

@@ -255,6 +255,24 @@ static void a_destination_with_a_site_is_refused(void **state)
 	store_close(dst);
 }
 
+/* A server started on the empty destination made its own secret: that
+ * is no site, and the source's secret replaces it (its sessions and
+ * forms stay valid). */
+static void a_destination_a_server_started_on_is_still_empty(void **state)
+{
+	store *src = *state;
+	make_site(src);
+	char *err = NULL;
+	store *dst = store_open(dst_path, 0, &err);
+	assert_non_null(dst);
+	unsigned char mine[32] = {1, 2, 3}, out[32];
+	assert_int_equal(store_secret(dst, "csrf", mine, sizeof mine, out), 0);
+	store_close(dst);
+	if (store_copy(tempdb_path, dst_path, NULL, &err))
+		fail_msg("store_copy: %s", err);
+	assert_same_rows(tempdb_path, dst_path);
+}
+
 /* A source whose rows break a foreign key (written with the checks off):
  * the destination refuses the row, the copy stops and its new file goes. */
 static void a_failed_copy_leaves_no_file(void **state)
@@ -419,6 +437,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_site_is_copied_value_for_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(a_destination_with_a_site_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_destination_a_server_started_on_is_still_empty, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(a_failed_copy_leaves_no_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_sources_are_named_and_nothing_is_written, setup,
 						teardown),
