@@ -2,9 +2,11 @@
 // fixture imported into SQLite, copied to PostgreSQL and back into a new
 // SQLite file (under make http-pg; without a cluster, to a second SQLite
 // file and back), and every copy served beside the original: the same
-// pages byte for byte (home, stories, a category, a tag, the feeds, the
-// sitemaps, search), but for what shows the time of the request. And a
-// copy into a site refused, a malformed URL named, nothing written.
+// pages byte for byte (home, stories, categories, a tag, the feeds, the
+// sitemaps, the API, search), but for what shows the time of the request
+// (and, served from PostgreSQL, search's ranking and extracts, its own).
+// New ids on PostgreSQL past the copied ones. And a copy into a site
+// refused, a malformed URL named without its password, nothing written.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
