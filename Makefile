@@ -26,6 +26,8 @@ UNIT    := $(sort $(wildcard tests/unit/test_*.c))
 UNITBIN := $(UNIT:tests/unit/%.c=$(B)/tests/%)
 # The unit tests that need a PostgreSQL server (make unit-pg starts one).
 PGUNIT  := $(B)/tests/test_pg $(B)/tests/test_search_pg
+# Unit tests that run in both: without KHABAR_PG their PostgreSQL part skips.
+PGTOO   := $(B)/tests/test_copy
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 
@@ -83,7 +85,7 @@ unit: $(UNITBIN)
 
 # The same against PostgreSQL: a throwaway cluster for the run.
 unit-pg: $(UNITBIN)
-	@scripts/with-pg sh -c 'set -e; for t in $(PGUNIT); do $$t; done'
+	@scripts/with-pg sh -c 'set -e; for t in $(PGUNIT) $(PGTOO); do $$t; done'
 
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:

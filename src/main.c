@@ -19,6 +19,7 @@ static const struct {
 	{"user", cmd_user, "add newsroom users, set passwords (user add --role admin NAME)"},
 	{"check", cmd_check, "check the database's integrity"},
 	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
+	{"copy", cmd_copy, "move a whole site to another database: copy --from SRC --to DST"},
 	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
 	{"routes", cmd_routes, "print every URL the server answers, with its rules"},
 };
@@ -29,7 +30,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 			if (!strcmp(argv[1], commands[i].name))
 				return commands[i].fn(argc, argv);
-	fprintf(stderr, "usage: khabar COMMAND [options]   (every command takes --db PATH)\n\n");
+	fprintf(stderr,
+		"usage: khabar COMMAND [options]   (every command takes --db PATH; copy takes --from and --to)\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(stderr, "  %-8s %s\n", commands[i].name, commands[i].help);
 	return argc >= 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")) ? 0 : 2;

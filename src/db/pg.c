@@ -134,16 +134,43 @@ static int session_setup(pg_conn *c)
 	return ok ? 0 : -1;
 }
 
+/* libpq's complaint about a URL quotes the part it could not read, which
+ * may be the URL itself with its password: each quoted piece of msg that
+ * comes from url (longer than a character) is left out. */
+static void redact(kb_buf *msg, const char *url)
+{
+	kb_buf out = {0};
+	const char *p = kb_buf_str(msg);
+	for (const char *q; (q = strchr(p, '"'));) {
+		const char *end = strchr(q + 1, '"');
+		if (!end)
+			break;
+		kb_buf_append(&out, p, (size_t)(q - p));
+		char *piece = kb_strndup(q + 1, (size_t)(end - q - 1));
+		if (strlen(piece) > 1 && strstr(url, piece))
+			kb_buf_puts(&out, "(in the URL)");
+		else
+			kb_buf_append(&out, q, (size_t)(end - q + 1));
+		free(piece);
+		p = end + 1;
+	}
+	kb_buf_puts(&out, p);
+	kb_buf_free(msg);
+	*msg = out;
+}
+
 pg_conn *pg_open(const char *url, int statement_timeout_ms, char **err)
 {
 	*err = NULL;
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &perr);
 	if (!opts) {
-		kb_buf b = {0};
-		kb_buf_puts(&b, "bad PostgreSQL URL: ");
-		first_line(&b, perr);
-		kb_buf_puts(&b, " (the form is postgresql://USER@HOST:PORT/DATABASE)");
+		kb_buf b = {0}, m = {0};
+		first_line(&m, perr);
+		redact(&m, url);
+		kb_buf_printf(&b, "bad PostgreSQL URL: %s (the form is postgresql://USER@HOST:PORT/DATABASE)",
+			      kb_buf_str(&m));
+		kb_buf_free(&m);
 		*err = kb_buf_take(&b, NULL);
 		PQfreemem(perr);
 		return NULL;

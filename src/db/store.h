@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../core/core.h"
 #include "../search/query.h"
@@ -139,6 +140,24 @@ const char *store_errmsg(store *st);
 /* The schema version the database is at, and the one this binary wants. */
 int store_schema_version(store *st);
 int store_schema_latest(void);
+
+/*
+ * khabar copy: the whole site in from (a file or a postgresql:// URL) into
+ * to, which must hold no site (a new file, an empty database, or one with
+ * khabar's schema and no rows); to is created or brought up to date first.
+ * Every table the site keeps is copied with its ids, in one transaction on
+ * to, with the search index rebuilt and each table's count compared with
+ * the source's; the tables the copy leaves (caches, the index, the push
+ * lease) are listed with the reason. One line per table goes to report
+ * (NULL: none). On failure nothing is written (a new file is removed) and
+ * *err (free() it) says in one line what is wrong and what to do, naming
+ * a PostgreSQL database by host and name, never with a password.
+ */
+int store_copy(const char *from, const char *to, FILE *report, char **err);
+/* Appends to problems a line for each table or column of st's schema that
+ * store_copy's list of tables does not know, and each the list has that
+ * the schema lacks (none: the list covers the schema). */
+int store_copy_covers(store *st, kb_buf *problems);
 
 /* Transactions. Writes done between begin and commit land together or not
  * at all; rollback is safe to call after a failed step. */

@@ -56,6 +56,11 @@ static void bad_connections_say_what_to_do(void **state)
 	assert_null(pg_open("postgresql://a b@/?sslmode=nonsense=", 0, &err));
 	assert_non_null(strstr(err, "bad PostgreSQL URL"));
 	free(err);
+	/* libpq quotes the URL it could not read; its password stays out. */
+	assert_null(pg_open("postgresql://editor:hunter2@[::1/khabar", 0, &err));
+	assert_non_null(strstr(err, "bad PostgreSQL URL"));
+	assert_null(strstr(err, "hunter2"));
+	free(err);
 
 	char u[1024];
 	url_for(u, sizeof u, "no_such_database");

@@ -1,0 +1,39 @@
+/*
+ * copy.c: "khabar copy --from SRC --to DST": moves a whole site between two
+ * databases, each an SQLite file or a postgresql:// URL (store_copy in
+ * src/db/copy.c does the work and says what it copied, table by table).
+ * The photos' files are not in the database: the report says so, since
+ * they must be moved by hand with the site.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_copy(int argc, char **argv)
+{
+	const char *from = NULL, *to = NULL;
+	for (int i = 2; i < argc; i++) {
+		if (cli_opt(argc, argv, &i, "--from", &from) || cli_opt(argc, argv, &i, "--to", &to))
+			continue;
+		fprintf(stderr, "khabar copy: unknown option %s\n", argv[i]);
+		goto usage;
+	}
+	if (!from || !to || !*from || !*to)
+		goto usage;
+	char *err = NULL;
+	if (store_copy(from, to, stdout, &err)) {
+		fprintf(stderr, "khabar copy: %s\n", err);
+		free(err);
+		return 1;
+	}
+	printf("photos: their files are not in the database; copy the media folder too "
+	       "(khabar serve --media DIR says where a server finds it)\n");
+	return 0;
+usage:
+	fprintf(stderr,
+		"usage: khabar copy --from SRC --to DST   (each an SQLite file or a postgresql:// URL;\n"
+		"       DST must hold no site: a new file or an empty database)\n");
+	return 2;
+}
