@@ -150,11 +150,12 @@ checks:
 # The suites' files run side by side: they mostly wait (on servers, timers,
 # Chromium), so four at once take a third of the time on two cores.
 NODE_TEST := node --test --test-concurrency=4
-# The crash test counts publishes acknowledged in a fixed time, so it runs
-# alone, after the rest, never beside other servers.
-HTTP_ALONE := tests/http/crash.test.mjs
+# The crash test counts publishes acknowledged in a fixed time, and the
+# restart test stops a PostgreSQL cluster of its own under load, so they
+# run one at a time, after the rest, never beside other servers.
+HTTP_ALONE := tests/http/crash.test.mjs tests/http/restart.test.mjs
 HTTP_SIDE := $(filter-out $(HTTP_ALONE),$(sort $(wildcard tests/http/*.test.mjs)))
-HTTP_RUN := $(NODE_TEST) $(HTTP_SIDE) && node --test $(HTTP_ALONE)
+HTTP_RUN := $(NODE_TEST) $(HTTP_SIDE) && node --test --test-concurrency=1 $(HTTP_ALONE)
 http: khabar
 	@scripts/node-deps
 	$(HTTP_RUN)

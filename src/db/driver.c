@@ -607,3 +607,8 @@ int store_wait_change(store *st, int timeout_ms)
 		return db_fail(st, "lost the connection while listening for changes");
 	return rc;
 }
+
+int store_unavailable(store *st)
+{
+	return st->pgc && pg_lost(st->pgc);
+}

@@ -391,6 +391,10 @@ int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const
  * call answers STORE_ERROR at once, and readers look at the log instead.
  */
 #define STORE_LISTENING_AGAIN 2
+/* Whether st's last failure was losing the database server (PostgreSQL
+ * restarting or out of reach; st reconnects on its next statement). A
+ * SQLite file is never out of reach. */
+int store_unavailable(store *st);
 int store_wait_change(store *st, int timeout_ms);
 /* Forgets changes older than before (UTC seconds), login failures a day
  * older than that, the addresses accounts logged in from 30 days older,

@@ -471,6 +471,25 @@ static cache_entry *error_entry(kb_req *r, int status);
  * page. */
 static cache_entry *status_entry(kb_req *r, int status)
 {
+	/* The database is out of reach (restarting, say): a 503 that says
+	 * so and when to try again, instead of a 500. A write that failed so
+	 * was rolled back whole: nothing of it is kept. */
+	if (status >= 500 && r->db && store_unavailable(r->db)) {
+		status = 503;
+		add_str(r->raw, "retry-after", "5");
+		r->max_age = -1;
+		kb_buf_reset(&r->body);
+		if (r->content_type && strstr(r->content_type, "json")) {
+			req_json_error(r, 503,
+				       "the database cannot be reached just now; try again in a few seconds");
+		} else {
+			r->content_type = NULL;
+			r->error_text = strcmp(r->method, "POST")
+						? "डेटाबेस से संपर्क अभी टूटा हुआ है। कुछ सेकंड बाद पेज फिर खोलें।"
+						: "डेटाबेस से संपर्क अभी टूटा हुआ है, इसलिए आपका बदलाव सहेजा नहीं गया। "
+						  "कुछ सेकंड बाद फिर भेजें।";
+		}
+	}
 	if (!(r->content_type && r->body.len))
 		return error_entry(r, status);
 	return cache_make(g_cache, "", 0, 0, status, r->content_type, r->body.data, r->body.len, r->version,

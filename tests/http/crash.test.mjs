@@ -1,4 +1,4 @@
-// Crash test: 1,000 stories published over HTTP while the server is
+// Crash test: up to 1,000 stories published over HTTP while the server is
 // killed with SIGKILL at random moments and started again. Afterwards
 // every publish that got a success answer is there, published, and the
 // database passes PRAGMA integrity_check. Bounded: about 20 s here, and
@@ -97,7 +97,11 @@ test('every acknowledged publish survives SIGKILL at random moments', {
   const seconds = (Date.now() - t0) / 1000;
   console.log(`# crash: ${acked.size} acknowledged publishes of ${attempts} attempts, ` +
     `${kills} SIGKILLs, ${failures} failed requests, ${seconds.toFixed(1)} s`);
-  assert.equal(acked.size >= TOTAL, true, `${acked.size} publishes acknowledged in time`);
+  // It aims for TOTAL, but what it checks is that every acknowledged one
+  // survived: a slow or busy machine acknowledges fewer in the time, and
+  // must not fail for it. A run that acknowledged almost nothing tested
+  // nothing, though.
+  assert.ok(acked.size >= 100, `only ${acked.size} publishes acknowledged: too few to mean anything`);
   assert.ok(kills >= 5, `killed ${kills} times`);
 
   // Stop for good, then check the database.
