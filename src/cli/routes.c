@@ -1,7 +1,7 @@
 /*
  * routes.c: "khabar routes" prints every URL the server answers, one route
  * a line, tab-separated: method, pattern, flags, least role, the query
- * parameters in its cache key, and its max-age. It reads the route table
+ * inputs it declares (a cached route's cache key), and its max-age. It reads the route table
  * itself (src/app/routes.c), so what it prints is what the dispatcher
  * applies; the HTTP tests walk it.
  */
@@ -23,13 +23,14 @@ static const struct {
 	{R_STALE_FORM, "stale-form"},
 	{R_SECRET_PATH, "secret-path"},
 	{R_NEWSROOM, "newsroom"},
+	{R_JSON, "json"},
 };
 
 int cmd_routes(int argc, char **argv)
 {
 	if (argc > 2) {
 		fprintf(stderr, "usage: khabar routes   (prints the route table: method, pattern, flags, "
-				"role, cache key query, max-age)\n");
+				"role, query inputs, max-age)\n");
 		return 2;
 	}
 	for (size_t i = 0; i < app_nroutes; i++) {
@@ -39,9 +40,10 @@ int cmd_routes(int argc, char **argv)
 		for (size_t f = 0; f < KB_COUNT(flag_names); f++)
 			if (rt->flags & flag_names[f].flag)
 				printf("%s%s", any++ ? "," : "", flag_names[f].name);
-		printf("%s\t%s\t%s\t%d\n", any ? "" : "-",
-		       rt->flags & R_AUTH ? store_role_name(rt->role) : "-",
-		       rt->cache_query ? rt->cache_query : "-", rt->max_age);
+		printf("%s\t%s\t", any ? "" : "-", rt->flags & R_AUTH ? store_role_name(rt->role) : "-");
+		for (size_t q = 0; q < KB_MAX_INPUTS && rt->query[q].name; q++)
+			printf("%s%s", q ? "," : "", rt->query[q].name);
+		printf("%s\t%d\n", rt->query[0].name ? "" : "-", rt->max_age);
 	}
 	return 0;
 }

@@ -44,18 +44,40 @@ enum {
 	 * (r->user, r->csrf) before the handler runs, also where no login is
 	 * needed (the login page). R_AUTH and R_CSRF routes load it too. */
 	R_NEWSROOM = 1 << 7,
+	/* Answers JSON, its errors too: a refused input gets a JSON error. */
+	R_JSON = 1 << 8,
 };
+
+/*
+ * A query parameter a route's handler reads (req_query), declared in the
+ * route table: the dispatcher answers 400 for a value that does not
+ * decode to UTF-8 or that valid refuses (NULL: any text), before the
+ * handler runs; on a cached route every declared input is in the cache
+ * key, so two requests that differ in one never share a page. A handler
+ * that reads an input its route does not declare is a bug the tests catch
+ * (req_query, under KHABAR_STRICT_INPUTS).
+ */
+typedef struct kb_input {
+	const char *name;
+	int (*valid)(const char *value); /* 1 when value is acceptable */
+} kb_input;
+
+#define KB_MAX_INPUTS 6
 
 typedef struct kb_route {
 	const char *method;  /* "GET" also answers HEAD */
 	const char *pattern; /* "/news/{slug}": {name} matches one segment */
 	kb_handler fn;
 	unsigned flags;
-	int role;                /* with R_AUTH */
-	const char *cache_query; /* query parameters in the cache key: "page" or "a,b,c" */
-	int max_age;             /* Cache-Control max-age, seconds; -1: no-store */
-	size_t max_body;         /* POST body limit, bytes; 0: KB_MAX_BODY */
+	int role;                      /* with R_AUTH */
+	int max_age;                   /* Cache-Control max-age, seconds; -1: no-store; 0: 60 */
+	size_t max_body;               /* POST body limit, bytes; 0: KB_MAX_BODY */
+	kb_input query[KB_MAX_INPUTS]; /* the query inputs, as above */
+	int arg;                       /* for the handler, which serves several routes */
 } kb_route;
+
+/* Validators for kb_input. */
+int input_flag(const char *v); /* "0" or "1" */
 
 /* The body limit of a POST route that sets none. */
 #define KB_MAX_BODY (1u << 20)

@@ -73,8 +73,33 @@ const char *req_header(kb_req *r, const char *name)
 	return kb_arena_strndup(&r->arena, v.base, v.len);
 }
 
+/* The input of r's route called name, or NULL when it declares none. */
+static const kb_input *declared(const kb_route *rt, const char *name)
+{
+	for (size_t i = 0; i < KB_MAX_INPUTS && rt->query[i].name; i++)
+		if (!strcmp(rt->query[i].name, name))
+			return &rt->query[i];
+	return NULL;
+}
+
+/* Set from KHABAR_STRICT_INPUTS (the tests): a handler reading a query
+ * input its route does not declare ends the server, so the test fails. */
+static int g_strict_inputs;
+
+/* A handler reads an input its route does not declare: its value might be
+ * missing from the cache key, so a cached page could answer for another. */
+static void undeclared(kb_req *r, const char *name)
+{
+	kb_warn("bug: %s %s reads the query input \"%s\", which its route does not declare", r->method,
+		r->route->pattern, name);
+	if (g_strict_inputs)
+		abort();
+}
+
 int req_query_check(kb_req *r, const char *name, const char **out)
 {
+	if (r->route && !declared(r->route, name))
+		undeclared(r, name);
 	size_t nlen = strlen(name);
 	const char *q = r->query;
 	*out = NULL;
@@ -509,21 +534,17 @@ static cache_entry *error_entry(kb_req *r, int status)
 }
 
 /*
- * Appends to key the values of the query parameters the route lists in
- * cache_query ("page" or "category,tag,limit"), as "?name=value&..." with
+ * Appends to key the values of the query inputs the route declares, in
+ * the order it declares them, as "?name=value&..." with
  * each value percent-encoded, so no two parameter sets give the same key.
  * Absent parameters add nothing. Returns -1 when one of them is present but
- * undecodable: such a request must reach its handler (which answers 400),
- * not the cached page for the same path without it.
+ * undecodable (check_inputs answered 400 for it already).
  */
 static int cache_key_query(kb_req *r, kb_buf *key)
 {
-	const char *names = r->route->cache_query;
 	char sep = '?';
-	while (names && *names) {
-		size_t len = strcspn(names, ",");
-		char *name = kb_arena_strndup(&r->arena, names, len);
-		const char *v;
+	for (size_t i = 0; i < KB_MAX_INPUTS && r->route->query[i].name; i++) {
+		const char *name = r->route->query[i].name, *v;
 		if (req_query_check(r, name, &v))
 			return -1;
 		if (v) {
@@ -531,11 +552,9 @@ static int cache_key_query(kb_req *r, kb_buf *key)
 			url_encode(key, v, strlen(v));
 			sep = '&';
 		}
-		names += len + (names[len] == ',');
 	}
 	return 0;
 }
-
 /* The target of a redirect stored for the request's path, with a trailing
  * slash ignored (old WordPress URLs end in one), or NULL. */
 static const char *path_redirect(kb_req *r, int *code)
@@ -630,11 +649,43 @@ static int public_json_check(kb_req *r)
  * body limit, the form, then role and CSRF (router_guard). Returns 0 to go
  * on, or a status; for 401 on a GET, r->location is the login page.
  */
+/* The route's declared query inputs: each present one must decode to
+ * UTF-8 and pass its validator. Returns 0, or 400 (a JSON error on R_JSON
+ * routes). */
+static int check_inputs(kb_req *r)
+{
+	const kb_route *rt = r->route;
+	for (size_t i = 0; i < KB_MAX_INPUTS && rt->query[i].name; i++) {
+		const char *v;
+		int bad = req_query_check(r, rt->query[i].name, &v);
+		if (!bad && v && rt->query[i].valid && !rt->query[i].valid(v))
+			bad = 1;
+		if (!bad)
+			continue;
+		if (rt->flags & R_JSON)
+			return req_json_error(r, 400,
+					      kb_arena_printf(&r->arena, "%s is not valid%s",
+							      rt->query[i].name, v ? "" : " UTF-8"));
+		r->error_text =
+			kb_arena_printf(&r->arena, "पते में \"%s\" का मान सही नहीं है।", rt->query[i].name);
+		return 400;
+	}
+	return 0;
+}
+
+int input_flag(const char *v)
+{
+	return !strcmp(v, "0") || !strcmp(v, "1");
+}
+
 static int check_rules(kb_req *r)
 {
 	const kb_route *rt = r->route;
 	h2o_req_t *req = r->raw;
 	int post = !strcmp(r->method, "POST");
+	int refused = check_inputs(r);
+	if (refused)
+		return refused;
 	if (is_newsroom(r) && session_load(r)) {
 		kb_warn("cannot read session: %s", store_errmsg(r->db));
 		return 500;
@@ -656,8 +707,7 @@ static int check_rules(kb_req *r)
 		}
 	}
 	if (post && (rt->flags & R_PUBLIC_JSON)) {
-		int refused = public_json_check(r);
-		if (refused)
+		if ((refused = public_json_check(r)))
 			return refused;
 	}
 	int csrf_ok = post ? session_csrf_ok(r) : 1, token_only;
@@ -1090,6 +1140,8 @@ void server_block_signals(void)
 int server_run(const server_opts *o)
 {
 	g_opts = o;
+	const char *strict = getenv("KHABAR_STRICT_INPUTS");
+	g_strict_inputs = strict && !strcmp(strict, "1");
 	/* The caller blocked SIGINT/SIGTERM before starting any thread
 	 * (server_block_signals), so the main loop below alone takes them. */
 	sigset_t set, cur;

@@ -35,8 +35,6 @@
 
 #define FEED_ITEMS 50
 
-enum { KIND_SITE, KIND_CATEGORY, KIND_TAG, KIND_AUTHOR };
-
 /* What a feed is about: its title, description and page. */
 typedef struct feed_subject {
 	const char *title, *description, *page_path;
@@ -280,12 +278,12 @@ static int subject(kb_req *r, int kind, const kb_settings *s, feed_subject *f)
 	int rc = 0;
 	memset(f, 0, sizeof *f);
 	switch (kind) {
-	case KIND_SITE:
+	case FEED_SITE:
 		f->title = s->name;
 		f->description = *s->tagline ? s->tagline : s->name;
 		f->page_path = "/";
 		return 0;
-	case KIND_CATEGORY: {
+	case FEED_CATEGORY: {
 		kb_category c;
 		rc = store_category_by_slug(r->db, a, r->param[0], &c);
 		if (rc)
@@ -296,7 +294,7 @@ static int subject(kb_req *r, int kind, const kb_settings *s, feed_subject *f)
 		f->q.category_id = c.id;
 		return 0;
 	}
-	case KIND_TAG: {
+	case FEED_TAG: {
 		kb_tag t;
 		rc = store_tag_by_slug(r->db, a, r->param[0], &t);
 		if (rc)
@@ -328,12 +326,9 @@ static int feed(kb_req *r, int kind, int is_atom)
 	kb_settings s;
 	if (store_settings(r->db, &r->arena, &s))
 		return 500;
+	/* "0" or "1" (the route's validator says so). */
 	const char *full_arg = req_query(r, "full");
-	int full = 1;
-	if (full_arg && !strcmp(full_arg, "0"))
-		full = 0;
-	else if (full_arg && strcmp(full_arg, "1"))
-		return 400;
+	int full = !full_arg || strcmp(full_arg, "0");
 	feed_subject f;
 	int status = subject(r, kind, &s, &f);
 	if (status)
@@ -349,42 +344,7 @@ static int feed(kb_req *r, int kind, int is_atom)
 	return 200;
 }
 
-int page_feed_rss(kb_req *r)
+int page_feed(kb_req *r)
 {
-	return feed(r, KIND_SITE, 0);
-}
-
-int page_feed_atom(kb_req *r)
-{
-	return feed(r, KIND_SITE, 1);
-}
-
-int page_feed_category_rss(kb_req *r)
-{
-	return feed(r, KIND_CATEGORY, 0);
-}
-
-int page_feed_category_atom(kb_req *r)
-{
-	return feed(r, KIND_CATEGORY, 1);
-}
-
-int page_feed_tag_rss(kb_req *r)
-{
-	return feed(r, KIND_TAG, 0);
-}
-
-int page_feed_tag_atom(kb_req *r)
-{
-	return feed(r, KIND_TAG, 1);
-}
-
-int page_feed_author_rss(kb_req *r)
-{
-	return feed(r, KIND_AUTHOR, 0);
-}
-
-int page_feed_author_atom(kb_req *r)
-{
-	return feed(r, KIND_AUTHOR, 1);
+	return feed(r, r->route->arg / 2, r->route->arg % 2);
 }

@@ -35,14 +35,10 @@ int page_robots(kb_req *r);
 
 /* Feeds (feeds.c): RSS 2.0 and Atom for the site, a category, a tag and an
  * author; 404 for an unknown subject. */
-int page_feed_rss(kb_req *r);
-int page_feed_atom(kb_req *r);
-int page_feed_category_rss(kb_req *r);
-int page_feed_category_atom(kb_req *r);
-int page_feed_tag_rss(kb_req *r);
-int page_feed_tag_atom(kb_req *r);
-int page_feed_author_rss(kb_req *r);
-int page_feed_author_atom(kb_req *r);
+enum { FEED_SITE, FEED_CATEGORY, FEED_TAG, FEED_AUTHOR };
+/* The route's arg for a feed of kind (FEED_*), in RSS or in Atom. */
+#define FEED_ARG(kind, atom) ((kind)*2 + !!(atom))
+int page_feed(kb_req *r);
 /* Sitemaps (sitemaps.c): the index, its parts (/sitemap-pages.xml,
  * /sitemap-N.xml) and the Google News sitemap. */
 int page_sitemap_index(kb_req *r);

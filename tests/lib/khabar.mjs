@@ -15,6 +15,11 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const sanitized = !!process.env.KHABAR_SANITIZER;
 export const bin = process.env.KHABAR_BIN ? path.resolve(process.env.KHABAR_BIN) : path.join(root, 'khabar');
 
+// Every server the tests start ends at once when a handler reads a query
+// input its route does not declare (src/http/server.c): such a read could
+// serve one request's cached page for another.
+process.env.KHABAR_STRICT_INPUTS ??= '1';
+
 // Runs a khabar subcommand to completion; returns {status, stdout, stderr}.
 export function khabar(args, opts = {}) {
   const r = spawnSync(bin, args, { encoding: 'utf8', cwd: root, ...opts });

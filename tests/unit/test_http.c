@@ -39,10 +39,10 @@ static int h3(kb_req *r)
 }
 
 static const kb_route routes[] = {
-	{"GET", "/", h1, 0, 0, NULL, 0},
-	{"GET", "/news/{slug}", h2, R_CACHE, 0, NULL, 0},
-	{"POST", "/news/{slug}", h3, R_AUTH | R_CSRF, ROLE_EDITOR, NULL, 0},
-	{"GET", "/a/{x}/b/{y}", h3, 0, 0, NULL, 0},
+	{"GET", "/", h1},
+	{"GET", "/news/{slug}", h2, .flags = R_CACHE},
+	{"POST", "/news/{slug}", h3, .flags = R_AUTH | R_CSRF, .role = ROLE_EDITOR},
+	{"GET", "/a/{x}/b/{y}", h3},
 };
 
 static const kb_route *m(const char *method, const char *path, kb_req *r, int *allowed)
@@ -483,10 +483,47 @@ static void a_final_step_runs_after_the_stop(void **state)
 	jobs_wake(NULL, "count"); /* no server: ignored */
 }
 
+static void every_route_declares_its_inputs_once(void **state)
+{
+	size_t inputs = 0;
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
+		for (size_t a = 0; a < KB_MAX_INPUTS && rt->query[a].name; a++, inputs++) {
+			if (!*rt->query[a].name || strpbrk(rt->query[a].name, "&=?# "))
+				fail_msg("%s %s: an input named \"%s\"", rt->method, rt->pattern,
+					 rt->query[a].name);
+			for (size_t b = 0; b < a; b++)
+				if (!strcmp(rt->query[a].name, rt->query[b].name))
+					fail_msg("%s %s declares %s twice", rt->method, rt->pattern,
+						 rt->query[a].name);
+		}
+		/* JSON errors only where JSON is answered. */
+		if ((rt->flags & R_JSON) && strncmp(rt->pattern, "/api/", 5))
+			fail_msg("%s %s answers JSON errors outside /api/", rt->method, rt->pattern);
+	}
+	assert_true(inputs > 30);
+	assert_int_equal(input_flag("0"), 1);
+	assert_int_equal(input_flag("1"), 1);
+	assert_int_equal(input_flag("2"), 0);
+	assert_int_equal(input_flag(""), 0);
+	assert_int_equal(input_flag("10"), 0);
+}
+
+/* The hash under cache keys, ETags and fingerprinted file names is FNV-1a
+ * (64 bits): its published values. */
+static void the_hash_is_fnv1a(void **state)
+{
+	assert_true(kb_hash64("", 0) == 0xcbf29ce484222325ULL);
+	assert_true(kb_hash64("a", 1) == 0xaf63dc4c8601ec8cULL);
+	assert_true(kb_hash64("foobar", 6) == 0x85944171f73967e8ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(router_matches_literals_and_params),
+		cmocka_unit_test(every_route_declares_its_inputs_once),
+		cmocka_unit_test(the_hash_is_fnv1a),
 		cmocka_unit_test_setup_teardown(jobs_run_at_start_when_woken_and_while_they_have_work,
 						jobs_setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_final_step_runs_after_the_stop, jobs_setup,
