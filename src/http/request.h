@@ -1,0 +1,17 @@
+/*
+ * request.h: the request accessors' parts that only the server uses
+ * (request.c; server.c).
+ */
+#ifndef KB_REQUEST_H
+#define KB_REQUEST_H
+
+#include "http.h"
+
+/* On: a handler reading a query input its route does not declare ends the
+ * process (the tests); off: it is logged as a bug. */
+void req_strict_inputs(int on);
+/* The site's origin ("https://host[:port]") from its base_url setting, or
+ * "" when it has none (or the store cannot say). */
+const char *req_site_origin(kb_req *r);
+
+#endif
