@@ -142,6 +142,13 @@ void kb_buf_free(kb_buf *b)
 	b->len = b->cap = 0;
 }
 
+char *kb_buf_to_arena(kb_arena *a, kb_buf *b)
+{
+	char *s = kb_arena_strndup(a, kb_buf_str(b), b->len);
+	kb_buf_free(b);
+	return s;
+}
+
 char *kb_buf_take(kb_buf *b, size_t *len)
 {
 	if (!b->data)

@@ -80,6 +80,9 @@ typedef struct kb_arena {
 
 void *kb_arena_alloc(kb_arena *a, size_t n);
 char *kb_arena_strndup(kb_arena *a, const char *s, size_t n);
+/* Copies b's text into a (NUL-terminated, "" when empty) and frees b: the
+ * end of building a text whose result lives as long as the arena. */
+char *kb_buf_to_arena(kb_arena *a, kb_buf *b);
 char *kb_arena_strdup(kb_arena *a, const char *s);
 char *kb_arena_printf(kb_arena *a, const char *fmt, ...) KB_PRINTF(2, 3);
 void kb_arena_free(kb_arena *a);

@@ -288,8 +288,7 @@ const char *pg_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, c
 			plain(&b, text + at, to - at);
 			if (last + 1 < s.nw)
 				kb_buf_puts(&b, "…");
-			res = kb_arena_strndup(a, b.data, b.len);
-			kb_buf_free(&b);
+			res = kb_buf_to_arena(a, &b);
 		}
 	}
 	kb_buf_free(&s.want.text);

@@ -135,8 +135,7 @@ const char *http_location(kb_arena *a, const char *target, const char *origin, i
 			kb_buf_append(&loc, e, 3);
 		}
 	}
-	const char *v = kb_arena_strndup(a, loc.data, loc.len);
-	kb_buf_free(&loc);
+	const char *v = kb_buf_to_arena(a, &loc);
 	return v;
 }
 

@@ -166,8 +166,7 @@ void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char
 		kb_warn("refusing to set cookie %s: its name, value or path has bytes a cookie cannot hold",
 			name);
 	else
-		req_add_header(r, "set-cookie", kb_arena_strndup(&r->arena, b.data, b.len));
-	kb_buf_free(&b);
+		req_add_header(r, "set-cookie", kb_buf_to_arena(&r->arena, &b));
 }
 
 /* The peer's address as text; with net set, as the network one client
@@ -221,6 +220,5 @@ void req_depend(kb_req *r, const char *fmt, ...)
 	kb_buf b = {0};
 	kb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	r->deps[r->ndeps++] = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
+	r->deps[r->ndeps++] = kb_buf_to_arena(&r->arena, &b);
 }

@@ -504,8 +504,7 @@ static int check_rules(kb_req *r)
 		kb_buf loc = {0};
 		kb_buf_puts(&loc, "/newsroom/login?next=");
 		url_encode(&loc, r->path, r->path_len);
-		r->location = kb_arena_strndup(&r->arena, loc.data, loc.len);
-		kb_buf_free(&loc);
+		r->location = kb_buf_to_arena(&r->arena, &loc);
 		return 303;
 	}
 	if (status == 401 || token_only) {

@@ -136,8 +136,7 @@ static const char *embed_url(kb_arena *a, const char *src)
 		size_t n = strcspn(h, "&");
 		const char *r = NULL;
 		if (!url_decode(&b, h, n, 1) && b.len && url_is_safe(b.data, b.len) && b.data[0] != '/')
-			r = kb_arena_strndup(a, b.data, b.len);
-		kb_buf_free(&b);
+			r = kb_buf_to_arena(a, &b);
 		return r;
 	}
 	if (starts(host, "facebook.com/") || starts(host, "fb.watch/") || starts(host, "instagram.com/") ||

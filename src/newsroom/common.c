@@ -108,8 +108,7 @@ int nr_redirect(kb_req *r, const char *fmt, ...)
 	kb_buf b = {0};
 	kb_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	r->location = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
+	r->location = kb_buf_to_arena(&r->arena, &b);
 	r->max_age = -1;
 	return 303;
 }

@@ -74,8 +74,7 @@ static const char *queue_url(kb_req *r, const kb_tip_query *q, const char *statu
 	if (page > 1)
 		kb_buf_printf(&b, "page=%d&", page);
 	b.data[--b.len] = 0; /* the last '&' or the '?' */
-	const char *url = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
+	const char *url = kb_buf_to_arena(&r->arena, &b);
 	return url;
 }
 
@@ -332,8 +331,7 @@ int nr_tip_draft(kb_req *r)
 	}
 	kb_article_input in = {0};
 	in.title = tips_headline(a, t.body, 200);
-	in.body = kb_arena_strndup(a, body.data, body.len);
-	kb_buf_free(&body);
+	in.body = kb_buf_to_arena(a, &body);
 	in.status = "draft";
 	in.summary = "";
 	in.dateline = t.place;

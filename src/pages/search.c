@@ -149,9 +149,8 @@ int page_search(kb_req *r)
 	tv_set_bool(s, "asked", 1);
 	kb_buf num = {0};
 	text_format_int(&num, (long long)total, 0);
-	tv_set_str(s, "total", kb_arena_strndup(a, num.data, num.len));
+	tv_set_str(s, "total", kb_buf_to_arena(a, &num));
 	tv_set_bool(s, "one", total == 1);
-	kb_buf_free(&num);
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		tv *o = site_article(r, &hits[i].article, 0);
@@ -168,9 +167,8 @@ int page_search(kb_req *r)
 			url_encode(&u, sug, strlen(sug));
 			tv *sg = tv_obj(a);
 			tv_set_str(sg, "text", sug);
-			tv_set_str(sg, "url", kb_arena_strndup(a, u.data, u.len));
+			tv_set_str(sg, "url", kb_buf_to_arena(a, &u));
 			tv_set(s, "suggest", sg);
-			kb_buf_free(&u);
 		}
 		kb_article *v;
 		size_t k;

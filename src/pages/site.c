@@ -41,18 +41,14 @@ const char *site_iso(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
 	site_iso_date(&b, t);
-	const char *s = kb_arena_strndup(&r->arena, b.data, b.len);
-	kb_buf_free(&b);
-	return s;
+	return kb_buf_to_arena(&r->arena, &b);
 }
 
 static tv *iso_value(kb_req *r, int64_t t)
 {
 	kb_buf b = {0};
 	site_iso_date(&b, t);
-	tv *v = tv_str(&r->arena, kb_arena_strndup(&r->arena, b.data, b.len));
-	kb_buf_free(&b);
-	return v;
+	return tv_str(&r->arena, kb_buf_to_arena(&r->arena, &b));
 }
 
 static const char *encode(kb_req *r, const char *s)

@@ -176,8 +176,7 @@ void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char *
 		*t->contact ? t->contact : "—", t->nmedia);
 	kb_buf_puts(&b, t->body);
 	kb_buf_printf(&b, "\n\n--\nन्यूज़रूम में देखें: %s/newsroom/tips/%lld\n", site, (long long)t->id);
-	*body = kb_arena_strndup(a, b.data, b.len);
-	kb_buf_free(&b);
+	*body = kb_buf_to_arena(a, &b);
 }
 
 int64_t tips_mail_backoff(int tries, int64_t first)
