@@ -115,6 +115,8 @@
 			// Safe: rendered server-side by cmark without raw HTML, and
 			// the page's CSP forbids inline scripts anyway.
 			if (html !== null) preview.innerHTML = html || '';
+			// What the tests wait for: a preview the server rendered.
+			preview.dataset.rendered = String((parseInt(preview.dataset.rendered || '0', 10) || 0) + 1);
 		}).catch(function () {});
 	}, 350);
 

@@ -65,9 +65,13 @@
 			!(Date.now() - (parseInt(get('khabar-push-no') || '0', 10) || 0) < WEEK) &&
 			!document.getElementById('push-manage');
 	}
+	// The prompt's state on <html data-push-ask>, which the tests wait on:
+	// "waits" for engagement, "no" (decided not to ask), "shown".
+	var root = document.documentElement;
 	function prompt() {
-		if (!eligible()) return;
+		if (!eligible()) { if (!shown) root.dataset.pushAsk = 'no'; return; }
 		shown = true;
+		root.dataset.pushAsk = 'shown';
 		var box = el('div', 'push-ask');
 		box.setAttribute('role', 'dialog');
 		box.setAttribute('aria-labelledby', 'push-ask-t');
@@ -109,6 +113,7 @@
 	var views = (parseInt(get('khabar-push-views') || '0', 10) || 0) + 1;
 	set('khabar-push-views', String(views));
 	if (views >= 2) setTimeout(prompt, 2000);
+	else root.dataset.pushAsk = 'waits';
 	var story = document.querySelector('article .body');
 	if (story) {
 		var onScroll = function () {

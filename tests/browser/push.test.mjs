@@ -68,7 +68,8 @@ describe('the push prompt', () => {
     const sw = await page.evaluate(() => navigator.serviceWorker.ready.then((r) => ({ url: r.active && r.active.scriptURL, scope: r.scope })));
     assert.equal(sw.url, site.base + '/sw.js');
     assert.equal(sw.scope, site.base + '/');
-    await page.waitForTimeout(2500);
+    // The script has decided to wait for engagement (no timer is set).
+    await page.locator('html[data-push-ask="waits"]').waitFor({ state: 'attached' });
     assert.equal(await page.locator('.push-ask').count(), 0, 'no prompt on a first view without engagement');
     // Scrolling into the story is engagement.
     await page.evaluate(() => window.scrollTo(0, document.querySelector('article .body').offsetTop + 400));
@@ -91,7 +92,8 @@ describe('the push prompt', () => {
     assert.deepEqual(st, { subscribed: true, topics: ['all'] });
     // Subscribed readers are not asked again.
     await page.goto(site.base + '/', { waitUntil: 'load' });
-    await page.waitForTimeout(2500);
+    // A second view: after its delay the script decides, and does not ask.
+    await page.locator('html[data-push-ask="no"]').waitFor({ state: 'attached', timeout: 8000 });
     assert.equal(await page.locator('.push-ask').count(), 0);
     assert.deepEqual(errors, []);
     await ctx.close();
@@ -100,7 +102,7 @@ describe('the push prompt', () => {
   test('a second page view is engagement too; "not now" is remembered', async () => {
     const { ctx, page, errors } = await phone();
     await page.goto(site.base + '/', { waitUntil: 'load' });
-    await page.waitForTimeout(2500);
+    await page.locator('html[data-push-ask="waits"]').waitFor({ state: 'attached' });
     assert.equal(await page.locator('.push-ask').count(), 0);
     await page.goto(site.base + '/category/raksha', { waitUntil: 'load' });
     await page.locator('.push-ask').waitFor({ timeout: 4000 });
@@ -108,7 +110,7 @@ describe('the push prompt', () => {
     assert.equal(await page.locator('.push-ask').count(), 0);
     assert.equal(await page.evaluate(() => window.__asked), 0);
     await page.goto(site.base + '/', { waitUntil: 'load' });
-    await page.waitForTimeout(2500);
+    await page.locator('html[data-push-ask="no"]').waitFor({ state: 'attached', timeout: 8000 });
     assert.equal(await page.locator('.push-ask').count(), 0, 'not asked again after "not now"');
     assert.deepEqual(errors, []);
     await ctx.close();

@@ -189,7 +189,8 @@ describe('the tip journey', () => {
     await page.waitForURL(/\/newsroom\/tips\/\d+$/);
     assert.equal((await page.locator('.tip-note-body').textContent()).trim(), payloads[4]);
     await Promise.all([page.waitForURL(/\/newsroom\/articles\/\d+$/), page.locator('#tip-draft').click()]);
-    await page.waitForTimeout(300); // the live preview renders the body
+    // The live preview renders the body (newsroom.js counts its renders).
+    await page.locator('#preview[data-rendered]').waitFor({ state: 'attached' });
     assert.equal(await flag(), undefined);
     await page.goto(site.base + '/newsroom/tips');
     assert.equal(await flag(), undefined);
@@ -206,8 +207,10 @@ describe('the tip journey', () => {
     await page.waitForURL(/\/newsroom\/tips\/\d+$/);
     const url = page.url();
     // open() dismisses dialogs: the tip stays.
-    await page.locator('#tip-delete').click();
-    await page.waitForTimeout(300);
+    await Promise.all([page.waitForEvent('dialog'), page.locator('#tip-delete').click()]);
+    // The click's handler has returned once the page runs this: had the
+    // confirmation gone through, the page would be leaving.
+    assert.equal(await page.evaluate(() => document.readyState), 'complete');
     assert.equal(page.url(), url);
     page.removeAllListeners('dialog');
     page.on('dialog', (d) => d.accept());
