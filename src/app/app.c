@@ -93,16 +93,9 @@ int app_serve(server_opts *o)
 	theme_set_digits(s.digits);
 	store_close(st);
 
-	/* Photos live beside the database unless told otherwise; a database
-	 * on a server has no folder, so they go to data/media. */
-	if (!o->media_dir && store_is_url(o->db_path)) {
-		o->media_dir = "data/media";
-	} else if (!o->media_dir) {
-		const char *slash = strrchr(o->db_path, '/');
-		o->media_dir =
-			slash ? kb_arena_printf(&a, "%.*s/media", (int)(slash - o->db_path), o->db_path)
-			      : "media";
-	}
+	/* Photos live beside the database unless told otherwise. */
+	if (!o->media_dir)
+		o->media_dir = media_default_dir(&a, o->db_path);
 	if (media_prepare_dirs(o->media_dir, &err))
 		kb_fatal("%s", err);
 	g_media_dir = o->media_dir;

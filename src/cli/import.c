@@ -74,25 +74,17 @@ int cmd_import(int argc, char **argv)
 	}
 	store *st = cli_open_store(db);
 	/* Featured images join the photo queue of the server's media folder
-	 * (khabar serve --media; by default media/ next to the database). */
-	const char *slash = strrchr(db, '/');
-	kb_buf out = {0};
-	if (photos) {
-		kb_buf_puts(&out, photos);
-	} else {
-		if (slash)
-			kb_buf_append(&out, db, (size_t)(slash - db + 1));
-		kb_buf_puts(&out, "media");
-	}
+	 * (khabar serve --media; by default the same folder serve takes). */
+	kb_arena a = {0};
+	const char *out = photos ? photos : media_default_dir(&a, db);
 	char *merr = NULL;
-	if (media && (media_init() || media_prepare_dirs(out.data, &merr))) {
+	if (media && (media_init() || media_prepare_dirs(out, &merr))) {
 		fprintf(stderr, "khabar: %s\n", merr ? merr : "cannot start libvips");
 		free(merr);
-		kb_buf_free(&out);
+		kb_arena_free(&a);
 		store_close(st);
 		return 1;
 	}
-	kb_arena a = {0};
 	kb_settings set = {0};
 	if (store_settings(st, &a, &set))
 		set.base_url = NULL;
@@ -100,7 +92,7 @@ int cmd_import(int argc, char **argv)
 		.base_url = set.base_url,
 		.file = file,
 		.media_dir = media,
-		.media_out = out.data,
+		.media_out = out,
 		.progress = !quiet && isatty(2) ? stderr : NULL,
 		.password_link = session_password_link,
 	};
@@ -113,7 +105,6 @@ int cmd_import(int argc, char **argv)
 		report(&r, file);
 	}
 	import_report_free(&r);
-	kb_buf_free(&out);
 	kb_arena_free(&a);
 	store_close(st);
 	return rc ? 1 : 0;

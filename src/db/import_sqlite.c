@@ -72,7 +72,7 @@ out:
 int store_category_set_parent(store *st, int64_t id, int64_t parent_id)
 {
 	static const char sql[] = "UPDATE categories SET parent_id = nullif($2, 0) "
-				  "WHERE id = $1 AND parent_id IS NOT nullif($2, 0) AND id != $2";
+				  "WHERE id = $1 AND parent_id IS DISTINCT FROM nullif($2, 0) AND id != $2";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);
 	db_bind_int(s, 2, parent_id);

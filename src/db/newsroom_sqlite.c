@@ -181,8 +181,10 @@ int store_session_get(store *st, kb_arena *a, const char *token_hash, int64_t no
 
 int store_session_touch(store *st, const char *token_hash, int64_t now, int64_t expires_at)
 {
-	static const char sql[] =
-		"UPDATE sessions SET seen_at = $2, expires_at = max(expires_at, $3) WHERE token_hash = $1";
+	/* The larger of two values as a CASE: SQLite's max(a, b) is no
+	 * function on PostgreSQL, and SQLite has no greatest(). */
+	static const char sql[] = "UPDATE sessions SET seen_at = $2, expires_at = CASE WHEN expires_at > $3 "
+				  "THEN expires_at ELSE $3 END WHERE token_hash = $1";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, token_hash);
 	db_bind_int(s, 2, now);
@@ -867,11 +869,14 @@ int store_audit_list(store *st, kb_arena *a, int64_t article_id, size_t limit, k
 
 int store_tag_suggest(store *st, kb_arena *a, const char *prefix, size_t limit, kb_tag **out, size_t *n)
 {
-	/* Prefix ranges instead of LIKE: no wildcard in what was typed can
-	 * widen the match. */
+	/* A prefix compared as a substring instead of LIKE: no wildcard in
+	 * what was typed can widen the match. Not a range (name >= $1 AND
+	 * name < $1 || U+10FFFF): SQLite's x'...' is a blob there but a bit
+	 * string on PostgreSQL, and a range depends on the collation; an
+	 * equality of characters means the same on both. */
 	static const char sql[] =
-		"SELECT t.id, t.name, t.slug FROM tags t WHERE (t.name >= $1 AND t.name < $1 || x'f48fbfbf') "
-		"OR (t.slug >= lower($1) AND t.slug < lower($1) || '{') ORDER BY (SELECT count(*) FROM "
+		"SELECT t.id, t.name, t.slug FROM tags t WHERE substr(t.name, 1, length($1)) = $1 "
+		"OR substr(t.slug, 1, length($1)) = lower($1) ORDER BY (SELECT count(*) FROM "
 		"article_tags x WHERE x.tag_id = t.id) DESC, t.name LIMIT $2";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, prefix);

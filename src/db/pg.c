@@ -44,6 +44,7 @@ struct pg_stmt {
 	char name[16];
 	int prepared; /* on the connection's current session */
 	int nparams;  /* highest $N bound */
+	int nserver;  /* the parameters the server's statement takes */
 	param p[MAX_PARAMS];
 	kb_buf pbuf;
 	PGresult *res;
@@ -390,6 +391,19 @@ static int prepare_on_server(pg_stmt *s)
 	if (!ok)
 		fail(s->c, "cannot prepare SQL", r);
 	PQclear(r);
+	/* How many parameters the statement takes: a $N left unbound then
+	 * (or later, bindings being cleared by db_prepare) is sent as NULL,
+	 * as SQLite takes an unbound one, not left out of the count, which
+	 * PostgreSQL refuses. */
+	if (ok) {
+		r = PQdescribePrepared(s->c->db, s->name);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			fail(s->c, "cannot describe SQL", r);
+		else
+			s->nserver = PQnparams(r);
+		PQclear(r);
+	}
 	s->prepared = ok;
 	return ok ? 0 : -1;
 }
@@ -405,13 +419,16 @@ static PGresult *run(pg_stmt *s)
 {
 	const char *values[MAX_PARAMS];
 	int lengths[MAX_PARAMS], formats[MAX_PARAMS];
-	for (int i = 0; i < s->nparams; i++) {
+	int n = s->nserver > s->nparams ? s->nserver : s->nparams;
+	if (n > MAX_PARAMS)
+		n = MAX_PARAMS;
+	for (int i = 0; i < n; i++) {
 		const param *p = &s->p[i];
-		values[i] = !p->set || p->is_null ? NULL : s->pbuf.data + p->off;
-		lengths[i] = (int)p->len;
-		formats[i] = p->binary;
+		values[i] = i >= s->nparams || !p->set || p->is_null ? NULL : s->pbuf.data + p->off;
+		lengths[i] = i >= s->nparams ? 0 : (int)p->len;
+		formats[i] = i >= s->nparams ? 0 : p->binary;
 	}
-	return PQexecPrepared(s->c->db, s->name, s->nparams, values, lengths, formats, 0);
+	return PQexecPrepared(s->c->db, s->name, n, values, lengths, formats, 0);
 }
 
 /* Runs s once: 0, or -1 with the error recorded. */

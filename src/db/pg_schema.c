@@ -293,28 +293,52 @@ const char kb_pg_schema[] =
 	/* Triggers. meta's 'bulk_load' and 'search_paused' rows pause them for a
 	 * bulk load (demo, import), which rebuilds what they keep once at the end. */
 	/* Any change to what pages show bumps content_version, so every server
-	 * process sees it, whichever process wrote. */
+	 * process sees it, whichever process wrote. Statement triggers, but
+	 * only for a statement that touched a row (its transition table,
+	 * "changed", is not empty): as SQLite's row triggers, an INSERT ... ON
+	 * CONFLICT DO NOTHING that inserts nothing, or an UPDATE that matches
+	 * nothing, empties no cache. */
 	"CREATE FUNCTION kb_bump() RETURNS trigger LANGUAGE plpgsql AS $$\n"
 	"BEGIN\n"
-	"  UPDATE meta SET value = value + 1 WHERE key = 'content_version';\n"
-	"  RETURN NULL;\n"
-	"END $$;\n"
-	"CREATE FUNCTION kb_bump_quiet() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-	"BEGIN\n"
-	"  IF NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_load') THEN\n"
+	"  IF EXISTS (SELECT 1 FROM changed) THEN\n"
 	"    UPDATE meta SET value = value + 1 WHERE key = 'content_version';\n"
 	"  END IF;\n"
 	"  RETURN NULL;\n"
 	"END $$;\n"
-	"CREATE TRIGGER settings_bump AFTER INSERT OR UPDATE OR DELETE ON settings\n"
+	"CREATE FUNCTION kb_bump_quiet() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  IF EXISTS (SELECT 1 FROM changed) AND NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_load') THEN\n"
+	"    UPDATE meta SET value = value + 1 WHERE key = 'content_version';\n"
+	"  END IF;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	/* One trigger per event: a transition table names the rows one event
+	 * touched (the new rows of an INSERT or UPDATE, the old of a DELETE). */
+	"CREATE TRIGGER settings_bump_ins AFTER INSERT ON settings REFERENCING NEW TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
-	"CREATE TRIGGER categories_bump AFTER INSERT OR UPDATE OR DELETE ON categories\n"
+	"CREATE TRIGGER settings_bump_upd AFTER UPDATE ON settings REFERENCING NEW TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
-	"CREATE TRIGGER authors_bump AFTER UPDATE OR DELETE ON authors\n"
+	"CREATE TRIGGER settings_bump_del AFTER DELETE ON settings REFERENCING OLD TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
-	"CREATE TRIGGER tags_bump AFTER UPDATE OR DELETE ON tags\n"
+	"CREATE TRIGGER categories_bump_ins AFTER INSERT ON categories REFERENCING NEW TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
-	"CREATE TRIGGER redirects_bump AFTER INSERT OR UPDATE OR DELETE ON redirects\n"
+	"CREATE TRIGGER categories_bump_upd AFTER UPDATE ON categories REFERENCING NEW TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER categories_bump_del AFTER DELETE ON categories REFERENCING OLD TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER authors_bump_upd AFTER UPDATE ON authors REFERENCING NEW TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER authors_bump_del AFTER DELETE ON authors REFERENCING OLD TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER tags_bump_upd AFTER UPDATE ON tags REFERENCING NEW TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER tags_bump_del AFTER DELETE ON tags REFERENCING OLD TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump();\n"
+	"CREATE TRIGGER redirects_bump_ins AFTER INSERT ON redirects REFERENCING NEW TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump_quiet();\n"
+	"CREATE TRIGGER redirects_bump_upd AFTER UPDATE ON redirects REFERENCING NEW TABLE AS changed\n"
+	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump_quiet();\n"
+	"CREATE TRIGGER redirects_bump_del AFTER DELETE ON redirects REFERENCING OLD TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump_quiet();\n"
 	/* The change log: what a change to a published story touches. Writers
 	 * that log take one lock until they commit, so seq grows in commit order

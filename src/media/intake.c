@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../core/crypto.h"
+#include "../db/store.h"
 #include "media.h"
 
 static char *g_dir, *g_incoming;
@@ -53,6 +54,14 @@ int media_prepare_dirs(const char *dir, char **err)
 	g_dir = kb_strdup(dir);
 	g_incoming = kb_buf_take(&b, NULL);
 	return 0;
+}
+
+const char *media_default_dir(kb_arena *a, const char *db)
+{
+	if (store_is_url(db))
+		return "data/media";
+	const char *slash = strrchr(db, '/');
+	return slash ? kb_arena_printf(a, "%.*s/media", (int)(slash - db), db) : "media";
 }
 
 const char *media_dir(void)

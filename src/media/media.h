@@ -58,6 +58,10 @@ size_t media_webp_strip(unsigned char *b, size_t n);
  * needed and remembers dir for the functions below. Returns 0, or -1 with
  * a message in *err (free() it). */
 int media_prepare_dirs(const char *dir, char **err);
+/* The photos' folder of the database at db when no --media is given:
+ * media/ beside an SQLite file; data/media for a database on a server,
+ * which has no folder. The text is static or in a. */
+const char *media_default_dir(kb_arena *a, const char *db);
 const char *media_dir(void);
 
 /*

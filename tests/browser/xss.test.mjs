@@ -30,13 +30,12 @@
 // run lists every problem found, with the page and the markup.
 // Screenshots: tests/artifacts/xss-*.png.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { launchChromium, newsroomLogin } from '../lib/browser.mjs';
-import { khabar, root, setServerClock, startSite } from '../lib/khabar.mjs';
+import { khabar, newDb, root, setServerClock, sql, startSite } from '../lib/khabar.mjs';
 import { addUser, Client, loggedIn, PASSWORD } from '../lib/newsroom.mjs';
 import { inspect, markdownBody, oneLine, payloads, sentinel, wordpressHtml } from './xss-corpus.mjs';
 
@@ -76,12 +75,6 @@ const bodies = new Map(); // article id -> its body as the article page shows it
 async function advance(seconds) {
   now += seconds;
   await setServerClock(clockFile, now, site.base); // the server reads it every 0.2 s
-}
-
-function sql(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
 }
 
 const api = async (p) => (await fetch(site.base + p)).json();
@@ -210,7 +203,7 @@ before(async () => {
   clockFile = path.join(work, 'now');
   now = Math.ceil(Date.now() / 60000) * 60 + 300;
   writeFileSync(clockFile, String(now));
-  const db = path.join(work, 'khabar.db');
+  const db = newDb(work);
   assert.equal(khabar(['demo', '--db', db, '--articles', '4']).status, 0);
   addCliArticles(db);
   importWordpress(db);

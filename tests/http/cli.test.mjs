@@ -7,7 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { bin, freePort, khabar, root, startSite, tempDir, until } from '../lib/khabar.mjs';
+import { bin, freePort, khabar, newDb, pg, pgUrl, root, startSite, tempDir, until } from '../lib/khabar.mjs';
 
 // Whether something accepts a connection on port (the connection is closed at once).
 const accepts = (port) => new Promise((resolve) => {
@@ -28,7 +28,7 @@ function count(db) {
 
 describe('khabar init', () => {
   test('makes a site with the default Hindi categories', () => {
-    const db = path.join(t.dir, 'init.db');
+    const db = newDb(t.dir, 'init.db');
     const r = khabar(['init', '--name', 'दैनिक भारत', '--url', 'https://news.example/', '--db', db]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /site "दैनिक भारत" ready/);
@@ -36,7 +36,7 @@ describe('khabar init', () => {
   });
 
   test('refuses a bad URL or missing name with a usage line', () => {
-    const db = path.join(t.dir, 'bad.db');
+    const db = newDb(t.dir, 'bad.db');
     let r = khabar(['init', '--name', 'x', '--url', 'news.example', '--db', db]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /--url must look like https:\/\/example\.com/);
@@ -49,7 +49,7 @@ describe('khabar init', () => {
 describe('khabar article add', () => {
   let db;
   before(() => {
-    db = path.join(t.dir, 'articles.db');
+    db = newDb(t.dir, 'articles.db');
     assert.equal(khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', db]).status, 0);
   });
 
@@ -79,7 +79,7 @@ describe('khabar article add', () => {
   ];
   for (const [what, name, text, want] of bad) {
     test(`${what}: names file and line, stores nothing`, () => {
-      const fresh = path.join(t.dir, `fresh-${name}.db`);
+      const fresh = newDb(t.dir, `fresh-${name}.db`);
       khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', fresh]);
       const r = khabar(['article', 'add', write(name, text), '--db', fresh]);
       assert.equal(r.status, 1);
@@ -92,7 +92,7 @@ describe('khabar article add', () => {
 
 describe('khabar demo', () => {
   test('is deterministic and refuses a database with articles', () => {
-    const a = path.join(t.dir, 'demo-a.db');
+    const a = newDb(t.dir, 'demo-a.db');
     assert.equal(khabar(['demo', '--db', a, '--articles', '20']).status, 0);
     const again = khabar(['demo', '--db', a, '--articles', '20']);
     assert.equal(again.status, 1);
@@ -105,7 +105,7 @@ describe('khabar serve errors', () => {
     const port = await freePort();
     const blocker = net.createServer().listen(port, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
-    const db = path.join(t.dir, 'serve.db');
+    const db = newDb(t.dir, 'serve.db');
     khabar(['init', '--name', 'x', '--url', 'https://x.example', '--db', db]);
     const r = khabar(['serve', '--db', db, '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
     blocker.close();
@@ -114,7 +114,9 @@ describe('khabar serve errors', () => {
     assert.equal(r.stderr.trim().split('\n').length, 1);
   });
 
-  test('a database that cannot be opened or written: one clear line', async () => {
+  // A file that cannot be opened or is not a database: SQLite's own
+  // failures (PostgreSQL's are the next test's).
+  test('a database file that cannot be opened or written: one clear line', { skip: pg ? 'SQLite files only' : false }, async () => {
     const port = await freePort();
     let r = khabar(['serve', '--db', '/nonexistent/dir/k.db', '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
     assert.equal(r.status, 1);
@@ -128,8 +130,20 @@ describe('khabar serve errors', () => {
     assert.match(r.stderr, /^khabar: cannot .*junk\.db.*not a database/);
   });
 
+  test('a database on PostgreSQL that is missing or out of reach: one clear line', { skip: pg ? false : 'PostgreSQL only' }, async () => {
+    const port = await freePort();
+    let r = khabar(['serve', '--db', pgUrl('nosuch'), '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^khabar: cannot connect to PostgreSQL at .*nosuch: .*database "nosuch" does not exist; create it/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    r = khabar(['serve', '--db', 'postgresql://khabar@/x?host=/nonexistent&port=5432', '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^khabar: cannot connect to PostgreSQL at \/nonexistent:5432\/x: .*; check that PostgreSQL runs there/);
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+  });
+
   test('a bad --listen or --threads value is refused', () => {
-    let r = khabar(['serve', '--listen', 'nonsense', '--db', path.join(t.dir, 'l.db')], { timeout: 5000 });
+    let r = khabar(['serve', '--listen', 'nonsense', '--db', newDb(t.dir, 'l.db')], { timeout: 5000 });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /expected ADDRESS:PORT/);
     r = khabar(['serve', '--threads', '0'], { timeout: 5000 });

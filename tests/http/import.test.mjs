@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { bin, khabar, root, sanitized, startSite, tempDir } from '../lib/khabar.mjs';
+import { bin, dumpDb, khabar, newDb, root, sanitized, sql, startSite, tempDir } from '../lib/khabar.mjs';
 import { Client, hasExif, withGps } from '../lib/newsroom.mjs';
 
 const fixture = (name) => path.join(root, 'tests/fixtures', name);
@@ -32,15 +32,12 @@ function items(file) {
   });
 }
 
-// Everything in the database, as text: equal dumps, equal databases.
-function dump(db) {
-  const r = spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return createHash('sha256').update(r.stdout).digest('hex');
-}
+// Everything in the database (dumpDb: schema and every row), hashed:
+// equal dumps, equal databases.
+const dump = (db) => createHash('sha256').update(dumpDb(db)).digest('hex');
 
 function newSite(dir, name) {
-  const db = path.join(dir, name);
+  const db = newDb(dir, name);
   const r = khabar(['init', '--name', 'पुराना पोर्टल', '--url', 'https://news.example', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   return db;
@@ -157,15 +154,18 @@ describe('khabar import wordpress (the 20-item export)', () => {
 });
 
 describe('khabar import wordpress: what the fixtures from WordPress lack', () => {
-  let t, db, site, out, media, link;
+  let t, db, site, out, media, photos, link;
   before(async () => {
     t = tempDir();
     db = newSite(t.dir, 'features.db');
     media = path.join(t.dir, 'uploads');
     mkdirSync(path.join(media, '2025/11'), { recursive: true });
     writeFileSync(path.join(media, '2025/11/stadium.jpg'), withGps(readFileSync(fixture('photo-gps.jpg'))));
-    out = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
-    site = await startSite({ db });
+    // The photo queue's folder, named for the import and the server alike
+    // (a database on PostgreSQL has none beside it).
+    photos = path.join(t.dir, 'media');
+    out = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media, '--media', photos]);
+    site = await startSite({ db, extraArgs: ['--media', photos] });
   });
   after(async () => { await site.stop(); t.remove(); });
 
@@ -195,8 +195,8 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     const bytes = Buffer.from(await (await fetch(site.base + jpg)).arrayBuffer());
     assert.ok(bytes.length > 1000 && !hasExif(bytes), `${jpg} is a photo without EXIF`);
     assert.equal((await fetch(`${site.base}/media/wordpress/2025/11/stadium.jpg`)).status, 404);
-    const row = spawnSync('sqlite3', [db, 'SELECT m.status, i.path, i.alt FROM import_media i JOIN media m ON m.id = i.media_id'], { encoding: 'utf8' });
-    assert.equal(row.stdout.trim(), 'ready|2025/11/stadium.jpg|भरा हुआ स्टेडियम');
+    const row = sql(db, 'SELECT m.status, i.path, i.alt FROM import_media i JOIN media m ON m.id = i.media_id');
+    assert.equal(row, 'ready|2025/11/stadium.jpg|भरा हुआ स्टेडियम');
   });
 
   test('tags, child categories and the sticky lead', async () => {
@@ -230,9 +230,9 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     const m = out.stdout.match(/^sunita: https:\/\/news\.example(\/newsroom\/set-password\/[0-9a-f]{64})$/m);
     assert.ok(m, out.stdout);
     link = m[1];
-    const r = spawnSync('sqlite3', [db, "SELECT u.role, u.password, a.name FROM users u JOIN authors a ON a.id = u.author_id WHERE u.login = 'sunita'"], { encoding: 'utf8' });
-    assert.equal(r.stdout.trim(), 'reporter||सुनीता वर्मा');
-    const tokens = spawnSync('sqlite3', [db, 'SELECT token_hash FROM password_tokens'], { encoding: 'utf8' }).stdout.trim();
+    const r = sql(db, "SELECT u.role, u.password, a.name FROM users u JOIN authors a ON a.id = u.author_id WHERE u.login = 'sunita'");
+    assert.equal(r, 'reporter||सुनीता वर्मा');
+    const tokens = sql(db, 'SELECT token_hash FROM password_tokens');
     assert.equal(tokens, createHash('sha256').update(link.split('/').pop()).digest('hex'), 'only the SHA-256 is kept');
   });
 
@@ -278,18 +278,18 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     assert.equal(made.status, 0, made.stderr);
     const fresh = made.stdout.match(/\/newsroom\/set-password\/[0-9a-f]{64}/)[0];
     assert.equal((await c.page(fresh)).res.status, 200, 'khabar user link makes a working link');
-    spawnSync('sqlite3', [db, 'UPDATE password_tokens SET expires_at = 1']);
+    sql(db, 'UPDATE password_tokens SET expires_at = 1');
     const { res, html } = await c.page(fresh);
     assert.equal(res.status, 404, 'an expired link');
     assert.match(html, /यह लिंक काम नहीं करता/);
   });
 
   test('a second import makes no user and no link', () => {
-    const again = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media]);
+    const again = khabar(['import', 'wordpress', fixture('wxr-features.xml'), '--db', db, '--media-dir', media, '--media', photos]);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stdout, /users: 0 made/);
     assert.doesNotMatch(again.stdout, /set-password/);
-    const n = spawnSync('sqlite3', [db, 'SELECT count(*) FROM users'], { encoding: 'utf8' }).stdout.trim();
+    const n = sql(db, 'SELECT count(*) FROM users');
     assert.equal(n, '1');
   });
 

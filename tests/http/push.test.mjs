@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { bin, khabar, requestFrom, root, startSite, tempDir } from '../lib/khabar.mjs';
+import { bin, khabar, newDb, requestFrom, root, startSite, tempDir } from '../lib/khabar.mjs';
 import { fakeBrowser, makeCert, startMock, verifyVapid } from '../lib/pushmock.mjs';
 
 const SEED = '/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar';
@@ -334,7 +334,7 @@ describe('clicks at a stop', () => {
   test('a click just before SIGTERM is counted: the server writes what waits before it exits', async () => {
     const dir = tempDir();
     try {
-      const db = `${dir.dir}/k.db`;
+      const db = newDb(dir.dir, 'k.db');
       assert.equal(khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', db]).status, 0);
       const s2 = await startSite({ db });
       const b = fakeBrowser(mock.base + '/ok/stop-click');
@@ -372,7 +372,7 @@ describe('a restart in the middle of a send', () => {
       const slow = await startMock(cert, { delay: 40 });
       const dir = tempDir();
       try {
-        const db = `${dir.dir}/k.db`;
+        const db = newDb(dir.dir, 'k.db');
         assert.equal(khabar(['init', '--name', 'खबर', '--url', 'https://k.example', '--db', db]).status, 0);
         const N = 1500;
         const s2 = await startSite({ db });

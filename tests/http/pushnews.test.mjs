@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import ece from 'http_ece';
 
-import { khabar, setServerClock, startSite, until } from '../lib/khabar.mjs';
+import { khabar, newDb, setServerClock, startSite, until } from '../lib/khabar.mjs';
 import { addUser, loggedIn } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 
@@ -28,7 +28,7 @@ const serve = () => startSite({ db, extraArgs: ['--fake-clock', clockFile] });
 
 before(async () => {
   dir = mkdtempSync('/tmp/khabar-pushnews-');
-  db = path.join(dir, 'k.db');
+  db = newDb(dir, 'k.db');
   clockFile = path.join(dir, 'now');
   await setClock(Math.ceil(Date.now() / 60000) * 60 + 600);
   assert.equal(khabar(['demo', '--db', db, '--articles', '5']).status, 0);

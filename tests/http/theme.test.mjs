@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { khabar, startSite, tempDir } from '../lib/khabar.mjs';
+import { khabar, newDb, startSite, tempDir } from '../lib/khabar.mjs';
 
 test('a theme folder overrides templates and static files', async () => {
   const t = tempDir();
@@ -30,7 +30,7 @@ test('a broken theme is refused at start with the file and line', async () => {
   const t = tempDir();
   mkdirSync(path.join(t.dir, 'templates'));
   writeFileSync(path.join(t.dir, 'templates', 'home.html'), '{{> head}}\n{{#if lead}}\n');
-  const db = path.join(t.dir, 'k.db');
+  const db = newDb(t.dir, 'k.db');
   khabar(['init', '--name', 'x', '--url', 'https://x.example', '--db', db]);
   const r = khabar(['serve', '--db', db, '--theme', t.dir, '--listen', '127.0.0.1:1'], { timeout: 5000 });
   assert.equal(r.status, 1);
@@ -57,7 +57,7 @@ test('a page that fails to render gets the Hindi 500 page and the server goes on
 
 test('"khabar settings" checks values, and Devanagari digits reach the dates', async () => {
   const t = tempDir();
-  const db = path.join(t.dir, 'k.db');
+  const db = newDb(t.dir, 'k.db');
   assert.equal(khabar(['demo', '--db', db, '--articles', '3']).status, 0);
   let r = khabar(['settings', 'set', 'digits', 'roman', '--db', db]);
   assert.equal(r.status, 2);

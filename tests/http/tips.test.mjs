@@ -8,23 +8,16 @@
 // The server runs on an injected clock, so "three seconds later" and
 // "two days later" need no waiting.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { freePort, khabar, root, setServerClock, startSite } from '../lib/khabar.mjs';
+import { freePort, khabar, newDb, root, setServerClock, sql, startSite } from '../lib/khabar.mjs';
 import { Client, addUser, hasExif, loggedIn } from '../lib/newsroom.mjs';
 import { decode2047, parseMail, startSmtp } from '../lib/smtp.mjs';
 
 const photo = readFileSync(path.join(root, 'tests', 'fixtures', 'photo-gps.jpg'));
 const TEXT = 'सीतापुर के रामपुर गाँव में नई सड़क धँस गई।\nग्रामीणों ने ठेकेदार पर घटिया सामग्री का आरोप लगाया है।';
-
-function sql(db, query) {
-  const r = spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
 
 // A site on an injected clock, with the SMTP settings pointing at smtpPort.
 async function tipSite(smtpPort, env = {}) {
@@ -39,12 +32,15 @@ async function tipSite(smtpPort, env = {}) {
     await setServerClock(clockFile, now, t.site?.base);
   };
   t.now = () => now;
-  const db = path.join(mkdtempSync('/tmp/khabar-tips-db-'), 'khabar.db');
+  const dir2 = mkdtempSync('/tmp/khabar-tips-db-');
+  const db = newDb(dir2);
+  // The photos' folder, named (a database on PostgreSQL has none beside it).
+  t.media = path.join(dir2, 'media');
   assert.equal(khabar(['demo', '--db', db, '--articles', '5']).status, 0);
   for (const [k, v] of Object.entries({ tips_email: 'desk@news.example', smtp_host: '127.0.0.1', smtp_port: String(smtpPort), smtp_password: 'sEcReT-pw-42' }))
     assert.equal(khabar(['settings', 'set', k, v, '--db', db]).status, 0);
   Object.assign(process.env, env);
-  t.site = await startSite({ db, extraArgs: ['--fake-clock', clockFile] });
+  t.site = await startSite({ db, extraArgs: ['--fake-clock', clockFile, '--media', t.media] });
   for (const k of Object.keys(env)) delete process.env[k];
   t.db = db;
   return t;
@@ -81,7 +77,7 @@ async function waitFor(ok, what) {
 
 const count = (db) => Number(sql(db, 'SELECT count(*) FROM tips'));
 const mediaCount = (db) => Number(sql(db, 'SELECT count(*) FROM media'));
-const incoming = (t) => readdirSync(path.join(path.dirname(t.db), 'media-incoming')).filter((f) => !f.endsWith('.tmp'));
+const incoming = (t) => readdirSync(`${t.media}-incoming`).filter((f) => !f.endsWith('.tmp'));
 
 describe('a tip from form to newsroom, with its mail', () => {
   let smtp, t, editor, ref, tipId;
@@ -230,7 +226,7 @@ describe('a tip from form to newsroom, with its mail', () => {
     const stem = sql(t.db, `SELECT m.stem FROM media m JOIN tip_media tm ON tm.media_id = m.id WHERE tm.tip_id = ${second}`);
     for (let i = 0; i < 50 && sql(t.db, `SELECT status FROM media WHERE stem = '${stem}'`) !== 'ready'; i++)
       await new Promise((r2) => setTimeout(r2, 100));
-    const mediaDir = path.join(path.dirname(t.db), 'media');
+    const mediaDir = t.media;
     assert.ok(readdirSync(mediaDir).some((f) => f.startsWith(stem)));
     assert.equal((await editor.post(`/newsroom/tips/${second}/delete`)).status, 303);
     assert.equal(sql(t.db, `SELECT count(*) FROM tips WHERE id = ${second}`), '0');

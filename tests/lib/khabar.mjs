@@ -35,7 +35,7 @@ let pgCount = 0;
 // The URL of pg's cluster with its database replaced by name.
 // (Node's URL cannot parse a URL with an empty host: socket URLs have one.)
 const PG_DB = /^(postgres(?:ql)?:\/\/[^/?]*)\/([^?]*)/;
-function pgUrl(name) {
+export function pgUrl(name) {
   return pg.replace(PG_DB, (m, head) => `${head}/${name}`);
 }
 
@@ -66,6 +66,36 @@ export function sql(db, query) {
     : spawnSync('sqlite3', [db, query], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`SQL failed on ${db}: ${query}: ${r.stderr}`);
   return r.stdout.trim();
+}
+
+// Everything a site's database holds, as text: its tables, their columns
+// and indexes, and every row of every table in a fixed order (sorted by
+// all its columns); equal texts, equal databases. SQLite: what .dump
+// shows bar the CREATE statements' layout, the search index's shadow
+// tables and sqlite_sequence included. PostgreSQL: the public schema's
+// tables, columns and indexes and their rows; not sequences, whose values
+// are not transactional (a rolled-back insert still moves one on).
+export function dumpDb(db) {
+  const onPg = pg && db.startsWith('postgres');
+  const run = (script) => {
+    const r = onPg
+      ? spawnSync('psql', [db, '-qAt', '-P', 'null=\\N', '-v', 'ON_ERROR_STOP=1'], { encoding: 'utf8', input: script })
+      : spawnSync('sqlite3', ['-bail', '-cmd', '.mode quote', db], { encoding: 'utf8', input: script });
+    if (r.status !== 0) throw new Error(`cannot read ${db}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const schema = run(onPg
+    ? "SELECT table_name, ordinal_position, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2;\n"
+      + "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1;\n"
+    : 'SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name;\n');
+  // Tables and their column counts (virtual tables are read through their
+  // shadow tables).
+  const tables = run(onPg
+    ? "SELECT c.table_name || ' ' || count(*) FROM information_schema.columns c JOIN pg_tables t ON t.tablename = c.table_name AND t.schemaname = c.table_schema WHERE c.table_schema = 'public' GROUP BY c.table_name ORDER BY 1;\n"
+    : "SELECT name || ' ' || (SELECT count(*) FROM pragma_table_info(m.name)) FROM sqlite_master m WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY 1;\n")
+    .trim().split('\n').map((l) => l.replace(/^'|'$/g, '').split(' '));
+  const rows = run(tables.map(([name, n]) => `SELECT '== ${name}'; SELECT * FROM "${name}" ORDER BY ${Array.from({ length: Number(n) }, (_, i) => i + 1).join(', ')};\n`).join(''));
+  return schema + rows;
 }
 
 export function tempDir() {

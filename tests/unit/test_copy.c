@@ -24,6 +24,8 @@
 #include "db/pg.h"
 #include "db/store.h"
 #include "search/query.h"
+/* The source is an SQLite file the tests also write with sqlite3 itself. */
+#define TEMPDB_SQLITE_ONLY
 #include "tempdb.h"
 
 /* The copy's destination, next to the tempdb source. */

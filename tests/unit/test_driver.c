@@ -1,5 +1,6 @@
 /*
- * test_driver.c: the driver layer (src/db/driver.h) on SQLite: $N
+ * test_driver.c: the driver layer (src/db/driver.h), on SQLite and (make
+ * unit-pg, tempdb.h) on PostgreSQL, in SQL both take: $N
  * parameters bind by number whatever their order in the SQL, quotes keep
  * their text, statements are cached and come back reset, and errors and
  * one-row lookups say what happened.
@@ -40,7 +41,7 @@ static void parameters_bind_by_number_not_by_first_appearance(void **state)
 static void a_dollar_in_quotes_is_text(void **state)
 {
 	store *st = *state;
-	static const char sql[] = "SELECT '$1', \"x$1\", $1 FROM (SELECT 1 AS \"x$1\")";
+	static const char sql[] = "SELECT '$1', \"x$1\", $1 FROM (SELECT 1 AS \"x$1\") AS q";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, 42);
 	assert_int_equal(db_one(st, s, "select"), STORE_OK);
@@ -71,7 +72,7 @@ static void a_statement_is_prepared_once_and_comes_back_clear(void **state)
 static void one_row_lookups_and_errors_say_what_happened(void **state)
 {
 	store *st = *state;
-	static const char none[] = "SELECT 1 WHERE 0";
+	static const char none[] = "SELECT 1 WHERE 1 = 0";
 	assert_int_equal(db_one(st, db_prepare(st, none), "nothing"), STORE_NOTFOUND);
 	assert_int_equal(db_exec(st, "CREATE TABLE t(k TEXT PRIMARY KEY)"), STORE_OK);
 	static const char ins[] = "INSERT INTO t(k) VALUES($1)";

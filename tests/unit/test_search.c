@@ -14,6 +14,9 @@
 
 #include "db/store.h"
 #include "db/sqlite.h"
+/* SQLite's index by nature (it reads FTS5 through sqlite3 itself):
+ * PostgreSQL's is tested in test_search_pg.c. */
+#define TEMPDB_SQLITE_ONLY
 #include "tempdb.h"
 #include "search/query.h"
 
