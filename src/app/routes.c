@@ -17,7 +17,9 @@
  *                (no-store), every POST carrying the CSRF token, a user of
  *                at least the role
  * and .query lists the query inputs the handler reads (kb_input); on a
- * cached route they are its cache key.
+ * cached route they are its cache key. FORM(...) lists a POST's form
+ * fields the same way; a route with none takes no form (the CSRF token
+ * aside, which is the dispatcher's).
  */
 #define PUBLIC(age) .flags = R_CACHE, .max_age = (age)
 #define API(age) .flags = R_CACHE | R_CORS | R_JSON, .max_age = (age)
@@ -36,6 +38,28 @@
 	}
 /* An editor's page shown again after a POST may carry an alert's result. */
 #define ALERT .query = {{"alert"}}
+
+/* Left as written: clang-format cannot lay out a brace list that ends a
+ * macro. */
+/* clang-format off */
+#define FORM(...) .form = (const kb_input[]){__VA_ARGS__, {NULL}}
+/* The story editor's form (editor.c's read_form), which a transition
+ * (submit, publish...) may also carry to save first. */
+#define ARTICLE_FIELDS                                                                \
+	{"title"}, {"summary"}, {"body"}, {"category"}, {"tags"}, {"dateline"},       \
+	{"author"}, {"caption"}, {"credit"}, {"slug"}, {"seo_title"},                 \
+	{"seo_description"}, {"breaking"}, {"media_id", input_id}, {"version", input_id}
+#define ARTICLE_FORM FORM(ARTICLE_FIELDS)
+#define TRANSITION_FORM FORM(ARTICLE_FIELDS, {"notify"})
+/* The settings page's fields (admin.c's site_keys and mail_keys, then the
+ * ones it reads apart). */
+#define SETTINGS_FORM                                                                 \
+	FORM({"name"}, {"tagline"}, {"logo"}, {"email"}, {"facebook"}, {"instagram"}, \
+	     {"x"}, {"arattai"}, {"whatsapp"}, {"google_news"},                       \
+	     {"push_hourly_limit", input_id}, {"tips_email"}, {"smtp_host"},          \
+	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                   \
+	     {"smtp_password"}, {"smtp_starttls"})
+/* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
 #define FEED(kind, atom) page_feed, PUBLIC(300), .query = {FULL}, .arg = FEED_ARG(kind, atom)
@@ -75,60 +99,65 @@ const kb_route app_routes[] = {
 	 * session: its token is the pre-session one (session.c). */
 	{"GET", "/newsroom/login", nr_login_page, .flags = R_NEWSROOM, .max_age = -1,
 	 .query = {{"next"}, {"set"}}},
-	{"POST", "/newsroom/login", nr_login, .flags = R_NEWSROOM | R_CSRF, .max_age = -1,
-	 .query = {{"set"}}},
+	{"POST", "/newsroom/login", nr_login, .flags = R_NEWSROOM | R_CSRF, .max_age = -1, .query = {{"set"}},
+	 FORM({"login"}, {"password"}, {"next"})},
 	{"GET", "/newsroom/set-password/{token}", nr_set_password_page, .flags = R_NEWSROOM | R_SECRET_PATH,
 	 .max_age = -1},
 	{"POST", "/newsroom/set-password/{token}", nr_set_password,
-	 .flags = R_NEWSROOM | R_CSRF | R_SECRET_PATH, .max_age = -1},
+	 .flags = R_NEWSROOM | R_CSRF | R_SECRET_PATH, .max_age = -1, FORM({"password"}, {"password2"})},
 	{"POST", "/newsroom/logout", nr_logout, REPORTER},
 	{"POST", "/newsroom/logout-everywhere", nr_logout_all, REPORTER},
 	{"GET", "/newsroom/account", nr_account_page, REPORTER},
-	{"POST", "/newsroom/account", nr_account, REPORTER},
-	{"POST", "/newsroom/account/language", nr_lang, REPORTER},
+	{"POST", "/newsroom/account", nr_account, REPORTER,
+	 FORM({"lang"}, {"current_password"}, {"new_password"})},
+	{"POST", "/newsroom/account/language", nr_lang, REPORTER, FORM({"back"})},
 	{"GET", "/newsroom", nr_desk, REPORTER, .query = {{"status"}, {"mine"}, {"all"}, PAGE}},
 	{"GET", "/newsroom/articles/new", nr_editor_new, REPORTER, ALERT},
-	{"POST", "/newsroom/articles/new", nr_create, REPORTER, ALERT},
+	{"POST", "/newsroom/articles/new", nr_create, REPORTER, ALERT, ARTICLE_FORM},
 	{"GET", "/newsroom/articles/{id}", nr_editor, REPORTER, ALERT},
-	{"POST", "/newsroom/articles/{id}", nr_save, REPORTER, ALERT},
-	{"POST", "/newsroom/articles/{id}/autosave", nr_autosave, REPORTER, ALERT},
-	{"POST", "/newsroom/articles/{id}/submit", nr_submit, REPORTER, ALERT},
-	{"POST", "/newsroom/articles/{id}/publish", nr_publish, EDITOR, ALERT},
-	{"POST", "/newsroom/articles/{id}/schedule", nr_schedule, EDITOR, ALERT},
-	{"POST", "/newsroom/articles/{id}/unpublish", nr_unpublish, EDITOR, ALERT},
-	{"POST", "/newsroom/articles/{id}/return", nr_return, EDITOR, ALERT},
+	{"POST", "/newsroom/articles/{id}", nr_save, REPORTER, ALERT, ARTICLE_FORM},
+	{"POST", "/newsroom/articles/{id}/autosave", nr_autosave, REPORTER, ALERT, ARTICLE_FORM},
+	{"POST", "/newsroom/articles/{id}/submit", nr_submit, REPORTER, ALERT, TRANSITION_FORM},
+	{"POST", "/newsroom/articles/{id}/publish", nr_publish, EDITOR, ALERT, TRANSITION_FORM},
+	{"POST", "/newsroom/articles/{id}/schedule", nr_schedule, EDITOR, ALERT,
+	 FORM(ARTICLE_FIELDS, {"notify"}, {"publish_at"})},
+	{"POST", "/newsroom/articles/{id}/unpublish", nr_unpublish, EDITOR, ALERT, TRANSITION_FORM},
+	{"POST", "/newsroom/articles/{id}/return", nr_return, EDITOR, ALERT, TRANSITION_FORM},
 	{"GET", "/newsroom/articles/{id}/revisions", nr_revisions, REPORTER},
 	{"GET", "/newsroom/articles/{id}/diff", nr_diff, REPORTER, .query = {{"from"}, {"to"}}},
-	{"POST", "/newsroom/articles/{id}/restore", nr_restore, REPORTER, ALERT},
-	{"POST", "/newsroom/preview", nr_preview, REPORTER},
+	{"POST", "/newsroom/articles/{id}/restore", nr_restore, REPORTER, ALERT,
+	 FORM({"revision", input_id})},
+	{"POST", "/newsroom/preview", nr_preview, REPORTER, FORM({"body"}, {"dateline"})},
 	{"GET", "/newsroom/tags.json", nr_tags_json, REPORTER, .query = {{"q"}}},
 	{"GET", "/newsroom/slug.json", nr_slug_json, REPORTER, .query = {{"title"}}},
 	{"GET", "/newsroom/media", nr_library, REPORTER, .query = {{"error"}, PAGE}},
 	/* Uploads alone may send a 20 MB photo (media_intake says so
 	 * clearly up to 24 MB; past that the server closes the request). */
-	{"POST", "/newsroom/media", nr_upload, REPORTER, .max_body = 24u << 20},
+	{"POST", "/newsroom/media", nr_upload, REPORTER, .max_body = 24u << 20, FORM({"file"})},
 	{"GET", "/newsroom/media/{id}/status", nr_media_json, REPORTER},
 	{"GET", "/newsroom/tips", nr_tips, REPORTER, .query = {{"status"}, {"kind"}, {"mine"}, {"q"}, PAGE}},
 	{"GET", "/newsroom/tips/{id}", nr_tip, REPORTER},
-	{"POST", "/newsroom/tips/{id}/status", nr_tip_status, REPORTER},
-	{"POST", "/newsroom/tips/{id}/assign", nr_tip_assign, REPORTER},
-	{"POST", "/newsroom/tips/{id}/note", nr_tip_note, REPORTER},
+	{"POST", "/newsroom/tips/{id}/status", nr_tip_status, REPORTER, FORM({"status"})},
+	{"POST", "/newsroom/tips/{id}/assign", nr_tip_assign, REPORTER, FORM({"assignee"})},
+	{"POST", "/newsroom/tips/{id}/note", nr_tip_note, REPORTER, FORM({"note"})},
 	{"POST", "/newsroom/tips/{id}/draft", nr_tip_draft, REPORTER},
 	{"POST", "/newsroom/tips/{id}/delete", nr_tip_delete, EDITOR},
 	{"GET", "/newsroom/categories", nr_categories, EDITOR},
-	{"POST", "/newsroom/categories", nr_category_add, EDITOR},
-	{"POST", "/newsroom/categories/{id}", nr_category_save, EDITOR},
+	{"POST", "/newsroom/categories", nr_category_add, EDITOR, FORM({"name"}, {"slug"}, {"position"})},
+	{"POST", "/newsroom/categories/{id}", nr_category_save, EDITOR,
+	 FORM({"name"}, {"slug"}, {"position"})},
 	{"GET", "/newsroom/tags", nr_tags, EDITOR},
-	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR},
+	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR, FORM({"name"}, {"slug"})},
 	{"GET", "/newsroom/audit", nr_audit, EDITOR, .query = {{"article"}}},
 	{"GET", "/newsroom/alerts", nr_alerts, EDITOR, .query = {{"sent"}, PAGE}},
 	{"GET", "/newsroom/alerts/new", nr_alert_new, EDITOR},
-	{"POST", "/newsroom/alerts", nr_alert_send, EDITOR},
+	{"POST", "/newsroom/alerts", nr_alert_send, EDITOR, FORM({"title"}, {"text"}, {"link"}, {"target"})},
 	{"GET", "/newsroom/users", nr_users, ADMIN},
-	{"POST", "/newsroom/users", nr_user_add, ADMIN},
-	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN},
+	{"POST", "/newsroom/users", nr_user_add, ADMIN, FORM({"login"}, {"name"}, {"password"}, {"role"})},
+	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN,
+	 FORM({"name"}, {"role"}, {"disabled"}, {"password"})},
 	{"GET", "/newsroom/settings", nr_settings_page, ADMIN},
-	{"POST", "/newsroom/settings", nr_settings, ADMIN},
+	{"POST", "/newsroom/settings", nr_settings, ADMIN, SETTINGS_FORM},
 
 	/* Readers' tips (tips.c): a reader's POST without a session, so its
 	 * token is the pre-session one, its cookie scoped to /tips. Never
@@ -137,7 +166,10 @@ const kb_route app_routes[] = {
 	 * hold photos: 24 MiB in all, as for uploads (h2o's limit). */
 	{"GET", "/tips", page_tip_form, .max_age = -1},
 	{"POST", "/tips", page_tip_send, .flags = R_CSRF | R_STALE_FORM, .max_age = -1,
-	 .max_body = TIPS_MAX_BODY},
+	 .max_body = TIPS_MAX_BODY,
+	 FORM({"name"}, {"contact"}, {"place"}, {"kind"}, {"body"}, {"consent"}, {"photo"},
+	      /* the trap for bots, and the form's signed time */
+	      {"website"}, {"stamp"})},
 	{"GET", "/tips/sent", page_tip_sent, .max_age = -1, .query = {{"ref"}}},
 
 	/* Web Push. The POSTs come from readers, who have no session: they

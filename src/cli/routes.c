@@ -1,7 +1,8 @@
 /*
  * routes.c: "khabar routes" prints every URL the server answers, one route
  * a line, tab-separated: method, pattern, flags, least role, the query
- * inputs it declares (a cached route's cache key), and its max-age. It reads the route table
+ * inputs it declares (a cached route's cache key), its form fields, and
+ * its max-age. It reads the route table
  * itself (src/app/routes.c), so what it prints is what the dispatcher
  * applies; the HTTP tests walk it.
  */
@@ -30,7 +31,7 @@ int cmd_routes(int argc, char **argv)
 {
 	if (argc > 2) {
 		fprintf(stderr, "usage: khabar routes   (prints the route table: method, pattern, flags, "
-				"role, query inputs, max-age)\n");
+				"role, query inputs, form fields, max-age)\n");
 		return 2;
 	}
 	for (size_t i = 0; i < app_nroutes; i++) {
@@ -43,7 +44,10 @@ int cmd_routes(int argc, char **argv)
 		printf("%s\t%s\t", any ? "" : "-", rt->flags & R_AUTH ? store_role_name(rt->role) : "-");
 		for (size_t q = 0; q < KB_MAX_INPUTS && rt->query[q].name; q++)
 			printf("%s%s", q ? "," : "", rt->query[q].name);
-		printf("%s\t%d\n", rt->query[0].name ? "" : "-", rt->max_age);
+		printf("%s\t", rt->query[0].name ? "" : "-");
+		for (const kb_input *f = rt->form; f && f->name; f++)
+			printf("%s%s", f == rt->form ? "" : ",", f->name);
+		printf("%s\t%d\n", rt->form && rt->form->name ? "" : "-", rt->max_age);
 	}
 	return 0;
 }

@@ -49,13 +49,15 @@ enum {
 };
 
 /*
- * A query parameter a route's handler reads (req_query), declared in the
- * route table: the dispatcher answers 400 for a value that does not
- * decode to UTF-8 or that valid refuses (NULL: any text), before the
- * handler runs; on a cached route every declared input is in the cache
- * key, so two requests that differ in one never share a page. A handler
- * that reads an input its route does not declare is a bug the tests catch
- * (req_query, under KHABAR_STRICT_INPUTS).
+ * An input a route's handler reads, declared in the route table: a query
+ * parameter (req_query) or a field of a POST's form (req_form, req_field).
+ * The dispatcher answers 400 for a value that does not decode to UTF-8 or
+ * that valid refuses (NULL: any text), before the handler runs; on a
+ * cached route every declared query input is in the cache key, so two
+ * requests that differ in one never share a page. A handler that reads an
+ * input its route does not declare is a bug the tests catch (the
+ * accessors, under KHABAR_STRICT_INPUTS). The CSRF token ("csrf") is the
+ * dispatcher's own and needs no declaration.
  */
 typedef struct kb_input {
 	const char *name;
@@ -73,11 +75,13 @@ typedef struct kb_route {
 	int max_age;                   /* Cache-Control max-age, seconds; -1: no-store; 0: 60 */
 	size_t max_body;               /* POST body limit, bytes; 0: KB_MAX_BODY */
 	kb_input query[KB_MAX_INPUTS]; /* the query inputs, as above */
+	const kb_input *form;          /* a POST's form fields, ended by {NULL}; NULL: none */
 	int arg;                       /* for the handler, which serves several routes */
 } kb_route;
 
 /* Validators for kb_input. */
 int input_flag(const char *v); /* "0" or "1" */
+int input_id(const char *v);   /* "" or a number 0..999999999999999999 */
 
 /* The body limit of a POST route that sets none. */
 #define KB_MAX_BODY (1u << 20)
@@ -148,6 +152,9 @@ const char *req_authority(kb_req *r);
 const char *req_form(kb_req *r, const char *name);
 /* A field of the POST body with its bytes (file parts too), or NULL. */
 const kb_form_field *req_field(kb_req *r, const char *name);
+/* The fields called name one after another (a form may repeat one, e.g.
+ * several photos): start with *i = 0; NULL after the last. */
+const kb_form_field *req_field_next(kb_req *r, const char *name, size_t *i);
 /* Adds a response header; name and value must live as long as r's arena. */
 void req_add_header(kb_req *r, const char *name, const char *value);
 /* Sets a cookie for /newsroom: HttpOnly, SameSite=Lax, Secure under TLS.

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,21 +44,38 @@ static const kb_input *declared(const kb_route *rt, const char *name)
 	return NULL;
 }
 
-/* Set from KHABAR_STRICT_INPUTS (the tests): a handler reading a query
- * input its route does not declare ends the server, so the test fails. */
+const kb_input *req_form_input(const kb_route *rt, const char *name)
+{
+	for (const kb_input *f = rt->form; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/* Set from KHABAR_STRICT_INPUTS (the tests): a handler reading an input
+ * its route does not declare ends the server, so the test fails. */
 static int g_strict_inputs;
+static atomic_uint g_undeclared;
 
 void req_strict_inputs(int on)
 {
 	g_strict_inputs = on;
 }
 
-/* A handler reads an input its route does not declare: its value might be
- * missing from the cache key, so a cached page could answer for another. */
-static void undeclared(kb_req *r, const char *name)
+unsigned req_undeclared_reads(void)
 {
-	kb_warn("bug: %s %s reads the query input \"%s\", which its route does not declare", r->method,
-		r->route->pattern, name);
+	return atomic_load(&g_undeclared);
+}
+
+/* A handler reads an input its route does not declare: a query input's
+ * value might be missing from the cache key, so a cached page could answer
+ * for another; a form field escapes its validator. kind: "query input" or
+ * "form field". */
+static void undeclared(kb_req *r, const char *kind, const char *name)
+{
+	atomic_fetch_add(&g_undeclared, 1);
+	kb_warn("bug: %s %s reads the %s \"%s\", which its route does not declare", r->method,
+		r->route->pattern, kind, name);
 	if (g_strict_inputs)
 		abort();
 }
@@ -65,7 +83,7 @@ static void undeclared(kb_req *r, const char *name)
 int req_query_check(kb_req *r, const char *name, const char **out)
 {
 	if (r->route && !declared(r->route, name))
-		undeclared(r, name);
+		undeclared(r, "query input", name);
 	size_t nlen = strlen(name);
 	const char *q = r->query;
 	*out = NULL;
@@ -109,15 +127,29 @@ const char *req_authority(kb_req *r)
 	return kb_arena_strndup(&r->arena, req->authority.base, req->authority.len);
 }
 
+const kb_form_field *req_field(kb_req *r, const char *name)
+{
+	if (r->route && !req_form_input(r->route, name))
+		undeclared(r, "form field", name);
+	return form_get(&r->form, name);
+}
+
 const char *req_form(kb_req *r, const char *name)
 {
-	const kb_form_field *f = form_get(&r->form, name);
+	const kb_form_field *f = req_field(r, name);
 	return f && !f->filename ? f->value : NULL;
 }
 
-const kb_form_field *req_field(kb_req *r, const char *name)
+const kb_form_field *req_field_next(kb_req *r, const char *name, size_t *i)
 {
-	return form_get(&r->form, name);
+	if (r->route && !*i && !req_form_input(r->route, name))
+		undeclared(r, "form field", name);
+	while (*i < r->form.n) {
+		const kb_form_field *f = &r->form.fields[(*i)++];
+		if (!strcmp(f->name, name))
+			return f;
+	}
+	return NULL;
 }
 
 void req_add_header(kb_req *r, const char *name, const char *value)

@@ -459,6 +459,30 @@ int input_flag(const char *v)
 	return !strcmp(v, "0") || !strcmp(v, "1");
 }
 
+int input_id(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+	return !v[n] && n <= 18;
+}
+
+/* The route's declared form fields that have a validator: a text field
+ * present must pass it (a file part is the handler's to check). Returns
+ * 0, or 400 (JSON on R_JSON routes). Runs once the guards let the POST
+ * through, so a stranger learns nothing of a form from its errors. */
+static int check_form(kb_req *r)
+{
+	for (const kb_input *f = r->route->form; f && f->name; f++) {
+		const kb_form_field *v = f->valid ? form_get(&r->form, f->name) : NULL;
+		if (!v || v->filename || f->valid(v->value))
+			continue;
+		if (r->route->flags & R_JSON)
+			return req_json_error(r, 400, kb_arena_printf(&r->arena, "%s is not valid", f->name));
+		r->error_text = kb_arena_printf(&r->arena, "फ़ॉर्म में \"%s\" का मान सही नहीं है।", f->name);
+		return 400;
+	}
+	return 0;
+}
+
 static int check_rules(kb_req *r)
 {
 	const kb_route *rt = r->route;
@@ -519,6 +543,8 @@ static int check_rules(kb_req *r)
 	}
 	if (status == 403)
 		r->error_text = "आपकी भूमिका में यह काम करने की अनुमति नहीं है।";
+	if (!status && post)
+		status = check_form(r);
 	return status;
 }
 

@@ -96,7 +96,9 @@ int session_csrf_ok(kb_req *r)
 {
 	if (!same_origin(r))
 		return 0;
-	const char *token = req_form(r, "csrf");
+	/* The token is the dispatcher's own field, on every form. */
+	const kb_form_field *f = form_get(&r->form, "csrf");
+	const char *token = f && !f->filename ? f->value : NULL;
 	if (!token)
 		token = req_header(r, "x-csrf-token");
 	if (!token)

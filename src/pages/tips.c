@@ -146,10 +146,10 @@ static const char *trim(kb_arena *a, const char *s)
  * (a browser sends an empty part when none was chosen). */
 static size_t photos(kb_req *r, const kb_form_field **out, size_t max)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < r->form.n; i++) {
-		const kb_form_field *f = &r->form.fields[i];
-		if (strcmp(f->name, "photo") || !f->filename || (!f->len && !*f->filename))
+	size_t n = 0, i = 0;
+	const kb_form_field *f;
+	while ((f = req_field_next(r, "photo", &i))) {
+		if (!f->filename || (!f->len && !*f->filename))
 			continue;
 		if (n < max)
 			out[n] = f;

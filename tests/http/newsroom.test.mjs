@@ -168,6 +168,21 @@ describe('roles and tokens', () => {
     assert.equal(ok.status, 303);
   });
 
+  test('a form field its route declares with a rule is checked before the handler runs', async () => {
+    const ram = await loggedIn(site.base, 'ram');
+    const { id, version } = await create(ram, { title: 'नियम की खबर', body: 'पहला पाठ' });
+    // version is a number: anything else is a 400 in Hindi, and nothing is saved.
+    const bad = await ram.post(`/newsroom/articles/${id}`, { title: 'नियम की खबर', body: 'दूसरा पाठ', version: `${version}; DROP` });
+    assert.equal(bad.status, 400);
+    assert.match(await bad.text(), /फ़ॉर्म में (&quot;|")version(&quot;|") का मान सही नहीं है/);
+    const { html } = await ram.page(`/newsroom/articles/${id}`);
+    assert.match(html, /पहला पाठ/);
+    assert.doesNotMatch(html, /दूसरा पाठ/);
+    // Without a session the same post is the login's business, not the rule's.
+    const stranger = await new Client(site.base).post(`/newsroom/articles/${id}`, { version: 'x' });
+    assert.notEqual(stranger.status, 400);
+  });
+
   test('a reporter sees and edits only their own drafts', async () => {
     const ram = await loggedIn(site.base, 'ram');
     const sita = await loggedIn(site.base, 'sita');

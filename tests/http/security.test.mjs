@@ -95,8 +95,9 @@ describe('header injection and open redirects across the route table', () => {
     const r = khabar(['routes']);
     assert.equal(r.status, 0, r.stderr);
     routes = r.stdout.trim().split('\n').map((l) => {
-      const [method, pattern, flags, role, query] = l.split('\t');
-      return { method, pattern, flags: flags.split(','), role, query: query === '-' ? [] : query.split(',') };
+      const [method, pattern, flags, role, query, form] = l.split('\t');
+      const list = (v) => (v === '-' ? [] : v.split(','));
+      return { method, pattern, flags: flags.split(','), role, query: list(query), form: list(form) };
     });
     assert.ok(routes.length > 50, `khabar routes printed ${routes.length} routes`);
   });
@@ -110,13 +111,15 @@ describe('header injection and open redirects across the route table', () => {
       sent++;
       for (const f of problems(res, site.base)) failures.push(`${who} ${method} ${p}${opts.body ? ' body ' + opts.body : ''}: ${f}`);
     };
-    // Logging out must come last: the admin's session is used throughout.
-    const ordered = [...routes].sort((a, b) => /logout/.test(a.pattern) - /logout/.test(b.pattern));
+    // Logging out, and saving a user (whose form may disable the admin),
+    // come last: the admin's session is used throughout.
+    const late = (rt) => /logout|\/users\/\{/.test(rt.pattern);
+    const ordered = [...routes].sort((a, b) => late(a) - late(b));
     for (const who of ['reader', 'admin']) {
       for (const rt of ordered) {
         const cookie = who === 'admin' ? admin.cookieHeader() : '';
         const plain = fillPattern(rt.pattern, () => '1');
-        const names = [...new Set([...NAMES, ...rt.query])];
+        const names = [...new Set([...NAMES, ...rt.query, ...rt.form])];
         const post = rt.method === 'POST';
         const json = rt.flags.includes('public-json');
         for (const pl of PAYLOADS) {

@@ -21,6 +21,7 @@
 #include "pages/pages.h"
 #include "http/http.h"
 #include "http/jobs.h"
+#include "http/request.h"
 #include "tempdb.h"
 #include "http/ratelimit.h"
 #include "render/cache.h"
@@ -497,6 +498,14 @@ static void every_route_declares_its_inputs_once(void **state)
 					fail_msg("%s %s declares %s twice", rt->method, rt->pattern,
 						 rt->query[a].name);
 		}
+		for (const kb_input *f = rt->form; f && f->name; f++, inputs++) {
+			if (strcmp(rt->method, "POST"))
+				fail_msg("%s %s declares a form but takes none", rt->method, rt->pattern);
+			for (const kb_input *g = rt->form; g < f; g++)
+				if (!strcmp(f->name, g->name))
+					fail_msg("%s %s declares the field %s twice", rt->method, rt->pattern,
+						 f->name);
+		}
 		/* JSON errors only where JSON is answered. */
 		if ((rt->flags & R_JSON) && strncmp(rt->pattern, "/api/", 5))
 			fail_msg("%s %s answers JSON errors outside /api/", rt->method, rt->pattern);
@@ -507,6 +516,52 @@ static void every_route_declares_its_inputs_once(void **state)
 	assert_int_equal(input_flag("2"), 0);
 	assert_int_equal(input_flag(""), 0);
 	assert_int_equal(input_flag("10"), 0);
+}
+
+static int h_form(kb_req *r)
+{
+	return 200;
+}
+
+/* A handler's form reads: declared fields answer, an undeclared one is
+ * counted as the bug it is (the test servers abort on it), repeated fields
+ * come one after another, and input_id takes only short runs of digits. */
+static void form_fields_are_read_as_declared(void **state)
+{
+	static const kb_input fields[] = {{"title"}, {"photo"}, {NULL}};
+	static const kb_route rt = {"POST", "/x", h_form, .form = fields};
+	kb_form_field f[] = {
+		{.name = "title", .value = "शीर्षक", .len = 18},
+		{.name = "photo", .value = "a", .len = 1, .filename = "a.jpg", .type = ""},
+		{.name = "other", .value = "x", .len = 1},
+		{.name = "photo", .value = "b", .len = 1, .filename = "b.jpg", .type = ""},
+	};
+	kb_req r = {.method = "POST", .route = &rt, .form = {f, KB_COUNT(f)}};
+	unsigned before = req_undeclared_reads();
+	assert_string_equal(req_form(&r, "title"), "शीर्षक");
+	assert_null(req_form(&r, "photo")); /* a file is no text */
+	size_t i = 0;
+	const kb_form_field *p = req_field_next(&r, "photo", &i);
+	assert_non_null(p);
+	assert_string_equal(p->filename, "a.jpg");
+	p = req_field_next(&r, "photo", &i);
+	assert_non_null(p);
+	assert_string_equal(p->filename, "b.jpg");
+	assert_null(req_field_next(&r, "photo", &i));
+	assert_int_equal(req_undeclared_reads(), before);
+	/* Sent but not declared: the value is there, the read is a bug. */
+	assert_string_equal(req_form(&r, "other"), "x");
+	assert_int_equal(req_undeclared_reads(), before + 1);
+	assert_null(req_field(&r, "nothing"));
+	assert_int_equal(req_undeclared_reads(), before + 2);
+
+	assert_int_equal(input_id(""), 1);
+	assert_int_equal(input_id("0"), 1);
+	assert_int_equal(input_id("123456789012345678"), 1);
+	assert_int_equal(input_id("1234567890123456789"), 0);
+	assert_int_equal(input_id("-1"), 0);
+	assert_int_equal(input_id("1e3"), 0);
+	assert_int_equal(input_id("12 "), 0);
 }
 
 /* The hash under cache keys, ETags and fingerprinted file names is FNV-1a
@@ -523,6 +578,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(router_matches_literals_and_params),
 		cmocka_unit_test(every_route_declares_its_inputs_once),
+		cmocka_unit_test(form_fields_are_read_as_declared),
 		cmocka_unit_test(the_hash_is_fnv1a),
 		cmocka_unit_test_setup_teardown(jobs_run_at_start_when_woken_and_while_they_have_work,
 						jobs_setup, tempdb_teardown),
