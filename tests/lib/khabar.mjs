@@ -165,7 +165,8 @@ export async function startSite({ articles = 30, db = null, extraArgs = [], ownU
   // Every test's database must still pass "khabar check" (SQLite's and
   // the search index's integrity checks) when its server stops.
   const stop = async (signal = 'SIGTERM') => {
-    if (child.exitCode === null) {
+    // A child killed by a signal has no exit code, but its signal.
+    if (child.exitCode === null && child.signalCode === null) {
       const done = new Promise((r) => child.once('exit', r));
       child.kill(signal);
       await done;
