@@ -17,7 +17,9 @@
  *                (no-store), every POST carrying the CSRF token, a user of
  *                at least the role
  * and .query lists the query inputs the handler reads (kb_input); on a
- * cached route they are its cache key.
+ * cached route they are its cache key. .edge names the kind of page among
+ * the keys caches in front may purge it by (src/http/edge.h), where its
+ * dependency tags do not say it already (feeds, sitemaps, search, API).
  */
 #define PUBLIC(age) .flags = R_CACHE, .max_age = (age)
 #define API(age) .flags = R_CACHE | R_CORS | R_JSON, .max_age = (age)
@@ -38,7 +40,7 @@
 #define ALERT .query = {{"alert"}}
 
 /* The feeds' one handler serves each subject in each format. */
-#define FEED(kind, atom) page_feed, PUBLIC(300), .query = {FULL}, .arg = FEED_ARG(kind, atom)
+#define FEED(kind, atom) page_feed, PUBLIC(300), .query = {FULL}, .arg = FEED_ARG(kind, atom), .edge = "feed"
 
 const kb_route app_routes[] = {
 	{"GET", "/", page_home, PUBLIC(30)},
@@ -59,17 +61,20 @@ const kb_route app_routes[] = {
 	{"GET", "/author/{slug}/feed/atom", FEED(FEED_AUTHOR, 1)},
 	/* Sitemaps. The news sitemap depends on the clock (last two days), not
 	 * only on content, so it is built each time: at most 1,000 rows. */
-	{"GET", "/sitemap.xml", page_sitemap_index, PUBLIC(3600)},
-	{"GET", "/sitemap-{part}", page_sitemap_part, PUBLIC(3600)},
-	{"GET", "/news-sitemap.xml", page_sitemap_news, .max_age = 300},
+	{"GET", "/sitemap.xml", page_sitemap_index, PUBLIC(3600), .edge = "sitemap"},
+	{"GET", "/sitemap-{part}", page_sitemap_part, PUBLIC(3600), .edge = "sitemap"},
+	{"GET", "/news-sitemap.xml", page_sitemap_news, .max_age = 300, .edge = "sitemap"},
 	/* The public read API (docs/api.md). */
 	{"GET", "/api/v1/articles", api_articles, API(60),
-	 .query = {{"category"}, {"tag"}, {"since"}, {"limit"}, {"cursor"}}},
-	{"GET", "/api/v1/articles/{id}", api_article, API(60)},
-	{"GET", "/api/v1/categories", api_categories, API(300)},
-	{"GET", "/search", page_search, PUBLIC(60), .query = {{"q"}, {"category"}, {"from"}, {"to"}, PAGE}},
+	 .query = {{"category"}, {"tag"}, {"since"}, {"limit"}, {"cursor"}}, .edge = "api"},
+	{"GET", "/api/v1/articles/{id}", api_article, API(60), .edge = "api"},
+	{"GET", "/api/v1/categories", api_categories, API(300), .edge = "api"},
+	{"GET", "/search", page_search, PUBLIC(60), .query = {{"q"}, {"category"}, {"from"}, {"to"}, PAGE},
+	 .edge = "search"},
 	{"GET", "/api/v1/search", api_search, API(60),
-	 .query = {{"q"}, {"category"}, {"from"}, {"to"}, {"limit"}, {"offset"}}},
+	 .query = {{"q"}, {"category"}, {"from"}, {"to"}, {"limit"}, {"offset"}}, .edge = "api search"},
+	/* For load balancers and Varnish's probes: never cached anywhere. */
+	{"GET", "/healthz", page_healthz, .max_age = -1},
 
 	/* The newsroom (src/newsroom/). Logging in is the one POST without a
 	 * session: its token is the pre-session one (session.c). */
