@@ -112,13 +112,7 @@ static int host_ok(const char *s, size_t n)
 {
 	if (!n || n > 253 || s[0] == '.' || s[0] == '-' || s[n - 1] == '.' || s[n - 1] == '-')
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.'))
-			return 0;
-	}
-	return 1;
+	return kb_ascii_name(s, n, "-.");
 }
 
 int edge_url_ok(const char *v)
