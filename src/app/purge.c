@@ -180,7 +180,8 @@ typedef struct target {
 static target *g_targets;
 static size_t g_ntargets;
 static int g_loaded;
-static int64_t g_loaded_ms;
+/* When to read the settings again though no change said so. */
+static int64_t g_reload_ms;
 /* "Name: value" for the CDN's request, or NULL: the secret. */
 static char *g_auth;
 
@@ -232,7 +233,8 @@ static int load_targets(store *st)
 	kb_arena a = {0};
 	kb_edge_settings es;
 	if (store_edge_settings(st, &a, &es)) {
-		kb_warn("edge purge: %s (trying again)", store_errmsg(st));
+		kb_warn("edge purge: %s (trying again in 5 s)", store_errmsg(st));
+		g_reload_ms = now_ms() + 5000;
 		kb_arena_free(&a);
 		return -1;
 	}
@@ -270,7 +272,7 @@ static int load_targets(store *st)
 	free(g_auth);
 	g_auth = auth_line(es.purge_header, es.purge_token);
 	g_loaded = 1;
-	g_loaded_ms = now_ms();
+	g_reload_ms = now_ms() + 60000;
 	kb_arena_free(&a);
 	return 0;
 }
@@ -454,10 +456,9 @@ int purge_step(store *st)
 	pthread_mutex_unlock(&g_mu);
 
 	/* Settings are read again when they may have changed, and each
-	 * minute in case a notice was missed. */
-	if ((reload || !g_loaded || now_ms() - g_loaded_ms > 60000) && load_targets(st)) {
+	 * minute in case a notice was missed; after a failure, in 5 s. */
+	if ((reload || now_ms() >= g_reload_ms) && load_targets(st)) {
 		pthread_mutex_lock(&g_mu);
-		g_reload = 1;
 		if (!g_loaded) {
 			/* Nowhere to send them yet: they wait. */
 			purge_queue_merge(&g_pending, &batch);
