@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "app/purge.h"
 #include "http/edge.h"
 
@@ -187,6 +188,27 @@ static void failures_back_off_then_collapse_to_any_once(void **state)
 	kb_arena_free(&a);
 }
 
+/* The route table's side of it: a kind among the edge keys only on a
+ * reader's GET, never on the newsroom's routes, and the health check
+ * private and out of the page cache. */
+static void only_public_gets_name_an_edge_kind(void **state)
+{
+	int health = 0;
+	for (size_t i = 0; i < app_nroutes; i++) {
+		const kb_route *rt = &app_routes[i];
+		if (rt->edge && (strcmp(rt->method, "GET") || rt->max_age < 0 ||
+				 (rt->flags & (R_NEWSROOM | R_AUTH | R_CSRF))))
+			fail_msg("%s %s names the edge kind %s but is not a public GET", rt->method,
+				 rt->pattern, rt->edge);
+		if (!strcmp(rt->pattern, "/healthz")) {
+			health = 1;
+			assert_int_equal(rt->max_age, -1);
+			assert_false(rt->flags & R_CACHE);
+		}
+	}
+	assert_true(health);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +219,7 @@ int main(void)
 		cmocka_unit_test(too_many_keys_or_a_change_to_everything_purge_any),
 		cmocka_unit_test(backoff_doubles_from_half_a_second_to_a_minute),
 		cmocka_unit_test(failures_back_off_then_collapse_to_any_once),
+		cmocka_unit_test(only_public_gets_name_an_edge_kind),
 	};
 	return cmocka_run_group_tests_name("purge", tests, NULL, NULL);
 }
