@@ -11,6 +11,8 @@
  *             after the last request)
  *   prune     deletes old sessions, changes log and limiter rows (every
  *             ten minutes)
+ *   purge     tells the caches in front (Varnish, a CDN) what changed
+ *             (purge.h; every 0.1 s, and once more at the stop)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 #include "../render/theme.h"
 #include "../tips/tips.h"
 #include "app.h"
+#include "purge.h"
 
 static const char *g_media_dir;
 
@@ -70,7 +73,7 @@ static int prune_step(store *st)
 static const server_job jobs[] = {
 	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
 	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
-	{"prune", prune_step, 600000},
+	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
 };
 
 int app_serve(server_opts *o)
@@ -116,6 +119,7 @@ int app_serve(server_opts *o)
 	o->error_page = page_error;
 	o->jobs = jobs;
 	o->njobs = KB_COUNT(jobs);
+	o->on_change = purge_note;
 	int rc = server_run(o);
 
 	push_engine_stop(pe, NULL);

@@ -19,7 +19,9 @@
  * and .query lists the query inputs the handler reads (kb_input); on a
  * cached route they are its cache key. FORM(...) lists a POST's form
  * fields the same way; a route with none takes no form (the CSRF token
- * aside, which is the dispatcher's).
+ * aside, which is the dispatcher's). .edge names the kind of page among
+ * the keys caches in front may purge it by (src/http/edge.h), where its
+ * dependency tags do not say it already (feeds, sitemaps, search, API).
  */
 #define PUBLIC(age) .flags = R_CACHE, .max_age = (age)
 #define API(age) .flags = R_CACHE | R_CORS | R_JSON, .max_age = (age)
@@ -45,24 +47,25 @@
 #define FORM(...) .form = (const kb_input[]){__VA_ARGS__, {NULL}}
 /* The story editor's form (editor.c's read_form), which a transition
  * (submit, publish...) may also carry to save first. */
-#define ARTICLE_FIELDS                                                                \
-	{"title"}, {"summary"}, {"body"}, {"category"}, {"tags"}, {"dateline"},       \
-	{"author"}, {"caption"}, {"credit"}, {"slug"}, {"seo_title"},                 \
+#define ARTICLE_FIELDS                                                                 \
+	{"title"}, {"summary"}, {"body"}, {"category"}, {"tags"}, {"dateline"},        \
+	{"author"}, {"caption"}, {"credit"}, {"slug"}, {"seo_title"},                  \
 	{"seo_description"}, {"breaking"}, {"media_id", input_id}, {"version", input_id}
 #define ARTICLE_FORM FORM(ARTICLE_FIELDS)
 #define TRANSITION_FORM FORM(ARTICLE_FIELDS, {"notify"})
 /* The settings page's fields (admin.c's site_keys and mail_keys, then the
  * ones it reads apart). */
-#define SETTINGS_FORM                                                                 \
-	FORM({"name"}, {"tagline"}, {"logo"}, {"email"}, {"facebook"}, {"instagram"}, \
-	     {"x"}, {"arattai"}, {"whatsapp"}, {"google_news"},                       \
-	     {"push_hourly_limit", input_id}, {"tips_email"}, {"smtp_host"},          \
-	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                   \
-	     {"smtp_password"}, {"smtp_starttls"})
+#define SETTINGS_FORM                                                                  \
+	FORM({"name"}, {"tagline"}, {"logo"}, {"email"}, {"facebook"}, {"instagram"},  \
+	     {"x"}, {"arattai"}, {"whatsapp"}, {"google_news"},                        \
+	     {"push_hourly_limit", input_id}, {"tips_email"}, {"smtp_host"},           \
+	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                    \
+	     {"smtp_password"}, {"smtp_starttls"}, {"edge_purge"}, {"edge_purge_url"}, \
+	     {"edge_purge_header"}, {"edge_purge_token"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
-#define FEED(kind, atom) page_feed, PUBLIC(300), .query = {FULL}, .arg = FEED_ARG(kind, atom)
+#define FEED(kind, atom) page_feed, PUBLIC(300), .query = {FULL}, .arg = FEED_ARG(kind, atom), .edge = "feed"
 
 const kb_route app_routes[] = {
 	{"GET", "/", page_home, PUBLIC(30)},
@@ -83,17 +86,20 @@ const kb_route app_routes[] = {
 	{"GET", "/author/{slug}/feed/atom", FEED(FEED_AUTHOR, 1)},
 	/* Sitemaps. The news sitemap depends on the clock (last two days), not
 	 * only on content, so it is built each time: at most 1,000 rows. */
-	{"GET", "/sitemap.xml", page_sitemap_index, PUBLIC(3600)},
-	{"GET", "/sitemap-{part}", page_sitemap_part, PUBLIC(3600)},
-	{"GET", "/news-sitemap.xml", page_sitemap_news, .max_age = 300},
+	{"GET", "/sitemap.xml", page_sitemap_index, PUBLIC(3600), .edge = "sitemap"},
+	{"GET", "/sitemap-{part}", page_sitemap_part, PUBLIC(3600), .edge = "sitemap"},
+	{"GET", "/news-sitemap.xml", page_sitemap_news, .max_age = 300, .edge = "sitemap"},
 	/* The public read API (docs/api.md). */
 	{"GET", "/api/v1/articles", api_articles, API(60),
-	 .query = {{"category"}, {"tag"}, {"since"}, {"limit"}, {"cursor"}}},
-	{"GET", "/api/v1/articles/{id}", api_article, API(60)},
-	{"GET", "/api/v1/categories", api_categories, API(300)},
-	{"GET", "/search", page_search, PUBLIC(60), .query = {{"q"}, {"category"}, {"from"}, {"to"}, PAGE}},
+	 .query = {{"category"}, {"tag"}, {"since"}, {"limit"}, {"cursor"}}, .edge = "api"},
+	{"GET", "/api/v1/articles/{id}", api_article, API(60), .edge = "api"},
+	{"GET", "/api/v1/categories", api_categories, API(300), .edge = "api"},
+	{"GET", "/search", page_search, PUBLIC(60), .query = {{"q"}, {"category"}, {"from"}, {"to"}, PAGE},
+	 .edge = "search"},
 	{"GET", "/api/v1/search", api_search, API(60),
-	 .query = {{"q"}, {"category"}, {"from"}, {"to"}, {"limit"}, {"offset"}}},
+	 .query = {{"q"}, {"category"}, {"from"}, {"to"}, {"limit"}, {"offset"}}, .edge = "api search"},
+	/* For load balancers and Varnish's probes: never cached anywhere. */
+	{"GET", "/healthz", page_healthz, .max_age = -1},
 
 	/* The newsroom (src/newsroom/). Logging in is the one POST without a
 	 * session: its token is the pre-session one (session.c). */

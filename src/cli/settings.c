@@ -2,7 +2,8 @@
  * settings.c: "khabar settings" lists the site's settings; "khabar settings
  * set KEY VALUE" changes one, checking the value first. Values take effect
  * on the pages at once, except timezone and digits, which "khabar serve"
- * reads when it starts.
+ * reads when it starts. The edge purge's settings (edge_*) and their checks
+ * are src/http/edge.c's, shared with the newsroom's settings page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "../db/push_store.h"
 #include "../db/tips_store.h"
+#include "../http/edge.h"
 #include "../render/escape.h"
 #include "cli.h"
 
@@ -148,7 +150,30 @@ int cmd_settings(int argc, char **argv)
 				v = *m.password ? "(set)" : "";
 			printf("%-19s %s\n", settings[i].key, v ? v : "");
 		}
+		kb_edge_settings es;
+		if (!rc && store_edge_settings(st, &a, &es)) {
+			fprintf(stderr, "khabar: %s\n", store_errmsg(st));
+			rc = 1;
+		}
+		for (size_t i = 0; !rc && i < edge_nsettings; i++) {
+			const char *v = edge_setting_value(&es, &edge_settings[i]);
+			if (edge_settings[i].secret)
+				v = *v ? "(set)" : "";
+			printf("%-19s %s\n", edge_settings[i].key, v);
+		}
 		kb_arena_free(&a);
+	} else if (n == 3 && !strcmp(args[0], "set") && edge_setting_find(args[1])) {
+		const edge_setting *e = edge_setting_find(args[1]);
+		if (!e->valid(args[2])) {
+			/* A secret is not echoed back, even when it is wrong. */
+			fprintf(stderr, "khabar settings: %s%s%sis not a valid %s: %s\n",
+				e->secret ? "" : "\"", e->secret ? "the value " : args[2],
+				e->secret ? "" : "\" ", args[1], e->help);
+			rc = 2;
+		} else if (store_setting_set(st, args[1], args[2])) {
+			fprintf(stderr, "khabar: %s\n", store_errmsg(st));
+			rc = 1;
+		}
 	} else if (n == 3 && !strcmp(args[0], "set")) {
 		size_t i = 0;
 		while (i < KB_COUNT(settings) && strcmp(settings[i].key, args[1]))

@@ -251,6 +251,17 @@ int kb_read_file(const char *path, kb_buf *out)
 	return bad ? -1 : 0;
 }
 
+int kb_ascii_name(const char *s, size_t n, const char *extra)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      (c && strchr(extra, c))))
+			return 0;
+	}
+	return 1;
+}
+
 int kb_utf8_valid(const char *str, size_t n, size_t *bad_at)
 {
 	const unsigned char *s = (const unsigned char *)str;

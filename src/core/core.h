@@ -99,6 +99,9 @@ int kb_read_file(const char *path, kb_buf *out);
  * Returns 1 if s[0..n) is valid, else 0 and, if bad_at is not NULL, the byte
  * offset of the first invalid sequence. */
 int kb_utf8_valid(const char *s, size_t n, size_t *bad_at);
+/* Whether s[0..n) holds only ASCII letters, digits and bytes of extra
+ * (a NUL-terminated set, "-_" say): names in headers, hosts, topics. */
+int kb_ascii_name(const char *s, size_t n, const char *extra);
 
 /* 64-bit FNV-1a hash of n bytes. Used for ETags and hash tables. */
 uint64_t kb_hash64(const void *p, size_t n);

@@ -171,9 +171,19 @@ void store_rollback(store *st);
  * page cache compares it to decide whether its pages are stale.
  */
 int64_t store_content_version(store *st);
+/* Whether st can read the database now: reads the content version's row
+ * (on PostgreSQL reconnecting first when the connection was lost).
+ * STORE_OK, or STORE_ERROR with the reason in store_errmsg. /healthz. */
+int store_ping(store *st);
 
 int store_settings(store *st, kb_arena *a, kb_settings *out);
 int store_setting_set(store *st, const char *key, const char *value);
+/* The edge purge's settings (src/http/edge.h), "" when unset. Kept out of
+ * kb_settings so the token never reaches a page. */
+typedef struct kb_edge_settings {
+	const char *purge, *purge_url, *purge_header, *purge_token;
+} kb_edge_settings;
+int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out);
 
 int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n);
 int store_category_by_slug(store *st, kb_arena *a, const char *slug, kb_category *out);

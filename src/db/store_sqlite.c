@@ -52,6 +52,15 @@ int64_t store_content_version(store *st)
 	return v;
 }
 
+int store_ping(store *st)
+{
+	static const char sql[] = "SELECT value FROM meta WHERE key = 'content_version'";
+	db_stmt *s = db_prepare(st, sql);
+	int rc = db_step(s);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : db_fail(st, "cannot read the database");
+}
+
 int store_settings_load(store *st, kb_arena *a, const store_setting_key *keys, size_t n, void *out,
 			const char *what)
 {
@@ -92,6 +101,19 @@ int store_settings(store *st, kb_arena *a, kb_settings *out)
 #undef K
 	};
 	return store_settings_load(st, a, keys, KB_COUNT(keys), out, "cannot read settings");
+}
+
+int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out)
+{
+	static const store_setting_key keys[] = {
+#define K(k, f) {k, "", offsetof(kb_edge_settings, f)}
+		K("edge_purge", purge),
+		K("edge_purge_url", purge_url),
+		K("edge_purge_header", purge_header),
+		K("edge_purge_token", purge_token),
+#undef K
+	};
+	return store_settings_load(st, a, keys, KB_COUNT(keys), out, "cannot read the edge settings");
 }
 
 int store_setting_set(store *st, const char *key, const char *value)

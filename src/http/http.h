@@ -77,6 +77,10 @@ typedef struct kb_route {
 	kb_input query[KB_MAX_INPUTS]; /* the query inputs, as above */
 	const kb_input *form;          /* a POST's form fields, ended by {NULL}; NULL: none */
 	int arg;                       /* for the handler, which serves several routes */
+	/* What kind of page it is, among the keys a public response names
+	 * for the caches in front (edge.h): "feed", "search api"...; NULL
+	 * when its dependency tags say it all. */
+	const char *edge;
 } kb_route;
 
 /* Validators for kb_input. */
@@ -238,6 +242,12 @@ typedef struct server_opts {
 	size_t max_body;        /* the largest body of any route (uploads) */
 	const char *media_dir;  /* files served as they are at /media/ (derived photos) */
 	const char *clock_file; /* tests: kb_now() reads its time from here */
+	/* Told of each change once the page cache has applied it (the edge
+	 * purge, src/app/purge.c), on whichever thread noticed it: the
+	 * change log's tags[0..n), or n == 0 when everything may have
+	 * changed (the content version moved, or the cache started afresh).
+	 * NULL: nobody. */
+	void (*on_change)(const char *const *tags, size_t n);
 } server_opts;
 
 /* Blocks SIGINT and SIGTERM in the calling thread and every thread it

@@ -11,7 +11,14 @@
  * Off the request path, thread 0 applies the changes log to the cache
  * (every 0.2 s); every other background job is the caller's, handed over
  * in server_opts.jobs and run by jobs.c. The server knows no page: the
- * route table and the error page come in server_opts too (src/app/).
+ * route table and the error page come in server_opts too (src/app/), and
+ * so does whoever is told of each change after the cache (on_change: the
+ * edge purge).
+ *
+ * Caches in front: every response says whether it is public (the route
+ * is, no session, no cookie set, not a POST) or private, no-store; a
+ * public one names what it shows as edge keys (edge.h) in xkey,
+ * Surrogate-Key and Cache-Tag.
  */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
@@ -33,6 +40,7 @@
 
 #include "../render/cache.h"
 #include "../render/escape.h"
+#include "edge.h"
 #include "header.h"
 #include "http.h"
 #include "jobs.h"
@@ -57,14 +65,26 @@ static int64_t g_seq;
  * after them, so requests always find them. */
 static job_runner *g_jobs;
 
+/* Tells server_opts.on_change of tags[0..n) (n 0: everything). */
+static void tell_change(const char *const *tags, size_t n)
+{
+	if (g_opts && g_opts->on_change)
+		g_opts->on_change(tags, n);
+}
+
 void server_content_changed(store *st)
 {
 	/* Several threads call this with their own connections; one that read
 	 * an older version must not move it back (entries built before a
-	 * site-wide change would count as current again). */
+	 * site-wide change would count as current again). The one that
+	 * moves it tells of the change. */
 	int64_t v = store_content_version(st), cur = atomic_load(&g_version);
-	while (v > cur && !atomic_compare_exchange_weak(&g_version, &cur, v))
-		;
+	while (v > cur) {
+		if (atomic_compare_exchange_weak(&g_version, &cur, v)) {
+			tell_change(NULL, 0);
+			break;
+		}
+	}
 	if (!g_cache)
 		return;
 	pthread_mutex_lock(&g_changes_mu);
@@ -82,8 +102,10 @@ void server_content_changed(store *st)
 			/* Changes were pruned before this server saw them
 			 * (it was stopped or stalled): start afresh. */
 			cache_clear(g_cache);
+			tell_change(NULL, 0);
 		} else if (n) {
 			cache_drop_tags(g_cache, tags, n);
+			tell_change(tags, n);
 		}
 		if (n)
 			g_seq = seqs[n - 1];
@@ -108,6 +130,7 @@ static int listen_step(store *st)
 	if (rc == STORE_LISTENING_AGAIN) {
 		kb_info("listening for changes again: the page cache starts afresh");
 		cache_clear(g_cache);
+		tell_change(NULL, 0);
 	}
 	if (rc)
 		server_content_changed(st);
@@ -128,7 +151,9 @@ void server_wake(const char *job)
  * The one place a response header is added: by h2o token t, or by name.
  * A value with a control byte (CR, LF...) would end the header line and
  * add headers of its own; it is refused here, whoever built it, and the
- * response goes out without it.
+ * response goes out without it. h2o keeps a pointer to the value, so it
+ * is copied into the request's pool: a value in a buffer on the stack,
+ * or in a cache entry released before the response is written, stays.
  */
 static void put_header(h2o_req_t *req, const h2o_token_t *t, const char *name, const char *v)
 {
@@ -138,10 +163,11 @@ static void put_header(h2o_req_t *req, const h2o_token_t *t, const char *name, c
 			t ? t->buf.base : "(by name)");
 		return;
 	}
+	const char *copy = h2o_strdup(&req->pool, v, n).base;
 	if (t)
-		h2o_add_header(&req->pool, &req->res.headers, t, NULL, v, n);
+		h2o_add_header(&req->pool, &req->res.headers, t, NULL, copy, n);
 	else
-		h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, v, n);
+		h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, copy, n);
 }
 
 static void add(h2o_req_t *req, const h2o_token_t *t, const char *v)
@@ -200,28 +226,40 @@ static void common_headers(h2o_req_t *req)
 	add_str(req, "referrer-policy", "strict-origin-when-cross-origin");
 }
 
+/* Cache-Control for a response of status kept max_age seconds (-1:
+ * private), and for a public one its edge keys (space-separated; NULL or
+ * "": none) in the three headers the caches in front read: xkey
+ * (Varnish), Surrogate-Key (Fastly and its kind) and Cache-Tag
+ * (Cloudflare and its kind, comma-separated). */
+static void cache_headers(h2o_req_t *req, int max_age, int status, const char *keys)
+{
+	char cc[160];
+	edge_cache_control(cc, sizeof cc, max_age, status);
+	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+	if (max_age < 0 || !keys || !*keys)
+		return;
+	add_str(req, "xkey", keys);
+	add_str(req, "surrogate-key", keys);
+	kb_arena a = {0};
+	add_str(req, "cache-tag", edge_cache_tag(&a, keys));
+	kb_arena_free(&a);
+}
+
 /* Sends entry e (taking over the caller's reference). */
 static void send_entry(h2o_req_t *req, cache_entry *e)
 {
-	char cc[64];
-	if (e->max_age < 0)
-		snprintf(cc, sizeof cc, "no-store");
-	else if (e->max_age >= 86400 * 30)
-		snprintf(cc, sizeof cc, "public, max-age=%d, immutable", e->max_age);
-	else
-		snprintf(cc, sizeof cc, "public, max-age=%d", e->max_age);
 	common_headers(req);
 	if (e->status == 200 && etag_matches(req, e->etag)) {
 		set_status(req, 304);
 		add(req, H2O_TOKEN_ETAG, e->etag);
-		add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+		cache_headers(req, e->max_age, e->status, e->keys);
 		cache_release(e);
 		h2o_send_inline(req, "", 0);
 		return;
 	}
 	set_status(req, e->status);
 	add(req, H2O_TOKEN_CONTENT_TYPE, e->content_type);
-	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+	cache_headers(req, e->max_age, e->status, e->keys);
 	if (e->status == 200)
 		add(req, H2O_TOKEN_ETAG, e->etag);
 	if (strstr(e->content_type, "text/html"))
@@ -253,6 +291,26 @@ static void send_entry(h2o_req_t *req, cache_entry *e)
 	h2o_send(req, &body, 1, H2O_SEND_STATE_FINAL);
 }
 
+/* Whether a route is the newsroom's: it gets sessions, form parsing and
+ * private caching. */
+static int is_newsroom(kb_req *r)
+{
+	return r->route->flags & (R_NEWSROOM | R_AUTH | R_CSRF);
+}
+
+/* Whether a response must be private, no-store whatever its route says:
+ * it answers a POST, comes from a newsroom route (which reads the
+ * session), or sets a cookie. The one rule for every way out. */
+static int private_response(kb_req *r)
+{
+	if (!strcmp(r->method, "POST") || (r->route && is_newsroom(r)))
+		return 1;
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, "set-cookie"))
+			return 1;
+	return 0;
+}
+
 /*
  * Sends a redirect to target (a path, or a URL under the site's own
  * origin; is_path: a decoded request path, see http_location). A target
@@ -269,15 +327,12 @@ static void send_redirect(kb_req *r, int status, const char *target, int is_path
 		location = "/";
 		max_age = -1;
 	}
-	char cc[48];
-	if (max_age < 0)
-		snprintf(cc, sizeof cc, "no-store");
-	else
-		snprintf(cc, sizeof cc, "public, max-age=%d", max_age);
 	common_headers(req);
 	set_status(req, status);
 	add(req, H2O_TOKEN_LOCATION, location);
-	add(req, H2O_TOKEN_CACHE_CONTROL, cc);
+	/* A stored redirect changes with the redirects table, which moves
+	 * the content version (a purge of "any"). */
+	cache_headers(req, private_response(r) ? -1 : max_age, status, EDGE_ANY " redirect");
 	add(req, H2O_TOKEN_CONTENT_TYPE, "text/plain; charset=utf-8");
 	h2o_send_inline(req, location, strlen(location));
 }
@@ -286,6 +341,19 @@ static void send_redirect(kb_req *r, int status, const char *target, int is_path
 
 /* Renders the error page for status into r and makes it an entry. */
 static cache_entry *error_entry(kb_req *r, int status);
+
+/* The entry for r's body as an error of status, never kept in the page
+ * cache: private when asked or when the response must be, else public
+ * for 10 seconds, named "any text" (and the route's kind) at the edge,
+ * so any change purges it (a story's 404 until it is published). */
+static cache_entry *error_make(kb_req *r, int status, const char *type, int private)
+{
+	private = private || private_response(r);
+	cache_deps d = {.keys = private ? NULL
+					: edge_keys(&r->arena, r->route ? r->route->edge : NULL, NULL, 0)};
+	return cache_make(g_cache, "", 0, 0, status, type, kb_buf_str(&r->body), r->body.len, r->version,
+			  private ? -1 : 10, &d);
+}
 
 /* The entry for an error status: the body the handler (or a check) wrote
  * with its own type (a JSON error), never cached, or else the error
@@ -299,11 +367,14 @@ static cache_entry *status_entry(kb_req *r, int status)
 		status = 503;
 		add_str(r->raw, "retry-after", "5");
 		r->max_age = -1;
-		kb_buf_reset(&r->body);
-		if (r->content_type && strstr(r->content_type, "json")) {
+		if (r->content_type && !strncmp(r->content_type, "text/plain", 10) && r->body.len) {
+			/* A plain text answer says what failed (/healthz). */
+		} else if (r->content_type && strstr(r->content_type, "json")) {
+			kb_buf_reset(&r->body);
 			req_json_error(r, 503,
 				       "the database cannot be reached just now; try again in a few seconds");
 		} else {
+			kb_buf_reset(&r->body);
 			r->content_type = NULL;
 			r->error_text = strcmp(r->method, "POST")
 						? "डेटाबेस से संपर्क अभी टूटा हुआ है। कुछ सेकंड बाद पेज फिर खोलें।"
@@ -313,8 +384,7 @@ static cache_entry *status_entry(kb_req *r, int status)
 	}
 	if (!(r->content_type && r->body.len))
 		return error_entry(r, status);
-	return cache_make(g_cache, "", 0, 0, status, r->content_type, r->body.data, r->body.len, r->version,
-			  r->max_age < 0 ? -1 : 10, NULL);
+	return error_make(r, status, r->content_type, r->max_age < 0);
 }
 
 /* Renders the error page for status into r and makes it an entry. */
@@ -323,10 +393,9 @@ static cache_entry *error_entry(kb_req *r, int status)
 	kb_buf_reset(&r->body);
 	r->content_type = NULL;
 	g_opts->error_page(r, status);
-	/* Newsroom errors are for one person: never kept by a proxy. */
-	int private = r->route && (r->route->flags & (R_AUTH | R_CSRF));
-	return cache_make(g_cache, "", 0, 0, status, "text/html; charset=utf-8", kb_buf_str(&r->body),
-			  r->body.len, r->version, private ? -1 : 10, NULL);
+	/* Newsroom errors are for one person: never kept by a proxy
+	 * (error_make's private_response). */
+	return error_make(r, status, "text/html; charset=utf-8", 0);
 }
 
 /*
@@ -379,13 +448,6 @@ static const char *query_redirect(kb_req *r, int *code)
 			return target;
 	}
 	return NULL;
-}
-
-/* Whether a route is the newsroom's: it gets sessions, form parsing and
- * private caching. */
-static int is_newsroom(kb_req *r)
-{
-	return r->route->flags & (R_NEWSROOM | R_AUTH | R_CSRF);
 }
 
 /* Whether the browser says the request comes from the site's own pages
@@ -684,6 +746,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		/* A write here is seen by the next request at once. */
 		if (!strcmp(r.method, "POST"))
 			server_content_changed(r.db);
+		if (private_response(&r))
+			r.max_age = -1;
 		add_extra(req, &r);
 		if (status >= 300 && status < 400 && r.location) {
 			send_redirect(&r, status, r.location, 0, r.max_age);
@@ -702,6 +766,8 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 		} else {
 			deps.tags = r.deps;
 			deps.n = r.ndeps;
+			if (r.max_age >= 0)
+				deps.keys = edge_keys(&r.arena, r.route->edge, r.deps, r.ndeps);
 			e = cache_make(g_cache, kb_buf_str(&key), key.len, cacheable, 200,
 				       r.content_type ? r.content_type : "text/html; charset=utf-8",
 				       kb_buf_str(&r.body), r.body.len, r.version, r.max_age, &deps);

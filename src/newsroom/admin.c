@@ -8,6 +8,7 @@
 #include "../db/tips_store.h"
 
 #include "../core/crypto.h"
+#include "../http/edge.h"
 #include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
@@ -304,6 +305,25 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv_set_str(ctx, "retention_days", ms.retention_days);
 	tv_set_bool(ctx, "smtp_password_set", *ms.password != 0);
 	tv_set_bool(ctx, "smtp_starttls", !strcmp(ms.starttls, "yes"));
+	/* The edge purge (src/http/edge.h): the token, like the password,
+	 * is never sent back. */
+	kb_edge_settings es;
+	if (store_edge_settings(r->db, a, &es))
+		return 500;
+	list = tv_list(a);
+	for (size_t i = 0; i < edge_nsettings; i++) {
+		const edge_setting *e = &edge_settings[i];
+		if (e->secret) {
+			tv_set_bool(ctx, "edge_token_set", *edge_setting_value(&es, e) != 0);
+			continue;
+		}
+		tv *o = tv_obj(a);
+		tv_set_str(o, "key", e->key);
+		tv_set_str(o, "label", nr_label(r->user.lang, e->key));
+		tv_set_str(o, "value", edge_setting_value(&es, e));
+		tv_push(list, o);
+	}
+	tv_set(ctx, "edge_fields", list);
 	if (message)
 		tv_set_str(ctx, "message", message);
 	return nr_render(r, "newsroom-settings", ctx, status);
@@ -384,6 +404,24 @@ int nr_settings(kb_req *r)
 			return 500;
 		}
 	}
+	/* The edge settings, checked as "khabar settings" checks them; an
+	 * empty token field keeps the saved token. */
+	for (size_t i = 0; req_form(r, "edge_purge") && i < edge_nsettings; i++) {
+		const edge_setting *e = &edge_settings[i];
+		const char *v = req_form(r, e->key);
+		if (!v || (e->secret && !*v))
+			continue;
+		if (!e->valid(v)) {
+			store_rollback(r->db);
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, e->key),
+							nr_label(r->user.lang, "bad_value"));
+			return 400;
+		}
+		if (store_setting_set(r->db, e->key, v)) {
+			store_rollback(r->db);
+			return 500;
+		}
+	}
 	/* An empty password field keeps the saved one; the form never holds it. */
 	const char *pw = req_form(r, "smtp_password");
 	if (req_form(r, "tips_email") &&
@@ -415,7 +453,9 @@ int nr_audit(kb_req *r)
 	for (size_t i = 0; i < n; i++) {
 		tv *o = tv_obj(a);
 		tv_set_str(o, "when", nr_date(r, v[i].at));
-		tv_set_str(o, "who", v[i].user_id ? v[i].user_name : nr_label(lang, "scheduler"));
+		/* Entries by nobody: the scheduler's, or the edge purge's. */
+		const char *nobody = strncmp(v[i].action, "edge_", 5) ? "scheduler" : "system";
+		tv_set_str(o, "who", v[i].user_id ? v[i].user_name : nr_label(lang, nobody));
 		tv_set_str(o, "what", nr_label(lang, kb_arena_printf(a, "act_%s", v[i].action)));
 		tv_set_str(o, "detail", v[i].detail);
 		if (v[i].article_id) {

@@ -9,6 +9,7 @@
  *   seo.c                       canonical URLs, Open Graph, JSON-LD (seo.h)
  *   push.c tips.c               Web Push's reader side; readers' tips
  *   static.c errors.c           static files and robots.txt; error pages
+ *   health.c                    /healthz: can this node read its database
  *   site.c                      what every page shares: the page frame,
  *                               pagers, dates, share links (site.h)
  */
@@ -32,6 +33,8 @@ int page_tag(kb_req *r);
 int page_author(kb_req *r);
 int page_static(kb_req *r);
 int page_robots(kb_req *r);
+/* /healthz (health.c): 200 "ok" when the database can be read, else 503. */
+int page_healthz(kb_req *r);
 
 /* Feeds (feeds.c): RSS 2.0 and Atom for the site, a category, a tag and an
  * author; 404 for an unknown subject. */

@@ -19,15 +19,7 @@
 static int valid_topic(const char *t)
 {
 	size_t n = strlen(t);
-	if (!n || n > 32)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = t[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_'))
-			return 0;
-	}
-	return 1;
+	return n && n <= 32 && kb_ascii_name(t, n, "-_");
 }
 
 const char *push_url_problem(const char *u)

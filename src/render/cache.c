@@ -90,6 +90,7 @@ static void item_free(item *it)
 	free((char *)it->pub.body);
 	free((char *)it->pub.gz);
 	free((char *)it->pub.content_type);
+	free((char *)it->pub.keys);
 	free(it->key);
 	for (size_t i = 0; i < it->ndeps; i++)
 		free(it->deps[i]);
@@ -210,10 +211,11 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%016llx\"", (unsigned long long)kb_hash64(body, len));
 	it->pub.version = version;
 	it->pub.max_age = max_age;
+	it->pub.keys = kb_strdup(deps && deps->keys ? deps->keys : "");
 	it->key = kb_strndup(key, keylen);
 	it->keylen = keylen;
 	it->hash = kb_hash64(key, keylen);
-	it->cost = sizeof *it + keylen + len + it->pub.gzlen;
+	it->cost = sizeof *it + keylen + len + it->pub.gzlen + strlen(it->pub.keys);
 	atomic_init(&it->refs, 1); /* the caller's */
 	if (!store)
 		return &it->pub;

@@ -35,16 +35,20 @@ typedef struct cache_entry {
 	char etag[24]; /* quoted, e.g. "\"9f8e7d6c5b4a3921\"" */
 	int64_t version;
 	int max_age; /* Cache-Control max-age to send, seconds */
+	/* What it shows, named for the caches in front (src/http/edge.h):
+	 * the xkey header's value, "" for none. */
+	const char *keys;
 } cache_entry;
 
 /* What an entry depends on: tags[0..n) (copied), or every change when n
  * is 0; and gen, the cache_generation() read before rendering began: an
  * entry rendered before a drop that it should have suffered is not
- * stored. */
+ * stored. keys (copied; NULL: none) becomes the entry's keys. */
 typedef struct cache_deps {
 	const char *const *tags;
 	size_t n;
 	uint64_t gen;
+	const char *keys;
 } cache_deps;
 
 /* A cache holding at most budget bytes of entries. */
@@ -60,7 +64,8 @@ cache_entry *cache_get(cache *c, const char *key, size_t keylen, int64_t version
  * ETag), stores it under key when store is non-zero (replacing any older
  * one) unless deps->gen is out of date, and returns it with a reference
  * for the caller. deps may be NULL (depends on everything, gen not
- * checked).
+ * checked, no keys); an entry not stored may pass deps for its keys
+ * alone.
  */
 cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int status,
 			const char *content_type, const char *body, size_t len, int64_t version, int max_age,

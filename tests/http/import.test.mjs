@@ -245,7 +245,7 @@ describe('khabar import wordpress: what the fixtures from WordPress lack', () =>
     const c = new Client(site.base);
     const { res, html } = await c.page(link);
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('cache-control'), 'private, no-store');
     assert.match(html, /अपना पासवर्ड बनाएँ/);
     assert.ok(html.includes('सुनीता वर्मा'));
     let r = await c.post(link, { password: 'short', password2: 'short' });

@@ -44,7 +44,7 @@ describe('logging in', () => {
     const c = new Client(site.base);
     const { res, html } = await c.page('/newsroom/login');
     assert.equal(res.status, 200);
-    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('cache-control'), 'private, no-store');
     assert.match(html, /न्यूज़रूम में लॉग इन करें/);
     assert.match(html, /<meta name="robots" content="noindex, nofollow">/);
     assert.ok(c.cookies.has('kb_pre'));

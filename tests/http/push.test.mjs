@@ -253,7 +253,7 @@ describe('delivery by the running server', () => {
       const click = await fetch(site.base + path, { redirect: 'manual' });
       assert.equal(click.status, 302, path);
       assert.equal(click.headers.get('location'), SEED, path);
-      assert.equal(click.headers.get('cache-control'), 'no-store');
+      assert.equal(click.headers.get('cache-control'), 'private, no-store');
     };
     for (const path of forged) await go(path);
     assert.equal((await fetch(`${site.base}/push/click/99999/${sub}/${mac}`, { redirect: 'manual' })).status, 404);

@@ -26,7 +26,8 @@ describe('home page', () => {
     const r = await get('/');
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'text/html; charset=utf-8');
-    assert.match(r.headers.get('cache-control'), /^public, max-age=\d+$/);
+    assert.match(r.headers.get('cache-control'), /^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=60, stale-if-error=86400$/);
+    assert.equal(r.headers.get('xkey'), 'any list');
     assert.match(r.headers.get('etag'), /^"[0-9a-f]{16}"$/);
     assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
     const html = await r.text();

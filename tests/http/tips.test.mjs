@@ -94,7 +94,7 @@ describe('a tip from form to newsroom, with its mail', () => {
     assert.match(home, /<a href="\/tips">खबर, सुझाव या शिकायत भेजें<\/a>/);
     const r = await reader(t.site.base);
     const res = await fetch(t.site.base + '/tips');
-    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.equal(res.headers.get('cache-control'), 'private, no-store');
     assert.match(res.headers.get('set-cookie'), /kb_pre=[0-9a-f]{64}; Path=\/tips; HttpOnly; SameSite=Lax/);
     for (const field of ['name="name"', 'name="contact"', 'name="place"', 'name="body"', 'name="photo"', 'name="consent"', 'name="website"'])
       assert.ok(r.html.includes(field), `the form has ${field}`);
