@@ -511,6 +511,9 @@ const char *const kb_migrations[] = {
 	 * at once on PostgreSQL (kb_pg_migrations). One SQLite file has no
 	 * other servers to wake; its servers look at content_version. */
 	"SELECT 1;",
+	/* 15: on PostgreSQL, a search's matches always come through the
+	 * full-text index (kb_pg_migrations); FTS5 has no other way. */
+	"SELECT 1;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);
