@@ -135,8 +135,8 @@ visible() { # DB PORT -> "cli_median cli_max seen_median seen_max" (ms)
 }
 echo "publishing while a server runs..."
 cp "$db" "$scratch"
-read -r sq_cli sq_cli_max sq_seen sq_seen_max < <(visible "$scratch" 18191)
-read -r pg_cli pg_cli_max pg_seen pg_seen_max < <(visible "$site" 18192)
+read -r sq_cli _ sq_seen sq_seen_max < <(visible "$scratch" 18191)
+read -r pg_cli _ pg_seen pg_seen_max < <(visible "$site" 18192)
 
 # 5. Import of the WordPress export into a new site on each.
 xml=build/bench-import/wxr-$posts.xml
