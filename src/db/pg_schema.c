@@ -510,6 +510,15 @@ static const char *const kb_pg_migrations[] = {
 	"  END IF;\n"
 	"  RETURN NULL;\n"
 	"END $$;\n",
+	/* 16: the matches of a search, always through the GIN index. The
+	 * documents are stored out of line (TOAST), which the planner does
+	 * not count: for a common word or a prefix it would read the small
+	 * table in full and open every document (46 ms for raj* on 100,000
+	 * stories) rather than take the index's list (5 ms), which needs no
+	 * document unless the query has a phrase. */
+	"CREATE OR REPLACE FUNCTION kb_search_match(q tsquery) RETURNS SETOF bigint\n"
+	"  LANGUAGE sql STABLE SET enable_seqscan = off\n"
+	"  AS $$ SELECT id FROM search WHERE doc @@ q $$;\n",
 	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 

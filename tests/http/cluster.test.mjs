@@ -108,9 +108,11 @@ describe('each job once, with two nodes running', () => {
     const sent = khabar(['push', 'send', '--db', db, '--title', 'दोनों सर्वर से', '--url', '/news/a', '--urgency', 'high']);
     assert.equal(sent.status, 0, sent.stderr);
     const id = Number(/alert (\d+) queued/.exec(sent.stdout)[1]);
-    await until('the fan-out to start', () => slow.requests.length >= 100, 20000);
+    await until('the fan-out to start', () => slow.requests.length >= 100, 60000);
     // The node that holds the delivery lease is the one sending.
-    const holder = Number(sql(db, 'SELECT pid FROM push_lease WHERE id = 1'));
+    const holderPid = () => Number(sql(db, 'SELECT pid FROM push_lease WHERE id = 1'));
+    await until('a node holding the lease', () => [a, b].some((n) => n.child.pid === holderPid()), 20000);
+    const holder = holderPid();
     const victim = [a, b].find((n) => n.child.pid === holder);
     const survivor = victim === a ? b : a;
     assert.ok(victim, `the lease (pid ${holder}) is held by a node (${a.child.pid}, ${b.child.pid})`);
@@ -119,7 +121,7 @@ describe('each job once, with two nodes running', () => {
     await exited;
     const before = slow.requests.length;
     assert.ok(before < N, `killed mid-fan-out (${before} of ${N} sent)`);
-    await until('the alert done by the other node', () => stats(id).done, 60000);
+    await until('the alert done by the other node', () => stats(id).done, 120000);
     const count = new Map();
     for (const q of slow.requests) if (q.headers.topic === `alert-${id}`) count.set(q.path, (count.get(q.path) || 0) + 1);
     const extra = [...count.keys()].filter((p) => !/^\/ok\/fan-\d+$/.test(p));
