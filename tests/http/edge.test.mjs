@@ -221,17 +221,21 @@ describe('the purge job', () => {
     assert.equal(first.headers['content-type'], 'application/json');
     assert.equal(first.headers.authorization, 'Bearer tok-secret-123');
 
+    // Both settings changes purge "any"; on a slow machine the second may
+    // come after this point, so the publish's purge is the one that names
+    // the story.
     const n = cdn.requests.length;
     const a = await publish(ed, { title: 'सीडीएन वाली खबर', category: 'khel', tags: 'सीडीएन' });
-    await until('the publish purged at the CDN', () => cdn.requests.length > n);
-    const tags = cdn.tags(n);
+    const ours = () => cdn.requests.slice(n).filter((r) => r.body !== '{"tags":["any"]}');
+    await until('the publish purged at the CDN', () => ours().length > 0);
+    const tags = JSON.parse(ours()[0].body).tags;
     const khel = sql(site.db, "SELECT id FROM categories WHERE slug = 'khel'");
     for (const k of [`a:${a.id}`, `c:${khel}`, 'list', 'text'])
       assert.ok(tags.includes(k), `key ${k} in ${JSON.stringify(tags)}`);
     assert.ok(!tags.includes('any'), 'a publish purges its own keys, not everything');
     // One batch: the create and publish tags went out in one or two requests, not one each.
     await sleep(300);
-    assert.ok(cdn.requests.length - n <= 2, `${cdn.requests.length - n} requests for one publish`);
+    assert.ok(ours().length <= 2, `${ours().length} requests for one publish`);
 
     // Another header carries the token as it is.
     set('edge_purge_header', 'X-Purge-Token');
