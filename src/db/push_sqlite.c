@@ -392,6 +392,7 @@ void push_store_lease_release(store *st, int64_t owner)
 
 /* ---- the queue ---- */
 
+static const char sql_lease_mine[] = "SELECT 1 FROM push_lease WHERE id = 1 AND owner = $1";
 static const char sql_claim_retry[] =
 	"SELECT d.sub_id, s.endpoint, s.p256dh, s.auth, d.tries FROM push_deliveries d "
 	"LEFT JOIN push_subscriptions s ON s.id = d.sub_id "
@@ -434,15 +435,26 @@ int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t at
 {
 	push_job_row *v = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *v);
 	size_t len = 0, gone = 0;
+	*n = 0;
 	if (store_begin(st))
 		return STORE_ERROR;
+	/* Only the lease's holder claims, checked in the claim's own
+	 * transaction: a process whose lease another took over (it stalled,
+	 * or its clock jumped) learns it here, before it sends anything more. */
+	db_stmt *s = db_prepare(st, sql_lease_mine);
+	db_bind_int(s, 1, attempt);
+	int rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_ROW) {
+		store_rollback(st);
+		return rc == DB_DONE ? STORE_NOTFOUND : db_fail(st, "cannot read the delivery lease");
+	}
 	/* Retries that are due, first. */
-	db_stmt *s = db_prepare(st, sql_claim_retry);
+	s = db_prepare(st, sql_claim_retry);
 	db_bind_int(s, 1, alert->id);
 	db_bind_int(s, 2, now);
 	db_bind_int(s, 3, (int64_t)limit);
 	int64_t *gone_ids = kb_arena_alloc(a, (limit ? limit : 1) * sizeof *gone_ids);
-	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		push_job_row *j = &v[len];
 		j->alert_id = alert->id;
@@ -563,13 +575,17 @@ int push_store_results(store *st, const push_result *r, size_t n, int64_t now)
 		db_bind_int(s, 2, r[i].sub_id);
 		if (db_run(st, s, "cannot record a result"))
 			goto fail;
+		/* A row already gone was finished by another process (one that
+		 * took the lease over while this one still had the message in
+		 * flight): counted once, by whoever removed it. */
+		int removed = db_changes(st) > 0;
 		if (k == PUSH_R_GONE) {
 			s = db_prepare(st, sql_sub_delete_id);
 			db_bind_int(s, 1, r[i].sub_id);
 			if (db_run(st, s, "cannot delete a subscription"))
 				goto fail;
 		}
-		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER)
+		if (k == PUSH_R_RETRY || k == PUSH_R_DEFER || !removed)
 			continue;
 		size_t j = 0;
 		while (j < nt && t[j].alert_id != r[i].alert_id)

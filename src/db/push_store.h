@@ -109,13 +109,15 @@ void push_store_lease_release(store *st, int64_t owner);
  * Claims up to limit messages of alert (rows due for a retry first, then
  * new subscribers past the cursor), marking them "sending" with attempt,
  * in one transaction; rows whose subscription is gone are counted expired.
- * Returns 0 with the rows in *out (arena) and *n.
+ * Returns 0 with the rows in *out (arena) and *n, STORE_NOTFOUND when
+ * attempt no longer holds the delivery lease.
  */
 int push_store_claim(store *st, kb_arena *a, const push_alert *alert, int64_t attempt, int64_t now,
 		     size_t limit, push_job_row **out, size_t *n);
 /* Records results in one transaction: deletes delivered, failed, expired
  * and gone rows (and gone subscriptions), reschedules retries and
- * deferrals, adds to the alerts' counters and closes finished alerts. */
+ * deferrals, adds to the alerts' counters and closes finished alerts. A
+ * result whose row another process already removed counts nothing. */
 int push_store_results(store *st, const push_result *r, size_t n, int64_t now);
 /* The earliest next_at of a row waiting for a retry (0: none). */
 int push_store_next_retry(store *st, int64_t *at);

@@ -708,7 +708,9 @@ out:
 }
 
 /* Claims one batch (of the oldest alert that has messages to send) and
- * hands it to the workers. Returns how many, or -1 on a database error. */
+ * hands it to the workers. Returns how many, -1 on a database error, or
+ * CLAIM_NO_LEASE when another process holds the lease now. */
+enum { CLAIM_NO_LEASE = -2 };
 static long claim(push_engine *e)
 {
 	kb_arena a = {0};
@@ -730,7 +732,12 @@ static long claim(push_engine *e)
 	for (size_t i = 0; i < na && !total; i++) {
 		push_job_row *rows;
 		size_t n;
-		if (push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n)) {
+		int rc = push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n);
+		if (rc == STORE_NOTFOUND) {
+			total = CLAIM_NO_LEASE;
+			break;
+		}
+		if (rc) {
 			kb_warn("push: %s", store_errmsg(e->st));
 			total = -1;
 			break;
@@ -908,6 +915,12 @@ static void *queue_main(void *arg)
 		pthread_mutex_unlock(&e->mu);
 		if (got > 0)
 			continue;
+		if (got == CLAIM_NO_LEASE) {
+			if (!e->o.quiet)
+				kb_info("push: another khabar process took the delivery over");
+			have_lease = 0;
+			continue;
+		}
 		/* Nothing to claim (or the database failed): look again in a
 		 * fifth of a second, a second after an error. */
 		next_claim = now + (got < 0 ? 1000 : 200) * NS_MS;

@@ -388,6 +388,60 @@ static void waiting_clicks_are_bounded(void **state)
 	assert_int_equal(push_click_flush(st), 0);
 }
 
+/* Two processes and one delivery lease: once another took the lease over
+ * (the first stalled), the first can claim nothing more, and a message both
+ * delivered is counted once, by whichever result removed its row. */
+static void a_lease_taken_over_claims_nothing_and_counts_once(void **state)
+{
+	store *st = *state;
+	unsigned char p256dh[65] = {4}, auth[16] = {1};
+	char ep[64];
+	for (int i = 0; i < 3; i++) {
+		snprintf(ep, sizeof ep, "https://push.example/sub-%d", i);
+		const char *bad = NULL;
+		assert_int_equal(push_store_subscribe(st, ep, p256dh, auth, 1, NULL, 0, &bad), STORE_OK);
+	}
+	push_alert_input in = {
+		.title = "शीर्षक", .body = "", .url = "/news/x", .image = "", .urgency = "high", .ttl = 600};
+	int64_t id, pid;
+	assert_int_equal(push_store_alert_add(st, &in, &id), STORE_OK);
+	kb_arena a = {0};
+	const char *host;
+	push_alert *al;
+	size_t na, n1, n2;
+	push_job_row *r1, *r2;
+	assert_int_equal(push_store_lease(st, &a, 1, 101, "h", 1000, 1030, 0, &pid, &host), STORE_OK);
+	assert_int_equal(push_store_alerts_active(st, &a, &al, &na), STORE_OK);
+	assert_int_equal(na, 1);
+	assert_int_equal(push_store_claim(st, &a, &al[0], 1, 1000, 10, &r1, &n1), STORE_OK);
+	assert_int_equal(n1, 3);
+	/* Process 2 takes the lease over once it has run out. */
+	assert_int_equal(push_store_lease(st, &a, 2, 102, "h", 1020, 1050, 0, &pid, &host), STORE_NOTFOUND);
+	assert_int_equal(push_store_lease(st, &a, 2, 102, "h", 1031, 1061, 0, &pid, &host), STORE_OK);
+	assert_int_equal(push_store_claim(st, &a, &al[0], 1, 1031, 10, &r2, &n2), STORE_NOTFOUND);
+	assert_int_equal(n2, 0);
+	/* The first's messages in flight are the second's to send again. */
+	assert_int_equal(push_store_alerts_active(st, &a, &al, &na), STORE_OK);
+	assert_int_equal(push_store_claim(st, &a, &al[0], 2, 1031, 10, &r2, &n2), STORE_OK);
+	assert_int_equal(n2, 3);
+	/* Both deliver everything; the first's results land first. */
+	push_result res[3];
+	for (int i = 0; i < 3; i++)
+		res[i] = (push_result){.alert_id = id, .sub_id = r1[i].sub_id, .kind = PUSH_R_DELIVERED};
+	assert_int_equal(push_store_results(st, res, 2, 1032), STORE_OK);
+	for (int i = 0; i < 3; i++)
+		res[i].sub_id = r2[i].sub_id;
+	assert_int_equal(push_store_results(st, res, 3, 1033), STORE_OK);
+	res[0].sub_id = r1[2].sub_id;
+	assert_int_equal(push_store_results(st, res, 1, 1034), STORE_OK);
+	push_alert one;
+	assert_int_equal(push_store_alert(st, &a, id, &one), STORE_OK);
+	assert_int_equal(one.delivered, 3);
+	assert_int_equal(one.failed + one.expired, 0);
+	assert_string_equal(one.state, "done");
+	kb_arena_free(&a);
+}
+
 static int setup(void **state)
 {
 	store *st = tempdb_open("push");
@@ -499,6 +553,8 @@ int main(void)
 		cmocka_unit_test(click_links_are_signed_per_message),
 		cmocka_unit_test_setup_teardown(clicks_count_once_per_message, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(waiting_clicks_are_bounded, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_lease_taken_over_claims_nothing_and_counts_once, setup,
+						tempdb_teardown),
 		cmocka_unit_test(alert_urls_checked),
 		cmocka_unit_test(article_topic_and_alert),
 	};
