@@ -732,7 +732,8 @@ static long claim(push_engine *e)
 	for (size_t i = 0; i < na && !total; i++) {
 		push_job_row *rows;
 		size_t n;
-		int rc = push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n);
+		int rc =
+			push_store_claim(e->st, &a, &alerts[i], e->attempt, kb_now(), CLAIM_BATCH, &rows, &n);
 		if (rc == STORE_NOTFOUND) {
 			total = CLAIM_NO_LEASE;
 			break;
