@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../app/app.h"
+#include "../http/proxy.h"
 #include "cli.h"
 
 int cmd_serve(int argc, char **argv)
@@ -20,8 +21,14 @@ int cmd_serve(int argc, char **argv)
 		 * routes refuse more than 1 MiB (KB_MAX_BODY). */
 		.max_body = 24u << 20,
 	};
-	const char *threads = NULL, *cache_mb = NULL;
+	const char *threads = NULL, *cache_mb = NULL, *trusted[PROXY_MAX_NETS], *net;
 	for (int i = 2; i < argc; i++) {
+		if (cli_opt(argc, argv, &i, "--trust-proxy", &net)) {
+			if (o.ntrust_proxy == KB_COUNT(trusted))
+				kb_fatal("--trust-proxy: at most %d networks", PROXY_MAX_NETS);
+			trusted[o.ntrust_proxy++] = net;
+			continue;
+		}
 		if (cli_opt(argc, argv, &i, "--listen", &o.listen) ||
 		    cli_opt(argc, argv, &i, "--db", &o.db_path) ||
 		    cli_opt(argc, argv, &i, "--theme", &o.theme_dir) ||
@@ -35,6 +42,7 @@ int cmd_serve(int argc, char **argv)
 			"khabar serve: unknown option %s\n"
 			"usage: khabar serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--theme DIR]\n"
 			"                    [--access-log PATH|-|''] [--cache-mb N] [--media DIR]\n"
+			"                    [--trust-proxy CIDR]... (X-Forwarded-For and -Proto from there)\n"
 			"                    [--fake-clock FILE]   (tests only: the time comes from FILE)\n",
 			argv[i]);
 		return 2;
@@ -54,5 +62,6 @@ int cmd_serve(int argc, char **argv)
 		o.cache_bytes = (size_t)n << 20;
 	}
 
+	o.trust_proxy = trusted;
 	return app_serve(&o);
 }

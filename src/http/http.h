@@ -222,6 +222,10 @@ const kb_route *router_match(const kb_route *routes, size_t n, const char *metho
 /* The first route whose pattern matches path, under any method, or NULL. */
 const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path, size_t len);
 
+/* Whether rt is the newsroom's (R_NEWSROOM, R_AUTH or R_CSRF): its
+ * requests get a session and form parsing, and its responses are private. */
+int router_is_newsroom(const kb_route *rt);
+
 /* Server options for "khabar serve". */
 struct server_job;
 typedef struct server_opts {
@@ -242,6 +246,11 @@ typedef struct server_opts {
 	size_t max_body;        /* the largest body of any route (uploads) */
 	const char *media_dir;  /* files served as they are at /media/ (derived photos) */
 	const char *clock_file; /* tests: kb_now() reads its time from here */
+	/* --trust-proxy: networks ("10.0.0.0/8", "::1") whose connections
+	 * may name the reader's address (X-Forwarded-For) and scheme
+	 * (X-Forwarded-Proto); nobody else's are read. */
+	const char *const *trust_proxy;
+	size_t ntrust_proxy;
 	/* Told of each change once the page cache has applied it (the edge
 	 * purge, src/app/purge.c), on whichever thread noticed it: the
 	 * change log's tags[0..n), or n == 0 when everything may have

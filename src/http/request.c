@@ -1,7 +1,7 @@
 /*
  * request.c: what page code asks of a request (http.h's req_* calls):
  * headers, the query and its declared inputs, the body and form, the
- * client's address, cookies, extra response headers and cache
+ * client's address (behind a trusted proxy, the one it forwards), cookies, extra response headers and cache
  * dependencies. The libh2o request behind it is r->raw.
  */
 #define H2O_USE_LIBUV 0
@@ -18,6 +18,7 @@
 #include "../render/escape.h"
 #include "header.h"
 #include "http.h"
+#include "proxy.h"
 #include "request.h"
 
 const char *req_header(kb_req *r, const char *name)
@@ -173,13 +174,42 @@ const char *req_site_origin(kb_req *r)
 				(size_t)(host + 3 - s.base_url) + strcspn(host + 3, "/?#"));
 }
 
+/* The connection's peer as 16 bytes (IPv4 as IPv4-mapped IPv6); 0, or
+ * -1 when it has no IP address. */
+static int socket_peer(kb_req *r, unsigned char a[16])
+{
+	h2o_req_t *req = r->raw;
+	struct sockaddr_storage ss;
+	socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
+	if (len && ss.ss_family == AF_INET) {
+		memset(a, 0, 10);
+		a[10] = a[11] = 0xff;
+		memcpy(a + 12, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		return 0;
+	}
+	if (len && ss.ss_family == AF_INET6) {
+		memcpy(a, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+		return 0;
+	}
+	return -1;
+}
+
+/* Whether the connection comes from a proxy named by --trust-proxy. */
+static int from_trusted_proxy(kb_req *r)
+{
+	unsigned char a[16];
+	return !socket_peer(r, a) && proxy_trusted(a);
+}
+
 int req_is_tls(kb_req *r)
 {
 	h2o_req_t *req = r->raw;
 	if (req->scheme == &H2O_URL_SCHEME_HTTPS)
 		return 1;
-	const char *fwd = req_header(r, "x-forwarded-proto");
-	if (fwd && !strcmp(fwd, "https"))
+	/* The scheme a trusted proxy was reached by: the first value (the
+	 * reader's hop) of X-Forwarded-Proto. */
+	const char *fwd = from_trusted_proxy(r) ? req_header(r, "x-forwarded-proto") : NULL;
+	if (fwd && !strncasecmp(fwd, "https", 5) && (!fwd[5] || fwd[5] == ',' || fwd[5] == ' '))
 		return 1;
 	/* A site whose URL is https is read over TLS, whatever the hop to
 	 * this server (a proxy that does not say so). */
@@ -201,28 +231,41 @@ void req_set_cookie_at(kb_req *r, const char *path, const char *name, const char
 		req_add_header(r, "set-cookie", kb_buf_to_arena(&r->arena, &b));
 }
 
-/* The peer's address as text; with net set, as the network one client
- * holds: an IPv6 address cut to its /64 ("2001:db8:1:2::/64"), which one
- * subscriber may fill with any address, and an IPv4-mapped one as IPv4. */
+/* The reader's address as text: the connection's peer, or behind a
+ * trusted proxy the address X-Forwarded-For names (proxy_client). With
+ * net set, as the network one client holds: an IPv6 address cut to its
+ * /64 ("2001:db8:1:2::/64"), which one subscriber may fill with any
+ * address. IPv4 (also IPv4-mapped) is written as IPv4. */
 static const char *peer(kb_req *r, int net)
 {
-	h2o_req_t *req = r->raw;
-	struct sockaddr_storage ss;
-	char host[INET6_ADDRSTRLEN + 4] = "";
-	socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&ss);
-	if (len && ss.ss_family == AF_INET) {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof host);
-	} else if (len && ss.ss_family == AF_INET6) {
-		struct in6_addr a = ((struct sockaddr_in6 *)&ss)->sin6_addr;
-		if (net && IN6_IS_ADDR_V4MAPPED(&a)) {
-			inet_ntop(AF_INET, a.s6_addr + 12, host, sizeof host);
-		} else {
-			if (net)
-				memset(a.s6_addr + 8, 0, 8);
-			inet_ntop(AF_INET6, &a, host, sizeof host);
-			if (net)
-				strcat(host, "/64");
+	unsigned char sock[16], a[16];
+	if (socket_peer(r, sock))
+		return "";
+	const char *xff = NULL;
+	if (proxy_trusted(sock)) {
+		/* Every X-Forwarded-For header, in order, as one list. */
+		h2o_req_t *req = r->raw;
+		kb_buf all = {0};
+		for (ssize_t i = -1;
+		     (i = h2o_find_header(&req->headers, H2O_TOKEN_X_FORWARDED_FOR, i)) >= 0;) {
+			h2o_iovec_t v = req->headers.entries[i].value;
+			if (all.len)
+				kb_buf_putc(&all, ',');
+			kb_buf_append(&all, v.base, v.len);
 		}
+		xff = all.len ? kb_buf_to_arena(&r->arena, &all) : NULL;
+		kb_buf_free(&all);
+	}
+	proxy_client(sock, xff, a);
+	char host[INET6_ADDRSTRLEN + 4] = "";
+	if (IN6_IS_ADDR_V4MAPPED((struct in6_addr *)a)) {
+		inet_ntop(AF_INET, a + 12, host, sizeof host);
+	} else {
+		if (net)
+			memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, host, sizeof host);
+		if (net)
+			strcat(host, "/64");
 	}
 	return kb_arena_strdup(&r->arena, host);
 }

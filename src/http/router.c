@@ -68,6 +68,11 @@ const kb_route *router_lookup(const kb_route *routes, size_t n, const char *path
 	return NULL;
 }
 
+int router_is_newsroom(const kb_route *rt)
+{
+	return (rt->flags & (R_NEWSROOM | R_AUTH | R_CSRF)) != 0;
+}
+
 int router_guard(const kb_route *rt, const char *method, int role, int csrf_ok, int *token_only)
 {
 	int post = !strcmp(method, "POST");

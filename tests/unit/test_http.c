@@ -23,6 +23,7 @@
 #include "http/jobs.h"
 #include "http/request.h"
 #include "tempdb.h"
+#include "http/proxy.h"
 #include "http/ratelimit.h"
 #include "render/cache.h"
 
@@ -573,6 +574,100 @@ static void the_hash_is_fnv1a(void **state)
 	assert_true(kb_hash64("foobar", 6) == 0x85944171f73967e8ULL);
 }
 
+/* Networks: IPv4 and IPv6 prefixes, an address alone, and the typing
+ * mistakes refused; containment at the prefix's edges. */
+static void trusted_networks_parse_and_contain(void **state)
+{
+	kb_net n;
+	unsigned char a[16];
+	assert_int_equal(net_parse("10.0.0.0/8", &n), 0);
+	assert_int_equal(addr_parse("10.255.1.2", 10, a), 0);
+	assert_true(net_contains(&n, a));
+	assert_int_equal(addr_parse("11.0.0.1", 8, a), 0);
+	assert_false(net_contains(&n, a));
+	/* IPv4 networks never hold IPv6 addresses that merely share bytes. */
+	assert_int_equal(addr_parse("::a00:1", 7, a), 0);
+	assert_false(net_contains(&n, a));
+	assert_int_equal(net_parse("192.168.1.5", &n), 0);
+	assert_int_equal(addr_parse(" 192.168.1.5 ", 13, a), 0);
+	assert_true(net_contains(&n, a));
+	assert_int_equal(addr_parse("192.168.1.6", 11, a), 0);
+	assert_false(net_contains(&n, a));
+	assert_int_equal(net_parse("172.16.0.0/12", &n), 0);
+	assert_int_equal(addr_parse("172.31.255.255", 14, a), 0);
+	assert_true(net_contains(&n, a));
+	assert_int_equal(addr_parse("172.32.0.0", 10, a), 0);
+	assert_false(net_contains(&n, a));
+	assert_int_equal(net_parse("fd00::/8", &n), 0);
+	assert_int_equal(addr_parse("[fdab::1]", 9, a), 0);
+	assert_true(net_contains(&n, a));
+	assert_int_equal(addr_parse("fe00::1", 7, a), 0);
+	assert_false(net_contains(&n, a));
+	assert_int_equal(net_parse("0.0.0.0/0", &n), 0);
+	assert_int_equal(addr_parse("8.8.8.8", 7, a), 0);
+	assert_true(net_contains(&n, a));
+	const char *bad[] = {"",         "10.0.0.1/8",  "10.0.0.0/33", "10.0.0.0/",
+			     "10.0.0/8", "::1/129",     "10.0.0.0/-1", "10.0.0.0/8x",
+			     "[::1]",    "example.com", "10.0.0.0/+8"};
+	for (size_t i = 0; i < KB_COUNT(bad); i++)
+		assert_int_equal(net_parse(bad[i], &n), -1);
+	assert_int_equal(addr_parse("1.2.3", 5, a), -1);
+	assert_int_equal(addr_parse("", 0, a), -1);
+}
+
+static void text_of(const unsigned char a[16], char *out)
+{
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (!memcmp(a, mapped, 12))
+		sprintf(out, "%d.%d.%d.%d", a[12], a[13], a[14], a[15]);
+	else
+		strcpy(out, "v6");
+}
+
+/* The reader behind proxies: the rightmost address that is not a trusted
+ * proxy; an untrusted peer's header is never read; garbage ends the walk. */
+static void the_reader_behind_trusted_proxies(void **state)
+{
+	const char *nets[] = {"127.0.0.0/8", "10.0.0.0/8"};
+	const char *bad = NULL;
+	assert_int_equal(proxy_trust(nets, 2, &bad), 0);
+	unsigned char varnish[16], stranger[16], out[16];
+	char t[64];
+	assert_int_equal(addr_parse("127.0.0.1", 9, varnish), 0);
+	assert_int_equal(addr_parse("203.0.113.9", 11, stranger), 0);
+	struct {
+		const unsigned char *peer;
+		const char *xff, *want;
+	} cases[] = {
+		{varnish, NULL, "127.0.0.1"},
+		{varnish, "198.51.100.7", "198.51.100.7"},
+		/* A reader who forges the head of the list gets it ignored. */
+		{varnish, "6.6.6.6, 198.51.100.7", "198.51.100.7"},
+		/* A CDN, then a trusted load balancer. */
+		{varnish, "198.51.100.7, 10.1.2.3", "198.51.100.7"},
+		{varnish, "10.9.9.9, 10.1.2.3", "10.9.9.9"},
+		{varnish, "junk, 198.51.100.7", "198.51.100.7"},
+		{varnish, "198.51.100.7, junk", "127.0.0.1"},
+		{varnish, "", "127.0.0.1"},
+		{varnish, "[2001:db8::1]", "v6"},
+		/* Not a trusted peer: its header is only text. */
+		{stranger, "198.51.100.7", "203.0.113.9"},
+	};
+	for (size_t i = 0; i < KB_COUNT(cases); i++) {
+		proxy_client(cases[i].peer, cases[i].xff, out);
+		text_of(out, t);
+		assert_string_equal(t, cases[i].want);
+	}
+	const char *wrong[] = {"127.0.0.0/8", "10.0.0.1/8"};
+	assert_int_equal(proxy_trust(wrong, 2, &bad), -1);
+	assert_string_equal(bad, "10.0.0.1/8");
+	/* A failed call trusts nobody. */
+	proxy_client(varnish, "198.51.100.7", out);
+	text_of(out, t);
+	assert_string_equal(t, "127.0.0.1");
+	assert_int_equal(proxy_trust(NULL, 0, &bad), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +696,8 @@ int main(void)
 		cmocka_unit_test(locations_stay_on_the_site),
 		cmocka_unit_test(reason_phrases_name_every_status),
 		cmocka_unit_test(cookies_refuse_what_would_split_them),
+		cmocka_unit_test(trusted_networks_parse_and_contain),
+		cmocka_unit_test(the_reader_behind_trusted_proxies),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
