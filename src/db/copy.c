@@ -173,6 +173,7 @@ static const copy_table copy_tables[] = {
 	SKIPPED("search", "the search index, rebuilt from the copied stories"),
 	SKIPPED("search_dirty", "stories waiting to be indexed; the rebuild indexes them all"),
 	SKIPPED("push_lease", "which running process delivers push alerts; the destination's is free"),
+	SKIPPED("rate_hits", "per-address counts of the last hour; the destination starts afresh"),
 };
 
 /* ---- the schema as the database has it ---- */

@@ -518,6 +518,14 @@ const char *const kb_migrations[] = {
 	/* 16: on PostgreSQL, a search's matches always come through the
 	 * full-text index (kb_pg_migrations); FTS5 has no other way. */
 	"SELECT 1;",
+	/* 17: per-address limits (tips, push subscriptions) shared by every
+	 * server on the database (store_rate_take): a row per take, kept
+	 * for the limit's window. */
+	"CREATE TABLE rate_hits("
+	"  bucket TEXT NOT NULL,"
+	"  key BLOB NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX rate_hits_key ON rate_hits(bucket, key, at);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

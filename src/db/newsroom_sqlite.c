@@ -1141,12 +1141,76 @@ int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read changes");
 }
 
+/* The takes in the window and the oldest of them. */
+static int rate_count(store *st, const char *bucket, const unsigned char key[16], int64_t since, int64_t *n,
+		      int64_t *oldest)
+{
+	static const char sql[] = "SELECT count(*), coalesce(min(at), 0) FROM rate_hits "
+				  "WHERE bucket = $1 AND key = $2 AND at > $3";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, bucket);
+	db_bind_blob(s, 2, key, 16);
+	db_bind_int(s, 3, since);
+	if (db_one(st, s, "cannot read a rate limit") != STORE_OK)
+		return STORE_ERROR;
+	*n = db_col_int(s, 0);
+	*oldest = db_col_int(s, 1);
+	db_reset(s);
+	return STORE_OK;
+}
+
+int store_rate_take(store *st, const char *bucket, const unsigned char key[16], int64_t max, int64_t window,
+		    int64_t now, int64_t *wait)
+{
+	static const char add_sql[] = "INSERT INTO rate_hits(bucket, key, at) VALUES($1, $2, $3)";
+	static const char old_sql[] = "DELETE FROM rate_hits WHERE bucket = $1 AND key = $2 AND at <= $3";
+	int64_t n, oldest;
+	*wait = 0;
+	/* A look first, outside any transaction: a refusal writes nothing. */
+	if (rate_count(st, bucket, key, now - window, &n, &oldest))
+		return STORE_ERROR;
+	if (n < max) {
+		/* Then the count again and the take, in one transaction, so
+		 * requests racing on any node cannot pass together. */
+		if (store_begin(st))
+			return STORE_ERROR;
+		if (rate_count(st, bucket, key, now - window, &n, &oldest))
+			goto fail;
+		if (n < max) {
+			db_stmt *s = db_prepare(st, add_sql);
+			db_bind_text(s, 1, bucket);
+			db_bind_blob(s, 2, key, 16);
+			db_bind_int(s, 3, now);
+			if (db_run(st, s, "cannot count a rate limit"))
+				goto fail;
+			s = db_prepare(st, old_sql);
+			db_bind_text(s, 1, bucket);
+			db_bind_blob(s, 2, key, 16);
+			db_bind_int(s, 3, now - window);
+			if (db_run(st, s, "cannot prune a rate limit"))
+				goto fail;
+		}
+		if (store_commit(st))
+			goto fail;
+		if (n < max)
+			return STORE_OK;
+	}
+	*wait = oldest + window - now;
+	if (*wait < 1)
+		*wait = 1;
+	return STORE_OK;
+fail:
+	store_rollback(st);
+	return STORE_ERROR;
+}
+
 int store_prune(store *st, int64_t before)
 {
 	static const char changes_sql[] = "DELETE FROM changes WHERE at < $1 AND seq < "
 					  "(SELECT max(seq) FROM changes)";
 	static const char failures_sql[] = "DELETE FROM login_failures WHERE at < $1";
 	static const char known_sql[] = "DELETE FROM login_known WHERE at < $1";
+	static const char rates_sql[] = "DELETE FROM rate_hits WHERE at < $1";
 	static const char sessions_sql[] = "DELETE FROM sessions WHERE expires_at < $1";
 	db_stmt *s = db_prepare(st, changes_sql);
 	db_bind_int(s, 1, before);
@@ -1155,6 +1219,10 @@ int store_prune(store *st, int64_t before)
 	s = db_prepare(st, failures_sql);
 	db_bind_int(s, 1, before - 86400);
 	if (db_run(st, s, "cannot prune login failures"))
+		return STORE_ERROR;
+	s = db_prepare(st, rates_sql);
+	db_bind_int(s, 1, before - 86400);
+	if (db_run(st, s, "cannot prune rate limits"))
 		return STORE_ERROR;
 	s = db_prepare(st, known_sql);
 	db_bind_int(s, 1, before - 30 * 86400);

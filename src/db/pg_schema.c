@@ -519,6 +519,12 @@ static const char *const kb_pg_migrations[] = {
 	"CREATE OR REPLACE FUNCTION kb_search_match(q tsquery) RETURNS SETOF bigint\n"
 	"  LANGUAGE sql STABLE SET enable_seqscan = off\n"
 	"  AS $$ SELECT id FROM search WHERE doc @@ q $$;\n",
+	/* 17: per-address limits shared by every server (store_rate_take). */
+	"CREATE TABLE rate_hits(\n"
+	"  bucket text NOT NULL,\n"
+	"  key bytea NOT NULL,\n"
+	"  at bigint NOT NULL);\n"
+	"CREATE INDEX rate_hits_key ON rate_hits(bucket, key, at);\n",
 	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 

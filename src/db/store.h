@@ -406,9 +406,19 @@ int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const
  * SQLite file is never out of reach. */
 int store_unavailable(store *st);
 int store_wait_change(store *st, int timeout_ms);
-/* Forgets changes older than before (UTC seconds), login failures a day
- * older than that, the addresses accounts logged in from 30 days older,
- * and expired sessions. */
+/*
+ * A sliding-window limit shared by every process on the database: one take
+ * of bucket ("tips", "push_subs"...) for key (16 bytes: an address, or
+ * zeros for everyone) at now, when fewer than max were taken in the
+ * window seconds before; *wait is then 0. Otherwise nothing is counted and
+ * *wait is the seconds until there is room (at least 1). A refusal only
+ * reads, so a flood of refused requests writes nothing.
+ */
+int store_rate_take(store *st, const char *bucket, const unsigned char key[16], int64_t max, int64_t window,
+		    int64_t now, int64_t *wait);
+/* Forgets changes older than before (UTC seconds), login failures and
+ * rate-limit takes a day older than that, the addresses accounts logged in
+ * from 30 days older, and expired sessions. */
 int store_prune(store *st, int64_t before);
 
 /* PRAGMA integrity_check: "ok", or what is wrong, in *result. */

@@ -21,8 +21,9 @@
  * push service hold) is what authorises a change to that subscription.
  *
  * A script can still send those headers. What bounds it is the limit on
- * new subscriptions per client address (PUSH_NEW_SUBS_PER_HOUR, kept in
- * memory by src/http/ratelimit.c): every alert is tried on every stored
+ * new subscriptions per client address (PUSH_NEW_SUBS_PER_HOUR, counted
+ * in the database by src/http/ratelimit.c, so every server shares it):
+ * every alert is tried on every stored
  * subscription, so each one costs the site a message per alert. An update
  * of a known endpoint (new topics, new keys) is not counted.
  */
@@ -39,8 +40,6 @@
  * office's browsers behind one NAT, many times over; a script filling the
  * table, not. IPv6 counts by the /64. */
 #define PUSH_NEW_SUBS_PER_HOUR 20
-
-static rate_limit g_new_subs = RATE_LIMIT(PUSH_NEW_SUBS_PER_HOUR, 3600, 4096);
 
 int page_sw(kb_req *r)
 {
@@ -101,7 +100,9 @@ static int new_sub_allowed(kb_req *r, const char *endpoint)
 	int rc = push_store_sub_topics(r->db, &r->arena, endpoint, &all, &topics, &n);
 	if (rc != STORE_NOTFOUND)
 		return rc == STORE_OK ? 0 : 500;
-	int64_t wait = rate_take_ip(&g_new_subs, req_peer(r), kb_now());
+	int64_t wait = rate_take(r->db, "push_subs", req_peer(r), PUSH_NEW_SUBS_PER_HOUR, 3600, kb_now());
+	if (wait < 0)
+		return 500;
 	if (!wait)
 		return 0;
 	req_add_header(r, "retry-after", kb_arena_printf(&r->arena, "%lld", (long long)wait));

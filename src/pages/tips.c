@@ -283,7 +283,9 @@ int page_tip_send(kb_req *r)
 				 "सुरक्षित है: फ़ोटो फिर से चुनें और दोबारा भेजें। यही संदेश बार-बार दिखे तो "
 				 "इस साइट के लिए कुकी चालू करें।",
 				 403);
-	int64_t wait = tips_rate_take(req_peer(r), now);
+	int64_t wait = tips_rate_take(r->db, req_peer(r), now);
+	if (wait < 0)
+		return 500;
 	if (wait)
 		return wait_page(r, wait);
 	/* A bot fills every field, the hidden one too: thank it, keep nothing. */
@@ -313,7 +315,9 @@ int page_tip_send(kb_req *r)
 		return form_page(r, &f, "यही संदेश हमें पहले ही मिल चुका है। दोबारा भेजने की ज़रूरत नहीं।", 409);
 	/* The whole site's allowance: charged only now, for a tip that will
 	 * be stored, so junk cannot use it up. */
-	wait = tips_rate_take_site(now);
+	wait = tips_rate_take_site(r->db, now);
+	if (wait < 0)
+		return 500;
 	if (wait)
 		return wait_page(r, wait);
 	char ref[16];

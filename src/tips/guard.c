@@ -1,13 +1,9 @@
 /*
- * guard.c: the tip form's abuse controls that need no database (see
- * tips.h): the sliding-window rate limits (src/http/ratelimit.c
- * keeps them), the digest that finds a tip sent twice, and reference
- * numbers. The honeypot, the minimum fill time and the size limits are
- * checked by the page (src/pages/tips.c).
- *
- * The limits live in one process's memory: a restart forgets them, and
- * several servers behind a balancer count separately. That is the price
- * of keeping the form's hot path off the database.
+ * guard.c: the tip form's abuse controls (see tips.h): the sliding-window
+ * rate limits (counted in the database through src/http/ratelimit.c, so
+ * every server shares them), the digest that finds a tip sent twice, and
+ * reference numbers. The honeypot, the minimum fill time and the size
+ * limits are checked by the page (src/pages/tips.c).
  */
 #include <string.h>
 
@@ -16,25 +12,14 @@
 #include "../text/text.h"
 #include "tips.h"
 
-/* 4,096 addresses remembered; the whole site's count is one key. */
-static rate_limit g_ip = RATE_LIMIT(TIPS_IP_MAX, TIPS_IP_WINDOW, 4096);
-static rate_limit g_site = RATE_LIMIT(TIPS_ALL_MAX, TIPS_ALL_WINDOW, 1);
-
-int64_t tips_rate_take(const char *ip, int64_t now)
+int64_t tips_rate_take(store *st, const char *ip, int64_t now)
 {
-	return rate_take_ip(&g_ip, ip, now);
+	return rate_take(st, "tips", ip, TIPS_IP_MAX, TIPS_IP_WINDOW, now);
 }
 
-int64_t tips_rate_take_site(int64_t now)
+int64_t tips_rate_take_site(store *st, int64_t now)
 {
-	static const unsigned char everyone[16];
-	return rate_take(&g_site, everyone, now);
-}
-
-void tips_rate_reset(void)
-{
-	rate_reset(&g_ip);
-	rate_reset(&g_site);
+	return rate_take(st, "tips_site", NULL, TIPS_ALL_MAX, TIPS_ALL_WINDOW, now);
 }
 
 typedef struct digest_ctx {

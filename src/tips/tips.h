@@ -40,13 +40,12 @@
  * attempt with a valid token), or tips_rate_take_site against the whole
  * site's (only a tip about to be stored: junk cannot use up the site's
  * allowance and shut the form for everyone). Each returns 0 when it may go
- * on, or the seconds until it could (at least 1); a refused attempt is not
- * counted. Thread-safe.
+ * on, the seconds until it could (at least 1), or -1 when the store
+ * failed; a refused attempt is not counted. The counts are the database's,
+ * so every server on it shares them.
  */
-int64_t tips_rate_take(const char *ip, int64_t now);
-int64_t tips_rate_take_site(int64_t now);
-/* Forgets every count (tests). */
-void tips_rate_reset(void);
+int64_t tips_rate_take(store *st, const char *ip, int64_t now);
+int64_t tips_rate_take_site(store *st, int64_t now);
 
 /* The SHA-256 (hex) of text normalised for matching, word by word, so
  * spacing, punctuation and spelling variants (nukta, case) do not make a

@@ -73,6 +73,19 @@ describe('--trust-proxy', () => {
     assert.equal(all[20], 429);
   });
 
+  test('the limits are the database\'s: two servers on one site count one reader together', async () => {
+    const second = await startSite({ db: trusting.db, extraArgs: ['--trust-proxy', '127.0.0.1'] });
+    try {
+      const got = [];
+      for (let i = 0; i < 21; i++) got.push((await subscribe(i % 2 ? second : trusting, 200 + i, '192.0.2.44')).status);
+      assert.deepEqual(got.slice(0, 20), Array(20).fill(200));
+      assert.equal(got[20], 429);
+      assert.equal((await subscribe(second, 300, '192.0.2.44')).status, 429);
+    } finally {
+      await second.stop();
+    }
+  });
+
   test('a value that is not a network stops the server with a message', () => {
     for (const bad of ['10.0.0.1/8', 'proxy.example', '10.0.0.0/33']) {
       const r = khabar(['serve', '--db', plain.db, '--listen', '127.0.0.1:1', '--trust-proxy', bad]);

@@ -24,7 +24,6 @@
 #include "http/request.h"
 #include "tempdb.h"
 #include "http/proxy.h"
-#include "http/ratelimit.h"
 #include "render/cache.h"
 
 static int h1(kb_req *r)
@@ -203,80 +202,6 @@ static void cache_entry_outlives_replacement(void **state)
 	cache_release(got);
 	cache_release(neu);
 	cache_free(c);
-}
-
-/* max takes per window and key: the next waits until the oldest leaves
- * the window; another key has its own count. */
-static void rate_limit_counts_each_key_in_its_window(void **state)
-{
-	static rate_limit l = RATE_LIMIT(20, 3600, 64);
-	rate_reset(&l);
-	for (int i = 0; i < 20; i++)
-		assert_int_equal(rate_take_ip(&l, "192.0.2.1", 1000 + i), 0);
-	assert_int_equal(rate_take_ip(&l, "192.0.2.1", 1100), 3600 - 100);
-	assert_int_equal(rate_take_ip(&l, "192.0.2.2", 1100), 0);
-	/* A refusal is not counted: the first take leaves at 4600. */
-	assert_int_equal(rate_take_ip(&l, "192.0.2.1", 4599), 1);
-	assert_int_equal(rate_take_ip(&l, "192.0.2.1", 4600), 0);
-	assert_true(rate_take_ip(&l, "192.0.2.1", 4600) > 0);
-	/* A /64 is one key; an IPv4 address seen on an IPv6 listener is itself. */
-	unsigned char a[16], b[16];
-	rate_ip_key("2001:db8:1:2::1", a);
-	rate_ip_key("2001:db8:1:2:ffff::9", b);
-	assert_memory_equal(a, b, 16);
-	rate_ip_key("::ffff:192.0.2.1", a);
-	rate_ip_key("192.0.2.1", b);
-	assert_memory_equal(a, b, 16);
-}
-
-/* However many addresses come, the table keeps its size: new ones push
- * out the stalest, and a recent heavy user is still remembered. */
-static void rate_limit_keeps_recent_keys_when_full(void **state)
-{
-	static rate_limit l = RATE_LIMIT(2, 3600, 64);
-	rate_reset(&l);
-	assert_int_equal(rate_take_ip(&l, "198.51.100.1", 5000), 0);
-	assert_int_equal(rate_take_ip(&l, "198.51.100.1", 5000), 0);
-	char ip[32];
-	for (int i = 0; i < 10000; i++) {
-		snprintf(ip, sizeof ip, "10.%d.%d.1", i / 256, i % 256);
-		assert_int_equal(rate_take_ip(&l, ip, 4000), 0);
-	}
-	assert_true(rate_take_ip(&l, "198.51.100.1", 5001) > 0);
-}
-
-typedef struct race {
-	rate_limit *l;
-	int passed;
-} race;
-
-static void *race_main(void *arg)
-{
-	race *r = arg;
-	for (int i = 0; i < 50; i++)
-		if (!rate_take_ip(r->l, "203.0.113.9", 9000))
-			r->passed++;
-	return NULL;
-}
-
-/* Threads racing for the last places never pass together: exactly max
- * takes succeed, as many as there are. */
-static void rate_limit_is_atomic_across_threads(void **state)
-{
-	static rate_limit l = RATE_LIMIT(20, 3600, 4096);
-	rate_reset(&l);
-	pthread_t t[8];
-	race r[8];
-	for (int i = 0; i < 8; i++) {
-		r[i] = (race){&l, 0};
-		pthread_create(&t[i], NULL, race_main, &r[i]);
-	}
-	int passed = 0;
-	for (int i = 0; i < 8; i++) {
-		pthread_join(t[i], NULL);
-		passed += r[i].passed;
-	}
-	assert_int_equal(passed, 20);
 }
 
 static void frontmatter_reads_fields_and_body(void **state)
@@ -687,9 +612,6 @@ int main(void)
 		cmocka_unit_test(cache_gzip_round_trips),
 		cmocka_unit_test(cache_stays_within_its_budget),
 		cmocka_unit_test(cache_entry_outlives_replacement),
-		cmocka_unit_test(rate_limit_counts_each_key_in_its_window),
-		cmocka_unit_test(rate_limit_keeps_recent_keys_when_full),
-		cmocka_unit_test(rate_limit_is_atomic_across_threads),
 		cmocka_unit_test(frontmatter_reads_fields_and_body),
 		cmocka_unit_test(frontmatter_errors_give_the_line),
 		cmocka_unit_test(header_values_refuse_control_bytes),

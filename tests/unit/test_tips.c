@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "db/tips_store.h"
 #include "app/app.h"
 #include "http/http.h"
+#include "http/ratelimit.h"
 #include "tempdb.h"
 #include "tips/tips.h"
 
@@ -149,49 +151,121 @@ static void retries_back_off_then_give_up(void **state)
 
 static void one_address_gets_ten_in_ten_minutes(void **state)
 {
-	tips_rate_reset();
+	store *st = *state;
 	int64_t t = 1000000;
 	for (int i = 0; i < TIPS_IP_MAX; i++)
-		assert_int_equal(tips_rate_take("203.0.113.7", t + i), 0);
+		assert_int_equal(tips_rate_take(st, "203.0.113.7", t + i), 0);
 	/* The 11th waits until the first leaves the window. */
-	assert_int_equal(tips_rate_take("203.0.113.7", t + 100), TIPS_IP_WINDOW - 100);
-	assert_int_equal(tips_rate_take("203.0.113.7", t + TIPS_IP_WINDOW - 1), 1);
+	assert_int_equal(tips_rate_take(st, "203.0.113.7", t + 100), TIPS_IP_WINDOW - 100);
+	assert_int_equal(tips_rate_take(st, "203.0.113.7", t + TIPS_IP_WINDOW - 1), 1);
 	/* Others are not held up by it. */
-	assert_int_equal(tips_rate_take("203.0.113.8", t + 100), 0);
+	assert_int_equal(tips_rate_take(st, "203.0.113.8", t + 100), 0);
 	/* Refusals are not counted: once the window moves on, one more. */
-	assert_int_equal(tips_rate_take("203.0.113.7", t + TIPS_IP_WINDOW), 0);
-	assert_true(tips_rate_take("203.0.113.7", t + TIPS_IP_WINDOW) > 0);
+	assert_int_equal(tips_rate_take(st, "203.0.113.7", t + TIPS_IP_WINDOW), 0);
+	assert_true(tips_rate_take(st, "203.0.113.7", t + TIPS_IP_WINDOW) > 0);
 }
 
 static void ipv6_addresses_count_by_their_64(void **state)
 {
-	tips_rate_reset();
+	store *st = *state;
 	char ip[64];
 	for (int i = 0; i < TIPS_IP_MAX; i++) {
 		snprintf(ip, sizeof ip, "2001:db8:1:2::%x", i + 1);
-		assert_int_equal(tips_rate_take(ip, 5000), 0);
+		assert_int_equal(tips_rate_take(st, ip, 5000), 0);
 	}
-	assert_true(tips_rate_take("2001:db8:1:2:ffff::9", 5000) > 0);
-	assert_int_equal(tips_rate_take("2001:db8:1:3::1", 5000), 0);
+	assert_true(tips_rate_take(st, "2001:db8:1:2:ffff::9", 5000) > 0);
+	assert_int_equal(tips_rate_take(st, "2001:db8:1:3::1", 5000), 0);
 	/* IPv4 readers on an IPv6 listener (::ffff:a.b.c.d) count apart. */
 	for (int i = 0; i < TIPS_IP_MAX; i++)
-		assert_int_equal(tips_rate_take("::ffff:198.51.100.1", 5000), 0);
-	assert_true(tips_rate_take("::ffff:198.51.100.1", 5000) > 0);
-	assert_int_equal(tips_rate_take("::ffff:198.51.100.2", 5000), 0);
-	assert_true(tips_rate_take("198.51.100.1", 5000) > 0); /* the same reader */
+		assert_int_equal(tips_rate_take(st, "::ffff:198.51.100.1", 5000), 0);
+	assert_true(tips_rate_take(st, "::ffff:198.51.100.1", 5000) > 0);
+	assert_int_equal(tips_rate_take(st, "::ffff:198.51.100.2", 5000), 0);
+	assert_true(tips_rate_take(st, "198.51.100.1", 5000) > 0); /* the same reader */
 }
 
 static void the_whole_site_has_a_limit_too(void **state)
 {
-	tips_rate_reset();
-	char ip[32];
+	store *st = *state;
 	for (int i = 0; i < TIPS_ALL_MAX; i++)
-		assert_int_equal(tips_rate_take_site(7000 + i / 10), 0);
-	assert_int_equal(tips_rate_take_site(7100), TIPS_ALL_WINDOW - 100);
+		assert_int_equal(tips_rate_take_site(st, 7000 + i / 10), 0);
+	assert_int_equal(tips_rate_take_site(st, 7100), TIPS_ALL_WINDOW - 100);
 	/* An address's own count is apart from the site's. */
-	snprintf(ip, sizeof ip, "192.0.2.1");
-	assert_int_equal(tips_rate_take(ip, 7100), 0);
-	tips_rate_reset();
+	assert_int_equal(tips_rate_take(st, "192.0.2.1", 7100), 0);
+}
+
+/* The counts are the database's: takes through one connection (one
+ * server) hold at another, and a bucket counts apart from the others. */
+static void limits_are_shared_by_every_server(void **state)
+{
+	store *st = *state;
+	char *err = NULL;
+	store *other = store_open(tempdb_path, 0, &err);
+	assert_non_null(other);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(rate_take(i % 2 ? st : other, "push_subs", "192.0.2.1", 20, 3600, 1000 + i),
+				 0);
+	assert_int_equal(rate_take(other, "push_subs", "192.0.2.1", 20, 3600, 1100), 3600 - 100);
+	assert_int_equal(rate_take(st, "push_subs", "192.0.2.1", 20, 3600, 1100), 3600 - 100);
+	assert_int_equal(rate_take(st, "tips", "192.0.2.1", 20, 3600, 1100), 0);
+	/* A refusal is not counted: the first take leaves at 4600. */
+	assert_int_equal(rate_take(other, "push_subs", "192.0.2.1", 20, 3600, 4599), 1);
+	assert_int_equal(rate_take(other, "push_subs", "192.0.2.1", 20, 3600, 4600), 0);
+	assert_true(rate_take(st, "push_subs", "192.0.2.1", 20, 3600, 4600) > 0);
+	/* Pruning a day on forgets them. */
+	assert_int_equal(store_prune(st, 4600 + 2 * 86400), STORE_OK);
+	assert_int_equal(rate_take(st, "push_subs", "192.0.2.1", 20, 3600, 4600), 0);
+	/* A /64 is one key; an IPv4 address seen on an IPv6 listener is itself. */
+	unsigned char a[16], b[16];
+	rate_ip_key("2001:db8:1:2::1", a);
+	rate_ip_key("2001:db8:1:2:ffff::9", b);
+	assert_memory_equal(a, b, 16);
+	rate_ip_key("::ffff:192.0.2.1", a);
+	rate_ip_key("192.0.2.1", b);
+	assert_memory_equal(a, b, 16);
+	store_close(other);
+}
+
+typedef struct race {
+	int passed, failed;
+} race;
+
+static void *race_main(void *arg)
+{
+	race *r = arg;
+	char *err = NULL;
+	store *st = store_open(tempdb_path, 0, &err);
+	if (!st) {
+		r->failed = 1;
+		free(err);
+		return NULL;
+	}
+	for (int i = 0; i < 10; i++) {
+		int64_t w = rate_take(st, "push_subs", "203.0.113.9", 20, 3600, 9000);
+		if (w < 0)
+			r->failed++;
+		else if (!w)
+			r->passed++;
+	}
+	store_close(st);
+	return NULL;
+}
+
+/* Servers racing for the last places never pass together: exactly max
+ * takes succeed, each connection its own, as on several machines. */
+static void limits_hold_under_a_race(void **state)
+{
+	pthread_t t[6];
+	race r[6] = {{0}};
+	for (int i = 0; i < 6; i++)
+		pthread_create(&t[i], NULL, race_main, &r[i]);
+	int passed = 0, failed = 0;
+	for (int i = 0; i < 6; i++) {
+		pthread_join(t[i], NULL);
+		passed += r[i].passed;
+		failed += r[i].failed;
+	}
+	assert_int_equal(failed, 0);
+	assert_int_equal(passed, 20);
 }
 
 static void the_digest_ignores_spacing_punctuation_and_spelling_variants(void **state)
@@ -477,9 +551,11 @@ int main(void)
 		cmocka_unit_test(the_message_is_crlf_with_a_base64_utf8_body),
 		cmocka_unit_test(headlines_are_the_first_sentence_cut_at_a_space),
 		cmocka_unit_test(retries_back_off_then_give_up),
-		cmocka_unit_test(one_address_gets_ten_in_ten_minutes),
-		cmocka_unit_test(ipv6_addresses_count_by_their_64),
-		cmocka_unit_test(the_whole_site_has_a_limit_too),
+		cmocka_unit_test_setup_teardown(one_address_gets_ten_in_ten_minutes, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(ipv6_addresses_count_by_their_64, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(the_whole_site_has_a_limit_too, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(limits_are_shared_by_every_server, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(limits_hold_under_a_race, setup, tempdb_teardown),
 		cmocka_unit_test(the_digest_ignores_spacing_punctuation_and_spelling_variants),
 		cmocka_unit_test(references_are_readable_and_checked),
 		cmocka_unit_test(the_tip_form_is_a_tokened_public_post),
