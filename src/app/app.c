@@ -29,8 +29,6 @@
 #include "app.h"
 #include "purge.h"
 
-static const char *g_media_dir;
-
 /* Publishes the scheduled articles whose time has come, then queues the
  * alerts asked for them (also those a stop in between left behind). */
 static int schedule_step(store *st)
@@ -50,7 +48,7 @@ static int schedule_step(store *st)
 
 static int photos_step(store *st)
 {
-	int did = media_work_one(st, g_media_dir);
+	int did = media_work_one(st);
 	if (did > 0)
 		server_content_changed(st);
 	return did;
@@ -96,12 +94,12 @@ int app_serve(server_opts *o)
 	theme_set_digits(s.digits);
 	store_close(st);
 
-	/* Photos live beside the database unless told otherwise. */
+	/* Photos live in the database; their files are cached beside it
+	 * unless told otherwise. */
 	if (!o->media_dir)
 		o->media_dir = media_default_dir(&a, o->db_path);
 	if (media_prepare_dirs(o->media_dir, &err))
 		kb_fatal("%s", err);
-	g_media_dir = o->media_dir;
 	if (media_init())
 		kb_fatal("cannot start libvips for photos");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -117,6 +115,7 @@ int app_serve(server_opts *o)
 	o->routes = app_routes;
 	o->nroutes = app_nroutes;
 	o->error_page = page_error;
+	o->media_fetch = media_fetch;
 	o->jobs = jobs;
 	o->njobs = KB_COUNT(jobs);
 	o->on_change = purge_note;

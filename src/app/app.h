@@ -16,8 +16,9 @@ extern const size_t app_nroutes;
 /*
  * Serves the site in o->db_path until SIGTERM/SIGINT: reads the site's
  * time zone and digits, loads the theme (o->theme_dir, NULL: built in),
- * puts photos in o->media_dir (NULL: a "media" folder beside a database
- * file, data/media for a database on a server), starts push delivery and
+ * keeps photos' files in o->media_dir (NULL: a "media" folder beside a
+ * database file, data/media for a database on a server), a cache of those
+ * in the database (src/media/media.h), starts push delivery and
  * the background jobs, and runs the server with the route table. Fills the
  * fields of o that are the application's. Returns the exit status; fails
  * with a message on what cannot start.

@@ -2,8 +2,9 @@
  * copy.c: "khabar copy --from SRC --to DST": moves a whole site between two
  * databases, each an SQLite file or a postgresql:// URL (store_copy in
  * src/db/copy.c does the work and says what it copied, table by table).
- * The photos' files are not in the database: the report says so, since
- * they must be moved by hand with the site.
+ * Photos are copied with the rest (their bytes are rows); those made
+ * before photos lived in the database are files only, which the report
+ * says must be moved by hand.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +29,8 @@ int cmd_copy(int argc, char **argv)
 		free(err);
 		return 1;
 	}
-	printf("photos: their files are not in the database; copy the media folder too "
-	       "(khabar serve --media DIR says where a server finds it)\n");
+	printf("photos: copied; those made before photos lived in the database are files only: "
+	       "copy the media folder too (khabar serve --media DIR says where a server finds it)\n");
 	return 0;
 usage:
 	fprintf(stderr,

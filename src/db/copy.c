@@ -15,8 +15,10 @@
  * the commit. Any failure rolls the destination back; a new SQLite file
  * is removed. Rows keep their ids, so links between tables stay as they are.
  *
- * Not here: the command line (src/cli/copy.c) and the media folder (photos'
- * files live beside the database, not in it; the command says so).
+ * Photos go with the rest: their bytes are rows (media_files). Not here:
+ * the command line (src/cli/copy.c) and the media folders, which are
+ * caches of those rows (photos made before they were rows are files only:
+ * the command says so).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,6 +80,7 @@ typedef struct copy_table {
 	const char *name, *cols, *types;
 	const char *read, *write, *count;
 	int by_key, later;
+	int batch; /* rows per batch when by_key; 0: BATCH */
 	const char *fix_read, *fix_write, *clear;
 	const char *skip;
 } copy_table;
@@ -101,6 +104,8 @@ typedef struct copy_table {
 	}
 
 #define CATEGORY_COLS "id, name, slug, position, parent_id"
+#define MEDIA_FILE_COLS "id, media_id, name, bytes"
+#define MEDIA_BATCH 8
 
 /* In the order of their foreign keys: a table comes after every table it
  * refers to. Every table of both schemas is here, copied or not. */
@@ -121,8 +126,18 @@ static const copy_table copy_tables[] = {
 	      "itttttiii", 9),
 	KEYED("media", "id",
 	      "id, stem, name, user_id, status, error, type, bytes, width, height, widths, caption, credit, "
-	      "created_at",
-	      "ittitttiiittti", 14),
+	      "created_at, claim, claim_until, claim_pid, claim_host",
+	      "ittitttiiitttiiiit", 18),
+	/* A photo's bytes: an original may be 20 MB, so a few at a time. */
+	{.name = "media_files",
+	 .cols = MEDIA_FILE_COLS,
+	 .types = "iitb",
+	 .read = "SELECT " MEDIA_FILE_COLS
+		 " FROM media_files WHERE id > $1 ORDER BY id LIMIT " STR(MEDIA_BATCH),
+	 .write = INSERT("media_files", MEDIA_FILE_COLS, 4),
+	 .count = "SELECT count(*) FROM media_files",
+	 .by_key = 1,
+	 .batch = MEDIA_BATCH},
 	KEYED("articles", "id",
 	      "id, title, slug, summary, body, status, published_at, created_at, updated_at, category_id, "
 	      "author_id, image_url, image_caption, image_credit, dateline, breaking, version, publish_at, "
@@ -438,7 +453,7 @@ static int copy_rows(store *src, store *dst, const copy_table *t)
 			db_fail(src, what);
 			return db_fail_msg(dst, store_errmsg(src));
 		}
-		if (!t->by_key || rows < BATCH)
+		if (!t->by_key || rows < (t->batch ? t->batch : BATCH))
 			break;
 	}
 	if (!t->later)

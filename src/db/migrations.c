@@ -526,6 +526,24 @@ const char *const kb_migrations[] = {
 	"  key BLOB NOT NULL,"
 	"  at INTEGER NOT NULL);"
 	"CREATE INDEX rate_hits_key ON rate_hits(bucket, key, at);",
+	/* 18: photos in the database, so any server serves any photo and
+	 * no folder is shared (src/media/media.h). media_files holds a
+	 * photo's bytes by name: "original" while it waits, then its
+	 * derivatives ("320.webp", "social.jpg"...), which the original
+	 * leaves for in one transaction. A server's photo job claims a
+	 * pending row for a while (claim, a token; claim_until; who holds
+	 * it, so a restart on the same machine takes its own dead claims
+	 * back at once). */
+	"CREATE TABLE media_files("
+	"  id INTEGER PRIMARY KEY,"
+	"  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  bytes BLOB NOT NULL,"
+	"  UNIQUE(media_id, name));"
+	"ALTER TABLE media ADD COLUMN claim INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE media ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE media ADD COLUMN claim_pid INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE media ADD COLUMN claim_host TEXT NOT NULL DEFAULT '';",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -983,19 +983,40 @@ static void read_media(kb_arena *a, db_stmt *s, kb_media *m)
 	m->user_name = db_col_text(a, s, 14);
 }
 
-int store_media_add(store *st, const char *stem, const char *name, const char *type, int64_t bytes,
+int store_media_add(store *st, const char *stem, const char *name, const char *type, const void *p, size_t n,
 		    int64_t user_id, int64_t *id)
 {
 	static const char sql[] = "INSERT INTO media(stem, name, type, bytes, user_id, created_at) "
 				  "VALUES($1, substr($2, 1, 200), $3, $4, nullif($5, 0), $6) RETURNING id";
+	static const char file_sql[] =
+		"INSERT INTO media_files(media_id, name, bytes) VALUES($1, 'original', $2)";
+	int own_tx = !db_in_tx(st);
+	if (own_tx && store_begin(st))
+		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, stem);
 	db_bind_text(s, 2, name);
 	db_bind_text(s, 3, type);
-	db_bind_int(s, 4, bytes);
+	db_bind_int(s, 4, (int64_t)n);
 	db_bind_int(s, 5, user_id);
 	db_bind_int(s, 6, kb_now());
-	return store_insert_id(st, s, "cannot record the upload", id);
+	int64_t new_id = 0;
+	int rc = store_insert_id(st, s, "cannot record the upload", &new_id);
+	if (!rc) {
+		s = db_prepare(st, file_sql);
+		db_bind_int(s, 1, new_id);
+		db_bind_blob(s, 2, p, n);
+		rc = db_run(st, s, "cannot store the upload");
+	}
+	if (own_tx) {
+		if (rc)
+			store_rollback(st);
+		else if (store_commit(st))
+			rc = STORE_ERROR;
+	}
+	if (!rc)
+		*id = new_id;
+	return rc;
 }
 
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out)
@@ -1045,34 +1066,145 @@ int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_med
 	return STORE_OK;
 }
 
-int store_media_next_pending(store *st, kb_arena *a, kb_media *out)
+int store_media_claim(store *st, kb_arena *a, int64_t claim, int64_t now, int64_t until, int64_t pid,
+		      const char *host, kb_media *out)
 {
-	static const char sql[] = "SELECT " MEDIA_COLS MEDIA_FROM
-				  "WHERE m.status = 'pending' ORDER BY m.id LIMIT 1";
+	/* One statement: on SQLite it holds the write lock throughout; on
+	 * PostgreSQL a second server's UPDATE of the same row waits for the
+	 * first's and then finds the claim taken (its WHERE is checked again
+	 * on the row as the first left it), so it claims nothing this time. */
+	static const char sql[] =
+		"UPDATE media SET claim = $1, claim_until = $3, claim_pid = $4, claim_host = $5 "
+		"WHERE id = (SELECT id FROM media WHERE status = 'pending' AND claim_until <= $2 "
+		"ORDER BY id LIMIT 1) AND status = 'pending' AND claim_until <= $2 "
+		"RETURNING id, stem, name, type";
 	db_stmt *s = db_prepare(st, sql);
-	int rc = db_one(st, s, "cannot read pending photos");
+	db_bind_int(s, 1, claim);
+	db_bind_int(s, 2, now);
+	db_bind_int(s, 3, until);
+	db_bind_int(s, 4, pid);
+	db_bind_text(s, 5, host);
+	int rc = db_one(st, s, "cannot claim a pending photo");
 	if (rc == STORE_OK) {
-		read_media(a, s, out);
+		memset(out, 0, sizeof *out);
+		out->id = db_col_int(s, 0);
+		out->stem = db_col_text(a, s, 1);
+		out->name = db_col_text(a, s, 2);
+		out->type = db_col_text(a, s, 3);
+		out->status = "pending";
+		out->error = out->caption = out->credit = out->widths = out->user_name = "";
 		db_reset(s);
 	}
 	return rc;
 }
 
-int store_media_ready(store *st, int64_t id, int width, int height, const char *widths)
+int store_media_claims_on(store *st, kb_arena *a, const char *host, int64_t now, kb_media_claim **out,
+			  size_t *n)
 {
-	static const char sql[] = "UPDATE media SET status = 'ready', width = $2, height = $3, "
-				  "widths = $4 WHERE id = $1";
+	static const char sql[] = "SELECT id, claim, claim_pid FROM media WHERE status = 'pending' "
+				  "AND claim_until > $2 AND claim_host = $1 ORDER BY id LIMIT 100";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, host);
+	db_bind_int(s, 2, now);
+	size_t cap = 8, len = 0;
+	kb_media_claim *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (len == cap)
+			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
+		v[len].id = db_col_int(s, 0);
+		v[len].claim = db_col_int(s, 1);
+		v[len++].pid = db_col_int(s, 2);
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot read the photos' claims");
+	*out = v;
+	*n = len;
+	return STORE_OK;
+}
+
+int store_media_unclaim(store *st, int64_t id, int64_t claim)
+{
+	static const char sql[] = "UPDATE media SET claim_until = 0 WHERE id = $1 AND claim = $2 "
+				  "AND status = 'pending'";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, claim);
+	return db_run(st, s, "cannot release a photo's claim");
+}
+
+int store_media_original(store *st, int64_t id, kb_buf *out)
+{
+	static const char sql[] = "SELECT bytes FROM media_files WHERE media_id = $1 AND name = 'original'";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	int rc = db_one(st, s, "cannot read the uploaded photo");
+	if (rc == STORE_OK) {
+		size_t n;
+		const void *p = db_col_blob(s, 0, &n);
+		kb_buf_reset(out);
+		kb_buf_append(out, p ? p : "", n);
+		db_reset(s);
+	}
+	return rc;
+}
+
+int store_media_file(store *st, const char *stem, const char *name, kb_buf *out)
+{
+	static const char sql[] = "SELECT f.bytes FROM media m JOIN media_files f ON f.media_id = m.id "
+				  "WHERE m.stem = $1 AND f.name = $2 AND m.status = 'ready'";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, stem);
+	db_bind_text(s, 2, name);
+	int rc = db_one(st, s, "cannot read a photo");
+	if (rc == STORE_OK) {
+		size_t n;
+		const void *p = db_col_blob(s, 0, &n);
+		kb_buf_reset(out);
+		kb_buf_append(out, p ? p : "", n);
+		db_reset(s);
+	}
+	return rc;
+}
+
+/* Ends photo id's wait in the transaction open on st: status set by mark
+ * (bound $1 id, $2 claim, then its own), the original deleted. */
+static int media_finish(store *st, db_stmt *mark, int64_t id, int64_t claim)
+{
+	static const char drop[] = "DELETE FROM media_files WHERE media_id = $1 AND name = 'original'";
+	db_bind_int(mark, 1, id);
+	db_bind_int(mark, 2, claim);
+	int rc = db_run_one(st, mark, "cannot mark the photo done");
+	if (rc)
+		return rc; /* STORE_NOTFOUND: deleted, or another server's now */
+	db_stmt *s = db_prepare(st, drop);
+	db_bind_int(s, 1, id);
+	return db_run(st, s, "cannot delete the uploaded photo");
+}
+
+int store_media_ready(store *st, int64_t id, int64_t claim, int width, int height, const char *widths,
+		      const kb_media_file *files, size_t n)
+{
+	static const char sql[] = "UPDATE media SET status = 'ready', width = $3, height = $4, "
+				  "widths = $5, claim_until = 0 WHERE id = $1 AND claim = $2 "
+				  "AND status = 'pending'";
+	static const char file_sql[] = "INSERT INTO media_files(media_id, name, bytes) VALUES($1, $2, $3)";
 	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = $1";
 	if (store_begin(st))
 		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, id);
-	db_bind_int(s, 2, width);
-	db_bind_int(s, 3, height);
-	db_bind_text(s, 4, widths);
-	int rc = db_run(st, s, "cannot mark photo ready");
-	if (!rc && !db_changes(st))
-		rc = STORE_NOTFOUND; /* deleted while it was being made */
+	db_bind_int(s, 3, width);
+	db_bind_int(s, 4, height);
+	db_bind_text(s, 5, widths);
+	int rc = media_finish(st, s, id, claim);
+	for (size_t i = 0; !rc && i < n; i++) {
+		s = db_prepare(st, file_sql);
+		db_bind_int(s, 1, id);
+		db_bind_text(s, 2, files[i].name);
+		db_bind_blob(s, 3, files[i].data, files[i].len);
+		rc = db_run(st, s, "cannot store the photo's sizes");
+	}
 	if (!rc) {
 		/* A published story that already uses the photo shows it
 		 * now: touching the row tells the cache. */
@@ -1087,14 +1219,20 @@ int store_media_ready(store *st, int64_t id, int width, int height, const char *
 	return store_commit(st) ? STORE_ERROR : STORE_OK;
 }
 
-int store_media_failed(store *st, int64_t id, const char *error)
+int store_media_failed(store *st, int64_t id, int64_t claim, const char *error)
 {
-	static const char sql[] = "UPDATE media SET status = 'failed', error = substr($2, 1, 300) "
-				  "WHERE id = $1";
+	static const char sql[] = "UPDATE media SET status = 'failed', error = substr($3, 1, 300), "
+				  "claim_until = 0 WHERE id = $1 AND claim = $2 AND status = 'pending'";
+	if (store_begin(st))
+		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, id);
-	db_bind_text(s, 2, error);
-	return db_run(st, s, "cannot mark photo failed");
+	db_bind_text(s, 3, error);
+	int rc = media_finish(st, s, id, claim);
+	if (rc) {
+		store_rollback(st);
+		return rc;
+	}
+	return store_commit(st) ? STORE_ERROR : STORE_OK;
 }
 
 /* ---- the changes log, pruning, checks ---- */

@@ -368,19 +368,65 @@ int store_tag_list(store *st, kb_arena *a, kb_tag **out, int64_t **counts, size_
 int store_tag_rename(store *st, int64_t id, const char *name, const char *slug);
 int store_category_update(store *st, int64_t id, const char *name, const char *slug, int position);
 
-/* Photos. store_media_add records an upload waiting to be processed. */
-int store_media_add(store *st, const char *stem, const char *name, const char *type, int64_t bytes,
+/*
+ * Photos. Their bytes live in the database (media_files), so any server
+ * serves any photo: the upload's as "original" until its derivatives
+ * replace it, then each derivative by its name after the stem ("320.webp",
+ * "1600.jpg", "social.jpg").
+ *
+ * store_media_add records an upload waiting to be processed, with its
+ * bytes p[0..n), in one transaction (its own, or the caller's if one is
+ * open).
+ */
+int store_media_add(store *st, const char *stem, const char *name, const char *type, const void *p, size_t n,
 		    int64_t user_id, int64_t *id);
 int store_media_get(store *st, kb_arena *a, int64_t id, kb_media *out);
 /* Newest first; a tip's photos only once a draft took them over. */
 int store_media_list(store *st, kb_arena *a, size_t limit, size_t offset, kb_media **out, size_t *n,
 		     size_t *total);
-/* The oldest upload still pending, or STORE_NOTFOUND. */
-int store_media_next_pending(store *st, kb_arena *a, kb_media *out);
-/* STORE_NOTFOUND when the photo was deleted meanwhile (a reader's tip
- * deleted while its photo was being made). */
-int store_media_ready(store *st, int64_t id, int width, int height, const char *widths);
-int store_media_failed(store *st, int64_t id, const char *error);
+/*
+ * Claims the oldest pending photo that no claim holds at now (none, or one
+ * whose until has passed): marks it with the token claim until until, for
+ * process pid on host. One statement, so of two servers asking at once
+ * exactly one gets a given photo. STORE_OK with its id, stem, name and
+ * type in *out (the rest zero), or STORE_NOTFOUND.
+ */
+int store_media_claim(store *st, kb_arena *a, int64_t claim, int64_t now, int64_t until, int64_t pid,
+		      const char *host, kb_media *out);
+/* The claims on pending photos held at now by processes on host (at most
+ * 100, an arena array), for a server that looks for the claims of its own
+ * machine's dead processes. */
+typedef struct kb_media_claim {
+	int64_t id, claim, pid;
+} kb_media_claim;
+int store_media_claims_on(store *st, kb_arena *a, const char *host, int64_t now, kb_media_claim **out,
+			  size_t *n);
+/* Lets go of photo id's claim if it is still the token claim. */
+int store_media_unclaim(store *st, int64_t id, int64_t claim);
+/* The bytes of photo id's original into out: STORE_NOTFOUND when none is
+ * stored (an upload from before photos lived in the database). */
+int store_media_original(store *st, int64_t id, kb_buf *out);
+typedef struct kb_media_file {
+	const char *name; /* "320.webp", "social.jpg" */
+	const void *data;
+	size_t len;
+} kb_media_file;
+/*
+ * Photo id is made: in one transaction, its files[0..n) are stored, its
+ * original deleted and it is marked ready, if it is still pending under
+ * the token claim (0 for a photo never claimed). STORE_NOTFOUND, and
+ * nothing written, when it is not: deleted meanwhile (a reader's tip
+ * deleted while its photo was being made) or taken over by another
+ * server once the claim ran out.
+ */
+int store_media_ready(store *st, int64_t id, int64_t claim, int width, int height, const char *widths,
+		      const kb_media_file *files, size_t n);
+/* As store_media_ready, for a photo that cannot be made: marked failed
+ * with error, its original deleted. */
+int store_media_failed(store *st, int64_t id, int64_t claim, const char *error);
+/* The bytes of the file name ("320.webp") of the ready photo stem into
+ * out, or STORE_NOTFOUND. */
+int store_media_file(store *st, const char *stem, const char *name, kb_buf *out);
 
 /* Cache invalidation: the changes log written by triggers (see
  * src/render/cache.c). store_changes_last gives the newest seq (0 when

@@ -243,8 +243,12 @@ typedef struct server_opts {
 	const char *access_log; /* path, "-" for stdout, "" for none */
 	int threads;            /* 0: number of cores */
 	size_t cache_bytes;
-	size_t max_body;        /* the largest body of any route (uploads) */
-	const char *media_dir;  /* files served as they are at /media/ (derived photos) */
+	size_t max_body;       /* the largest body of any route (uploads) */
+	const char *media_dir; /* files served as they are at /media/ (derived photos) */
+	/* A name under /media/ that media_dir lacks: its bytes into out and
+	 * their type, read with st (the request thread's connection);
+	 * returns 200, 404 or 503. NULL: such a name is a 404. */
+	int (*media_fetch)(store *st, const char *name, kb_buf *out, const char **type);
 	const char *clock_file; /* tests: kb_now() reads its time from here */
 	/* --trust-proxy: networks ("10.0.0.0/8", "::1") whose connections
 	 * may name the reader's address (X-Forwarded-For) and scheme

@@ -249,6 +249,58 @@ void server_block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/* ---- photos under /media/ ---- */
+
+/* /media/NAME that the folder lacks (h2o's file handler passed it on):
+ * media_fetch reads it from the database and keeps it in the folder.
+ * Returns -1 (h2o's own 404, as for any missing file) for a name that is
+ * no photo's. */
+static int on_media_miss(h2o_handler_t *self, h2o_req_t *req)
+{
+	static const char prefix[] = "/media/";
+	h2o_iovec_t p = req->path_normalized;
+	int head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+	if ((!head && !h2o_memis(req->method.base, req->method.len, H2O_STRLIT("GET"))) ||
+	    p.len <= sizeof prefix - 1 || p.len > 200 || memcmp(p.base, prefix, sizeof prefix - 1))
+		return -1;
+	char name[201];
+	memcpy(name, p.base + sizeof prefix - 1, p.len - (sizeof prefix - 1));
+	name[p.len - (sizeof prefix - 1)] = 0;
+	kb_buf body = {0};
+	const char *type = NULL;
+	int status = g_opts->media_fetch(t_db, name, &body, &type);
+	if (status == 503) {
+		kb_buf_free(&body);
+		h2o_send_error_503(req, "Service Unavailable", "the photo cannot be read now", 0);
+		return 0;
+	}
+	if (status != 200) {
+		kb_buf_free(&body);
+		return -1;
+	}
+	req->res.status = 200;
+	req->res.reason = "OK";
+	req->res.content_length = body.len;
+	h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type, strlen(type));
+	h2o_send_inline(req, kb_buf_str(&body), body.len);
+	kb_buf_free(&body);
+	return 0;
+}
+
+/* Every answer under /media/ is kept a year, as its name changes with its
+ * content, but for a failure to read the database, which is kept nowhere
+ * (an edge would hold it a year). */
+static void media_headers(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	static const char year[] = "public, max-age=31536000, immutable", none[] = "no-store";
+	int failed = req->res.status >= 500;
+	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, failed ? none : year,
+		       failed ? sizeof none - 1 : sizeof year - 1, 1);
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
+			      H2O_STRLIT("nosniff"), 1);
+	h2o_setup_next_ostream(req, slot);
+}
+
 int server_run(const server_opts *o)
 {
 	g_opts = o;
@@ -304,7 +356,9 @@ int server_run(const server_opts *o)
 		h2o_config_register_host(&g_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	if (o->media_dir) {
 		/* Derived photos are files: h2o serves them (sendfile, ETag,
-		 * ranges). Their names change with their content. */
+		 * ranges). Their names change with their content. A name the
+		 * folder lacks goes on to the next handler, which asks
+		 * media_fetch (the database), and then to h2o's 404. */
 		h2o_pathconf_t *mc = h2o_config_register_path(host, "/media", 0);
 		h2o_mimemap_t *mime = h2o_mimemap_create();
 		h2o_mimemap_define_mimetype(mime, "webp", "image/webp", NULL);
@@ -312,16 +366,9 @@ int server_run(const server_opts *o)
 		static const char *no_index[] = {NULL};
 		h2o_file_register(mc, o->media_dir, no_index, mime, 0);
 		h2o_mem_release_shared(mime);
-		static h2o_iovec_t cc = {H2O_STRLIT("cache-control")},
-				   nosniff = {H2O_STRLIT("x-content-type-options")};
-		static h2o_headers_command_t cmds[3];
-		cmds[0] = (h2o_headers_command_t){
-			H2O_HEADERS_CMD_SET, &cc,
-			h2o_iovec_init(H2O_STRLIT("public, max-age=31536000, immutable"))};
-		cmds[1] = (h2o_headers_command_t){H2O_HEADERS_CMD_SET, &nosniff,
-						  h2o_iovec_init(H2O_STRLIT("nosniff"))};
-		cmds[2] = (h2o_headers_command_t){H2O_HEADERS_CMD_NULL};
-		h2o_headers_register(mc, cmds);
+		if (o->media_fetch)
+			h2o_create_handler(mc, sizeof(h2o_handler_t))->on_req = on_media_miss;
+		h2o_create_filter(mc, sizeof(h2o_filter_t))->on_setup_ostream = media_headers;
 		if (o->access_log && *o->access_log && listen_access_log(mc, o->access_log)) {
 			close(fd);
 			return 1;

@@ -1,10 +1,9 @@
 /*
  * image.c: libvips glue (see media.h): sniffing, probing and making the
- * derived images. Nothing here touches the store.
+ * derived images, in memory. Nothing here touches the store or a folder.
  */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 #include <vips/vips.h>
 
 #include "media.h"
@@ -74,39 +73,20 @@ int media_probe(const void *p, size_t n, int *width, int *height, char *err, siz
 	return 0;
 }
 
-/* Removes every file media_process may have made for stem. */
-static void remove_all(const char *dir, const char *stem)
+void media_files_free(media_file *files, size_t n)
 {
-	char path[4096];
-	for (size_t i = 0; i < KB_COUNT(widths); i++) {
-		snprintf(path, sizeof path, "%s/%s-%d.webp", dir, stem, widths[i]);
-		unlink(path);
-		snprintf(path, sizeof path, "%s/%s-%d.jpg", dir, stem, widths[i]);
-		unlink(path);
+	for (size_t i = 0; i < n; i++) {
+		g_free(files[i].data);
+		files[i].data = NULL;
+		files[i].len = 0;
 	}
-	snprintf(path, sizeof path, "%s/%s-social.jpg", dir, stem);
-	unlink(path);
 }
 
-/* Writes p[0..n) to path; returns 0 or -1. */
-static int write_all(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	int bad = fwrite(p, 1, n, f) != n;
-	bad |= fclose(f) != 0;
-	return bad ? -1 : 0;
-}
-
-/* Saves im as dir/stem-suffix.ext through a temporary name, so a reader
- * never sees half a file. fmt is "webp" or "jpg". */
-static int save(VipsImage *im, const char *dir, const char *stem, const char *suffix, const char *fmt,
+/* Encodes im as the next of files, named suffix.fmt; fmt is "webp" or
+ * "jpg". Returns 0, or -1 with a message in err. */
+static int save(VipsImage *im, media_file *files, size_t *nfiles, const char *suffix, const char *fmt,
 		char *err, size_t errlen)
 {
-	char tmp[4096], path[4096];
-	snprintf(path, sizeof path, "%s/%s-%s.%s", dir, stem, suffix, fmt);
-	snprintf(tmp, sizeof tmp, "%s/.%s-%s.tmp.%s", dir, stem, suffix, fmt);
 	void *buf = NULL;
 	size_t len = 0;
 	int rc;
@@ -122,18 +102,10 @@ static int save(VipsImage *im, const char *dir, const char *stem, const char *su
 		vips_err(err, errlen, "फ़ोटो सहेजी नहीं जा सकी");
 		return -1;
 	}
-	rc = write_all(tmp, buf, len);
-	g_free(buf);
-	if (rc) {
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s", tmp);
-		return -1;
-	}
-	if (rename(tmp, path)) {
-		unlink(tmp);
-		snprintf(err, errlen, "cannot write %s", path);
-		return -1;
-	}
+	media_file *f = &files[(*nfiles)++];
+	snprintf(f->name, sizeof f->name, "%s.%s", suffix, fmt);
+	f->data = buf;
+	f->len = len;
 	return 0;
 }
 
@@ -169,11 +141,12 @@ static VipsImage *at_width(VipsImage *im, int w)
 	return out;
 }
 
-int media_process(const void *p, size_t n, const char *dir, const char *stem, int *width, int *height,
-		  kb_buf *made, char *err, size_t errlen)
+int media_process(const void *p, size_t n, media_file files[MEDIA_MAX_FILES], size_t *nfiles, int *width,
+		  int *height, kb_buf *made, char *err, size_t errlen)
 {
 	int largest = widths[KB_COUNT(widths) - 1];
 	err[0] = 0;
+	*nfiles = 0;
 	VipsImage *thumb = NULL, *rgb = NULL, *mem = NULL, *flat = NULL;
 	int rc = -1;
 	/* One decode, shrunk on load where the format allows, rotated
@@ -218,8 +191,8 @@ int media_process(const void *p, size_t n, const char *dir, const char *stem, in
 		char suffix[16];
 		snprintf(suffix, sizeof suffix, "%d", w);
 		VipsImage *a = at_width(mem, w), *b = at_width(flat, w);
-		int bad = !a || !b || save(a, dir, stem, suffix, "webp", err, errlen) ||
-			  save(b, dir, stem, suffix, "jpg", err, errlen);
+		int bad = !a || !b || save(a, files, nfiles, suffix, "webp", err, errlen) ||
+			  save(b, files, nfiles, suffix, "jpg", err, errlen);
 		if (a)
 			g_object_unref(a);
 		if (b)
@@ -235,7 +208,7 @@ int media_process(const void *p, size_t n, const char *dir, const char *stem, in
 			(int)((double)vips_image_get_height(mem) * *width / vips_image_get_width(mem) + 0.5);
 	}
 	VipsImage *social = at_width(flat, SOCIAL_WIDTH);
-	if (!social || save(social, dir, stem, "social", "jpg", err, errlen)) {
+	if (!social || save(social, files, nfiles, "social", "jpg", err, errlen)) {
 		if (social)
 			g_object_unref(social);
 		goto out;
@@ -250,8 +223,10 @@ out:
 	if (rgb)
 		g_object_unref(rgb);
 	g_object_unref(thumb);
-	if (rc)
-		remove_all(dir, stem);
+	if (rc) {
+		media_files_free(files, *nfiles);
+		*nfiles = 0;
+	}
 	vips_thread_shutdown();
 	return rc;
 }

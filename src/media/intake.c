@@ -1,12 +1,17 @@
 /*
- * intake.c: uploads in, derived images out (see media.h). An upload is
- * written to the private incoming folder before its row is committed, and
- * the row says pending until the worker is done, so a crash at any moment
- * leaves either nothing recorded or a pending upload that the next start
- * finishes.
+ * intake.c: uploads in, derived images out (see media.h). An upload and
+ * its bytes are one transaction, and the row says pending until a photo
+ * job has stored every derivative and deleted the original in another, so
+ * a crash at any moment leaves either nothing recorded or a pending upload
+ * that some server's job finishes: a claim held by a process that died
+ * runs out after MEDIA_CLAIM_SECONDS (at once for the next server started
+ * on the same machine), and a job whose claim ran out while it worked
+ * writes nothing (store_media_ready checks the claim's token).
+ *
+ * Not here: serving a name from the database (cache.c), libvips (image.c).
  */
 #include <errno.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,16 +44,16 @@ static int mkdir_p(const char *path)
 
 int media_prepare_dirs(const char *dir, char **err)
 {
-	kb_buf b = {0};
-	kb_buf_printf(&b, "%s-incoming", dir);
-	if (mkdir_p(dir) || mkdir_p(b.data)) {
+	if (mkdir_p(dir)) {
 		kb_buf e = {0};
-		kb_buf_printf(&e, "cannot create the photo folders %s and %s: %s", dir, b.data,
-			      strerror(errno));
+		kb_buf_printf(&e, "cannot create the photo folder %s: %s", dir, strerror(errno));
 		*err = kb_buf_take(&e, NULL);
-		kb_buf_free(&b);
 		return -1;
 	}
+	kb_buf b = {0};
+	/* Where uploads waited before they went into the database: a
+	 * pending one left there by an older khabar is still made. */
+	kb_buf_printf(&b, "%s-incoming", dir);
 	free(g_dir);
 	free(g_incoming);
 	g_dir = kb_strdup(dir);
@@ -67,41 +72,6 @@ const char *media_default_dir(kb_arena *a, const char *db)
 const char *media_dir(void)
 {
 	return g_dir;
-}
-
-static char *incoming_path(const char *stem)
-{
-	kb_buf b = {0};
-	kb_buf_printf(&b, "%s/%s", g_incoming, stem);
-	return kb_buf_take(&b, NULL);
-}
-
-/* Writes p[0..n) to path durably (temporary file, fsync, rename). */
-static int write_file(const char *path, const void *p, size_t n)
-{
-	kb_buf tmp = {0};
-	kb_buf_printf(&tmp, "%s.tmp", path);
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int rc = fd < 0 ? -1 : 0;
-	for (size_t off = 0; !rc && off < n;) {
-		ssize_t w = write(fd, (const char *)p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = -1;
-		else
-			off += (size_t)w;
-	}
-	if (!rc && fsync(fd))
-		rc = -1;
-	if (fd >= 0 && close(fd))
-		rc = -1;
-	if (!rc && rename(tmp.data, path))
-		rc = -1;
-	if (rc)
-		unlink(tmp.data);
-	kb_buf_free(&tmp);
-	return rc;
 }
 
 int media_intake(store *st, int64_t user_id, const char *name, const void *p, size_t n, int64_t *id,
@@ -123,27 +93,13 @@ int media_intake(store *st, int64_t user_id, const char *name, const void *p, si
 	}
 	if (media_probe(p, n, &w, &h, err, errlen))
 		return 415;
-	if (!g_dir) {
-		snprintf(err, errlen, "फ़ोटो अपलोड इस सर्वर पर बंद है।");
-		return 500;
-	}
 	char stem[33];
 	kb_random_hex(stem, 16);
-	char *path = incoming_path(stem);
-	if (write_file(path, p, n)) {
-		snprintf(err, errlen, "फ़ोटो सहेजी नहीं जा सकी (डिस्क भरी है?)।");
-		kb_warn("cannot write %s: %s", path, strerror(errno));
-		free(path);
-		return 500;
-	}
-	if (store_media_add(st, stem, name, type, (int64_t)n, user_id, id)) {
+	if (store_media_add(st, stem, name, type, p, n, user_id, id)) {
 		snprintf(err, errlen, "फ़ोटो दर्ज नहीं हो सकी।");
 		kb_warn("cannot record upload: %s", store_errmsg(st));
-		unlink(path);
-		free(path);
 		return 500;
 	}
-	free(path);
 	return 0;
 }
 
@@ -170,46 +126,96 @@ void media_remove(const char *stem, const char *widths)
 	kb_buf_free(&b);
 }
 
-int media_work_one(store *st, const char *dir)
+/* Lets go of the claims that processes on this machine which are gone
+ * (or this one, whose single photo job is not holding any now) left on
+ * pending photos, so they are made at once rather than once the claims
+ * run out. Returns how many it let go. */
+static int take_back_dead(store *st, kb_arena *a, const char *host, int64_t now)
+{
+	kb_media_claim *v;
+	size_t n;
+	if (store_media_claims_on(st, a, host, now, &v, &n))
+		return 0;
+	int freed = 0;
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = (pid_t)v[i].pid;
+		if (pid != getpid() && (pid <= 0 || !kill(pid, 0) || errno != ESRCH))
+			continue;
+		if (!store_media_unclaim(st, v[i].id, v[i].claim))
+			freed++;
+	}
+	return freed;
+}
+
+int media_work_one(store *st)
 {
 	kb_arena a = {0};
 	kb_media m;
-	int rc = store_media_next_pending(st, &a, &m);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	int64_t claim, now = kb_now();
+	kb_random_bytes((unsigned char *)&claim, sizeof claim);
+	claim = claim < 0 ? -(claim + 1) : claim;
+	claim += !claim; /* 0 is a photo never claimed */
+	int rc = store_media_claim(st, &a, claim, now, now + MEDIA_CLAIM_SECONDS, getpid(), host, &m);
+	if (rc == STORE_NOTFOUND && take_back_dead(st, &a, host, now))
+		rc = store_media_claim(st, &a, claim, now, now + MEDIA_CLAIM_SECONDS, getpid(), host, &m);
 	if (rc) {
 		if (rc == STORE_ERROR)
 			kb_warn("photo worker: %s", store_errmsg(st));
 		kb_arena_free(&a);
 		return rc == STORE_NOTFOUND ? 0 : -1;
 	}
-	char *path = incoming_path(m.stem);
 	kb_buf data = {0}, widths = {0};
+	char *legacy = NULL;
 	char err[300] = "";
 	int w = 0, h = 0;
 	uint64_t t0 = kb_mono_ns();
-	if (kb_read_file(path, &data))
+	rc = store_media_original(st, m.id, &data);
+	if (rc == STORE_NOTFOUND && g_incoming) {
+		/* Uploaded before photos lived in the database. */
+		legacy = kb_arena_printf(&a, "%s/%s", g_incoming, m.stem);
+		rc = kb_read_file(legacy, &data) ? STORE_NOTFOUND : STORE_OK;
+	}
+	if (rc == STORE_ERROR) {
+		/* The claim runs out, and the photo is tried again. */
+		kb_warn("photo worker: %s", store_errmsg(st));
+		kb_arena_free(&a);
+		return -1;
+	}
+	media_file files[MEDIA_MAX_FILES];
+	size_t nfiles = 0;
+	if (rc == STORE_NOTFOUND)
 		snprintf(err, sizeof err, "अपलोड की गई फ़ाइल नहीं मिली।");
-	else if (!media_process(data.data, data.len, dir, m.stem, &w, &h, &widths, err, sizeof err))
-		err[0] = 0;
-	else if (!*err)
+	else if (media_process(data.data, data.len, files, &nfiles, &w, &h, &widths, err, sizeof err) &&
+		 !*err)
 		snprintf(err, sizeof err, "फ़ोटो बनाई नहीं जा सकी।");
-	rc = *err ? store_media_failed(st, m.id, err) : store_media_ready(st, m.id, w, h, widths.data);
+	kb_media_file kf[MEDIA_MAX_FILES];
+	for (size_t i = 0; i < nfiles; i++)
+		kf[i] = (kb_media_file){files[i].name, files[i].data, files[i].len};
+	rc = *err ? store_media_failed(st, m.id, claim, err)
+		  : store_media_ready(st, m.id, claim, w, h, widths.data, kf, nfiles);
+	int done = !rc;
 	if (rc == STORE_NOTFOUND) {
-		/* Its row went while it was made: so do its files. */
-		media_remove(m.stem, widths.data);
-		kb_info("photo %lld was deleted while it was made", (long long)m.id);
+		/* Its row went while it was made, or its claim ran out and
+		 * another server took it: nothing of this one is kept. */
+		kb_info("photo %lld was deleted or taken over while it was made", (long long)m.id);
 		rc = 0;
 	} else if (rc) {
 		kb_warn("photo worker: %s", store_errmsg(st));
 	} else if (*err) {
 		kb_warn("photo %lld (%s) failed: %s", (long long)m.id, m.name, err);
 	} else {
+		/* This server's folder gets them now; another's on its first
+		 * request for each. */
+		for (size_t i = 0; i < nfiles; i++)
+			media_cache_put(m.stem, files[i].name, files[i].data, files[i].len);
 		kb_info("photo %lld: %s made in %.0f ms (%lld bytes in)", (long long)m.id, widths.data,
 			(double)(kb_mono_ns() - t0) / 1e6, (long long)data.len);
 	}
-	/* Kept while the row says pending, so a crash retries it. */
-	if (!rc)
-		unlink(path);
-	free(path);
+	if (done && legacy)
+		unlink(legacy);
+	media_files_free(files, nfiles);
 	kb_buf_free(&data);
 	kb_buf_free(&widths);
 	kb_arena_free(&a);

@@ -212,7 +212,6 @@ static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t n
 		char ref[16], const char **error)
 {
 	int64_t ids[TIPS_MAX_PHOTOS];
-	const char *stems[TIPS_MAX_PHOTOS];
 	size_t stored = 0;
 	char err[300];
 	int status = 500;
@@ -220,7 +219,6 @@ static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t n
 	if (store_begin(r->db))
 		return 500;
 	for (; stored < nph; stored++) {
-		kb_media m;
 		int rc = media_intake(r->db, 0, ph[stored]->filename, ph[stored]->value, ph[stored]->len,
 				      &ids[stored], err, sizeof err);
 		if (rc) {
@@ -228,11 +226,6 @@ static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t n
 			*error = kb_arena_strdup(&r->arena, err);
 			goto fail;
 		}
-		if (store_media_get(r->db, &r->arena, ids[stored], &m)) {
-			stems[stored++] = NULL;
-			goto fail;
-		}
-		stems[stored] = m.stem;
 	}
 	kb_tip_input in = {.name = f->name,
 			   .contact = f->contact,
@@ -255,11 +248,8 @@ static int save(kb_req *r, const tip_form *f, const kb_form_field **ph, size_t n
 	return 0;
 fail:
 	kb_warn("tip not saved: %s", store_errmsg(r->db));
+	/* The photos' bytes went with their rows: nothing stays. */
 	store_rollback(r->db);
-	/* The originals were written before their rows; nothing may stay. */
-	for (size_t i = 0; i < stored; i++)
-		if (stems[i])
-			media_remove(stems[i], "");
 	return status;
 }
 

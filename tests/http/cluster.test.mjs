@@ -3,17 +3,19 @@
 // both run is published once, with one audit entry and one alert; a push
 // alert's fan-out goes on at the other node when the one delivering it is
 // killed (SIGKILL), and every subscriber is reached. The nodes share the
-// database and nothing else but the photos' folder. Runs on SQLite (two
-// processes on one file) and, with make http-pg, on PostgreSQL.
+// database and nothing else: each has a photos' folder of its own, and a
+// photo uploaded through one is served by the other, the same bytes. Runs
+// on SQLite (two processes on one file) and, with make http-pg, on
+// PostgreSQL.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import ece from 'http_ece';
 
-import { khabar, newDb, requestFrom, setServerClock, sql, startSite, until } from '../lib/khabar.mjs';
-import { addUser, loggedIn } from '../lib/newsroom.mjs';
+import { khabar, newDb, requestFrom, root, setServerClock, sql, startSite, until } from '../lib/khabar.mjs';
+import { addUser, hasExif, loggedIn } from '../lib/newsroom.mjs';
 import { fakeBrowser, makeCert, startMock } from '../lib/pushmock.mjs';
 
 let dir, db, clockFile, now, cert, mock, slow, a, b;
@@ -24,7 +26,9 @@ async function setClock(t) {
   for (const node of [a, b])
     if (node && node.child.exitCode === null) await setServerClock(clockFile, t, node.base);
 }
-const node = () => startSite({ db, extraArgs: ['--fake-clock', clockFile, '--media', path.join(dir, 'media')] });
+// Each node its own photos' folder: no folder is shared.
+const mediaOf = (name) => path.join(dir, `media-${name}`);
+const node = (name) => startSite({ db, extraArgs: ['--fake-clock', clockFile, '--media', mediaOf(name)] });
 
 // A reader's subscription through node n, from a chosen loopback address
 // (one address may subscribe 20 times an hour).
@@ -58,8 +62,8 @@ before(async () => {
   process.env.KHABAR_PUSH_TEST_CA = cert.caFile;
   mock = await startMock(cert);
   slow = await startMock(cert, { delay: 40 });
-  a = await node();
-  b = await node();
+  a = await node('a');
+  b = await node('b');
 });
 after(async () => {
   await b?.stop();
@@ -67,6 +71,86 @@ after(async () => {
   await mock?.close();
   await slow?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('photos, with a folder per node', () => {
+  const photo = readFileSync(path.join(root, 'tests', 'fixtures', 'photo-gps.jpg'));
+
+  test('a photo uploaded through node A is made once and served by node B, the same bytes; a file B lost comes back', async () => {
+    const ed = await loggedIn(a.base, 'editor');
+    const blob = new Blob([photo], { type: 'image/jpeg' });
+    blob.name = 'do-server.jpg';
+    const res = await ed.post('/newsroom/media', { file: blob }, { accept: 'application/json' });
+    assert.equal(res.status, 202, await res.clone().text());
+    let m = await res.json();
+    await until('the photo made', async () =>
+      (m = await (await ed.get(`/newsroom/media/${m.id}/status`)).json()).status !== 'pending', 30000);
+    assert.equal(m.status, 'ready', JSON.stringify(m));
+    const stem = /\/media\/([0-9a-f]{32})-/.exec(m.thumb)[1];
+    const names = ['320', '640', '1024', '1600'].flatMap((w) => [`${w}.webp`, `${w}.jpg`]).concat('social.jpg');
+    // Made once, by one of the two photo jobs: one set of files in the
+    // database, the original gone.
+    const rows = sql(db, `SELECT f.name FROM media_files f JOIN media m ON m.id = f.media_id WHERE m.stem = '${stem}' ORDER BY f.name`);
+    assert.deepEqual(rows.split('\n'), [...names].sort());
+    // The claim stays on the row: which process made it.
+    const makerPid = Number(sql(db, `SELECT claim_pid FROM media WHERE id = ${m.id}`));
+    const maker = [a, b].filter((n) => n.child.pid === makerPid);
+    assert.equal(maker.length, 1, `one node made it (pid ${makerPid})`);
+    let total = 0;
+    const got = new Map();
+    for (const f of names) {
+      const ra = await fetch(`${a.base}/media/${stem}-${f}`);
+      const rb = await fetch(`${b.base}/media/${stem}-${f}`);
+      assert.equal(ra.status, 200, `A ${f}`);
+      assert.equal(rb.status, 200, `B ${f}`);
+      for (const r of [ra, rb]) {
+        assert.equal(r.headers.get('content-type'), f.endsWith('.webp') ? 'image/webp' : 'image/jpeg');
+        assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+        assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+      }
+      const [ba, bb] = [Buffer.from(await ra.arrayBuffer()), Buffer.from(await rb.arrayBuffer())];
+      assert.ok(ba.length > 0 && ba.equals(bb), `${f}: the same ${ba.length} bytes from both nodes`);
+      assert.ok(!hasExif(bb), `${f} has no EXIF`);
+      got.set(f, ba);
+      total += ba.length;
+    }
+    // Each node's folder now holds every file (the maker's from the
+    // start, the other's from its first request for each).
+    for (const n of ['a', 'b'])
+      for (const f of names) assert.ok(existsSync(path.join(mediaOf(n), `${stem}-${f}`)), `${n}: ${f} on disk`);
+    console.log(`# a ${photo.length}-byte JPEG (1600x1000): ${names.length} files, ${total} bytes in the database; made by node ${maker[0] === a ? 'A' : 'B'}`);
+
+    // A file lost from B's folder is read from the database again.
+    for (const f of ['640.webp', 'social.jpg']) {
+      unlinkSync(path.join(mediaOf('b'), `${stem}-${f}`));
+      const r = await fetch(`${b.base}/media/${stem}-${f}`);
+      assert.equal(r.status, 200, f);
+      assert.ok(Buffer.from(await r.arrayBuffer()).equals(got.get(f)), `${f}: the same bytes again`);
+      assert.ok(existsSync(path.join(mediaOf('b'), `${stem}-${f}`)), `${f} back on disk`);
+      // HEAD, as a cache in front asks.
+      const h = await fetch(`${b.base}/media/${stem}-${f}`, { method: 'HEAD' });
+      assert.equal(h.status, 200);
+    }
+  });
+
+  test('an unknown name is the same 404 on both nodes, and nothing but a photo\'s derivative is served', async () => {
+    const stem = sql(db, "SELECT stem FROM media WHERE status = 'ready' ORDER BY id DESC LIMIT 1");
+    const names = [`${'0'.repeat(32)}-320.jpg`, `${stem}-999.jpg`, `${stem}-original`, `${stem}-320.png`,
+      stem, `${stem}-320.jpg.tmp`, `${stem.toUpperCase()}-320.jpg`, `${stem}-0320.jpg%00`];
+    for (const n of [a, b]) {
+      for (const name of names) {
+        const r = await fetch(`${n.base}/media/${name}`);
+        assert.equal(r.status, 404, `${name}`);
+        assert.equal(await r.text(), 'not found', `${name}: h2o's own 404`);
+      }
+      // Out of the folder: the site's 404, never the database file.
+      for (const name of ['..%2Fk.db', '%2e%2e/k.db', '..%2F..%2Fnow']) {
+        const r = await fetch(`${n.base}/media/${name}`);
+        assert.equal(r.status, 404, `${name}`);
+        assert.ok(!(await r.text()).startsWith('SQLite'), `${name}: not the database`);
+      }
+    }
+  });
 });
 
 describe('each job once, with two nodes running', () => {

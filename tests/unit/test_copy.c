@@ -70,7 +70,7 @@ static void raw(const char *path, const char *sql)
 }
 
 /* A small site in st: a category tree, stories (one with no category and
- * Hindi everywhere), tags, users, a photo, a secret, settings and a push
+ * Hindi everywhere), tags, users, photos, a secret, settings and a push
  * subscription whose keys hold zero bytes. */
 static void make_site(store *st)
 {
@@ -81,8 +81,17 @@ static void make_site(store *st)
 	assert_int_equal(store_setting_set(st, "name", "ख़बर पोर्टल"), 0);
 	int64_t uid, mid, id;
 	assert_int_equal(store_user_add(st, "Sunita", "सुनीता", ROLE_EDITOR, "$hash$", &uid), 0);
-	assert_int_equal(store_media_add(st, "abc123", "फ़ोटो.jpg", "image/jpeg", 1234, uid, &mid), 0);
-	assert_int_equal(store_media_ready(st, mid, 1600, 900, "320,640,1600"), 0);
+	/* A photo made (its derivatives' bytes, zeros among them) and one
+	 * still waiting with its original. */
+	static const unsigned char jpeg[] = {0xFF, 0xD8, 0xFF, 0x00, 0x10, 0x00, 0xD9};
+	assert_int_equal(
+		store_media_add(st, "abc123", "फ़ोटो.jpg", "image/jpeg", jpeg, sizeof jpeg, uid, &mid), 0);
+	const kb_media_file files[] = {{"320.webp", "RIFF\0\0\0\0WEBP", 12},
+				       {"social.jpg", jpeg, sizeof jpeg}};
+	assert_int_equal(store_media_ready(st, mid, 0, 1600, 900, "320,640,1600", files, 2), 0);
+	assert_int_equal(
+		store_media_add(st, "def456", "दूसरी.png", "image/png", "\x89PNG\r\n\x1a\n\0", 9, uid, &id),
+		0);
 	const char *tags[] = {"चुनाव", "मौसम"};
 	for (int i = 0; i < 3; i++) {
 		char title[128], slug[32];

@@ -2,8 +2,9 @@
  * test_newsroom.c: the newsroom's security and workflow without a socket:
  * password hashing, sessions in the store, CSRF tokens, the role rules of
  * every route in the route table, the form parsers, revisions with the
- * version check, the scheduler's query, and push alerts sent from the
- * newsroom (the hourly limit, a scheduled story's alert sent once).
+ * version check, the scheduler's query, push alerts sent from the
+ * newsroom (the hourly limit, a scheduled story's alert sent once), and
+ * photo jobs' claims on pending photos (each made once, by one server).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +596,139 @@ static void scheduled_alert_goes_once(void **state)
 	kb_clock_fake(0);
 }
 
+/* ---- photos: claims ---- */
+
+/* One photo job of a server: its own connection, as a second server has. */
+typedef struct claimer {
+	pthread_barrier_t *start;
+	int64_t token, now;
+	int rc;
+	int64_t got;
+} claimer;
+
+static void *claim_once(void *arg)
+{
+	claimer *c = arg;
+	char *err = NULL;
+	store *st = store_open(tempdb_path, 0, &err);
+	if (!st) {
+		fprintf(stderr, "%s\n", err);
+		c->rc = -100;
+		pthread_barrier_wait(c->start);
+		return NULL;
+	}
+	kb_arena a = {0};
+	kb_media m;
+	pthread_barrier_wait(c->start);
+	c->rc = store_media_claim(st, &a, c->token, c->now, c->now + 60, 1000 + c->token, "node", &m);
+	c->got = c->rc == STORE_OK ? m.id : 0;
+	kb_arena_free(&a);
+	store_close(st);
+	return NULL;
+}
+
+static void two_jobs_one_pending_photo_exactly_one_claims_it(void **state)
+{
+	store *st = *state;
+	/* Rounds of a new pending photo and two claimers let go at once. */
+	for (int round = 0; round < 10; round++) {
+		char stem[16];
+		snprintf(stem, sizeof stem, "race%d", round);
+		int64_t id;
+		assert_int_equal(store_media_add(st, stem, "p.jpg", "jpeg", "\xff\xd8\xff", 3, 0, &id), 0);
+		pthread_barrier_t start;
+		pthread_barrier_init(&start, NULL, 2);
+		claimer c[2] = {{&start, 1 + 2 * round, 5000, 0, 0}, {&start, 2 + 2 * round, 5000, 0, 0}};
+		pthread_t t[2];
+		for (int i = 0; i < 2; i++)
+			assert_int_equal(pthread_create(&t[i], NULL, claim_once, &c[i]), 0);
+		for (int i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&start);
+		int won = (c[0].rc == STORE_OK) + (c[1].rc == STORE_OK);
+		if (won != 1 || (c[0].rc != STORE_OK && c[0].rc != STORE_NOTFOUND) ||
+		    (c[1].rc != STORE_OK && c[1].rc != STORE_NOTFOUND))
+			fail_msg("round %d: expected one claim, got %d and %d", round, c[0].rc, c[1].rc);
+		const claimer *w = c[0].rc == STORE_OK ? &c[0] : &c[1], *l = w == c ? &c[1] : &c[0];
+		assert_int_equal(w->got, id);
+		/* The loser cannot finish it; the winner does. */
+		const kb_media_file f = {"320.jpg", "\xff\xd8\xffJ", 4};
+		assert_int_equal(store_media_ready(st, id, l->token, 320, 200, "320", &f, 1), STORE_NOTFOUND);
+		assert_int_equal(store_media_ready(st, id, w->token, 320, 200, "320", &f, 1), STORE_OK);
+	}
+	kb_arena a = {0};
+	kb_media m;
+	assert_int_equal(store_media_claim(st, &a, 99, 5000, 5060, 1, "node", &m), STORE_NOTFOUND);
+	kb_arena_free(&a);
+}
+
+static void a_dead_jobs_claim_runs_out_and_the_photo_is_made_once(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	kb_media m;
+	int64_t id;
+	static const char original[] = "\xff\xd8\xff\0original";
+	assert_int_equal(store_media_add(st, "deadbeef", "p.jpg", "jpeg", original, sizeof original, 0, &id),
+			 0);
+	/* Server A claims it at 1000 for 60 s, and dies making it. */
+	assert_int_equal(store_media_claim(st, &a, 7, 1000, 1060, 4242, "host-a", &m), STORE_OK);
+	assert_int_equal(m.id, id);
+	assert_string_equal(m.stem, "deadbeef");
+	/* While the claim holds, nobody else gets it. */
+	assert_int_equal(store_media_claim(st, &a, 8, 1059, 1119, 77, "host-b", &m), STORE_NOTFOUND);
+	kb_media_claim *v;
+	size_t n;
+	assert_int_equal(store_media_claims_on(st, &a, "host-a", 1059, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].pid, 4242);
+	assert_int_equal(store_media_claims_on(st, &a, "host-b", 1059, &v, &n), 0);
+	assert_int_equal(n, 0);
+	/* Once it runs out, B takes it, and its original is still there. */
+	assert_int_equal(store_media_claim(st, &a, 8, 1060, 1120, 77, "host-b", &m), STORE_OK);
+	assert_int_equal(m.id, id);
+	kb_buf b = {0};
+	assert_int_equal(store_media_original(st, id, &b), STORE_OK);
+	assert_int_equal(b.len, sizeof original);
+	assert_memory_equal(b.data, original, sizeof original);
+	/* A, back to life, finds its work no longer wanted: nothing written. */
+	const kb_media_file fa[] = {{"320.jpg", "A", 1}};
+	assert_int_equal(store_media_ready(st, id, 7, 320, 200, "320", fa, 1), STORE_NOTFOUND);
+	assert_int_equal(store_media_failed(st, id, 7, "A's error"), STORE_NOTFOUND);
+	assert_int_equal(store_media_file(st, "deadbeef", "320.jpg", &b), STORE_NOTFOUND);
+	/* B finishes: its files, the original gone, ready. */
+	const kb_media_file fb[] = {{"320.webp", "RIFF\0B", 6},
+				    {"320.jpg",
+				     "\xff\xd8"
+				     "B",
+				     3}};
+	assert_int_equal(store_media_ready(st, id, 8, 320, 200, "320", fb, 2), STORE_OK);
+	assert_int_equal(store_media_original(st, id, &b), STORE_NOTFOUND);
+	assert_int_equal(store_media_file(st, "deadbeef", "320.webp", &b), STORE_OK);
+	assert_int_equal(b.len, 6);
+	assert_memory_equal(b.data, "RIFF\0B", 6);
+	assert_int_equal(store_media_file(st, "deadbeef", "original", &b), STORE_NOTFOUND);
+	assert_int_equal(store_media_file(st, "deadbeef", "1600.jpg", &b), STORE_NOTFOUND);
+	assert_int_equal(store_media_get(st, &a, id, &m), STORE_OK);
+	assert_string_equal(m.status, "ready");
+	assert_string_equal(m.widths, "320");
+	/* Done is done: no claim takes it again, even much later. */
+	assert_int_equal(store_media_claim(st, &a, 9, 99999, 100059, 1, "host-c", &m), STORE_NOTFOUND);
+
+	/* A claim let go (its holder known dead) is free at once; a photo
+	 * that cannot be made fails, and its original goes. */
+	assert_int_equal(store_media_add(st, "badc0de", "q.png", "png", "\x89PNG", 4, 0, &id), 0);
+	assert_int_equal(store_media_claim(st, &a, 10, 2000, 2060, 55, "host-a", &m), STORE_OK);
+	assert_int_equal(store_media_unclaim(st, id, 10), STORE_OK);
+	assert_int_equal(store_media_claim(st, &a, 11, 2001, 2061, 56, "host-a", &m), STORE_OK);
+	assert_int_equal(store_media_failed(st, id, 11, "खराब फ़ाइल"), STORE_OK);
+	assert_int_equal(store_media_original(st, id, &b), STORE_NOTFOUND);
+	assert_int_equal(store_media_get(st, &a, id, &m), STORE_OK);
+	assert_string_equal(m.status, "failed");
+	kb_buf_free(&b);
+	kb_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -618,6 +753,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hourly_limit_refuses_and_queues_nothing, setup,
 						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(scheduled_alert_goes_once, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(two_jobs_one_pending_photo_exactly_one_claims_it, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_dead_jobs_claim_runs_out_and_the_photo_is_made_once, setup,
+						tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("newsroom", tests, NULL, NULL);
 }

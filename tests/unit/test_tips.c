@@ -453,7 +453,8 @@ static void deleting_keeps_only_the_photos_a_draft_took(void **state)
 	int64_t m[3];
 	const char *stems[] = {"aaaa", "bbbb", "cccc"};
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(store_media_add(st, stems[i], "p.jpg", "jpeg", 10, 0, &m[i]), 0);
+		assert_int_equal(store_media_add(st, stems[i], "p.jpg", "jpeg", "\xff\xd8\xff", 3, 0, &m[i]),
+				 0);
 	int64_t t1 = add(st, "KH-FFFF-FFFF", "news", "एक", "क", 100, m, 2);
 	int64_t t2 = add(st, "KH-GGGG-GGGG", "news", "दो", "ख", 100, m + 2, 1);
 	/* Tip photos stay out of the media library until a draft takes them. */
@@ -485,8 +486,8 @@ static void deleting_keeps_only_the_photos_a_draft_took(void **state)
 	assert_int_equal(store_media_get(st, &a, m[2], &got), STORE_NOTFOUND);
 	/* The photo worker, finishing a photo deleted meanwhile, is told so
 	 * (and removes the files it made). */
-	assert_int_equal(store_media_ready(st, m[2], 320, 200, "320"), STORE_NOTFOUND);
-	assert_int_equal(store_media_ready(st, m[0], 320, 200, "320"), STORE_OK);
+	assert_int_equal(store_media_ready(st, m[2], 0, 320, 200, "320", NULL, 0), STORE_NOTFOUND);
+	assert_int_equal(store_media_ready(st, m[0], 0, 320, 200, "320", NULL, 0), STORE_OK);
 	assert_int_equal(tips_store_delete(st, &a, t2, &ph, &n), STORE_NOTFOUND);
 	kb_arena_free(&a);
 }
