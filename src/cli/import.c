@@ -1,7 +1,8 @@
 /*
  * import.c: "khabar import wordpress EXPORT.xml [--media-dir UPLOADS]":
  * moves a WordPress site in (src/importer does the work). Featured
- * images join the server's photo queue (--media DIR, as for khabar serve). A progress line
+ * images join the photo queue in the database, which every server's photo
+ * job takes from (--media DIR is still taken, and not needed). A progress line
  * goes to stderr when it is a terminal; the report (what was imported,
  * what was skipped and why) goes to stdout. A broken file or failed write
  * stores nothing and says why, with the file's line.
@@ -73,15 +74,13 @@ int cmd_import(int argc, char **argv)
 		return 1;
 	}
 	store *st = cli_open_store(db);
-	/* Featured images join the photo queue of the server's media folder
-	 * (khabar serve --media; by default the same folder serve takes). */
+	/* Featured images join the photo queue in the database (libvips
+	 * checks each first); a server's photo job makes them. --media, the
+	 * folder they once waited in, is accepted and needs nothing. */
+	(void)photos;
 	kb_arena a = {0};
-	const char *out = photos ? photos : media_default_dir(&a, db);
-	char *merr = NULL;
-	if (media && (media_init() || media_prepare_dirs(out, &merr))) {
-		fprintf(stderr, "khabar: %s\n", merr ? merr : "cannot start libvips");
-		free(merr);
-		kb_arena_free(&a);
+	if (media && media_init()) {
+		fprintf(stderr, "khabar: cannot start libvips\n");
 		store_close(st);
 		return 1;
 	}
@@ -92,7 +91,6 @@ int cmd_import(int argc, char **argv)
 		.base_url = set.base_url,
 		.file = file,
 		.media_dir = media,
-		.media_out = out,
 		.progress = !quiet && isatty(2) ? stderr : NULL,
 		.password_link = session_password_link,
 	};

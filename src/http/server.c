@@ -11,6 +11,10 @@
  * by jobs.c. The server knows no page: the route table and the error page
  * come in server_opts too (src/app/), and so does whoever is told of each
  * change after the cache (on_change: the edge purge).
+ *
+ * Photos at /media/: h2o's file handler serves the folder (media_dir); a
+ * name it lacks goes to on_media_miss, which asks server_opts.media_fetch
+ * (the database, src/media/cache.c), and then to h2o's own 404.
  */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>

@@ -102,7 +102,6 @@ int wxr_read(const char *path, const wxr_handler *h, char *err, size_t errlen);
 typedef struct import_opts {
 	const char *file;
 	const char *media_dir; /* wp-content/uploads, or NULL */
-	const char *media_out; /* the server's media folder (media_prepare_dirs done) */
 	FILE *progress;        /* progress line target, or NULL */
 	const char *base_url;  /* the site's, for the set-password links */
 	/* Makes the set-password link of a new user, appending its path to

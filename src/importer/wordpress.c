@@ -30,9 +30,9 @@
  *   author and a one-time set-password link (make_users), made by the
  *   caller's import_opts.password_link.
  * - Featured images: _thumbnail_id -> the attachment -> its file under
- *   --media-dir, queued like an upload (media_intake, into the server's
- *   media folder) and set as the article's photo; the server's photo
- *   thread makes the sizes. import_media records it. A missing file, or
+ *   --media-dir, queued like an upload (media_intake: its bytes into the
+ *   database) and set as the article's photo; a server's photo job makes
+ *   the sizes. import_media records it. A missing file, or
  *   one that is not a photo, is reported by name.
  * - Old URLs, stored percent-decoded without the trailing slash (the
  *   server decodes and strips before looking up): the permalink of each
@@ -582,9 +582,9 @@ static int resolve_images(wp *w)
 			kb_buf_printf(&r->missing, "post %s: %s not copied: no --media-dir given\n",
 				      t->post_id, at->file);
 		} else {
-			/* Queued exactly like an upload (media_intake: checked, kept in
-			 * the private incoming folder, recorded pending); the server's
-			 * photo thread makes the sizes and strips the metadata. */
+			/* Queued exactly like an upload (media_intake: checked, recorded
+			 * pending with its bytes, in the import's transaction); a
+			 * server's photo job makes the sizes and strips the metadata. */
 			const char *from = kb_arena_printf(&a, "%s/%s", w->o->media_dir, at->file);
 			const char *base = strrchr(at->file, '/');
 			struct stat sb;

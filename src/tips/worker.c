@@ -2,7 +2,8 @@
  * worker.c: what happens to tips off the request path (see tips.h): the
  * mail queue, sent over SMTP with libcurl (STARTTLS when set, or SMTPS on
  * port 465) and retried with backoff, and retention, which deletes tips
- * older than the setting with their photos' files: tips_step, a job of
+ * older than the setting with their photos (the rows, which hold their
+ * bytes, and this server's copies of the files): tips_step, a job of
  * "khabar serve" (src/app/) with its own store connection; a request only
  * queues.
  */

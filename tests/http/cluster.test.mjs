@@ -8,7 +8,7 @@
 // on SQLite (two processes on one file) and, with make http-pg, on
 // PostgreSQL.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -133,8 +133,20 @@ describe('photos, with a folder per node', () => {
     }
   });
 
+  test('a photo from before photos lived in the database (its files on one node\'s disk only) is still served there', async () => {
+    const stem = 'f'.repeat(32);
+    sql(db, `INSERT INTO media(stem, name, type, bytes, status, widths, width, height, created_at) VALUES ('${stem}', 'old.jpg', 'jpeg', ${photo.length}, 'ready', '1600', 1600, 1000, 1)`);
+    writeFileSync(path.join(mediaOf('a'), `${stem}-1600.jpg`), photo);
+    const r = await fetch(`${a.base}/media/${stem}-1600.jpg`);
+    assert.equal(r.status, 200);
+    assert.ok(Buffer.from(await r.arrayBuffer()).equals(photo));
+    assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    // The other node has no copy, and the database none to give.
+    assert.equal((await fetch(`${b.base}/media/${stem}-1600.jpg`)).status, 404);
+  });
+
   test('an unknown name is the same 404 on both nodes, and nothing but a photo\'s derivative is served', async () => {
-    const stem = sql(db, "SELECT stem FROM media WHERE status = 'ready' ORDER BY id DESC LIMIT 1");
+    const stem = sql(db, "SELECT stem FROM media WHERE name = 'do-server.jpg'");
     const names = [`${'0'.repeat(32)}-320.jpg`, `${stem}-999.jpg`, `${stem}-original`, `${stem}-320.png`,
       stem, `${stem}-320.jpg.tmp`, `${stem.toUpperCase()}-320.jpg`, `${stem}-0320.jpg%00`];
     for (const n of [a, b]) {
