@@ -243,6 +243,9 @@ static void the_schema_is_made_once_and_a_newer_one_refused(void **state)
 	run(f,
 	    "CREATE OR REPLACE FUNCTION kb_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; "
 	    "END $$");
+	/* As a database at 13 is: without the tables later steps make (18
+	 * runs again harmlessly; 17 would not). */
+	run(f, "DROP TABLE rate_hits");
 	run(f, "UPDATE meta SET value = 13 WHERE key = 'schema_version'");
 	assert_int_equal(pg_schema_migrate(f->c, &err), 0);
 	assert_int_equal(pg_step(s), PG_ROW);
