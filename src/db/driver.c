@@ -263,6 +263,12 @@ static int pg_step_alone(db_stmt *s)
 	return rc;
 }
 
+void db_send(db_stmt *s)
+{
+	if (s->pg && s->reads)
+		pg_send(s->pg);
+}
+
 int db_step(db_stmt *s)
 {
 	if (s->pg) {

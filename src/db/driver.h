@@ -43,6 +43,11 @@ void db_bind_text(db_stmt *s, int i, const char *v);
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
 void db_bind_null(db_stmt *s, int i);
 
+/* Announces that s, a read with its parameters bound, will be stepped
+ * soon: on PostgreSQL the reads announced together go to the server in
+ * one round trip at the first db_step of any of them; on SQLite nothing
+ * happens. Step each of them afterwards as usual (or reset it). */
+void db_send(db_stmt *s);
 /* Steps s: DB_ROW (a row is ready), DB_DONE or DB_ERROR (the message is
  * the connection's until db_fail records it). */
 int db_step(db_stmt *s);

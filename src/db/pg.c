@@ -9,6 +9,15 @@
  * a transaction, is tried once more on a new connection when it only
  * reads; a write is never repeated (the caller answers 503 and the writer
  * tries again), so nothing is applied twice.
+ *
+ * Batches: statements queued with pg_send go to the server together, in
+ * libpq's pipeline mode, at the first pg_step of any of them: one round
+ * trip for a page's several reads instead of one each (over a Unix socket
+ * a round trip costs about as much as running a small read). Only reads
+ * are queued. A statement of the batch that did not run (an error
+ * before it aborts the rest, or the connection went) runs again alone at
+ * its own step, with the usual retry, so a batch changes nothing but the
+ * number of round trips.
  */
 #include "pg.h"
 
@@ -25,6 +34,8 @@
 #define MAX_PARAMS 48
 /* The statement table: open addressing on the SQL's address. */
 #define TABLE_SLOTS 1024
+/* The most statements one batch sends (pg_send). */
+#define BATCH_MAX 16
 
 /* Type OIDs of what pg_bind_* send (pg_type.h): the statement is
  * prepared with them, so PostgreSQL never has to guess a parameter's type
@@ -49,6 +60,9 @@ struct pg_stmt {
 	kb_buf pbuf;
 	PGresult *res;
 	int row, nrows, ran;
+	/* In the connection's batch, not yet sent; sent, with its result
+	 * in res before its first step. */
+	int queued, fetched;
 	kb_buf *blob; /* per column: decoded bytea */
 	int nblob;
 };
@@ -61,6 +75,8 @@ struct pg_conn {
 	int lost;
 	unsigned next_name;
 	pg_stmt *slot[TABLE_SLOTS];
+	pg_stmt *batch[BATCH_MAX]; /* queued by pg_send, in order */
+	int nbatch;
 	kb_buf err, msg; /* "what: message", and the message alone */
 	char sqlstate[6];
 };
@@ -415,20 +431,39 @@ int pg_reads_only(const char *sql)
 	return !strncasecmp(sql, "SELECT", 6);
 }
 
-static PGresult *run(pg_stmt *s)
-{
+/* s's parameters as libpq takes them; returns how many. */
+typedef struct wire {
 	const char *values[MAX_PARAMS];
 	int lengths[MAX_PARAMS], formats[MAX_PARAMS];
+} wire;
+
+static int to_wire(const pg_stmt *s, wire *w)
+{
 	int n = s->nserver > s->nparams ? s->nserver : s->nparams;
 	if (n > MAX_PARAMS)
 		n = MAX_PARAMS;
 	for (int i = 0; i < n; i++) {
 		const param *p = &s->p[i];
-		values[i] = i >= s->nparams || !p->set || p->is_null ? NULL : s->pbuf.data + p->off;
-		lengths[i] = i >= s->nparams ? 0 : (int)p->len;
-		formats[i] = i >= s->nparams ? 0 : p->binary;
+		w->values[i] = i >= s->nparams || !p->set || p->is_null ? NULL : s->pbuf.data + p->off;
+		w->lengths[i] = i >= s->nparams ? 0 : (int)p->len;
+		w->formats[i] = i >= s->nparams ? 0 : p->binary;
 	}
-	return PQexecPrepared(s->c->db, s->name, n, values, lengths, formats, 0);
+	return n;
+}
+
+static PGresult *run(pg_stmt *s)
+{
+	wire w;
+	int n = to_wire(s, &w);
+	return PQexecPrepared(s->c->db, s->name, n, w.values, w.lengths, w.formats, 0);
+}
+
+/* Sends s into the pipeline: 1, or 0 when libpq could not. */
+static int send_one(pg_stmt *s)
+{
+	wire w;
+	int n = to_wire(s, &w);
+	return PQsendQueryPrepared(s->c->db, s->name, n, w.values, w.lengths, w.formats, 0);
 }
 
 /* Runs s once: 0, or -1 with the error recorded. */
@@ -455,8 +490,92 @@ static int run_once(pg_stmt *s)
 	return -1;
 }
 
+static void unqueue(pg_stmt *s)
+{
+	pg_conn *c = s->c;
+	int k = 0;
+	for (int i = 0; i < c->nbatch; i++)
+		if (c->batch[i] != s)
+			c->batch[k++] = c->batch[i];
+	c->nbatch = k;
+	s->queued = 0;
+}
+
+void pg_send(pg_stmt *s)
+{
+	pg_conn *c = s->c;
+	if (s->queued || s->ran || s->fetched || c->nbatch == BATCH_MAX || !pg_reads_only(s->sql))
+		return;
+	s->queued = 1;
+	c->batch[c->nbatch++] = s;
+}
+
+/* Takes the next result of the pipeline for s: kept when it has rows (or
+ * none, but ran), dropped otherwise, so that s runs alone at its step. */
+static void take_result(pg_stmt *s)
+{
+	PGresult *r = PQgetResult(s->c->db);
+	ExecStatusType st = PQresultStatus(r);
+	if (r && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+		s->res = r;
+		s->nrows = st == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+		s->row = -1;
+		s->fetched = 1;
+	} else {
+		PQclear(r);
+	}
+	/* The end of this statement's results. */
+	while (r && (r = PQgetResult(s->c->db)))
+		PQclear(r);
+}
+
+/* Sends the connection's batch in one pipeline and keeps each result
+ * with its statement. Whatever goes wrong, the statements without a
+ * result run alone later. */
+static void run_batch(pg_conn *c)
+{
+	pg_stmt *b[BATCH_MAX];
+	int n = c->nbatch, sent = 0;
+	memcpy(b, c->batch, (size_t)n * sizeof *b);
+	for (int i = 0; i < n; i++)
+		b[i]->queued = 0;
+	c->nbatch = 0;
+	if (n < 2 || (c->lost && reconnect(c)))
+		return;
+	/* Preparing is once per connection: it is not worth a pipeline. */
+	for (int i = 0; i < n; i++)
+		if (!b[i]->prepared && prepare_on_server(b[i]))
+			return;
+	if (!PQenterPipelineMode(c->db))
+		return;
+	while (sent < n && send_one(b[sent]))
+		sent++;
+	if (PQpipelineSync(c->db)) {
+		for (int i = 0; i < sent; i++)
+			take_result(b[i]);
+		/* The sync's own result. */
+		for (PGresult *r; (r = PQgetResult(c->db));) {
+			int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	/* Out of pipeline mode, or (results left unread after a failure)
+	 * a new session at the next statement: the results already taken
+	 * stay good either way. */
+	if (!PQexitPipelineMode(c->db) || PQstatus(c->db) != CONNECTION_OK)
+		c->lost = 1;
+}
+
 int pg_step(pg_stmt *s)
 {
+	if (s->queued)
+		run_batch(s->c);
+	if (!s->ran && s->fetched) {
+		s->ran = 1;
+		s->fetched = 0;
+	}
 	if (!s->ran) {
 		s->ran = 1;
 		int idle = !pg_in_tx(s->c);
@@ -563,6 +682,9 @@ int64_t pg_changes(pg_stmt *s)
 
 void pg_rewind(pg_stmt *s)
 {
+	if (s->queued)
+		unqueue(s);
+	s->fetched = 0;
 	PQclear(s->res);
 	s->res = NULL;
 	s->ran = 0;

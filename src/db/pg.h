@@ -60,6 +60,11 @@ void pg_bind_double(pg_stmt *s, int i, double v);
 void pg_bind_text(pg_stmt *s, int i, const char *v, size_t n);
 void pg_bind_blob(pg_stmt *s, int i, const void *v, size_t n);
 void pg_bind_null(pg_stmt *s, int i);
+/* Queues s, a read with its parameters bound, to go to the server with
+ * the others queued, in one round trip, at the first pg_step of any of
+ * them (pg.c: batches). A write, or a batch already full, is left to run
+ * at its own step. */
+void pg_send(pg_stmt *s);
 /* The first call runs the statement; each returns PG_ROW with the next
  * row, PG_DONE after the last, or PG_ERROR. */
 int pg_step(pg_stmt *s);

@@ -200,10 +200,31 @@ int store_article_by_id(store *st, kb_arena *a, int64_t id, kb_article *out);
  * number of matches ignoring limit and offset. */
 int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_article **out, size_t *n,
 		       size_t *total);
-/* Published articles related to art: same category or a shared tag, newest
- * first, art itself excluded. */
-int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit, kb_article **out,
-			  size_t *n);
+/* How many related stories an article's page shows. A constant in the SQL,
+ * not a parameter: PostgreSQL plans "LIMIT $n" for a tenth of the table,
+ * so it would plan the statement again at every run (0.3 ms) rather than
+ * keep one plan. */
+#define STORE_RELATED 6
+/* Up to STORE_RELATED published articles related to art: same category
+ * or a shared tag, newest first, art itself excluded. */
+int store_article_related(store *st, kb_arena *a, const kb_article *art, kb_article **out, size_t *n);
+/* Everything an article's page reads: the site's settings and
+ * categories, the published article with its tags and its related
+ * stories. */
+typedef struct kb_article_page {
+	kb_settings settings;
+	kb_category *cats;
+	size_t ncats;
+	kb_article article;
+	kb_article *related;
+	size_t nrelated;
+} kb_article_page;
+/* The page of the published article slug, read in one round trip on
+ * PostgreSQL (five statements in one batch); the same reads as
+ * store_settings, store_category_list, store_article_by_slug and
+ * store_article_related. STORE_NOTFOUND when no published article has
+ * that slug. */
+int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out);
 /*
  * Adds an article (with its author and tags) in one transaction. The slug is
  * text_slug() of in->slug, or of the title when in->slug is empty, made

@@ -61,13 +61,12 @@ int store_ping(store *st)
 	return rc == DB_ROW ? STORE_OK : db_fail(st, "cannot read the database");
 }
 
-int store_settings_load(store *st, kb_arena *a, const store_setting_key *keys, size_t n, void *out,
-			const char *what)
+/* Reads the rows of s (key, value) into the n fields keys name in out. */
+static int settings_read(store *st, kb_arena *a, db_stmt *s, const store_setting_key *keys, size_t n,
+			 void *out, const char *what)
 {
-	static const char sql[] = "SELECT key, value FROM settings";
 	for (size_t i = 0; i < n; i++)
 		*(const char **)((char *)out + keys[i].off) = keys[i].fallback;
-	db_stmt *s = db_prepare(st, sql);
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		const char *k = db_col_peek(s, 0);
@@ -79,28 +78,36 @@ int store_settings_load(store *st, kb_arena *a, const store_setting_key *keys, s
 	return rc == DB_DONE ? STORE_OK : db_fail(st, what);
 }
 
+static const char settings_sql[] = "SELECT key, value FROM settings";
+
+int store_settings_load(store *st, kb_arena *a, const store_setting_key *keys, size_t n, void *out,
+			const char *what)
+{
+	return settings_read(st, a, db_prepare(st, settings_sql), keys, n, out, what);
+}
+
+/* The site's settings (kb_settings) and their values when unset. */
+static const store_setting_key site_keys[] = {
+	{"name", "खबर", offsetof(kb_settings, name)},
+	{"tagline", "", offsetof(kb_settings, tagline)},
+	{"base_url", "http://127.0.0.1:8080", offsetof(kb_settings, base_url)},
+	{"language", "hi", offsetof(kb_settings, language)},
+	{"timezone", "Asia/Kolkata", offsetof(kb_settings, timezone)},
+	{"email", "", offsetof(kb_settings, email)},
+	{"logo", "", offsetof(kb_settings, logo)},
+	{"facebook", "", offsetof(kb_settings, facebook)},
+	{"instagram", "", offsetof(kb_settings, instagram)},
+	{"x", "", offsetof(kb_settings, x)},
+	{"arattai", "", offsetof(kb_settings, arattai)},
+	{"whatsapp", "", offsetof(kb_settings, whatsapp)},
+	{"google_news", "", offsetof(kb_settings, google_news)},
+	{"search_recency", "0.5", offsetof(kb_settings, search_recency)},
+	{"digits", "ascii", offsetof(kb_settings, digits)},
+};
+
 int store_settings(store *st, kb_arena *a, kb_settings *out)
 {
-	static const store_setting_key keys[] = {
-#define K(k, f, field) {k, f, offsetof(kb_settings, field)}
-		K("name", "खबर", name),
-		K("tagline", "", tagline),
-		K("base_url", "http://127.0.0.1:8080", base_url),
-		K("language", "hi", language),
-		K("timezone", "Asia/Kolkata", timezone),
-		K("email", "", email),
-		K("logo", "", logo),
-		K("facebook", "", facebook),
-		K("instagram", "", instagram),
-		K("x", "", x),
-		K("arattai", "", arattai),
-		K("whatsapp", "", whatsapp),
-		K("google_news", "", google_news),
-		K("search_recency", "0.5", search_recency),
-		K("digits", "ascii", digits),
-#undef K
-	};
-	return store_settings_load(st, a, keys, KB_COUNT(keys), out, "cannot read settings");
+	return store_settings_load(st, a, site_keys, KB_COUNT(site_keys), out, "cannot read settings");
 }
 
 int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out)
@@ -134,10 +141,11 @@ static void read_category(kb_arena *a, db_stmt *s, kb_category *c)
 	c->position = (int)db_col_int(s, 3);
 }
 
-int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n)
+static const char categories_sql[] = "SELECT id, name, slug, position FROM categories ORDER BY position, id";
+
+/* The categories s gives (categories_sql's columns), in order. */
+static int categories_read(store *st, kb_arena *a, db_stmt *s, kb_category **out, size_t *n)
 {
-	static const char sql[] = "SELECT id, name, slug, position FROM categories ORDER BY position, id";
-	db_stmt *s = db_prepare(st, sql);
 	size_t cap = 16, len = 0;
 	kb_category *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
@@ -150,6 +158,11 @@ int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n)
 	*out = v;
 	*n = len;
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot list categories");
+}
+
+int store_category_list(store *st, kb_arena *a, kb_category **out, size_t *n)
+{
+	return categories_read(st, a, db_prepare(st, categories_sql), out, n);
 }
 
 int store_category_by_slug(store *st, kb_arena *a, const char *slug, kb_category *out)
@@ -244,12 +257,9 @@ void store_row_article(kb_arena *a, db_stmt *s, kb_article *r)
 	r->media.credit = r->image_credit;
 }
 
-int store_load_tags(store *st, kb_arena *a, kb_article *r)
+/* The tags s gives (id, name, slug), into r. */
+static int tags_read(store *st, kb_arena *a, db_stmt *s, kb_article *r)
 {
-	static const char sql[] = "SELECT t.id, t.name, t.slug FROM article_tags at "
-				  "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY t.name";
-	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, r->id);
 	size_t cap = 8, len = 0;
 	kb_tag *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
@@ -267,22 +277,39 @@ int store_load_tags(store *st, kb_arena *a, kb_article *r)
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read tags");
 }
 
-/* One article with its body and tags, from s with its $2 bound. */
-static int article_one(store *st, kb_arena *a, db_stmt *s, kb_article *out)
+int store_load_tags(store *st, kb_arena *a, kb_article *r)
 {
-	db_bind_int(s, 1, 1);
+	static const char sql[] = "SELECT t.id, t.name, t.slug FROM article_tags at "
+				  "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY t.name";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, r->id);
+	return tags_read(st, a, s, r);
+}
+
+/* One article with its body (not its tags), from s with its $2 bound. */
+static int article_read(store *st, kb_arena *a, db_stmt *s, kb_article *out)
+{
 	int rc = db_one(st, s, "cannot read article");
 	if (rc != STORE_OK)
 		return rc;
 	store_row_article(a, s, out);
 	db_reset(s);
-	return store_load_tags(st, a, out);
+	return STORE_OK;
 }
+
+/* One article with its body and tags, from s with its $2 bound. */
+static int article_one(store *st, kb_arena *a, db_stmt *s, kb_article *out)
+{
+	db_bind_int(s, 1, 1);
+	int rc = article_read(st, a, s, out);
+	return rc ? rc : store_load_tags(st, a, out);
+}
+
+static const char by_slug_sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.slug = $2 AND " PUBLISHED;
 
 int store_article_by_slug(store *st, kb_arena *a, const char *slug, kb_article *out)
 {
-	static const char sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE a.slug = $2 AND " PUBLISHED;
-	db_stmt *s = db_prepare(st, sql);
+	db_stmt *s = db_prepare(st, by_slug_sql);
 	db_bind_text(s, 2, slug);
 	return article_one(st, a, s, out);
 }
@@ -371,26 +398,74 @@ int store_article_list(store *st, kb_arena *a, const kb_article_query *q, kb_art
 	return STORE_OK;
 }
 
-int store_article_related(store *st, kb_arena *a, const kb_article *art, size_t limit, kb_article **out,
-			  size_t *n)
-{
-	/* Newest first, each story tested as it comes (a key lookup of its
-	 * tags against this one's), so the walk stops at the limit. The
-	 * outer reference sits in the join's ON so that PostgreSQL cannot
-	 * turn the EXISTS into a list of every story sharing a tag (3,600
-	 * rows for three tags of a big archive, 2 ms per page); written as
-	 * IN, both databases built that list. */
-	static const char sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE " PUBLISHED "AND a.id != $2 AND "
-				  "(a.category_id = $3 OR EXISTS (SELECT 1 FROM article_tags y "
+/* The tags of the published article slug ($1). */
+static const char tags_by_slug_sql[] = "SELECT t.id, t.name, t.slug FROM article_tags at "
+				       "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = "
+				       "(SELECT a.id FROM articles a WHERE a.slug = $1 AND " PUBLISHED ") "
+				       "ORDER BY t.name";
+
+/*
+ * The stories related to the article slug ($2): newest first, each tested
+ * as it comes (a key lookup of its tags against the article's), so the
+ * walk stops at the limit. The article is found by its slug, once (a
+ * subquery of no column outside it), so this needs nothing read before it
+ * and can go in the page's batch. The outer reference sits in the join's
+ * ON so that PostgreSQL cannot turn the EXISTS into a list of every story
+ * sharing a tag (3,600 rows for three tags of a big archive, 2 ms per
+ * page); written as IN, both databases built that list.
+ */
+#define RELATED_OF "(SELECT id FROM articles WHERE slug = $2)"
+#define NUMBER_(n) #n
+#define NUMBER(n) NUMBER_(n)
+static const char related_sql[] = "SELECT " ARTICLE_COLS ARTICLE_FROM "WHERE " PUBLISHED
+				  "AND a.id != " RELATED_OF " AND "
+				  "(a.category_id = (SELECT category_id FROM articles WHERE slug = $2) "
+				  "OR EXISTS (SELECT 1 FROM article_tags y "
 				  "JOIN article_tags x ON x.tag_id = y.tag_id AND x.article_id = a.id "
-				  "WHERE y.article_id = $2)) "
-				  "ORDER BY a.published_at DESC, a.id DESC LIMIT $4";
-	db_stmt *s = db_prepare(st, sql);
+				  "WHERE y.article_id = " RELATED_OF ")) "
+				  "ORDER BY a.published_at DESC, a.id DESC LIMIT " NUMBER(STORE_RELATED);
+#undef RELATED_OF
+#undef NUMBER
+#undef NUMBER_
+
+int store_article_related(store *st, kb_arena *a, const kb_article *art, kb_article **out, size_t *n)
+{
+	db_stmt *s = db_prepare(st, related_sql);
 	db_bind_int(s, 1, 0);
-	db_bind_int(s, 2, art->id);
-	db_bind_int(s, 3, art->category.id ? art->category.id : -1);
-	db_bind_int(s, 4, (int64_t)limit);
+	db_bind_text(s, 2, art->slug);
 	return store_article_rows(st, a, s, 0, out, n);
+}
+
+int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out)
+{
+	memset(out, 0, sizeof *out);
+	db_stmt *set = db_prepare(st, settings_sql);
+	db_stmt *cats = db_prepare(st, categories_sql);
+	db_stmt *art = db_prepare(st, by_slug_sql);
+	db_bind_int(art, 1, 1);
+	db_bind_text(art, 2, slug);
+	db_stmt *tags = db_prepare(st, tags_by_slug_sql);
+	db_bind_text(tags, 1, slug);
+	db_stmt *rel = db_prepare(st, related_sql);
+	db_bind_int(rel, 1, 0);
+	db_bind_text(rel, 2, slug);
+	db_stmt *all[] = {set, cats, art, tags, rel};
+	for (size_t i = 0; i < KB_COUNT(all); i++)
+		db_send(all[i]);
+	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
+			       "cannot read settings");
+	if (!rc)
+		rc = categories_read(st, a, cats, &out->cats, &out->ncats);
+	if (!rc)
+		rc = article_read(st, a, art, &out->article);
+	if (!rc)
+		rc = tags_read(st, a, tags, &out->article);
+	if (!rc)
+		rc = store_article_rows(st, a, rel, 0, &out->related, &out->nrelated);
+	/* What was not read (a failure, or no such article) is dropped. */
+	for (size_t i = 0; i < KB_COUNT(all); i++)
+		db_reset(all[i]);
+	return rc;
 }
 
 int store_article_count(store *st, int64_t *n)

@@ -8,24 +8,24 @@
 #include "pages.h"
 #include "seo.h"
 
-#define RELATED 6
-
 int page_article(kb_req *r)
 {
 	kb_arena *a = &r->arena;
-	kb_article art;
-	int rc = store_article_by_slug(r->db, a, r->param[0], &art);
+	/* The page's reads in one go (one round trip on PostgreSQL). */
+	kb_article_page pg;
+	int rc = store_article_page(r->db, a, r->param[0], &pg);
 	if (rc == STORE_NOTFOUND)
 		return 404;
 	if (rc)
 		return 500;
+	kb_article art = pg.article;
 	/* Cached until this article changes, or the lists its related
 	 * news comes from (its category and tags; see cache.c). */
 	req_depend(r, "a:%lld", (long long)art.id);
 	req_depend(r, "c:%lld", (long long)art.category.id);
 	for (size_t i = 0; i < art.ntags; i++)
 		req_depend(r, "t:%lld", (long long)art.tags[i].id);
-	tv *ctx = site_context(r, art.title, art.summary);
+	tv *ctx = site_context_of(r, &pg.settings, pg.cats, pg.ncats, art.title, art.summary);
 	if (!ctx)
 		return 500;
 	tv *o = site_article(r, &art, 1);
@@ -39,11 +39,7 @@ int page_article(kb_req *r)
 	const tv *canonical = tv_get(page, "canonical");
 	tv_set(ctx, "share", site_share(r, art.title, canonical->s));
 
-	kb_article *rel;
-	size_t n;
-	if (store_article_related(r->db, a, &art, RELATED, &rel, &n))
-		return 500;
-	tv_set(ctx, "related", site_article_list(r, rel, n));
+	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
 	seo_article(r, ctx, &art);
 	return site_render(r, "article", ctx);

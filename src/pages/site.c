@@ -177,12 +177,19 @@ void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total)
 
 tv *site_context(kb_req *r, const char *title, const char *description)
 {
-	kb_arena *a = &r->arena;
 	kb_settings s;
 	kb_category *cats;
 	size_t ncats;
-	if (store_settings(r->db, a, &s) || store_category_list(r->db, a, &cats, &ncats))
+	if (store_settings(r->db, &r->arena, &s) || store_category_list(r->db, &r->arena, &cats, &ncats))
 		return NULL;
+	return site_context_of(r, &s, cats, ncats, title, description);
+}
+
+tv *site_context_of(kb_req *r, const kb_settings *sp, const kb_category *cats, size_t ncats,
+		    const char *title, const char *description)
+{
+	kb_arena *a = &r->arena;
+	kb_settings s = *sp;
 	tv *ctx = tv_obj(a);
 	tv *site = tv_obj(a);
 	tv_set_str(site, "name", s.name);

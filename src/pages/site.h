@@ -19,6 +19,10 @@
  * canonical URL from path). Returns NULL with status 500 on a store error.
  */
 tv *site_context(kb_req *r, const char *title, const char *description);
+/* site_context from settings and categories already read (an article's
+ * page reads them with the article: store_article_page). */
+tv *site_context_of(kb_req *r, const kb_settings *s, const kb_category *cats, size_t ncats, const char *title,
+		    const char *description);
 
 /* Renders template name with ctx into r->body; returns 200, or 500. */
 int site_render(kb_req *r, const char *name, tv *ctx);

@@ -173,10 +173,61 @@ static void lists_are_newest_first_and_filtered(void **state)
 	store_article_list(st, &a, &q, &all, &nall, NULL);
 	kb_article newest;
 	assert_int_equal(store_article_by_id(st, &a, all[0].id, &newest), STORE_OK);
-	assert_int_equal(store_article_related(st, &a, &newest, 10, &v, &n), STORE_OK);
+	assert_int_equal(store_article_related(st, &a, &newest, &v, &n), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(v[0].title, "बीच की खबर"); /* shares the tag */
 	assert_string_equal(v[1].title, "पुरानी खबर");  /* shares the category */
+	kb_arena_free(&a);
+}
+
+/* The article page's reads, in one batch on PostgreSQL, give what the
+ * separate calls give; a slug of no published story is not found, and
+ * the connection goes on as before either way. */
+static void an_article_page_reads_what_the_separate_calls_read(void **state)
+{
+	store *st = *state;
+	const char *t1[] = {"क्रिकेट", "हॉकी"};
+	add(st, "पुरानी खबर", "desh", 100, NULL, 0);
+	add(st, "बीच की खबर", "khel", 200, t1, 1);
+	add(st, "नई खबर", "desh", 300, t1, 2);
+	kb_arena a = {0};
+	kb_article *all;
+	size_t nall;
+	kb_article_query q = {.limit = 10};
+	assert_int_equal(store_article_list(st, &a, &q, &all, &nall, NULL), STORE_OK);
+	kb_article one;
+	assert_int_equal(store_article_by_slug(st, &a, all[0].slug, &one), STORE_OK);
+	kb_settings set;
+	kb_category *cats;
+	size_t ncats;
+	assert_int_equal(store_settings(st, &a, &set), STORE_OK);
+	assert_int_equal(store_category_list(st, &a, &cats, &ncats), STORE_OK);
+
+	for (int round = 0; round < 2; round++) {
+		kb_article_page p;
+		assert_int_equal(store_article_page(st, &a, one.slug, &p), STORE_OK);
+		assert_int_equal(p.article.id, one.id);
+		assert_string_equal(p.article.body, one.body);
+		assert_int_equal(p.article.ntags, 2);
+		assert_string_equal(p.article.tags[0].name, one.tags[0].name);
+		assert_string_equal(p.article.tags[1].name, one.tags[1].name);
+		assert_string_equal(p.settings.name, set.name);
+		assert_string_equal(p.settings.base_url, set.base_url);
+		assert_int_equal(p.ncats, ncats);
+		assert_string_equal(p.cats[0].slug, cats[0].slug);
+		assert_int_equal(p.nrelated, 2);
+		assert_string_equal(p.related[0].title, "बीच की खबर");
+		assert_string_equal(p.related[1].title, "पुरानी खबर");
+		assert_int_equal(store_article_page(st, &a, "no-such-story", &p), STORE_NOTFOUND);
+	}
+	kb_article_input in = {.title = "मसौदा पन्ना", .status = "draft"};
+	int64_t id;
+	assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	kb_article draft;
+	assert_int_equal(store_article_by_id(st, &a, id, &draft), STORE_OK);
+	kb_article_page p;
+	assert_int_equal(store_article_page(st, &a, draft.slug, &p), STORE_NOTFOUND);
+	assert_int_equal(store_article_by_slug(st, &a, one.slug, &one), STORE_OK);
 	kb_arena_free(&a);
 }
 
@@ -312,6 +363,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_given_slug_is_made_a_slug, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(unknown_category_stores_nothing, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(an_article_page_reads_what_the_separate_calls_read, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(lists_are_newest_first_and_filtered, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(drafts_are_not_public, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(site_wide_changes_move_the_content_version, setup,
