@@ -1,13 +1,13 @@
 /*
  * header.h: what khabar may put on the wire as a response header. Every
- * header value the server sends passes http_value_ok (server.c refuses
+ * header value the server sends passes http_value_ok (send.c refuses
  * the rest), every redirect's Location is made by http_location (so it
  * never leaves the site), and cookies are formatted by http_cookie. All
  * take buffers and need only src/core, so tests/fuzz/fuzz_header.c fuzzes
  * them with an oracle.
  *
- * Not here: which headers a response gets (server.c), or what a redirect
- * means (the handlers).
+ * Not here: which headers a response gets (dispatch.c, send.c), or what a
+ * redirect means (the handlers).
  */
 #ifndef KB_HEADER_H
 #define KB_HEADER_H

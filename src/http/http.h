@@ -3,9 +3,9 @@
  * (method, decoded path, query, route parameters), the thread's store
  * handle and the response being built; page functions fill the response and
  * return a status. They never see libh2o, sockets or headers on the wire:
- * server.c turns the result into bytes, applying the shared rules (method,
- * role, CSRF: router_guard in router.c) before any handler runs, and the
- * page cache. The route table itself is the application's (src/app/).
+ * dispatch.c and send.c turn the result into bytes, applying the shared
+ * rules (method, role, CSRF: router_guard in router.c) before any handler
+ * runs, and the page cache. The route table itself is the application's (src/app/).
  */
 #ifndef KB_HTTP_H
 #define KB_HTTP_H
@@ -29,7 +29,7 @@ enum {
 	/* A reader's POST without a session (push subscriptions): the body must
 	 * be application/json, which no cross-site form can send, the browser
 	 * must not call it cross-site (Sec-Fetch-Site), and its Origin must be
-	 * base_url's (server.c, public_json_check). Every POST route has
+	 * base_url's (dispatch.c, public_json_check). Every POST route has
 	 * R_CSRF or this flag; the unit tests walk the table to check. */
 	R_PUBLIC_JSON = 1 << 4,
 	/* A reader's form (with R_CSRF): a POST whose token is stale or

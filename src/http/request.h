@@ -1,6 +1,6 @@
 /*
  * request.h: the request accessors' parts that only the server uses
- * (request.c; server.c).
+ * (request.c; dispatch.c, send.c and server.c).
  */
 #ifndef KB_REQUEST_H
 #define KB_REQUEST_H

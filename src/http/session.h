@@ -1,5 +1,5 @@
 /*
- * session.h: what the dispatcher (server.c) asks of session.c before a
+ * session.h: what the dispatcher (dispatch.c) asks of session.c before a
  * handler runs, and the set-password links the CLI makes. Page code uses
  * session_start/session_end/session_pre_csrf from http.h instead.
  */

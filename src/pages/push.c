@@ -9,7 +9,7 @@
  *
  * The POST endpoints are public: readers have no session, so there is no
  * CSRF token to check. Their routes' R_PUBLIC_JSON flag makes the
- * dispatcher (src/http/server.c) accept only a JSON body (Content-Type
+ * dispatcher (src/http/dispatch.c) accept only a JSON body (Content-Type
  * application/json, which a cross-site form cannot send and a cross-site
  * fetch cannot send without a CORS preflight, which khabar never grants),
  * only with an Origin header that is exactly the origin of the site's
