@@ -1,5 +1,6 @@
-// khabar reader script: copy link and the Web Share API button. No
-// third-party code, nothing needed for reading: pages work without it.
+// khabar reader script: copy link, the Web Share API button, and the
+// search box's suggestions. No third-party code, nothing needed for
+// reading: pages work without it (the search form submits as it is).
 (function () {
 	'use strict';
 	function toast(text) {
@@ -31,5 +32,91 @@
 					.catch(function () {});
 			});
 		});
+	}
+	// Suggestions as the reader types (/api/v1/suggest): a listbox under
+	// the header's search box, the ARIA combobox pattern: arrows move,
+	// Enter opens the chosen one (or searches), Escape closes.
+	var q = document.getElementById('q');
+	if (q && window.fetch) {
+		var list = document.createElement('ul');
+		list.id = 'q-suggest';
+		list.className = 'suggest';
+		list.setAttribute('role', 'listbox');
+		list.setAttribute('aria-label', 'सुझाव');
+		list.hidden = true;
+		q.parentNode.appendChild(list);
+		q.setAttribute('role', 'combobox');
+		q.setAttribute('aria-autocomplete', 'list');
+		q.setAttribute('aria-controls', list.id);
+		q.setAttribute('aria-expanded', 'false');
+		var timer = 0, asked = '', active = -1;
+		var kinds = { tag: 'विषय', category: 'श्रेणी', author: 'लेखक', headline: '' };
+		function close() {
+			list.hidden = true;
+			list.textContent = '';
+			active = -1;
+			q.setAttribute('aria-expanded', 'false');
+			q.removeAttribute('aria-activedescendant');
+		}
+		function mark(i) {
+			var items = list.children;
+			if (active >= 0 && items[active]) items[active].setAttribute('aria-selected', 'false');
+			active = i;
+			if (i >= 0 && items[i]) {
+				items[i].setAttribute('aria-selected', 'true');
+				q.setAttribute('aria-activedescendant', items[i].id);
+			} else {
+				q.removeAttribute('aria-activedescendant');
+			}
+		}
+		function show(items) {
+			list.textContent = '';
+			active = -1;
+			items.forEach(function (s, i) {
+				var li = document.createElement('li');
+				li.id = 'q-suggest-' + i;
+				li.setAttribute('role', 'option');
+				li.setAttribute('aria-selected', 'false');
+				var a = document.createElement('a');
+				a.href = s.url;
+				a.tabIndex = -1;
+				a.textContent = s.text;
+				if (kinds[s.kind]) {
+					var k = document.createElement('span');
+					k.className = 'kind';
+					k.textContent = kinds[s.kind];
+					a.appendChild(k);
+				}
+				li.appendChild(a);
+				li.addEventListener('mousedown', function (e) { e.preventDefault(); location.href = s.url; });
+				list.appendChild(li);
+			});
+			list.hidden = !items.length;
+			q.setAttribute('aria-expanded', items.length ? 'true' : 'false');
+		}
+		q.addEventListener('input', function () {
+			clearTimeout(timer);
+			var text = q.value.trim();
+			if (Array.from(text).length < 2) { close(); return; }
+			timer = setTimeout(function () {
+				asked = text;
+				fetch('/api/v1/suggest?q=' + encodeURIComponent(text)).then(function (r) {
+					return r.ok ? r.json() : { suggestions: [] };
+				}).then(function (j) {
+					if (asked === text && q.value.trim() === text) show(j.suggestions || []);
+				}, function () {});
+			}, 120);
+		});
+		q.addEventListener('keydown', function (e) {
+			var n = list.children.length;
+			if (e.key === 'ArrowDown' && n) { e.preventDefault(); mark((active + 1) % n); }
+			else if (e.key === 'ArrowUp' && n) { e.preventDefault(); mark(active <= 0 ? n - 1 : active - 1); }
+			else if (e.key === 'Escape' && !list.hidden) { e.preventDefault(); close(); } // a second Escape clears
+			else if (e.key === 'Enter' && active >= 0 && list.children[active]) {
+				e.preventDefault();
+				location.href = list.children[active].querySelector('a').href;
+			}
+		});
+		q.addEventListener('blur', function () { setTimeout(close, 150); });
 	}
 })();

@@ -13,6 +13,8 @@
  *             ten minutes)
  *   purge     tells the caches in front (Varnish, a CDN) what changed
  *             (purge.h; every 0.1 s, and once more at the stop)
+ *   suggest   builds the search box's suggestions again when the site
+ *             changed (src/pages/suggest.c; looks every 10 s)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -68,10 +70,17 @@ static int prune_step(store *st)
 	return 0;
 }
 
+static int suggest_step(store *st)
+{
+	suggest_refresh(st);
+	return 0;
+}
+
 static const server_job jobs[] = {
 	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
 	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
 	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
+	{"suggest", suggest_step, 10000},
 };
 
 int app_serve(server_opts *o)
@@ -122,6 +131,7 @@ int app_serve(server_opts *o)
 	int rc = server_run(o);
 
 	push_engine_stop(pe, NULL);
+	suggest_stop();
 	theme_free();
 	kb_arena_free(&a);
 	return rc;

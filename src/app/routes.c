@@ -98,6 +98,10 @@ const kb_route app_routes[] = {
 	 .edge = "search"},
 	{"GET", "/api/v1/search", api_search, API(60),
 	 .query = {{"q"}, {"category"}, {"from"}, {"to"}, {"limit"}, {"offset"}}, .edge = "api search"},
+	/* What the search box offers as the reader types: from memory, not
+	 * the page cache; a minute at the edge. */
+	{"GET", "/api/v1/suggest", api_suggest, .flags = R_CORS | R_JSON, .max_age = 60, .query = {{"q"}},
+	 .edge = "api search"},
 	/* For load balancers and Varnish's probes: never cached anywhere. */
 	{"GET", "/healthz", page_healthz, .max_age = -1},
 

@@ -1279,6 +1279,41 @@ int store_changes_since(store *st, kb_arena *a, int64_t seq, size_t limit, const
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read changes");
 }
 
+int store_suggest_source(store *st, kb_arena *a, size_t headlines, kb_suggest_row **out, size_t *n)
+{
+	static const char sql[] =
+		"SELECT 0, title, slug, published_at FROM (SELECT title, slug, published_at, id FROM articles "
+		"  WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1) h "
+		"UNION ALL SELECT 1, t.name, t.slug, count(*) FROM tags t JOIN article_tags x ON x.tag_id = t.id "
+		"  JOIN articles a ON a.id = x.article_id WHERE a.status = 'published' GROUP BY t.id, t.name, t.slug "
+		"UNION ALL SELECT 2, c.name, c.slug, (SELECT count(*) FROM articles a WHERE a.category_id = c.id "
+		"  AND a.status = 'published') FROM categories c "
+		"UNION ALL SELECT 3, u.name, u.slug, count(*) FROM authors u JOIN articles a ON a.author_id = u.id "
+		"  WHERE a.status = 'published' GROUP BY u.id, u.name, u.slug";
+	size_t len = 0, cap = 0;
+	kb_suggest_row *v = NULL;
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, (int64_t)headlines);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 1024;
+			kb_suggest_row *nv = kb_arena_alloc(a, ncap * sizeof *nv);
+			if (len)
+				memcpy(nv, v, len * sizeof *v);
+			v = nv, cap = ncap;
+		}
+		v[len++] = (kb_suggest_row){.kind = (int)db_col_int(s, 0),
+					    .text = db_col_text(a, s, 1),
+					    .slug = db_col_text(a, s, 2),
+					    .weight = db_col_int(s, 3)};
+	}
+	db_reset(s);
+	*out = v;
+	*n = len;
+	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read what the search box suggests");
+}
+
 /* The takes in the window and the oldest of them. */
 static int rate_count(store *st, const char *bucket, const unsigned char key[16], int64_t since, int64_t *n,
 		      int64_t *oldest)

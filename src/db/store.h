@@ -483,6 +483,17 @@ int store_wait_change(store *st, int timeout_ms);
  */
 int store_rate_take(store *st, const char *bucket, const unsigned char key[16], int64_t max, int64_t window,
 		    int64_t now, int64_t *wait);
+/* What the search box suggests from (src/search/suggest.h): the newest
+ * `headlines` published stories (kind 0, weight its publication time),
+ * and every tag, category and author (kinds 1, 2, 3) with its number of
+ * published stories as weight; text a headline or a name, slug for its
+ * path. */
+typedef struct kb_suggest_row {
+	const char *text, *slug;
+	int kind;
+	int64_t weight;
+} kb_suggest_row;
+int store_suggest_source(store *st, kb_arena *a, size_t headlines, kb_suggest_row **out, size_t *n);
 /* Forgets changes older than before (UTC seconds), login failures and
  * rate-limit takes a day older than that, the addresses accounts logged in
  * from 30 days older, and expired sessions. */

@@ -53,6 +53,12 @@ int api_article(kb_req *r);
 int api_categories(kb_req *r);
 int page_search(kb_req *r);
 int api_search(kb_req *r);
+/* /api/v1/suggest (suggest.c); suggest_refresh builds its index again
+ * when the site changed (the "suggest" job; -1 when the store failed),
+ * suggest_stop frees it. */
+int api_suggest(kb_req *r);
+int suggest_refresh(store *st);
+void suggest_stop(void);
 
 /* Web Push (push.c): the service worker at /sw.js, the server's public
  * key, subscribe / unsubscribe / status (JSON POSTs from the reader's own

@@ -134,3 +134,55 @@ describe('reading on a phone (360 px) and a desktop (1280 px)', () => {
     await ctx.close();
   });
 });
+
+describe('suggestions in the search box', () => {
+  test('typed on a phone: a listbox of Hindi suggestions, arrows and Enter open one', async () => {
+    const { ctx, page, requests, errors } = await open(site.base + '/', 360);
+    const box = page.locator('#q');
+    assert.equal(await box.getAttribute('role'), 'combobox');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+    // The index is built just after the server starts: type until it answers.
+    for (let i = 0; i < 50; i++) {
+      await box.fill('');
+      await box.pressSequentially('raks', { delay: 30 });
+      try {
+        await page.locator('#q-suggest [role=option]').first().waitFor({ timeout: 1000 });
+        break;
+      } catch { /* not built yet */ }
+    }
+    const options = page.locator('#q-suggest [role=option]');
+    assert.ok(await options.count() >= 2, 'several suggestions');
+    assert.equal(await box.getAttribute('aria-expanded'), 'true');
+    assert.match(await options.first().innerText(), /रक्षा/);
+    await page.screenshot({ path: path.join(artifacts, 'suggest-360.png') });
+    // The box stays inside the phone's width.
+    const b = await page.locator('#q-suggest').boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 360, `listbox within the screen (${b.x}, ${b.width})`);
+    await box.press('ArrowDown');
+    assert.equal(await box.getAttribute('aria-activedescendant'), 'q-suggest-0');
+    assert.equal(await options.first().getAttribute('aria-selected'), 'true');
+    // Escape closes the list and keeps what was typed.
+    await box.press('Escape');
+    assert.equal(await box.getAttribute('aria-expanded'), 'false');
+    assert.equal(await box.inputValue(), 'raks');
+    await box.pressSequentially('h', { delay: 30 });
+    await options.first().waitFor();
+    await box.press('ArrowDown');
+    await box.press('Enter');
+    await page.waitForURL(/\/category\/raksha$/);
+    onlyLocal(requests);
+    assert.deepEqual(errors, []);
+    await ctx.close();
+  });
+
+  test('without JavaScript the box is a plain search form', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 360, height: 800 }, javaScriptEnabled: false });
+    const page = await ctx.newPage();
+    await page.goto(site.base + '/');
+    await page.locator('#q').fill('रक्षा');
+    await page.locator('#q').press('Enter');
+    await page.waitForURL(/\/search\?q=/);
+    assert.match(await page.locator('main').innerText(), /रक्षा/);
+    await ctx.close();
+  });
+});

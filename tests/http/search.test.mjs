@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { khabar, rawRequest, SEED_TITLE, startSite } from '../lib/khabar.mjs';
+import { khabar, rawRequest, SEED_TITLE, startSite, until } from '../lib/khabar.mjs';
 
 let site;
 before(async () => { site = await startSite({ articles: 120 }); });
@@ -168,5 +168,44 @@ describe('the index follows the articles', () => {
     const found = await api({ q: 'जेब्रा' });
     assert.equal(found.body.total, 1);
     assert.equal(found.body.results[0].title, 'चिड़ियाघर में ज़ेब्रा का जन्म');
+  });
+});
+
+describe('suggestions as the reader types (/api/v1/suggest)', () => {
+  const suggest = async (q) => {
+    const r = await fetch(`${site.base}/api/v1/suggest?q=${encodeURIComponent(q)}`);
+    return { status: r.status, cc: r.headers.get('cache-control'), body: await r.json() };
+  };
+  const texts = (b) => b.suggestions.map((s) => s.text);
+
+  test('topics and headlines in Hindi, typed in Devanagari or Latin', async () => {
+    let got;
+    await until('the suggestions built', async () => (got = await suggest('raksha')).body.suggestions.length > 0);
+    assert.equal(got.status, 200);
+    assert.match(got.cc, /^public, max-age=60/);
+    assert.deepEqual(got.body.suggestions[0], { text: 'रक्षा', url: '/category/raksha', kind: 'category' });
+    for (const q of ['रक्', 'raks', 'rakshaa']) {
+      const b = (await suggest(q)).body;
+      assert.equal(b.suggestions[0].text, 'रक्षा', q);
+      assert.ok(b.suggestions.some((s) => s.kind === 'headline' && s.url.startsWith('/news/')), q);
+    }
+    const two = texts((await suggest('israel raksha')).body);
+    assert.ok(two.includes(SEED_TITLE), two.join(' | '));
+    assert.ok(texts((await suggest('इज़रा')).body).includes('इज़राइल'));
+    // One letter, nothing like it, no q: an empty list.
+    for (const q of ['र', 'zqxw']) assert.deepEqual((await suggest(q)).body, { suggestions: [] });
+    const none = await fetch(`${site.base}/api/v1/suggest`);
+    assert.deepEqual(await none.json(), { suggestions: [] });
+    // What is not UTF-8 is refused, as every declared input.
+    const bad = await fetch(`${site.base}/api/v1/suggest?q=%FF%FE`);
+    assert.equal(bad.status, 400);
+  });
+
+  test('a story published by the CLI is suggested within seconds', async () => {
+    const file = path.join(site.dir, 'suggest.md');
+    writeFileSync(file, '---\ntitle: सुझावों में दिखी नई ख़बर कबड्डी\ncategory: khel\nstatus: published\n---\n\nपाठ\n');
+    assert.equal(khabar(['article', 'add', '--db', site.db, file]).status, 0);
+    await until('the new headline suggested', async () =>
+      texts((await suggest('kabaddi')).body).includes('सुझावों में दिखी नई ख़बर कबड्डी'), 15000);
   });
 });

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/store.h"
@@ -19,6 +20,7 @@
 #define TEMPDB_SQLITE_ONLY
 #include "tempdb.h"
 #include "search/query.h"
+#include "search/suggest.h"
 
 static void parse_reads_words_phrases_negation_and_prefix(void **state)
 {
@@ -369,9 +371,123 @@ static void a_bulk_load_writes_no_change_log_and_moves_the_version_once(void **s
 	assert_true(seq1 > seq);
 }
 
+/* ---- suggestions (search/suggest.h) ---- */
+
+static size_t ask(const suggest_index *x, const char *q, const suggest_entry **got)
+{
+	return suggest_query(x, q, strlen(q), got, 8);
+}
+
+static int has_text(const suggest_entry **got, size_t n, const char *text)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(got[i]->text, text))
+			return 1;
+	return 0;
+}
+
+/* Typed in Devanagari or Latin, two letters on: topics first, then
+ * headlines by recency; every word must begin a word of the entry; a
+ * loanword spelt either way; nothing for one letter or a stranger. */
+static void suggestions_as_the_reader_types(void **state)
+{
+	const suggest_entry e[] = {
+		{"भारत-इज़राइल रक्षा सहयोग पर समझौता ज्ञापन पर हस्ताक्षर", "/news/a", SUGGEST_HEADLINE, 300},
+		{"राजस्थान में वैक्सीन की दूसरी खुराक शुरू", "/news/b", SUGGEST_HEADLINE, 200},
+		{"दिल्ली की सड़कों पर ऑक्सीजन सिलेंडर की कमी", "/news/c", SUGGEST_HEADLINE, 100},
+		{"रक्षा मंत्री ने सीमा का दौरा किया", "/news/d", SUGGEST_HEADLINE, 400},
+		{"रक्षा", "/category/raksha", SUGGEST_CATEGORY, 2},
+		{"राजनीति", "/category/rajniti", SUGGEST_CATEGORY, 50},
+		{"इज़राइल", "/tag/israel", SUGGEST_TAG, 7},
+	};
+	suggest_index *x = suggest_build(e, KB_COUNT(e));
+	assert_int_equal(suggest_size(x), KB_COUNT(e));
+	const suggest_entry *got[8];
+	size_t n = ask(x, "रक्", got);
+	assert_int_equal(n, 3);
+	assert_string_equal(got[0]->text, "रक्षा");   /* the topic first */
+	assert_string_equal(got[1]->url, "/news/d"); /* then the newer headline */
+	assert_string_equal(got[2]->url, "/news/a");
+	/* The same in Latin letters, however spelt. */
+	for (const char *q = "raksha\0rakshaa\0raks\0RAKSHA\0"; *q; q += strlen(q) + 1) {
+		n = ask(x, q, got);
+		assert_int_equal(n, 3);
+		assert_string_equal(got[0]->text, "रक्षा");
+	}
+	/* Two words: both must begin words of the entry. */
+	n = ask(x, "raksha saha", got);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0]->url, "/news/a");
+	n = ask(x, "रक्षा मंत्री", got);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0]->url, "/news/d");
+	/* A name through the table, a loanword spelt either way, a nukta
+	 * typed or not. */
+	n = ask(x, "israel", got);
+	assert_true(has_text(got, n, "इज़राइल") && has_text(got, n, e[0].text));
+	n = ask(x, "वैक्सिन", got);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0]->url, "/news/b");
+	n = ask(x, "आक्सीजन", got);
+	assert_int_equal(n, 1);
+	n = ask(x, "इजरा", got);
+	assert_true(has_text(got, n, "इज़राइल"));
+	n = ask(x, "oxygen", got);
+	assert_true(has_text(got, n, e[2].text));
+	/* Too short, or nothing like it. */
+	assert_int_equal(ask(x, "र", got), 0);
+	assert_int_equal(ask(x, "r", got), 0);
+	assert_int_equal(ask(x, "", got), 0);
+	assert_int_equal(ask(x, "क्रिकेट", got), 0);
+	assert_int_equal(ask(x, "raksha cricket", got), 0);
+	suggest_free(x);
+	/* An empty index answers nothing. */
+	x = suggest_build(NULL, 0);
+	assert_int_equal(ask(x, "raksha", got), 0);
+	suggest_free(x);
+}
+
+/* A site's worth: 100,000 headlines and the eight best for a two-letter
+ * prefix, the most common case. Printed, not asserted (timings drift). */
+static void suggestions_at_a_hundred_thousand(void **state)
+{
+	static const char *const words[] = {"रक्षा", "राजनीति", "क्रिकेट", "वैक्सीन", "दिल्ली", "सरकार", "चुनाव",
+					    "मंत्री", "बाज़ार",   "किसान", "मौसम",  "अदालत", "पुलिस",  "राज्य"};
+	size_t n = 100000;
+	suggest_entry *e = malloc(n * sizeof *e);
+	char(*text)[160] = malloc(n * sizeof *text);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(text[i], sizeof text[i], "%s %s %s पर खबर %zu", words[i % 14], words[(i / 14) % 14],
+			 words[(i / 196) % 14], i);
+		e[i] = (suggest_entry){text[i], "/news/x", SUGGEST_HEADLINE, (int64_t)i};
+	}
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	suggest_index *x = suggest_build(e, n);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	const suggest_entry *got[8];
+	size_t found = 0;
+	for (int i = 0; i < 100; i++)
+		found += ask(x, i % 2 ? "रा" : "ra", got);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	assert_int_equal(found, 800);
+	/* The newest first. */
+	ask(x, "रा", got);
+	assert_true(got[0]->weight > got[7]->weight && got[0]->weight > 99000);
+	double build = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	double each = ((double)(t2.tv_sec - t1.tv_sec) * 1e3 + (double)(t2.tv_nsec - t1.tv_nsec) / 1e6) / 100;
+	printf("# suggestions, 100,000 headlines: built in %.0f ms; a two-letter prefix in %.2f ms\n", build,
+	       each);
+	suggest_free(x);
+	free(text);
+	free(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(suggestions_as_the_reader_types),
+		cmocka_unit_test(suggestions_at_a_hundred_thousand),
 		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
