@@ -28,9 +28,30 @@
  * Nothing is dropped while the server runs; at its stop the job tries
  * what waits once more.
  *
+ * The same job sends instant indexing's notices (the bodies: indexing.h)
+ * to two more kinds of target, with the same batching and backoff:
+ *
+ *   indexnow_endpoints IndexNow endpoints, comma-separated: a POST of
+ *                      {host, key, keyLocation, urlList} naming the
+ *                      absolute URL of each story a change names (a:ID:
+ *                      a publish, an edit of a published story, an
+ *                      unpublish); the key is indexnow_key (made at
+ *                      random by "khabar init", or here on first use),
+ *                      served at /KEY.txt;
+ *   websub_hub         a WebSub hub: a POST of hub.mode=publish with a
+ *                      hub.url for /feed, /feed/atom and the story's
+ *                      category feeds, on the same changes.
+ *
+ * Their queues hold URLs (purge_queue.urls): never "any", at most
+ * PURGE_MAX_URLS, kept when the activity log is told; an answer of 4xx
+ * but 429 drops what was sent and is logged at once (IndexNow: 400 bad
+ * request, 403 key not valid, 422 URLs not of the host).
+ *
  * Every node purges what it learns, so with several nodes a purge comes
  * after each node's own cache dropped the pages: a refill from a node
  * that had not yet heard of the change is purged again by that node.
+ * Every node also tells IndexNow and the hub of each change (they take
+ * repeats; which node made the change is not known here).
  *
  * The queue is pure (no I/O) and tested alone (tests/unit/test_purge.c).
  */
