@@ -11,8 +11,9 @@
  *             after the last request)
  *   prune     deletes old sessions, changes log and limiter rows (every
  *             ten minutes)
- *   purge     tells the caches in front (Varnish, a CDN) what changed
- *             (purge.h; every 0.1 s, and once more at the stop)
+ *   purge     tells the caches in front (Varnish, a CDN), IndexNow and the
+ *             WebSub hub what changed (purge.h; every 0.1 s, and once
+ *             more at the stop)
  *   suggest   builds the search box's suggestions again when the site
  *             changed (src/pages/suggest.c; looks every 10 s)
  */

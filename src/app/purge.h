@@ -28,9 +28,30 @@
  * Nothing is dropped while the server runs; at its stop the job tries
  * what waits once more.
  *
+ * The same job sends instant indexing's notices (the bodies: indexing.h)
+ * to two more kinds of target, with the same batching and backoff:
+ *
+ *   indexnow_endpoints IndexNow endpoints, comma-separated: a POST of
+ *                      {host, key, keyLocation, urlList} naming the
+ *                      absolute URL of each story a change names (a:ID:
+ *                      a publish, an edit of a published story, an
+ *                      unpublish); the key is indexnow_key (made at
+ *                      random by "khabar init", or here on first use),
+ *                      served at /KEY.txt;
+ *   websub_hub         a WebSub hub: a POST of hub.mode=publish with a
+ *                      hub.url for /feed, /feed/atom and the story's
+ *                      category feeds, on the same changes.
+ *
+ * Their queues hold URLs (purge_queue.urls): never "any", at most
+ * PURGE_MAX_URLS, kept when the activity log is told; an answer of 4xx
+ * but 429 drops what was sent and is logged at once (IndexNow: 400 bad
+ * request, 403 key not valid, 422 URLs not of the host).
+ *
  * Every node purges what it learns, so with several nodes a purge comes
  * after each node's own cache dropped the pages: a refill from a node
  * that had not yet heard of the change is purged again by that node.
+ * Every node also tells IndexNow and the hub of each change (they take
+ * repeats; which node made the change is not known here).
  *
  * The queue is pure (no I/O) and tested alone (tests/unit/test_purge.c).
  */
@@ -51,18 +72,27 @@
 /* How long keys wait for the rest of their batch, milliseconds. */
 #define PURGE_BATCH_MS 100
 
+/* The most URLs an IndexNow or WebSub queue holds; more are left out
+ * (IndexNow takes 10,000 in one request). */
+#define PURGE_MAX_URLS 1000
+
 /* Keys waiting for one target (or for the job, before it shares them
  * out). A zeroed queue is empty. */
 typedef struct purge_queue {
 	char **keys; /* distinct, in order of arrival */
 	size_t n, cap;
-	int all;        /* purge "any" (the keys are then dropped) */
+	int all; /* purge "any" (the keys are then dropped) */
+	/* A queue of URLs (IndexNow, WebSub), set before the first add: it
+	 * never becomes "any" ("any" and n 0 add nothing), holds at most
+	 * PURGE_MAX_URLS, and keeps its URLs when it gives up. */
+	int urls;
 	int fails;      /* failed tries in a row */
 	int64_t due_ms; /* no try before this time (kb_mono_ns() / 1e6) */
 } purge_queue;
 
 /* Adds keys[0..n) (copied; duplicates of waiting keys ignored); n 0, a
- * key "any", or more than PURGE_MAX_KEYS in all make the queue "any". */
+ * key "any", or more than PURGE_MAX_KEYS in all make the queue "any"
+ * (but see urls). */
 void purge_queue_add(purge_queue *q, const char *const *keys, size_t n);
 /* Adds everything q2 holds to q. */
 void purge_queue_merge(purge_queue *q, const purge_queue *q2);
@@ -75,12 +105,15 @@ int purge_queue_due(const purge_queue *q, int64_t now_ms);
 const char *purge_queue_keys(kb_arena *a, const purge_queue *q);
 /* The same as the JSON body a CDN gets: {"tags":["k1","k2"]}, in a. */
 const char *purge_queue_json(kb_arena *a, const purge_queue *q);
+/* Appends the keys (or URLs) as a JSON array, ["k1","k2"], to b. */
+void purge_queue_json_array(kb_buf *b, const purge_queue *q);
 /* The wait after the fails'th failure in a row: 500 ms, doubling, at
  * most 60 s. */
 int64_t purge_backoff_ms(int fails);
 /* A try failed at now_ms: counts it and sets the next due time. Returns 1
  * when this failure is the PURGE_GIVE_UP'th in a row (the queue is "any"
- * from now on: the caller tells the activity log), else 0. */
+ * from now on, unless it holds URLs: the caller tells the activity log),
+ * else 0. */
 int purge_queue_failed(purge_queue *q, int64_t now_ms);
 /* A try succeeded: empties q. Returns how many failures in a row it ends
  * (0 when the last try worked too). */

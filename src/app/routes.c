@@ -61,7 +61,8 @@
 	     {"push_hourly_limit", input_id}, {"tips_email"}, {"smtp_host"},           \
 	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                    \
 	     {"smtp_password"}, {"smtp_starttls"}, {"edge_purge"}, {"edge_purge_url"}, \
-	     {"edge_purge_header"}, {"edge_purge_token"})
+	     {"edge_purge_header"}, {"edge_purge_token"}, {"indexnow_endpoints"},     \
+	     {"indexnow_key"}, {"websub_hub"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
@@ -75,6 +76,8 @@ const kb_route app_routes[] = {
 	{"GET", "/author/{slug}", page_author, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/static/{file}", page_static, PUBLIC(31536000)},
 	{"GET", "/robots.txt", page_robots, PUBLIC(3600)},
+	/* IndexNow's key file; any other /NAME.txt is not found. */
+	{"GET", "/{key}.txt", page_indexnow_key, PUBLIC(3600)},
 	/* Feeds: ?full=0 leaves the story out, keeping the summary. */
 	{"GET", "/feed", FEED(FEED_SITE, 0)},
 	{"GET", "/feed/atom", FEED(FEED_SITE, 1)},

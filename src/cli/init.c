@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../app/indexing.h"
 #include "../push/push.h"
 #include "../text/text.h"
 #include "cli.h"
@@ -26,6 +27,12 @@ int cli_site_setup(store *st, const char *name, const char *url)
 		goto fail;
 	if (store_setting_set(st, "name", name) || store_setting_set(st, "base_url", url) ||
 	    store_setting_set(st, "language", "hi"))
+		goto fail;
+	/* IndexNow's key (served at /KEY.txt), made once: a site set up
+	 * again keeps the key search engines know. */
+	kb_edge_settings es;
+	if (store_edge_settings(st, &a, &es) ||
+	    (!*es.indexnow_key && store_setting_set(st, "indexnow_key", indexing_new_key(&a))))
 		goto fail;
 	if (store_category_list(st, &a, &cats, &n))
 		goto fail;

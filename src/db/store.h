@@ -92,6 +92,9 @@ typedef struct kb_settings {
 	const char *search_recency;
 	/* "devanagari" to write dates with Devanagari digits, else "ascii". */
 	const char *digits;
+	/* The WebSub hub the feeds name (rel="hub"), "" for none; also an
+	 * edge setting (src/http/edge.h), which checks it. */
+	const char *websub_hub;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */
@@ -178,10 +181,11 @@ int store_ping(store *st);
 
 int store_settings(store *st, kb_arena *a, kb_settings *out);
 int store_setting_set(store *st, const char *key, const char *value);
-/* The edge purge's settings (src/http/edge.h), "" when unset. Kept out of
- * kb_settings so the token never reaches a page. */
+/* The edge purge's and instant indexing's settings (src/http/edge.h), ""
+ * when unset. Kept out of kb_settings so the token never reaches a page. */
 typedef struct kb_edge_settings {
 	const char *purge, *purge_url, *purge_header, *purge_token;
+	const char *indexnow_endpoints, *indexnow_key, *websub_hub;
 } kb_edge_settings;
 int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out);
 

@@ -103,6 +103,7 @@ static const store_setting_key site_keys[] = {
 	{"google_news", "", offsetof(kb_settings, google_news)},
 	{"search_recency", "0.5", offsetof(kb_settings, search_recency)},
 	{"digits", "ascii", offsetof(kb_settings, digits)},
+	{"websub_hub", "", offsetof(kb_settings, websub_hub)},
 };
 
 int store_settings(store *st, kb_arena *a, kb_settings *out)
@@ -118,6 +119,9 @@ int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out)
 		K("edge_purge_url", purge_url),
 		K("edge_purge_header", purge_header),
 		K("edge_purge_token", purge_token),
+		K("indexnow_endpoints", indexnow_endpoints),
+		K("indexnow_key", indexnow_key),
+		K("websub_hub", websub_hub),
 #undef K
 	};
 	return store_settings_load(st, a, keys, KB_COUNT(keys), out, "cannot read the edge settings");

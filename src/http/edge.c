@@ -192,6 +192,17 @@ static int token_ok(const char *v)
 	return n <= 1000 && http_value_ok(v, n) && (!n || (v[0] != ' ' && v[n - 1] != ' '));
 }
 
+int edge_key_ok(const char *v)
+{
+	size_t n = strlen(v);
+	return n >= 8 && n <= 128 && kb_ascii_name(v, n, "-");
+}
+
+static int key_or_empty(const char *v)
+{
+	return !*v || edge_key_ok(v);
+}
+
 #define AT(f) offsetof(kb_edge_settings, f)
 const edge_setting edge_settings[] = {
 	{"edge_purge", "Varnish to purge on changes: comma-separated base URLs (http://127.0.0.1:6081)",
@@ -202,6 +213,16 @@ const edge_setting edge_settings[] = {
 	{"edge_purge_header", "the header that carries edge_purge_token (empty: Authorization, as Bearer)",
 	 header_ok, 0, AT(purge_header)},
 	{"edge_purge_token", "the CDN's purge token (never listed)", token_ok, 1, AT(purge_token)},
+	{"indexnow_endpoints",
+	 "IndexNow endpoints told of published, edited and unpublished stories: comma-separated URLs "
+	 "(https://api.indexnow.org/indexnow); empty: none",
+	 url_list_ok, 0, AT(indexnow_endpoints)},
+	{"indexnow_key",
+	 "the IndexNow key, served at /KEY.txt: 8 to 128 letters, digits and '-' (empty: made at random "
+	 "on first use)",
+	 key_or_empty, 0, AT(indexnow_key)},
+	{"websub_hub", "the WebSub hub the feeds name and khabar pings on changes (empty: none)",
+	 url_or_empty, 0, AT(websub_hub)},
 };
 #undef AT
 

@@ -12,7 +12,8 @@
  *    "any" purges the whole edge;
  *  - the Cache-Control value for a response, public or private;
  *  - the edge settings (edge_purge, edge_purge_url, edge_purge_header,
- *    edge_purge_token), their checks written once for "khabar settings"
+ *    edge_purge_token) and instant indexing's (indexnow_endpoints,
+ *    indexnow_key, websub_hub: src/app/purge.h), their checks written once for "khabar settings"
  *    and the newsroom's settings page, and the parsing of edge_purge's
  *    list for the purge job (src/app/purge.c).
  *
@@ -77,6 +78,9 @@ int edge_url_list(kb_arena *a, const char *list, const char **out, int max);
  * visible ASCII; no user:password@ (a secret belongs in edge_purge_token,
  * which is never printed), no '#', no spaces; at most 500 bytes. */
 int edge_url_ok(const char *v);
+
+/* Whether v is an IndexNow key: 8 to 128 of a-z, A-Z, 0-9 and '-'. */
+int edge_key_ok(const char *v);
 
 /* One edge setting: its key, a line of help, the check of a value
  * (1: acceptable; "" always is, turning the feature off or taking the

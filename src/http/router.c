@@ -1,7 +1,8 @@
 /*
  * router.c: matches a request path against the route table. Patterns are
  * literal segments and {name} placeholders, each matching one non-empty
- * segment. The table is small (tens of routes), so a linear scan is the
+ * segment, or the non-empty start of one when a literal follows it in the
+ * segment ("/{key}.txt" takes "abc" of "/abc.txt"). The table is small (tens of routes), so a linear scan is the
  * simplest thing that is fast enough.
  */
 #include <string.h>
@@ -21,6 +22,12 @@ static int match(const char *pat, const char *path, size_t len, kb_req *r)
 			size_t start = i;
 			while (i < len && path[i] != '/')
 				i++;
+			/* A literal after the placeholder in its segment ends
+			 * the segment: the placeholder takes what comes before. */
+			size_t tail = strcspn(close + 1, "/{");
+			if (i - start < tail || memcmp(path + i - tail, close + 1, tail))
+				return 0;
+			i -= tail;
 			if (i == start || np == KB_MAX_PARAMS)
 				return 0;
 			if (r)

@@ -453,7 +453,8 @@ int nr_audit(kb_req *r)
 	for (size_t i = 0; i < n; i++) {
 		tv *o = tv_obj(a);
 		tv_set_str(o, "when", nr_date(r, v[i].at));
-		/* Entries by nobody: the scheduler's, or the edge purge's. */
+		/* Entries by nobody: the scheduler's, or the edge purge's
+		 * (IndexNow's and WebSub's among them: edge_*). */
 		const char *nobody = strncmp(v[i].action, "edge_", 5) ? "scheduler" : "system";
 		tv_set_str(o, "who", v[i].user_id ? v[i].user_name : nr_label(lang, nobody));
 		tv_set_str(o, "what", nr_label(lang, kb_arena_printf(a, "act_%s", v[i].action)));

@@ -154,6 +154,13 @@ static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb
 	kb_buf_puts(out, "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
 	x(out, self);
 	kb_buf_puts(out, "\"/>\n");
+	if (*s->websub_hub) {
+		/* WebSub: subscribers learn of new items from the hub, which
+		 * khabar pings on changes (src/app/purge.h). */
+		kb_buf_puts(out, "<atom:link rel=\"hub\" href=\"");
+		x(out, s->websub_hub);
+		kb_buf_puts(out, "\"/>\n");
+	}
 	if (n) {
 		kb_buf_puts(out, "<lastBuildDate>");
 		rfc822(out, modified(&v[0]));
@@ -208,6 +215,11 @@ static void atom(kb_req *r, const kb_settings *s, const feed_subject *f, const k
 	kb_buf_puts(out, "\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"");
 	x(out, self);
 	kb_buf_puts(out, "\"/>\n");
+	if (*s->websub_hub) {
+		kb_buf_puts(out, "<link rel=\"hub\" href=\"");
+		x(out, s->websub_hub);
+		kb_buf_puts(out, "\"/>\n");
+	}
 	el(out, "id", self);
 	kb_buf_puts(out, "<updated>");
 	/* An empty feed is as old as the epoch: a stable value, so its ETag

@@ -8,7 +8,8 @@
  *   feeds.c sitemaps.c          RSS and Atom; sitemaps and the news sitemap
  *   seo.c                       canonical URLs, Open Graph, JSON-LD (seo.h)
  *   push.c tips.c               Web Push's reader side; readers' tips
- *   static.c errors.c           static files and robots.txt; error pages
+ *   static.c errors.c           static files, robots.txt, the IndexNow key file;
+ *                               error pages
  *   health.c                    /healthz: can this node read its database
  *   site.c                      what every page shares: the page frame,
  *                               pagers, dates, share links (site.h)
@@ -33,6 +34,9 @@ int page_tag(kb_req *r);
 int page_author(kb_req *r);
 int page_static(kb_req *r);
 int page_robots(kb_req *r);
+/* GET /{key}.txt: the IndexNow key as text/plain when key is the site's
+ * indexnow_key, else 404. */
+int page_indexnow_key(kb_req *r);
 /* /healthz (health.c): 200 "ok" when the database can be read, else 503. */
 int page_healthz(kb_req *r);
 

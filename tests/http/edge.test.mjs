@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { freePort, khabar, newDb, pg, requestFrom, root, sleep, sql, startSite, tempDir, until } from '../lib/khabar.mjs';
-import { addUser, loggedIn } from '../lib/newsroom.mjs';
+import { addUser, loggedIn, publishStory as publish } from '../lib/newsroom.mjs';
 import { noVarnish, startVarnish } from '../lib/varnish.mjs';
 
 const PUBLIC = /^public, max-age=(\d+), s-maxage=(\d+), stale-while-revalidate=60, stale-if-error=86400$/;
@@ -31,17 +31,6 @@ async function head(base, p, init = {}) {
 
 // The keys of a response as a set (they are space-separated).
 const keysOf = (r) => new Set((r.xkey || '').split(' ').filter(Boolean));
-
-// Creates a story as newsroom client c in category, published; returns
-// {id, slug, version}.
-async function publish(c, fields) {
-  const res = await c.post('/newsroom/articles/new', { body: 'पहला पैरा।', ...fields }, { accept: 'application/json' });
-  assert.equal(res.status, 201, await res.clone().text());
-  const a = await res.json();
-  const p = await c.post(`/newsroom/articles/${a.id}/publish`, {}, { accept: 'application/json' });
-  assert.equal(p.status, 200, await p.clone().text());
-  return { ...a, version: (await p.json()).version };
-}
 
 // The newsroom's activity log as an editor sees it.
 async function activity(c) {

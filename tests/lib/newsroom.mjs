@@ -8,6 +8,17 @@ import { khabar } from './khabar.mjs';
 
 export const PASSWORD = 'pass-word-123';
 
+// Creates a story as newsroom client c (fields: title, category, tags...)
+// and publishes it; returns {id, slug, version}.
+export async function publishStory(c, fields) {
+  const res = await c.post('/newsroom/articles/new', { body: 'पहला पैरा।', ...fields }, { accept: 'application/json' });
+  assert.equal(res.status, 201, await res.clone().text());
+  const a = await res.json();
+  const p = await c.post(`/newsroom/articles/${a.id}/publish`, {}, { accept: 'application/json' });
+  assert.equal(p.status, 200, await p.clone().text());
+  return { ...a, version: (await p.json()).version };
+}
+
 // Adds a newsroom user with the CLI (the password on standard input).
 export function addUser(db, login, role, name = login) {
   const r = khabar(['user', 'add', '--db', db, '--role', role, '--name', name, login], { input: PASSWORD + '\n' });

@@ -44,6 +44,7 @@ static const kb_route routes[] = {
 	{"GET", "/news/{slug}", h2, .flags = R_CACHE},
 	{"POST", "/news/{slug}", h3, .flags = R_AUTH | R_CSRF, .role = ROLE_EDITOR},
 	{"GET", "/a/{x}/b/{y}", h3},
+	{"GET", "/{key}.txt", h2},
 };
 
 static const kb_route *m(const char *method, const char *path, kb_req *r, int *allowed)
@@ -65,6 +66,14 @@ static void router_matches_literals_and_params(void **state)
 	assert_non_null(rt);
 	assert_string_equal(r.param[0], "1");
 	assert_string_equal(r.param[1], "2");
+	/* A literal after a placeholder in its segment: the placeholder
+	 * takes the rest. */
+	rt = m("GET", "/abc-123.txt", &r, &allowed);
+	assert_non_null(rt);
+	assert_string_equal(r.param[0], "abc-123");
+	rt = m("GET", "/a.txt.txt", &r, &allowed);
+	assert_non_null(rt);
+	assert_string_equal(r.param[0], "a.txt");
 	kb_arena_free(&r.arena);
 }
 
@@ -72,7 +81,8 @@ static void router_rejects_near_misses(void **state)
 {
 	kb_req r = {0};
 	int allowed;
-	const char *miss[] = {"/news", "/news/", "/news/a/b", "/newsx/a", "/a/1/b", "//", "/a//b/2"};
+	const char *miss[] = {"/news",   "/news/", "/news/a/b", "/newsx/a",   "/a/1/b",  "//",
+			      "/a//b/2", "/.txt",  "/abc.tx",   "/abc.txt/x", "/a/b.txt"};
 	for (size_t i = 0; i < KB_COUNT(miss); i++)
 		if (m("GET", miss[i], &r, &allowed))
 			fail_msg("\"%s\" matched a route", miss[i]);

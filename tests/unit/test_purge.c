@@ -2,7 +2,8 @@
  * test_purge.c: edge caching without a network: the keys and
  * Cache-Control a response gets (src/http/edge.c), the checks of the edge
  * settings, and the purge queue's batching, collapsing and backoff
- * (src/app/purge.c).
+ * (src/app/purge.c); instant indexing's queues of URLs, URLs and bodies
+ * (src/app/indexing.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/indexing.h"
 #include "app/purge.h"
 #include "http/edge.h"
 
@@ -188,6 +190,87 @@ static void failures_back_off_then_collapse_to_any_once(void **state)
 	kb_arena_free(&a);
 }
 
+/* IndexNow's and the hub's queues: each URL once, in order, never "any";
+ * full at PURGE_MAX_URLS; a give-up keeps the URLs to send later. */
+static void a_url_queue_dedups_never_becomes_any_and_keeps_its_urls(void **state)
+{
+	kb_arena a = {0};
+	purge_queue q = {.urls = 1};
+	const char *u[] = {"https://x.in/news/a", "https://x.in/news/b", "https://x.in/news/a"};
+	purge_queue_add(&q, u, 3);
+	purge_queue_add(&q, NULL, 0); /* a change to everything names no story */
+	const char *any = EDGE_ANY;
+	purge_queue_add(&q, &any, 1);
+	assert_false(q.all);
+	assert_int_equal(q.n, 2);
+	assert_string_equal(indexing_indexnow_json(&a, "x.in", "k3y-0123", "https://x.in/k3y-0123.txt", &q),
+			    "{\"host\":\"x.in\",\"key\":\"k3y-0123\",\"keyLocation\":"
+			    "\"https://x.in/k3y-0123.txt\",\"urlList\":[\"https://x.in/news/a\","
+			    "\"https://x.in/news/b\"]}");
+	for (int i = 1; i < PURGE_GIVE_UP; i++)
+		assert_int_equal(purge_queue_failed(&q, 0), 0);
+	assert_int_equal(purge_queue_failed(&q, 0), 1);
+	assert_false(q.all);
+	assert_int_equal(q.n, 2);
+	assert_int_equal(purge_queue_sent(&q), PURGE_GIVE_UP);
+	assert_true(purge_queue_empty(&q));
+	assert_true(q.urls); /* still a queue of URLs once empty */
+	for (int i = 0; i < PURGE_MAX_URLS + 10; i++) {
+		const char *one = kb_arena_printf(&a, "https://x.in/news/%d", i);
+		purge_queue_add(&q, &one, 1);
+	}
+	assert_int_equal(q.n, PURGE_MAX_URLS);
+	assert_false(q.all);
+	purge_queue_free(&q);
+	kb_arena_free(&a);
+}
+
+static void indexing_builds_absolute_urls_hosts_and_pings(void **state)
+{
+	kb_arena a = {0};
+	assert_string_equal(indexing_abs_url(&a, "https://khabar.example.in/", "/news/x"),
+			    "https://khabar.example.in/news/x");
+	assert_string_equal(indexing_abs_url(&a, "http://127.0.0.1:8080", "/feed"),
+			    "http://127.0.0.1:8080/feed");
+	assert_string_equal(indexing_host(&a, "https://khabar.example.in/"), "khabar.example.in");
+	assert_string_equal(indexing_host(&a, "http://127.0.0.1:8080"), "127.0.0.1:8080");
+	assert_string_equal(indexing_host(&a, "ftp://x"), "");
+	assert_int_equal(indexing_tag_id("a:12", "a:"), 12);
+	assert_int_equal(indexing_tag_id("c:3", "a:"), 0);
+	assert_int_equal(indexing_tag_id("a:", "a:"), 0);
+	assert_int_equal(indexing_tag_id("a:1x", "a:"), 0);
+	purge_queue q = {.urls = 1};
+	const char *u[] = {"https://x.in/feed", "https://x.in/category/khel/feed?x=1&y"};
+	purge_queue_add(&q, u, 2);
+	assert_string_equal(indexing_websub_form(&a, &q),
+			    "hub.mode=publish&hub.url=https%3A%2F%2Fx.in%2Ffeed"
+			    "&hub.url=https%3A%2F%2Fx.in%2Fcategory%2Fkhel%2Ffeed%3Fx%3D1%26y");
+	purge_queue_free(&q);
+	/* Keys: made at random, and the check of the setting. */
+	const char *k1 = indexing_new_key(&a), *k2 = indexing_new_key(&a);
+	assert_int_equal(strlen(k1), 32);
+	assert_string_not_equal(k1, k2);
+	assert_true(edge_key_ok(k1));
+	assert_true(edge_key_ok("abcd-123"));
+	assert_false(edge_key_ok("abc-123"));      /* 7: too short */
+	assert_false(edge_key_ok("abcd_1234"));    /* '_' is not allowed */
+	assert_false(edge_key_ok("abcd/../1234")); /* nor a path */
+	char long_key[130];
+	memset(long_key, 'k', 129);
+	long_key[129] = 0;
+	assert_false(edge_key_ok(long_key));
+	long_key[128] = 0;
+	assert_true(edge_key_ok(long_key));
+	const edge_setting *e = edge_setting_find("indexnow_key");
+	assert_non_null(e);
+	assert_true(e->valid(""));
+	assert_false(e->valid("short"));
+	assert_true(edge_setting_find("indexnow_endpoints")
+			    ->valid("https://api.indexnow.org/indexnow, http://127.0.0.1:9/x"));
+	assert_false(edge_setting_find("websub_hub")->valid("ftp://hub"));
+	kb_arena_free(&a);
+}
+
 /* The route table's side of it: a kind among the edge keys only on a
  * reader's GET, never on the newsroom's routes, and the health check
  * private and out of the page cache. */
@@ -219,6 +302,8 @@ int main(void)
 		cmocka_unit_test(too_many_keys_or_a_change_to_everything_purge_any),
 		cmocka_unit_test(backoff_doubles_from_half_a_second_to_a_minute),
 		cmocka_unit_test(failures_back_off_then_collapse_to_any_once),
+		cmocka_unit_test(a_url_queue_dedups_never_becomes_any_and_keeps_its_urls),
+		cmocka_unit_test(indexing_builds_absolute_urls_hosts_and_pings),
 		cmocka_unit_test(only_public_gets_name_an_edge_kind),
 	};
 	return cmocka_run_group_tests_name("purge", tests, NULL, NULL);
