@@ -63,6 +63,9 @@ int api_search(kb_req *r);
 int api_suggest(kb_req *r);
 int suggest_refresh(store *st);
 void suggest_stop(void);
+/* The Hindi query a Latin one that found nothing was likely meant to be
+ * (suggest_correct), or NULL. */
+const char *suggest_did_you_mean(kb_req *r, const char *q);
 
 /* Web Push (push.c): the service worker at /sw.js, the server's public
  * key, subscribe / unsubscribe / status (JSON POSTs from the reader's own

@@ -109,6 +109,22 @@ static const char *suggestion(kb_req *r, const kb_search_query *q)
 	return best;
 }
 
+/* Whether fix, asked with q's filters, finds at least one story. */
+static int fixed_finds(kb_req *r, const kb_search_query *q, const char *fix)
+{
+	kb_search_query f;
+	const char *shown;
+	search_parse(&r->arena, fix, strlen(fix), &f, &shown);
+	f.recency = q->recency;
+	f.category_id = q->category_id;
+	f.from = q->from;
+	f.to = q->to;
+	f.limit = 0;
+	kb_search_hit *h;
+	size_t n, total = 0;
+	return !store_search(r->db, &r->arena, &f, &h, &n, &total) && total > 0;
+}
+
 int page_search(kb_req *r)
 {
 	kb_arena *a = &r->arena;
@@ -169,6 +185,18 @@ int page_search(kb_req *r)
 			tv_set_str(sg, "text", sug);
 			tv_set_str(sg, "url", kb_buf_to_arena(a, &u));
 			tv_set(s, "suggest", sg);
+		}
+		/* A misspelt Latin query: the Hindi words it was likely meant
+		 * to be, if those find something. */
+		const char *fix = suggest_did_you_mean(r, shown);
+		if (fix && fixed_finds(r, &q, fix)) {
+			kb_buf u = {0};
+			kb_buf_puts(&u, "/search?q=");
+			url_encode(&u, fix, strlen(fix));
+			tv *sg = tv_obj(a);
+			tv_set_str(sg, "text", fix);
+			tv_set_str(sg, "url", kb_buf_to_arena(a, &u));
+			tv_set(s, "correct", sg);
 		}
 		kb_article *v;
 		size_t k;

@@ -125,3 +125,14 @@ int api_suggest(kb_req *r)
 	}
 	return req_json(r, json_pack("{s:o}", "suggestions", list), 200);
 }
+
+const char *suggest_did_you_mean(kb_req *r, const char *q)
+{
+	held *h = take();
+	if (!h)
+		return NULL;
+	kb_buf b = {0};
+	int got = suggest_correct(h->x, q, strlen(q), &b);
+	let_go(h);
+	return got ? kb_buf_to_arena(&r->arena, &b) : (kb_buf_free(&b), NULL);
+}

@@ -25,6 +25,11 @@ typedef struct key {
 	int64_t weight;
 } key;
 
+typedef struct vocab {
+	const char *latin, *word;
+	uint32_t latin_len, count;
+} vocab;
+
 struct suggest_index {
 	kb_arena a;
 	suggest_entry *e;
@@ -34,6 +39,10 @@ struct suggest_index {
 	/* Per entry, the range of its keys in words[] (for the checks). */
 	key *words;
 	uint32_t *first, *count;
+	/* The Devanagari words by Latin key, for "did you mean": each key
+	 * once, with the word as first written and how often it occurs. */
+	vocab *v;
+	size_t nv;
 };
 
 /* The two keys of one normalised word: its folded Devanagari form and
@@ -53,6 +62,7 @@ typedef struct tok_ctx {
 	kb_buf words;
 	size_t nwords;
 	size_t off[MAX_WORDS * 8], len[MAX_WORDS * 8];
+	size_t start[MAX_WORDS * 8], end[MAX_WORDS * 8]; /* as written in s */
 } tok_ctx;
 
 static int on_token(void *ud, const text_token *t)
@@ -66,6 +76,8 @@ static int on_token(void *ud, const text_token *t)
 		return 0;
 	c->off[c->nwords] = c->words.len;
 	c->len[c->nwords] = c->norm.len;
+	c->start[c->nwords] = t->start;
+	c->end[c->nwords] = t->end;
 	kb_buf_append(&c->words, c->norm.data, c->norm.len);
 	c->nwords++;
 	return 0;
@@ -107,13 +119,46 @@ static int key_cmp(const void *pa, const void *pb)
 	return a->weight > b->weight ? -1 : a->weight < b->weight;
 }
 
+static int vocab_cmp(const void *pa, const void *pb)
+{
+	const vocab *a = pa, *b = pb;
+	size_t n = a->latin_len < b->latin_len ? a->latin_len : b->latin_len;
+	int c = memcmp(a->latin, b->latin, n);
+	return c ? c : a->latin_len < b->latin_len ? -1 : a->latin_len > b->latin_len;
+}
+
+/* One row per Latin key, counting its words (the first written kept). */
+static void vocab_collapse(suggest_index *x)
+{
+	if (!x->nv)
+		return;
+	/* qsort is not stable: keep the first written by its place. */
+	for (size_t i = 0; i < x->nv; i++)
+		x->v[i].count = (uint32_t)i;
+	qsort(x->v, x->nv, sizeof *x->v, vocab_cmp);
+	size_t o = 0;
+	for (size_t i = 0; i < x->nv;) {
+		size_t j = i;
+		vocab best = x->v[i];
+		while (j < x->nv && !vocab_cmp(&x->v[i], &x->v[j])) {
+			if (x->v[j].count < best.count)
+				best = x->v[j];
+			j++;
+		}
+		best.count = (uint32_t)(j - i);
+		x->v[o++] = best;
+		i = j;
+	}
+	x->nv = o;
+}
+
 suggest_index *suggest_build(const suggest_entry *e, size_t n)
 {
 	suggest_index *x = kb_calloc(1, sizeof *x);
 	x->e = kb_arena_alloc(&x->a, (n ? n : 1) * sizeof *x->e);
 	x->first = kb_calloc(n ? n : 1, sizeof *x->first);
 	x->count = kb_calloc(n ? n : 1, sizeof *x->count);
-	size_t nw = 0, wcap = 0;
+	size_t nw = 0, wcap = 0, vcap = 0;
 	tok_ctx c = {0};
 	kb_buf fold = {0}, latin = {0};
 	text_key_bufs kb = {0};
@@ -133,12 +178,21 @@ suggest_index *suggest_build(const suggest_entry *e, size_t n)
 			if (latin.len && (latin.len != fold.len || memcmp(latin.data, fold.data, fold.len))) {
 				add_key(x, &x->keys, &x->nkeys, &x->cap, latin.data, latin.len, id);
 				add_key(x, &x->words, &nw, &wcap, latin.data, latin.len, id);
+				if (x->nv == vcap) {
+					vcap = vcap ? vcap * 2 : 1024;
+					x->v = kb_realloc(x->v, vcap * sizeof *x->v);
+				}
+				x->v[x->nv++] = (vocab){x->keys[x->nkeys - 1].k,
+							kb_arena_strndup(&x->a, e[i].text + c.start[w],
+									 c.end[w] - c.start[w]),
+							(uint32_t)latin.len, 1};
 			}
 		}
 		x->count[id] = (uint32_t)(nw - x->first[id]);
 	}
 	if (x->nkeys)
 		qsort(x->keys, x->nkeys, sizeof *x->keys, key_cmp);
+	vocab_collapse(x);
 	kb_buf_free(&fold);
 	kb_buf_free(&latin);
 	kb_buf_free(&c.norm);
@@ -153,6 +207,7 @@ void suggest_free(suggest_index *x)
 		return;
 	free(x->keys);
 	free(x->words);
+	free(x->v);
 	free(x->first);
 	free(x->count);
 	kb_arena_free(&x->a);
@@ -302,4 +357,98 @@ size_t suggest_query(const suggest_index *x, const char *q, size_t n, const sugg
 	kb_buf_free(&c.words);
 	text_key_bufs_free(&kb);
 	return got;
+}
+
+/* The edit distance of a[0..an) and b[0..bn) (a swap of two neighbours
+ * is one edit), or max + 1 once it must exceed max. */
+static size_t distance(const char *a, size_t an, const char *b, size_t bn, size_t max)
+{
+	enum { CAP = 48 };
+	if (an >= CAP || bn >= CAP)
+		return max + 1;
+	if ((an > bn ? an - bn : bn - an) > max)
+		return max + 1;
+	size_t d[CAP][CAP];
+	for (size_t i = 0; i <= an; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= bn; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= an; i++) {
+		size_t row_min = (size_t)-1;
+		for (size_t j = 1; j <= bn; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+			if (v < row_min)
+				row_min = v;
+		}
+		if (row_min > max)
+			return max + 1;
+	}
+	return d[an][bn];
+}
+
+/* Whether w[0..n) is Latin letters only. */
+static int latin_word(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= 'A' && w[i] <= 'Z')))
+			return 0;
+	return n > 0;
+}
+
+int suggest_correct(const suggest_index *x, const char *q, size_t n, kb_buf *out)
+{
+	if (!x || !x->nv)
+		return 0;
+	kb_buf qs = {0}, latin = {0}, res = {0};
+	kb_buf_append(&qs, q, n);
+	tok_ctx c = {0};
+	words_of(&c, kb_buf_str(&qs));
+	text_key_bufs kb = {0};
+	int changed = 0, ok = c.nwords > 0 && c.nwords <= MAX_WORDS;
+	for (size_t w = 0; w < c.nwords && ok; w++) {
+		const char *word = c.words.data + c.off[w];
+		size_t wl = c.len[w];
+		if (!latin_word(word, wl)) {
+			ok = 0; /* Devanagari or digits: not a misspelling of this kind */
+			break;
+		}
+		kb_buf_reset(&latin);
+		text_latin_key_with(&latin, word, wl, 1, &kb);
+		/* A short word must be right but for one letter; a longer one
+		 * may be two off. */
+		size_t max = latin.len < 4 ? 0 : latin.len < 7 ? 1 : 2, best_d = max + 1;
+		const vocab *best = NULL;
+		for (size_t i = 0; i < x->nv; i++) {
+			size_t d = distance(latin.data, latin.len, x->v[i].latin, x->v[i].latin_len, max);
+			if (d < best_d || (d == best_d && best && x->v[i].count > best->count))
+				best_d = d, best = &x->v[i];
+		}
+		/* A word the index does not know stays as typed (the search
+		 * knows more words than the headlines hold). */
+		changed |= best && best_d > 0;
+		if (res.len)
+			kb_buf_putc(&res, ' ');
+		if (best)
+			kb_buf_puts(&res, best->word);
+		else
+			kb_buf_append(&res, word, wl);
+	}
+	if (ok && changed)
+		kb_buf_append(out, res.data, res.len);
+	kb_buf_free(&res);
+	kb_buf_free(&qs);
+	kb_buf_free(&latin);
+	kb_buf_free(&c.norm);
+	kb_buf_free(&c.words);
+	text_key_bufs_free(&kb);
+	return ok && changed;
 }

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/core.h"
+
 enum { SUGGEST_HEADLINE, SUGGEST_TAG, SUGGEST_CATEGORY, SUGGEST_AUTHOR };
 
 /* One suggestion as given to suggest_build: what the reader sees, where
@@ -47,5 +49,16 @@ size_t suggest_size(const suggest_index *x);
  * returns how many.
  */
 size_t suggest_query(const suggest_index *x, const char *q, size_t n, const suggest_entry **out, size_t max);
+
+/*
+ * "Did you mean" (issue 22, class 7), for a query in Latin letters that
+ * found nothing: each word is replaced by the Devanagari word of the index
+ * whose Latin key is nearest to its own (at most one edit for a word of 4
+ * to 6 letters, two for a longer one, none for a shorter; ties go to the
+ * commoner word; a word with none near stays as typed), and the Hindi
+ * query is appended to out. Returns 1 when
+ * there is one and some word was misspelt; 0 (out untouched) otherwise.
+ */
+int suggest_correct(const suggest_index *x, const char *q, size_t n, kb_buf *out);
 
 #endif

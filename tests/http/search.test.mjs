@@ -209,3 +209,18 @@ describe('suggestions as the reader types (/api/v1/suggest)', () => {
       texts((await suggest('kabaddi')).body).includes('सुझावों में दिखी नई ख़बर कबड्डी'), 15000);
   });
 });
+
+describe('did you mean (a Latin word misspelt, nothing found)', () => {
+  test('the page proposes the Hindi words, and they find the story', async () => {
+    let html;
+    await until('the proposal', async () => /क्या आपका मतलब था/.test(html = (await page('israil rakhsa')).html));
+    const m = /class="correct">क्या आपका मतलब था: <a href="([^"]+)" lang="hi">([^<]+)<\/a>/.exec(html);
+    assert.ok(m, html);
+    assert.equal(m[2], 'इज़राइल रक्षा');
+    const next = await (await fetch(site.base + m[1].replace(/&amp;/g, '&'))).text();
+    assert.ok(next.includes(SEED_TITLE), 'the proposal finds the seed');
+    // A query that finds something, or Devanagari, gets no proposal.
+    assert.doesNotMatch((await page('israel')).html, /क्या आपका मतलब था/);
+    assert.doesNotMatch((await page('इजरायली गगग')).html, /क्या आपका मतलब था/);
+  });
+});

@@ -447,6 +447,45 @@ static void suggestions_as_the_reader_types(void **state)
 	suggest_free(x);
 }
 
+/* "Did you mean": a Latin word a letter or two off becomes the Hindi word
+ * whose key is nearest (a swap is one edit), the commoner on a tie; an
+ * unknown word stays as typed; nothing when every word was right, when
+ * the query is Devanagari, or when nothing is near. */
+static void did_you_mean_proposes_the_hindi_word(void **state)
+{
+	const suggest_entry e[] = {
+		{"रक्षा मंत्रालय ने सीमा पर नई चौकियाँ बनाईं", "/news/a", SUGGEST_HEADLINE, 3},
+		{"रक्षा सौदे पर संसद में बहस", "/news/b", SUGGEST_HEADLINE, 2},
+		{"इज़राइल के राजदूत से मुलाक़ात", "/news/c", SUGGEST_HEADLINE, 1},
+		{"किसान आंदोलन का तीसरा दिन", "/news/d", SUGGEST_HEADLINE, 1},
+	};
+	suggest_index *x = suggest_build(e, KB_COUNT(e));
+	struct {
+		const char *q, *want;
+	} cases[] = {
+		{"rakhsa", "रक्षा"},
+		{"rkasha mantralya", "रक्षा मंत्रालय"},
+		{"israil", "इज़राइल"},
+		{"kisaan andolam", "किसान आंदोलन"},
+		{"rakhsa sachiv", "रक्षा sachiv"},
+	};
+	for (size_t i = 0; i < KB_COUNT(cases); i++) {
+		kb_buf b = {0};
+		assert_int_equal(suggest_correct(x, cases[i].q, strlen(cases[i].q), &b), 1);
+		assert_string_equal(kb_buf_str(&b), cases[i].want);
+		kb_buf_free(&b);
+	}
+	const char *none[] = {"raksha", "raksha mantralay", "रकशा", "zzzzzz", "rak", "", "2024"};
+	for (size_t i = 0; i < KB_COUNT(none); i++) {
+		kb_buf b = {0};
+		kb_buf_puts(&b, "x");
+		assert_int_equal(suggest_correct(x, none[i], strlen(none[i]), &b), 0);
+		assert_string_equal(kb_buf_str(&b), "x"); /* untouched */
+		kb_buf_free(&b);
+	}
+	suggest_free(x);
+}
+
 /* A site's worth: 100,000 headlines and the eight best for a two-letter
  * prefix, the most common case. Printed, not asserted (timings drift). */
 static void suggestions_at_a_hundred_thousand(void **state)
@@ -488,6 +527,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(suggestions_as_the_reader_types),
 		cmocka_unit_test(suggestions_at_a_hundred_thousand),
+		cmocka_unit_test(did_you_mean_proposes_the_hindi_word),
 		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
