@@ -158,8 +158,8 @@ static void bind_query(db_stmt *s, const kb_search_query *q, const char *match)
 	db_bind_int(s, 5, q->to);
 }
 
-int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
-		 size_t *total)
+static int search_once(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		       size_t *total)
 {
 	*out = NULL;
 	*n = 0;
@@ -303,4 +303,79 @@ int store_search_terms_check(store *st)
 		return STORE_ERROR;
 	}
 	return store_commit(st);
+}
+
+/* The most phrase matches put first (see store_search). */
+#define PHRASE_POOL 300
+
+/* Whether q is two or three words typed in Latin letters and nothing
+ * else (no phrase, prefix, exclusion or "any"). */
+static int latin_words(const kb_search_query *q)
+{
+	if (q->any || q->nterms < 2 || q->nterms > 3)
+		return 0;
+	for (size_t i = 0; i < q->nterms; i++) {
+		const kb_search_term *t = &q->terms[i];
+		if (t->phrase || t->negate || t->prefix || !*t->text)
+			return 0;
+		for (const char *c = t->text; *c; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')))
+				return 0;
+	}
+	return 1;
+}
+
+/*
+ * Names and phrases typed in Latin ("virat kohli", "lal kila", issue 22
+ * class 5): the stories with the words side by side, in that order, come
+ * first (ranked among themselves), then the others that have them all, as
+ * ranked. The count is the plain query's. The phrase's matches are taken
+ * up to PHRASE_POOL (a phrase that common is what the results show
+ * anyway); the page is cut from the two lists joined.
+ */
+int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
+		 size_t *total)
+{
+	if (!latin_words(q) || !q->limit)
+		return search_once(st, a, q, out, n, total);
+	kb_buf text = {0};
+	for (size_t i = 0; i < q->nterms; i++) {
+		if (i)
+			kb_buf_putc(&text, ' ');
+		kb_buf_puts(&text, q->terms[i].text);
+	}
+	kb_search_term phrase = {.text = kb_buf_to_arena(a, &text), .phrase = 1};
+	kb_search_query pq = *q;
+	pq.terms = &phrase;
+	pq.nterms = 1;
+	pq.offset = 0;
+	pq.limit = q->offset + q->limit < PHRASE_POOL ? q->offset + q->limit : PHRASE_POOL;
+	kb_search_hit *ph, *all;
+	size_t np, nall, ptotal;
+	if (search_once(st, a, &pq, &ph, &np, &ptotal))
+		return STORE_ERROR;
+	if (!np)
+		return search_once(st, a, q, out, n, total);
+	kb_search_query aq = *q;
+	aq.offset = 0;
+	aq.limit = q->offset + q->limit + np;
+	if (search_once(st, a, &aq, &all, &nall, total))
+		return STORE_ERROR;
+	kb_search_hit *v = kb_arena_alloc(a, q->limit * sizeof *v);
+	size_t got = 0, at = 0;
+	for (size_t i = 0; i < np + nall && got < q->limit; i++) {
+		const kb_search_hit *h = i < np ? &ph[i] : &all[i - np];
+		if (i >= np) {
+			int seen = 0;
+			for (size_t j = 0; j < np && !seen; j++)
+				seen = ph[j].article.id == h->article.id;
+			if (seen)
+				continue;
+		}
+		if (at++ >= q->offset)
+			v[got++] = *h;
+	}
+	*out = v;
+	*n = got;
+	return STORE_OK;
 }
