@@ -193,9 +193,22 @@ int media_work_one(store *st)
 	kb_media_file kf[MEDIA_MAX_FILES];
 	for (size_t i = 0; i < nfiles; i++)
 		kf[i] = (kb_media_file){files[i].name, files[i].data, files[i].len};
+	/* This server's folder gets them first, so that once the row says
+	 * ready every file is there (a tip deleted at once takes them all
+	 * with it); another server's gets each on its first request. */
+	if (!*err)
+		for (size_t i = 0; i < nfiles; i++)
+			media_cache_put(m.stem, files[i].name, files[i].data, files[i].len);
 	rc = *err ? store_media_failed(st, m.id, claim, err)
 		  : store_media_ready(st, m.id, claim, w, h, widths.data, kf, nfiles);
 	int done = !rc;
+	for (size_t i = 0; rc && !*err && g_dir && i < nfiles; i++) {
+		/* Not ready after all: the folder keeps none of it. */
+		kb_buf f = {0};
+		kb_buf_printf(&f, "%s/%s-%s", g_dir, m.stem, files[i].name);
+		unlink(f.data);
+		kb_buf_free(&f);
+	}
 	if (rc == STORE_NOTFOUND) {
 		/* Its row went while it was made, or its claim ran out and
 		 * another server took it: nothing of this one is kept. */
@@ -206,10 +219,6 @@ int media_work_one(store *st)
 	} else if (*err) {
 		kb_warn("photo %lld (%s) failed: %s", (long long)m.id, m.name, err);
 	} else {
-		/* This server's folder gets them now; another's on its first
-		 * request for each. */
-		for (size_t i = 0; i < nfiles; i++)
-			media_cache_put(m.stem, files[i].name, files[i].data, files[i].len);
 		kb_info("photo %lld: %s made in %.0f ms (%lld bytes in)", (long long)m.id, widths.data,
 			(double)(kb_mono_ns() - t0) / 1e6, (long long)data.len);
 	}
