@@ -73,6 +73,9 @@ const kb_route app_routes[] = {
 	{"GET", "/category/{slug}", page_category, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/tag/{slug}", page_tag, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/author/{slug}", page_author, PUBLIC(60), .query = {PAGE}},
+	/* Static pages (about, policies): any change to one moves the content
+	 * version (they are in every footer), so no dependency tags. */
+	{"GET", "/page/{slug}", page_static_page, PUBLIC(300)},
 	{"GET", "/static/{file}", page_static, PUBLIC(31536000)},
 	{"GET", "/robots.txt", page_robots, PUBLIC(3600)},
 	/* Feeds: ?full=0 leaves the story out, keeping the summary. */

@@ -1,7 +1,8 @@
 /*
  * site.c: the context every public page shares and the template values
  * made from store records (see site.h). The theme itself (templates,
- * static files, reader-facing dates) is src/render/theme.c.
+ * static files, reader-facing dates) is src/render/theme.c. The footer's
+ * links to static pages (pages_store_footer) are read here for every page.
  */
 #include "site.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../db/pages_store.h"
 #include "../render/escape.h"
 #include "../render/paths.h"
 #include "../text/text.h"
@@ -232,6 +234,22 @@ tv *site_context_of(kb_req *r, const kb_settings *sp, const kb_category *cats, s
 		tv_push(nav, c);
 	}
 	tv_set(ctx, "nav", nav);
+
+	/* The footer's links: published static pages in the footer's order
+	 * (pages_store.h); a page change empties the cache, so they stay
+	 * current. */
+	kb_page *fp;
+	size_t nfp;
+	if (pages_store_footer(r->db, a, &fp, &nfp))
+		return NULL;
+	tv *foot = tv_list(a);
+	for (size_t i = 0; i < nfp; i++) {
+		tv *l = tv_obj(a);
+		tv_set_str(l, "title", fp[i].title);
+		tv_set(l, "url", tv_strf(a, "/page/%s", fp[i].slug));
+		tv_push(foot, l);
+	}
+	tv_set(ctx, "foot_links", foot);
 
 	tv *as = tv_obj(a);
 	tv_set_str(as, "css", theme_asset_url("style.css"));

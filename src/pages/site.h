@@ -15,7 +15,7 @@
 
 /*
  * The root context every page template gets: site (settings), nav
- * (categories), follow links, assets and page fields (title, description,
+ * (categories), foot_links (published static pages in the footer), follow links, assets and page fields (title, description,
  * canonical URL from path). Returns NULL with status 500 on a store error.
  */
 tv *site_context(kb_req *r, const char *title, const char *description);
