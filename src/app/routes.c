@@ -53,6 +53,8 @@
 	{"seo_description"}, {"breaking"}, {"media_id", input_id}, {"version", input_id}
 #define ARTICLE_FORM FORM(ARTICLE_FIELDS)
 #define TRANSITION_FORM FORM(ARTICLE_FIELDS, {"notify"})
+/* The page editor's form (pages.c's read_form). */
+#define PAGE_FORM FORM({"title"}, {"slug"}, {"body"}, {"footer"}, {"version", input_id})
 /* The settings page's fields (admin.c's site_keys and mail_keys, then the
  * ones it reads apart). */
 #define SETTINGS_FORM                                                                  \
@@ -157,6 +159,14 @@ const kb_route app_routes[] = {
 	 FORM({"name"}, {"slug"}, {"position"})},
 	{"GET", "/newsroom/tags", nr_tags, EDITOR},
 	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR, FORM({"name"}, {"slug"})},
+	/* Static pages (pages.c): publish and unpublish save the form first. */
+	{"GET", "/newsroom/pages", nr_pages, EDITOR},
+	{"GET", "/newsroom/pages/new", nr_page_new, EDITOR},
+	{"POST", "/newsroom/pages/new", nr_page_create, EDITOR, PAGE_FORM},
+	{"GET", "/newsroom/pages/{id}", nr_page_edit, EDITOR},
+	{"POST", "/newsroom/pages/{id}", nr_page_save, EDITOR, PAGE_FORM},
+	{"POST", "/newsroom/pages/{id}/publish", nr_page_publish, EDITOR, PAGE_FORM},
+	{"POST", "/newsroom/pages/{id}/unpublish", nr_page_unpublish, EDITOR, PAGE_FORM},
 	{"GET", "/newsroom/audit", nr_audit, EDITOR, .query = {{"article"}}},
 	{"GET", "/newsroom/alerts", nr_alerts, EDITOR, .query = {{"sent"}, PAGE}},
 	{"GET", "/newsroom/alerts/new", nr_alert_new, EDITOR},
