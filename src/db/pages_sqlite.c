@@ -55,6 +55,21 @@ int pages_store_add(store *st, const kb_page_input *in, int64_t user_id, int64_t
 	return rc == STORE_NOTFOUND ? STORE_CONFLICT : rc;
 }
 
+int pages_store_replace_sample(store *st, const kb_page_input *in, int64_t now, int64_t *id)
+{
+	static const char sql[] =
+		"UPDATE pages SET title = $2, body = $3, status = $4, version = version + 1, updated_at = $5, "
+		"published_at = CASE WHEN $4 = 'published' THEN $5 ELSE 0 END "
+		"WHERE slug = $1 AND status = 'draft' AND version = 1 AND updated_by = 0 RETURNING id";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_text(s, 1, in->slug);
+	db_bind_text(s, 2, in->title);
+	db_bind_text(s, 3, in->body);
+	db_bind_text(s, 4, status_of(in->status));
+	db_bind_int(s, 5, now);
+	return store_insert_id(st, s, "cannot replace the sample page", id);
+}
+
 int pages_store_save(store *st, int64_t id, int64_t version, const kb_page_input *in, int64_t user_id,
 		     int64_t now)
 {

@@ -35,6 +35,12 @@ typedef struct kb_page_input {
 /* Adds a page at now by user_id (0: the command line); *id its id.
  * STORE_CONFLICT when the slug is taken. */
 int pages_store_add(store *st, const kb_page_input *in, int64_t user_id, int64_t now, int64_t *id);
+/* Puts in (title, body, status) in place of the page at in->slug when
+ * that page is still a sample khabar init made and nobody touched (a
+ * draft at version 1, by nobody): the importer's way to let a site's
+ * own privacy policy take the sample's place. *id the page's id;
+ * STORE_NOTFOUND when there is no such untouched sample. */
+int pages_store_replace_sample(store *st, const kb_page_input *in, int64_t now, int64_t *id);
 /* Saves page id's slug, title, body, footer (and status when in->status
  * is set) if its version is still version (0: any), moving the version.
  * STORE_NOTFOUND for an unknown id, STORE_CONFLICT when the slug is taken

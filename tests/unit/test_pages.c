@@ -2,7 +2,8 @@
  * test_pages.c: the static pages' store (pages_store.h) on either backend
  * (make unit-pg runs it on PostgreSQL): adding with unique slugs, saving
  * with the version check, publishing and unpublishing, what the public
- * side sees (drafts hidden, the footer's order, the sitemap's list), and
+ * side sees (drafts hidden, the footer's order, the sitemap's list), the
+ * importer's replacement of an untouched sample, and
  * that every change moves the content version that empties page caches.
  */
 #include <setjmp.h>
@@ -129,6 +130,31 @@ static void saving_checks_the_version_and_the_slug(void **state)
 	kb_arena_free(&a);
 }
 
+static void an_untouched_sample_may_be_replaced_once(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	int64_t id = add(st, "privacy-policy", "गोपनीयता नीति", "draft", 6);
+	kb_page_input in = {
+		.slug = "privacy-policy", .title = "Privacy Policy", .body = "ours", .status = "published"};
+	int64_t got = 0;
+	assert_int_equal(pages_store_replace_sample(st, &in, 4000, &got), STORE_OK);
+	assert_int_equal(got, id);
+	kb_page p;
+	assert_int_equal(pages_store_by_slug(st, &a, "privacy-policy", 1, &p), STORE_OK);
+	assert_string_equal(p.title, "Privacy Policy");
+	assert_int_equal(p.footer, 6);
+	/* No longer a sample: a second replacement finds none. */
+	assert_int_equal(pages_store_replace_sample(st, &in, 4001, &got), STORE_NOTFOUND);
+	/* Nor is a page an editor saved. */
+	int64_t other = add(st, "terms", "नियम", "draft", 0);
+	kb_page_input ed = {.slug = "terms", .title = "नियम", .body = "x"};
+	assert_int_equal(pages_store_save(st, other, 0, &ed, 5, 4002), STORE_OK);
+	in.slug = "terms";
+	assert_int_equal(pages_store_replace_sample(st, &in, 4003, &got), STORE_NOTFOUND);
+	kb_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +163,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(publishing_shows_the_page_in_the_footer_in_order, setup,
 						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(saving_checks_the_version_and_the_slug, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(an_untouched_sample_may_be_replaced_once, setup,
 						tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
