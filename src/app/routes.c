@@ -167,6 +167,9 @@ const kb_route app_routes[] = {
 	{"POST", "/newsroom/pages/{id}", nr_page_save, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/publish", nr_page_publish, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/unpublish", nr_page_unpublish, EDITOR, PAGE_FORM},
+	/* The header's and footer's links (menus.c): a link per line. */
+	{"GET", "/newsroom/menus", nr_menus, EDITOR},
+	{"POST", "/newsroom/menus", nr_menus_save, EDITOR, FORM({"header"}, {"footer"})},
 	{"GET", "/newsroom/audit", nr_audit, EDITOR, .query = {{"article"}}},
 	{"GET", "/newsroom/alerts", nr_alerts, EDITOR, .query = {{"sent"}, PAGE}},
 	{"GET", "/newsroom/alerts/new", nr_alert_new, EDITOR},

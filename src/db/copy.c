@@ -183,6 +183,7 @@ static const copy_table copy_tables[] = {
 	KEYED("pages", "id",
 	      "id, slug, title, body, status, footer, version, created_at, updated_at, published_at, updated_by",
 	      "ittttiiiiii", 11),
+	KEYED("menu_items", "id", "id, menu, position, label, url", "ititt", 5),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),
 	SKIPPED("meta", "bookkeeping of the database itself (schema version, search edition); "

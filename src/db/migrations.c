@@ -569,6 +569,19 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER pages_ins AFTER INSERT ON pages WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER pages_upd AFTER UPDATE ON pages WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER pages_del AFTER DELETE ON pages WHEN" QUIET BUMP_VERSION,
+	/* 20: the header's and footer's link lists (menus_store.h), in the
+	 * newsroom's order; every page shows them, so a change moves the
+	 * content version as 19's pages do. */
+	"CREATE TABLE menu_items("
+	"  id INTEGER PRIMARY KEY,"
+	"  menu TEXT NOT NULL," /* header or footer */
+	"  position INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  url TEXT NOT NULL);"
+	"CREATE INDEX menu_items_menu ON menu_items(menu, position);"
+	"CREATE TRIGGER menu_items_ins AFTER INSERT ON menu_items WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items WHEN" QUIET BUMP_VERSION,
 #undef QUIET
 };
 

@@ -26,6 +26,7 @@ static const struct {
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
 	{"pages", "/newsroom/pages", ROLE_EDITOR},
+	{"menus", "/newsroom/menus", ROLE_EDITOR},
 	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
 	{"audit", "/newsroom/audit", ROLE_EDITOR},
 	{"users", "/newsroom/users", ROLE_ADMIN},

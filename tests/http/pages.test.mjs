@@ -3,7 +3,8 @@
 // Graph, the sitemap (not the news sitemap, not the feeds), drafts hidden,
 // and the newsroom's side: roles, CSRF, creating with a Hindi title,
 // saving with the version check, publishing, unpublishing, the audit log,
-// and the cache dropping a page (and every footer) when it changes.
+// the cache dropping a page (and every footer) when it changes, and the
+// header's and footer's menus edited in the newsroom.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -138,6 +139,58 @@ describe('pages in the newsroom', () => {
     const html = await res.text();
     assert.match(html, /<h2>शीर्षक<\/h2>/);
     assert.doesNotMatch(html, /<script>/);
+  });
+});
+
+describe('menus', () => {
+  test('reporters may not change the menus', async () => {
+    const ram = await loggedIn(site.base, 'ram');
+    assert.equal((await ram.get('/newsroom/menus')).status, 403);
+    assert.equal((await ram.post('/newsroom/menus', { header: 'x | /', footer: '' })).status, 403);
+  });
+
+  test('a bad link is refused with its line and nothing is saved', async () => {
+    const ed = await loggedIn(site.base, 'editor');
+    await ed.page('/newsroom/menus');
+    for (const bad of ['खेल | javascript:alert(1)', 'खेल | //evil.example', 'खेल /category/khel', ' | /page/about',
+      'खेल | /category/khel x']) {
+      const res = await ed.post('/newsroom/menus', { header: `होम | /\n${bad}`, footer: '' });
+      assert.equal(res.status, 400, bad);
+      assert.match(await res.text(), /हेडर मेन्यू, पंक्ति 2:/, bad);
+    }
+    assert.equal(sql(site.db, 'SELECT count(*) FROM menu_items'), '0');
+  });
+
+  test('the header and footer show the editor\'s links in order, and an empty header lists the categories again', async () => {
+    const ed = await loggedIn(site.base, 'editor');
+    let { html: form } = await ed.page('/newsroom/menus');
+    assert.match(form, /<code>\/page\/about<\/code>/);
+    assert.match(form, /<code>\/category\/desh<\/code>/);
+    const home0 = await (await get('/')).text(); /* cached before the change */
+    assert.match(home0, /<a href="\/category\/desh">देश<\/a>/);
+    let res = await ed.post('/newsroom/menus', {
+      header: 'खेल | /category/khel\r\n\r\nहमारे बारे में | /page/about\n',
+      footer: 'विज्ञापन | https://ads.example.com/hi?a=1&b=2',
+    });
+    assert.equal(res.status, 303);
+    const home = await (await get('/')).text();
+    const nav = home.match(/<nav class="nav"[^]*?<\/nav>/)[0];
+    assert.deepEqual([...nav.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => m[1] + ' ' + m[2]),
+      ['/ होम', '/category/khel खेल', '/page/about हमारे बारे में']);
+    const foot = home.match(/<nav class="foot-links"[^]*?<\/nav>/)[0];
+    const links = [...foot.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((m) => m[1]);
+    assert.equal(links.length, 8);
+    assert.equal(links[0], '/page/about');
+    assert.equal(links[7], 'https://ads.example.com/hi?a=1&amp;b=2');
+    /* Every page shows them: a story too. */
+    assert.match(await (await get('/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar')).text(),
+      /<a href="\/category\/khel">खेल<\/a>/);
+    ({ html: form } = await ed.page('/newsroom/menus'));
+    assert.match(form, /खेल \| \/category\/khel\nहमारे बारे में \| \/page\/about\n<\/textarea>/);
+    res = await ed.post('/newsroom/menus', { header: '', footer: '' });
+    assert.equal(res.status, 303);
+    assert.match(await (await get('/')).text(), /<a href="\/category\/desh">देश<\/a>/);
+    assert.equal(sql(site.db, "SELECT count(*) FROM audit WHERE action = 'menu'"), '2');
   });
 });
 

@@ -1,9 +1,10 @@
 /*
- * test_pages.c: the static pages' store (pages_store.h) on either backend
+ * test_pages.c: the static pages' and menus' stores (pages_store.h,
+ * menus_store.h) on either backend
  * (make unit-pg runs it on PostgreSQL): adding with unique slugs, saving
  * with the version check, publishing and unpublishing, what the public
  * side sees (drafts hidden, the footer's order, the sitemap's list), the
- * importer's replacement of an untouched sample, and
+ * importer's replacement of an untouched sample, the menus' links, and
  * that every change moves the content version that empties page caches.
  */
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "db/menus_store.h"
 #include "db/pages_store.h"
 #include "tempdb.h"
 
@@ -155,6 +157,38 @@ static void an_untouched_sample_may_be_replaced_once(void **state)
 	kb_arena_free(&a);
 }
 
+static void menus_keep_their_order_and_replace_whole(void **state)
+{
+	store *st = *state;
+	kb_arena a = {0};
+	kb_menu_item h[] = {{"खेल", "/category/khel"}, {"हमारे बारे में", "/page/about"}};
+	kb_menu_item f[] = {{"विज्ञापन", "https://ads.example.com"}};
+	int64_t v0 = store_content_version(st);
+	assert_int_equal(menus_store_set(st, "header", h, 2), STORE_OK);
+	assert_int_equal(menus_store_set(st, "footer", f, 1), STORE_OK);
+	assert_true(store_content_version(st) > v0);
+	kb_menu_item *mh, *mf;
+	size_t nh, nf;
+	assert_int_equal(menus_store_both(st, &a, &mh, &nh, &mf, &nf), STORE_OK);
+	assert_int_equal(nh, 2);
+	assert_int_equal(nf, 1);
+	assert_string_equal(mh[0].label, "खेल");
+	assert_string_equal(mh[1].url, "/page/about");
+	assert_string_equal(mf[0].url, "https://ads.example.com");
+	/* Set again in the other order: the old links go. */
+	kb_menu_item rev[] = {h[1], h[0]};
+	assert_int_equal(menus_store_set(st, "header", rev, 2), STORE_OK);
+	assert_int_equal(menus_store_get(st, &a, "header", &mh, &nh), STORE_OK);
+	assert_int_equal(nh, 2);
+	assert_string_equal(mh[0].label, "हमारे बारे में");
+	assert_int_equal(menus_store_set(st, "header", NULL, 0), STORE_OK);
+	assert_int_equal(menus_store_get(st, &a, "header", &mh, &nh), STORE_OK);
+	assert_int_equal(nh, 0);
+	assert_int_equal(menus_store_get(st, &a, "footer", &mf, &nf), STORE_OK);
+	assert_int_equal(nf, 1);
+	kb_arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +199,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(saving_checks_the_version_and_the_slug, setup,
 						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(an_untouched_sample_may_be_replaced_once, setup,
+						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(menus_keep_their_order_and_replace_whole, setup,
 						tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("pages", tests, NULL, NULL);
