@@ -1,7 +1,8 @@
 // Static pages in Debian's Chromium (playwright-core) on a 360 px phone: an
 // editor writes a Hindi page in the newsroom, sees its preview, puts it in
 // the footer and publishes it; a reader on another phone opens it from the
-// footer of the home page. Screenshots of both go to tests/artifacts/.
+// footer of the home page; then the editor sets the header menu and a reader
+// follows its link. Screenshots go to tests/artifacts/.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -63,6 +64,28 @@ test('an editor writes a page on a phone and a reader opens it from the footer',
   const wide = await reader.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= 360, `page is ${wide} px wide`);
   await reader.page.screenshot({ path: path.join(artifacts, 'page-reader-360.png'), fullPage: true });
+  assert.deepEqual(reader.errors, []);
+  await ed.ctx.close();
+  await reader.ctx.close();
+});
+
+test('an editor puts a link in the header menu on a phone and a reader follows it', async () => {
+  const ed = await openPage(browser, 360, 780);
+  await newsroomLogin(ed.page, site.base, 'sita', PASSWORD);
+  await ed.page.goto(site.base + '/newsroom/menus');
+  await ed.page.getByLabel('हेडर मेन्यू').fill('खेल | /category/khel\nसंपर्क | /page/contact');
+  await ed.page.getByRole('button', { name: 'सहेजें' }).click();
+  await ed.page.waitForURL((u) => u.pathname === '/newsroom/menus');
+  await ed.page.screenshot({ path: path.join(artifacts, 'menus-360.png'), fullPage: true });
+  assert.deepEqual(ed.errors, []);
+
+  const reader = await openPage(browser, 360, 780);
+  await reader.page.goto(site.base + '/');
+  const names = await reader.page.locator('nav.nav a').allTextContents();
+  assert.deepEqual(names, ['होम', 'खेल', 'संपर्क']);
+  await reader.page.locator('nav.nav').getByRole('link', { name: 'संपर्क' }).click();
+  await reader.page.waitForURL((u) => u.pathname === '/page/contact');
+  assert.equal(await reader.page.locator('h1').textContent(), 'संपर्क');
   assert.deepEqual(reader.errors, []);
   await ed.ctx.close();
   await reader.ctx.close();
