@@ -37,14 +37,14 @@ static const char *field(kb_req *r, const char *name, size_t max, int *bad)
 }
 
 /* Reads the editor's form into in (the slug made a slug, from the title
- * when left empty) and *version; the error's label key, or NULL. */
+ * when it gives none) and *version; the error's label key, or NULL. */
 static const char *read_form(kb_req *r, kb_page_input *in, int64_t *version)
 {
 	int bad = 0;
 	memset(in, 0, sizeof *in);
 	in->title = field(r, "title", MAX_PAGE_TITLE, &bad);
 	in->body = field(r, "body", MAX_PAGE_BODY, &bad);
-	const char *slug = field(r, "slug", 200, &bad);
+	const char *slug = field(r, "slug", 600, &bad);
 	const char *footer = req_form(r, "footer");
 	const char *v = req_form(r, "version");
 	*version = v ? strtoll(v, NULL, 10) : 0;
@@ -52,13 +52,18 @@ static const char *read_form(kb_req *r, kb_page_input *in, int64_t *version)
 		return "page_too_long";
 	long f = footer ? strtol(footer, NULL, 10) : 0;
 	in->footer = f < 0 ? 0 : f > 999 ? 999 : f;
-	const char *from = *slug ? slug : in->title;
+	if (!*in->title)
+		return "page_need_title";
+	/* The typed slug made a slug, else the title's, else a made-up one
+	 * (a title of signs alone has no letters to make one from). */
 	kb_buf b = {0};
-	text_slug(&b, from, strlen(from), 60);
+	text_slug(&b, slug, strlen(slug), 60);
+	if (!b.len)
+		text_slug(&b, in->title, strlen(in->title), 60);
+	if (!b.len)
+		kb_buf_printf(&b, "page-%lld", (long long)kb_now());
 	in->slug = kb_arena_strndup(&r->arena, kb_buf_str(&b), b.len);
 	kb_buf_free(&b);
-	if (!*in->title || !*in->slug)
-		return "page_need_title";
 	return NULL;
 }
 
