@@ -1,6 +1,6 @@
 // khabar newsroom script: the editor's toolbar, live preview, autosave,
-// tag and slug suggestions, photo upload, and small helpers for the other
-// pages. No third-party code. Typing in Devanagari goes through the
+// tag and slug suggestions, photo upload, the static page editor's preview,
+// and small helpers for the other pages. No third-party code. Typing in Devanagari goes through the
 // browser's own IME and phone keyboards: nothing here intercepts keys
 // while a composition is in progress.
 (function () {
@@ -50,6 +50,38 @@
 		lib.querySelector('input[type=file]').addEventListener('change', function () {
 			if (this.files.length) lib.submit();
 		});
+	}
+
+	// A static page's editor: the same live preview and write/preview
+	// tabs as a story's, through the same renderer; saved by its form.
+	var pageForm = document.getElementById('page-editor');
+	if (pageForm) {
+		var pBody = document.getElementById('f-body'), pPreview = document.getElementById('preview');
+		var pRender = debounce(function () {
+			var fd = new URLSearchParams();
+			fd.set('body', pBody.value);
+			fd.set('dateline', '');
+			post('/newsroom/preview', fd, 'text/html').then(function (r) {
+				return r.ok ? r.text() : null;
+			}).then(function (html) {
+				// Safe: rendered server-side by cmark without raw HTML.
+				if (html !== null) pPreview.innerHTML = html || '';
+				pPreview.dataset.rendered = String((parseInt(pPreview.dataset.rendered || '0', 10) || 0) + 1);
+			}).catch(function () {});
+		}, 350);
+		pBody.addEventListener('input', pRender);
+		if (pBody.value) pRender();
+		var pBox = document.getElementById('body-box');
+		var pW = document.getElementById('tab-write'), pP = document.getElementById('tab-preview');
+		var pTab = function (show) {
+			pBox.classList.toggle('show-preview', show);
+			pW.setAttribute('aria-selected', String(!show));
+			pP.setAttribute('aria-selected', String(show));
+			if (show) pRender();
+		};
+		pW.addEventListener('click', function () { pTab(false); });
+		pP.addEventListener('click', function () { pTab(true); });
+		return;
 	}
 
 	var form = document.getElementById('editor');

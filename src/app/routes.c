@@ -53,6 +53,8 @@
 	{"seo_description"}, {"breaking"}, {"media_id", input_id}, {"version", input_id}
 #define ARTICLE_FORM FORM(ARTICLE_FIELDS)
 #define TRANSITION_FORM FORM(ARTICLE_FIELDS, {"notify"})
+/* The page editor's form (pages.c's read_form). */
+#define PAGE_FORM FORM({"title"}, {"slug"}, {"body"}, {"footer"}, {"version", input_id})
 /* The settings page's fields (admin.c's site_keys and mail_keys, then the
  * ones it reads apart). */
 #define SETTINGS_FORM                                                                  \
@@ -74,6 +76,9 @@ const kb_route app_routes[] = {
 	{"GET", "/category/{slug}", page_category, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/tag/{slug}", page_tag, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/author/{slug}", page_author, PUBLIC(60), .query = {PAGE}},
+	/* Static pages (about, policies): any change to one moves the content
+	 * version (they are in every footer), so no dependency tags. */
+	{"GET", "/page/{slug}", page_static_page, PUBLIC(300)},
 	{"GET", "/static/{file}", page_static, PUBLIC(31536000)},
 	{"GET", "/robots.txt", page_robots, PUBLIC(3600)},
 	/* IndexNow's key file; any other /NAME.txt is not found. */
@@ -161,6 +166,17 @@ const kb_route app_routes[] = {
 	 FORM({"name"}, {"slug"}, {"position"})},
 	{"GET", "/newsroom/tags", nr_tags, EDITOR},
 	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR, FORM({"name"}, {"slug"})},
+	/* Static pages (pages.c): publish and unpublish save the form first. */
+	{"GET", "/newsroom/pages", nr_pages, EDITOR},
+	{"GET", "/newsroom/pages/new", nr_page_new, EDITOR},
+	{"POST", "/newsroom/pages/new", nr_page_create, EDITOR, PAGE_FORM},
+	{"GET", "/newsroom/pages/{id}", nr_page_edit, EDITOR},
+	{"POST", "/newsroom/pages/{id}", nr_page_save, EDITOR, PAGE_FORM},
+	{"POST", "/newsroom/pages/{id}/publish", nr_page_publish, EDITOR, PAGE_FORM},
+	{"POST", "/newsroom/pages/{id}/unpublish", nr_page_unpublish, EDITOR, PAGE_FORM},
+	/* The header's and footer's links (menus.c): a link per line. */
+	{"GET", "/newsroom/menus", nr_menus, EDITOR},
+	{"POST", "/newsroom/menus", nr_menus_save, EDITOR, FORM({"header"}, {"footer"})},
 	{"GET", "/newsroom/audit", nr_audit, EDITOR, .query = {{"article"}}},
 	{"GET", "/newsroom/alerts", nr_alerts, EDITOR, .query = {{"sent"}, PAGE}},
 	{"GET", "/newsroom/alerts/new", nr_alert_new, EDITOR},

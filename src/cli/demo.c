@@ -3,12 +3,13 @@
  * the real report in demo/article-hi.txt (built into the binary); the
  * others are generated from the vocabulary below, deterministically (the
  * same N always gives the same site), across every default category, for
- * demos, tests and benchmarks.
+ * demos, tests and benchmarks. The static pages init makes are published.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/pages_store.h"
 #include "../render/assets.h"
 #include "cli.h"
 
@@ -260,6 +261,14 @@ int cmd_demo(int argc, char **argv)
 	int rc = store_begin(st) || store_bulk_begin(st);
 	for (size_t i = 0; !rc && i < KB_COUNT(settings); i++)
 		rc = store_setting_set(st, settings[i][0], settings[i][1]);
+	/* The static pages init made, published as they are (each says it
+	 * is sample text), so the footer has its links. */
+	kb_page *pages;
+	size_t npages = 0;
+	if (!rc)
+		rc = pages_store_list(st, &a, 0, &pages, &npages);
+	for (size_t i = 0; !rc && i < npages; i++)
+		rc = pages_store_set_status(st, pages[i].id, "published", 0, kb_now());
 	if (!rc)
 		rc = add_seed(st, text.data, text.len);
 	if (!rc)

@@ -21,7 +21,7 @@ static void report(const import_report *r, const char *file)
 {
 	size_t done = r->posts + r->pages + r->skipped[SKIP_ALREADY];
 	printf("khabar import: %s\n", file);
-	printf("imported: %zu posts, %zu pages (as drafts: khabar has no static pages yet), "
+	printf("imported: %zu posts, %zu pages (static pages at /page/SLUG), "
 	       "%zu posts not published (draft, pending, future, private)\n",
 	       r->posts, r->pages, r->drafts);
 	printf("added: %zu authors, %zu categories, %zu tags, %zu redirects\n", r->authors, r->categories,

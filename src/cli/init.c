@@ -1,14 +1,17 @@
 /*
  * init.c: "khabar init --name NAME --url BASE_URL": makes a site: its
  * settings, the default Hindi categories and the VAPID key pair for Web
- * Push (made once: a new pair would orphan every subscription). Running it again updates the
- * name and URL and leaves existing categories alone.
+ * Push (made once: a new pair would orphan every subscription), and the
+ * seven static pages (about, contact, the policies, the grievance officer)
+ * as Hindi drafts that say they are text to replace. Running it again
+ * updates the name and URL and leaves existing categories and pages alone.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../app/indexing.h"
+#include "../db/pages_store.h"
 #include "../push/push.h"
 #include "../text/text.h"
 #include "cli.h"
@@ -17,6 +20,29 @@
 static const char *const default_categories[] = {
 	"देश", "विदेश", "राजनीति", "राज्य", "खेल", "व्यापार", "मनोरंजन", "तकनीक", "रक्षा", "स्वास्थ्य",
 };
+
+/* The pages every news site needs (pages_store.h), in footer order:
+ * slug, title, the draft's text. Each opens by saying it is a sample to
+ * replace, so nobody publishes it by mistake as the site's own word. */
+#define REPLACE "> **बदलें: यह नमूना पाठ है।** प्रकाशित करने से पहले इसे अपनी साइट के सही विवरण से बदलें।\n\n"
+static const char *const default_pages[][3] = {
+	{"about", "हमारे बारे में",
+	 REPLACE "हम कौन हैं, यह साइट कब और क्यों शुरू हुई, इसका मालिक कौन है और इसका ख़र्च कैसे चलता है।\n\n"
+		 "## संपादकीय टीम\n\nसंपादक और प्रमुख सहयोगियों के नाम यहाँ लिखें।"},
+	{"contact", "संपर्क",
+	 REPLACE "डाक पता, फ़ोन और ईमेल यहाँ लिखें।\n\nखबर या सुझाव भेजने के लिए [यह फ़ॉर्म](/tips) भी है।"},
+	{"grievance-officer", "शिकायत अधिकारी",
+	 REPLACE "सूचना प्रौद्योगिकी नियम, 2021 के अनुसार शिकायत अधिकारी का नाम, पद, पता और ईमेल यहाँ लिखें।\n\n"
+		 "शिकायत मिलने के 24 घंटे के भीतर पावती दी जाती है और 15 दिन के भीतर निपटारा किया जाता है।"},
+	{"editorial-policy", "संपादकीय नीति",
+	 REPLACE "खबरें कैसे चुनी, जाँची और लिखी जाती हैं; स्रोतों, निष्पक्षता और हितों के टकराव पर हमारे नियम।"},
+	{"corrections-policy", "सुधार नीति",
+	 REPLACE "ग़लती मिलने पर हम उसे कैसे सुधारते हैं और सुधार की सूचना पाठकों को कैसे देते हैं।"},
+	{"privacy-policy", "गोपनीयता नीति",
+	 REPLACE "हम पाठकों की कौन-सी जानकारी रखते हैं (जैसे सूचनाओं की सदस्यता), किसलिए, और कितने समय तक।"},
+	{"terms", "नियम और शर्तें", REPLACE "इस साइट के इस्तेमाल की शर्तें यहाँ लिखें।"},
+};
+#undef REPLACE
 
 int cli_site_setup(store *st, const char *name, const char *url)
 {
@@ -43,6 +69,18 @@ int cli_site_setup(store *st, const char *name, const char *url)
 		int rc = store_category_add(st, c, slug.data, (int)i + 1);
 		kb_buf_free(&slug);
 		if (rc)
+			goto fail;
+	}
+	/* The pages, as drafts; one already there (init run again) stays. */
+	for (size_t i = 0; i < KB_COUNT(default_pages); i++) {
+		kb_page_input p = {.slug = default_pages[i][0],
+				   .title = default_pages[i][1],
+				   .body = default_pages[i][2],
+				   .status = "draft",
+				   .footer = (int64_t)i + 1};
+		int64_t id;
+		int rc = pages_store_add(st, &p, 0, kb_now(), &id);
+		if (rc && rc != STORE_CONFLICT)
 			goto fail;
 	}
 	if (store_commit(st))

@@ -180,6 +180,10 @@ static const copy_table copy_tables[] = {
 	WHOLE("tip_media", "tip_id, media_id, position, kept", "iiii", 4, "tip_id, media_id"),
 	KEYED("tip_notes", "id", "id, tip_id, user_id, body, created_at", "iiiti", 5),
 	KEYED("mail_queue", "id", "id, tip_id, tries, next_at, error, created_at", "iiiiti", 6),
+	KEYED("pages", "id",
+	      "id, slug, title, body, status, footer, version, created_at, updated_at, published_at, updated_by",
+	      "ittttiiiiii", 11),
+	KEYED("menu_items", "id", "id, menu, position, label, url", "ititt", 5),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),
 	SKIPPED("meta", "bookkeeping of the database itself (schema version, search edition); "

@@ -544,6 +544,45 @@ const char *const kb_migrations[] = {
 	"ALTER TABLE media ADD COLUMN claim_until INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE media ADD COLUMN claim_pid INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE media ADD COLUMN claim_host TEXT NOT NULL DEFAULT '';",
+#define QUIET " NOT EXISTS (SELECT 1 FROM meta WHERE key = 'bulk_load') "
+	/* 19: static pages (pages_store.h): about, contact, the policies...
+	 * A page has a slug of its own (/page/{slug}), a Markdown body and a
+	 * status, draft or published; footer is its place among the footer's
+	 * links (0: not there). Every page shows the footer, so any change to
+	 * a page moves the content version, which empties every server's page
+	 * cache (its page, the sitemap, the footers) and purges the edge as
+	 * settings do; bulk loads (the importer) pause it like redirects'.
+	 * updated_by is a user id or 0 (no foreign key: the page outlives an
+	 * account). */
+	"CREATE TABLE pages("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'draft',"
+	"  footer INTEGER NOT NULL DEFAULT 0,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  published_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_by INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TRIGGER pages_ins AFTER INSERT ON pages WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER pages_upd AFTER UPDATE ON pages WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER pages_del AFTER DELETE ON pages WHEN" QUIET BUMP_VERSION,
+	/* 20: the header's and footer's link lists (menus_store.h), in the
+	 * newsroom's order; every page shows them, so a change moves the
+	 * content version as 19's pages do. */
+	"CREATE TABLE menu_items("
+	"  id INTEGER PRIMARY KEY,"
+	"  menu TEXT NOT NULL," /* header or footer */
+	"  position INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  url TEXT NOT NULL);"
+	"CREATE INDEX menu_items_menu ON menu_items(menu, position);"
+	"CREATE TRIGGER menu_items_ins AFTER INSERT ON menu_items WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items WHEN" QUIET BUMP_VERSION
+	"CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items WHEN" QUIET BUMP_VERSION,
+#undef QUIET
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -17,9 +17,12 @@
  *   future -> scheduled (at its date), private -> draft (it was not public).
  *   trash, auto-draft and inherit are skipped.
  * - Dates: post_date_gmt (UTC); a draft's "0000-00-00" means no date.
- * - Pages: khabar has no static pages yet, so a page becomes a draft
- *   article without a category: nothing is lost, nothing shows publicly,
- *   and its old URLs work as soon as an editor publishes it.
+ * - Pages become static pages (pages_store.h) at /page/SLUG, the slug
+ *   made from post_name (Hindi ones transliterated, as for articles):
+ *   published if they were, else drafts. A page whose slug is one of
+ *   khabar init's samples that nobody has touched takes its place (the
+ *   site's own privacy policy over the sample); another taken slug gets
+ *   -2, -3... Pages are not in the footer until an editor puts them there.
  * - Categories: a khabar article has one category: the first WordPress
  *   category other than the default "Uncategorized" (which is not
  *   imported); the others become tags. Parents are kept.
@@ -49,8 +52,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../render/escape.h"
+#include "../db/pages_store.h"
 #include "../media/media.h"
+#include "../render/escape.h"
+#include "../text/text.h"
 #include "importer.h"
 
 /* ---- a small string map for terms, authors and attachments ---- */
@@ -388,6 +393,43 @@ static void prepare(void *ud, wxr_item *it, kb_arena *a)
 	kb_buf_free(&b);
 }
 
+/* Stores a WordPress page as a static page with body (Markdown) and
+ * status (khabar's), and points its old URLs at it. 0, or -1 (the
+ * store's error recorded by the caller). */
+static int import_page(wp *w, kb_arena *a, const wxr_item *it, const char *body, const char *status)
+{
+	const char *name = *it->post_name ? decode(a, it->post_name, strlen(it->post_name)) : NULL;
+	const char *from = name && *name ? name : it->title;
+	kb_buf base = {0};
+	text_slug(&base, from, strlen(from), 60);
+	if (!base.len)
+		text_slug(&base, it->title, strlen(it->title), 60);
+	if (!base.len)
+		kb_buf_printf(&base, "page-%s", it->post_id);
+	int64_t when = gmt(it->post_date_gmt);
+	kb_page_input in = {
+		.title = *it->title ? it->title : "बिना शीर्षक",
+		.body = body,
+		.status = strcmp(status, "published") ? "draft" : "published",
+		.slug = kb_arena_strndup(a, kb_buf_str(&base), base.len),
+	};
+	int64_t id;
+	int rc = pages_store_add(w->st, &in, 0, when ? when : kb_now(), &id);
+	if (rc == STORE_CONFLICT) {
+		rc = pages_store_replace_sample(w->st, &in, when ? when : kb_now(), &id);
+		for (int i = 2; rc == STORE_NOTFOUND && i < 1000; i++) {
+			in.slug = kb_arena_printf(a, "%s-%d", kb_buf_str(&base), i);
+			rc = pages_store_add(w->st, &in, 0, when ? when : kb_now(), &id);
+			if (rc == STORE_CONFLICT)
+				rc = STORE_NOTFOUND;
+		}
+	}
+	kb_buf_free(&base);
+	if (rc)
+		return -1;
+	return post_redirects(w, a, it, kb_arena_printf(a, "/page/%s", in.slug), 1);
+}
+
 static int on_item(void *ud, const wxr_item *it)
 {
 	wp *w = ud;
@@ -445,6 +487,13 @@ static int on_item(void *ud, const wxr_item *it)
 	}
 	const char *body_md = it->body_md ? it->body_md : kb_buf_str(&body);
 	const char *summary_text = it->summary_text ? it->summary_text : kb_buf_str(&summary);
+	if (page) {
+		if (import_page(w, &a, it, body_md, status))
+			goto db_free;
+		r->pages++;
+		rc = 0;
+		goto out_free;
+	}
 
 	/* One category; the others become tags. */
 	const char *category = NULL;

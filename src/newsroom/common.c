@@ -25,6 +25,8 @@ static const struct {
 	{"tips", "/newsroom/tips", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
+	{"pages", "/newsroom/pages", ROLE_EDITOR},
+	{"menus", "/newsroom/menus", ROLE_EDITOR},
 	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
 	{"audit", "/newsroom/audit", ROLE_EDITOR},
 	{"users", "/newsroom/users", ROLE_ADMIN},

@@ -3,7 +3,9 @@
  * (login.c), the desk of article lists (desk.c), the editor with its
  * workflow actions, preview, autosave and autocomplete (editor.c),
  * revisions and diffs (revisions.c), the media library and uploads
- * (library.c), readers' tips (tips.c), and the editors' and admins' pages:
+ * (library.c), readers' tips (tips.c), static pages (pages.c: about,
+ * contact, the policies), the header's and footer's menus (menus.c), and
+ * the editors' and admins' pages:
  * categories, tags, users, settings, the audit log (admin.c), push alerts:
  * the manual alert and the history (alerts.c). Shared helpers are in
  * common.c, the Hindi/English labels in labels.c.
@@ -62,6 +64,17 @@ int nr_tip_assign(kb_req *r);
 int nr_tip_note(kb_req *r);
 int nr_tip_draft(kb_req *r);
 int nr_tip_delete(kb_req *r);
+/* pages.c: static pages (editors and admins) */
+int nr_pages(kb_req *r);
+int nr_page_new(kb_req *r);
+int nr_page_create(kb_req *r);
+int nr_page_edit(kb_req *r);
+int nr_page_save(kb_req *r);
+int nr_page_publish(kb_req *r);
+int nr_page_unpublish(kb_req *r);
+/* menus.c: the header's and footer's links (editors and admins) */
+int nr_menus(kb_req *r);
+int nr_menus_save(kb_req *r);
 /* admin.c */
 int nr_categories(kb_req *r);
 int nr_category_add(kb_req *r);

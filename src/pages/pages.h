@@ -3,6 +3,7 @@
  * and returns an HTTP status; src/app/routes.c maps paths to them.
  *
  *   home.c article.c listing.c  the home page, a story, category/tag/author
+ *   page.c                      a static page (/page/{slug}: about, policies)
  *   search.c                    the search page and its API
  *   api.c                       the public read API (docs/api.md)
  *   feeds.c sitemaps.c          RSS and Atom; sitemaps and the news sitemap
@@ -32,6 +33,8 @@ int page_article(kb_req *r);
 int page_category(kb_req *r);
 int page_tag(kb_req *r);
 int page_author(kb_req *r);
+/* A published static page (page.c); 404 for a draft or an unknown slug. */
+int page_static_page(kb_req *r);
 int page_static(kb_req *r);
 int page_robots(kb_req *r);
 /* GET /{key}.txt: the IndexNow key as text/plain when key is the site's

@@ -1,7 +1,9 @@
 /*
  * site.c: the context every public page shares and the template values
  * made from store records (see site.h). The theme itself (templates,
- * static files, reader-facing dates) is src/render/theme.c.
+ * static files, reader-facing dates) is src/render/theme.c. The menus (the
+ * header's links, the footer's static pages and links) are read here for
+ * every page.
  */
 #include "site.h"
 
@@ -10,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "../db/menus_store.h"
+#include "../db/pages_store.h"
 #include "../render/escape.h"
 #include "../render/paths.h"
 #include "../text/text.h"
@@ -232,6 +236,41 @@ tv *site_context_of(kb_req *r, const kb_settings *sp, const kb_category *cats, s
 		tv_push(nav, c);
 	}
 	tv_set(ctx, "nav", nav);
+
+	/* The menus (menus_store.h): the header's links, when the newsroom
+	 * made some, stand in for the categories (nav stays the categories:
+	 * search's filter lists them); the footer's are the published static
+	 * pages with a footer place, in that order (pages_store.h), then the
+	 * footer menu's links. A change to either empties the cache. */
+	kb_page *fp;
+	kb_menu_item *mh, *mf;
+	size_t nfp, nmh, nmf;
+	if (pages_store_footer(r->db, a, &fp, &nfp) || menus_store_both(r->db, a, &mh, &nmh, &mf, &nmf))
+		return NULL;
+	tv *foot = tv_list(a);
+	for (size_t i = 0; i < nfp; i++) {
+		tv *l = tv_obj(a);
+		tv_set_str(l, "title", fp[i].title);
+		tv_set(l, "url", tv_strf(a, "/page/%s", fp[i].slug));
+		tv_push(foot, l);
+	}
+	for (size_t i = 0; i < nmf; i++) {
+		tv *l = tv_obj(a);
+		tv_set_str(l, "title", mf[i].label);
+		tv_set_str(l, "url", mf[i].url);
+		tv_push(foot, l);
+	}
+	tv_set(ctx, "foot_links", foot);
+	if (nmh) {
+		tv *menu = tv_list(a);
+		for (size_t i = 0; i < nmh; i++) {
+			tv *l = tv_obj(a);
+			tv_set_str(l, "name", mh[i].label);
+			tv_set_str(l, "url", mh[i].url);
+			tv_push(menu, l);
+		}
+		tv_set(ctx, "menu", menu);
+	}
 
 	tv *as = tv_obj(a);
 	tv_set_str(as, "css", theme_asset_url("style.css"));

@@ -15,7 +15,8 @@
 
 /*
  * The root context every page template gets: site (settings), nav
- * (categories), follow links, assets and page fields (title, description,
+ * (categories), menu (the header's links, when the newsroom set them),
+ * foot_links (static pages with a footer place, then the footer menu), follow links, assets and page fields (title, description,
  * canonical URL from path). Returns NULL with status 500 on a store error.
  */
 tv *site_context(kb_req *r, const char *title, const char *description);

@@ -3,7 +3,8 @@
  *
  *   /sitemap.xml        the index: the pages sitemap, one article sitemap
  *                       per 50,000 published articles, and the news sitemap
- *   /sitemap-pages.xml  home, categories and authors with published stories
+ *   /sitemap-pages.xml  home, categories, authors with published stories and
+ *                       the published static pages (/page/{slug})
  *   /sitemap-N.xml      published articles N*50,000-49,999 .. N*50,000 in id
  *                       order, so a file's contents stay put as news arrives
  *   /news-sitemap.xml   Google News: articles of the last two days, at most
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/pages_store.h"
 #include "../render/escape.h"
 #include "pages.h"
 #include "seo.h"
@@ -72,14 +74,16 @@ int page_sitemap_index(kb_req *r)
 	return 200;
 }
 
-/* The pages sitemap: home, categories, authors. */
+/* The pages sitemap: home, categories, authors, static pages. */
 static int pages_sitemap(kb_req *r, const kb_settings *s)
 {
 	kb_category *cats;
 	kb_author *authors;
-	size_t ncats, nauthors;
+	kb_page *pages;
+	size_t ncats, nauthors, npages;
 	if (store_category_list(r->db, &r->arena, &cats, &ncats) ||
-	    store_author_list(r->db, &r->arena, &authors, &nauthors))
+	    store_author_list(r->db, &r->arena, &authors, &nauthors) ||
+	    pages_store_list(r->db, &r->arena, 1, &pages, &npages))
 		return 500;
 	kb_buf *out = &r->body;
 	kb_buf_puts(out, urlset_open);
@@ -88,6 +92,9 @@ static int pages_sitemap(kb_req *r, const kb_settings *s)
 		url_entry(r, out, s->base_url, kb_arena_printf(&r->arena, "/category/%s", cats[i].slug), 0);
 	for (size_t i = 0; i < nauthors; i++)
 		url_entry(r, out, s->base_url, kb_arena_printf(&r->arena, "/author/%s", authors[i].slug), 0);
+	for (size_t i = 0; i < npages; i++)
+		url_entry(r, out, s->base_url, kb_arena_printf(&r->arena, "/page/%s", pages[i].slug),
+			  pages[i].updated_at);
 	kb_buf_puts(out, "</urlset>\n");
 	return 200;
 }

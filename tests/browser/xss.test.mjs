@@ -9,7 +9,8 @@
 // excerpt, author, category, tag), the newsroom over HTTP (categories, and
 // stories with every editor field, published), readers' tips through the
 // public form (name, contact, place, text), the admin's settings (name,
-// tagline, email, follow link, logo) and query parameters pages reflect
+// tagline, email, follow link, logo), static pages and the menus (title,
+// slug, body; labels and URLs) and query parameters pages reflect
 // (search, the tip queue's filters, the desk, the login's next...).
 //
 // What is checked, on every page: the context bypasses the CSP, so that
@@ -547,6 +548,60 @@ describe('XSS corpus', () => {
     }
     await admin.post('/newsroom/settings', { name: 'खबर डेमो', tagline: '', email: '', facebook: '', logo: '' });
     clean(v, 'settings');
+    await v.ctx.close();
+  });
+
+  test('static pages and menus an editor controls: title, slug, body, menu labels and URLs', async () => {
+    const ed = await loggedIn(site.base, 'sita');
+    const v = await viewer();
+    await newsroomLogin(v.page, site.base, 'sita', PASSWORD);
+    const [reader, newsroom] = v.tabs;
+    const mine = [];
+    for (const [c, g] of mid.entries()) {
+      await ed.page('/newsroom/pages/new');
+      const fields = { title: g.text, slug: g.payloads[0].text, footer: '1',
+        body: g.payloads.map((p) => markdownBody(p, marker(c))).join('\n') };
+      let res = await ed.post('/newsroom/pages/new', fields);
+      if (res.status !== 303) { v.found.push(`page ${c}: made with ${res.status}`); continue; }
+      const edit = res.headers.get('location');
+      const { html } = await ed.page(edit);
+      const version = html.match(/name="version" value="(\d+)"/)[1];
+      const slug = html.match(/name="slug" value="([^"]*)"/)[1];
+      res = await ed.post(`${edit}/publish`, { ...fields, slug, version });
+      if (res.status !== 303) v.found.push(`page ${c}: published with ${res.status}`);
+      mine.push(edit);
+      await visit(reader, `static page ${c}`, `/page/${slug}`, {
+        then: async (page) => {
+          const h1 = await page.evaluate(() => document.querySelector('.story h1')?.textContent);
+          if (h1 !== g.text) v.found.push(`static page ${c}: the title reads ${JSON.stringify(h1)}`);
+        },
+      });
+      await visit(newsroom, `page editor ${c}`, edit);
+    }
+    await visit(reader, 'home with every page in the footer', '/');
+    await visit(newsroom, 'the pages list', '/newsroom/pages');
+    // Menus: payloads as labels (one line each), then each URL-like one as
+    // a URL, which is refused unless it is a site path or an http(s) URL.
+    for (const g of small) {
+      const res = await ed.post('/newsroom/menus', { header: g.payloads.map((p) => `${oneLine(p.text, 100).replaceAll('|', '/')} | /`).join('\n'), footer: '' });
+      if (res.status !== 303 && res.status !== 400) v.found.push(`menu labels: answered ${res.status}`);
+      await visit(reader, 'home with payloads in the header menu', '/');
+      await visit(newsroom, 'the menus page', '/newsroom/menus');
+    }
+    for (const p of urlish) {
+      const res = await ed.post('/newsroom/menus', { header: '', footer: `x | ${oneLine(p.text)}` });
+      if (res.status === 303) await visit(reader, `footer link set to payload ${p.id}`, '/');
+      else if (res.status !== 400) v.found.push(`menu URL = payload ${p.id}: answered ${res.status}`);
+      else await settle(newsroom, null);
+    }
+    await ed.post('/newsroom/menus', { header: '', footer: '' });
+    for (const edit of mine) {
+      const { html } = await ed.page(edit);
+      const version = html.match(/name="version" value="(\d+)"/)[1];
+      const slug = html.match(/name="slug" value="([^"]*)"/)[1];
+      await ed.post(`${edit}/unpublish`, { title: 'x', body: 'x', footer: '0', slug, version });
+    }
+    clean(v, 'static pages and menus');
     await v.ctx.close();
   });
 

@@ -1,7 +1,7 @@
 // Black-box tests of "khabar import wordpress": the WordPress 6.1 exports in
 // tests/fixtures/ go into a new site (khabar init, no demo articles), which
 // is then served: counts, a Hindi post's body and dates, categories and
-// tags, every old URL answering 301 to the right page, a second run that
+// tags, pages as static pages, every old URL answering 301 to the right page, a second run that
 // changes nothing, and broken files (truncated, not WordPress, declaring
 // entities) that leave the database as it was.
 import assert from 'node:assert/strict';
@@ -135,11 +135,24 @@ describe('khabar import wordpress (the 20-item export)', () => {
     assert.equal((await fetch(`${site.base}/category/khel/feed`)).status, 200);
   });
 
-  test('pages become drafts: kept, not public', async () => {
-    const r = await head(site.base, '/?page_id=2');
-    assert.equal(r.status, 301);
-    assert.equal(r.location, '/news/sample-page');
+  test('pages become static pages, published if they were, their old URLs answering 301', async () => {
+    for (const old of ['/?page_id=2', '/?p=2', '/sample-page', '/sample-page/']) {
+      const r = await head(site.base, old);
+      assert.equal(r.status, 301, old);
+      assert.equal(r.location, '/page/sample-page', old);
+    }
+    const live = await fetch(site.base + '/page/sample-page');
+    assert.equal(live.status, 200);
+    assert.match(await live.text(), /<h1>Sample Page<\/h1>/);
+    assert.match(await (await fetch(site.base + '/sitemap-pages.xml')).text(), /\/page\/sample-page</);
+    /* The draft privacy policy took the place of init's untouched sample
+     * of the same slug: a draft still, so not public. */
+    const r = await head(site.base, '/?page_id=3');
+    assert.equal(r.location, '/page/privacy-policy');
     assert.equal((await fetch(site.base + r.location)).status, 404);
+    assert.equal(sql(db, "SELECT title || '|' || status FROM pages WHERE slug = 'privacy-policy'"), 'Privacy Policy|draft');
+    assert.equal(sql(db, 'SELECT count(*) FROM pages'), '8');
+    assert.equal(sql(db, "SELECT count(*) FROM articles WHERE slug IN ('sample-page', 'privacy-policy')"), '0');
   });
 
   test('a second run of the same file changes nothing', () => {

@@ -3,7 +3,8 @@
 // (xmllint against the sitemaps.org XSD shipped by npm `sitemap`, and
 // Google's news-sitemap rules checked here), JSON-LD and social previews,
 // the public JSON API, and the Nu HTML Checker (npm `vnu-jar`) on the main
-// pages. Every validator also gets a broken input, to prove it really runs.
+// pages (a static page among them, which the sitemap lists too). Every
+// validator also gets a broken input, to prove it really runs.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -366,6 +367,7 @@ describe('sitemaps', () => {
       if (p === '/sitemap-pages.xml') {
         assert.ok(urls.includes(`${BASE}/`) && urls.includes(`${BASE}/category/desh`));
         assert.ok(urls.some((u) => u.startsWith(`${BASE}/author/`)));
+        assert.ok(urls.includes(`${BASE}/page/about`) && urls.includes(`${BASE}/page/grievance-officer`), 'static pages');
       }
       for (const m of xml.matchAll(/<lastmod>([^<]+)<\/lastmod>/g))
         assert.match(m[1], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+05:30$/);
@@ -650,13 +652,14 @@ describe('HTML validity', () => {
     assert.ok(r.messages.some((m) => m.type === 'error'));
   });
 
-  test('home, article, category and search pages have zero errors', async () => {
+  test('home, article, category, static and search pages have zero errors', async () => {
     const fresh = (await json('/api/v1/articles?limit=1')).articles[0];
     const pages = {
       home: '/',
       article: '/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar',
       photo_article: local(fresh.url),
       category: '/category/desh',
+      static_page: '/page/grievance-officer',
       search: '/search?q=israel',
     };
     const files = [];
