@@ -211,12 +211,21 @@ describe('the purge job', () => {
     assert.equal(first.headers.authorization, 'Bearer tok-secret-123');
 
     // Both settings changes purge "any"; on a slow machine the second may
-    // come after this point, so the publish's purge is the one that names
-    // the story.
-    const n = cdn.requests.length;
-    const a = await publish(ed, { title: 'सीडीएन वाली खबर', category: 'khel', tags: 'सीडीएन' });
+    // come after this point, and a publish in the same batch goes out
+    // inside that "any". So the publish's purge is the one that names the
+    // story, and a publish swallowed so is tried once more with another.
+    let n, a;
     const ours = () => cdn.requests.slice(n).filter((r) => r.body !== '{"tags":["any"]}');
-    await until('the publish purged at the CDN', () => ours().length > 0);
+    for (let i = 0; i < 3; i++) {
+      n = cdn.requests.length;
+      a = await publish(ed, { title: `सीडीएन वाली खबर ${i}`, category: 'khel', tags: 'सीडीएन' });
+      try {
+        await until('the publish purged at the CDN', () => ours().length > 0, 4000);
+        break;
+      } catch (e) {
+        if (i === 2 || !cdn.requests.slice(n).length) throw e;
+      }
+    }
     const tags = JSON.parse(ours()[0].body).tags;
     const khel = sql(site.db, "SELECT id FROM categories WHERE slug = 'khel'");
     for (const k of [`a:${a.id}`, `c:${khel}`, 'list', 'text'])
