@@ -337,7 +337,11 @@ static const char sql_lease_get[] = "SELECT owner, until, pid, host FROM push_le
 static const char sql_lease_set[] =
 	"UPDATE push_lease SET owner = $1, until = $2, pid = $3, host = $4 WHERE id = 1";
 static const char sql_orphans[] =
-	"UPDATE push_deliveries SET state = 2, next_at = 0 WHERE state = 1 AND attempt != $1";
+	"UPDATE push_deliveries SET state = 2, next_at = $2 WHERE state = 1 AND attempt != $1";
+/* How long after its lease ran out a holder may still have requests in
+ * flight and results to record: it learns of the takeover at its next
+ * claim, and a request ends within its 15 s timeout. */
+#define ORPHAN_GRACE 60
 static const char sql_lease_release[] = "UPDATE push_lease SET until = 0 WHERE owner = $1";
 
 int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
@@ -369,8 +373,14 @@ int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const c
 	if (db_run(st, s, "cannot take the delivery lease"))
 		goto fail;
 	if (new_holder) {
+		/* Rows another left "sending" are sent again: at once when it
+		 * is known dead (force) or long gone, else only once it has
+		 * had time to finish them (a holder that stalled, or whose
+		 * clock jumped, is still delivering what it claimed, and its
+		 * results remove the rows first). */
 		s = db_prepare(st, sql_orphans);
 		db_bind_int(s, 1, owner);
+		db_bind_int(s, 2, force ? 0 : held_until + ORPHAN_GRACE);
 		if (db_run(st, s, "cannot recover the queue"))
 			goto fail;
 	}

@@ -99,7 +99,9 @@ int push_store_clicks(store *st, const push_click *c, size_t n, size_t *counted)
  * until `until` (UTC seconds). Returns 0 when owner holds it,
  * STORE_NOTFOUND when another process holds it and force is 0 (then
  * *holder_pid and *holder_host tell which, arena-allocated). A new holder
- * puts rows left "sending" by others back to "retry".
+ * puts rows left "sending" by others back to "retry": due at once with
+ * force (the holder is known dead), else a minute after the old lease ran
+ * out, so that a holder that was only slow finishes its own.
  */
 int push_store_lease(store *st, kb_arena *a, int64_t owner, int64_t pid, const char *host, int64_t now,
 		     int64_t until, int force, int64_t *holder_pid, const char **holder_host);

@@ -389,8 +389,10 @@ static void waiting_clicks_are_bounded(void **state)
 }
 
 /* Two processes and one delivery lease: once another took the lease over
- * (the first stalled), the first can claim nothing more, and a message both
- * delivered is counted once, by whichever result removed its row. */
+ * (the first stalled), the first can claim nothing more, its messages in
+ * flight wait a minute past its lease before the second sends them again,
+ * and a message both delivered is counted once, by whichever result
+ * removed its row. */
 static void a_lease_taken_over_claims_nothing_and_counts_once(void **state)
 {
 	store *st = *state;
@@ -420,9 +422,15 @@ static void a_lease_taken_over_claims_nothing_and_counts_once(void **state)
 	assert_int_equal(push_store_lease(st, &a, 2, 102, "h", 1031, 1061, 0, &pid, &host), STORE_OK);
 	assert_int_equal(push_store_claim(st, &a, &al[0], 1, 1031, 10, &r2, &n2), STORE_NOTFOUND);
 	assert_int_equal(n2, 0);
-	/* The first's messages in flight are the second's to send again. */
+	/* The first's messages in flight are the second's to send again, once
+	 * the first has had a minute past its lease to finish them. */
 	assert_int_equal(push_store_alerts_active(st, &a, &al, &na), STORE_OK);
 	assert_int_equal(push_store_claim(st, &a, &al[0], 2, 1031, 10, &r2, &n2), STORE_OK);
+	assert_int_equal(n2, 0);
+	assert_int_equal(push_store_lease(st, &a, 2, 102, "h", 1089, 1119, 0, &pid, &host), STORE_OK);
+	assert_int_equal(push_store_claim(st, &a, &al[0], 2, 1089, 10, &r2, &n2), STORE_OK);
+	assert_int_equal(n2, 0);
+	assert_int_equal(push_store_claim(st, &a, &al[0], 2, 1090, 10, &r2, &n2), STORE_OK);
 	assert_int_equal(n2, 3);
 	/* Both deliver everything; the first's results land first. */
 	push_result res[3];
