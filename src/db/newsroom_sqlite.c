@@ -1134,12 +1134,10 @@ int store_media_unclaim(store *st, int64_t id, int64_t claim)
 	return db_run(st, s, "cannot release a photo's claim");
 }
 
-int store_media_original(store *st, int64_t id, kb_buf *out)
+/* Runs s, whose one row's first column is a blob, into out (replaced). */
+static int one_blob(store *st, db_stmt *s, const char *what, kb_buf *out)
 {
-	static const char sql[] = "SELECT bytes FROM media_files WHERE media_id = $1 AND name = 'original'";
-	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, id);
-	int rc = db_one(st, s, "cannot read the uploaded photo");
+	int rc = db_one(st, s, what);
 	if (rc == STORE_OK) {
 		size_t n;
 		const void *p = db_col_blob(s, 0, &n);
@@ -1150,6 +1148,14 @@ int store_media_original(store *st, int64_t id, kb_buf *out)
 	return rc;
 }
 
+int store_media_original(store *st, int64_t id, kb_buf *out)
+{
+	static const char sql[] = "SELECT bytes FROM media_files WHERE media_id = $1 AND name = 'original'";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	return one_blob(st, s, "cannot read the uploaded photo", out);
+}
+
 int store_media_file(store *st, const char *stem, const char *name, kb_buf *out)
 {
 	static const char sql[] = "SELECT f.bytes FROM media m JOIN media_files f ON f.media_id = m.id "
@@ -1157,15 +1163,7 @@ int store_media_file(store *st, const char *stem, const char *name, kb_buf *out)
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_text(s, 1, stem);
 	db_bind_text(s, 2, name);
-	int rc = db_one(st, s, "cannot read a photo");
-	if (rc == STORE_OK) {
-		size_t n;
-		const void *p = db_col_blob(s, 0, &n);
-		kb_buf_reset(out);
-		kb_buf_append(out, p ? p : "", n);
-		db_reset(s);
-	}
-	return rc;
+	return one_blob(st, s, "cannot read a photo", out);
 }
 
 /* Ends photo id's wait in the transaction open on st: status set by mark

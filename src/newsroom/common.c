@@ -169,3 +169,21 @@ const char *nr_date(kb_req *r, int64_t t)
 	kb_buf_free(&b);
 	return s;
 }
+
+const char *nr_field(kb_req *r, const char *name, size_t max, int *bad)
+{
+	const char *v = req_form(r, name);
+	if (!v)
+		return "";
+	if (strlen(v) > max)
+		*bad = 1;
+	/* Browsers send CRLF line ends; the store keeps LF. */
+	if (!strchr(v, '\r'))
+		return v;
+	char *o = kb_arena_strdup(&r->arena, v), *w = o;
+	for (const char *p = v; *p; p++)
+		if (*p != '\r')
+			*w++ = *p;
+	*w = 0;
+	return o;
+}

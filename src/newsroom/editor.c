@@ -33,24 +33,6 @@
 #define MAX_SHORT 600
 #define MAX_TAGS 20
 
-static const char *field(kb_req *r, const char *name, size_t max, int *bad)
-{
-	const char *v = req_form(r, name);
-	if (!v)
-		return "";
-	if (strlen(v) > max)
-		*bad = 1;
-	/* Browsers send CRLF line ends; the store keeps LF. */
-	if (!strchr(v, '\r'))
-		return v;
-	char *o = kb_arena_strdup(&r->arena, v), *w = o;
-	for (const char *p = v; *p; p++)
-		if (*p != '\r')
-			*w++ = *p;
-	*w = 0;
-	return o;
-}
-
 /* Trims spaces (ASCII) from both ends, in the arena. */
 static const char *trim(kb_req *r, const char *s, size_t n)
 {
@@ -87,23 +69,23 @@ static int read_form(kb_req *r, kb_article_input *in, int64_t *version)
 {
 	int bad = 0;
 	memset(in, 0, sizeof *in);
-	const char *title = field(r, "title", MAX_TITLE, &bad);
+	const char *title = nr_field(r, "title", MAX_TITLE, &bad);
 	in->title = trim(r, title, strlen(title));
-	in->summary = field(r, "summary", MAX_SUMMARY, &bad);
-	in->body = field(r, "body", MAX_BODY, &bad);
-	in->category_slug = field(r, "category", MAX_SHORT, &bad);
+	in->summary = nr_field(r, "summary", MAX_SUMMARY, &bad);
+	in->body = nr_field(r, "body", MAX_BODY, &bad);
+	in->category_slug = nr_field(r, "category", MAX_SHORT, &bad);
 	const char **tags;
-	in->ntags = split_tags(r, field(r, "tags", 8 * MAX_SHORT, &bad), &tags);
+	in->ntags = split_tags(r, nr_field(r, "tags", 8 * MAX_SHORT, &bad), &tags);
 	in->tags = tags;
-	in->dateline = field(r, "dateline", MAX_SHORT, &bad);
-	in->author_name = field(r, "author", MAX_SHORT, &bad);
+	in->dateline = nr_field(r, "dateline", MAX_SHORT, &bad);
+	in->author_name = nr_field(r, "author", MAX_SHORT, &bad);
 	if (!*in->author_name)
 		in->author_name = r->user.name;
-	in->image_caption = field(r, "caption", MAX_SUMMARY, &bad);
-	in->image_credit = field(r, "credit", MAX_SHORT, &bad);
-	in->slug = field(r, "slug", MAX_SHORT, &bad);
-	in->seo_title = field(r, "seo_title", MAX_TITLE, &bad);
-	in->seo_description = field(r, "seo_description", MAX_SUMMARY, &bad);
+	in->image_caption = nr_field(r, "caption", MAX_SUMMARY, &bad);
+	in->image_credit = nr_field(r, "credit", MAX_SHORT, &bad);
+	in->slug = nr_field(r, "slug", MAX_SHORT, &bad);
+	in->seo_title = nr_field(r, "seo_title", MAX_TITLE, &bad);
+	in->seo_description = nr_field(r, "seo_description", MAX_SUMMARY, &bad);
 	const char *b = req_form(r, "breaking");
 	in->breaking = b && *b && strcmp(b, "0");
 	const char *m = req_form(r, "media_id");
@@ -496,8 +478,8 @@ int nr_return(kb_req *r)
 int nr_preview(kb_req *r)
 {
 	int bad = 0;
-	const char *body = field(r, "body", MAX_BODY, &bad);
-	const char *dateline = field(r, "dateline", MAX_SHORT, &bad);
+	const char *body = nr_field(r, "body", MAX_BODY, &bad);
+	const char *dateline = nr_field(r, "dateline", MAX_SHORT, &bad);
 	if (bad)
 		return 413;
 	/* The reader's renderer: what the preview shows is what goes out. */

@@ -114,6 +114,9 @@ int nr_set_password(kb_req *r);
  * token, the labels in the user's language (t.KEY), navigation with
  * section marked current, assets. title is a label key. */
 tv *nr_context(kb_req *r, const char *title, const char *section);
+/* The form's text field name with CRLF made LF, "" when absent; *bad set
+ * when it is longer than max bytes. */
+const char *nr_field(kb_req *r, const char *name, size_t max, int *bad);
 /* Renders template name as the response, with status, never cached. */
 int nr_render(kb_req *r, const char *name, tv *ctx, int status);
 /* Answers JSON (drops j's reference), never cached. */

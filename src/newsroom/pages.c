@@ -17,34 +17,15 @@
 #define MAX_PAGE_BODY (256 * 1024)
 #define MAX_PAGE_TITLE 300
 
-/* The form's text field name with CRLF made LF, "" when absent; *bad
- * set when it is longer than max bytes. */
-static const char *field(kb_req *r, const char *name, size_t max, int *bad)
-{
-	const char *v = req_form(r, name);
-	if (!v)
-		return "";
-	if (strlen(v) > max)
-		*bad = 1;
-	if (!strchr(v, '\r'))
-		return v;
-	char *o = kb_arena_strdup(&r->arena, v), *w = o;
-	for (const char *p = v; *p; p++)
-		if (*p != '\r')
-			*w++ = *p;
-	*w = 0;
-	return o;
-}
-
 /* Reads the editor's form into in (the slug made a slug, from the title
  * when it gives none) and *version; the error's label key, or NULL. */
 static const char *read_form(kb_req *r, kb_page_input *in, int64_t *version)
 {
 	int bad = 0;
 	memset(in, 0, sizeof *in);
-	in->title = field(r, "title", MAX_PAGE_TITLE, &bad);
-	in->body = field(r, "body", MAX_PAGE_BODY, &bad);
-	const char *slug = field(r, "slug", 600, &bad);
+	in->title = nr_field(r, "title", MAX_PAGE_TITLE, &bad);
+	in->body = nr_field(r, "body", MAX_PAGE_BODY, &bad);
+	const char *slug = nr_field(r, "slug", 600, &bad);
 	const char *footer = req_form(r, "footer");
 	const char *v = req_form(r, "version");
 	*version = v ? strtoll(v, NULL, 10) : 0;
