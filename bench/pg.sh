@@ -85,58 +85,20 @@ read -r pg_p50 pg_p95 pg_p99 < <(search "$site")
 
 # 4. Publish-to-visible: one server at a time, on a scratch copy of the
 # SQLite site (the stories added must not stay in the kept one).
-cat >"$dir/visible.py" <<'PY'
-# Publishes TRIALS stories with "khabar article add" while a server runs,
-# and prints, in ms, the median and the slowest of: the CLI's own run, and
-# from its start until the server's home page shows the story.
-import http.client, os, statistics, subprocess, sys, time
-port, db, trials, tmp = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-conn = None
-def home():
-    global conn
-    for _ in range(2):
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/")
-            return conn.getresponse().read()
-        except (OSError, http.client.HTTPException):
-            conn = None
-    return b""
-home()
-cli, seen = [], []
-for i in range(trials):
-    marker = "pgbench-%d-%d" % (os.getpid(), i)
-    path = os.path.join(tmp, marker + ".md")
-    with open(path, "w") as f:
-        f.write("---\ntitle: बेंचमार्क प्रकाशन %s\ncategory: raksha\n---\n\nएक पंक्ति।\n" % marker)
-    t0 = time.monotonic()
-    subprocess.run(["./khabar", "article", "add", path, "--db", db], check=True, stdout=subprocess.DEVNULL)
-    t1 = time.monotonic()
-    while marker.encode() not in home():
-        if time.monotonic() - t0 > 10:
-            break
-        time.sleep(0.002)
-    t2 = time.monotonic()
-    cli.append((t1 - t0) * 1000)
-    seen.append((t2 - t0) * 1000 if t2 - t0 <= 10 else float("inf"))
-    time.sleep(0.3)  # a commit apart from the next, as publishing is
-print("%.0f %.0f %.0f %.0f" % (statistics.median(cli), max(cli), statistics.median(seen), max(seen)))
-PY
-visible() { # DB PORT -> "cli_median cli_max seen_median seen_max" (ms)
+visible() { # DB PORT -> bench/visible.py's seven figures (ms)
 	./khabar serve --db "$1" --listen "127.0.0.1:$2" --access-log '' --media "$out/pg-media" \
 		>"$out/pg-serve-$2.log" 2>&1 &
 	server=$!
 	for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$2/robots.txt" && break; sleep 0.1; done
-	python3 "$dir/visible.py" "$2" "$1" "$trials" "$dir"
+	python3 bench/visible.py "$2" "$1" "$trials" "$dir"
 	kill "$server"
 	wait "$server" 2>/dev/null || true
 	server=
 }
 echo "publishing while a server runs..."
 cp "$db" "$scratch"
-read -r sq_cli _ sq_seen sq_seen_max < <(visible "$scratch" 18191)
-read -r pg_cli _ pg_seen pg_seen_max < <(visible "$site" 18192)
+read -r sq_cli _ sq_seen sq_seen_max _ < <(visible "$scratch" 18191)
+read -r pg_cli _ pg_seen pg_seen_max _ < <(visible "$site" 18192)
 
 # 5. Import of the WordPress export into a new site on each.
 xml=build/bench-import/wxr-$posts.xml

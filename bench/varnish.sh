@@ -107,48 +107,8 @@ read -r v256 v256p e3 < <(run "http://127.0.0.1:$vport$seed" 256)
 read -r n256 n256p e4 < <(run "http://127.0.0.1:$nport$seed" 256)
 
 # 3. Publish to visible through Varnish, with a reader on the edge.
-cat >"$dir/visible.py" <<'PY'
-# Adds TRIALS stories with "khabar article add"; for each, the ms from the
-# end of the command until Varnish's home page shows it. Prints p50 p99 max
-# and the median of the command's own run.
-import http.client, os, statistics, subprocess, sys, time
-port, db, trials, tmp = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-conn = None
-def home():
-    global conn
-    for _ in range(2):
-        try:
-            if conn is None:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/")
-            return conn.getresponse().read()
-        except (OSError, http.client.HTTPException):
-            conn = None
-    return b""
-home()
-seen, cli = [], []
-for i in range(trials):
-    marker = "varnishbench-%d-%d" % (os.getpid(), i)
-    path = os.path.join(tmp, marker + ".md")
-    with open(path, "w") as f:
-        f.write("---\ntitle: वार्निश बेंचमार्क %s\ncategory: raksha\nstatus: published\n---\n\nएक पंक्ति।\n" % marker)
-    t0 = time.monotonic()
-    subprocess.run(["./khabar", "article", "add", path, "--db", db], check=True, stdout=subprocess.DEVNULL)
-    t1 = time.monotonic()
-    while marker.encode() not in home():
-        if time.monotonic() - t1 > 10:
-            break
-        time.sleep(0.002)
-    t2 = time.monotonic()
-    cli.append((t1 - t0) * 1000)
-    seen.append((t2 - t1) * 1000 if t2 - t1 <= 10 else float("inf"))
-    time.sleep(0.2)
-seen.sort()
-p = lambda q: seen[min(len(seen) - 1, int(q * len(seen)))]
-print("%.0f %.0f %.0f %.0f" % (p(0.5), p(0.99), seen[-1], statistics.median(cli)))
-PY
 echo "publishing $trials stories..."
-read -r p50 p99 pmax pcli < <(python3 "$dir/visible.py" "$vport" "$site" "$trials" "$dir")
+read -r pcli _ _ _ p50 p99 pmax < <(python3 bench/visible.py "$vport" "$site" "$trials" "$dir")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 printf '\nThe cluster on one machine: PostgreSQL, two khabar nodes, Varnish in front (load %s at the end)\n' \
