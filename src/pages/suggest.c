@@ -30,7 +30,8 @@ typedef struct held {
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
 static held *g_cur;
-static int64_t g_built_version = -1;
+/* What the index was built from (the suggest job's thread alone). */
+static int64_t g_built_version = -1, g_built_seq = -1;
 
 static held *take(void)
 {
@@ -65,8 +66,7 @@ int suggest_refresh(store *st)
 		return -1;
 	/* Anything published, edited or renamed moves the change log (or
 	 * the content version): build again only then. */
-	int64_t mark = v * 1000003 + last;
-	if (mark == g_built_version)
+	if (v == g_built_version && last == g_built_seq)
 		return 0;
 	kb_arena a = {0};
 	kb_suggest_row *rows;
@@ -96,7 +96,8 @@ int suggest_refresh(store *st)
 	g_cur = h;
 	pthread_mutex_unlock(&g_mu);
 	let_go(old);
-	g_built_version = mark;
+	g_built_version = v;
+	g_built_seq = last;
 	return 0;
 }
 
@@ -105,7 +106,7 @@ void suggest_stop(void)
 	pthread_mutex_lock(&g_mu);
 	held *old = g_cur;
 	g_cur = NULL;
-	g_built_version = -1;
+	g_built_version = g_built_seq = -1;
 	pthread_mutex_unlock(&g_mu);
 	let_go(old);
 }
