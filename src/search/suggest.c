@@ -92,17 +92,25 @@ static void words_of(tok_ctx *c, const char *s)
 	text_tokenise(s, strlen(s), on_token, c);
 }
 
-static void add_key(suggest_index *x, key **v, size_t *len, size_t *cap, const char *k, size_t n,
-		    uint32_t entry)
+static void push_key(key **v, size_t *len, size_t *cap, key k)
 {
-	if (!n)
-		return;
 	if (*len == *cap) {
 		*cap = *cap ? *cap * 2 : 1024;
 		*v = kb_realloc(*v, *cap * sizeof **v);
 	}
-	(*v)[(*len)++] = (key){kb_arena_strndup(&x->a, k, n), (uint32_t)n, entry,
-			       x->e[entry].kind != SUGGEST_HEADLINE, x->e[entry].weight};
+	(*v)[(*len)++] = k;
+}
+
+/* Adds key k[0..n) of entry to the sorted-to-be keys and to the entry's
+ * own (one copy of the text for both). */
+static void add_key(suggest_index *x, size_t *nw, size_t *wcap, const char *k, size_t n, uint32_t entry)
+{
+	if (!n)
+		return;
+	key v = {kb_arena_strndup(&x->a, k, n), (uint32_t)n, entry, x->e[entry].kind != SUGGEST_HEADLINE,
+		 x->e[entry].weight};
+	push_key(&x->keys, &x->nkeys, &x->cap, v);
+	push_key(&x->words, nw, wcap, v);
 }
 
 static int key_cmp(const void *pa, const void *pb)
@@ -173,11 +181,9 @@ suggest_index *suggest_build(const suggest_entry *e, size_t n)
 		words_of(&c, e[i].text);
 		for (size_t w = 0; w < c.nwords; w++) {
 			word_keys(&fold, &latin, c.words.data + c.off[w], c.len[w], &kb);
-			add_key(x, &x->keys, &x->nkeys, &x->cap, fold.data, fold.len, id);
-			add_key(x, &x->words, &nw, &wcap, fold.data, fold.len, id);
+			add_key(x, &nw, &wcap, fold.data, fold.len, id);
 			if (latin.len && (latin.len != fold.len || memcmp(latin.data, fold.data, fold.len))) {
-				add_key(x, &x->keys, &x->nkeys, &x->cap, latin.data, latin.len, id);
-				add_key(x, &x->words, &nw, &wcap, latin.data, latin.len, id);
+				add_key(x, &nw, &wcap, latin.data, latin.len, id);
 				if (x->nv == vcap) {
 					vcap = vcap ? vcap * 2 : 1024;
 					x->v = kb_realloc(x->v, vcap * sizeof *x->v);
