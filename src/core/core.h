@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 #define KB_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* A number macro's value as a string literal, for SQL text. */
+#define KB_STRINGIFY_(x) #x
+#define KB_STRINGIFY(x) KB_STRINGIFY_(x)
 #define KB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* Prints "khabar: MESSAGE" to stderr and exits with status 1. */

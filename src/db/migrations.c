@@ -583,6 +583,10 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items WHEN" QUIET BUMP_VERSION,
 #undef QUIET
+	/* 21: on PostgreSQL, a search's newest matches found without all
+	 * of them (kb_pg_migrations); FTS5 walks its index newest first
+	 * already. */
+	"SELECT 1;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

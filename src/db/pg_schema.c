@@ -580,6 +580,37 @@ static const char *const kb_pg_migrations[] = {
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump_quiet();\n"
 	"CREATE TRIGGER menu_items_bump_del AFTER DELETE ON menu_items REFERENCING OLD TABLE AS changed\n"
 	"  FOR EACH STATEMENT EXECUTE FUNCTION kb_bump_quiet();\n",
+	/* 21: a search's newest matches without finding them all. Through
+	 * search_doc a common word or prefix (raj*: 36,000 of 100,000
+	 * stories) was every match found, sorted and counted, 15-20 ms, for
+	 * the newest 300 that are ranked. The index now also holds each id's
+	 * block of 1,024 (btree_gin, which PostgreSQL ships and a database's
+	 * owner may enable), so "these words among the newest ids" is one
+	 * index scan; kb_search_newest widens the window eightfold until k
+	 * are found or the whole index was asked. Blocks, not ids: a window's
+	 * range is then a few of the index's keys, not thousands. Ordered by
+	 * id + 0 so that the planner, which does not count the documents'
+	 * out-of-line reads, cannot walk the primary key backwards testing
+	 * each document instead (100 ms for a word in 5% of the stories). */
+	"CREATE EXTENSION IF NOT EXISTS btree_gin;\n"
+	"CREATE INDEX IF NOT EXISTS search_doc_block ON search USING gin(doc, (id / 1024));\n"
+	"DROP INDEX IF EXISTS search_doc;\n"
+	"CREATE OR REPLACE FUNCTION kb_search_newest(q tsquery, k int) RETURNS SETOF bigint\n"
+	"  LANGUAGE plpgsql STABLE SET enable_seqscan = off AS $$\n"
+	"DECLARE\n"
+	"  hi bigint;\n"
+	"  span bigint := greatest(8 * k, 4096);\n"
+	"  found bigint[];\n"
+	"BEGIN\n"
+	"  SELECT max(id) INTO hi FROM search;\n"
+	"  LOOP\n"
+	"    SELECT array_agg(id ORDER BY id DESC) INTO found FROM (SELECT id FROM search\n"
+	"      WHERE doc @@ q AND id / 1024 >= (hi - span) / 1024 ORDER BY id + 0 DESC LIMIT k) x;\n"
+	"    EXIT WHEN coalesce(cardinality(found), 0) >= k OR hi IS NULL OR hi - span <= 0;\n"
+	"    span := span * 8;\n"
+	"  END LOOP;\n"
+	"  RETURN QUERY SELECT unnest(found);\n"
+	"END $$;\n",
 	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 

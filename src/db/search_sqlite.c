@@ -128,7 +128,8 @@ static int build_match(const kb_search_query *q, kb_buf *b)
  * CROSS JOIN keeps the full-text index as the outer loop; otherwise SQLite
  * may walk the articles and run the MATCH once for each.
  */
-#define SEARCH_POOL "300"
+#define SEARCH_POOL KB_STRINGIFY(STORE_SEARCH_POOL)
+#define COUNT_UPTO KB_STRINGIFY(STORE_SEARCH_POOL) " + 1"
 /* dialect: FTS5's snippet and bm25, and char() for the marks. */
 #define SUMMARY_SNIPPET "snippet(search, 1, char(1), char(2), '…', 18)"
 static const char search_sql[] =
@@ -142,9 +143,10 @@ static const char search_sql[] =
 	"FROM top CROSS JOIN search ON search.rowid = top.id CROSS JOIN articles a ON a.id = top.id " ARTICLE_JOINS
 	"WHERE search MATCH $2 ORDER BY top.score";
 /* Without filters every indexed row is a published article: no join. */
-static const char count_sql[] =
-	"SELECT count(*) FROM search CROSS JOIN articles a ON a.id = search.rowid " SEARCH_WHERE;
-static const char count_all_sql[] = "SELECT count(*) FROM search WHERE search MATCH $2";
+static const char count_sql[] = "SELECT count(*) FROM (SELECT 1 FROM search CROSS JOIN articles a "
+				"ON a.id = search.rowid " SEARCH_WHERE " LIMIT " COUNT_UPTO ")";
+static const char count_all_sql[] =
+	"SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH $2 LIMIT " COUNT_UPTO ")";
 
 /* Binds the match ($2) and the filters ($3 to $5). The counts use no $1
  * (ARTICLE_COLS's) and count_all_sql no filter: SQLite takes a binding a

@@ -537,8 +537,14 @@ typedef struct kb_search_hit {
 	double score; /* lower is better */
 } kb_search_hit;
 
+/* What a search ranks and a reader pages through, on both backends: the
+ * newest STORE_SEARCH_POOL matches. Counting further would cost a common
+ * word every match on a big archive, so *total stops one past it:
+ * STORE_SEARCH_POOL + 1 reads "more than STORE_SEARCH_POOL". */
+#define STORE_SEARCH_POOL 300
 /* Published articles matching q, best first; *total gets the number of
- * matches. A query with no positive term finds nothing. */
+ * matches, up to STORE_SEARCH_POOL + 1. A query with no positive term
+ * finds nothing. */
 int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
 		 size_t *total);
 /* Rebuilds the whole index from the articles and ends a pause; inside the
