@@ -12,7 +12,7 @@
  * on a big archive: the newest SEARCH_POOL matches, found through the GIN
  * index; those ranked (ts_rank with the field weights, plus the same
  * recency cost per 30 days of age); and the page's slice, whose extracts
- * pg_snippet makes. One statement does the three and counts the matches,
+ * search_snippet makes. One statement does the three and counts the matches,
  * and one more reads the page's articles.
  */
 #include "search_pg.h"
@@ -188,9 +188,9 @@ int pg_search_ids(pg_conn *c, search_terms *t, kb_arena *a, const kb_search_quer
 		v[len].score = pg_col_double(s, 2);
 		/* From the summary when the match is there, else from the
 		 * body, as on SQLite. */
-		v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 3, NULL), 18);
+		v[len].snippet = search_snippet(t, a, q, pg_col_text(s, 3, NULL), 18);
 		if (!v[len].snippet)
-			v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 4, NULL), 18);
+			v[len].snippet = search_snippet(t, a, q, pg_col_text(s, 4, NULL), 18);
 		if (!v[len].snippet)
 			v[len].snippet = "";
 		len++;
