@@ -43,6 +43,6 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out);
  * matches, else the extract in a.
  */
 const char *search_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, const char *text,
-		       size_t words);
+			   size_t words);
 
 #endif
