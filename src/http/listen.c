@@ -99,6 +99,16 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return 0;
 }
 
+int listen_port(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (parse_listen(addr, &ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
 int listen_open(const char *addr)
 {
 	struct sockaddr_storage ss;
