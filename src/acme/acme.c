@@ -157,6 +157,7 @@ int acme_prepare(const acme_opts *a, server_opts *o, char *err)
 
 void acme_hup(void)
 {
+	kb_info("ACME: looking at the certificate now (SIGHUP)");
 	atomic_store(&g_hup, 1);
 	server_wake("acme");
 }

@@ -196,11 +196,11 @@ static int get_nonce(client *c)
 /*
  * POSTs payload ("" for POST-as-GET) to url as a JWS, signed by the
  * account (by kid once known). A badNonce answer is tried again, up to
- * five times. Returns 0 with the response in c (any status), or -1.
+ * ten times. Returns 0 with the response in c (any status), or -1.
  */
 static int post(client *c, const char *url, const char *payload)
 {
-	for (int attempt = 0; attempt < 5; attempt++) {
+	for (int attempt = 0; attempt < 10; attempt++) {
 		if (get_nonce(c))
 			return -1;
 		kb_buf jws = {0};

@@ -162,17 +162,26 @@ typedef struct worker {
 	int ok;
 } worker;
 
-/* Hands sock to h2o; over TLS with the context current now, which the
- * connection's SSL keeps referenced. */
+static void release_ctx(void *ctx)
+{
+	SSL_CTX_free(ctx);
+}
+
+/* Hands sock to h2o; over TLS with the context current now. h2o makes
+ * the connection's SSL from it only when the first bytes arrive, so the
+ * socket holds a reference until it closes: a certificate swapped
+ * meanwhile cannot free it under the handshake. */
 static void accept_one(listener *l, h2o_socket_t *sock)
 {
 	if (!l->tls) {
 		h2o_accept(&l->accept_ctx, sock);
 		return;
 	}
-	l->accept_ctx.ssl_ctx = tls_ctx_get();
+	SSL_CTX *ctx = tls_ctx_get();
+	sock->on_close.cb = release_ctx;
+	sock->on_close.data = ctx;
+	l->accept_ctx.ssl_ctx = ctx;
 	h2o_accept(&l->accept_ctx, sock);
-	SSL_CTX_free(l->accept_ctx.ssl_ctx);
 	l->accept_ctx.ssl_ctx = NULL;
 }
 

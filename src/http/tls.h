@@ -21,7 +21,8 @@ int tls_start(const char *cert, const char *key, const char *const *names, size_
 /* Whether tls_start ran: the listeners speak TLS. */
 int tls_on(void);
 /* The context for a new connection, referenced; give it back with
- * SSL_CTX_free once h2o has made the connection's SSL from it. */
+ * SSL_CTX_free when the connection closes (h2o makes the SSL from it
+ * only when the first bytes arrive). */
 SSL_CTX *tls_ctx_get(void);
 /* Serves cert and key from now on (new connections; open ones keep
  * theirs), and reads them again on tls_reload. Returns 0, or -1 with a
