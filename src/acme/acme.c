@@ -51,7 +51,8 @@ static int parse_domains(const char *list, char *err)
 			d[i] = (char)(d[i] >= 'A' && d[i] <= 'Z' ? d[i] - 'A' + 'a' : d[i]);
 		int dotted = strchr(d, '.') || !strcmp(d, "localhost");
 		if (n > 253 || !kb_ascii_name(d, n, ".-") || d[0] == '.' || d[0] == '-' || !dotted) {
-			snprintf(err, 512, "--https: \"%s\" is not a domain name such as news.example.com", d);
+			snprintf(err, 512, "--https: \"%s\" is not a domain name such as news.example.com",
+				 d);
 			free(copy);
 			return -1;
 		}
@@ -75,7 +76,8 @@ static int parse_domains(const char *list, char *err)
 static int private_dir(const char *dir, char *err)
 {
 	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, 512, "cannot make the certificate folder %s: %s (choose another with --acme-dir)", dir,
+		snprintf(err, 512,
+			 "cannot make the certificate folder %s: %s (choose another with --acme-dir)", dir,
 			 strerror(errno));
 		return -1;
 	}
@@ -111,13 +113,15 @@ int acme_prepare(const acme_opts *a, server_opts *o, char *err)
 	g.cfg.ca_file = a->ca_file;
 	g.cfg.email = a->email;
 	if (a->challenge && strcmp(a->challenge, "http-01") && strcmp(a->challenge, "tls-alpn-01")) {
-		snprintf(err, 512, "--acme-challenge must be http-01 or tls-alpn-01, not \"%s\"", a->challenge);
+		snprintf(err, 512, "--acme-challenge must be http-01 or tls-alpn-01, not \"%s\"",
+			 a->challenge);
 		return -1;
 	}
 	int plain = o->listen_http && *o->listen_http;
 	g.cfg.http01 = a->challenge ? !strcmp(a->challenge, "http-01") : plain;
 	if (g.cfg.http01 && !plain) {
-		snprintf(err, 512, "--acme-challenge http-01 needs the plain listener (--listen-http ADDR:80)");
+		snprintf(err, 512,
+			 "--acme-challenge http-01 needs the plain listener (--listen-http ADDR:80)");
 		return -1;
 	}
 	g.renew_before = (int64_t)a->renew_days * 86400;
@@ -169,8 +173,10 @@ static EVP_PKEY *account_key(void)
 	EVP_PKEY *k = NULL;
 	if (!kb_read_file(g.account, &pem)) {
 		if (!(k = pki_key_read(pem.data, pem.len)))
-			kb_warn("ACME: %s holds no private key (PEM): move it away to make a new account", g.account);
-	} else if (!(k = pki_key_new()) || pki_key_pem(k, &pem) || kb_write_file(g.account, pem.data, pem.len, 0600)) {
+			kb_warn("ACME: %s holds no private key (PEM): move it away to make a new account",
+				g.account);
+	} else if (!(k = pki_key_new()) || pki_key_pem(k, &pem) ||
+		   kb_write_file(g.account, pem.data, pem.len, 0600)) {
 		kb_warn("ACME: cannot keep a new account key in %s: %s", g.account, strerror(errno));
 		EVP_PKEY_free(k);
 		k = NULL;
@@ -201,8 +207,8 @@ static int keep_cert(EVP_PKEY *key, const kb_buf *chain)
 		time_t t = (time_t)na;
 		struct tm tm;
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime_r(&t, &tm));
-		kb_info("ACME: serving a new certificate for %s (serial %s, valid until %s)", g.domains[0], serial,
-			when);
+		kb_info("ACME: serving a new certificate for %s (serial %s, valid until %s)", g.domains[0],
+			serial, when);
 	}
 	kb_buf_free(&kp);
 	return rc;

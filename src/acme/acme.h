@@ -42,8 +42,8 @@ void acme_jwk_thumbprint(const char *jwk, char out[44]);
  * for POST-as-GET) to url with nonce, signed ES256 by key, naming the
  * account by kid, or with kid NULL by its jwk. Returns 0 or -1.
  */
-int acme_jws(kb_buf *out, EVP_PKEY *key, const char *jwk, const char *kid, const char *nonce,
-	     const char *url, const char *payload);
+int acme_jws(kb_buf *out, EVP_PKEY *key, const char *jwk, const char *kid, const char *nonce, const char *url,
+	     const char *payload);
 
 /* ---- one order (client.c) ---- */
 

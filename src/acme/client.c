@@ -131,7 +131,8 @@ static int request(client *c, const char *url, const char *body, int head)
 	CURLcode rc = curl_easy_perform(h);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
-		fail(c, "cannot reach the ACME server at %s: %s (check the network, --acme-directory, and --acme-ca for a test CA)",
+		fail(c,
+		     "cannot reach the ACME server at %s: %s (check the network, --acme-directory, and --acme-ca for a test CA)",
 		     url, curl_easy_strerror(rc));
 		return -1;
 	}
@@ -168,14 +169,15 @@ static int ca_refused(client *c, const char *what)
 	const char *type = problem_type(p), *detail = jstr(p, "detail");
 	int rc = ACME_FAILED;
 	if (!strcmp(type, "rateLimited")) {
-		fail(c, "the CA is rate-limiting this site (%s): %s. khabar goes on with the certificate it has and tries again later; to experiment, use a staging directory (--acme-directory)",
+		fail(c,
+		     "the CA is rate-limiting this site (%s): %s. khabar goes on with the certificate it has and tries again later; to experiment, use a staging directory (--acme-directory)",
 		     what, detail ? detail : "");
 		*c->why_retry = c->retry_after;
 		c->limited = 1;
 		rc = ACME_RATE_LIMITED;
 	} else {
-		fail(c, "the CA refused %s (HTTP %ld, %s): %s", what, c->status, *type ? type : "no problem type",
-		     detail ? detail : "no detail");
+		fail(c, "the CA refused %s (HTTP %ld, %s): %s", what, c->status,
+		     *type ? type : "no problem type", detail ? detail : "no detail");
 	}
 	json_decref(p);
 	return rc;
@@ -235,8 +237,8 @@ static int directory(client *c)
 	const char *nn = jstr(d, "newNonce"), *na = jstr(d, "newAccount"), *no = jstr(d, "newOrder");
 	if (c->status != 200 || !nn || !na || !no) {
 		json_decref(d);
-		return fail(c, "%s is not an ACME directory (HTTP %ld): check --acme-directory", c->cfg->directory,
-			    c->status),
+		return fail(c, "%s is not an ACME directory (HTTP %ld): check --acme-directory",
+			    c->cfg->directory, c->status),
 		       -1;
 	}
 	c->new_nonce = kb_strdup(nn);
@@ -282,7 +284,8 @@ static json_t *poll_status(client *c, const char *url, const char *what, int sto
 			ca_refused(c, what);
 			return NULL;
 		}
-		if (strcmp(st, "pending") && strcmp(st, "processing") && (stop_at_ready || strcmp(st, "ready")))
+		if (strcmp(st, "pending") && strcmp(st, "processing") &&
+		    (stop_at_ready || strcmp(st, "ready")))
 			return o;
 		json_decref(o);
 		int wait = c->retry_after > 0 && c->retry_after < 10 ? (int)c->retry_after : 1;
@@ -307,7 +310,8 @@ static void authz_failed(client *c, json_t *authz, const char *domain, const cha
 			detail = jstr(e, "detail") ? jstr(e, "detail") : detail;
 		}
 	}
-	fail(c, "the CA could not validate %s by %s (%s: %s). Check that DNS for %s points to this server and that port %s reaches khabar from the internet (a firewall, or another server on it?)",
+	fail(c,
+	     "the CA could not validate %s by %s (%s: %s). Check that DNS for %s points to this server and that port %s reaches khabar from the internet (a firewall, or another server on it?)",
 	     domain, kind, *type ? type : "invalid", detail, domain, c->cfg->http01 ? "80" : "443");
 }
 
@@ -318,8 +322,7 @@ static int authorize(client *c, const char *url)
 	if (post(c, url, ""))
 		return -1;
 	json_t *authz = body_json(c);
-	const char *st = jstr(authz, "status"),
-		   *domain = jstr(json_object_get(authz, "identifier"), "value");
+	const char *st = jstr(authz, "status"), *domain = jstr(json_object_get(authz, "identifier"), "value");
 	if (c->status != 200 || !st || !domain) {
 		json_decref(authz);
 		return ca_refused(c, "an authorization"), -1;
@@ -338,8 +341,9 @@ static int authorize(client *c, const char *url)
 			ch_url = jstr(ch, "url");
 		}
 	}
-	if (!token || !ch_url || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
-					 strlen(token)) {
+	if (!token || !ch_url ||
+	    strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+		    strlen(token)) {
 		fail(c, "the CA offers no usable %s challenge for %s: try --acme-challenge %s", kind, domain,
 		     c->cfg->http01 ? "tls-alpn-01" : "http-01");
 		json_decref(authz);
@@ -400,7 +404,8 @@ static int order(client *c, EVP_PKEY *cert_key, kb_buf *cert_pem)
 {
 	json_t *ids = json_array();
 	for (size_t i = 0; i < c->cfg->ndomains; i++)
-		json_array_append_new(ids, json_pack("{s:s, s:s}", "type", "dns", "value", c->cfg->domains[i]));
+		json_array_append_new(ids,
+				      json_pack("{s:s, s:s}", "type", "dns", "value", c->cfg->domains[i]));
 	json_t *req = json_pack("{s:o}", "identifiers", ids);
 	char *payload = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
@@ -445,7 +450,8 @@ static int order(client *c, EVP_PKEY *cert_key, kb_buf *cert_pem)
 	if (rc == ACME_OK) {
 		if (post(c, cert_url, ""))
 			rc = ACME_FAILED;
-		else if (c->status != 200 || !c->body.len || !memmem(c->body.data, c->body.len, "BEGIN CERTIFICATE", 17))
+		else if (c->status != 200 || !c->body.len ||
+			 !memmem(c->body.data, c->body.len, "BEGIN CERTIFICATE", 17))
 			rc = ca_refused(c, "the certificate download");
 		else
 			kb_buf_append(cert_pem, c->body.data, c->body.len);

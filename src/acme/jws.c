@@ -40,8 +40,8 @@ void acme_jwk_thumbprint(const char *jwk, char out[44])
 	kb_buf_free(&b);
 }
 
-int acme_jws(kb_buf *out, EVP_PKEY *key, const char *jwk, const char *kid, const char *nonce,
-	     const char *url, const char *payload)
+int acme_jws(kb_buf *out, EVP_PKEY *key, const char *jwk, const char *kid, const char *nonce, const char *url,
+	     const char *payload)
 {
 	json_t *prot = json_pack("{s:s, s:s, s:s}", "alg", "ES256", "nonce", nonce, "url", url);
 	json_t *jwk_obj = kid ? NULL : json_loads(jwk, 0, NULL);

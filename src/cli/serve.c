@@ -83,11 +83,13 @@ int cmd_serve(int argc, char **argv)
 		char *end;
 		long n = strtol(renew, &end, 10);
 		if (*end || n < 1 || n > 100000)
-			kb_fatal("--acme-renew-before must be a number of days from 1 to 100000, not \"%s\"", renew);
+			kb_fatal("--acme-renew-before must be a number of days from 1 to 100000, not \"%s\"",
+				 renew);
 		acme.renew_days = (int)n;
 	}
 	if (!o.tls_cert != !o.tls_key)
-		kb_fatal("--tls-cert and --tls-key go together: the certificate chain and its private key (PEM)");
+		kb_fatal(
+			"--tls-cert and --tls-key go together: the certificate chain and its private key (PEM)");
 	if (o.tls_cert && acme.domains)
 		kb_fatal("--https obtains a certificate and --tls-cert serves one you have: choose one");
 	int tls = o.tls_cert || acme.domains;

@@ -92,8 +92,8 @@ static int add_acme_id(X509 *cert, const unsigned char id[32])
 	return rc;
 }
 
-int pki_self_signed(EVP_PKEY *key, const char *const *names, size_t n, int days,
-		    const unsigned char *acme_id, kb_buf *out)
+int pki_self_signed(EVP_PKEY *key, const char *const *names, size_t n, int days, const unsigned char *acme_id,
+		    kb_buf *out)
 {
 	if (!n)
 		return -1;
@@ -179,7 +179,8 @@ int pki_cert_info(const char *pem, size_t n, int64_t *not_after, char *serial)
 		char *hex = bn ? BN_bn2hex(bn) : NULL;
 		if (hex && strlen(hex) < 80) {
 			for (size_t i = 0; hex[i]; i++)
-				serial[i] = (char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] - 'A' + 'a' : hex[i]);
+				serial[i] =
+					(char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] - 'A' + 'a' : hex[i]);
 			serial[strlen(hex)] = 0;
 		} else {
 			rc = -1;
@@ -206,7 +207,8 @@ int pki_cert_covers(const char *pem, size_t n, const char *const *names, size_t 
 				continue;
 			const unsigned char *d = ASN1_STRING_get0_data(g->d.dNSName);
 			int len = ASN1_STRING_length(g->d.dNSName);
-			found = (size_t)len == strlen(names[i]) && !strncasecmp((const char *)d, names[i], (size_t)len);
+			found = (size_t)len == strlen(names[i]) &&
+				!strncasecmp((const char *)d, names[i], (size_t)len);
 		}
 		all = found;
 	}

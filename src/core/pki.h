@@ -30,8 +30,8 @@ EVP_PKEY *pki_key_read(const char *pem, size_t n);
  * authorization), it carries RFC 8737's critical acmeIdentifier extension:
  * the TLS-ALPN-01 challenge certificate. Returns 0 or -1.
  */
-int pki_self_signed(EVP_PKEY *key, const char *const *names, size_t n, int days,
-		    const unsigned char *acme_id, kb_buf *out);
+int pki_self_signed(EVP_PKEY *key, const char *const *names, size_t n, int days, const unsigned char *acme_id,
+		    kb_buf *out);
 
 /* A certificate signing request (PKCS #10, DER) for names[0..n), in the
  * subjectAltName extension, signed by key; appended to out. Returns 0 or -1. */

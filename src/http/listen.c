@@ -124,8 +124,12 @@ int listen_open(const char *addr)
 	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, SOMAXCONN)) {
 		int e = errno;
 		fprintf(stderr, "khabar: cannot listen on %s: %s%s\n", addr, strerror(e),
-			e == EADDRINUSE ? " (is another server running there? pick another with --listen)"
-					: "");
+			e == EADDRINUSE
+				? " (is another server running there? stop it, or pick another address with "
+				  "--listen or --listen-http)"
+			: e == EACCES ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; "
+					"in systemd, AmbientCapabilities=CAP_NET_BIND_SERVICE)"
+				      : "");
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -79,8 +79,8 @@ size_t plain_host(const char *host, size_t n)
 	size_t len = 0;
 	while (len < n && host[len] != ':') {
 		char c = host[len];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-		      c == '.'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.'))
 			return 0;
 		len++;
 	}
@@ -121,9 +121,10 @@ int plain_handler(h2o_handler_t *self, h2o_req_t *req)
 		snprintf(port, sizeof port, ":%d", g_https_port);
 	/* The path as the client sent it (already percent-encoded), query
 	 * included; h2o refused a request line with control bytes. */
-	h2o_iovec_t loc = h2o_concat(&req->pool, h2o_iovec_init(H2O_STRLIT("https://")),
-				     h2o_iovec_init(req->authority.base, hl), h2o_iovec_init(port, strlen(port)),
-				     req->path.len && req->path.base[0] == '/' ? req->path : h2o_iovec_init("/", 1));
+	h2o_iovec_t loc =
+		h2o_concat(&req->pool, h2o_iovec_init(H2O_STRLIT("https://")),
+			   h2o_iovec_init(req->authority.base, hl), h2o_iovec_init(port, strlen(port)),
+			   req->path.len && req->path.base[0] == '/' ? req->path : h2o_iovec_init("/", 1));
 	req->res.status = get ? 301 : 308;
 	req->res.reason = http_reason(req->res.status);
 	send_add(req, H2O_TOKEN_LOCATION, loc.base);

@@ -510,8 +510,8 @@ int server_run(const server_opts *o)
 		    pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			kb_fatal("cannot start worker thread %d", i);
 	}
-	kb_info("khabar serving %s on %s://%s with %d threads", o->db_path, tls_on() ? "https" : "http", o->listen,
-		n);
+	kb_info("khabar serving %s on %s://%s with %d threads", o->db_path, tls_on() ? "https" : "http",
+		o->listen, n);
 	if (plain_fd >= 0)
 		kb_info("plain HTTP on %s: ACME challenges, and redirects to HTTPS", o->listen_http);
 

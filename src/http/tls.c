@@ -29,8 +29,8 @@
 #include "tls.h"
 
 static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
-static SSL_CTX *g_ctx;            /* under g_mu */
-static char *g_cert, *g_key;      /* the files g_ctx was read from; NULL: placeholder */
+static SSL_CTX *g_ctx;       /* under g_mu */
+static char *g_cert, *g_key; /* the files g_ctx was read from; NULL: placeholder */
 static int g_on;
 
 #define MAX_CHALLENGES 16
@@ -156,9 +156,9 @@ static int ctx_use_pem(SSL_CTX *c, const char *cert_pem, const char *key_pem)
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
 	EVP_PKEY *k = pki_key_read(key_pem, strlen(key_pem));
 	int rc = x && k && SSL_CTX_use_certificate(c, x) == 1 && SSL_CTX_use_PrivateKey(c, k) == 1 &&
-			 SSL_CTX_check_private_key(c) == 1
-		 ? 0
-		 : -1;
+				 SSL_CTX_check_private_key(c) == 1
+			 ? 0
+			 : -1;
 	X509_free(x);
 	EVP_PKEY_free(k);
 	BIO_free(b);

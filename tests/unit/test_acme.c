@@ -141,10 +141,12 @@ static void test_jws(void **state)
 	kb_buf signed_text = {0};
 	kb_buf_printf(&signed_text, "%s.%s", json_string_value(json_object_get(o, "protected")),
 		      json_string_value(json_object_get(o, "payload")));
-	assert_true(es256_verifies(key, kb_buf_str(&signed_text), json_string_value(json_object_get(o, "signature"))));
+	assert_true(es256_verifies(key, kb_buf_str(&signed_text),
+				   json_string_value(json_object_get(o, "signature"))));
 	/* A changed payload does not verify. */
 	kb_buf_puts(&signed_text, "x");
-	assert_false(es256_verifies(key, kb_buf_str(&signed_text), json_string_value(json_object_get(o, "signature"))));
+	assert_false(es256_verifies(key, kb_buf_str(&signed_text),
+				    json_string_value(json_object_get(o, "signature"))));
 	json_decref(h);
 	json_decref(o);
 	free(prot);
@@ -153,7 +155,9 @@ static void test_jws(void **state)
 	/* Later requests name the account by kid; POST-as-GET has an
 	 * empty payload. */
 	kb_buf_reset(&jws);
-	assert_int_equal(acme_jws(&jws, key, kb_buf_str(&jwk), "https://ca.example/acct/1", "n2", "https://ca.example/o/1", ""), 0);
+	assert_int_equal(acme_jws(&jws, key, kb_buf_str(&jwk), "https://ca.example/acct/1", "n2",
+				  "https://ca.example/o/1", ""),
+			 0);
 	o = json_loads(kb_buf_str(&jws), 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(o, "payload")), "");
 	prot = field_text(o, "protected");
@@ -273,7 +277,8 @@ static void test_certificates(void **state)
 static void test_client_hello_parsers(void **state)
 {
 	/* ALPN: list length, then length-prefixed names. */
-	static const unsigned char alpn[] = {0, 14, 2, 'h', '2', 10, 'a', 'c', 'm', 'e', '-', 't', 'l', 's', '/', '1'};
+	static const unsigned char alpn[] = {0,   14,  2,   'h', '2', 10,  'a', 'c',
+					     'm', 'e', '-', 't', 'l', 's', '/', '1'};
 	assert_true(tls_alpn_offers(alpn, sizeof alpn, "acme-tls/1"));
 	assert_true(tls_alpn_offers(alpn, sizeof alpn, "h2"));
 	assert_false(tls_alpn_offers(alpn, sizeof alpn, "http/1.1"));
@@ -307,9 +312,12 @@ static void test_plain_host(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_jwk_and_thumbprint), cmocka_unit_test(test_jws),
-		cmocka_unit_test(test_csr),                cmocka_unit_test(test_certificates),
-		cmocka_unit_test(test_client_hello_parsers), cmocka_unit_test(test_plain_host),
+		cmocka_unit_test(test_jwk_and_thumbprint),
+		cmocka_unit_test(test_jws),
+		cmocka_unit_test(test_csr),
+		cmocka_unit_test(test_certificates),
+		cmocka_unit_test(test_client_hello_parsers),
+		cmocka_unit_test(test_plain_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
