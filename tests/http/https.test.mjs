@@ -114,7 +114,7 @@ describe('--https: a certificate from an ACME CA (pebble)', () => {
     t?.remove();
   });
 
-  test('the home page comes over HTTP/2 with HSTS, a certificate from the CA and https URLs', () => {
+  test('the home page comes over HTTP/2 with HSTS, a certificate from the CA, https URLs and Secure cookies', () => {
     const r = curl(`https://localhost:${tlsPort}/`, root, ['--http2']);
     assert.equal(r.code, 200, site.log());
     assert.equal(r.version, '2', 'HTTP/2 negotiated by ALPN');
@@ -123,6 +123,8 @@ describe('--https: a certificate from an ACME CA (pebble)', () => {
     assert.match(r.body, /<link rel="canonical" href="https:\/\//);
     // The cached copy carries HSTS too.
     assert.match(curl(`https://localhost:${tlsPort}/`, root, ['--http2']).headers, /x-khabar-cache: hit[\s\S]*strict-transport-security|strict-transport-security[\s\S]*x-khabar-cache: hit/);
+    // Cookies are Secure by themselves over TLS.
+    assert.match(curl(`https://localhost:${tlsPort}/newsroom/login`, root).headers, /set-cookie: kb_pre=[^\r\n]*; secure/);
     const h1 = curl(`https://localhost:${tlsPort}/`, root, ['--http1.1']);
     assert.equal(h1.version, '1.1');
     assert.equal(h1.code, 200);
