@@ -50,45 +50,6 @@ static void ssl_error(char *err, const char *what, const char *file)
 	ERR_clear_error();
 }
 
-int tls_alpn_offers(const unsigned char *p, size_t n, const char *proto)
-{
-	size_t want = strlen(proto);
-	if (n < 2 || (size_t)(p[0] << 8 | p[1]) != n - 2)
-		return 0;
-	for (size_t i = 2; i < n;) {
-		size_t len = p[i++];
-		if (len > n - i)
-			return 0;
-		if (len == want && !memcmp(p + i, proto, want))
-			return 1;
-		i += len;
-	}
-	return 0;
-}
-
-int tls_sni_name(const unsigned char *p, size_t n, char *out, size_t cap)
-{
-	/* ServerNameList: length(2), then entries of type(1) length(2) name. */
-	if (n < 2 || (size_t)(p[0] << 8 | p[1]) != n - 2)
-		return -1;
-	for (size_t i = 2; i + 3 <= n;) {
-		unsigned type = p[i];
-		size_t len = (size_t)(p[i + 1] << 8 | p[i + 2]);
-		i += 3;
-		if (len > n - i)
-			return -1;
-		if (type == 0) {
-			if (!len || len >= cap || memchr(p + i, 0, len))
-				return -1;
-			memcpy(out, p + i, len);
-			out[len] = 0;
-			return 0;
-		}
-		i += len;
-	}
-	return -1;
-}
-
 /* The challenge contexts' ALPN: "acme-tls/1", which the client offered. */
 static int select_acme(SSL *s, const unsigned char **out, unsigned char *outlen, const unsigned char *in,
 		       unsigned int inlen, void *arg)
