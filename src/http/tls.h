@@ -37,10 +37,11 @@ int tls_alpn_challenge(const char *name, const char *cert_pem, const char *key_p
 /* Frees what tls_start made. */
 void tls_stop(void);
 
-/* Pure parsers of a ClientHello's extensions (tlsparse.c; for the tests
- * and tests/fuzz/fuzz_clienthello.c): whether the ALPN extension's body p[0..n) offers proto, and the
- * host name of a server_name extension's body (into out, cap bytes, NUL
- * ended; -1 when there is none that fits). */
+/* Pure parsers of a ClientHello's extensions (tlsparse.c; the unit tests
+ * and tests/fuzz/fuzz_clienthello.c run them alone): whether the ALPN
+ * extension's body p[0..n) offers proto, and the host name of a
+ * server_name extension's body (into out, cap bytes, NUL ended; -1 when
+ * there is none that fits). */
 int tls_alpn_offers(const unsigned char *p, size_t n, const char *proto);
 int tls_sni_name(const unsigned char *p, size_t n, char *out, size_t cap);
 
