@@ -293,9 +293,14 @@ int tls_alpn_challenge(const char *name, const char *cert_pem, const char *key_p
 
 void tls_stop(void)
 {
-	for (size_t i = 0; i < MAX_CHALLENGES; i++)
-		if (g_chal[i].name)
-			tls_alpn_challenge(g_chal[i].name, NULL, NULL);
+	pthread_mutex_lock(&g_mu);
+	for (size_t i = 0; i < MAX_CHALLENGES; i++) {
+		SSL_CTX_free(g_chal[i].ctx);
+		free(g_chal[i].name);
+		g_chal[i].name = NULL;
+		g_chal[i].ctx = NULL;
+	}
+	pthread_mutex_unlock(&g_mu);
 	ctx_swap(NULL);
 	free(g_cert);
 	free(g_key);
