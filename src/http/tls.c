@@ -258,6 +258,15 @@ int tls_reload(void)
 	return rc;
 }
 
+/* Empties challenge slot i (under g_mu). */
+static void chal_clear(size_t i)
+{
+	SSL_CTX_free(g_chal[i].ctx);
+	free(g_chal[i].name);
+	g_chal[i].name = NULL;
+	g_chal[i].ctx = NULL;
+}
+
 int tls_alpn_challenge(const char *name, const char *cert_pem, const char *key_pem)
 {
 	SSL_CTX *c = NULL;
@@ -271,12 +280,8 @@ int tls_alpn_challenge(const char *name, const char *cert_pem, const char *key_p
 	int rc = c ? -1 : 0;
 	pthread_mutex_lock(&g_mu);
 	for (size_t i = 0; i < MAX_CHALLENGES; i++) {
-		if (g_chal[i].name && !strcasecmp(g_chal[i].name, name)) {
-			SSL_CTX_free(g_chal[i].ctx);
-			free(g_chal[i].name);
-			g_chal[i].name = NULL;
-			g_chal[i].ctx = NULL;
-		}
+		if (g_chal[i].name && !strcasecmp(g_chal[i].name, name))
+			chal_clear(i);
 	}
 	for (size_t i = 0; c && i < MAX_CHALLENGES; i++) {
 		if (!g_chal[i].name) {
@@ -294,12 +299,8 @@ int tls_alpn_challenge(const char *name, const char *cert_pem, const char *key_p
 void tls_stop(void)
 {
 	pthread_mutex_lock(&g_mu);
-	for (size_t i = 0; i < MAX_CHALLENGES; i++) {
-		SSL_CTX_free(g_chal[i].ctx);
-		free(g_chal[i].name);
-		g_chal[i].name = NULL;
-		g_chal[i].ctx = NULL;
-	}
+	for (size_t i = 0; i < MAX_CHALLENGES; i++)
+		chal_clear(i);
 	pthread_mutex_unlock(&g_mu);
 	ctx_swap(NULL);
 	free(g_cert);
