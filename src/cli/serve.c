@@ -31,8 +31,18 @@ int cmd_serve(int argc, char **argv)
 			trusted[o.ntrust_proxy++] = net;
 			continue;
 		}
-		if (cli_opt(argc, argv, &i, "--listen", &listen) ||
-		    cli_opt(argc, argv, &i, "--listen-http", &o.listen_http) ||
+		const char *addr;
+		if (cli_opt(argc, argv, &i, "--listen", &addr)) {
+			/* Repeated: every address, comma-separated. */
+			if (listen) {
+				kb_buf b = {0};
+				kb_buf_printf(&b, "%s,%s", listen, addr);
+				addr = kb_buf_take(&b, NULL); /* lives as long as the server */
+			}
+			listen = addr;
+			continue;
+		}
+		if (cli_opt(argc, argv, &i, "--listen-http", &o.listen_http) ||
 		    cli_opt(argc, argv, &i, "--tls-cert", &o.tls_cert) ||
 		    cli_opt(argc, argv, &i, "--tls-key", &o.tls_key) ||
 		    cli_opt(argc, argv, &i, "--https", &acme.domains) ||
@@ -52,7 +62,7 @@ int cmd_serve(int argc, char **argv)
 			continue;
 		fprintf(stderr,
 			"khabar serve: unknown option %s\n"
-			"usage: khabar serve [--listen ADDR:PORT] [--db PATH] [--threads N] [--theme DIR]\n"
+			"usage: khabar serve [--listen ADDR:PORT[,ADDR:PORT]]... [--db PATH] [--threads N] [--theme DIR]\n"
 			"                    [--access-log PATH|-|''] [--cache-mb N] [--media DIR]\n"
 			"                    [--trust-proxy CIDR]... (X-Forwarded-For and -Proto from there)\n"
 			"                    [--tls-cert FILE --tls-key FILE]   (HTTPS with this certificate)\n"

@@ -237,7 +237,7 @@ typedef struct server_opts {
 	/* Background jobs (jobs.h), each on its own thread. */
 	const struct server_job *jobs;
 	size_t njobs;
-	const char *listen; /* "127.0.0.1:8080" */
+	const char *listen; /* "127.0.0.1:8080", or several: "A:443,[::]:443" */
 	/* TLS on the listener: a certificate chain and key (PEM files), or
 	 * with tls_cert NULL and names given, a self-signed placeholder
 	 * for those names until tls_use_files (tls.h) names real files

@@ -145,11 +145,14 @@ void server_wake(const char *job)
 	jobs_wake(g_jobs, job);
 }
 
-/* One listening socket of a worker: the site's (TLS or not), or the
- * plain one beside TLS. */
+/* The most --listen addresses (comma-separated, or --listen repeated). */
+#define MAX_LISTEN 8
+
+/* One listening socket of a worker: one of the site's (TLS or not), or
+ * the plain one beside TLS. */
 typedef struct listener {
 	int fd; /* this thread's dup of the listening socket; -1: none */
-	int tls;
+	int tls, plain;
 	h2o_accept_ctx_t accept_ctx;
 	h2o_socket_t *sock;
 } listener;
@@ -158,7 +161,7 @@ typedef struct worker {
 	pthread_t tid;
 	int index;
 	h2o_context_t ctx;
-	listener l[2];
+	listener l[MAX_LISTEN + 1];
 	int ok;
 } worker;
 
@@ -236,7 +239,7 @@ static void *worker_main(void *arg)
 		if (l->fd < 0)
 			continue;
 		l->accept_ctx.ctx = &w->ctx;
-		l->accept_ctx.hosts = i ? g_plain_conf.hosts : g_conf.hosts;
+		l->accept_ctx.hosts = l->plain ? g_plain_conf.hosts : g_conf.hosts;
 		l->sock = h2o_evloop_socket_create(w->ctx.loop, l->fd, H2O_SOCKET_FLAG_DONT_READ);
 		l->sock->data = l;
 		h2o_socket_read_start(l->sock, on_accept);
@@ -318,6 +321,32 @@ static void hsts_header(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot
 	h2o_setup_next_ostream(req, slot);
 }
 
+/* Opens every address of list ("A,B"), into fds from *n on. Returns 0,
+ * or -1 after saying why. */
+static int open_all(const char *list, int *fds, size_t *n)
+{
+	char *copy = kb_strdup(list), *save = NULL;
+	int rc = 0;
+	for (char *a = strtok_r(copy, ",", &save); a && !rc; a = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_LISTEN) {
+			fprintf(stderr, "khabar: --listen: at most %d addresses\n", MAX_LISTEN);
+			rc = -1;
+		} else if ((fds[*n] = listen_open(a)) < 0) {
+			rc = -1;
+		} else {
+			(*n)++;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static void close_all(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
 /* The plain listener beside TLS: its own configuration, one handler.
  * Returns 0, or -1 after saying why. */
 static int plain_setup(const server_opts *o)
@@ -329,7 +358,10 @@ static int plain_setup(const server_opts *o)
 		h2o_config_register_host(&g_plain_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
 	h2o_create_handler(pc, sizeof(h2o_handler_t))->on_req = plain_handler;
-	plain_https_port(listen_port(o->listen));
+	/* Redirects name the first --listen address's port. */
+	char *first = kb_strndup(o->listen, strcspn(o->listen, ","));
+	plain_https_port(listen_port(first));
+	free(first);
 	return o->access_log && *o->access_log ? listen_access_log(pc, o->access_log) : 0;
 }
 
@@ -421,13 +453,17 @@ int server_run(const server_opts *o)
 	}
 	/* The site's own URLs name the scheme it is served by. */
 	store_base_url_https(tls_on());
-	int fd = listen_open(o->listen);
-	if (fd < 0)
+	/* The site's sockets, then the plain one (nsite..nfd) beside TLS. */
+	int fds[MAX_LISTEN + 1];
+	size_t nfd = 0, nsite;
+	if (open_all(o->listen, fds, &nfd)) {
+		close_all(fds, nfd);
 		return 1;
-	int plain_fd = -1;
+	}
+	nsite = nfd;
 	if (tls_on() && o->listen_http && *o->listen_http &&
-	    ((plain_fd = listen_open(o->listen_http)) < 0 || plain_setup(o))) {
-		close(fd);
+	    ((fds[nfd] = listen_open(o->listen_http)) < 0 || (nfd++, plain_setup(o)))) {
+		close_all(fds, nfd);
 		return 1;
 	}
 
@@ -436,7 +472,7 @@ int server_run(const server_opts *o)
 	if (!st) {
 		fprintf(stderr, "khabar: %s\n", err);
 		free(err);
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 	atomic_store(&g_version, store_content_version(st));
@@ -446,7 +482,7 @@ int server_run(const server_opts *o)
 	if (session_init(st) || store_changes_last(st, &g_seq)) {
 		fprintf(stderr, "khabar: cannot start: %s\n", store_errmsg(st));
 		store_close(st);
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 	store_close(st);
@@ -475,7 +511,7 @@ int server_run(const server_opts *o)
 			h2o_create_handler(mc, sizeof(h2o_handler_t))->on_req = on_media_miss;
 		h2o_create_filter(mc, sizeof(h2o_filter_t))->on_setup_ostream = media_headers;
 		if (o->access_log && *o->access_log && listen_access_log(mc, o->access_log)) {
-			close(fd);
+			close_all(fds, nfd);
 			return 1;
 		}
 		if (tls_on())
@@ -487,7 +523,7 @@ int server_run(const server_opts *o)
 	if (tls_on())
 		h2o_create_filter(pc, sizeof(h2o_filter_t))->on_setup_ostream = hsts_header;
 	if (o->access_log && *o->access_log && listen_access_log(pc, o->access_log)) {
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 
@@ -503,16 +539,22 @@ int server_run(const server_opts *o)
 	worker *ws = kb_calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
 		ws[i].index = i;
-		ws[i].l[0].fd = i ? dup(fd) : fd;
-		ws[i].l[0].tls = tls_on();
-		ws[i].l[1].fd = plain_fd < 0 ? -1 : i ? dup(plain_fd) : plain_fd;
-		if (ws[i].l[0].fd < 0 || (plain_fd >= 0 && ws[i].l[1].fd < 0) ||
-		    pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
+		for (size_t j = 0; j < KB_COUNT(ws[i].l); j++)
+			ws[i].l[j].fd = -1;
+		for (size_t j = 0; j < nfd; j++) {
+			listener *l = &ws[i].l[j];
+			l->fd = i ? dup(fds[j]) : fds[j];
+			l->plain = j >= nsite;
+			l->tls = tls_on() && !l->plain;
+			if (l->fd < 0)
+				kb_fatal("cannot share the listening socket with worker thread %d", i);
+		}
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			kb_fatal("cannot start worker thread %d", i);
 	}
 	kb_info("khabar serving %s on %s://%s with %d threads", o->db_path, tls_on() ? "https" : "http",
 		o->listen, n);
-	if (plain_fd >= 0)
+	if (nfd > nsite)
 		kb_info("plain HTTP on %s: ACME challenges, and redirects to HTTPS", o->listen_http);
 
 	/* Wait for a signal, or for a worker that could not start. */

@@ -172,8 +172,8 @@ describe('--https: a certificate from an ACME CA (pebble)', () => {
   });
 });
 
-describe('--tls-cert: an owned certificate, read again on SIGHUP', () => {
-  let t, site, a, b, cert, key, tlsPort;
+describe('--tls-cert: an owned certificate on two addresses, read again on SIGHUP', () => {
+  let t, site, a, b, cert, key, tlsPort, second;
   before(async () => {
     t = tempDir();
     a = makeCert(t.dir, 'a');
@@ -182,9 +182,11 @@ describe('--tls-cert: an owned certificate, read again on SIGHUP', () => {
     key = path.join(t.dir, 'site.key');
     copyFileSync(a.cert, cert);
     copyFileSync(a.key, key);
-    tlsPort = await freePort();
+    [tlsPort, second] = [await freePort(), await freePort()];
+    // A second --listen address: every one speaks TLS.
     site = await startSite({ articles: 1, port: tlsPort,
-      extraArgs: ['--tls-cert', cert, '--tls-key', key, '--listen-http', `127.0.0.1:${await freePort()}`] });
+      extraArgs: ['--tls-cert', cert, '--tls-key', key, '--listen', `127.0.0.1:${second}`,
+        '--listen-http', `127.0.0.1:${await freePort()}`] });
   });
   after(async () => {
     await site?.stop();
@@ -196,6 +198,7 @@ describe('--tls-cert: an owned certificate, read again on SIGHUP', () => {
     assert.equal(r.code, 200, r.err);
     assert.equal(r.version, '2');
     assert.equal((await servedCert(tlsPort)).serial, serialOf(a.cert).replace(/^0+/, ''));
+    assert.equal(curl(`https://localhost:${second}/`, a.cert, ['--http2']).version, '2');
     copyFileSync(b.cert, cert);
     copyFileSync(b.key, key);
     site.child.kill('SIGHUP');
@@ -206,5 +209,6 @@ describe('--tls-cert: an owned certificate, read again on SIGHUP', () => {
     await until('the refusal in the log', () => /still serving the certificate read before/.test(site.log()));
     assert.equal((await servedCert(tlsPort)).serial, want);
     assert.equal(curl(`https://localhost:${tlsPort}/`, b.cert).code, 200);
+    assert.equal((await servedCert(second)).serial, want);
   });
 });
