@@ -12,6 +12,7 @@
 # Usage: bench/https.sh [SECONDS] [CONNECTIONS] [STREAMS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/nginx.sh
 secs=${1:-5}
 conns=${2:-32}
 streams=${3:-10}
@@ -46,16 +47,9 @@ for _ in $(seq 50); do curl -fsk -o /dev/null https://127.0.0.1:$kport/robots.tx
 seed=/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar
 mkdir -p "$out/www/news"
 curl -fsk "https://127.0.0.1:$kport$seed" >"$out/www$seed.html"
-cat >"$out/nginx.conf" <<NGINX
-worker_processes 2;
-pid $PWD/$out/nginx.pid;
-error_log $PWD/$out/nginx-error.log;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	keepalive_requests 100000;
-	http2_max_requests 100000;
+{
+	nginx_head "$PWD/$out"
+	cat <<NGINX
 	server {
 		listen 127.0.0.1:$nport ssl http2;
 		ssl_certificate $PWD/$out/cert.pem;
@@ -68,6 +62,7 @@ http {
 	}
 }
 NGINX
+} >"$out/nginx.conf"
 nginx -c "$PWD/$out/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -fsk -o /dev/null https://127.0.0.1:$nport$seed && break; sleep 0.1; done
