@@ -247,7 +247,9 @@ static int acme_step(store *st)
 		if (retry > g.backoff)
 			g.backoff = retry;
 		g.next_try = now + g.backoff;
-		if (rc != ACME_OK)
+		if (server_stopping())
+			kb_info("ACME: the order is left off, as the server stops");
+		else if (rc != ACME_OK)
 			kb_warn("ACME: %s. %s; trying again in %lld minutes", why,
 				g.not_after ? "Still serving the current certificate"
 					    : "Serving a self-signed placeholder",

@@ -288,6 +288,9 @@ int server_run(const server_opts *o);
  * pages; see cache.c). Called after in-process writes, so the writer
  * sees its change at once, and every 0.2 s for other processes'. */
 void server_content_changed(store *st);
+/* Whether a stop signal came: long background work (an ACME order)
+ * gives up rather than hold the stop back. */
+int server_stopping(void);
 /* Makes the background job named job run now (after an upload: "photos");
  * does nothing outside a running server. */
 void server_wake(const char *job);

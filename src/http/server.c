@@ -140,6 +140,11 @@ static int changes_step(store *st)
 static const server_job changes_job = {"changes", changes_step, 1000};
 static job_runner *g_listen;
 
+int server_stopping(void)
+{
+	return atomic_load(&g_stop);
+}
+
 void server_wake(const char *job)
 {
 	jobs_wake(g_jobs, job);
