@@ -180,6 +180,10 @@ int64_t store_content_version(store *st);
 int store_ping(store *st);
 
 int store_settings(store *st, kb_arena *a, kb_settings *out);
+/* A server that speaks TLS itself (khabar serve --https, --tls-cert) turns
+ * this on: from then on store_settings gives an http:// base_url as
+ * https://, so the site's links, feeds and canonical URLs follow. */
+void store_base_url_https(int on);
 int store_setting_set(store *st, const char *key, const char *value);
 /* The edge purge's and instant indexing's settings (src/http/edge.h), ""
  * when unset. Kept out of kb_settings so the token never reaches a page. */
