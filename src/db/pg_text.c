@@ -102,13 +102,19 @@ static int qterm_add(void *ud, int colocated, const char *term, size_t len, size
 	return 0;
 }
 
-/* Reads term's words into qt (reset first). */
-static void qterm_read(search_terms *t, const kb_search_term *term, qterm *qt)
+/* Reads term's words into qt (reset first); exact: their exact forms
+ * (terms.h). */
+static void qterm_read_as(search_terms *t, const kb_search_term *term, int exact, qterm *qt)
 {
 	kb_buf_reset(&qt->text);
 	qt->nw = qt->nalt = 0;
-	unsigned flags = TERMS_QUERY | (term->prefix ? TERMS_PREFIX : 0);
+	unsigned flags = TERMS_QUERY | (term->prefix ? TERMS_PREFIX : 0) | (exact ? TERMS_EXACT : 0);
 	search_terms_each(t, flags, term->text, strlen(term->text), qterm_add, qt);
+}
+
+static void qterm_read(search_terms *t, const kb_search_term *term, qterm *qt)
+{
+	qterm_read_as(t, term, 0, qt);
 }
 
 /* Appends qt as a tsquery phrase; prefix: its last word is a prefix. */
@@ -140,7 +146,7 @@ static void qterm_write(const qterm *qt, int prefix, kb_buf *out)
 int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out)
 {
 	kb_arena a = {0};
-	qterm qt = {.a = &a};
+	qterm qt = {.a = &a}, ex = {.a = &a};
 	kb_buf yes = {0}, no = {0};
 	int pos = 0;
 	for (size_t i = 0; i < q->nterms; i++) {
@@ -154,7 +160,22 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out)
 		}
 		if (pos++)
 			kb_buf_puts(&yes, q->any ? " | " : " & ");
-		qterm_write(&qt, q->terms[i].prefix, &yes);
+		/* Its stems, or its exact forms, as on SQLite (build_match):
+		 * the same matches, and ts_rank counts the exact forms on top. */
+		const kb_search_term *term = &q->terms[i];
+		if (!term->prefix && search_has_devanagari(term->text, strlen(term->text)))
+			qterm_read_as(t, term, 1, &ex);
+		else
+			ex.nw = 0;
+		if (ex.nw == qt.nw && ex.nw) {
+			kb_buf_putc(&yes, '(');
+			qterm_write(&qt, 0, &yes);
+			kb_buf_puts(&yes, " | ");
+			qterm_write(&ex, 0, &yes);
+			kb_buf_putc(&yes, ')');
+		} else {
+			qterm_write(&qt, term->prefix, &yes);
+		}
 	}
 	if (pos) {
 		/* ( a | b ) & !c: the negations bind to the whole. */
@@ -170,6 +191,7 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out)
 	kb_buf_free(&yes);
 	kb_buf_free(&no);
 	kb_buf_free(&qt.text);
+	kb_buf_free(&ex.text);
 	kb_arena_free(&a);
 	return pos;
 }

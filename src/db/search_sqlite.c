@@ -55,6 +55,12 @@ static int tok_tokenize(Fts5Tokenizer *t, void *fts_ctx, int flags, const char *
 		     (flags & FTS5_TOKENIZE_AUX ? TERMS_HIGHLIGHT : 0);
 	if (n <= 0)
 		return SQLITE_OK;
+	size_t mark = sizeof TERMS_EXACT_PREFIX - 1;
+	if ((f & TERMS_QUERY) && (size_t)n >= mark && !memcmp(text, TERMS_EXACT_PREFIX, mark)) {
+		f |= TERMS_EXACT;
+		text += mark;
+		n -= (int)mark;
+	}
 	return search_terms_each((search_terms *)t, f, text, (size_t)n, on_term, &c);
 }
 
@@ -73,10 +79,13 @@ int search_sqlite_register(sqlite3 *db)
 	return api->xCreateTokenizer(api, "khabar", NULL, &tok, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Appends term as an FTS5 string: "..." with quotes doubled. */
-static void fts_string(kb_buf *b, const kb_search_term *t)
+/* Appends term as an FTS5 string: "..." with quotes doubled; exact:
+ * asking for its exact forms (terms.h). */
+static void fts_string_as(kb_buf *b, const kb_search_term *t, int exact)
 {
 	kb_buf_putc(b, '"');
+	if (exact)
+		kb_buf_puts(b, TERMS_EXACT_PREFIX);
 	for (const char *p = t->text; *p; p++) {
 		if (*p == '"')
 			kb_buf_putc(b, '"');
@@ -85,6 +94,11 @@ static void fts_string(kb_buf *b, const kb_search_term *t)
 	kb_buf_putc(b, '"');
 	if (t->prefix)
 		kb_buf_putc(b, '*');
+}
+
+static void fts_string(kb_buf *b, const kb_search_term *t)
+{
+	fts_string_as(b, t, 0);
 }
 
 /* Builds the MATCH expression; returns 0 if q has no positive term. */
@@ -97,7 +111,19 @@ static int build_match(const kb_search_query *q, kb_buf *b)
 			continue;
 		if (pos++)
 			kb_buf_puts(b, q->any ? " OR " : " AND ");
-		fts_string(b, &q->terms[i]);
+		/* A Devanagari word or phrase: its stems, or its exact forms,
+		 * which only stories holding the stems have: the matches are
+		 * the stems', and bm25 counts the exact forms on top. */
+		const kb_search_term *t = &q->terms[i];
+		if (!t->prefix && search_has_devanagari(t->text, strlen(t->text))) {
+			kb_buf_putc(b, '(');
+			fts_string(b, t);
+			kb_buf_puts(b, " OR ");
+			fts_string_as(b, t, 1);
+			kb_buf_putc(b, ')');
+		} else {
+			fts_string(b, t);
+		}
 	}
 	kb_buf_putc(b, ')');
 	for (size_t i = 0; pos && i < q->nterms; i++) {

@@ -67,7 +67,7 @@ void search_terms_free(search_terms *t)
 }
 
 /* Whether s has a Devanagari letter (U+0900..U+097F: E0 A4 xx, E0 A5 xx). */
-static int has_devanagari(const char *s, size_t n)
+int search_has_devanagari(const char *s, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i++)
 		if ((unsigned char)s[i] == 0xE0 &&
@@ -85,12 +85,27 @@ static void add_term(search_terms *t, int colocated, const char *p, size_t n)
 	kb_buf_append(&t->terms, p, n);
 }
 
+/* Appends the exact form of t->norm ('=' and the word) to t->terms. */
+static void exact_term(search_terms *t, int colocated)
+{
+	kb_buf_reset(&t->key);
+	kb_buf_putc(&t->key, TERMS_EXACT_MARK);
+	kb_buf_append(&t->key, t->norm.data, t->norm.len);
+	add_term(t, colocated, t->key.data, t->key.len);
+	kb_buf_reset(&t->key);
+}
+
 /* Fills t->terms with the terms of the normalised word t->norm, in order. */
 static void word_terms(search_terms *t, unsigned flags)
 {
-	int deva = has_devanagari(t->norm.data, t->norm.len);
+	int deva = search_has_devanagari(t->norm.data, t->norm.len);
 	int query = (flags & TERMS_QUERY) != 0;
 	int prefix = (flags & TERMS_PREFIX) != 0;
+	if (query && (flags & TERMS_EXACT)) {
+		if (deva)
+			exact_term(t, 0);
+		return;
+	}
 	kb_buf_reset(&t->stem);
 	kb_buf_reset(&t->key);
 	if (prefix) /* folded as stems are, so ऑक्सी* meets आक्सीजन */
@@ -107,6 +122,8 @@ static void word_terms(search_terms *t, unsigned flags)
 		 * colocated synonyms. */
 		if (query || (flags & TERMS_HIGHLIGHT))
 			return;
+		if (deva)
+			exact_term(t, 1);
 	}
 	int first = !stem_out;
 	/* Documents also carry the Latin keys of the word and of its stem

@@ -10,6 +10,11 @@
  *     position), so रक्षा is also found as "raksha" and कीमतें as "keemat";
  *   - a query word in Devanagari becomes its stem only; a query word in
  *     Latin letters becomes its Latin key only (which meets the synonyms);
+ *   - a Devanagari document word also carries its exact form, the
+ *     normalised word marked with a leading '=' ("=भारतीय"), colocated;
+ *     a query asks for it beside the stem (TERMS_EXACT), so the stories
+ *     with the form the reader typed rank above those with only its stem
+ *     (भारतीय over भारत), and the matches stay the stem's;
  *   - a prefix query (राज*, rak*) uses the normalised word, not the stem;
  *   - highlighting (snippets) needs only each word's first term.
  */
@@ -22,8 +27,8 @@
  * text engine under them) changes the terms of some text, and an index
  * built with another edition is built again when a store opens
  * (store_search_terms_check). 2: English and romanised spellings, loanword
- * variants (issue 22). */
-#define SEARCH_TERMS_VERSION 2
+ * variants (issue 22). 3: exact forms. */
+#define SEARCH_TERMS_VERSION 3
 
 /* What the text is: flags for search_terms_each. 0 is a document. */
 enum {
@@ -33,7 +38,16 @@ enum {
 	/* A document's terms, but not through the cache: a one-off text
 	 * (PostgreSQL's snippets) that should not fill it. */
 	TERMS_UNCACHED = 1 << 3,
+	/* With TERMS_QUERY: a Devanagari word's exact form alone ("=" and
+	 * the normalised word); nothing for a Latin word. */
+	TERMS_EXACT = 1 << 4,
 };
+/* What marks an exact form's term. */
+#define TERMS_EXACT_MARK '='
+/* A query text that starts with this (U+E000, for private use) asks for
+ * exact forms: how a backend's tokenizer is told (FTS5 passes no flags of
+ * ours). */
+#define TERMS_EXACT_PREFIX "\xEE\x80\x80"
 
 /* The state of one thread's term making: buffers kept between calls and,
  * once it has indexed many documents, a cache of common words' terms. */
@@ -44,6 +58,10 @@ typedef struct search_terms search_terms;
  * offsets of its word in the text. Returns nonzero to stop. */
 typedef int (*search_term_cb)(void *ud, int colocated, const char *term, size_t len, size_t start,
 			      size_t end);
+
+/* Whether s[0..n) has a Devanagari letter (the words that have exact
+ * forms). */
+int search_has_devanagari(const char *s, size_t n);
 
 search_terms *search_terms_new(void);
 void search_terms_free(search_terms *t);

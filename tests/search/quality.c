@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 		char name[16];
 		double got, plain;
 		int n;
-	} cls[16] = {0};
+	} cls[32] = {0};
 	int ncls = 0, passed = 0, failed = 0, nq = 0;
 	double got_all = 0, plain_all = 0;
 	char line[2048];
@@ -266,8 +266,13 @@ int main(int argc, char **argv)
 		int c = 0;
 		while (c < ncls && strcmp(cls[c].name, klass))
 			c++;
-		if (c == ncls)
+		if (c == ncls) {
+			if (ncls == (int)(sizeof cls / sizeof cls[0])) {
+				fprintf(stderr, "search-quality: more than %d variant classes\n", ncls);
+				return 1;
+			}
 			snprintf(cls[ncls++].name, sizeof cls[0].name, "%s", klass);
+		}
 		cls[c].got += recall;
 		cls[c].plain += precall;
 		cls[c].n++;

@@ -105,6 +105,41 @@ static size_t hits(store *st, const char *text)
 	return total;
 }
 
+/* The title of q's best hit ("" for none), in a. */
+static const char *best(store *st, kb_arena *a, const char *text)
+{
+	kb_search_query q = {.limit = 10};
+	const char *shown;
+	search_parse(a, text, strlen(text), &q, &shown);
+	kb_search_hit *h;
+	size_t n, total;
+	assert_int_equal(store_search(st, a, &q, &h, &n, &total), STORE_OK);
+	return n ? h[0].article.title : "";
+}
+
+/* Where the stem merges two words (an adjective and its noun, a verb's
+ * forms), the story with the form the reader typed ranks first, though
+ * it is the older one; the matches are the stem's. */
+static void the_exact_form_typed_ranks_first(void **state)
+{
+	store *st = *state;
+	const char *titles[] = {"चुनावी रैली में भीड़", "चुनाव रैली में भीड़", "लड़का मैदान में", "लड़के मैदान में"};
+	for (size_t i = 0; i < KB_COUNT(titles); i++) {
+		kb_article_input in = {.title = titles[i], .body = "पाठ", .status = "published"};
+		int64_t id;
+		assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	}
+	kb_arena a = {0};
+	assert_string_equal(best(st, &a, "चुनावी"), titles[0]);
+	assert_string_equal(best(st, &a, "चुनाव"), titles[1]);
+	assert_string_equal(best(st, &a, "लड़का"), titles[2]);
+	assert_string_equal(best(st, &a, "लड़के"), titles[3]);
+	assert_string_equal(best(st, &a, "\"लड़का मैदान\""), titles[2]);
+	assert_int_equal(hits(st, "चुनावी"), 2);
+	assert_int_equal(hits(st, "लड़कों"), 2); /* a third form: the stem's matches */
+	kb_arena_free(&a);
+}
+
 /* A common word is counted to one past what a reader can page through
  * (store.h), with a filter or without; a rarer one exactly. */
 static void counts_stop_one_past_the_pool(void **state)
@@ -567,6 +602,7 @@ int main(void)
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
 		cmocka_unit_test_setup_teardown(counts_stop_one_past_the_pool, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(the_exact_form_typed_ranks_first, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup,
 						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),

@@ -197,6 +197,28 @@ static void the_index_follows_edits_renames_and_unpublishing(void **state)
 	assert_int_equal(ok.len, 0);
 }
 
+/* As on SQLite (test_search.c): the form the reader typed ranks first,
+ * though its story is older; the matches are the stem's. */
+static void the_exact_form_typed_ranks_first(void **state)
+{
+	fixture *f = *state;
+	run(f,
+	    "INSERT INTO articles(id, title, slug, body, status, published_at, created_at, updated_at) VALUES "
+	    "(1, 'चुनावी रैली में भीड़', 'e1', 'पाठ', 'published', 100, 1, 1),"
+	    "(2, 'चुनाव रैली में भीड़', 'e2', 'पाठ', 'published', 100, 1, 1),"
+	    "(3, 'लड़का मैदान में', 'e3', 'पाठ', 'published', 100, 1, 1),"
+	    "(4, 'लड़के मैदान में', 'e4', 'पाठ', 'published', 100, 1, 1);");
+	flush(f);
+	assert_string_equal(find(f, "चुनावी", NULL), "1 2");
+	assert_string_equal(find(f, "चुनाव", NULL), "2 1");
+	assert_string_equal(find(f, "लड़का", NULL), "3 4");
+	assert_string_equal(find(f, "लड़के", NULL), "4 3");
+	assert_string_equal(find(f, "\"लड़का मैदान\"", NULL), "3 4");
+	size_t total;
+	find(f, "लड़कों", &total);
+	assert_int_equal(total, 2);
+}
+
 /* A common word: the newest STORE_SEARCH_POOL matches are ranked and the
  * count stops one past them; a rare word far apart in the archive is
  * still found whole (kb_search_newest widening its window of ids). */
@@ -299,6 +321,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(
 			the_newest_matches_are_ranked_and_counted_to_one_past_the_pool, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_exact_form_typed_ranks_first, setup, teardown),
 		cmocka_unit_test_setup_teardown(snippets_mark_the_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(whatever_a_reader_types_is_a_query_or_nothing, setup,
 						teardown),
