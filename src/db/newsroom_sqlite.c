@@ -548,7 +548,9 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		"updated_at = $5, category_id = nullif($6, 0), author_id = nullif($7, 0), "
 		"image_caption = $8, image_credit = $9, dateline = $10, "
 		"breaking = $11, seo_title = $12, seo_description = $13, "
-		"media_id = nullif($14, 0), version = version + 1 WHERE id = $15 AND version = $16";
+		"media_id = nullif($14, 0), version = version + 1, "
+		"modified_at = CASE WHEN $17 <> 0 AND status = 'published' THEN $5 ELSE modified_at END "
+		"WHERE id = $15 AND version = $16";
 
 	int64_t category = 0, author = 0;
 	if (in->category_slug && *in->category_slug) {
@@ -619,6 +621,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	if (*id) {
 		db_bind_int(s, 15, *id);
 		db_bind_int(s, 16, expected_version);
+		db_bind_int(s, 17, in->significant && strcmp(kind, "autosave"));
 	} else {
 		db_bind_int(s, 15, in->owner_id);
 	}

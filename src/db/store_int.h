@@ -22,9 +22,9 @@
 	"a.version, a.publish_at, a.created_at, coalesce(a.owner_id, 0), "              \
 	"a.seo_title, a.seo_description, "                                              \
 	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), "               \
-	"coalesce(m.height, 0), coalesce(m.widths, '') "
+	"coalesce(m.height, 0), coalesce(m.widths, ''), a.modified_at "
 /* How many columns ARTICLE_COLS has: a query's own columns follow. */
-#define ARTICLE_NCOLS 30
+#define ARTICLE_NCOLS 31
 #define ARTICLE_JOINS                                     \
 	"LEFT JOIN categories c ON c.id = a.category_id " \
 	"LEFT JOIN authors au ON au.id = a.author_id "    \

@@ -104,6 +104,11 @@ static const store_setting_key site_keys[] = {
 	{"search_recency", "0.5", offsetof(kb_settings, search_recency)},
 	{"digits", "ascii", offsetof(kb_settings, digits)},
 	{"websub_hub", "", offsetof(kb_settings, websub_hub)},
+	{"phone", "", offsetof(kb_settings, phone)},
+	{"ownership_url", "", offsetof(kb_settings, ownership_url)},
+	{"grievance_ack_days", "1", offsetof(kb_settings, grievance_ack_days)},
+	{"grievance_decide_days", "15", offsetof(kb_settings, grievance_decide_days)},
+	{"grievance_report", "no", offsetof(kb_settings, grievance_report)},
 };
 
 int store_settings(store *st, kb_arena *a, kb_settings *out)
@@ -257,6 +262,7 @@ void store_row_article(kb_arena *a, db_stmt *s, kb_article *r)
 	r->media.width = (int)db_col_int(s, 27);
 	r->media.height = (int)db_col_int(s, 28);
 	r->media.widths = db_col_text(a, s, 29);
+	r->modified_at = db_col_int(s, 30);
 	r->media.caption = r->image_caption;
 	r->media.credit = r->image_credit;
 }
@@ -701,7 +707,7 @@ int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_arti
 int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT a.slug, a.published_at, a.updated_at FROM articles a WHERE " PUBLISHED
+		"SELECT a.slug, a.published_at, a.modified_at FROM articles a WHERE " PUBLISHED
 		"ORDER BY a.id LIMIT $1 OFFSET $2";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, (int64_t)limit);
@@ -714,7 +720,7 @@ int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_a
 			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].slug = db_col_text(a, s, 0);
 		v[len].published_at = db_col_int(s, 1);
-		v[len].updated_at = db_col_int(s, 2);
+		v[len].modified_at = db_col_int(s, 2);
 		len++;
 	}
 	db_reset(s);

@@ -49,6 +49,11 @@ int nr_preview(kb_req *r);
 int nr_tags_json(kb_req *r);
 int nr_slug_json(kb_req *r);
 /* revisions.c */
+/* Corrections and updates (notes.c): a published story's notes as
+ * template values (NULL on a store error), and the editor's form. */
+tv *nr_notes_value(kb_req *r, int64_t article_id);
+int nr_note_add(kb_req *r);
+
 int nr_revisions(kb_req *r);
 int nr_diff(kb_req *r);
 int nr_restore(kb_req *r);
@@ -61,6 +66,8 @@ int nr_tips(kb_req *r);
 int nr_tip(kb_req *r);
 int nr_tip_status(kb_req *r);
 int nr_tip_assign(kb_req *r);
+/* Marks a grievance acknowledged or decided (editors). */
+int nr_tip_grievance(kb_req *r);
 int nr_tip_note(kb_req *r);
 int nr_tip_draft(kb_req *r);
 int nr_tip_delete(kb_req *r);

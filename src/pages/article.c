@@ -1,9 +1,11 @@
 /*
  * article.c: one story: headline, summary, dateline, byline, Hindi date,
- * body (Markdown), tags, share row, related news and follow links.
+ * body (Markdown), its corrections and updates, tags, the author's box,
+ * share row, related news and follow links.
  */
 #include <string.h>
 
+#include "../db/notes_store.h"
 #include "../render/markdown.h"
 #include "pages.h"
 #include "seo.h"
@@ -39,8 +41,29 @@ int page_article(kb_req *r)
 	const tv *canonical = tv_get(page, "canonical");
 	tv_set(ctx, "share", site_share(r, art.title, canonical->s));
 
+	/* Corrections and updates, oldest first, as they happened. */
+	kb_note *notes;
+	size_t nn;
+	if (notes_store_list(r->db, a, art.id, &notes, &nn))
+		return 500;
+	tv *nl = tv_list(a);
+	for (size_t i = 0; i < nn; i++)
+		tv_push(nl, site_note(r, &notes[i]));
+	tv_set(o, "notes", nl);
+	/* The author's box; a profile change moves the content version. */
+	kb_author_profile au, *author = NULL;
+	if (art.author.id) {
+		rc = authors_store_get(r->db, a, art.author.id, &au);
+		if (rc == STORE_ERROR)
+			return 500;
+		if (rc == STORE_OK) {
+			author = &au;
+			tv_set(ctx, "author_box", site_author(r, &au));
+		}
+	}
+
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art);
+	seo_article(r, ctx, &art, &pg.settings, author);
 	return site_render(r, "article", ctx);
 }
