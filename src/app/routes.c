@@ -176,6 +176,14 @@ const kb_route app_routes[] = {
 	 FORM({"name"}, {"slug"}, {"position"})},
 	{"GET", "/newsroom/tags", nr_tags, EDITOR},
 	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR, FORM({"name"}, {"slug"})},
+	/* Author profiles (authors.c): editors edit every one; a reporter
+	 * only their own, which the handler checks. The form may carry a
+	 * photo (20 MB, as uploads). */
+	{"GET", "/newsroom/authors", nr_authors, EDITOR},
+	{"GET", "/newsroom/profile", nr_profile, REPORTER},
+	{"GET", "/newsroom/authors/{id}", nr_author, REPORTER, .query = {{"saved"}}},
+	{"POST", "/newsroom/authors/{id}", nr_author_save, REPORTER, .max_body = 24u << 20,
+	 FORM({"bio"}, {"role"}, {"email"}, {"links"}, {"area", input_id}, {"photo"}, {"remove_photo"})},
 	/* Static pages (pages.c): publish and unpublish save the form first. */
 	{"GET", "/newsroom/pages", nr_pages, EDITOR},
 	{"GET", "/newsroom/pages/new", nr_page_new, EDITOR},
@@ -184,6 +192,9 @@ const kb_route app_routes[] = {
 	{"POST", "/newsroom/pages/{id}", nr_page_save, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/publish", nr_page_publish, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/unpublish", nr_page_unpublish, EDITOR, PAGE_FORM},
+	/* A page's revision back (a new save), and deleting a page. */
+	{"POST", "/newsroom/pages/{id}/restore", nr_page_restore, EDITOR, FORM({"revision", input_id})},
+	{"POST", "/newsroom/pages/{id}/delete", nr_page_delete, EDITOR},
 	/* The header's and footer's links (menus.c): a link per line. */
 	{"GET", "/newsroom/menus", nr_menus, EDITOR},
 	{"POST", "/newsroom/menus", nr_menus_save, EDITOR, FORM({"header"}, {"footer"})},

@@ -167,7 +167,7 @@ int authors_store_of_user(store *st, int64_t user_id, const char *name, int64_t 
 		return rc;
 	*id = db_col_int(s, 0);
 	db_reset(s);
-	if (*id)
+	if (*id || !name)
 		return STORE_OK;
 	if (db_begin(st))
 		return STORE_ERROR;

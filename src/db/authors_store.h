@@ -50,7 +50,8 @@ int authors_store_list(store *st, kb_arena *a, kb_author_profile **out, size_t *
 int authors_store_save(store *st, int64_t id, const kb_author_input *in);
 /* The author user_id writes as: the one their account stands for, or
  * else the author called name (made when there is none), which the
- * account then stands for. *id its id. */
+ * account then stands for. *id its id. With name NULL nothing is made:
+ * *id is 0 when the account stands for no author. */
 int authors_store_of_user(store *st, int64_t user_id, const char *name, int64_t *id);
 
 #endif

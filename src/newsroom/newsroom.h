@@ -72,6 +72,13 @@ int nr_tip_note(kb_req *r);
 int nr_tip_draft(kb_req *r);
 int nr_tip_delete(kb_req *r);
 /* pages.c: static pages (editors and admins) */
+/* Author profiles (authors.c): the list (editors), one's own, and the
+ * form, which checks that a reporter edits only their own. */
+int nr_authors(kb_req *r);
+int nr_profile(kb_req *r);
+int nr_author(kb_req *r);
+int nr_author_save(kb_req *r);
+
 int nr_pages(kb_req *r);
 int nr_page_new(kb_req *r);
 int nr_page_create(kb_req *r);
@@ -79,6 +86,8 @@ int nr_page_edit(kb_req *r);
 int nr_page_save(kb_req *r);
 int nr_page_publish(kb_req *r);
 int nr_page_unpublish(kb_req *r);
+int nr_page_restore(kb_req *r);
+int nr_page_delete(kb_req *r);
 /* menus.c: the header's and footer's links (editors and admins) */
 int nr_menus(kb_req *r);
 int nr_menus_save(kb_req *r);
