@@ -11,10 +11,12 @@
 
 /* The photo counts only once its derivatives are ready, as a story's. */
 #define PROFILE_COLS                                                                             \
-	"au.id, au.name, au.slug, au.bio, au.role, au.email, au.links, coalesce(au.media_id, 0), " \
+	"au.id, au.name, au.slug, au.bio, au.role, au.email, au.links, coalesce(ap.media_id, 0), " \
 	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), coalesce(m.height, 0), "  \
 	"coalesce(m.widths, '') "
-#define PROFILE_FROM "FROM authors au LEFT JOIN media m ON m.id = au.media_id AND m.status = 'ready' "
+#define PROFILE_FROM                                                   \
+	"FROM authors au LEFT JOIN author_photos ap ON ap.author_id = au.id " \
+	"LEFT JOIN media m ON m.id = ap.media_id AND m.status = 'ready' "
 
 static void read_profile(kb_arena *a, db_stmt *s, kb_author_profile *p)
 {
@@ -116,8 +118,12 @@ int authors_store_list(store *st, kb_arena *a, kb_author_profile **out, size_t *
 
 static int save_in_tx(store *st, int64_t id, const kb_author_input *in)
 {
-	static const char upd[] = "UPDATE authors SET bio = $2, role = $3, email = $4, links = $5, "
-				  "media_id = nullif($6, 0) WHERE id = $1";
+	static const char upd[] = "UPDATE authors SET bio = $2, role = $3, email = $4, links = $5 WHERE id = $1";
+	/* The photo's row changes only when the photo does, so a save that
+	 * keeps it moves the content version once (the authors' trigger). */
+	static const char photo_del[] = "DELETE FROM author_photos WHERE author_id = $1 AND media_id <> $2";
+	static const char photo_add[] = "INSERT INTO author_photos(author_id, media_id) "
+					"SELECT $1, id FROM media WHERE id = $2 ON CONFLICT DO NOTHING";
 	static const char clear[] = "DELETE FROM author_areas WHERE author_id = $1";
 	static const char add[] = "INSERT INTO author_areas(author_id, category_id) "
 				  "SELECT $1, id FROM categories WHERE id = $2 ON CONFLICT DO NOTHING";
@@ -127,10 +133,21 @@ static int save_in_tx(store *st, int64_t id, const kb_author_input *in)
 	db_bind_text(s, 3, in->role);
 	db_bind_text(s, 4, in->email);
 	db_bind_text(s, 5, in->links);
-	db_bind_int(s, 6, in->photo_id);
 	int rc = db_run_one(st, s, "cannot save the author");
 	if (rc)
 		return rc;
+	s = db_prepare(st, photo_del);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, in->photo_id);
+	if ((rc = db_run(st, s, "cannot save the author's photo")))
+		return rc;
+	if (in->photo_id) {
+		s = db_prepare(st, photo_add);
+		db_bind_int(s, 1, id);
+		db_bind_int(s, 2, in->photo_id);
+		if ((rc = db_run(st, s, "cannot save the author's photo")))
+			return rc;
+	}
 	s = db_prepare(st, clear);
 	db_bind_int(s, 1, id);
 	if ((rc = db_run(st, s, "cannot save the author's areas")))

@@ -606,12 +606,19 @@ const char *const kb_migrations[] = {
 	"CREATE INDEX article_notes_at ON article_notes(at);",
 	/* 22: author profiles (issue 19): the author's role (their title at
 	 * the paper), public email, social links (one http(s) URL a line),
-	 * photo (a media row) and the categories they cover. Authors already
-	 * move the content version (migration 1); their areas do too. */
+	 * photo (a media row, in a table of its own: media refers to users,
+	 * which refer to authors, so "khabar copy" copies it after both) and
+	 * the categories they cover. Authors already move the content
+	 * version (migration 1); their photos and areas do too. */
 	"ALTER TABLE authors ADD COLUMN role TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE authors ADD COLUMN email TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE authors ADD COLUMN links TEXT NOT NULL DEFAULT '';"
-	"ALTER TABLE authors ADD COLUMN media_id INTEGER REFERENCES media(id) ON DELETE SET NULL;"
+	"CREATE TABLE author_photos("
+	"  author_id INTEGER PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
+	"  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE);"
+	"CREATE INDEX author_photos_media ON author_photos(media_id);"
+	"CREATE TRIGGER author_photos_ins AFTER INSERT ON author_photos " BUMP_VERSION
+	"CREATE TRIGGER author_photos_del AFTER DELETE ON author_photos " BUMP_VERSION
 	"CREATE TABLE author_areas("
 	"  author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,"
 	"  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,"

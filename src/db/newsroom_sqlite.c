@@ -1192,6 +1192,10 @@ int store_media_ready(store *st, int64_t id, int64_t claim, int width, int heigh
 				  "AND status = 'pending'";
 	static const char file_sql[] = "INSERT INTO media_files(media_id, name, bytes) VALUES($1, $2, $3)";
 	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = $1";
+	/* An author whose photo it is: touching the row moves the content
+	 * version (authors' triggers), so their pages show it. */
+	static const char touch_authors[] = "UPDATE authors SET bio = bio WHERE id IN "
+					    "(SELECT author_id FROM author_photos WHERE media_id = $1)";
 	if (store_begin(st))
 		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
@@ -1212,6 +1216,11 @@ int store_media_ready(store *st, int64_t id, int64_t claim, int width, int heigh
 		s = db_prepare(st, touch);
 		db_bind_int(s, 1, id);
 		rc = db_run(st, s, "cannot update articles");
+	}
+	if (!rc) {
+		s = db_prepare(st, touch_authors);
+		db_bind_int(s, 1, id);
+		rc = db_run(st, s, "cannot update authors");
 	}
 	if (rc) {
 		store_rollback(st);

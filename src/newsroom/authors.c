@@ -67,8 +67,9 @@ int nr_profile(kb_req *r)
 	return nr_redirect(r, "/newsroom/authors/%lld", (long long)id);
 }
 
-/* The form for profile p, with error (a label key or NULL) and status. */
-static int form_page(kb_req *r, const kb_author_profile *p, const char *error, int status)
+/* The form for profile p, with error (a label key or NULL) and status;
+ * saved says it was just saved. */
+static int form_page(kb_req *r, const kb_author_profile *p, const char *error, int status, int saved)
 {
 	kb_arena *a = &r->arena;
 	const char *lang = r->user.lang;
@@ -115,7 +116,6 @@ static int form_page(kb_req *r, const kb_author_profile *p, const char *error, i
 	}
 	tv_set(o, "categories", cl);
 	tv_set(ctx, "author", o);
-	const char *saved = req_query(r, "saved");
 	if (saved && !error)
 		tv_set_str(ctx, "message", nr_label(lang, "profile_saved"));
 	if (error)
@@ -132,7 +132,7 @@ int nr_author(kb_req *r)
 		return rc == STORE_NOTFOUND ? 404 : 500;
 	if ((rc = owner_ok(r, id)))
 		return rc;
-	return form_page(r, &p, NULL, 200);
+	return form_page(r, &p, NULL, 200, req_query(r, "saved") != NULL);
 }
 
 /* Checks the links (one a line) and makes them one http(s) URL a line,
@@ -199,7 +199,7 @@ int nr_author_save(kb_req *r)
 	if (!err)
 		err = check_links(r, links, &in.links);
 	if (err)
-		return form_page(r, &shown, err, 400);
+		return form_page(r, &shown, err, 400, 0);
 	int64_t *areas = kb_arena_alloc(a, 64 * sizeof *areas);
 	size_t i = 0;
 	const kb_form_field *f;
