@@ -10,11 +10,11 @@
 #include "store_int.h"
 
 /* The photo counts only once its derivatives are ready, as a story's. */
-#define PROFILE_COLS                                                                             \
+#define PROFILE_COLS                                                                               \
 	"au.id, au.name, au.slug, au.bio, au.role, au.email, au.links, coalesce(ap.media_id, 0), " \
-	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), coalesce(m.height, 0), "  \
+	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), coalesce(m.height, 0), "   \
 	"coalesce(m.widths, '') "
-#define PROFILE_FROM                                                   \
+#define PROFILE_FROM                                                          \
 	"FROM authors au LEFT JOIN author_photos ap ON ap.author_id = au.id " \
 	"LEFT JOIN media m ON m.id = ap.media_id AND m.status = 'ready' "
 
@@ -118,7 +118,8 @@ int authors_store_list(store *st, kb_arena *a, kb_author_profile **out, size_t *
 
 static int save_in_tx(store *st, int64_t id, const kb_author_input *in)
 {
-	static const char upd[] = "UPDATE authors SET bio = $2, role = $3, email = $4, links = $5 WHERE id = $1";
+	static const char upd[] =
+		"UPDATE authors SET bio = $2, role = $3, email = $4, links = $5 WHERE id = $1";
 	/* The photo's row changes only when the photo does, so a save that
 	 * keeps it moves the content version once (the authors' trigger). */
 	static const char photo_del[] = "DELETE FROM author_photos WHERE author_id = $1 AND media_id <> $2";

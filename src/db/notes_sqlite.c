@@ -18,7 +18,8 @@ int notes_kind_ok(const char *kind)
 int notes_store_add(store *st, int64_t article_id, const char *kind, const char *body, int64_t user_id,
 		    int64_t now, int64_t *id)
 {
-	static const char touch[] = "UPDATE articles SET modified_at = $2 WHERE id = $1 AND status = 'published'";
+	static const char touch[] =
+		"UPDATE articles SET modified_at = $2 WHERE id = $1 AND status = 'published'";
 	static const char add[] = "INSERT INTO article_notes(article_id, kind, body, at, user_id) "
 				  "VALUES($1, $2, $3, $4, $5) RETURNING id";
 	if (!notes_kind_ok(kind))
@@ -88,8 +89,9 @@ int notes_store_list(store *st, kb_arena *a, int64_t article_id, kb_note **out, 
 int notes_store_recent(store *st, kb_arena *a, size_t limit, size_t offset, kb_note **out, size_t *n,
 		       size_t *total)
 {
-	static const char count[] = "SELECT count(*) FROM article_notes x JOIN articles a ON a.id = x.article_id "
-				    "WHERE a.status = 'published'";
+	static const char count[] =
+		"SELECT count(*) FROM article_notes x JOIN articles a ON a.id = x.article_id "
+		"WHERE a.status = 'published'";
 	static const char sql[] =
 		"SELECT x.id, x.article_id, x.kind, x.body, x.at, x.user_id, a.title, a.slug "
 		"FROM article_notes x JOIN articles a ON a.id = x.article_id WHERE a.status = 'published' "

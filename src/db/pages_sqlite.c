@@ -222,8 +222,8 @@ int pages_store_revision_add(store *st, int64_t id, int64_t user_id, const char 
 }
 
 /* $1: with the body (0 or 1). */
-#define REVISION_COLS                                                                             \
-	"r.id, r.page_id, r.version, r.user_id, r.at, r.kind, r.slug, r.title, "                  \
+#define REVISION_COLS                                                                            \
+	"r.id, r.page_id, r.version, r.user_id, r.at, r.kind, r.slug, r.title, "                 \
 	"CASE WHEN $1 <> 0 THEN r.body ELSE '' END, coalesce(u.name, '') FROM page_revisions r " \
 	"LEFT JOIN users u ON u.id = r.user_id "
 

@@ -414,8 +414,9 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 
 int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 {
-	static const char sql[] = "SELECT id, tip_id, tries, next_at, to_reader FROM mail_queue WHERE next_at > 0 "
-				  "AND next_at <= $1 ORDER BY next_at, id LIMIT 1";
+	static const char sql[] =
+		"SELECT id, tip_id, tries, next_at, to_reader FROM mail_queue WHERE next_at > 0 "
+		"AND next_at <= $1 ORDER BY next_at, id LIMIT 1";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, now);
 	int rc = db_one(st, s, "cannot read the mail queue");

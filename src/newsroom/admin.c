@@ -269,9 +269,8 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv *ctx = nr_context(r, "settings", "settings");
 	if (!ctx)
 		return 500;
-	const char *values[] = {s.name,     s.tagline,     s.logo,  s.email,        s.facebook, s.instagram,
-				s.x,        s.arattai,     s.whatsapp, s.google_news, s.phone,
-				s.ownership_url};
+	const char *values[] = {s.name, s.tagline, s.logo,     s.email,       s.facebook, s.instagram,
+				s.x,    s.arattai, s.whatsapp, s.google_news, s.phone,    s.ownership_url};
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(site_keys); i++) {
 		tv *o = tv_obj(a);

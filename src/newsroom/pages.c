@@ -279,8 +279,9 @@ int nr_page_delete(kb_req *r)
 	if (store_begin(r->db))
 		return 500;
 	rc = pages_store_delete(r->db, id);
-	if (rc || store_audit_add(r->db, r->user.id, "page_delete", 0,
-				  kb_arena_printf(&r->arena, "%s (/page/%s)", cur.title, cur.slug)) ||
+	if (rc ||
+	    store_audit_add(r->db, r->user.id, "page_delete", 0,
+			    kb_arena_printf(&r->arena, "%s (/page/%s)", cur.title, cur.slug)) ||
 	    store_commit(r->db)) {
 		store_rollback(r->db);
 		return rc == STORE_NOTFOUND ? 404 : 500;

@@ -34,7 +34,8 @@ static tv *deadline(kb_req *r, const kb_grievance *g, const char *label, const c
 	tv_set_str(o, "label", nr_label(lang, label));
 	int64_t due = g->received_at + (int64_t)atol(days) * 86400, now = kb_now();
 	if (done) {
-		tv_set_str(o, "state", kb_arena_printf(a, "%s %s", nr_label(lang, "grievance_done"), nr_date(r, done)));
+		tv_set_str(o, "state",
+			   kb_arena_printf(a, "%s %s", nr_label(lang, "grievance_done"), nr_date(r, done)));
 		tv_set_bool(o, "late", done > due);
 		return o;
 	}
@@ -43,8 +44,10 @@ static tv *deadline(kb_req *r, const kb_grievance *g, const char *label, const c
 	tv_set_bool(o, "late", left < 0);
 	tv_set_bool(o, "open", 1);
 	tv_set_str(o, "state",
-		   left >= 0 ? kb_arena_printf(a, "%lld %s", (long long)left, nr_label(lang, "grievance_days_left"))
-			     : kb_arena_printf(a, "%lld %s", (long long)-left, nr_label(lang, "grievance_days_late")));
+		   left >= 0 ? kb_arena_printf(a, "%lld %s", (long long)left,
+					       nr_label(lang, "grievance_days_left"))
+			     : kb_arena_printf(a, "%lld %s", (long long)-left,
+					       nr_label(lang, "grievance_days_late")));
 	return o;
 }
 

@@ -24,7 +24,8 @@ int page_corrections(kb_req *r)
 		return 500;
 	if (page > 1 && !n)
 		return 404;
-	tv *ctx = site_context(r, page > 1 ? kb_arena_printf(a, "सुधार और अपडेट - पेज %d", page) : "सुधार और अपडेट",
+	tv *ctx = site_context(r,
+			       page > 1 ? kb_arena_printf(a, "सुधार और अपडेट - पेज %d", page) : "सुधार और अपडेट",
 			       "हमारी खबरों में किए गए सुधार और महत्वपूर्ण अपडेट, तारीख़ के साथ।");
 	if (!ctx)
 		return 500;

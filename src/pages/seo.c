@@ -209,7 +209,8 @@ json_t *seo_organization(kb_req *r, const kb_settings *s)
 			json_object_set_new(org, policies[i].prop, json_string(url));
 	}
 	if (*s->email || *s->phone) {
-		json_t *cp = json_pack("{s:s,s:s}", "@type", "ContactPoint", "contactType", "customer support");
+		json_t *cp =
+			json_pack("{s:s,s:s}", "@type", "ContactPoint", "contactType", "customer support");
 		if (*s->email)
 			json_object_set_new(cp, "email", json_string(s->email));
 		if (*s->phone)
@@ -217,7 +218,8 @@ json_t *seo_organization(kb_req *r, const kb_settings *s)
 		const char *contact = published_page(pages, n, "contact");
 		if (contact)
 			json_object_set_new(
-				cp, "url", json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/page/%s", contact))));
+				cp, "url",
+				json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/page/%s", contact))));
 		json_object_set_new(org, "contactPoint", cp);
 	}
 	return org;
@@ -235,9 +237,10 @@ json_t *seo_person(kb_req *r, const char *base, const kb_author_profile *p)
 	if (*p->email)
 		json_object_set_new(o, "email", json_string(p->email));
 	if (p->photo.id)
-		json_object_set_new(o, "image",
-				    json_string(seo_abs_url(r, base,
-							    render_article_image(ar, "", p->photo.id, p->photo.stem))));
+		json_object_set_new(
+			o, "image",
+			json_string(seo_abs_url(r, base,
+						render_article_image(ar, "", p->photo.id, p->photo.stem))));
 	json_t *same = json_array();
 	for (const char *l = p->links; *l;) {
 		size_t len = strcspn(l, "\n");
@@ -283,8 +286,8 @@ void seo_author(kb_req *r, tv *ctx, const kb_settings *s, const kb_author_profil
 {
 	const char *url = tv_get(tv_get(ctx, "page"), "canonical")->s;
 	set_jsonld(r, ctx,
-		   json_pack("{s:s,s:s,s:s,s:o}", "@context", "https://schema.org", "@type", "ProfilePage", "url",
-			     url, "mainEntity", seo_person(r, s->base_url, p)));
+		   json_pack("{s:s,s:s,s:s,s:o}", "@context", "https://schema.org", "@type", "ProfilePage",
+			     "url", url, "mainEntity", seo_person(r, s->base_url, p)));
 }
 
 /* The NewsArticle + BreadcrumbList graph of article a at url. */

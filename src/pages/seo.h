@@ -18,7 +18,6 @@
 
 #include <jansson.h>
 
-
 /*
  * Adds to ctx's "page" object what every page has: "feeds" (the site's RSS
  * and Atom, for <link rel="alternate">) and "og" (Open Graph and Twitter

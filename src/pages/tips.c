@@ -84,7 +84,8 @@ static int form_page(kb_req *r, const tip_form *f, const char *error, int status
  * when grievance. */
 static int sent(kb_req *r, const char *ref, int grievance)
 {
-	r->location = kb_arena_printf(&r->arena, "/tips/sent?ref=%s%s", ref, grievance ? "&kind=grievance" : "");
+	r->location =
+		kb_arena_printf(&r->arena, "/tips/sent?ref=%s%s", ref, grievance ? "&kind=grievance" : "");
 	r->max_age = -1;
 	return 303;
 }

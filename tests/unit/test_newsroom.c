@@ -186,7 +186,8 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 		if (strstr(rt->pattern, "/publish") || strstr(rt->pattern, "/schedule") ||
 		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
 		    !strncmp(rt->pattern, "/newsroom/alerts", 16) || strstr(rt->pattern, "/notes") ||
-		    !strcmp(rt->pattern, "/newsroom/tips/{id}/grievance") || !strcmp(rt->pattern, "/newsroom/authors"))
+		    !strcmp(rt->pattern, "/newsroom/tips/{id}/grievance") ||
+		    !strcmp(rt->pattern, "/newsroom/authors"))
 			assert_int_equal(rt->role, ROLE_EDITOR), found++;
 		if (!strncmp(rt->pattern, "/newsroom/users", 15) ||
 		    !strncmp(rt->pattern, "/newsroom/settings", 18))
