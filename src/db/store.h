@@ -582,7 +582,8 @@ int store_author_ensure(store *st, kb_arena *a, const char *name, kb_author *out
  * tells which. */
 int store_redirect_add_new(store *st, const char *path, const char *target, int code, int *added);
 /* Sets what store_article_add does not take: the time of the last change
- * (0: leave it) and the sticky flag. */
+ * (0: leave it), which a published story keeps as its dateModified (the
+ * old site's word for it), and the sticky flag. */
 int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int sticky);
 /* Keeps what an imported author's user account will need (source is
  * "wordpress"); an existing (source, login) is left alone. */
