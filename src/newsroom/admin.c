@@ -12,6 +12,7 @@
 #include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
+#include "../tips/tips.h"
 #include "newsroom.h"
 
 /* A slug from what was typed, or made from the name when nothing was. */
@@ -287,6 +288,21 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv_set_str(ctx, "grievance_ack_days", s.grievance_ack_days);
 	tv_set_str(ctx, "grievance_decide_days", s.grievance_decide_days);
 	tv_set_bool(ctx, "grievance_report", !strcmp(s.grievance_report, "yes"));
+	/* The monthly counts the box publishes, for the admin to see first. */
+	tips_month *months;
+	size_t nm;
+	if (tips_grievance_months(r->db, a, kb_now(), 12, &months, &nm))
+		return 500;
+	list = tv_list(a);
+	for (size_t i = 0; i < nm; i++) {
+		tv *o = tv_obj(a);
+		tv_set_str(o, "month", months[i].label);
+		tv_set_int(o, "received", months[i].received);
+		tv_set_int(o, "decided", months[i].decided);
+		tv_set_int(o, "pending", months[i].pending);
+		tv_push(list, o);
+	}
+	tv_set(ctx, "grievance_months", list);
 	int64_t limit;
 	if (push_store_hourly_limit(r->db, &limit))
 		return 500;

@@ -310,6 +310,7 @@ describe('grievances', () => {
     const admin = await loggedIn(site.base, 'admin');
     const { html: form } = await admin.page('/newsroom/settings');
     assert.match(form, /name="grievance_ack_days"[^>]*value="1"/);
+    assert.match(form, /<th scope="row">[^<]+<\/th><td>1<\/td><td>1<\/td><td>0<\/td>/, 'the admin sees the counts first');
     const fields = { name: 'दैनिक खबर', grievance_ack_days: '0', grievance_decide_days: '15' };
     assert.equal((await admin.post('/newsroom/settings', fields)).status, 400);
     assert.equal(sql(db, "SELECT count(*) FROM settings WHERE key = 'grievance_ack_days'"), '0');
