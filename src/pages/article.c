@@ -64,6 +64,6 @@ int page_article(kb_req *r)
 
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art, &pg.settings, author);
+	seo_article(r, ctx, &art, &pg.settings, author, notes, nn);
 	return site_render(r, "article", ctx);
 }

@@ -292,7 +292,8 @@ void seo_author(kb_req *r, tv *ctx, const kb_settings *s, const kb_author_profil
 
 /* The NewsArticle + BreadcrumbList graph of article a at url. */
 static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *s,
-			     const kb_author_profile *author, const char *url, const char *desc)
+			     const kb_author_profile *author, const kb_note *notes, size_t nnotes,
+			     const char *url, const char *desc)
 {
 	const char *base = s->base_url, *site = s->name;
 	kb_arena *ar = &r->arena;
@@ -335,6 +336,17 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *
 		json_object_set_new(art, "keywords", kw);
 	}
 	json_object_set_new(art, "isAccessibleForFree", json_true());
+	/* Its corrections, as schema.org's CorrectionComment. */
+	json_t *fixes = json_array();
+	for (size_t i = 0; i < nnotes; i++)
+		if (!strcmp(notes[i].kind, "correction"))
+			json_array_append_new(fixes, json_pack("{s:s,s:s,s:s}", "@type", "CorrectionComment",
+							       "text", notes[i].body, "datePublished",
+							       site_iso(r, notes[i].at)));
+	if (json_array_size(fixes))
+		json_object_set_new(art, "correction", fixes);
+	else
+		json_decref(fixes);
 
 	json_t *items = json_array();
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", 1,
@@ -354,7 +366,7 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *
 }
 
 void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_settings *s,
-		 const kb_author_profile *author)
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes)
 {
 	kb_arena *ar = &r->arena;
 	const char *base = s->base_url;
@@ -379,5 +391,6 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_settings *s,
 		tv_push(tags, tv_str(ar, a->tags[i].name));
 	tv_set(og, "tags", tags);
 
-	set_jsonld(r, ctx, article_graph(r, a, s, author, url, desc && desc->s ? desc->s : ""));
+	set_jsonld(r, ctx,
+		   article_graph(r, a, s, author, notes, nnotes, url, desc && desc->s ? desc->s : ""));
 }

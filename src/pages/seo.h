@@ -12,6 +12,7 @@
 #define KB_SEO_H
 
 #include "../db/authors_store.h"
+#include "../db/notes_store.h"
 #include "../db/store.h"
 #include "../http/http.h"
 #include "../render/template.h"
@@ -37,9 +38,10 @@ void seo_subject_feeds(kb_req *r, tv *ctx, const char *name);
  * head.html). ctx comes from site_context().
  */
 void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_settings *s,
-		 const kb_author_profile *author);
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes);
 /* author (NULL: the byline's name alone) is the story's author as a
- * Person (seo_person). */
+ * Person (seo_person); notes[0..nnotes) its corrections and updates, the
+ * corrections of which are its "correction" (CorrectionComment). */
 
 /* The home page's JSON-LD: the site's NewsMediaOrganization. */
 void seo_home(kb_req *r, tv *ctx, const kb_settings *s);

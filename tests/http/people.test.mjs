@@ -143,7 +143,9 @@ describe('corrections, updates and dateModified', () => {
     assert.match(box, /<strong class="note-kind">सुधार<\/strong>/);
     assert.match(box, new RegExp(`<time datetime="${iso(now).replace('+', '\\+')}">[0-9]+ [^<]+, 20[0-9]{2}, [0-9:]+ IST</time>`));
     assert.ok(box.includes('&lt;b&gt;ग़लती&lt;/b&gt;'), 'the note is escaped');
-    assert.equal((await graph()).dateModified, iso(now));
+    const g = await graph();
+    assert.equal(g.dateModified, iso(now));
+    assert.deepEqual(g.correction, [{ '@type': 'CorrectionComment', text: note, datePublished: iso(now) }]);
     const list = await html('/corrections');
     assert.match(list, /<h1>सुधार और अपडेट<\/h1>/);
     assert.ok(list.includes(`href="/news/${story.slug}#notes"`));
@@ -155,6 +157,9 @@ describe('corrections, updates and dateModified', () => {
     assert.equal((await sita.post(`/newsroom/articles/${story.id}/notes`, { kind: 'update', note: 'बाँध से पानी छोड़ा गया।' })).status, 303);
     await until('the update listed', async () => (await html('/corrections')).includes('बाँध से पानी'));
     assert.match(await html(`/news/${story.slug}`), /<strong class="note-kind">अपडेट<\/strong>/);
+    assert.equal((await graph()).correction.length, 1, 'an update is no correction');
+    const policy = await html('/page/corrections-policy');
+    assert.match(policy, /<a href="\/corrections">/, 'the corrections policy links the list');
     const audit = (await sita.page(`/newsroom/audit?article=${story.id}`)).html;
     assert.match(audit, /सुधार जोड़ा/);
     assert.match(audit, /अपडेट जोड़ा/);
@@ -324,6 +329,7 @@ describe('grievances', () => {
     assert.deepEqual(month.slice(2), ['1', '1', '0']);
     assert.match(month[1], /^[^ 0-9]+ 20\d\d$/, 'a Hindi month name');
     assert.match(page, /पावती 2 दिन में/);
+    assert.match(await html('/page/grievance-officer'), /<a href="\/tips\?kind=grievance">शिकायत दर्ज करें<\/a> · <a href="\/grievances">/);
   });
 });
 
