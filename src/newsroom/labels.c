@@ -222,6 +222,7 @@ static const struct {
 	{"author_links", "सोशल मीडिया लिंक", "Social links"},
 	{"author_links_help", "हर लाइन में एक लिंक, https:// से शुरू।", "One link a line, starting https://."},
 	{"author_areas", "किन विषयों पर लिखते हैं", "Areas covered"},
+	{"author_photo", "फ़ोटो", "Photo"},
 	{"profile_bad_link", "हर लिंक http:// या https:// से शुरू होना चाहिए और उसमें खाली जगह न हो।",
 	 "Each link must start with http:// or https:// and hold no spaces."},
 	{"profile_too_many_links", "10 लिंक तक ही जोड़े जा सकते हैं।", "At most 10 links."},

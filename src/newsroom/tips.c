@@ -39,8 +39,10 @@ static tv *deadline(kb_req *r, const kb_grievance *g, const char *label, const c
 		tv_set_bool(o, "late", done > due);
 		return o;
 	}
-	/* Whole days, rounded up while time is left and down once late. */
-	int64_t left = due >= now ? (due - now + 86399) / 86400 : -((now - due + 86399) / 86400);
+	/* Whole days: a part of a day left counts as a day; late, the whole
+	 * days past the deadline, at least one. */
+	int64_t late = (now - due) / 86400;
+	int64_t left = due >= now ? (due - now + 86399) / 86400 : -(late > 1 ? late : 1);
 	tv_set_bool(o, "late", left < 0);
 	tv_set_bool(o, "open", 1);
 	tv_set_str(o, "state",
