@@ -30,6 +30,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 1;
 	}
+	/* As in a server, where every request carries the content version
+	 * (what the site around the page is kept by: site_read). */
+	int64_t version = store_content_version(st);
 	char path[512];
 	snprintf(path, sizeof path, "/news/%s", argv[2]);
 	size_t bytes = 0;
@@ -37,6 +40,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		kb_req r = {0};
 		r.db = st;
+		r.version = version;
 		r.path = path;
 		r.path_len = strlen(path);
 		r.param[0] = argv[2];

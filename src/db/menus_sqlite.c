@@ -26,11 +26,11 @@ static void push(kb_arena *a, db_stmt *s, kb_menu_item **v, size_t *n, size_t *c
 	(*n)++;
 }
 
-int menus_store_both(store *st, kb_arena *a, kb_menu_item **header, size_t *nh, kb_menu_item **footer,
-		     size_t *nf)
+/* Reads the rows of s (menu, label, url, ...), header's and footer's
+ * apart, each in the order s gives. */
+static int read_menus(store *st, kb_arena *a, db_stmt *s, kb_menu_item **header, size_t *nh,
+		      kb_menu_item **footer, size_t *nf)
 {
-	static const char sql[] = "SELECT menu, label, url FROM menu_items ORDER BY menu, position, id";
-	db_stmt *s = db_prepare(st, sql);
 	size_t ch = 0, cf = 0;
 	*header = *footer = NULL;
 	*nh = *nf = 0;
@@ -43,6 +43,25 @@ int menus_store_both(store *st, kb_arena *a, kb_menu_item **header, size_t *nh, 
 	}
 	db_reset(s);
 	return rc == DB_ERROR ? db_fail(st, "cannot read the menus") : STORE_OK;
+}
+
+int menus_store_both(store *st, kb_arena *a, kb_menu_item **header, size_t *nh, kb_menu_item **footer,
+		     size_t *nf)
+{
+	static const char sql[] = "SELECT menu, label, url FROM menu_items ORDER BY menu, position, id";
+	return read_menus(st, a, db_prepare(st, sql), header, nh, footer, nf);
+}
+
+/* The footer's static pages (published, with a footer place: pages_store.h)
+ * as links before the footer menu's own. */
+const char menus_site_sql[] = "SELECT 'footer', title, '/page/' || slug, 0, footer, id FROM pages "
+			      "WHERE status = 'published' AND footer > 0 "
+			      "UNION ALL SELECT menu, label, url, 1, position, id FROM menu_items "
+			      "ORDER BY 1, 4, 5, 6";
+
+int menus_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out)
+{
+	return read_menus(st, a, s, &out->header, &out->nheader, &out->footer, &out->nfooter);
 }
 
 int menus_store_get(store *st, kb_arena *a, const char *menu, kb_menu_item **out, size_t *n)

@@ -14,10 +14,6 @@
 #include "../core/core.h"
 #include "store.h"
 
-typedef struct kb_menu_item {
-	const char *label, *url;
-} kb_menu_item;
-
 /* The links of menu ("header" or "footer"), in order; strings in a. */
 int menus_store_get(store *st, kb_arena *a, const char *menu, kb_menu_item **out, size_t *n);
 /* Both menus in one read: *header and *footer, in order. */

@@ -199,15 +199,6 @@ int pages_store_list(store *st, kb_arena *a, int published_only, kb_page **out, 
 	return page_rows(st, a, s, out, n);
 }
 
-int pages_store_footer(store *st, kb_arena *a, kb_page **out, size_t *n)
-{
-	static const char sql[] = "SELECT " PAGE_COLS "FROM pages WHERE status = 'published' AND footer > 0 "
-				  "ORDER BY footer, id";
-	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, 0);
-	return page_rows(st, a, s, out, n);
-}
-
 int pages_store_revision_add(store *st, int64_t id, int64_t user_id, const char *kind, int64_t now)
 {
 	static const char sql[] =

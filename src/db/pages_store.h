@@ -74,8 +74,7 @@ int pages_store_by_slug(store *st, kb_arena *a, const char *slug, int published_
 /* Every page (bodies left out, ""), in footer order then by title: the
  * newsroom's list; with published_only, the published ones (the sitemap). */
 int pages_store_list(store *st, kb_arena *a, int published_only, kb_page **out, size_t *n);
-/* The footer's links: published pages with a footer place, in its order
- * (bodies left out). */
-int pages_store_footer(store *st, kb_arena *a, kb_page **out, size_t *n);
+/* The footer's links (published pages with a footer place, in its
+ * order) are read with the rest of the site: store_site (store.h). */
 
 #endif

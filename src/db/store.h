@@ -239,19 +239,38 @@ int store_article_related(store *st, kb_arena *a, const kb_article *art, kb_arti
 /* Everything an article's page reads: the site's settings and
  * categories, the published article with its tags and its related
  * stories. */
-typedef struct kb_article_page {
+/* A link of the header's or footer's menu (menus_store.h): its label
+ * and URL (a site path or an http(s) URL). */
+typedef struct kb_menu_item {
+	const char *label, *url;
+} kb_menu_item;
+
+/* What every public page shows around its own content: the settings, the
+ * categories (navigation), the header's links (the newsroom's menu; none:
+ * the categories stand in) and the footer's (the published static pages
+ * with a footer place, as /page/SLUG, then the footer menu's links). */
+typedef struct kb_site {
 	kb_settings settings;
 	kb_category *cats;
 	size_t ncats;
+	kb_menu_item *header, *footer;
+	size_t nheader, nfooter;
+} kb_site;
+/* Reads all of kb_site in one round trip on PostgreSQL (three statements
+ * in one batch). Every part of it moves the content version when it
+ * changes, so a server may keep it for as long as the version stands
+ * (src/pages/site.c does, per thread). */
+int store_site(store *st, kb_arena *a, kb_site *out);
+
+typedef struct kb_article_page {
 	kb_article article;
 	kb_article *related;
 	size_t nrelated;
 } kb_article_page;
-/* The page of the published article slug, read in one round trip on
- * PostgreSQL (five statements in one batch); the same reads as
- * store_settings, store_category_list, store_article_by_slug and
- * store_article_related. STORE_NOTFOUND when no published article has
- * that slug. */
+/* The published article slug with its tags and related news, read in one
+ * round trip on PostgreSQL (three statements in one batch); the same
+ * reads as store_article_by_slug and store_article_related.
+ * STORE_NOTFOUND when no published article has that slug. */
 int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out);
 /*
  * Adds an article (with its author and tags) in one transaction. The slug is

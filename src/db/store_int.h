@@ -49,6 +49,11 @@ int store_ensure_named(store *st, char kind, const char *name, int64_t *id);
  * STORE_ERROR with "what: message". */
 int store_insert_id(store *st, db_stmt *s, const char *what, int64_t *id);
 
+/* store_site's menus (menus_sqlite.c): the statement, sent with the
+ * settings and categories, and the reader of its rows. */
+extern const char menus_site_sql[];
+int menus_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out);
+
 /* One setting a settings struct holds: its key, the value it has when
  * the table has none, and the offset of its const char * field. */
 typedef struct store_setting_key {

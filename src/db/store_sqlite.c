@@ -446,11 +446,30 @@ int store_article_related(store *st, kb_arena *a, const kb_article *art, kb_arti
 	return store_article_rows(st, a, s, 0, out, n);
 }
 
-int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out)
+int store_site(store *st, kb_arena *a, kb_site *out)
 {
 	memset(out, 0, sizeof *out);
 	db_stmt *set = db_prepare(st, settings_sql);
 	db_stmt *cats = db_prepare(st, categories_sql);
+	db_stmt *menus = db_prepare(st, menus_site_sql);
+	db_stmt *all[] = {set, cats, menus};
+	for (size_t i = 0; i < KB_COUNT(all); i++)
+		db_send(all[i]);
+	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
+			       "cannot read settings");
+	if (!rc)
+		rc = categories_read(st, a, cats, &out->cats, &out->ncats);
+	if (!rc)
+		rc = menus_site_read(st, a, menus, out);
+	/* What was not read (after a failure) is dropped. */
+	for (size_t i = 0; i < KB_COUNT(all); i++)
+		db_reset(all[i]);
+	return rc;
+}
+
+int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out)
+{
+	memset(out, 0, sizeof *out);
 	db_stmt *art = db_prepare(st, by_slug_sql);
 	db_bind_int(art, 1, 1);
 	db_bind_text(art, 2, slug);
@@ -459,15 +478,10 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	db_stmt *rel = db_prepare(st, related_sql);
 	db_bind_int(rel, 1, 0);
 	db_bind_text(rel, 2, slug);
-	db_stmt *all[] = {set, cats, art, tags, rel};
+	db_stmt *all[] = {art, tags, rel};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
-	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
-			       "cannot read settings");
-	if (!rc)
-		rc = categories_read(st, a, cats, &out->cats, &out->ncats);
-	if (!rc)
-		rc = article_read(st, a, art, &out->article);
+	int rc = article_read(st, a, art, &out->article);
 	if (!rc)
 		rc = tags_read(st, a, tags, &out->article);
 	if (!rc)

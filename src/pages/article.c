@@ -13,7 +13,11 @@
 int page_article(kb_req *r)
 {
 	kb_arena *a = &r->arena;
-	/* The page's reads in one go (one round trip on PostgreSQL). */
+	/* The page's reads in one go (one round trip on PostgreSQL), and
+	 * the site around it, which a server thread has mostly read already. */
+	const kb_site *site = site_read(r);
+	if (!site)
+		return 500;
 	kb_article_page pg;
 	int rc = store_article_page(r->db, a, r->param[0], &pg);
 	if (rc == STORE_NOTFOUND)
@@ -27,7 +31,7 @@ int page_article(kb_req *r)
 	req_depend(r, "c:%lld", (long long)art.category.id);
 	for (size_t i = 0; i < art.ntags; i++)
 		req_depend(r, "t:%lld", (long long)art.tags[i].id);
-	tv *ctx = site_context_of(r, &pg.settings, pg.cats, pg.ncats, art.title, art.summary);
+	tv *ctx = site_context_of(r, site, art.title, art.summary);
 	if (!ctx)
 		return 500;
 	tv *o = site_article(r, &art, 1);
@@ -64,6 +68,6 @@ int page_article(kb_req *r)
 
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art, &pg.settings, author, notes, nn);
+	seo_article(r, ctx, &art, &site->settings, author, notes, nn);
 	return site_render(r, "article", ctx);
 }

@@ -16,10 +16,11 @@
 int page_grievances(kb_req *r)
 {
 	kb_arena *a = &r->arena;
-	kb_settings s;
-	if (store_settings(r->db, a, &s))
+	const kb_site *site = site_read(r);
+	if (!site)
 		return 500;
-	if (strcmp(s.grievance_report, "yes"))
+	const kb_settings *s = &site->settings;
+	if (strcmp(s->grievance_report, "yes"))
 		return 404;
 	tips_month *m;
 	size_t n;
@@ -39,8 +40,8 @@ int page_grievances(kb_req *r)
 		tv_push(rows, o);
 	}
 	tv_set(ctx, "months", rows);
-	tv_set_str(ctx, "ack_days", s.grievance_ack_days);
-	tv_set_str(ctx, "decide_days", s.grievance_decide_days);
+	tv_set_str(ctx, "ack_days", s->grievance_ack_days);
+	tv_set_str(ctx, "decide_days", s->grievance_decide_days);
 	kb_page officer;
 	int rc = pages_store_by_slug(r->db, a, "grievance-officer", 1, &officer);
 	if (rc == STORE_ERROR)

@@ -12,7 +12,8 @@ int page_home(kb_req *r)
 {
 	kb_arena *a = &r->arena;
 	req_depend(r, "list");
-	tv *ctx = site_context(r, NULL, NULL);
+	const kb_site *site = site_read(r);
+	tv *ctx = site ? site_context_of(r, site, NULL, NULL) : NULL;
 	if (!ctx)
 		return 500;
 	kb_article *latest, sticky;
@@ -32,10 +33,8 @@ int page_home(kb_req *r)
 		tv_set(ctx, "lead", site_article(r, &latest[0], 0));
 		tv_set(ctx, "latest", site_article_list(r, latest + 1, n - 1));
 	}
-	kb_category *cats;
-	size_t ncats;
-	if (store_category_list(r->db, a, &cats, &ncats))
-		return 500;
+	const kb_category *cats = site->cats;
+	size_t ncats = site->ncats;
 	tv *sections = tv_list(a);
 	for (size_t i = 0; i < ncats; i++) {
 		kb_article *v;
@@ -54,9 +53,6 @@ int page_home(kb_req *r)
 	tv_set(ctx, "sections", sections);
 	tv_set_bool(ctx, "is_home", 1);
 	/* The site as an organisation, for search engines. */
-	kb_settings s;
-	if (store_settings(r->db, a, &s))
-		return 500;
-	seo_home(r, ctx, &s);
+	seo_home(r, ctx, &site->settings);
 	return site_render(r, "home", ctx);
 }

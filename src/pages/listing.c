@@ -40,10 +40,10 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 	site_pager(r, ctx, page, PER_PAGE, total);
 	if (author) {
 		tv_set(ctx, "profile", site_author(r, author));
-		kb_settings st;
-		if (store_settings(r->db, a, &st))
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
 			return 500;
-		seo_author(r, ctx, &st, author);
+		seo_author(r, ctx, &site->settings, author);
 	}
 	return site_render(r, "list", ctx);
 }

@@ -42,11 +42,11 @@ int page_static_page(kb_req *r)
 	if (!strcmp(p.slug, "corrections-policy"))
 		tv_set_bool(o, "corrections", 1);
 	if (!strcmp(p.slug, "grievance-officer")) {
-		kb_settings s;
-		if (store_settings(r->db, a, &s))
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
 			return 500;
 		tv_set_bool(o, "grievance", 1);
-		tv_set_bool(o, "grievance_report", !strcmp(s.grievance_report, "yes"));
+		tv_set_bool(o, "grievance_report", !strcmp(site->settings.grievance_report, "yes"));
 	}
 	tv_set(ctx, "static_page", o);
 	return site_render(r, "page", ctx);

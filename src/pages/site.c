@@ -1,9 +1,9 @@
 /*
  * site.c: the context every public page shares and the template values
  * made from store records (see site.h). The theme itself (templates,
- * static files, reader-facing dates) is src/render/theme.c. The menus (the
- * header's links, the footer's static pages and links) are read here for
- * every page.
+ * static files, reader-facing dates) is src/render/theme.c. What every
+ * page shows around its content (settings, categories, menus: kb_site) is
+ * read once per content version by each server thread (site_read).
  */
 #include "site.h"
 
@@ -12,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "../db/menus_store.h"
-#include "../db/pages_store.h"
 #include "../render/escape.h"
 #include "../render/paths.h"
 #include "../text/text.h"
@@ -179,30 +177,58 @@ void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total)
 	tv_set(ctx, "pager", p);
 }
 
-tv *site_context(kb_req *r, const char *title, const char *description)
+/* The site this thread last read, and the content version it was read
+ * at: one server thread serves one database, and every part of kb_site
+ * moves the version when it changes (store.h). The version is the one the
+ * request started with, read before the site, so what is kept is never
+ * older than the version it is kept for. */
+static _Thread_local struct {
+	store *db;
+	int64_t version;
+	kb_arena arena;
+	kb_site site;
+} t_site;
+
+const kb_site *site_read(kb_req *r)
 {
-	kb_settings s;
-	kb_category *cats;
-	size_t ncats;
-	if (store_settings(r->db, &r->arena, &s) || store_category_list(r->db, &r->arena, &cats, &ncats))
+	/* Outside a server (commands, tests, benchmarks that set no version)
+	 * nothing says when the site changed: read it for this request. */
+	if (r->version <= 0) {
+		kb_site *s = kb_arena_alloc(&r->arena, sizeof *s);
+		return store_site(r->db, &r->arena, s) ? NULL : s;
+	}
+	if (t_site.db == r->db && t_site.version == r->version)
+		return &t_site.site;
+	kb_arena_free(&t_site.arena);
+	t_site.db = NULL;
+	if (store_site(r->db, &t_site.arena, &t_site.site)) {
+		kb_arena_free(&t_site.arena);
 		return NULL;
-	return site_context_of(r, &s, cats, ncats, title, description);
+	}
+	t_site.db = r->db;
+	t_site.version = r->version;
+	return &t_site.site;
 }
 
-tv *site_context_of(kb_req *r, const kb_settings *sp, const kb_category *cats, size_t ncats,
-		    const char *title, const char *description)
+tv *site_context(kb_req *r, const char *title, const char *description)
+{
+	const kb_site *site = site_read(r);
+	return site ? site_context_of(r, site, title, description) : NULL;
+}
+
+tv *site_context_of(kb_req *r, const kb_site *site, const char *title, const char *description)
 {
 	kb_arena *a = &r->arena;
-	kb_settings s = *sp;
+	kb_settings s = site->settings;
 	tv *ctx = tv_obj(a);
-	tv *site = tv_obj(a);
-	tv_set_str(site, "name", s.name);
-	tv_set_str(site, "tagline", s.tagline);
-	tv_set_str(site, "email", s.email);
-	tv_set_str(site, "logo", s.logo);
+	tv *site_v = tv_obj(a);
+	tv_set_str(site_v, "name", s.name);
+	tv_set_str(site_v, "tagline", s.tagline);
+	tv_set_str(site_v, "email", s.email);
+	tv_set_str(site_v, "logo", s.logo);
 	if (*s.email)
-		tv_set(site, "mailto", tv_strf(a, "mailto:%s", s.email));
-	tv_set_str(site, "base_url", s.base_url);
+		tv_set(site_v, "mailto", tv_strf(a, "mailto:%s", s.email));
+	tv_set_str(site_v, "base_url", s.base_url);
 	static const struct {
 		const char *key, *label;
 		size_t off;
@@ -223,50 +249,37 @@ tv *site_context_of(kb_req *r, const kb_settings *sp, const kb_category *cats, s
 			any = 1;
 		}
 	}
-	tv_set(site, "follow", fl);
-	tv_set_bool(site, "has_follow", any);
-	tv_set(ctx, "site", site);
+	tv_set(site_v, "follow", fl);
+	tv_set_bool(site_v, "has_follow", any);
+	tv_set(ctx, "site", site_v);
 
 	tv *nav = tv_list(a);
-	for (size_t i = 0; i < ncats; i++) {
+	for (size_t i = 0; i < site->ncats; i++) {
 		tv *c = tv_obj(a);
-		tv_set_str(c, "name", cats[i].name);
-		tv_set_str(c, "slug", cats[i].slug);
-		tv_set(c, "url", tv_strf(a, "/category/%s", cats[i].slug));
+		tv_set_str(c, "name", site->cats[i].name);
+		tv_set_str(c, "slug", site->cats[i].slug);
+		tv_set(c, "url", tv_strf(a, "/category/%s", site->cats[i].slug));
 		tv_push(nav, c);
 	}
 	tv_set(ctx, "nav", nav);
 
-	/* The menus (menus_store.h): the header's links, when the newsroom
-	 * made some, stand in for the categories (nav stays the categories:
-	 * search's filter lists them); the footer's are the published static
-	 * pages with a footer place, in that order (pages_store.h), then the
-	 * footer menu's links. A change to either empties the cache. */
-	kb_page *fp;
-	kb_menu_item *mh, *mf;
-	size_t nfp, nmh, nmf;
-	if (pages_store_footer(r->db, a, &fp, &nfp) || menus_store_both(r->db, a, &mh, &nmh, &mf, &nmf))
-		return NULL;
+	/* The menus: the header's links, when the newsroom made some, stand
+	 * in for the categories (nav stays the categories: search's filter
+	 * lists them); the footer's, the static pages then the menu's. */
 	tv *foot = tv_list(a);
-	for (size_t i = 0; i < nfp; i++) {
+	for (size_t i = 0; i < site->nfooter; i++) {
 		tv *l = tv_obj(a);
-		tv_set_str(l, "title", fp[i].title);
-		tv_set(l, "url", tv_strf(a, "/page/%s", fp[i].slug));
-		tv_push(foot, l);
-	}
-	for (size_t i = 0; i < nmf; i++) {
-		tv *l = tv_obj(a);
-		tv_set_str(l, "title", mf[i].label);
-		tv_set_str(l, "url", mf[i].url);
+		tv_set_str(l, "title", site->footer[i].label);
+		tv_set_str(l, "url", site->footer[i].url);
 		tv_push(foot, l);
 	}
 	tv_set(ctx, "foot_links", foot);
-	if (nmh) {
+	if (site->nheader) {
 		tv *menu = tv_list(a);
-		for (size_t i = 0; i < nmh; i++) {
+		for (size_t i = 0; i < site->nheader; i++) {
 			tv *l = tv_obj(a);
-			tv_set_str(l, "name", mh[i].label);
-			tv_set_str(l, "url", mh[i].url);
+			tv_set_str(l, "name", site->header[i].label);
+			tv_set_str(l, "url", site->header[i].url);
 			tv_push(menu, l);
 		}
 		tv_set(ctx, "menu", menu);

@@ -22,10 +22,13 @@
  * canonical URL from path). Returns NULL with status 500 on a store error.
  */
 tv *site_context(kb_req *r, const char *title, const char *description);
-/* site_context from settings and categories already read (an article's
- * page reads them with the article: store_article_page). */
-tv *site_context_of(kb_req *r, const kb_settings *s, const kb_category *cats, size_t ncats, const char *title,
-		    const char *description);
+/* site_context from the site already read (site_read). */
+tv *site_context_of(kb_req *r, const kb_site *site, const char *title, const char *description);
+/* The site's settings, categories and menus (store_site): in a server,
+ * read once per content version by each thread and kept; elsewhere read
+ * into r's arena. NULL on a store error. Valid until this thread's next
+ * request. */
+const kb_site *site_read(kb_req *r);
 
 /* Renders template name with ctx into r->body; returns 200, or 500. */
 int site_render(kb_req *r, const char *name, tv *ctx);

@@ -342,12 +342,12 @@ int page_tip_sent(kb_req *r)
 	tv_set_str(ctx, "ref", ref);
 	const char *kind = req_query(r, "kind");
 	if (kind && !strcmp(kind, "grievance")) {
-		kb_settings s;
-		if (store_settings(r->db, &r->arena, &s))
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
 			return 500;
 		tv *g = tv_obj(&r->arena);
-		tv_set_str(g, "ack_days", s.grievance_ack_days);
-		tv_set_str(g, "decide_days", s.grievance_decide_days);
+		tv_set_str(g, "ack_days", site->settings.grievance_ack_days);
+		tv_set_str(g, "decide_days", site->settings.grievance_decide_days);
 		tv_set(ctx, "grievance", g);
 	}
 	r->max_age = -1;

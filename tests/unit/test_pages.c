@@ -53,10 +53,11 @@ static void slugs_are_unique_and_drafts_stay_hidden(void **state)
 	assert_string_equal(p.body, "पहला *अनुच्छेद*");
 	assert_string_equal(p.status, "draft");
 	assert_int_equal(p.published_at, 0);
+	kb_site site;
+	assert_int_equal(store_site(st, &a, &site), STORE_OK);
+	assert_int_equal(site.nfooter, 0);
 	kb_page *v;
 	size_t n;
-	assert_int_equal(pages_store_footer(st, &a, &v, &n), STORE_OK);
-	assert_int_equal(n, 0);
 	assert_int_equal(pages_store_list(st, &a, 1, &v, &n), STORE_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(pages_store_list(st, &a, 0, &v, &n), STORE_OK);
@@ -79,21 +80,30 @@ static void publishing_shows_the_page_in_the_footer_in_order(void **state)
 	assert_string_equal(p.status, "published");
 	assert_int_equal(p.published_at, 2000);
 	assert_int_equal(p.updated_by, 7);
+	/* The site's footer (store_site): the published pages with a
+	 * place, in its order, before the footer menu's links. */
+	kb_menu_item f[] = {{"विज्ञापन", "https://ads.example.com"}};
+	assert_int_equal(menus_store_set(st, "footer", f, 1), STORE_OK);
+	kb_site site;
+	assert_int_equal(store_site(st, &a, &site), STORE_OK);
+	assert_int_equal(site.nfooter, 3);
+	assert_string_equal(site.footer[0].url, "/page/about");
+	assert_string_equal(site.footer[0].label, "हमारे बारे में");
+	assert_string_equal(site.footer[1].url, "/page/grievance-officer");
+	assert_string_equal(site.footer[2].url, "https://ads.example.com");
+	assert_int_equal(site.nheader, 0);
 	kb_page *v;
 	size_t n;
-	assert_int_equal(pages_store_footer(st, &a, &v, &n), STORE_OK);
-	assert_int_equal(n, 2);
-	assert_string_equal(v[0].slug, "about");
-	assert_string_equal(v[1].slug, "grievance-officer");
-	assert_string_equal(v[0].body, ""); /* lists leave bodies out */
 	assert_int_equal(pages_store_list(st, &a, 1, &v, &n), STORE_OK);
+	assert_string_equal(v[0].body, ""); /* lists leave bodies out */
 	assert_int_equal(n, 3);
 	/* Unpublished: gone from the footer, its first publication kept. */
 	v0 = store_content_version(st);
 	assert_int_equal(pages_store_set_status(st, grievance, "draft", 7, 3000), STORE_OK);
 	assert_true(store_content_version(st) > v0);
-	assert_int_equal(pages_store_footer(st, &a, &v, &n), STORE_OK);
-	assert_int_equal(n, 1);
+	assert_int_equal(store_site(st, &a, &site), STORE_OK);
+	assert_int_equal(site.nfooter, 2);
+	assert_string_equal(site.footer[0].url, "/page/about");
 	assert_int_equal(pages_store_set_status(st, 9999, "draft", 7, 3000), STORE_NOTFOUND);
 	kb_arena_free(&a);
 }

@@ -211,10 +211,13 @@ static void an_article_page_reads_what_the_separate_calls_read(void **state)
 		assert_int_equal(p.article.ntags, 2);
 		assert_string_equal(p.article.tags[0].name, one.tags[0].name);
 		assert_string_equal(p.article.tags[1].name, one.tags[1].name);
-		assert_string_equal(p.settings.name, set.name);
-		assert_string_equal(p.settings.base_url, set.base_url);
-		assert_int_equal(p.ncats, ncats);
-		assert_string_equal(p.cats[0].slug, cats[0].slug);
+		kb_site site;
+		assert_int_equal(store_site(st, &a, &site), STORE_OK);
+		assert_string_equal(site.settings.name, set.name);
+		assert_string_equal(site.settings.base_url, set.base_url);
+		assert_int_equal(site.ncats, ncats);
+		assert_string_equal(site.cats[0].slug, cats[0].slug);
+		assert_int_equal(site.nheader + site.nfooter, 0);
 		assert_int_equal(p.nrelated, 2);
 		assert_string_equal(p.related[0].title, "बीच की खबर");
 		assert_string_equal(p.related[1].title, "पुरानी खबर");
