@@ -38,14 +38,9 @@ static void read_profile(kb_arena *a, db_stmt *s, kb_author_profile *p)
 	p->photo.credit = "";
 }
 
-/* The categories author p covers, into p. */
-static int load_areas(store *st, kb_arena *a, kb_author_profile *p)
+/* The categories an author covers, from s (bound), into p. */
+static int areas_read(store *st, kb_arena *a, db_stmt *s, kb_author_profile *p)
 {
-	static const char sql[] = "SELECT c.id, c.name, c.slug, c.position FROM author_areas x "
-				  "JOIN categories c ON c.id = x.category_id WHERE x.author_id = $1 "
-				  "ORDER BY c.position, c.id";
-	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, p->id);
 	size_t cap = 8, k = 0;
 	kb_category *v = kb_arena_alloc(a, cap * sizeof *v);
 	int rc;
@@ -63,6 +58,42 @@ static int load_areas(store *st, kb_arena *a, kb_author_profile *p)
 		return db_fail(st, "cannot read the author's areas");
 	p->areas = v;
 	p->nareas = k;
+	return STORE_OK;
+}
+
+#define AREAS_SQL(author)                                                           \
+	"SELECT c.id, c.name, c.slug, c.position FROM author_areas x "              \
+	"JOIN categories c ON c.id = x.category_id WHERE x.author_id = " author " " \
+	"ORDER BY c.position, c.id"
+
+/* The categories author p covers, into p. */
+static int load_areas(store *st, kb_arena *a, kb_author_profile *p)
+{
+	static const char sql[] = AREAS_SQL("$1");
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, p->id);
+	return areas_read(st, a, s, p);
+}
+
+#define AUTHOR_OF "(SELECT author_id FROM articles WHERE slug = $1)"
+const char authors_page_sql[] = "SELECT " PROFILE_COLS PROFILE_FROM "WHERE au.id = " AUTHOR_OF;
+const char authors_page_areas_sql[] = AREAS_SQL(AUTHOR_OF);
+#undef AUTHOR_OF
+
+int authors_page_read(store *st, kb_arena *a, db_stmt *profile, db_stmt *areas, kb_author_profile **out)
+{
+	*out = NULL;
+	int rc = db_one(st, profile, "cannot read the author");
+	if (rc == STORE_NOTFOUND)
+		return STORE_OK;
+	if (rc)
+		return rc;
+	kb_author_profile *p = kb_arena_alloc(a, sizeof *p);
+	read_profile(a, profile, p);
+	db_reset(profile);
+	if ((rc = areas_read(st, a, areas, p)))
+		return rc;
+	*out = p;
 	return STORE_OK;
 }
 

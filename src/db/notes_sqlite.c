@@ -77,6 +77,14 @@ static int note_rows(store *st, kb_arena *a, db_stmt *s, int titled, kb_note **o
 	return STORE_OK;
 }
 
+const char notes_page_sql[] = "SELECT id, article_id, kind, body, at, user_id FROM article_notes "
+			      "WHERE article_id = (SELECT id FROM articles WHERE slug = $1) ORDER BY at, id";
+
+int notes_page_read(store *st, kb_arena *a, db_stmt *s, kb_note **out, size_t *n)
+{
+	return note_rows(st, a, s, 0, out, n);
+}
+
 int notes_store_list(store *st, kb_arena *a, int64_t article_id, kb_note **out, size_t *n)
 {
 	static const char sql[] = "SELECT id, article_id, kind, body, at, user_id FROM article_notes "

@@ -267,3 +267,23 @@ int pages_store_revision_get(store *st, kb_arena *a, int64_t rev_id, kb_page_rev
 	}
 	return rc;
 }
+
+const char pages_site_sql[] = "SELECT slug FROM pages WHERE status = 'published' ORDER BY slug";
+
+int pages_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out)
+{
+	size_t cap = 8, k = 0;
+	const char **v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (k == cap)
+			v = kb_arena_grow(a, v, k, &cap, sizeof *v);
+		v[k++] = db_col_text(a, s, 0);
+	}
+	db_reset(s);
+	if (rc == DB_ERROR)
+		return db_fail(st, "cannot list the published pages");
+	out->pages = v;
+	out->npages = k;
+	return STORE_OK;
+}

@@ -255,21 +255,33 @@ typedef struct kb_site {
 	size_t ncats;
 	kb_menu_item *header, *footer;
 	size_t nheader, nfooter;
+	/* The slugs of the published static pages the site's JSON-LD names
+	 * (its policies, about, contact: seo.c). */
+	const char **pages;
+	size_t npages;
 } kb_site;
-/* Reads all of kb_site in one round trip on PostgreSQL (three statements
+/* Reads all of kb_site in one round trip on PostgreSQL (four statements
  * in one batch). Every part of it moves the content version when it
  * changes, so a server may keep it for as long as the version stands
  * (src/pages/site.c does, per thread). */
 int store_site(store *st, kb_arena *a, kb_site *out);
 
+struct kb_note;
+struct kb_author_profile;
 typedef struct kb_article_page {
 	kb_article article;
 	kb_article *related;
 	size_t nrelated;
+	/* Its corrections and updates, oldest first (notes_store.h), and
+	 * its author's profile (authors_store.h; NULL: no author). */
+	struct kb_note *notes;
+	size_t nnotes;
+	struct kb_author_profile *author;
 } kb_article_page;
-/* The published article slug with its tags and related news, read in one
- * round trip on PostgreSQL (three statements in one batch); the same
- * reads as store_article_by_slug and store_article_related.
+/* The published article slug with its tags, related news, notes and
+ * author's profile, read in one round trip on PostgreSQL (six statements
+ * in one batch); the same reads as store_article_by_slug,
+ * store_article_related, notes_store_list and authors_store_get.
  * STORE_NOTFOUND when no published article has that slug. */
 int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out);
 /*

@@ -452,7 +452,8 @@ int store_site(store *st, kb_arena *a, kb_site *out)
 	db_stmt *set = db_prepare(st, settings_sql);
 	db_stmt *cats = db_prepare(st, categories_sql);
 	db_stmt *menus = db_prepare(st, menus_site_sql);
-	db_stmt *all[] = {set, cats, menus};
+	db_stmt *pages = db_prepare(st, pages_site_sql);
+	db_stmt *all[] = {set, cats, menus, pages};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
@@ -461,6 +462,8 @@ int store_site(store *st, kb_arena *a, kb_site *out)
 		rc = categories_read(st, a, cats, &out->cats, &out->ncats);
 	if (!rc)
 		rc = menus_site_read(st, a, menus, out);
+	if (!rc)
+		rc = pages_site_read(st, a, pages, out);
 	/* What was not read (after a failure) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);
@@ -478,7 +481,13 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	db_stmt *rel = db_prepare(st, related_sql);
 	db_bind_int(rel, 1, 0);
 	db_bind_text(rel, 2, slug);
-	db_stmt *all[] = {art, tags, rel};
+	db_stmt *notes = db_prepare(st, notes_page_sql);
+	db_bind_text(notes, 1, slug);
+	db_stmt *author = db_prepare(st, authors_page_sql);
+	db_bind_text(author, 1, slug);
+	db_stmt *areas = db_prepare(st, authors_page_areas_sql);
+	db_bind_text(areas, 1, slug);
+	db_stmt *all[] = {art, tags, rel, notes, author, areas};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = article_read(st, a, art, &out->article);
@@ -486,6 +495,10 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 		rc = tags_read(st, a, tags, &out->article);
 	if (!rc)
 		rc = store_article_rows(st, a, rel, 0, &out->related, &out->nrelated);
+	if (!rc)
+		rc = notes_page_read(st, a, notes, &out->notes, &out->nnotes);
+	if (!rc)
+		rc = authors_page_read(st, a, author, areas, &out->author);
 	/* What was not read (a failure, or no such article) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include "../db/notes_store.h"
 #include "../render/markdown.h"
 #include "pages.h"
 #include "seo.h"
@@ -45,29 +44,17 @@ int page_article(kb_req *r)
 	const tv *canonical = tv_get(page, "canonical");
 	tv_set(ctx, "share", site_share(r, art.title, canonical->s));
 
-	/* Corrections and updates, oldest first, as they happened. */
-	kb_note *notes;
-	size_t nn;
-	if (notes_store_list(r->db, a, art.id, &notes, &nn))
-		return 500;
+	/* Corrections and updates, oldest first, as they happened; the
+	 * author's box (a profile change moves the content version). */
 	tv *nl = tv_list(a);
-	for (size_t i = 0; i < nn; i++)
-		tv_push(nl, site_note(r, &notes[i]));
+	for (size_t i = 0; i < pg.nnotes; i++)
+		tv_push(nl, site_note(r, &pg.notes[i]));
 	tv_set(o, "notes", nl);
-	/* The author's box; a profile change moves the content version. */
-	kb_author_profile au, *author = NULL;
-	if (art.author.id) {
-		rc = authors_store_get(r->db, a, art.author.id, &au);
-		if (rc == STORE_ERROR)
-			return 500;
-		if (rc == STORE_OK) {
-			author = &au;
-			tv_set(ctx, "author_box", site_author(r, &au));
-		}
-	}
+	if (pg.author)
+		tv_set(ctx, "author_box", site_author(r, pg.author));
 
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art, &site->settings, author, notes, nn);
+	seo_article(r, ctx, &art, site, pg.author, pg.notes, pg.nnotes);
 	return site_render(r, "article", ctx);
 }

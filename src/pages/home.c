@@ -53,6 +53,6 @@ int page_home(kb_req *r)
 	tv_set(ctx, "sections", sections);
 	tv_set_bool(ctx, "is_home", 1);
 	/* The site as an organisation, for search engines. */
-	seo_home(r, ctx, &site->settings);
+	seo_home(r, ctx, site);
 	return site_render(r, "home", ctx);
 }

@@ -43,7 +43,7 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 		const kb_site *site = site_read(r); /* read already, for ctx */
 		if (!site)
 			return 500;
-		seo_author(r, ctx, &site->settings, author);
+		seo_author(r, ctx, site, author);
 	}
 	return site_render(r, "list", ctx);
 }

@@ -23,7 +23,6 @@
 #include <string.h>
 
 #include "../db/authors_store.h"
-#include "../db/pages_store.h"
 #include "../render/paths.h"
 #include "site.h"
 
@@ -175,33 +174,30 @@ static json_t *image_object(const char *url, int w, int h)
 	return o;
 }
 
-/* The path of the published static page slug, or NULL. */
-static const char *published_page(const kb_page *v, size_t n, const char *slug)
+/* slug when the site has a published static page of that slug, or NULL. */
+static const char *published_page(const kb_site *site, const char *slug)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(v[i].slug, slug))
-			return v[i].slug;
+	for (size_t i = 0; i < site->npages; i++)
+		if (!strcmp(site->pages[i], slug))
+			return site->pages[i];
 	return NULL;
 }
 
-json_t *seo_organization(kb_req *r, const kb_settings *s)
+json_t *seo_organization(kb_req *r, const kb_site *site)
 {
 	kb_arena *ar = &r->arena;
+	const kb_settings *s = &site->settings;
 	const char *base = s->base_url;
 	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", s->name, "url",
 				seo_abs_url(r, base, "/"), "logo",
 				image_object(seo_logo_url(r, base), 512, 512));
-	kb_page *pages;
-	size_t n = 0;
-	if (pages_store_list(r->db, ar, 1, &pages, &n))
-		n = 0; /* the policies are left out; the rest stands */
 	static const struct {
 		const char *prop, *slug;
 	} policies[] = {{"publishingPrinciples", "editorial-policy"},
 			{"correctionsPolicy", "corrections-policy"},
 			{"ownershipFundingInfo", "about"}};
 	for (size_t i = 0; i < KB_COUNT(policies); i++) {
-		const char *slug = published_page(pages, n, policies[i].slug);
+		const char *slug = published_page(site, policies[i].slug);
 		const char *url = slug ? seo_abs_url(r, base, kb_arena_printf(ar, "/page/%s", slug)) : NULL;
 		if (!strcmp(policies[i].prop, "ownershipFundingInfo") && *s->ownership_url)
 			url = seo_abs_url(r, base, s->ownership_url);
@@ -215,7 +211,7 @@ json_t *seo_organization(kb_req *r, const kb_settings *s)
 			json_object_set_new(cp, "email", json_string(s->email));
 		if (*s->phone)
 			json_object_set_new(cp, "telephone", json_string(s->phone));
-		const char *contact = published_page(pages, n, "contact");
+		const char *contact = published_page(site, "contact");
 		if (contact)
 			json_object_set_new(
 				cp, "url",
@@ -275,27 +271,27 @@ static void set_jsonld(kb_req *r, tv *ctx, json_t *g)
 	kb_buf_free(&b);
 }
 
-void seo_home(kb_req *r, tv *ctx, const kb_settings *s)
+void seo_home(kb_req *r, tv *ctx, const kb_site *site)
 {
-	json_t *org = seo_organization(r, s);
+	json_t *org = seo_organization(r, site);
 	json_object_set_new(org, "@context", json_string("https://schema.org"));
 	set_jsonld(r, ctx, org);
 }
 
-void seo_author(kb_req *r, tv *ctx, const kb_settings *s, const kb_author_profile *p)
+void seo_author(kb_req *r, tv *ctx, const kb_site *site, const kb_author_profile *p)
 {
 	const char *url = tv_get(tv_get(ctx, "page"), "canonical")->s;
 	set_jsonld(r, ctx,
 		   json_pack("{s:s,s:s,s:s,s:o}", "@context", "https://schema.org", "@type", "ProfilePage",
-			     "url", url, "mainEntity", seo_person(r, s->base_url, p)));
+			     "url", url, "mainEntity", seo_person(r, site->settings.base_url, p)));
 }
 
 /* The NewsArticle + BreadcrumbList graph of article a at url. */
-static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *s,
+static json_t *article_graph(kb_req *r, const kb_article *a, const kb_site *site,
 			     const kb_author_profile *author, const kb_note *notes, size_t nnotes,
 			     const char *url, const char *desc)
 {
-	const char *base = s->base_url, *site = s->name;
+	const char *base = site->settings.base_url, *name = site->settings.name;
 	kb_arena *ar = &r->arena;
 	json_t *art = json_object();
 	json_object_set_new(art, "@type", json_string("NewsArticle"));
@@ -314,7 +310,7 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *
 	json_object_set_new(art, "image", imgs);
 	json_object_set_new(art, "datePublished", json_string(site_iso(r, a->published_at)));
 	json_object_set_new(art, "dateModified", json_string(site_iso(r, store_article_modified(a))));
-	json_t *org = seo_organization(r, s);
+	json_t *org = seo_organization(r, site);
 	if (author)
 		json_object_set_new(art, "author", json_pack("[o]", seo_person(r, base, author)));
 	else if (a->author.id)
@@ -324,7 +320,7 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *
 				  seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug))));
 	else
 		json_object_set_new(art, "author",
-				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", site, "url",
+				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", name, "url",
 					      seo_abs_url(r, base, "/")));
 	json_object_set_new(art, "publisher", org);
 	if (a->category.id)
@@ -365,11 +361,11 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_settings *
 	return json_pack("{s:s,s:[o,o]}", "@context", "https://schema.org", "@graph", art, crumbs);
 }
 
-void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_settings *s,
+void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
 		 const kb_author_profile *author, const kb_note *notes, size_t nnotes)
 {
 	kb_arena *ar = &r->arena;
-	const char *base = s->base_url;
+	const char *base = site->settings.base_url;
 	tv *page = tv_get(ctx, "page");
 	const char *url = tv_get(page, "canonical")->s;
 	const tv *desc = tv_get(page, "description");
@@ -392,5 +388,5 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_settings *s,
 	tv_set(og, "tags", tags);
 
 	set_jsonld(r, ctx,
-		   article_graph(r, a, s, author, notes, nnotes, url, desc && desc->s ? desc->s : ""));
+		   article_graph(r, a, site, author, notes, nnotes, url, desc && desc->s ? desc->s : ""));
 }
