@@ -151,6 +151,7 @@ $(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
 $(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c
 $(B)/fuzz/fuzz_mail: src/tips/mail.c
 $(B)/fuzz/fuzz_header: src/http/header.c
+$(B)/fuzz/fuzz_clienthello: src/http/tlsparse.c
 $(B)/fuzz/fuzz_tsquery: src/search/query.c src/search/terms.c src/db/pg_text.c
 fuzz: fuzz-build
 	@scripts/fuzz $(FUZZ_SECONDS) $(FUZZ:tests/fuzz/%.c=$(B)/fuzz/%)

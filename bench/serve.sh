@@ -11,6 +11,7 @@
 # Usage: bench/serve.sh [ARTICLES] [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/nginx.sh
 articles=${1:-10000}
 secs=${2:-5}
 out=bench/out
@@ -40,16 +41,9 @@ seed=/news/bharat-israel-raksha-sahyog-par-samjhauta-gyapan-par-hastakshar
 mkdir -p "$out/www/news"
 curl -fs "http://127.0.0.1:$kport$seed" >"$out/www$seed.html"
 curl -fs "http://127.0.0.1:$kport/" >"$out/www/index.html"
-cat >"$out/nginx.conf" <<NGINX
-worker_processes 2;
-pid $PWD/$out/nginx.pid;
-error_log $PWD/$out/nginx-error.log;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 100000;
+{
+	nginx_head "$PWD/$out"
+	cat <<NGINX
 	server {
 		listen 127.0.0.1:$nport;
 		root $PWD/$out/www;
@@ -59,6 +53,7 @@ http {
 	}
 }
 NGINX
+} >"$out/nginx.conf"
 nginx -c "$PWD/$out/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 for _ in $(seq 50); do curl -fs -o /dev/null http://127.0.0.1:$nport/ && break; sleep 0.1; done

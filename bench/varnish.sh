@@ -15,6 +15,7 @@
 # Usage: [ARTICLES=1000] [TRIALS=100] [SECONDS=5] bench/varnish.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/nginx.sh
 articles=${ARTICLES:-1000}
 trials=${TRIALS:-100}
 secs=${SECONDS_EACH:-5}
@@ -67,16 +68,9 @@ www=$PWD/$out/varnish-www
 mkdir -p "$www/news"
 curl -fs "http://127.0.0.1:$vport$seed" >"$www$seed.html"
 curl -fs "http://127.0.0.1:$vport$seed" >/dev/null
-cat >"$dir/nginx.conf" <<NGINX
-worker_processes 2;
-pid $dir/nginx.pid;
-error_log $dir/nginx-error.log;
-events { worker_connections 4096; }
-http {
-	access_log off;
-	sendfile on;
-	tcp_nopush on;
-	keepalive_requests 100000;
+{
+	nginx_head "$dir"
+	cat <<NGINX
 	server {
 		listen 127.0.0.1:$nport;
 		root $www;
@@ -85,6 +79,7 @@ http {
 	}
 }
 NGINX
+} >"$dir/nginx.conf"
 nginx -c "$dir/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 waitfor "http://127.0.0.1:$nport$seed"

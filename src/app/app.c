@@ -16,6 +16,8 @@
  *             more at the stop)
  *   suggest   builds the search box's suggestions again when the site
  *             changed (src/pages/suggest.c; looks every 10 s)
+ *   acme      with --https: obtains and renews the certificate
+ *             (src/acme/acme.c; looks every minute, and on SIGHUP)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -84,7 +86,7 @@ static const server_job jobs[] = {
 	{"suggest", suggest_step, 10000},
 };
 
-int app_serve(server_opts *o)
+int app_serve(server_opts *o, const acme_opts *acme)
 {
 	/* First, before any thread (libvips, libcurl and push start their
 	 * own): a stop signal must reach the server's loop alone. */
@@ -126,8 +128,17 @@ int app_serve(server_opts *o)
 	o->nroutes = app_nroutes;
 	o->error_page = page_error;
 	o->media_fetch = media_fetch;
-	o->jobs = jobs;
+	server_job all[KB_COUNT(jobs) + 1];
+	memcpy(all, jobs, sizeof jobs);
+	o->jobs = all;
 	o->njobs = KB_COUNT(jobs);
+	if (acme) {
+		char why[512];
+		if (acme_prepare(acme, o, why))
+			kb_fatal("%s", why);
+		all[o->njobs++] = acme_job;
+		o->on_hup = acme_hup;
+	}
 	o->on_change = purge_note;
 	int rc = server_run(o);
 

@@ -7,6 +7,7 @@
 #ifndef KB_APP_H
 #define KB_APP_H
 
+#include "../acme/acme.h"
 #include "../http/http.h"
 
 /* Every URL khabar answers; the tests and "khabar routes" walk it. */
@@ -19,10 +20,11 @@ extern const size_t app_nroutes;
  * keeps photos' files in o->media_dir (NULL: a "media" folder beside a
  * database file, data/media for a database on a server), a cache of those
  * in the database (src/media/media.h), starts push delivery and
- * the background jobs, and runs the server with the route table. Fills the
- * fields of o that are the application's. Returns the exit status; fails
- * with a message on what cannot start.
+ * the background jobs, and runs the server with the route table. With
+ * acme (--https), the ACME client's folder and job too (acme.h). Fills
+ * the fields of o that are the application's. Returns the exit status;
+ * fails with a message on what cannot start.
  */
-int app_serve(server_opts *o);
+int app_serve(server_opts *o, const acme_opts *acme);
 
 #endif

@@ -5,11 +5,14 @@
  */
 #include "core.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 _Noreturn void kb_fatal(const char *fmt, ...)
 {
@@ -249,6 +252,42 @@ int kb_read_file(const char *path, kb_buf *out)
 	if (f != stdin)
 		fclose(f);
 	return bad ? -1 : 0;
+}
+
+int kb_write_file(const char *path, const void *p, size_t n, int mode)
+{
+	kb_buf tmp = {0};
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		kb_buf_printf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		kb_buf_printf(&tmp, ".%s.XXXXXX", path);
+	int fd = mkstemp(tmp.data);
+	int rc = fd < 0 ? -1 : 0;
+	for (size_t off = 0; !rc && off < n;) {
+		ssize_t w = write(fd, (const char *)p + off, n - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			rc = -1;
+		else
+			off += (size_t)w;
+	}
+	/* Durable before it has its name: a crash must not leave an empty
+	 * file under it. */
+	if (!rc && (fchmod(fd, (mode_t)mode) || fsync(fd)))
+		rc = -1;
+	if (fd >= 0 && close(fd))
+		rc = -1;
+	if (!rc && rename(tmp.data, path))
+		rc = -1;
+	if (rc && fd >= 0) {
+		int e = errno;
+		unlink(tmp.data);
+		errno = e;
+	}
+	kb_buf_free(&tmp);
+	return rc;
 }
 
 int kb_ascii_name(const char *s, size_t n, const char *extra)

@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 #define KB_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* A number macro's value as a string literal, for SQL text. */
+#define KB_STRINGIFY_(x) #x
+#define KB_STRINGIFY(x) KB_STRINGIFY_(x)
 #define KB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
 /* Prints "khabar: MESSAGE" to stderr and exits with status 1. */
@@ -94,6 +97,11 @@ void *kb_arena_grow(kb_arena *a, void *v, size_t len, size_t *cap, size_t size);
 /* Appends the whole file at path ("-" for standard input) to out.
  * Returns 0, or -1 if it cannot be opened or read (errno says why). */
 int kb_read_file(const char *path, kb_buf *out);
+/* Replaces the file at path with p[0..n), permissions mode, all at once:
+ * written to a temporary file beside it, synced, then renamed, so a
+ * reader (or a crash) sees the old file or the new one, never half.
+ * Returns 0, or -1 (errno says why; the old file stays). */
+int kb_write_file(const char *path, const void *p, size_t n, int mode);
 
 /* Validates UTF-8 (no overlongs, surrogates or values past U+10FFFF).
  * Returns 1 if s[0..n) is valid, else 0 and, if bad_at is not NULL, the byte

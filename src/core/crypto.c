@@ -3,7 +3,9 @@
  */
 #include "crypto.h"
 
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -144,4 +146,84 @@ int kb_secret_equal(const char *a, const char *b)
 	if (n != strlen(b))
 		return 0;
 	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+/* ---- base64url (RFC 4648 §5), as Web Push and JWS use it ---- */
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void b64url_encode(kb_buf *out, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	kb_buf_reserve(out, (n + 2) / 3 * 4 + 1);
+	out->data[out->len] = 0; /* terminated even when n is 0 */
+	size_t i = 0;
+	for (; i + 3 <= n; i += 3) {
+		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
+		char q[4] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], b64chars[(v >> 6) & 63],
+			     b64chars[v & 63]};
+		kb_buf_append(out, q, 4);
+	}
+	if (n - i == 1) {
+		unsigned v = (unsigned)s[i] << 16;
+		char q[2] = {b64chars[v >> 18], b64chars[(v >> 12) & 63]};
+		kb_buf_append(out, q, 2);
+	} else if (n - i == 2) {
+		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8;
+		char q[3] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], b64chars[(v >> 6) & 63]};
+		kb_buf_append(out, q, 3);
+	}
+}
+
+long b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap)
+{
+	while (len && s[len - 1] == '=')
+		len--;
+	if (len % 4 == 1)
+		return -1;
+	size_t n = 0;
+	unsigned v = 0, bits = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int d = c >= 'A' && c <= 'Z'   ? c - 'A'
+			: c >= 'a' && c <= 'z' ? c - 'a' + 26
+			: c >= '0' && c <= '9' ? c - '0' + 52
+			: c == '-'             ? 62
+			: c == '_'             ? 63
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v << 6 | (unsigned)d;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == cap)
+				return -1;
+			out[n++] = (unsigned char)(v >> bits);
+			v &= (1u << bits) - 1;
+		}
+	}
+	if (v) /* leftover bits must be zero: one encoding per value */
+		return -1;
+	return (long)n;
+}
+
+int kb_es256_sign(EVP_PKEY *key, const void *msg, size_t n, unsigned char raw[64])
+{
+	/* OpenSSL gives a DER ECDSA-Sig-Value; JWS wants the raw 64 bytes
+	 * r || s (RFC 7518 §3.4). */
+	unsigned char der[80];
+	size_t derlen = sizeof der;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	ECDSA_SIG *sig = NULL;
+	const unsigned char *p = der;
+	int rc = -1;
+	if (md && EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, key, NULL) == 1 &&
+	    EVP_DigestSign(md, der, &derlen, msg, n) == 1 && (sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen)) &&
+	    BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) == 32 &&
+	    BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) == 32)
+		rc = 0;
+	ECDSA_SIG_free(sig);
+	EVP_MD_CTX_free(md);
+	return rc;
 }

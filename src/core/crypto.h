@@ -1,7 +1,7 @@
 /*
  * crypto.h: khabar's cryptography, on OpenSSL: password hashing with
- * scrypt, random bytes and tokens, SHA-256 and HMAC, and comparison in
- * constant time. No I/O and no store. In core so that every layer may use
+ * scrypt, random bytes and tokens, SHA-256 and HMAC, comparison in
+ * constant time, base64url and ES256 signatures (Web Push, ACME). No I/O and no store. In core so that every layer may use
  * it: sessions and CSRF tokens (src/http/session.c), logins and passwords
  * (src/newsroom, khabar user), photo names (src/media), signed push click
  * links (src/push), tip references and mail ids (src/tips).
@@ -47,5 +47,18 @@ void kb_hmac_hex(const unsigned char *key, size_t keylen, const char *msg, char 
 /* Compares two NUL-terminated strings in time that depends only on their
  * lengths. Returns 1 when equal; NULLs are never equal. */
 int kb_secret_equal(const char *a, const char *b);
+
+/* Appends the unpadded base64url (RFC 4648 §5) of p[0..n) to out. */
+void b64url_encode(kb_buf *out, const void *p, size_t n);
+/* Decodes unpadded (or padded) base64url s[0..len) into out (which has room
+ * for cap bytes). Returns the number of bytes, or -1 on a bad character, a
+ * bad length or too little room. Standard base64's '+' and '/' are refused. */
+long b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap);
+
+/* ES256 (RFC 7518 §3.4): signs msg[0..n) with the P-256 key, SHA-256,
+ * into the raw r || s that JWS wants. Returns 0, or -1 (not a P-256 key,
+ * or OpenSSL failed). */
+typedef struct evp_pkey_st EVP_PKEY;
+int kb_es256_sign(EVP_PKEY *key, const void *msg, size_t n, unsigned char raw[64]);
 
 #endif

@@ -4,8 +4,8 @@
  * (their title at the paper), public email, social links (http(s) URLs,
  * one a line), photo (a media row, shown once ready) and the categories
  * they cover. Any write moves the content version (authors' triggers,
- * migration 1; author_photos' and author_areas', migration 22), so every page naming them
- * is rebuilt. Not here: checking the input (src/newsroom/authors.c
+ * migration 1; author_photos' and author_areas', migration 23), so
+ * every page naming them is rebuilt. Not here: checking the input (src/newsroom/authors.c
  * does, before it writes), rendering (src/pages/listing.c, article.c).
  */
 #ifndef KB_AUTHORS_STORE_H

@@ -582,7 +582,11 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER menu_items_ins AFTER INSERT ON menu_items WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items WHEN" QUIET BUMP_VERSION,
-	/* 21: corrections and updates (issue 19). A story's notes: a dated
+	/* 21: on PostgreSQL, a search's newest matches found without all
+	 * of them (kb_pg_migrations); FTS5 walks its index newest first
+	 * already. */
+	"SELECT 1;",
+	/* 22: corrections and updates (issue 19). A story's notes: a dated
 	 * correction or significant update an editor adds once it is out,
 	 * shown on the story and listed at /corrections. modified_at is the
 	 * story's dateModified: moved by a note or by a save the editor marks
@@ -604,7 +608,7 @@ const char *const kb_migrations[] = {
 	"  user_id INTEGER NOT NULL DEFAULT 0);" /* no foreign key: the note outlives an account */
 	"CREATE INDEX article_notes_article ON article_notes(article_id, at);"
 	"CREATE INDEX article_notes_at ON article_notes(at);",
-	/* 22: author profiles (issue 19): the author's role (their title at
+	/* 23: author profiles (issue 19): the author's role (their title at
 	 * the paper), public email, social links (one http(s) URL a line),
 	 * photo (a media row, in a table of its own: media refers to users,
 	 * which refer to authors, so "khabar copy" copies it after both) and
@@ -626,7 +630,7 @@ const char *const kb_migrations[] = {
 	"CREATE INDEX author_areas_category ON author_areas(category_id);"
 	"CREATE TRIGGER author_areas_ins AFTER INSERT ON author_areas " BUMP_VERSION
 	"CREATE TRIGGER author_areas_del AFTER DELETE ON author_areas " BUMP_VERSION,
-	/* 23: grievances under India's IT Rules 2021 (issue 19). The tip
+	/* 24: grievances under India's IT Rules 2021 (issue 19). The tip
 	 * form takes the kind "grievance", which tips' CHECK did not allow:
 	 * the table is made again with it. Its rows' notes, photos and mail
 	 * are kept aside meanwhile, since dropping the old table deletes them
@@ -674,7 +678,7 @@ const char *const kb_migrations[] = {
 	"  acknowledged_at INTEGER NOT NULL DEFAULT 0,"
 	"  decided_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX grievances_received ON grievances(received_at);",
-	/* 24: page revisions (issue 19): each save of a static page keeps
+	/* 25: page revisions (issue 19): each save of a static page keeps
 	 * its text as stories' revisions do (kind save or restore), so the
 	 * page editor lists them and restores one. */
 	"CREATE TABLE page_revisions("

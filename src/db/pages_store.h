@@ -54,7 +54,7 @@ int pages_store_set_status(store *st, int64_t id, const char *status, int64_t us
 /* Deletes page id; STORE_NOTFOUND for an unknown id. */
 int pages_store_delete(store *st, int64_t id);
 
-/* Revisions (migration 24): each save keeps the page's text as saved. */
+/* Revisions (migration 25): each save keeps the page's text as saved. */
 typedef struct kb_page_revision {
 	int64_t id, page_id, version, user_id, at;
 	const char *kind, *slug, *title, *body, *user_name; /* body: "" in lists */

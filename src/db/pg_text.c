@@ -228,7 +228,8 @@ static int snip_term(void *ud, int colocated, const char *term, size_t len, size
 	return 0;
 }
 
-const char *pg_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, const char *text, size_t words)
+const char *search_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, const char *text,
+			   size_t words)
 {
 	if (!text || !*text || !words)
 		return NULL;

@@ -42,7 +42,7 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out);
  * text was cut. Returns NULL (nothing allocated) when no word of text
  * matches, else the extract in a.
  */
-const char *pg_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, const char *text,
-		       size_t words);
+const char *search_snippet(search_terms *t, kb_arena *a, const kb_search_query *q, const char *text,
+			   size_t words);
 
 #endif

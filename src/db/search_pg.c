@@ -12,7 +12,7 @@
  * on a big archive: the newest SEARCH_POOL matches, found through the GIN
  * index; those ranked (ts_rank with the field weights, plus the same
  * recency cost per 30 days of age); and the page's slice, whose extracts
- * pg_snippet makes. One statement does the three and counts the matches,
+ * search_snippet makes. One statement does the three and counts the matches,
  * and one more reads the page's articles.
  */
 #include "search_pg.h"
@@ -25,7 +25,8 @@
 /* Each match's rank, ts_rank's 0..1 scaled to about bm25's range, so the
  * recency setting (bm25 units per 30 days) means the same on both. */
 #define RANK_SCALE "20.0"
-#define SEARCH_POOL "300"
+#define SEARCH_POOL KB_STRINGIFY(STORE_SEARCH_POOL)
+#define COUNT_UPTO KB_STRINGIFY(STORE_SEARCH_POOL) " + 1"
 
 /* The next 500 published articles after id $1, as search_source gives
  * them: a rebuild and a check walk the index in these batches. */
@@ -121,18 +122,21 @@ int pg_search_rebuild(pg_conn *c, search_terms *t)
 
 /*
  * One statement gives the count and the page, so the matches are found
- * once: m, the matches (kb_search_match: through the GIN index, which
- * needs no document unless the query has a phrase); cand, the newest
- * SEARCH_POOL of them; page, those ranked and sliced. The count's row
- * comes first in a LEFT JOIN, so it is there when the page is empty.
+ * once: m, the matches; cand, the newest SEARCH_POOL of them; page,
+ * those ranked and sliced. The count's row (up to one more than the
+ * pool: store.h) comes first in a LEFT JOIN, so it is there when the
+ * page is empty.
  *
  * Without filters every indexed row is a published article (as on
- * SQLite), so the articles are read for the pool only. With a category
+ * SQLite), so m is just the newest matches (kb_search_newest: the index
+ * holds each id, so a common word is not every match found and sorted)
+ * and the articles are read for the pool only. With a category
  * or dates each match is looked up by key: a LATERAL with OFFSET 0,
  * which PostgreSQL keeps a nested loop (left to itself it merges or
  * hashes against the whole articles table: a second on 100,000 stories).
  */
-#define MATCHES_ALL "m AS MATERIALIZED (SELECT id FROM kb_search_match($1::tsquery) AS m(id)), "
+#define MATCHES_ALL \
+	"m AS MATERIALIZED (SELECT id FROM kb_search_newest($1::tsquery, " COUNT_UPTO ") AS m(id)), "
 #define MATCHES_FILTERED                                                                                \
 	"m AS MATERIALIZED (SELECT m.id FROM kb_search_match($1::tsquery) AS m(id) CROSS JOIN LATERAL " \
 	"  (SELECT 1 FROM articles a WHERE a.id = m.id AND a.status = 'published' "                     \
@@ -141,13 +145,14 @@ int pg_search_rebuild(pg_conn *c, search_terms *t)
 	"  AND ($4::bigint = 0 OR a.published_at < $4::bigint) OFFSET 0) x), "
 /* Ranks are computed for the pool only: ts_rank reads each document,
  * which a common word's every match would cost. */
-#define RANKED_PAGE                                                                                  \
-	"cand AS MATERIALIZED (SELECT id FROM m ORDER BY id DESC LIMIT " SEARCH_POOL "), "           \
-	"page AS (SELECT c.id, -ts_rank('{0.1, 0.2, 0.4, 1.0}', s.doc, $1::tsquery) * " RANK_SCALE   \
-	"  + $5::float8 * (($6::bigint - a.published_at) / 2592000.0) AS score, a.summary, a.body "  \
-	"  FROM cand c JOIN search s ON s.id = c.id JOIN articles a ON a.id = c.id "                 \
-	"  WHERE a.status = 'published' ORDER BY score, c.id DESC LIMIT $7 OFFSET $8) "              \
-	"SELECT n.total, p.id, p.score, p.summary, p.body FROM (SELECT count(*) AS total FROM m) n " \
+#define RANKED_PAGE                                                                                 \
+	"cand AS MATERIALIZED (SELECT id FROM m ORDER BY id DESC LIMIT " SEARCH_POOL "), "          \
+	"page AS (SELECT c.id, -ts_rank('{0.1, 0.2, 0.4, 1.0}', s.doc, $1::tsquery) * " RANK_SCALE  \
+	"  + $5::float8 * (($6::bigint - a.published_at) / 2592000.0) AS score, a.summary, a.body " \
+	"  FROM cand c JOIN search s ON s.id = c.id JOIN articles a ON a.id = c.id "                \
+	"  WHERE a.status = 'published' ORDER BY score, c.id DESC LIMIT $7 OFFSET $8) "             \
+	"SELECT n.total, p.id, p.score, p.summary, p.body "                                         \
+	"FROM (SELECT count(*) AS total FROM (SELECT 1 FROM m LIMIT " COUNT_UPTO ") x) n "          \
 	"LEFT JOIN page p ON true ORDER BY p.score, p.id DESC"
 static const char search_all_sql[] = "WITH " MATCHES_ALL RANKED_PAGE;
 static const char search_sql[] = "WITH " MATCHES_FILTERED RANKED_PAGE;
@@ -183,9 +188,9 @@ int pg_search_ids(pg_conn *c, search_terms *t, kb_arena *a, const kb_search_quer
 		v[len].score = pg_col_double(s, 2);
 		/* From the summary when the match is there, else from the
 		 * body, as on SQLite. */
-		v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 3, NULL), 18);
+		v[len].snippet = search_snippet(t, a, q, pg_col_text(s, 3, NULL), 18);
 		if (!v[len].snippet)
-			v[len].snippet = pg_snippet(t, a, q, pg_col_text(s, 4, NULL), 18);
+			v[len].snippet = search_snippet(t, a, q, pg_col_text(s, 4, NULL), 18);
 		if (!v[len].snippet)
 			v[len].snippet = "";
 		len++;

@@ -204,6 +204,10 @@ int64_t store_content_version(store *st);
 int store_ping(store *st);
 
 int store_settings(store *st, kb_arena *a, kb_settings *out);
+/* A server that speaks TLS itself (khabar serve --https, --tls-cert) turns
+ * this on: from then on store_settings gives an http:// base_url as
+ * https://, so the site's links, feeds and canonical URLs follow. */
+void store_base_url_https(int on);
 int store_setting_set(store *st, const char *key, const char *value);
 /* The edge purge's and instant indexing's settings (src/http/edge.h), ""
  * when unset. Kept out of kb_settings so the token never reaches a page. */
@@ -573,8 +577,14 @@ typedef struct kb_search_hit {
 	double score; /* lower is better */
 } kb_search_hit;
 
+/* What a search ranks and a reader pages through, on both backends: the
+ * newest STORE_SEARCH_POOL matches. Counting further would cost a common
+ * word every match on a big archive, so *total stops one past it:
+ * STORE_SEARCH_POOL + 1 reads "more than STORE_SEARCH_POOL". */
+#define STORE_SEARCH_POOL 300
 /* Published articles matching q, best first; *total gets the number of
- * matches. A query with no positive term finds nothing. */
+ * matches, up to STORE_SEARCH_POOL + 1. A query with no positive term
+ * finds nothing. */
 int store_search(store *st, kb_arena *a, const kb_search_query *q, kb_search_hit **out, size_t *n,
 		 size_t *total);
 /* Rebuilds the whole index from the articles and ends a pause; inside the

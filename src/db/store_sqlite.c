@@ -111,9 +111,19 @@ static const store_setting_key site_keys[] = {
 	{"grievance_report", "no", offsetof(kb_settings, grievance_report)},
 };
 
+static int g_https;
+
+void store_base_url_https(int on)
+{
+	g_https = on;
+}
+
 int store_settings(store *st, kb_arena *a, kb_settings *out)
 {
-	return store_settings_load(st, a, site_keys, KB_COUNT(site_keys), out, "cannot read settings");
+	int rc = store_settings_load(st, a, site_keys, KB_COUNT(site_keys), out, "cannot read settings");
+	if (!rc && g_https && !strncmp(out->base_url, "http://", 7))
+		out->base_url = kb_arena_printf(a, "https://%s", out->base_url + 7);
+	return rc;
 }
 
 int store_edge_settings(store *st, kb_arena *a, kb_edge_settings *out)

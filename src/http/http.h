@@ -237,7 +237,17 @@ typedef struct server_opts {
 	/* Background jobs (jobs.h), each on its own thread. */
 	const struct server_job *jobs;
 	size_t njobs;
-	const char *listen; /* "127.0.0.1:8080" */
+	const char *listen; /* "127.0.0.1:8080", or several: "A:443,[::]:443" */
+	/* TLS on the listener: a certificate chain and key (PEM files), or
+	 * with tls_cert NULL and names given, a self-signed placeholder
+	 * for those names until tls_use_files (tls.h) names real files
+	 * (--https, while ACME obtains one). Neither: plain HTTP. */
+	const char *tls_cert, *tls_key;
+	const char *const *tls_names;
+	size_t ntls_names;
+	/* With TLS, the plain listener (ACME HTTP-01, redirects); NULL or
+	 * "": none. */
+	const char *listen_http;
 	const char *db_path;
 	const char *theme_dir;  /* NULL: built-in theme */
 	const char *access_log; /* path, "-" for stdout, "" for none */
@@ -261,11 +271,15 @@ typedef struct server_opts {
 	 * changed (the content version moved, or the cache started afresh).
 	 * NULL: nobody. */
 	void (*on_change)(const char *const *tags, size_t n);
+	/* Told of SIGHUP, after the TLS files were read again (the ACME
+	 * client looks at its certificate at once). NULL: nobody. */
+	void (*on_hup)(void);
 } server_opts;
 
-/* Blocks SIGINT and SIGTERM in the calling thread and every thread it
- * starts later: call it first, before any thread, so that a stop signal
- * reaches server_run's loop and is a graceful stop. */
+/* Blocks SIGINT, SIGTERM and SIGHUP in the calling thread and every
+ * thread it starts later: call it first, before any thread, so that a
+ * stop signal reaches server_run's loop and is a graceful stop (and
+ * SIGHUP a reload there). */
 void server_block_signals(void);
 /* Runs the server until SIGTERM/SIGINT; returns the exit status. */
 int server_run(const server_opts *o);
@@ -274,6 +288,9 @@ int server_run(const server_opts *o);
  * pages; see cache.c). Called after in-process writes, so the writer
  * sees its change at once, and every 0.2 s for other processes'. */
 void server_content_changed(store *st);
+/* Whether a stop signal came: long background work (an ACME order)
+ * gives up rather than hold the stop back. */
+int server_stopping(void);
 /* Makes the background job named job run now (after an upload: "photos");
  * does nothing outside a running server. */
 void server_wake(const char *job);

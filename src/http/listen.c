@@ -99,6 +99,16 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return 0;
 }
 
+int listen_port(const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	if (parse_listen(addr, &ss, &len))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
 int listen_open(const char *addr)
 {
 	struct sockaddr_storage ss;
@@ -114,8 +124,12 @@ int listen_open(const char *addr)
 	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, SOMAXCONN)) {
 		int e = errno;
 		fprintf(stderr, "khabar: cannot listen on %s: %s%s\n", addr, strerror(e),
-			e == EADDRINUSE ? " (is another server running there? pick another with --listen)"
-					: "");
+			e == EADDRINUSE
+				? " (is another server running there? stop it, or pick another address with "
+				  "--listen or --listen-http)"
+			: e == EACCES ? " (ports below 1024 need root or CAP_NET_BIND_SERVICE; "
+					"in systemd, AmbientCapabilities=CAP_NET_BIND_SERVICE)"
+				      : "");
 		if (fd >= 0)
 			close(fd);
 		return -1;

@@ -1,5 +1,6 @@
 /*
- * listen.h: the server's socket and access log (listen.c).
+ * listen.h: the server's sockets and access log (listen.c), and reloading
+ * the TLS certificate on SIGHUP (server.c).
  */
 #ifndef KB_LISTEN_H
 #define KB_LISTEN_H
@@ -14,5 +15,11 @@ int listen_open(const char *addr);
 /* Adds the access log (one line per request; path "-" is stdout) to the
  * requests of pc. Returns 0, or -1 after saying why on stderr. */
 int listen_access_log(h2o_pathconf_t *pc, const char *path);
+/* The port of a valid --listen address, or 0. */
+int listen_port(const char *addr);
+/* SIGHUP's TLS part (server.c): reads the certificate files again for
+ * new connections, then tells server_opts.on_hup (the ACME client looks
+ * at its certificate). Does nothing without TLS. */
+void listen_reload_tls(void);
 
 #endif

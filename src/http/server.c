@@ -12,6 +12,14 @@
  * come in server_opts too (src/app/), and so does whoever is told of each
  * change after the cache (on_change: the edge purge).
  *
+ * TLS (--tls-cert, --https): the listener hands each connection to h2o
+ * with the context tls.c holds at that moment, so a new certificate
+ * reaches new connections while open ones finish with theirs; every
+ * response carries HSTS. Beside it, the plain listener (--listen-http,
+ * plain.c) has a configuration of its own that serves no page: ACME
+ * HTTP-01 answers and redirects to HTTPS. SIGHUP reads the certificate
+ * files again and tells server_opts.on_hup (the ACME client).
+ *
  * Photos at /media/: h2o's file handler serves the folder (media_dir); a
  * name it lacks goes to on_media_miss, which asks server_opts.media_fetch
  * (the database, src/media/cache.c), and then to h2o's own 404.
@@ -33,12 +41,16 @@
 #include "http.h"
 #include "jobs.h"
 #include "listen.h"
+#include "plain.h"
 #include "proxy.h"
 #include "request.h"
 #include "server_int.h"
 #include "session.h"
+#include "tls.h"
 
 static h2o_globalconf_t g_conf;
+/* The plain listener's configuration beside TLS (plain.c): no page. */
+static h2o_globalconf_t g_plain_conf;
 static atomic_int g_stop;
 /* Shared with dispatch.c (server_int.h). */
 cache *g_cache;
@@ -128,33 +140,71 @@ static int changes_step(store *st)
 static const server_job changes_job = {"changes", changes_step, 1000};
 static job_runner *g_listen;
 
+int server_stopping(void)
+{
+	return atomic_load(&g_stop);
+}
+
 void server_wake(const char *job)
 {
 	jobs_wake(g_jobs, job);
 }
 
+/* The most --listen addresses (comma-separated, or --listen repeated). */
+#define MAX_LISTEN 8
+
+/* One listening socket of a worker: one of the site's (TLS or not), or
+ * the plain one beside TLS. */
+typedef struct listener {
+	int fd; /* this thread's dup of the listening socket; -1: none */
+	int tls, plain;
+	h2o_accept_ctx_t accept_ctx;
+	h2o_socket_t *sock;
+} listener;
+
 typedef struct worker {
 	pthread_t tid;
 	int index;
-	int fd; /* this thread's dup of the listening socket */
 	h2o_context_t ctx;
-	h2o_accept_ctx_t accept_ctx;
-	h2o_socket_t *listener;
+	listener l[MAX_LISTEN + 1];
 	int ok;
 } worker;
 
-static void on_accept(h2o_socket_t *listener, const char *err)
+static void release_ctx(void *ctx)
 {
-	worker *w = listener->data;
+	SSL_CTX_free(ctx);
+}
+
+/* Hands sock to h2o; over TLS with the context current now. h2o makes
+ * the connection's SSL from it only when the first bytes arrive, so the
+ * socket holds a reference until it closes: a certificate swapped
+ * meanwhile cannot free it under the handshake. */
+static void accept_one(listener *l, h2o_socket_t *sock)
+{
+	if (!l->tls) {
+		h2o_accept(&l->accept_ctx, sock);
+		return;
+	}
+	SSL_CTX *ctx = tls_ctx_get();
+	sock->on_close.cb = release_ctx;
+	sock->on_close.data = ctx;
+	l->accept_ctx.ssl_ctx = ctx;
+	h2o_accept(&l->accept_ctx, sock);
+	l->accept_ctx.ssl_ctx = NULL;
+}
+
+static void on_accept(h2o_socket_t *sock, const char *err)
+{
+	listener *l = sock->data;
 	if (err)
 		return;
 	/* Accept a batch: with several threads on one socket, a thread woken
 	 * for a connection another took gets NULL and goes back to sleep. */
 	for (int i = 0; i < 16; i++) {
-		h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-		if (!sock)
+		h2o_socket_t *conn = h2o_evloop_socket_accept(sock);
+		if (!conn)
 			break;
-		h2o_accept(&w->accept_ctx, sock);
+		accept_one(l, conn);
 	}
 }
 
@@ -189,11 +239,16 @@ static void *worker_main(void *arg)
 		return NULL;
 	}
 	h2o_context_init(&w->ctx, h2o_evloop_create(), &g_conf);
-	w->accept_ctx.ctx = &w->ctx;
-	w->accept_ctx.hosts = g_conf.hosts;
-	w->listener = h2o_evloop_socket_create(w->ctx.loop, w->fd, H2O_SOCKET_FLAG_DONT_READ);
-	w->listener->data = w;
-	h2o_socket_read_start(w->listener, on_accept);
+	for (size_t i = 0; i < KB_COUNT(w->l); i++) {
+		listener *l = &w->l[i];
+		if (l->fd < 0)
+			continue;
+		l->accept_ctx.ctx = &w->ctx;
+		l->accept_ctx.hosts = l->plain ? g_plain_conf.hosts : g_conf.hosts;
+		l->sock = h2o_evloop_socket_create(w->ctx.loop, l->fd, H2O_SOCKET_FLAG_DONT_READ);
+		l->sock->data = l;
+		h2o_socket_read_start(l->sock, on_accept);
+	}
 	w->ok = 1;
 
 	uint64_t last_poll = 0, last_trim = 0;
@@ -225,11 +280,16 @@ static void *worker_main(void *arg)
 	 * up to ten seconds. */
 	/* Connections already in the listen queue are in flight too: take
 	 * them before closing the socket, so they are answered, not reset. */
-	h2o_socket_t *late;
-	while ((late = h2o_evloop_socket_accept(w->listener)))
-		h2o_accept(&w->accept_ctx, late);
-	h2o_socket_read_stop(w->listener);
-	h2o_socket_close(w->listener);
+	for (size_t i = 0; i < KB_COUNT(w->l); i++) {
+		listener *l = &w->l[i];
+		if (!l->sock)
+			continue;
+		h2o_socket_t *late;
+		while ((late = h2o_evloop_socket_accept(l->sock)))
+			accept_one(l, late);
+		h2o_socket_read_stop(l->sock);
+		h2o_socket_close(l->sock);
+	}
 	h2o_context_request_shutdown(&w->ctx);
 	uint64_t deadline = kb_mono_ns() + 10000000000ULL;
 	while (conns_open(w) && kb_mono_ns() < deadline)
@@ -238,12 +298,76 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* The signals that stop the server gracefully. */
+/* The signals the main loop takes: SIGINT and SIGTERM stop the server
+ * gracefully, SIGHUP reloads. */
 static void stop_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void listen_reload_tls(void)
+{
+	if (!tls_on())
+		return;
+	tls_reload();
+	if (g_opts && g_opts->on_hup)
+		g_opts->on_hup();
+}
+
+/* Strict-Transport-Security on every response over TLS: a browser that
+ * once came here goes on using HTTPS for a year. */
+static void hsts_header(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("strict-transport-security"), 0,
+			      H2O_STRLIT("max-age=31536000"), 1);
+	h2o_setup_next_ostream(req, slot);
+}
+
+/* Opens every address of list ("A,B"), into fds from *n on. Returns 0,
+ * or -1 after saying why. */
+static int open_all(const char *list, int *fds, size_t *n)
+{
+	char *copy = kb_strdup(list), *save = NULL;
+	int rc = 0;
+	for (char *a = strtok_r(copy, ",", &save); a && !rc; a = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_LISTEN) {
+			fprintf(stderr, "khabar: --listen: at most %d addresses\n", MAX_LISTEN);
+			rc = -1;
+		} else if ((fds[*n] = listen_open(a)) < 0) {
+			rc = -1;
+		} else {
+			(*n)++;
+		}
+	}
+	free(copy);
+	return rc;
+}
+
+static void close_all(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* The plain listener beside TLS: its own configuration, one handler.
+ * Returns 0, or -1 after saying why. */
+static int plain_setup(const server_opts *o)
+{
+	h2o_config_init(&g_plain_conf);
+	g_plain_conf.http1.req_timeout = 10000;
+	g_plain_conf.server_name = h2o_iovec_init(H2O_STRLIT("khabar"));
+	h2o_hostconf_t *host =
+		h2o_config_register_host(&g_plain_conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
+	h2o_create_handler(pc, sizeof(h2o_handler_t))->on_req = plain_handler;
+	/* Redirects name the first --listen address's port. */
+	char *first = kb_strndup(o->listen, strcspn(o->listen, ","));
+	plain_https_port(listen_port(first));
+	free(first);
+	return o->access_log && *o->access_log ? listen_access_log(pc, o->access_log) : 0;
 }
 
 void server_block_signals(void)
@@ -326,16 +450,34 @@ int server_run(const server_opts *o)
 			bad, PROXY_MAX_NETS);
 		return 2;
 	}
-	int fd = listen_open(o->listen);
-	if (fd < 0)
+	char tls_err[256];
+	if ((o->tls_cert || o->ntls_names) &&
+	    tls_start(o->tls_cert, o->tls_key, o->tls_names, o->ntls_names, tls_err)) {
+		fprintf(stderr, "khabar: %s\n", tls_err);
 		return 1;
+	}
+	/* The site's own URLs name the scheme it is served by. */
+	store_base_url_https(tls_on());
+	/* The site's sockets, then the plain one (nsite..nfd) beside TLS. */
+	int fds[MAX_LISTEN + 1];
+	size_t nfd = 0, nsite;
+	if (open_all(o->listen, fds, &nfd)) {
+		close_all(fds, nfd);
+		return 1;
+	}
+	nsite = nfd;
+	if (tls_on() && o->listen_http && *o->listen_http &&
+	    ((fds[nfd] = listen_open(o->listen_http)) < 0 || (nfd++, plain_setup(o)))) {
+		close_all(fds, nfd);
+		return 1;
+	}
 
 	char *err = NULL;
 	store *st = store_open(o->db_path, 0, &err);
 	if (!st) {
 		fprintf(stderr, "khabar: %s\n", err);
 		free(err);
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 	atomic_store(&g_version, store_content_version(st));
@@ -345,7 +487,7 @@ int server_run(const server_opts *o)
 	if (session_init(st) || store_changes_last(st, &g_seq)) {
 		fprintf(stderr, "khabar: cannot start: %s\n", store_errmsg(st));
 		store_close(st);
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 	store_close(st);
@@ -374,15 +516,19 @@ int server_run(const server_opts *o)
 			h2o_create_handler(mc, sizeof(h2o_handler_t))->on_req = on_media_miss;
 		h2o_create_filter(mc, sizeof(h2o_filter_t))->on_setup_ostream = media_headers;
 		if (o->access_log && *o->access_log && listen_access_log(mc, o->access_log)) {
-			close(fd);
+			close_all(fds, nfd);
 			return 1;
 		}
+		if (tls_on())
+			h2o_create_filter(mc, sizeof(h2o_filter_t))->on_setup_ostream = hsts_header;
 	}
 	h2o_pathconf_t *pc = h2o_config_register_path(host, "/", 0);
 	h2o_handler_t *h = h2o_create_handler(pc, sizeof *h);
 	h->on_req = dispatch;
+	if (tls_on())
+		h2o_create_filter(pc, sizeof(h2o_filter_t))->on_setup_ostream = hsts_header;
 	if (o->access_log && *o->access_log && listen_access_log(pc, o->access_log)) {
-		close(fd);
+		close_all(fds, nfd);
 		return 1;
 	}
 
@@ -398,17 +544,32 @@ int server_run(const server_opts *o)
 	worker *ws = kb_calloc((size_t)n, sizeof *ws);
 	for (int i = 0; i < n; i++) {
 		ws[i].index = i;
-		ws[i].fd = i ? dup(fd) : fd;
-		if (ws[i].fd < 0 || pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
+		for (size_t j = 0; j < KB_COUNT(ws[i].l); j++)
+			ws[i].l[j].fd = -1;
+		for (size_t j = 0; j < nfd; j++) {
+			listener *l = &ws[i].l[j];
+			l->fd = i ? dup(fds[j]) : fds[j];
+			l->plain = j >= nsite;
+			l->tls = tls_on() && !l->plain;
+			if (l->fd < 0)
+				kb_fatal("cannot share the listening socket with worker thread %d", i);
+		}
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]))
 			kb_fatal("cannot start worker thread %d", i);
 	}
-	kb_info("khabar serving %s on http://%s with %d threads", o->db_path, o->listen, n);
+	kb_info("khabar serving %s on %s://%s with %d threads", o->db_path, tls_on() ? "https" : "http",
+		o->listen, n);
+	if (nfd > nsite)
+		kb_info("plain HTTP on %s: ACME challenges, and redirects to HTTPS", o->listen_http);
 
 	/* Wait for a signal, or for a worker that could not start. */
 	struct timespec tick = {0, 200000000};
 	while (!atomic_load(&g_stop)) {
 		int sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGINT || sig == SIGTERM) {
+		if (sig == SIGHUP) {
+			kb_info("received SIGHUP: reloading");
+			listen_reload_tls();
+		} else if (sig == SIGINT || sig == SIGTERM) {
 			kb_info("received %s: finishing requests in flight",
 				sig == SIGINT ? "SIGINT" : "SIGTERM");
 			atomic_store(&g_stop, 1);
@@ -427,6 +588,7 @@ int server_run(const server_opts *o)
 	jobs_stop(g_listen);
 	g_listen = NULL;
 	cache_free(g_cache);
+	tls_stop();
 	kb_info("khabar stopped");
 	return failed ? 1 : 0;
 }

@@ -45,35 +45,12 @@ void media_cache_put(const char *stem, const char *name, const void *p, size_t n
 	const char *dir = media_dir();
 	if (!dir)
 		return;
-	kb_buf path = {0}, tmp = {0};
+	kb_buf path = {0};
 	kb_buf_printf(&path, "%s/%s-%s", dir, stem, name);
-	kb_buf_printf(&tmp, "%s/.%s-%s.XXXXXX", dir, stem, name);
-	int fd = mkstemp(tmp.data);
-	int rc = fd < 0 ? -1 : 0;
-	for (size_t off = 0; !rc && off < n;) {
-		ssize_t w = write(fd, (const char *)p + off, n - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = -1;
-		else
-			off += (size_t)w;
-	}
-	/* Durable before it has its name: a crash must not leave an empty
-	 * file that the folder would then serve for a year. */
-	if (!rc && (fchmod(fd, 0644) || fsync(fd)))
-		rc = -1;
-	if (fd >= 0 && close(fd))
-		rc = -1;
-	if (!rc && rename(tmp.data, path.data))
-		rc = -1;
-	if (rc) {
+	/* The folder would serve a half-written file for a year. */
+	if (kb_write_file(path.data, p, n, 0644))
 		kb_warn("cannot keep %s in the photo folder: %s", path.data, strerror(errno));
-		if (fd >= 0)
-			unlink(tmp.data);
-	}
 	kb_buf_free(&path);
-	kb_buf_free(&tmp);
 }
 
 int media_fetch(store *st, const char *name, kb_buf *out, const char **type)

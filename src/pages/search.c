@@ -163,9 +163,15 @@ int page_search(kb_req *r)
 	if (store_search(r->db, a, &q, &hits, &n, &total))
 		return 500;
 	tv_set_bool(s, "asked", 1);
+	/* Counted up to one past what a reader can page through (store.h):
+	 * then "300 से ज़्यादा". */
+	int more = total > STORE_SEARCH_POOL;
+	if (more)
+		total = STORE_SEARCH_POOL;
 	kb_buf num = {0};
 	text_format_int(&num, (long long)total, 0);
 	tv_set_str(s, "total", kb_buf_to_arena(a, &num));
+	tv_set_bool(s, "more", more);
 	tv_set_bool(s, "one", total == 1);
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {

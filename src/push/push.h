@@ -2,7 +2,6 @@
  * push.h: self-hosted Web Push. What khabar sends to readers' browsers
  * through their push services (FCM, Mozilla, Apple...), with no vendor:
  *
- *   b64url_*         base64url without padding (RFC 4648 §5), as Web Push uses
  *   push_ece_*       payload encryption, RFC 8291 with aes128gcm (RFC 8188)
  *   push_vapid_*     the server's P-256 key pair and its ES256 JWT (RFC 8292)
  *   push_sub_parse   checks a subscription a browser sent (JSON)
@@ -22,17 +21,9 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/crypto.h"
 #include "../db/push_store.h"
 #include "../db/store.h"
-
-/* ---- base64url ---- */
-
-/* Appends the unpadded base64url of p[0..n) to out. */
-void b64url_encode(kb_buf *out, const void *p, size_t n);
-/* Decodes unpadded (or padded) base64url s[0..len) into out (which has room
- * for cap bytes). Returns the number of bytes, or -1 on a bad character, a
- * bad length or too little room. Standard base64's '+' and '/' are refused. */
-long b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap);
 
 /* ---- payload encryption (ece.c) ---- */
 

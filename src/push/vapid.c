@@ -1,12 +1,10 @@
 /*
- * vapid.c: the server's identity towards push services (RFC 8292) and the
- * base64url coding Web Push uses everywhere.
+ * vapid.c: the server's identity towards push services (RFC 8292).
  *
  * The key pair is P-256, kept in the site's settings as base64url: the
  * 65-byte uncompressed public point (what browsers get as
  * applicationServerKey) and the 32-byte private scalar. A JWT is signed
- * with ES256 (RFC 7518 §3.4): OpenSSL gives a DER ECDSA-Sig-Value, which
- * is turned into the raw 64 bytes r || s that JWS wants. The delivery
+ * with ES256 (RFC 7518 §3.4, kb_es256_sign in src/core/crypto.c). The delivery
  * engine signs once per push-service origin and reuses the token until
  * close to its expiry, so signing speed does not matter here; clarity does.
  */
@@ -19,65 +17,8 @@
 #include <openssl/rand.h>
 #include <string.h>
 
+#include "../core/crypto.h"
 #include "push.h"
-
-static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-void b64url_encode(kb_buf *out, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	kb_buf_reserve(out, (n + 2) / 3 * 4 + 1);
-	out->data[out->len] = 0; /* terminated even when n is 0 */
-	size_t i = 0;
-	for (; i + 3 <= n; i += 3) {
-		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8 | s[i + 2];
-		char q[4] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], b64chars[(v >> 6) & 63],
-			     b64chars[v & 63]};
-		kb_buf_append(out, q, 4);
-	}
-	if (n - i == 1) {
-		unsigned v = (unsigned)s[i] << 16;
-		char q[2] = {b64chars[v >> 18], b64chars[(v >> 12) & 63]};
-		kb_buf_append(out, q, 2);
-	} else if (n - i == 2) {
-		unsigned v = (unsigned)s[i] << 16 | (unsigned)s[i + 1] << 8;
-		char q[3] = {b64chars[v >> 18], b64chars[(v >> 12) & 63], b64chars[(v >> 6) & 63]};
-		kb_buf_append(out, q, 3);
-	}
-}
-
-long b64url_decode(const char *s, size_t len, unsigned char *out, size_t cap)
-{
-	while (len && s[len - 1] == '=')
-		len--;
-	if (len % 4 == 1)
-		return -1;
-	size_t n = 0;
-	unsigned v = 0, bits = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		int d = c >= 'A' && c <= 'Z'   ? c - 'A'
-			: c >= 'a' && c <= 'z' ? c - 'a' + 26
-			: c >= '0' && c <= '9' ? c - '0' + 52
-			: c == '-'             ? 62
-			: c == '_'             ? 63
-					       : -1;
-		if (d < 0)
-			return -1;
-		v = v << 6 | (unsigned)d;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == cap)
-				return -1;
-			out[n++] = (unsigned char)(v >> bits);
-			v &= (1u << bits) - 1;
-		}
-	}
-	if (v) /* leftover bits must be zero: one encoding per value */
-		return -1;
-	return (long)n;
-}
 
 int push_vapid_generate(char **public_b64, char **private_b64)
 {
@@ -176,23 +117,13 @@ int push_vapid_jwt(kb_buf *out, const char *private_b64, const char *audience, i
 	b64url_encode(&in, claims.data, claims.len);
 
 	int rc = -1;
-	unsigned char der[80], raw[64];
-	size_t derlen = sizeof der;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	ECDSA_SIG *sig = NULL;
-	const unsigned char *p = der;
-	if (md && EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, pkey, NULL) == 1 &&
-	    EVP_DigestSign(md, der, &derlen, (const unsigned char *)in.data, in.len) == 1 &&
-	    (sig = d2i_ECDSA_SIG(NULL, &p, (long)derlen)) &&
-	    BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) == 32 &&
-	    BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) == 32) {
+	unsigned char raw[64];
+	if (!kb_es256_sign(pkey, in.data, in.len, raw)) {
 		kb_buf_append(out, in.data, in.len);
 		kb_buf_putc(out, '.');
 		b64url_encode(out, raw, 64);
 		rc = 0;
 	}
-	ECDSA_SIG_free(sig);
-	EVP_MD_CTX_free(md);
 	EVP_PKEY_free(pkey);
 	kb_buf_free(&in);
 	kb_buf_free(&claims);

@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (out.len > PG_TSVECTOR_MAX)
 		abort();
 	kb_buf_free(&out);
-	const char *snip = pg_snippet(terms, &a, &q, text, 18);
+	const char *snip = search_snippet(terms, &a, &q, text, 18);
 	for (int open = 0; snip && *snip; snip++) {
 		if (*snip == '\x01' && open++)
 			abort();

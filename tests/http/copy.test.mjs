@@ -106,11 +106,10 @@ describe(`khabar copy (SQLite to ${pg ? 'PostgreSQL' : 'SQLite'} and back)`, () 
       for (const name of ['mid', 'back']) {
         const got = await page(sites[name].base, url);
         let [a, b] = [want.body, got.body];
-        // Search pages are ranked and excerpted by each backend's own
-        // code (FTS5's bm25 and snippets; ts_rank and pg_snippet), which
-        // may order close matches and pick passages differently: between
-        // backends, which stories match is compared. (SQLite to SQLite,
-        // the whole page.)
+        // Search pages are ranked by each backend's own code (FTS5's
+        // bm25, PostgreSQL's ts_rank), which may order close matches
+        // differently: between backends, which stories match is
+        // compared. (SQLite to SQLite, the whole page.)
         if (pg && name === 'mid' && url.startsWith('/search')) [a, b] = [a, b].map(matches);
         if (got.status !== want.status || got.type !== want.type || a !== b)
           differ.push(`${url} on ${name} (${got.status} ${got.type}) ${firstDifference(a, b)}`);

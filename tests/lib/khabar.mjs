@@ -138,16 +138,17 @@ export function siteOrigin(db) {
 // Creates a demo site (articles generated besides the seed) and serves it.
 // With ownUrl, the site's base_url becomes the address it is served on (a
 // real browser's requests then come from the site's own origin).
-// Returns {base, origin, db, dir, child, stop(), log()}; origin is
-// base_url's.
-export async function startSite({ articles = 30, db = null, extraArgs = [], ownUrl = false } = {}) {
+// port: listen there (a port another program was told of), not on a
+// free one. Returns {base, origin, db, dir, child, stop(), log()};
+// origin is base_url's.
+export async function startSite({ articles = 30, db = null, extraArgs = [], ownUrl = false, port: want = 0 } = {}) {
   const t = tempDir();
   const dbPath = db || newDb(t.dir);
   if (!db) {
     const r = khabar(['demo', '--db', dbPath, '--articles', String(articles)]);
     if (r.status !== 0) throw new Error(`khabar demo failed: ${r.stderr}`);
   }
-  const port = await freePort();
+  const port = want || await freePort();
   if (ownUrl) {
     const r = khabar(['settings', 'set', 'base_url', `http://127.0.0.1:${port}`, '--db', dbPath]);
     if (r.status !== 0) throw new Error(`khabar settings failed: ${r.stderr}`);

@@ -193,13 +193,13 @@ static void a_snippet_marks_matches_and_cuts_long_text(void **state)
 	const char *typed = "रक्षा";
 	search_parse(&a, typed, strlen(typed), &q, &shown);
 
-	const char *s = pg_snippet(t, &a, &q, "भारत और इज़राइल ने रक्षा सहयोग पर समझौता किया।", 18);
+	const char *s = search_snippet(t, &a, &q, "भारत और इज़राइल ने रक्षा सहयोग पर समझौता किया।", 18);
 	assert_string_equal(s, "भारत और इज़राइल ने \x01रक्षा\x02 सहयोग पर समझौता किया।");
 
 	/* Found by its Latin key too. */
 	const char *typed2 = "raksha";
 	search_parse(&a, typed2, strlen(typed2), &q, &shown);
-	s = pg_snippet(t, &a, &q, "रक्षा सहयोग", 18);
+	s = search_snippet(t, &a, &q, "रक्षा सहयोग", 18);
 	assert_string_equal(s, "\x01रक्षा\x02 सहयोग");
 
 	kb_buf long_text = {0};
@@ -208,13 +208,13 @@ static void a_snippet_marks_matches_and_cuts_long_text(void **state)
 	kb_buf_puts(&long_text, "रक्षा सहयोग");
 	for (int i = 0; i < 40; i++)
 		kb_buf_puts(&long_text, " शब्द");
-	s = pg_snippet(t, &a, &q, long_text.data, 18);
+	s = search_snippet(t, &a, &q, long_text.data, 18);
 	assert_non_null(s);
 	assert_memory_equal(s, "…", strlen("…"));
 	assert_non_null(strstr(s, "\x01रक्षा\x02"));
 	assert_string_equal(s + strlen(s) - strlen("…"), "…");
 
-	assert_null(pg_snippet(t, &a, &q, "कुछ और", 18));
+	assert_null(search_snippet(t, &a, &q, "कुछ और", 18));
 	kb_buf_free(&long_text);
 	kb_arena_free(&a);
 	search_terms_free(t);

@@ -105,6 +105,41 @@ static size_t hits(store *st, const char *text)
 	return total;
 }
 
+/* A common word is counted to one past what a reader can page through
+ * (store.h), with a filter or without; a rarer one exactly. */
+static void counts_stop_one_past_the_pool(void **state)
+{
+	store *st = *state;
+	assert_int_equal(store_begin(st), STORE_OK);
+	for (int i = 0; i < STORE_SEARCH_POOL + 5; i++) {
+		char title[64];
+		snprintf(title, sizeof title, "बारिश से राहत %d", i);
+		kb_article_input in = {.title = title,
+				       .body = i % 100 ? "पाठ" : "ओले गिरे",
+				       .status = "published",
+				       .category_slug = "raksha"};
+		int64_t id;
+		assert_int_equal(store_article_add(st, &in, &id), STORE_OK);
+	}
+	assert_int_equal(store_commit(st), STORE_OK);
+	assert_int_equal(hits(st, "बारिश"), STORE_SEARCH_POOL + 1);
+	assert_int_equal(hits(st, "ओले"), 4);
+	kb_arena a = {0};
+	kb_search_query q = {.limit = 10, .category_id = 1};
+	const char *shown;
+	search_parse(&a, "बारिश", strlen("बारिश"), &q, &shown);
+	kb_category *cats;
+	size_t ncats;
+	assert_int_equal(store_category_list(st, &a, &cats, &ncats), STORE_OK);
+	q.category_id = cats[0].id;
+	kb_search_hit *h;
+	size_t n, total;
+	assert_int_equal(store_search(st, &a, &q, &h, &n, &total), STORE_OK);
+	assert_int_equal(total, STORE_SEARCH_POOL + 1);
+	assert_int_equal(n, 10);
+	kb_arena_free(&a);
+}
+
 static void index_follows_publish_unpublish_and_delete(void **state)
 {
 	store *st = *state;
@@ -531,6 +566,7 @@ int main(void)
 		cmocka_unit_test(parse_reads_words_phrases_negation_and_prefix),
 		cmocka_unit_test(parse_takes_syntax_characters_as_text),
 		cmocka_unit_test(parse_cuts_at_200_characters),
+		cmocka_unit_test_setup_teardown(counts_stop_one_past_the_pool, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(index_follows_publish_unpublish_and_delete, setup,
 						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(rebuild_gives_the_same_answers, setup, tempdb_teardown),

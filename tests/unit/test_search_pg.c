@@ -197,6 +197,32 @@ static void the_index_follows_edits_renames_and_unpublishing(void **state)
 	assert_int_equal(ok.len, 0);
 }
 
+/* A common word: the newest STORE_SEARCH_POOL matches are ranked and the
+ * count stops one past them; a rare word far apart in the archive is
+ * still found whole (kb_search_newest widening its window of ids). */
+static void the_newest_matches_are_ranked_and_counted_to_one_past_the_pool(void **state)
+{
+	fixture *f = *state;
+	run(f,
+	    "INSERT INTO articles(id, title, slug, body, status, published_at, created_at, updated_at) "
+	    "SELECT i, 'बारिश का मौसम ' || i, 's' || i, 'पाठ', 'published', i, 1, 1 "
+	    "FROM generate_series(60001, 60400) i;"
+	    "INSERT INTO articles(id, title, slug, body, status, published_at, created_at, updated_at) VALUES "
+	    "(3, 'दुर्लभ तितली', 'r1', '', 'published', 3, 1, 1),"
+	    "(50000, 'दुर्लभ तितली फिर दिखी', 'r2', '', 'published', 50000, 1, 1),"
+	    "(99999, 'दुर्लभ तितली का घर', 'r3', '', 'published', 99999, 1, 1);");
+	flush(f);
+	size_t total;
+	const char *ids = find(f, "बारिश", &total);
+	assert_int_equal(total, STORE_SEARCH_POOL + 1);
+	/* Equal matches: the newest first, all from the newest 300. */
+	assert_true(!strncmp(ids, "60400 60399 ", 12));
+	for (const char *p = ids; *p; p = strchr(p, ' ') ? strchr(p, ' ') + 1 : p + strlen(p))
+		assert_true(atol(p) > 60400 - STORE_SEARCH_POOL);
+	assert_string_equal(find(f, "तितली", &total), "99999 50000 3");
+	assert_int_equal(total, 3);
+}
+
 static void snippets_mark_the_match(void **state)
 {
 	fixture *f = *state;
@@ -271,6 +297,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_title_match_ranks_above_a_body_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_index_follows_edits_renames_and_unpublishing, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			the_newest_matches_are_ranked_and_counted_to_one_past_the_pool, setup, teardown),
 		cmocka_unit_test_setup_teardown(snippets_mark_the_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(whatever_a_reader_types_is_a_query_or_nothing, setup,
 						teardown),
