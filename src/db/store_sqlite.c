@@ -118,11 +118,18 @@ void store_base_url_https(int on)
 	g_https = on;
 }
 
+/* A server on TLS shows an http:// base URL as https:// (tls.c). */
+static void base_url_scheme(kb_arena *a, kb_settings *s)
+{
+	if (g_https && !strncmp(s->base_url, "http://", 7))
+		s->base_url = kb_arena_printf(a, "https://%s", s->base_url + 7);
+}
+
 int store_settings(store *st, kb_arena *a, kb_settings *out)
 {
 	int rc = store_settings_load(st, a, site_keys, KB_COUNT(site_keys), out, "cannot read settings");
-	if (!rc && g_https && !strncmp(out->base_url, "http://", 7))
-		out->base_url = kb_arena_printf(a, "https://%s", out->base_url + 7);
+	if (!rc)
+		base_url_scheme(a, out);
 	return rc;
 }
 
@@ -468,8 +475,10 @@ int store_site(store *st, kb_arena *a, kb_site *out)
 		db_send(all[i]);
 	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
 			       "cannot read settings");
-	if (!rc)
+	if (!rc) {
+		base_url_scheme(a, &out->settings);
 		rc = categories_read(st, a, cats, &out->cats, &out->ncats);
+	}
 	if (!rc)
 		rc = menus_site_read(st, a, menus, out);
 	if (!rc)
