@@ -50,7 +50,8 @@
 #define ARTICLE_FIELDS                                                                 \
 	{"title"}, {"summary"}, {"body"}, {"category"}, {"tags"}, {"dateline"},        \
 	{"author"}, {"caption"}, {"credit"}, {"slug"}, {"seo_title"},                  \
-	{"seo_description"}, {"breaking"}, {"media_id", input_id}, {"version", input_id}
+	{"seo_description"}, {"breaking"}, {"significant"}, {"media_id", input_id},      \
+	{"version", input_id}
 #define ARTICLE_FORM FORM(ARTICLE_FIELDS)
 #define TRANSITION_FORM FORM(ARTICLE_FIELDS, {"notify"})
 /* The page editor's form (pages.c's read_form). */
@@ -64,7 +65,8 @@
 	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                    \
 	     {"smtp_password"}, {"smtp_starttls"}, {"edge_purge"}, {"edge_purge_url"}, \
 	     {"edge_purge_header"}, {"edge_purge_token"}, {"indexnow_endpoints"},     \
-	     {"indexnow_key"}, {"websub_hub"})
+	     {"indexnow_key"}, {"websub_hub"}, {"phone"}, {"ownership_url"},              \
+	     {"grievance_ack_days"}, {"grievance_decide_days"}, {"grievance_report"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
@@ -79,6 +81,11 @@ const kb_route app_routes[] = {
 	/* Static pages (about, policies): any change to one moves the content
 	 * version (they are in every footer), so no dependency tags. */
 	{"GET", "/page/{slug}", page_static_page, PUBLIC(300)},
+	/* Corrections and updates: any story's change rebuilds it. */
+	{"GET", "/corrections", page_corrections, PUBLIC(300), .query = {PAGE}},
+	/* The monthly grievance counts (IT Rules 2021), when published: a
+	 * grievance changes no story, so it is built each time. */
+	{"GET", "/grievances", page_grievances, .max_age = 300},
 	{"GET", "/static/{file}", page_static, PUBLIC(31536000)},
 	{"GET", "/robots.txt", page_robots, PUBLIC(3600)},
 	/* IndexNow's key file; any other /NAME.txt is not found. */
@@ -141,6 +148,8 @@ const kb_route app_routes[] = {
 	 FORM(ARTICLE_FIELDS, {"notify"}, {"publish_at"})},
 	{"POST", "/newsroom/articles/{id}/unpublish", nr_unpublish, EDITOR, ALERT, TRANSITION_FORM},
 	{"POST", "/newsroom/articles/{id}/return", nr_return, EDITOR, ALERT, TRANSITION_FORM},
+	/* A correction or significant update on a published story. */
+	{"POST", "/newsroom/articles/{id}/notes", nr_note_add, EDITOR, FORM({"kind"}, {"note"})},
 	{"GET", "/newsroom/articles/{id}/revisions", nr_revisions, REPORTER},
 	{"GET", "/newsroom/articles/{id}/diff", nr_diff, REPORTER, .query = {{"from"}, {"to"}}},
 	{"POST", "/newsroom/articles/{id}/restore", nr_restore, REPORTER, ALERT,
@@ -157,6 +166,7 @@ const kb_route app_routes[] = {
 	{"GET", "/newsroom/tips/{id}", nr_tip, REPORTER},
 	{"POST", "/newsroom/tips/{id}/status", nr_tip_status, REPORTER, FORM({"status"})},
 	{"POST", "/newsroom/tips/{id}/assign", nr_tip_assign, REPORTER, FORM({"assignee"})},
+	{"POST", "/newsroom/tips/{id}/grievance", nr_tip_grievance, EDITOR, FORM({"mark"})},
 	{"POST", "/newsroom/tips/{id}/note", nr_tip_note, REPORTER, FORM({"note"})},
 	{"POST", "/newsroom/tips/{id}/draft", nr_tip_draft, REPORTER},
 	{"POST", "/newsroom/tips/{id}/delete", nr_tip_delete, EDITOR},
@@ -166,6 +176,14 @@ const kb_route app_routes[] = {
 	 FORM({"name"}, {"slug"}, {"position"})},
 	{"GET", "/newsroom/tags", nr_tags, EDITOR},
 	{"POST", "/newsroom/tags/{id}", nr_tag_save, EDITOR, FORM({"name"}, {"slug"})},
+	/* Author profiles (authors.c): editors edit every one; a reporter
+	 * only their own, which the handler checks. The form may carry a
+	 * photo (20 MB, as uploads). */
+	{"GET", "/newsroom/authors", nr_authors, EDITOR},
+	{"GET", "/newsroom/profile", nr_profile, REPORTER},
+	{"GET", "/newsroom/authors/{id}", nr_author, REPORTER, .query = {{"saved"}}},
+	{"POST", "/newsroom/authors/{id}", nr_author_save, REPORTER, .max_body = 24u << 20,
+	 FORM({"bio"}, {"role"}, {"email"}, {"links"}, {"area", input_id}, {"photo"}, {"remove_photo"})},
 	/* Static pages (pages.c): publish and unpublish save the form first. */
 	{"GET", "/newsroom/pages", nr_pages, EDITOR},
 	{"GET", "/newsroom/pages/new", nr_page_new, EDITOR},
@@ -174,6 +192,9 @@ const kb_route app_routes[] = {
 	{"POST", "/newsroom/pages/{id}", nr_page_save, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/publish", nr_page_publish, EDITOR, PAGE_FORM},
 	{"POST", "/newsroom/pages/{id}/unpublish", nr_page_unpublish, EDITOR, PAGE_FORM},
+	/* A page's revision back (a new save), and deleting a page. */
+	{"POST", "/newsroom/pages/{id}/restore", nr_page_restore, EDITOR, FORM({"revision", input_id})},
+	{"POST", "/newsroom/pages/{id}/delete", nr_page_delete, EDITOR},
 	/* The header's and footer's links (menus.c): a link per line. */
 	{"GET", "/newsroom/menus", nr_menus, EDITOR},
 	{"POST", "/newsroom/menus", nr_menus_save, EDITOR, FORM({"header"}, {"footer"})},
@@ -193,13 +214,13 @@ const kb_route app_routes[] = {
 	 * cached (the form carries a token and a signed time); a stale token
 	 * gets the form again with the reader's text. The body may
 	 * hold photos: 24 MiB in all, as for uploads (h2o's limit). */
-	{"GET", "/tips", page_tip_form, .max_age = -1},
+	{"GET", "/tips", page_tip_form, .max_age = -1, .query = {{"kind"}}},
 	{"POST", "/tips", page_tip_send, .flags = R_CSRF | R_STALE_FORM, .max_age = -1,
 	 .max_body = TIPS_MAX_BODY,
 	 FORM({"name"}, {"contact"}, {"place"}, {"kind"}, {"body"}, {"consent"}, {"photo"},
 	      /* the trap for bots, and the form's signed time */
 	      {"website"}, {"stamp"})},
-	{"GET", "/tips/sent", page_tip_sent, .max_age = -1, .query = {{"ref"}}},
+	{"GET", "/tips/sent", page_tip_sent, .max_age = -1, .query = {{"ref"}, {"kind"}}},
 
 	/* Web Push. The POSTs come from readers, who have no session: they
 	 * take only application/json from the site's own origin (the

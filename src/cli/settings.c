@@ -67,6 +67,12 @@ static int count(const char *v)
 	return n && n <= 5 && strspn(v, "0123456789") == n;
 }
 
+/* A deadline in days: 1 to 365. */
+static int days(const char *v)
+{
+	return count(v) && atoi(v) >= 1 && atoi(v) <= 365;
+}
+
 static const setting settings[] = {
 	{"name", "site name", any},
 	{"tagline", "a line under the name", any},
@@ -89,6 +95,11 @@ static const setting settings[] = {
 	{"smtp_password", "SMTP password (never listed)", any},
 	{"smtp_starttls", "yes or no: require STARTTLS", yesno},
 	{"tips_retention_days", "days a reader tip and its photos are kept (0: forever)", number},
+	{"phone", "the organisation's contact phone (JSON-LD contactPoint)", any},
+	{"ownership_url", "page or site saying who owns and funds the site (JSON-LD)", link},
+	{"grievance_ack_days", "days to acknowledge a grievance (IT Rules 2021: 1)", days},
+	{"grievance_decide_days", "days to decide a grievance (IT Rules 2021: 15)", days},
+	{"grievance_report", "yes or no: publish the monthly grievance counts at /grievances", yesno},
 };
 
 int cmd_settings(int argc, char **argv)

@@ -62,6 +62,7 @@
 #define P21 P20 ", $21"
 #define P22 P21 ", $22"
 #define P23 P22 ", $23"
+#define P24 P23 ", $24"
 
 /*
  * One table of the schema. A copied table has its columns (as both
@@ -111,7 +112,7 @@ typedef struct copy_table {
  * refers to. Every table of both schemas is here, copied or not. */
 static const copy_table copy_tables[] = {
 	WHOLE("settings", "key, value", "tt", 2, "key"),
-	KEYED("authors", "id", "id, name, slug, bio", "ittt", 4),
+	KEYED("authors", "id", "id, name, slug, bio, role, email, links", "itttttt", 7),
 	KEYED("tags", "id", "id, name, slug", "itt", 3),
 	{.name = "categories",
 	 .cols = CATEGORY_COLS,
@@ -122,6 +123,7 @@ static const copy_table copy_tables[] = {
 	 .later = 5,
 	 .fix_read = "SELECT id, parent_id FROM categories WHERE parent_id IS NOT NULL ORDER BY id",
 	 .fix_write = "UPDATE categories SET parent_id = $2 WHERE id = $1"},
+	WHOLE("author_areas", "author_id, category_id", "ii", 2, "author_id, category_id"),
 	KEYED("users", "id", "id, login, name, role, password, lang, disabled, created_at, author_id",
 	      "itttttiii", 9),
 	KEYED("media", "id",
@@ -138,11 +140,13 @@ static const copy_table copy_tables[] = {
 	 .count = "SELECT count(*) FROM media_files",
 	 .by_key = 1,
 	 .batch = MEDIA_BATCH},
+	KEYED("author_photos", "author_id", "author_id, media_id", "ii", 2),
 	KEYED("articles", "id",
 	      "id, title, slug, summary, body, status, published_at, created_at, updated_at, category_id, "
 	      "author_id, image_url, image_caption, image_credit, dateline, breaking, version, publish_at, "
-	      "seo_title, seo_description, owner_id, media_id, sticky",
-	      "itttttiiiiittttiiittiii", 23),
+	      "seo_title, seo_description, owner_id, media_id, sticky, modified_at",
+	      "itttttiiiiittttiiittiiii", 24),
+	KEYED("article_notes", "id", "id, article_id, kind, body, at, user_id", "iittii", 6),
 	WHOLE("article_tags", "article_id, tag_id", "ii", 2, "article_id, tag_id"),
 	WHOLE("redirects", "path, target, code", "tti", 3, "path"),
 	WHOLE("sessions", "token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, agent", "titiiitt",
@@ -179,10 +183,13 @@ static const copy_table copy_tables[] = {
 	      "itttttttttiiiii", 15),
 	WHOLE("tip_media", "tip_id, media_id, position, kept", "iiii", 4, "tip_id, media_id"),
 	KEYED("tip_notes", "id", "id, tip_id, user_id, body, created_at", "iiiti", 5),
-	KEYED("mail_queue", "id", "id, tip_id, tries, next_at, error, created_at", "iiiiti", 6),
+	KEYED("mail_queue", "id", "id, tip_id, tries, next_at, error, created_at, to_reader", "iiiitii", 7),
+	KEYED("grievances", "id", "id, tip_id, ref, received_at, acknowledged_at, decided_at", "iitiii", 6),
 	KEYED("pages", "id",
 	      "id, slug, title, body, status, footer, version, created_at, updated_at, published_at, updated_by",
 	      "ittttiiiiii", 11),
+	KEYED("page_revisions", "id", "id, page_id, version, user_id, at, kind, slug, title, body",
+	      "iiiiitttt", 9),
 	KEYED("menu_items", "id", "id, menu, position, label, url", "ititt", 5),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),

@@ -139,6 +139,7 @@ int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int st
 	static const char sql[] =
 		"UPDATE articles SET updated_at = CASE WHEN $2 > 0 THEN $2 ELSE updated_at END, "
 		"created_at = CASE WHEN $2 > 0 AND $2 < created_at THEN $2 ELSE created_at END, "
+		"modified_at = CASE WHEN status = 'published' AND $2 > published_at THEN $2 ELSE modified_at END, "
 		"sticky = $3 WHERE id = $1";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);

@@ -582,11 +582,117 @@ const char *const kb_migrations[] = {
 	"CREATE TRIGGER menu_items_ins AFTER INSERT ON menu_items WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER menu_items_upd AFTER UPDATE ON menu_items WHEN" QUIET BUMP_VERSION
 	"CREATE TRIGGER menu_items_del AFTER DELETE ON menu_items WHEN" QUIET BUMP_VERSION,
-#undef QUIET
 	/* 21: on PostgreSQL, a search's newest matches found without all
 	 * of them (kb_pg_migrations); FTS5 walks its index newest first
 	 * already. */
 	"SELECT 1;",
+	/* 22: corrections and updates (issue 19). A story's notes: a dated
+	 * correction or significant update an editor adds once it is out,
+	 * shown on the story and listed at /corrections. modified_at is the
+	 * story's dateModified: moved by a note or by a save the editor marks
+	 * significant, never by an ordinary edit (0: never, so its
+	 * published_at). Until now every save moved it (as updated_at), so
+	 * the published stories keep the time they showed; the backfill runs
+	 * quiet (bulk_load) and moves the content version once instead. */
+	"ALTER TABLE articles ADD COLUMN modified_at INTEGER NOT NULL DEFAULT 0;"
+	"INSERT INTO meta(key, value) VALUES('bulk_load', 1);"
+	"UPDATE articles SET modified_at = updated_at WHERE status = 'published' AND updated_at > published_at;"
+	"DELETE FROM meta WHERE key = 'bulk_load';"
+	"UPDATE meta SET value = value + 1 WHERE key = 'content_version';"
+	"CREATE TABLE article_notes("
+	"  id INTEGER PRIMARY KEY,"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK(kind IN ('correction','update')),"
+	"  body TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0);" /* no foreign key: the note outlives an account */
+	"CREATE INDEX article_notes_article ON article_notes(article_id, at);"
+	"CREATE INDEX article_notes_at ON article_notes(at);",
+	/* 23: author profiles (issue 19): the author's role (their title at
+	 * the paper), public email, social links (one http(s) URL a line),
+	 * photo (a media row, in a table of its own: media refers to users,
+	 * which refer to authors, so "khabar copy" copies it after both) and
+	 * the categories they cover. Authors already move the content
+	 * version (migration 1); their photos and areas do too. */
+	"ALTER TABLE authors ADD COLUMN role TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE authors ADD COLUMN email TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE authors ADD COLUMN links TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE author_photos("
+	"  author_id INTEGER PRIMARY KEY REFERENCES authors(id) ON DELETE CASCADE,"
+	"  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE);"
+	"CREATE INDEX author_photos_media ON author_photos(media_id);"
+	"CREATE TRIGGER author_photos_ins AFTER INSERT ON author_photos " BUMP_VERSION
+	"CREATE TRIGGER author_photos_del AFTER DELETE ON author_photos " BUMP_VERSION
+	"CREATE TABLE author_areas("
+	"  author_id INTEGER NOT NULL REFERENCES authors(id) ON DELETE CASCADE,"
+	"  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(author_id, category_id)) WITHOUT ROWID;"
+	"CREATE INDEX author_areas_category ON author_areas(category_id);"
+	"CREATE TRIGGER author_areas_ins AFTER INSERT ON author_areas " BUMP_VERSION
+	"CREATE TRIGGER author_areas_del AFTER DELETE ON author_areas " BUMP_VERSION,
+	/* 24: grievances under India's IT Rules 2021 (issue 19). The tip
+	 * form takes the kind "grievance", which tips' CHECK did not allow:
+	 * the table is made again with it. Its rows' notes, photos and mail
+	 * are kept aside meanwhile, since dropping the old table deletes them
+	 * (foreign keys are on inside a migration). Each grievance also gets
+	 * a row of its own that outlives the tip (retention deletes tips) so
+	 * the monthly counts stay: when it came, when the newsroom
+	 * acknowledged and decided it (0: not yet). mail_queue's to_reader
+	 * marks the acknowledgement mailed to a reader who gave an email. */
+	"CREATE TABLE tips_new("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  contact TEXT NOT NULL DEFAULT '',"
+	"  place TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL CHECK(kind IN ('news','suggestion','complaint','grievance')),"
+	"  body TEXT NOT NULL,"
+	"  digest TEXT NOT NULL,"
+	"  ip TEXT NOT NULL DEFAULT '',"
+	"  status TEXT NOT NULL DEFAULT 'new' CHECK(status IN ('new','progress','used','rejected')),"
+	"  assignee_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	"  article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,"
+	"  seen INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"INSERT INTO tips_new SELECT id, ref, name, contact, place, kind, body, digest, ip, status,"
+	"  assignee_id, article_id, seen, created_at, updated_at FROM tips;"
+	"CREATE TEMP TABLE keep_tip_media AS SELECT * FROM tip_media;"
+	"CREATE TEMP TABLE keep_tip_notes AS SELECT * FROM tip_notes;"
+	"CREATE TEMP TABLE keep_mail_queue AS SELECT * FROM mail_queue;"
+	"DROP TABLE tips;"
+	"ALTER TABLE tips_new RENAME TO tips;"
+	"CREATE INDEX tips_created ON tips(created_at);"
+	"CREATE INDEX tips_digest ON tips(digest, created_at);"
+	"CREATE INDEX tips_unseen ON tips(seen) WHERE seen = 0;"
+	"INSERT INTO tip_media SELECT * FROM temp.keep_tip_media;"
+	"INSERT INTO tip_notes SELECT * FROM temp.keep_tip_notes;"
+	"INSERT INTO mail_queue SELECT * FROM temp.keep_mail_queue;"
+	"DROP TABLE temp.keep_tip_media; DROP TABLE temp.keep_tip_notes; DROP TABLE temp.keep_mail_queue;"
+	"ALTER TABLE mail_queue ADD COLUMN to_reader INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TABLE grievances("
+	"  id INTEGER PRIMARY KEY,"
+	"  tip_id INTEGER UNIQUE REFERENCES tips(id) ON DELETE SET NULL,"
+	"  ref TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  acknowledged_at INTEGER NOT NULL DEFAULT 0,"
+	"  decided_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX grievances_received ON grievances(received_at);",
+	/* 25: page revisions (issue 19): each save of a static page keeps
+	 * its text as stories' revisions do (kind save or restore), so the
+	 * page editor lists them and restores one. */
+	"CREATE TABLE page_revisions("
+	"  id INTEGER PRIMARY KEY,"
+	"  page_id INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'save',"
+	"  slug TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL);"
+	"CREATE INDEX page_revisions_page ON page_revisions(page_id, id);",
+#undef QUIET
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

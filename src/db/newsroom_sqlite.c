@@ -548,7 +548,9 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 		"updated_at = $5, category_id = nullif($6, 0), author_id = nullif($7, 0), "
 		"image_caption = $8, image_credit = $9, dateline = $10, "
 		"breaking = $11, seo_title = $12, seo_description = $13, "
-		"media_id = nullif($14, 0), version = version + 1 WHERE id = $15 AND version = $16";
+		"media_id = nullif($14, 0), version = version + 1, "
+		"modified_at = CASE WHEN $17 <> 0 AND status = 'published' THEN $5 ELSE modified_at END "
+		"WHERE id = $15 AND version = $16";
 
 	int64_t category = 0, author = 0;
 	if (in->category_slug && *in->category_slug) {
@@ -619,6 +621,7 @@ static int save_in_tx(store *st, const kb_article_input *in, int64_t expected_ve
 	if (*id) {
 		db_bind_int(s, 15, *id);
 		db_bind_int(s, 16, expected_version);
+		db_bind_int(s, 17, in->significant && strcmp(kind, "autosave"));
 	} else {
 		db_bind_int(s, 15, in->owner_id);
 	}
@@ -1189,6 +1192,10 @@ int store_media_ready(store *st, int64_t id, int64_t claim, int width, int heigh
 				  "AND status = 'pending'";
 	static const char file_sql[] = "INSERT INTO media_files(media_id, name, bytes) VALUES($1, $2, $3)";
 	static const char touch[] = "UPDATE articles SET media_id = media_id WHERE media_id = $1";
+	/* An author whose photo it is: touching the row moves the content
+	 * version (authors' triggers), so their pages show it. */
+	static const char touch_authors[] = "UPDATE authors SET bio = bio WHERE id IN "
+					    "(SELECT author_id FROM author_photos WHERE media_id = $1)";
 	if (store_begin(st))
 		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
@@ -1209,6 +1216,11 @@ int store_media_ready(store *st, int64_t id, int64_t claim, int width, int heigh
 		s = db_prepare(st, touch);
 		db_bind_int(s, 1, id);
 		rc = db_run(st, s, "cannot update articles");
+	}
+	if (!rc) {
+		s = db_prepare(st, touch_authors);
+		db_bind_int(s, 1, id);
+		rc = db_run(st, s, "cannot update authors");
 	}
 	if (rc) {
 		store_rollback(st);

@@ -198,3 +198,92 @@ int pages_store_list(store *st, kb_arena *a, int published_only, kb_page **out, 
 	db_bind_int(s, 2, published_only);
 	return page_rows(st, a, s, out, n);
 }
+
+int pages_store_revision_add(store *st, int64_t id, int64_t user_id, const char *kind, int64_t now)
+{
+	static const char sql[] =
+		"INSERT INTO page_revisions(page_id, version, user_id, at, kind, slug, title, body) "
+		"SELECT id, version, $2, $3, $4, slug, title, body FROM pages WHERE id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, id);
+	db_bind_int(s, 2, user_id);
+	db_bind_int(s, 3, now);
+	db_bind_text(s, 4, kind);
+	return db_run_one(st, s, "cannot keep the page's revision");
+}
+
+/* $1: with the body (0 or 1). */
+#define REVISION_COLS                                                                            \
+	"r.id, r.page_id, r.version, r.user_id, r.at, r.kind, r.slug, r.title, "                 \
+	"CASE WHEN $1 <> 0 THEN r.body ELSE '' END, coalesce(u.name, '') FROM page_revisions r " \
+	"LEFT JOIN users u ON u.id = r.user_id "
+
+static void read_revision(kb_arena *a, db_stmt *s, kb_page_revision *v)
+{
+	v->id = db_col_int(s, 0);
+	v->page_id = db_col_int(s, 1);
+	v->version = db_col_int(s, 2);
+	v->user_id = db_col_int(s, 3);
+	v->at = db_col_int(s, 4);
+	v->kind = db_col_text(a, s, 5);
+	v->slug = db_col_text(a, s, 6);
+	v->title = db_col_text(a, s, 7);
+	v->body = db_col_text(a, s, 8);
+	v->user_name = db_col_text(a, s, 9);
+}
+
+int pages_store_revisions(store *st, kb_arena *a, int64_t id, kb_page_revision **out, size_t *n)
+{
+	static const char sql[] = "SELECT " REVISION_COLS "WHERE r.page_id = $2 ORDER BY r.id DESC";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, 0);
+	db_bind_int(s, 2, id);
+	size_t cap = 8, k = 0;
+	kb_page_revision *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (k == cap)
+			v = kb_arena_grow(a, v, k, &cap, sizeof *v);
+		read_revision(a, s, &v[k++]);
+	}
+	db_reset(s);
+	if (rc == DB_ERROR)
+		return db_fail(st, "cannot list the page's revisions");
+	*out = v;
+	*n = k;
+	return STORE_OK;
+}
+
+int pages_store_revision_get(store *st, kb_arena *a, int64_t rev_id, kb_page_revision *out)
+{
+	static const char sql[] = "SELECT " REVISION_COLS "WHERE r.id = $2";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, 1);
+	db_bind_int(s, 2, rev_id);
+	int rc = db_one(st, s, "cannot read the page's revision");
+	if (rc == STORE_OK) {
+		read_revision(a, s, out);
+		db_reset(s);
+	}
+	return rc;
+}
+
+const char pages_site_sql[] = "SELECT slug FROM pages WHERE status = 'published' ORDER BY slug";
+
+int pages_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out)
+{
+	size_t cap = 8, k = 0;
+	const char **v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (k == cap)
+			v = kb_arena_grow(a, v, k, &cap, sizeof *v);
+		v[k++] = db_col_text(a, s, 0);
+	}
+	db_reset(s);
+	if (rc == DB_ERROR)
+		return db_fail(st, "cannot list the published pages");
+	out->pages = v;
+	out->npages = k;
+	return STORE_OK;
+}

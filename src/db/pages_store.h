@@ -54,6 +54,19 @@ int pages_store_set_status(store *st, int64_t id, const char *status, int64_t us
 /* Deletes page id; STORE_NOTFOUND for an unknown id. */
 int pages_store_delete(store *st, int64_t id);
 
+/* Revisions (migration 25): each save keeps the page's text as saved. */
+typedef struct kb_page_revision {
+	int64_t id, page_id, version, user_id, at;
+	const char *kind, *slug, *title, *body, *user_name; /* body: "" in lists */
+} kb_page_revision;
+/* Keeps page id as it now is as a revision of kind ("save", "restore")
+ * by user_id at now. */
+int pages_store_revision_add(store *st, int64_t id, int64_t user_id, const char *kind, int64_t now);
+/* Page id's revisions, newest first, without their bodies. */
+int pages_store_revisions(store *st, kb_arena *a, int64_t id, kb_page_revision **out, size_t *n);
+/* One revision; STORE_NOTFOUND when there is none. */
+int pages_store_revision_get(store *st, kb_arena *a, int64_t rev_id, kb_page_revision *out);
+
 /* One page by id, or by slug (published only when published_only);
  * strings in a. STORE_NOTFOUND when there is none. */
 int pages_store_get(store *st, kb_arena *a, int64_t id, kb_page *out);

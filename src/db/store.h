@@ -82,7 +82,19 @@ typedef struct kb_article {
 	int64_t version, publish_at, created_at, owner_id;
 	const char *seo_title, *seo_description;
 	kb_media media; /* id 0 when none (or not ready) */
+	/* When a correction, an update or a save marked significant last
+	 * changed the story (0: never): what readers and machines are told
+	 * as its dateModified (store_article_modified). updated_at moves at
+	 * every save, for the newsroom. */
+	int64_t modified_at;
 } kb_article;
+
+/* A published story's dateModified: its last significant change, or its
+ * publication. */
+static inline int64_t store_article_modified(const kb_article *a)
+{
+	return a->modified_at > a->published_at ? a->modified_at : a->published_at;
+}
 
 /* Site settings, read as one record. Unset values are "" (never NULL). */
 typedef struct kb_settings {
@@ -95,6 +107,14 @@ typedef struct kb_settings {
 	/* The WebSub hub the feeds name (rel="hub"), "" for none; also an
 	 * edge setting (src/http/edge.h), which checks it. */
 	const char *websub_hub;
+	/* The organisation's contact phone, and the page or site that says
+	 * who owns and funds it (JSON-LD's contactPoint and
+	 * ownershipFundingInfo), "" when unset. */
+	const char *phone, *ownership_url;
+	/* Grievances (IT Rules 2021): days to acknowledge and to decide one
+	 * ("1" and "15" by default), and whether the monthly counts are
+	 * public ("yes") at /grievances. */
+	const char *grievance_ack_days, *grievance_decide_days, *grievance_report;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */
@@ -120,6 +140,10 @@ typedef struct kb_article_input {
 	/* Newsroom fields (store_article_save): */
 	const char *seo_title, *seo_description;
 	int64_t publish_at, media_id, owner_id;
+	/* A save the editor marks significant moves a published story's
+	 * modified_at (its dateModified); an ordinary one does not, nor does
+	 * an autosave. */
+	int significant;
 	/* Where the article's page is: its path up to the slug ("/news/",
 	 * the caller's to say; the store knows no URL). A published article
 	 * whose slug changes leaves a redirect from the old path to the new
@@ -235,21 +259,33 @@ typedef struct kb_site {
 	size_t ncats;
 	kb_menu_item *header, *footer;
 	size_t nheader, nfooter;
+	/* The slugs of the published static pages the site's JSON-LD names
+	 * (its policies, about, contact: seo.c). */
+	const char **pages;
+	size_t npages;
 } kb_site;
-/* Reads all of kb_site in one round trip on PostgreSQL (three statements
+/* Reads all of kb_site in one round trip on PostgreSQL (four statements
  * in one batch). Every part of it moves the content version when it
  * changes, so a server may keep it for as long as the version stands
  * (src/pages/site.c does, per thread). */
 int store_site(store *st, kb_arena *a, kb_site *out);
 
+struct kb_note;
+struct kb_author_profile;
 typedef struct kb_article_page {
 	kb_article article;
 	kb_article *related;
 	size_t nrelated;
+	/* Its corrections and updates, oldest first (notes_store.h), and
+	 * its author's profile (authors_store.h; NULL: no author). */
+	struct kb_note *notes;
+	size_t nnotes;
+	struct kb_author_profile *author;
 } kb_article_page;
-/* The published article slug with its tags and related news, read in one
- * round trip on PostgreSQL (three statements in one batch); the same
- * reads as store_article_by_slug and store_article_related.
+/* The published article slug with its tags, related news, notes and
+ * author's profile, read in one round trip on PostgreSQL (six statements
+ * in one batch); the same reads as store_article_by_slug,
+ * store_article_related, notes_store_list and authors_store_get.
  * STORE_NOTFOUND when no published article has that slug. */
 int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page *out);
 /*
@@ -587,7 +623,8 @@ int store_author_ensure(store *st, kb_arena *a, const char *name, kb_author *out
  * tells which. */
 int store_redirect_add_new(store *st, const char *path, const char *target, int code, int *added);
 /* Sets what store_article_add does not take: the time of the last change
- * (0: leave it) and the sticky flag. */
+ * (0: leave it), which a published story keeps as its dateModified (the
+ * old site's word for it), and the sticky flag. */
 int store_article_set_imported(store *st, int64_t id, int64_t updated_at, int sticky);
 /* Keeps what an imported author's user account will need (source is
  * "wordpress"); an existing (source, login) is left alone. */
@@ -635,10 +672,11 @@ typedef struct kb_article_seek {
 
 int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_article **out, size_t *n);
 
-/* What a sitemap needs of a published article. */
+/* What a sitemap needs of a published article (modified_at as in
+ * kb_article). */
 typedef struct kb_article_url {
 	const char *slug;
-	int64_t published_at, updated_at;
+	int64_t published_at, modified_at;
 } kb_article_url;
 
 /* Published articles in id order (so a sitemap file keeps its articles as

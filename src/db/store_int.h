@@ -22,9 +22,9 @@
 	"a.version, a.publish_at, a.created_at, coalesce(a.owner_id, 0), "              \
 	"a.seo_title, a.seo_description, "                                              \
 	"coalesce(m.id, 0), coalesce(m.stem, ''), coalesce(m.width, 0), "               \
-	"coalesce(m.height, 0), coalesce(m.widths, '') "
+	"coalesce(m.height, 0), coalesce(m.widths, ''), a.modified_at "
 /* How many columns ARTICLE_COLS has: a query's own columns follow. */
-#define ARTICLE_NCOLS 30
+#define ARTICLE_NCOLS 31
 #define ARTICLE_JOINS                                     \
 	"LEFT JOIN categories c ON c.id = a.category_id " \
 	"LEFT JOIN authors au ON au.id = a.author_id "    \
@@ -53,6 +53,21 @@ int store_insert_id(store *st, db_stmt *s, const char *what, int64_t *id);
  * settings and categories, and the reader of its rows. */
 extern const char menus_site_sql[];
 int menus_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out);
+
+/* store_site's published pages (pages_sqlite.c), as menus'. */
+extern const char pages_site_sql[];
+int pages_site_read(store *st, kb_arena *a, db_stmt *s, kb_site *out);
+
+/* store_article_page's notes and author (notes_sqlite.c, authors_sqlite.c):
+ * the statements, each with the story's slug as $1, and their readers.
+ * authors_page_read reads the profile and then its areas; *out NULL when
+ * the story has no author. */
+struct kb_note;
+struct kb_author_profile;
+extern const char notes_page_sql[], authors_page_sql[], authors_page_areas_sql[];
+int notes_page_read(store *st, kb_arena *a, db_stmt *s, struct kb_note **out, size_t *n);
+int authors_page_read(store *st, kb_arena *a, db_stmt *profile, db_stmt *areas,
+		      struct kb_author_profile **out);
 
 /* One setting a settings struct holds: its key, the value it has when
  * the table has none, and the offset of its const char * field. */

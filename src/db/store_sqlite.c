@@ -104,6 +104,11 @@ static const store_setting_key site_keys[] = {
 	{"search_recency", "0.5", offsetof(kb_settings, search_recency)},
 	{"digits", "ascii", offsetof(kb_settings, digits)},
 	{"websub_hub", "", offsetof(kb_settings, websub_hub)},
+	{"phone", "", offsetof(kb_settings, phone)},
+	{"ownership_url", "", offsetof(kb_settings, ownership_url)},
+	{"grievance_ack_days", "1", offsetof(kb_settings, grievance_ack_days)},
+	{"grievance_decide_days", "15", offsetof(kb_settings, grievance_decide_days)},
+	{"grievance_report", "no", offsetof(kb_settings, grievance_report)},
 };
 
 static int g_https;
@@ -274,6 +279,7 @@ void store_row_article(kb_arena *a, db_stmt *s, kb_article *r)
 	r->media.width = (int)db_col_int(s, 27);
 	r->media.height = (int)db_col_int(s, 28);
 	r->media.widths = db_col_text(a, s, 29);
+	r->modified_at = db_col_int(s, 30);
 	r->media.caption = r->image_caption;
 	r->media.credit = r->image_credit;
 }
@@ -463,7 +469,8 @@ int store_site(store *st, kb_arena *a, kb_site *out)
 	db_stmt *set = db_prepare(st, settings_sql);
 	db_stmt *cats = db_prepare(st, categories_sql);
 	db_stmt *menus = db_prepare(st, menus_site_sql);
-	db_stmt *all[] = {set, cats, menus};
+	db_stmt *pages = db_prepare(st, pages_site_sql);
+	db_stmt *all[] = {set, cats, menus, pages};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = settings_read(st, a, set, site_keys, KB_COUNT(site_keys), &out->settings,
@@ -474,6 +481,8 @@ int store_site(store *st, kb_arena *a, kb_site *out)
 	}
 	if (!rc)
 		rc = menus_site_read(st, a, menus, out);
+	if (!rc)
+		rc = pages_site_read(st, a, pages, out);
 	/* What was not read (after a failure) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);
@@ -491,7 +500,13 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	db_stmt *rel = db_prepare(st, related_sql);
 	db_bind_int(rel, 1, 0);
 	db_bind_text(rel, 2, slug);
-	db_stmt *all[] = {art, tags, rel};
+	db_stmt *notes = db_prepare(st, notes_page_sql);
+	db_bind_text(notes, 1, slug);
+	db_stmt *author = db_prepare(st, authors_page_sql);
+	db_bind_text(author, 1, slug);
+	db_stmt *areas = db_prepare(st, authors_page_areas_sql);
+	db_bind_text(areas, 1, slug);
+	db_stmt *all[] = {art, tags, rel, notes, author, areas};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = article_read(st, a, art, &out->article);
@@ -499,6 +514,10 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 		rc = tags_read(st, a, tags, &out->article);
 	if (!rc)
 		rc = store_article_rows(st, a, rel, 0, &out->related, &out->nrelated);
+	if (!rc)
+		rc = notes_page_read(st, a, notes, &out->notes, &out->nnotes);
+	if (!rc)
+		rc = authors_page_read(st, a, author, areas, &out->author);
 	/* What was not read (a failure, or no such article) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);
@@ -734,7 +753,7 @@ int store_article_seek(store *st, kb_arena *a, const kb_article_seek *q, kb_arti
 int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_article_url **out, size_t *n)
 {
 	static const char sql[] =
-		"SELECT a.slug, a.published_at, a.updated_at FROM articles a WHERE " PUBLISHED
+		"SELECT a.slug, a.published_at, a.modified_at FROM articles a WHERE " PUBLISHED
 		"ORDER BY a.id LIMIT $1 OFFSET $2";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, (int64_t)limit);
@@ -747,7 +766,7 @@ int store_article_urls(store *st, kb_arena *a, size_t offset, size_t limit, kb_a
 			v = kb_arena_grow(a, v, len, &cap, sizeof *v);
 		v[len].slug = db_col_text(a, s, 0);
 		v[len].published_at = db_col_int(s, 1);
-		v[len].updated_at = db_col_int(s, 2);
+		v[len].modified_at = db_col_int(s, 2);
 		len++;
 	}
 	db_reset(s);

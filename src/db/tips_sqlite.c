@@ -49,6 +49,13 @@ int tips_store_duplicate(store *st, const char *digest, int64_t since, int *foun
 	return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
 }
 
+int tips_contact_is_email(const char *c)
+{
+	const char *at = strchr(c, '@');
+	return at && at != c && at[1] && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
+	       !strpbrk(c, " \t\r\n<>\",;()[]\\") && strlen(c) <= 254;
+}
+
 int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 {
 	static const char sql[] =
@@ -79,7 +86,87 @@ int tips_store_add(store *st, const kb_tip_input *in, int64_t now, int64_t *id)
 	s = db_prepare(st, mail_sql);
 	db_bind_int(s, 1, *id);
 	db_bind_int(s, 2, now);
-	return db_run(st, s, "cannot queue the tip's mail");
+	if (db_run(st, s, "cannot queue the tip's mail"))
+		return STORE_ERROR;
+	if (strcmp(in->kind, "grievance"))
+		return STORE_OK;
+	static const char grievance_sql[] =
+		"INSERT INTO grievances(tip_id, ref, received_at) VALUES($1, $2, $3)";
+	static const char ack_sql[] =
+		"INSERT INTO mail_queue(tip_id, next_at, created_at, to_reader) VALUES($1, $2, $2, 1)";
+	s = db_prepare(st, grievance_sql);
+	db_bind_int(s, 1, *id);
+	db_bind_text(s, 2, in->ref);
+	db_bind_int(s, 3, now);
+	if (db_run(st, s, "cannot record the grievance"))
+		return STORE_ERROR;
+	if (!tips_contact_is_email(in->contact))
+		return STORE_OK;
+	s = db_prepare(st, ack_sql);
+	db_bind_int(s, 1, *id);
+	db_bind_int(s, 2, now);
+	return db_run(st, s, "cannot queue the grievance's acknowledgement");
+}
+
+#define GRIEVANCE_COLS "id, coalesce(tip_id, 0), ref, received_at, acknowledged_at, decided_at "
+
+static void read_grievance(kb_arena *a, db_stmt *s, kb_grievance *g)
+{
+	g->id = db_col_int(s, 0);
+	g->tip_id = db_col_int(s, 1);
+	g->ref = db_col_text(a, s, 2);
+	g->received_at = db_col_int(s, 3);
+	g->acknowledged_at = db_col_int(s, 4);
+	g->decided_at = db_col_int(s, 5);
+}
+
+int tips_store_grievance(store *st, kb_arena *a, int64_t tip_id, kb_grievance *out)
+{
+	static const char sql[] = "SELECT " GRIEVANCE_COLS "FROM grievances WHERE tip_id = $1";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, tip_id);
+	int rc = db_one(st, s, "cannot read the grievance");
+	if (rc == STORE_OK) {
+		read_grievance(a, s, out);
+		db_reset(s);
+	}
+	return rc;
+}
+
+int tips_store_grievance_mark(store *st, int64_t tip_id, const char *what, int64_t now)
+{
+	static const char ack[] = "UPDATE grievances SET acknowledged_at = CASE WHEN acknowledged_at = 0 "
+				  "THEN $2 ELSE acknowledged_at END WHERE tip_id = $1";
+	static const char decide[] =
+		"UPDATE grievances SET decided_at = CASE WHEN decided_at = 0 THEN $2 ELSE decided_at END, "
+		"acknowledged_at = CASE WHEN acknowledged_at = 0 THEN $2 ELSE acknowledged_at END "
+		"WHERE tip_id = $1";
+	db_stmt *s = db_prepare(st, strcmp(what, "decided") ? ack : decide);
+	db_bind_int(s, 1, tip_id);
+	db_bind_int(s, 2, now);
+	return db_run_one(st, s, "cannot mark the grievance");
+}
+
+int tips_store_grievances(store *st, kb_arena *a, int64_t since, kb_grievance **out, size_t *n)
+{
+	static const char sql[] = "SELECT " GRIEVANCE_COLS "FROM grievances WHERE received_at >= $1 "
+				  "ORDER BY received_at, id";
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, since);
+	size_t cap = 16, k = 0;
+	kb_grievance *v = kb_arena_alloc(a, cap * sizeof *v);
+	int rc;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (k == cap)
+			v = kb_arena_grow(a, v, k, &cap, sizeof *v);
+		read_grievance(a, s, &v[k++]);
+	}
+	db_reset(s);
+	if (rc != DB_DONE)
+		return db_fail(st, "cannot list the grievances");
+	*out = v;
+	*n = k;
+	return STORE_OK;
 }
 
 int tips_store_list(store *st, kb_arena *a, const kb_tip_query *q, kb_tip **out, size_t *n, size_t *total)
@@ -327,8 +414,9 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 
 int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 {
-	static const char sql[] = "SELECT id, tip_id, tries, next_at FROM mail_queue WHERE next_at > 0 "
-				  "AND next_at <= $1 ORDER BY next_at, id LIMIT 1";
+	static const char sql[] =
+		"SELECT id, tip_id, tries, next_at, to_reader FROM mail_queue WHERE next_at > 0 "
+		"AND next_at <= $1 ORDER BY next_at, id LIMIT 1";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, now);
 	int rc = db_one(st, s, "cannot read the mail queue");
@@ -338,6 +426,7 @@ int tips_store_mail_next(store *st, int64_t now, kb_mail_job *out)
 	out->tip_id = db_col_int(s, 1);
 	out->tries = db_col_int(s, 2);
 	int64_t due = db_col_int(s, 3);
+	out->to_reader = (int)db_col_int(s, 4);
 	db_reset(s);
 	/* Claimed for TIPS_MAIL_LEASE seconds: a second server on the same
 	 * database finds it taken (the UPDATE changes nothing) and sends

@@ -14,7 +14,8 @@
 #include "../core/core.h"
 #include "store.h"
 
-/* A tip as the newsroom sees it. kind: news, suggestion, complaint;
+/* A tip as the newsroom sees it. kind: news, suggestion, complaint,
+ * grievance (IT Rules 2021: tracked against deadlines, kb_grievance);
  * status: new, progress, used, rejected. */
 typedef struct kb_tip {
 	int64_t id;
@@ -41,7 +42,13 @@ typedef struct kb_tip_input {
 
 /* Whether a tip with digest came in at or after since (*found 1). */
 int tips_store_duplicate(store *st, const char *digest, int64_t since, int *found);
-/* Adds a tip with its photos and queues its mail. Call it inside the
+/* Whether contact looks like an email address a reader gave (one @,
+ * no spaces or header characters): a grievance's acknowledgement is
+ * mailed there. */
+int tips_contact_is_email(const char *contact);
+/* Adds a tip with its photos and queues its mail (and, for a grievance,
+ * its record and the reader's acknowledgement when they gave an email
+ * address). Call it inside the
  * caller's transaction (the photos' rows and the tip land together);
  * STORE_CONFLICT when the reference is taken (the caller makes another;
  * the transaction goes on). */
@@ -85,6 +92,7 @@ int tips_store_expired(store *st, kb_arena *a, int64_t before, size_t limit, int
 typedef struct kb_mail_job {
 	int64_t id, tip_id;
 	int tries;
+	int to_reader; /* a grievance's acknowledgement, to the reader */
 } kb_mail_job;
 /* The oldest message due at now, claimed for TIPS_MAIL_LEASE seconds (its
  * send has a 70 s timeout) so that no other server on the database sends
@@ -97,6 +105,23 @@ int tips_store_mail_sent(store *st, int64_t id);
 int tips_store_mail_retry(store *st, int64_t id, int64_t next_at, const char *error);
 /* Messages waiting, and given up. */
 int tips_store_mail_counts(store *st, int64_t *waiting, int64_t *failed);
+
+/* A grievance (IT Rules 2021): its own record, which outlives the tip
+ * (tip_id 0 once retention took it), so the monthly counts stay. Times
+ * are 0 until the newsroom acknowledged or decided it. */
+typedef struct kb_grievance {
+	int64_t id, tip_id, received_at, acknowledged_at, decided_at;
+	const char *ref;
+} kb_grievance;
+/* The grievance of tip tip_id; STORE_NOTFOUND when it is not one. */
+int tips_store_grievance(store *st, kb_arena *a, int64_t tip_id, kb_grievance *out);
+/* Marks tip tip_id's grievance acknowledged ("acknowledged") or decided
+ * ("decided", which also acknowledges it) at now, if it was not yet;
+ * STORE_NOTFOUND when the tip is no grievance. */
+int tips_store_grievance_mark(store *st, int64_t tip_id, const char *what, int64_t now);
+/* Every grievance received at or after since, oldest first: the monthly
+ * counts are made from them. */
+int tips_store_grievances(store *st, kb_arena *a, int64_t since, kb_grievance **out, size_t *n);
 
 /* The mail settings (smtp_host, smtp_port, smtp_user, smtp_password,
  * smtp_starttls, tips_email) and tips_retention_days, "" when unset. Kept

@@ -12,6 +12,7 @@
 #include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
+#include "../tips/tips.h"
 #include "newsroom.h"
 
 /* A slug from what was typed, or made from the name when nothing was. */
@@ -247,6 +248,8 @@ static const struct {
 	{"arattai", "Arattai", 1},
 	{"whatsapp", "WhatsApp", 1},
 	{"google_news", "Google News", 1},
+	{"phone", "phone", 0},
+	{"ownership_url", "ownership_url", 1},
 };
 
 /* The mail settings, in the form's order (the password is apart). */
@@ -267,8 +270,8 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv *ctx = nr_context(r, "settings", "settings");
 	if (!ctx)
 		return 500;
-	const char *values[] = {s.name,      s.tagline, s.logo,    s.email,    s.facebook,
-				s.instagram, s.x,       s.arattai, s.whatsapp, s.google_news};
+	const char *values[] = {s.name, s.tagline, s.logo,     s.email,       s.facebook, s.instagram,
+				s.x,    s.arattai, s.whatsapp, s.google_news, s.phone,    s.ownership_url};
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < KB_COUNT(site_keys); i++) {
 		tv *o = tv_obj(a);
@@ -282,6 +285,24 @@ static int settings_page(kb_req *r, const char *message, int status)
 		tv_push(list, o);
 	}
 	tv_set(ctx, "fields", list);
+	tv_set_str(ctx, "grievance_ack_days", s.grievance_ack_days);
+	tv_set_str(ctx, "grievance_decide_days", s.grievance_decide_days);
+	tv_set_bool(ctx, "grievance_report", !strcmp(s.grievance_report, "yes"));
+	/* The monthly counts the box publishes, for the admin to see first. */
+	tips_month *months;
+	size_t nm;
+	if (tips_grievance_months(r->db, a, kb_now(), 12, &months, &nm))
+		return 500;
+	list = tv_list(a);
+	for (size_t i = 0; i < nm; i++) {
+		tv *o = tv_obj(a);
+		tv_set_str(o, "month", months[i].label);
+		tv_set_int(o, "received", months[i].received);
+		tv_set_int(o, "decided", months[i].decided);
+		tv_set_int(o, "pending", months[i].pending);
+		tv_push(list, o);
+	}
+	tv_set(ctx, "grievance_months", list);
 	int64_t limit;
 	if (push_store_hourly_limit(r->db, &limit))
 		return 500;
@@ -387,6 +408,28 @@ int nr_settings(kb_req *r)
 			store_rollback(r->db);
 			return 500;
 		}
+	}
+	/* Grievance deadlines: whole days, 1 to 365; the monthly report is
+	 * public when its box is ticked (the form always carries the days). */
+	static const char *const days[] = {"grievance_ack_days", "grievance_decide_days"};
+	for (size_t i = 0; i < KB_COUNT(days) && req_form(r, days[0]); i++) {
+		const char *v = req_form(r, days[i]);
+		long d = v && *v && strspn(v, "0123456789") == strlen(v) && strlen(v) < 4 ? atol(v) : 0;
+		if (d < 1 || d > 365) {
+			store_rollback(r->db);
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, days[i]),
+							nr_label(r->user.lang, "bad_value"));
+			return 400;
+		}
+		if (store_setting_set(r->db, days[i], v)) {
+			store_rollback(r->db);
+			return 500;
+		}
+	}
+	if (req_form(r, days[0]) &&
+	    store_setting_set(r->db, "grievance_report", req_form(r, "grievance_report") ? "yes" : "no")) {
+		store_rollback(r->db);
+		return 500;
 	}
 	for (size_t i = 0; i < KB_COUNT(mail_keys); i++) {
 		const char *v = req_form(r, mail_keys[i].key);

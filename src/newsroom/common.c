@@ -23,6 +23,8 @@ static const struct {
 	{"new_article", "/newsroom/articles/new", ROLE_REPORTER},
 	{"media", "/newsroom/media", ROLE_REPORTER},
 	{"tips", "/newsroom/tips", ROLE_REPORTER},
+	{"profile", "/newsroom/profile", ROLE_REPORTER},
+	{"authors", "/newsroom/authors", ROLE_EDITOR},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
 	{"pages", "/newsroom/pages", ROLE_EDITOR},

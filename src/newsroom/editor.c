@@ -88,6 +88,8 @@ static int read_form(kb_req *r, kb_article_input *in, int64_t *version)
 	in->seo_description = nr_field(r, "seo_description", MAX_SUMMARY, &bad);
 	const char *b = req_form(r, "breaking");
 	in->breaking = b && *b && strcmp(b, "0");
+	const char *sig = req_form(r, "significant");
+	in->significant = sig && *sig && strcmp(sig, "0");
 	const char *m = req_form(r, "media_id");
 	in->media_id = m ? strtoll(m, NULL, 10) : 0;
 	if (in->media_id < 0)
@@ -182,6 +184,10 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 		if (!strcmp(st, "published")) {
 			tv_set(o, "live", tv_strf(a, "/news/%s", art->slug));
 			tv_set_str(o, "published_date", nr_date(r, art->published_at));
+			tv *notes = nr_notes_value(r, art->id);
+			if (!notes)
+				return 500;
+			tv_set(o, "notes", notes);
 		}
 		if (!strcmp(st, "scheduled"))
 			tv_set_str(o, "scheduled_date", nr_date(r, art->publish_at));

@@ -49,6 +49,11 @@ int nr_preview(kb_req *r);
 int nr_tags_json(kb_req *r);
 int nr_slug_json(kb_req *r);
 /* revisions.c */
+/* Corrections and updates (notes.c): a published story's notes as
+ * template values (NULL on a store error), and the editor's form. */
+tv *nr_notes_value(kb_req *r, int64_t article_id);
+int nr_note_add(kb_req *r);
+
 int nr_revisions(kb_req *r);
 int nr_diff(kb_req *r);
 int nr_restore(kb_req *r);
@@ -61,10 +66,19 @@ int nr_tips(kb_req *r);
 int nr_tip(kb_req *r);
 int nr_tip_status(kb_req *r);
 int nr_tip_assign(kb_req *r);
+/* Marks a grievance acknowledged or decided (editors). */
+int nr_tip_grievance(kb_req *r);
 int nr_tip_note(kb_req *r);
 int nr_tip_draft(kb_req *r);
 int nr_tip_delete(kb_req *r);
 /* pages.c: static pages (editors and admins) */
+/* Author profiles (authors.c): the list (editors), one's own, and the
+ * form, which checks that a reporter edits only their own. */
+int nr_authors(kb_req *r);
+int nr_profile(kb_req *r);
+int nr_author(kb_req *r);
+int nr_author_save(kb_req *r);
+
 int nr_pages(kb_req *r);
 int nr_page_new(kb_req *r);
 int nr_page_create(kb_req *r);
@@ -72,6 +86,8 @@ int nr_page_edit(kb_req *r);
 int nr_page_save(kb_req *r);
 int nr_page_publish(kb_req *r);
 int nr_page_unpublish(kb_req *r);
+int nr_page_restore(kb_req *r);
+int nr_page_delete(kb_req *r);
 /* menus.c: the header's and footer's links (editors and admins) */
 int nr_menus(kb_req *r);
 int nr_menus_save(kb_req *r);

@@ -2,10 +2,11 @@
  * pages.c: static pages in the newsroom (about, contact, the policies, the
  * grievance officer): the list, the editor with a live preview (the
  * stories' /newsroom/preview, so it renders as readers see it), saving
- * with the version check, publishing and unpublishing, each with an audit
- * entry. Editors and admins only (the route table says so, and checks the
- * CSRF token). Not here: revisions, which stories keep and pages do not
- * yet; the page as readers see it (src/pages/page.c).
+ * with the version check, publishing, unpublishing and deleting, each with
+ * an audit entry; each save keeps a revision, which the editor lists and
+ * can restore (a new save, so a restore is undone the same way). Editors
+ * and admins only (the route table says so, and checks the CSRF token).
+ * Not here: the page as readers see it (src/pages/page.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,25 @@ static int editor_page(kb_req *r, const kb_page *p, const char *error, int statu
 	       p->id ? tv_strf(a, "/newsroom/pages/%lld", (long long)p->id)
 		     : tv_str(a, "/newsroom/pages/new"));
 	tv_set(o, "live", tv_strf(a, "/page/%s", p->slug));
+	if (p->id) {
+		kb_page_revision *v;
+		size_t n;
+		if (pages_store_revisions(r->db, a, p->id, &v, &n))
+			return 500;
+		tv *list = tv_list(a);
+		for (size_t i = 0; i < n; i++) {
+			tv *x = tv_obj(a);
+			tv_set_int(x, "id", v[i].id);
+			tv_set_int(x, "version", v[i].version);
+			tv_set_str(x, "title", v[i].title);
+			tv_set_str(x, "who", *v[i].user_name ? v[i].user_name : "—");
+			tv_set_str(x, "when", nr_date(r, v[i].at));
+			tv_set_str(x, "kind", nr_label(lang, kb_arena_printf(a, "kind_%s", v[i].kind)));
+			tv_set_bool(x, "current", v[i].version == p->version);
+			tv_push(list, x);
+		}
+		tv_set(o, "revisions", list);
+	}
 	tv_set(ctx, "doc", o);
 	if (error)
 		tv_set_str(ctx, "error", nr_label(lang, error));
@@ -132,13 +152,19 @@ int nr_page_create(kb_req *r)
 		return editor_page(r, &p, err, 400);
 	}
 	in.status = "draft";
+	if (store_begin(r->db))
+		return 500;
 	int rc = pages_store_add(r->db, &in, r->user.id, kb_now(), &id);
 	if (rc == STORE_CONFLICT) {
+		store_rollback(r->db);
 		kb_page p = page_of_form(0, &in, 0, "draft");
 		return editor_page(r, &p, "page_slug_taken", 409);
 	}
-	if (rc || store_audit_add(r->db, r->user.id, "page_create", 0, in.title))
+	if (rc || pages_store_revision_add(r->db, id, r->user.id, "save", kb_now()) ||
+	    store_audit_add(r->db, r->user.id, "page_create", 0, in.title) || store_commit(r->db)) {
+		store_rollback(r->db);
 		return 500;
+	}
 	return nr_redirect(r, "/newsroom/pages/%lld", (long long)id);
 }
 
@@ -153,11 +179,12 @@ int nr_page_edit(kb_req *r)
 	return editor_page(r, &p, NULL, 200);
 }
 
-/* Saves the form to page {id}, with status (NULL: kept), and writes the
- * audit entry action; redirects to the editor, or shows it again with
- * the reason. */
+/* Saves the form to page {id}, with status (NULL: kept), keeps the
+ * revision and writes the audit entry action; redirects to the editor,
+ * or shows it again with the reason. */
 static int save_as(kb_req *r, const char *status, const char *action)
 {
+	const char *kind = "save";
 	int64_t id = nr_param_id(r, 0), version;
 	kb_page cur;
 	int rc = pages_store_get(r->db, &r->arena, id, &cur);
@@ -172,7 +199,11 @@ static int save_as(kb_req *r, const char *status, const char *action)
 		return editor_page(r, &p, err, 400);
 	}
 	in.status = status;
+	if (store_begin(r->db))
+		return 500;
 	rc = pages_store_save(r->db, id, version, &in, r->user.id, kb_now());
+	if (rc)
+		store_rollback(r->db);
 	if (rc == STORE_NOTFOUND)
 		return 404;
 	if (rc == STORE_CONFLICT) {
@@ -184,9 +215,13 @@ static int save_as(kb_req *r, const char *status, const char *action)
 		kb_page p = page_of_form(id, &in, version, cur.status);
 		return editor_page(r, &p, taken ? "page_slug_taken" : "page_conflict", 409);
 	}
-	if (rc || store_audit_add(r->db, r->user.id, action, 0,
-				  kb_arena_printf(&r->arena, "%s (/page/%s)", in.title, in.slug)))
+	if (rc || pages_store_revision_add(r->db, id, r->user.id, kind, kb_now()) ||
+	    store_audit_add(r->db, r->user.id, action, 0,
+			    kb_arena_printf(&r->arena, "%s (/page/%s)", in.title, in.slug)) ||
+	    store_commit(r->db)) {
+		store_rollback(r->db);
 		return 500;
+	}
 	return nr_redirect(r, "/newsroom/pages/%lld", (long long)id);
 }
 
@@ -203,4 +238,53 @@ int nr_page_publish(kb_req *r)
 int nr_page_unpublish(kb_req *r)
 {
 	return save_as(r, "draft", "page_unpublish");
+}
+
+int nr_page_restore(kb_req *r)
+{
+	int64_t id = nr_param_id(r, 0);
+	const char *v = req_form(r, "revision");
+	kb_page cur;
+	kb_page_revision rev;
+	int rc = pages_store_get(r->db, &r->arena, id, &cur);
+	if (!rc)
+		rc = pages_store_revision_get(r->db, &r->arena, v ? strtoll(v, NULL, 10) : 0, &rev);
+	if (rc == STORE_NOTFOUND || (!rc && rev.page_id != id))
+		return 404;
+	if (rc)
+		return 500;
+	/* The text comes back; the URL, status and footer place stay. */
+	kb_page_input in = {.slug = cur.slug, .title = rev.title, .body = rev.body, .footer = cur.footer};
+	if (store_begin(r->db))
+		return 500;
+	rc = pages_store_save(r->db, id, 0, &in, r->user.id, kb_now());
+	if (rc || pages_store_revision_add(r->db, id, r->user.id, "restore", kb_now()) ||
+	    store_audit_add(r->db, r->user.id, "page_restore", 0,
+			    kb_arena_printf(&r->arena, "%s (/page/%s, %lld)", rev.title, cur.slug,
+					    (long long)rev.version)) ||
+	    store_commit(r->db)) {
+		store_rollback(r->db);
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	}
+	return nr_redirect(r, "/newsroom/pages/%lld", (long long)id);
+}
+
+int nr_page_delete(kb_req *r)
+{
+	int64_t id = nr_param_id(r, 0);
+	kb_page cur;
+	int rc = pages_store_get(r->db, &r->arena, id, &cur);
+	if (rc)
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	if (store_begin(r->db))
+		return 500;
+	rc = pages_store_delete(r->db, id);
+	if (rc ||
+	    store_audit_add(r->db, r->user.id, "page_delete", 0,
+			    kb_arena_printf(&r->arena, "%s (/page/%s)", cur.title, cur.slug)) ||
+	    store_commit(r->db)) {
+		store_rollback(r->db);
+		return rc == STORE_NOTFOUND ? 404 : 500;
+	}
+	return nr_redirect(r, "/newsroom/pages");
 }

@@ -4,7 +4,10 @@
  * with its photos and notes, and what is done with it: status, assignee,
  * a note, "create draft from tip" (a draft filled in from it with its
  * photos, then the editor) and delete (editors). Every reader-supplied
- * value reaches the page through the template's escaping only. The form
+ * value reaches the page through the template's escaping only. A
+ * grievance (IT Rules 2021) shows the days left to acknowledge and to
+ * decide it against the deadlines the admin set, and an editor marks it
+ * acknowledged or decided. The form
  * readers fill in is src/pages/tips.c.
  */
 #include <stdlib.h>
@@ -18,7 +21,56 @@
 #define PER_PAGE 30
 
 static const char *const statuses[] = {"new", "progress", "used", "rejected"};
-static const char *const kinds[] = {"news", "suggestion", "complaint"};
+static const char *const kinds[] = {"news", "suggestion", "complaint", "grievance"};
+
+/* One deadline of grievance g: due days after it came, met at done (0:
+ * not yet): {label, done (date) or left (whole days, negative when
+ * late), late}. */
+static tv *deadline(kb_req *r, const kb_grievance *g, const char *label, const char *days, int64_t done)
+{
+	kb_arena *a = &r->arena;
+	const char *lang = r->user.lang;
+	tv *o = tv_obj(a);
+	tv_set_str(o, "label", nr_label(lang, label));
+	int64_t due = g->received_at + (int64_t)atol(days) * 86400, now = kb_now();
+	if (done) {
+		tv_set_str(o, "state",
+			   kb_arena_printf(a, "%s %s", nr_label(lang, "grievance_done"), nr_date(r, done)));
+		tv_set_bool(o, "late", done > due);
+		return o;
+	}
+	/* Whole days: a part of a day left counts as a day; late, the whole
+	 * days past the deadline, at least one. */
+	int64_t late = (now - due) / 86400;
+	int64_t left = due >= now ? (due - now + 86399) / 86400 : -(late > 1 ? late : 1);
+	tv_set_bool(o, "late", left < 0);
+	tv_set_bool(o, "open", 1);
+	tv_set_str(o, "state",
+		   left >= 0 ? kb_arena_printf(a, "%lld %s", (long long)left,
+					       nr_label(lang, "grievance_days_left"))
+			     : kb_arena_printf(a, "%lld %s", (long long)-left,
+					       nr_label(lang, "grievance_days_late")));
+	return o;
+}
+
+/* Adds to o, a grievance's value, its deadlines; 0, or -1 on a store
+ * error. */
+static int grievance_value(kb_req *r, const kb_tip *t, const kb_settings *s, tv *o)
+{
+	kb_grievance g;
+	int rc = tips_store_grievance(r->db, &r->arena, t->id, &g);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc)
+		return -1;
+	tv *x = tv_obj(&r->arena);
+	tv_set(x, "ack", deadline(r, &g, "grievance_ack", s->grievance_ack_days, g.acknowledged_at));
+	tv_set(x, "decide", deadline(r, &g, "grievance_decide", s->grievance_decide_days, g.decided_at));
+	tv_set_bool(x, "can_ack", !g.acknowledged_at && r->user.role >= ROLE_EDITOR);
+	tv_set_bool(x, "can_decide", !g.decided_at && r->user.role >= ROLE_EDITOR);
+	tv_set(o, "grievance", x);
+	return 0;
+}
 
 static int known(const char *v, const char *const *list, size_t n)
 {
@@ -135,9 +187,16 @@ int nr_tips(kb_req *r)
 	tv_set_str(ctx, "q", q.q ? q.q : "");
 	tv_set_str(ctx, "status", q.status ? q.status : "");
 	tv_set_bool(ctx, "mine", q.assignee_id != 0);
+	kb_settings s;
+	if (store_settings(r->db, a, &s))
+		return 500;
 	tv *list = tv_list(a);
-	for (size_t i = 0; i < n; i++)
-		tv_push(list, tip_value(r, &v[i]));
+	for (size_t i = 0; i < n; i++) {
+		tv *o = tip_value(r, &v[i]);
+		if (!strcmp(v[i].kind, "grievance") && grievance_value(r, &v[i], &s, o))
+			return 500;
+		tv_push(list, o);
+	}
 	tv_set(ctx, "tips", list);
 	tv_set_int(ctx, "total", (long long)total);
 	if (page > 1)
@@ -165,7 +224,11 @@ static int tip_page(kb_req *r, const char *message, int status)
 	tv *ctx = nr_context(r, "tip", "tips");
 	if (!ctx)
 		return 500;
-	tv_set(ctx, "tip", tip_value(r, &t));
+	tv *tip = tip_value(r, &t);
+	kb_settings s;
+	if (store_settings(r->db, a, &s) || (!strcmp(t.kind, "grievance") && grievance_value(r, &t, &s, tip)))
+		return 500;
+	tv_set(ctx, "tip", tip);
 	tv *photos = tv_list(a);
 	for (size_t i = 0; i < t.nmedia; i++) {
 		kb_media m;
@@ -254,6 +317,21 @@ int nr_tip_status(kb_req *r)
 		return 400;
 	}
 	return done(r, tips_store_set_status(r->db, t.id, s), "tip_status", &t);
+}
+
+int nr_tip_grievance(kb_req *r)
+{
+	kb_tip t;
+	int rc = load(r, &t, 0);
+	if (rc)
+		return rc;
+	const char *mark = req_form(r, "mark");
+	if (!mark || (strcmp(mark, "acknowledged") && strcmp(mark, "decided"))) {
+		r->error_text = nr_label(r->user.lang, "bad_value");
+		return 400;
+	}
+	rc = tips_store_grievance_mark(r->db, t.id, mark, kb_now());
+	return done(r, rc, kb_arena_printf(&r->arena, "grievance_%s", mark), &t);
 }
 
 int nr_tip_assign(kb_req *r)

@@ -43,9 +43,7 @@ static json_t *article_json(kb_req *r, const char *base, const kb_article *a, in
 	json_object_set_new(o, "summary", json_string(a->summary));
 	json_object_set_new(o, "dateline", json_string(a->dateline));
 	json_object_set_new(o, "published_at", json_string(site_iso(r, a->published_at)));
-	json_object_set_new(
-		o, "updated_at",
-		json_string(site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at)));
+	json_object_set_new(o, "updated_at", json_string(site_iso(r, store_article_modified(a))));
 	json_object_set_new(o, "breaking", json_boolean(a->breaking));
 	json_object_set_new(
 		o, "category",

@@ -1,6 +1,7 @@
 /*
  * article.c: one story: headline, summary, dateline, byline, Hindi date,
- * body (Markdown), tags, share row, related news and follow links.
+ * body (Markdown), its corrections and updates, tags, the author's box,
+ * share row, related news and follow links.
  */
 #include <string.h>
 
@@ -43,8 +44,17 @@ int page_article(kb_req *r)
 	const tv *canonical = tv_get(page, "canonical");
 	tv_set(ctx, "share", site_share(r, art.title, canonical->s));
 
+	/* Corrections and updates, oldest first, as they happened; the
+	 * author's box (a profile change moves the content version). */
+	tv *nl = tv_list(a);
+	for (size_t i = 0; i < pg.nnotes; i++)
+		tv_push(nl, site_note(r, &pg.notes[i]));
+	tv_set(o, "notes", nl);
+	if (pg.author)
+		tv_set(ctx, "author_box", site_author(r, pg.author));
+
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art);
+	seo_article(r, ctx, &art, site, pg.author, pg.notes, pg.nnotes);
 	return site_render(r, "article", ctx);
 }

@@ -134,7 +134,7 @@ static void media(kb_req *r, kb_buf *out, const char *base, const kb_article *a)
 
 static int64_t modified(const kb_article *a)
 {
-	return a->updated_at > a->published_at ? a->updated_at : a->published_at;
+	return store_article_modified(a);
 }
 
 static void rss(kb_req *r, const kb_settings *s, const feed_subject *f, const kb_article *v, size_t n,

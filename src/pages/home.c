@@ -3,6 +3,7 @@
  * stories of each category in the order the newsroom set.
  */
 #include "pages.h"
+#include "seo.h"
 
 #define LATEST 10
 #define PER_CATEGORY 4
@@ -51,5 +52,7 @@ int page_home(kb_req *r)
 	}
 	tv_set(ctx, "sections", sections);
 	tv_set_bool(ctx, "is_home", 1);
+	/* The site as an organisation, for search engines. */
+	seo_home(r, ctx, site);
 	return site_render(r, "home", ctx);
 }

@@ -1,14 +1,17 @@
 /*
  * listing.c: the paginated lists of a category, a tag and an author. They
- * differ only in how the subject is looked up and which filter is set.
+ * differ only in how the subject is looked up and which filter is set; an
+ * author's page also shows their profile, with its Person JSON-LD.
  */
 #include "pages.h"
 #include "seo.h"
 
 #define PER_PAGE 20
 
-/* Renders the list page for one subject; q has its filter set. */
-static int list_page(kb_req *r, const char *kind, const char *name, const char *about, kb_article_query q)
+/* Renders the list page for one subject; q has its filter set. author:
+ * the subject's profile on an author's page, else NULL. */
+static int list_page(kb_req *r, const char *kind, const char *name, const char *about, kb_article_query q,
+		     const kb_author_profile *author)
 {
 	kb_arena *a = &r->arena;
 	int page = site_page_number(r);
@@ -35,6 +38,13 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 	tv_set(ctx, "subject", s);
 	tv_set(ctx, "articles", site_article_list(r, v, n));
 	site_pager(r, ctx, page, PER_PAGE, total);
+	if (author) {
+		tv_set(ctx, "profile", site_author(r, author));
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
+			return 500;
+		seo_author(r, ctx, site, author);
+	}
 	return site_render(r, "list", ctx);
 }
 
@@ -46,7 +56,7 @@ int page_category(kb_req *r)
 		return rc == STORE_NOTFOUND ? 404 : 500;
 	req_depend(r, "c:%lld", (long long)c.id);
 	const char *about = kb_arena_printf(&r->arena, "%s की ताज़ा खबरें", c.name);
-	return list_page(r, "श्रेणी", c.name, about, (kb_article_query){.category_id = c.id});
+	return list_page(r, "श्रेणी", c.name, about, (kb_article_query){.category_id = c.id}, NULL);
 }
 
 int page_tag(kb_req *r)
@@ -57,16 +67,16 @@ int page_tag(kb_req *r)
 		return rc == STORE_NOTFOUND ? 404 : 500;
 	req_depend(r, "t:%lld", (long long)t.id);
 	const char *about = kb_arena_printf(&r->arena, "%s से जुड़ी खबरें", t.name);
-	return list_page(r, "टैग", t.name, about, (kb_article_query){.tag_id = t.id});
+	return list_page(r, "टैग", t.name, about, (kb_article_query){.tag_id = t.id}, NULL);
 }
 
 int page_author(kb_req *r)
 {
-	kb_author au;
-	int rc = store_author_by_slug(r->db, &r->arena, r->param[0], &au);
+	kb_author_profile au;
+	int rc = authors_store_by_slug(r->db, &r->arena, r->param[0], &au);
 	if (rc)
 		return rc == STORE_NOTFOUND ? 404 : 500;
 	req_depend(r, "u:%lld", (long long)au.id);
 	const char *about = *au.bio ? au.bio : kb_arena_printf(&r->arena, "%s की खबरें", au.name);
-	return list_page(r, "लेखक", au.name, about, (kb_article_query){.author_id = au.id});
+	return list_page(r, "लेखक", au.name, about, (kb_article_query){.author_id = au.id}, &au);
 }

@@ -2,9 +2,13 @@
  * page.c: a static page at /page/{slug} (about, contact, the policies...):
  * its title and its Markdown body, rendered as a story's body is, in the
  * theme's page.html, with the canonical URL and Open Graph tags every page
- * gets (seo_page). Drafts are not found. Not here: the sitemap's entries
+ * gets (seo_page). Drafts are not found. The corrections policy links the
+ * list of corrections (/corrections); the grievance officer's page the
+ * grievance form and, when published, the monthly report. Not here: the sitemap's entries
  * (sitemaps.c), the footer's links (site.c), editing (src/newsroom/pages.c).
  */
+#include <string.h>
+
 #include "../db/pages_store.h"
 #include "../render/markdown.h"
 #include "pages.h"
@@ -35,6 +39,15 @@ int page_static_page(kb_req *r)
 	markdown_article(&html, p.body, "");
 	tv_set(o, "body", tv_html(a, kb_buf_str(&html), html.len));
 	kb_buf_free(&html);
+	if (!strcmp(p.slug, "corrections-policy"))
+		tv_set_bool(o, "corrections", 1);
+	if (!strcmp(p.slug, "grievance-officer")) {
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
+			return 500;
+		tv_set_bool(o, "grievance", 1);
+		tv_set_bool(o, "grievance_report", !strcmp(site->settings.grievance_report, "yes"));
+	}
 	tv_set(ctx, "static_page", o);
 	return site_render(r, "page", ctx);
 }

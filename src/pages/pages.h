@@ -35,6 +35,11 @@ int page_tag(kb_req *r);
 int page_author(kb_req *r);
 /* A published static page (page.c); 404 for a draft or an unknown slug. */
 int page_static_page(kb_req *r);
+/* Corrections and updates, newest first (corrections.c). */
+int page_corrections(kb_req *r);
+/* The monthly grievance counts, when an admin publishes them
+ * (grievances.c). */
+int page_grievances(kb_req *r);
 int page_static(kb_req *r);
 int page_robots(kb_req *r);
 /* GET /{key}.txt: the IndexNow key as text/plain when key is the site's

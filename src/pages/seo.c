@@ -7,6 +7,14 @@
  * every < > & into \u escapes. Those bytes can only occur inside JSON
  * strings, so the result is the same JSON, and "</script>" or "<!--" in a
  * headline cannot end the script block.
+ *
+ * The site's NewsMediaOrganization (the article's publisher, and the home
+ * page's own graph) names its policies only when their pages are
+ * published: publishingPrinciples the editorial policy, correctionsPolicy
+ * the corrections policy, ownershipFundingInfo the ownership_url setting
+ * or else the about page; contactPoint the email and phone settings.
+ * An author with a profile is a Person with sameAs (their social links),
+ * on their page (a ProfilePage) and as a story's author.
  */
 #include "seo.h"
 
@@ -14,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/authors_store.h"
 #include "../render/paths.h"
 #include "site.h"
 
@@ -165,10 +174,124 @@ static json_t *image_object(const char *url, int w, int h)
 	return o;
 }
 
+/* slug when the site has a published static page of that slug, or NULL. */
+static const char *published_page(const kb_site *site, const char *slug)
+{
+	for (size_t i = 0; i < site->npages; i++)
+		if (!strcmp(site->pages[i], slug))
+			return site->pages[i];
+	return NULL;
+}
+
+json_t *seo_organization(kb_req *r, const kb_site *site)
+{
+	kb_arena *ar = &r->arena;
+	const kb_settings *s = &site->settings;
+	const char *base = s->base_url;
+	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", s->name, "url",
+				seo_abs_url(r, base, "/"), "logo",
+				image_object(seo_logo_url(r, base), 512, 512));
+	static const struct {
+		const char *prop, *slug;
+	} policies[] = {{"publishingPrinciples", "editorial-policy"},
+			{"correctionsPolicy", "corrections-policy"},
+			{"ownershipFundingInfo", "about"}};
+	for (size_t i = 0; i < KB_COUNT(policies); i++) {
+		const char *slug = published_page(site, policies[i].slug);
+		const char *url = slug ? seo_abs_url(r, base, kb_arena_printf(ar, "/page/%s", slug)) : NULL;
+		if (!strcmp(policies[i].prop, "ownershipFundingInfo") && *s->ownership_url)
+			url = seo_abs_url(r, base, s->ownership_url);
+		if (url)
+			json_object_set_new(org, policies[i].prop, json_string(url));
+	}
+	if (*s->email || *s->phone) {
+		json_t *cp =
+			json_pack("{s:s,s:s}", "@type", "ContactPoint", "contactType", "customer support");
+		if (*s->email)
+			json_object_set_new(cp, "email", json_string(s->email));
+		if (*s->phone)
+			json_object_set_new(cp, "telephone", json_string(s->phone));
+		const char *contact = published_page(site, "contact");
+		if (contact)
+			json_object_set_new(
+				cp, "url",
+				json_string(seo_abs_url(r, base, kb_arena_printf(ar, "/page/%s", contact))));
+		json_object_set_new(org, "contactPoint", cp);
+	}
+	return org;
+}
+
+json_t *seo_person(kb_req *r, const char *base, const kb_author_profile *p)
+{
+	kb_arena *ar = &r->arena;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "@type", "Person", "name", p->name, "url",
+			      seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", p->slug)));
+	if (*p->role)
+		json_object_set_new(o, "jobTitle", json_string(p->role));
+	if (*p->bio)
+		json_object_set_new(o, "description", json_string(p->bio));
+	if (*p->email)
+		json_object_set_new(o, "email", json_string(p->email));
+	if (p->photo.id)
+		json_object_set_new(
+			o, "image",
+			json_string(seo_abs_url(r, base,
+						render_article_image(ar, "", p->photo.id, p->photo.stem))));
+	json_t *same = json_array();
+	for (const char *l = p->links; *l;) {
+		size_t len = strcspn(l, "\n");
+		if (len)
+			json_array_append_new(same, json_stringn(l, len));
+		l += len + (l[len] == '\n');
+	}
+	if (json_array_size(same))
+		json_object_set_new(o, "sameAs", same);
+	else
+		json_decref(same);
+	if (p->nareas) {
+		json_t *knows = json_array();
+		for (size_t i = 0; i < p->nareas; i++)
+			json_array_append_new(knows, json_string(p->areas[i].name));
+		json_object_set_new(o, "knowsAbout", knows);
+	}
+	return o;
+}
+
+/* Sets page.jsonld to graph g (taken), made safe inside <script>. */
+static void set_jsonld(kb_req *r, tv *ctx, json_t *g)
+{
+	char *s = g ? json_dumps(g, JSON_COMPACT) : NULL;
+	json_decref(g);
+	if (!s)
+		return; /* out of memory in jansson: the page stays, without JSON-LD */
+	kb_buf b = {0};
+	seo_script_json(&b, s);
+	free(s);
+	tv_set(tv_get(ctx, "page"), "jsonld", tv_html(&r->arena, b.data, b.len));
+	kb_buf_free(&b);
+}
+
+void seo_home(kb_req *r, tv *ctx, const kb_site *site)
+{
+	json_t *org = seo_organization(r, site);
+	json_object_set_new(org, "@context", json_string("https://schema.org"));
+	set_jsonld(r, ctx, org);
+}
+
+void seo_author(kb_req *r, tv *ctx, const kb_site *site, const kb_author_profile *p)
+{
+	const char *url = tv_get(tv_get(ctx, "page"), "canonical")->s;
+	set_jsonld(r, ctx,
+		   json_pack("{s:s,s:s,s:s,s:o}", "@context", "https://schema.org", "@type", "ProfilePage",
+			     "url", url, "mainEntity", seo_person(r, site->settings.base_url, p)));
+}
+
 /* The NewsArticle + BreadcrumbList graph of article a at url. */
-static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, const char *site,
+static json_t *article_graph(kb_req *r, const kb_article *a, const kb_site *site,
+			     const kb_author_profile *author, const kb_note *notes, size_t nnotes,
 			     const char *url, const char *desc)
 {
+	const char *base = site->settings.base_url, *name = site->settings.name;
 	kb_arena *ar = &r->arena;
 	json_t *art = json_object();
 	json_object_set_new(art, "@type", json_string("NewsArticle"));
@@ -186,19 +309,18 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 		json_array_append_new(imgs, image_object(img[i].url, img[i].width, img[i].height));
 	json_object_set_new(art, "image", imgs);
 	json_object_set_new(art, "datePublished", json_string(site_iso(r, a->published_at)));
-	int64_t mod = a->updated_at > a->published_at ? a->updated_at : a->published_at;
-	json_object_set_new(art, "dateModified", json_string(site_iso(r, mod)));
-	json_t *org = json_pack("{s:s,s:s,s:s,s:o}", "@type", "NewsMediaOrganization", "name", site, "url",
-				seo_abs_url(r, base, "/"), "logo",
-				image_object(seo_logo_url(r, base), 512, 512));
-	if (a->author.id)
+	json_object_set_new(art, "dateModified", json_string(site_iso(r, store_article_modified(a))));
+	json_t *org = seo_organization(r, site);
+	if (author)
+		json_object_set_new(art, "author", json_pack("[o]", seo_person(r, base, author)));
+	else if (a->author.id)
 		json_object_set_new(
 			art, "author",
 			json_pack("[{s:s,s:s,s:s}]", "@type", "Person", "name", a->author.name, "url",
 				  seo_abs_url(r, base, kb_arena_printf(ar, "/author/%s", a->author.slug))));
 	else
 		json_object_set_new(art, "author",
-				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", site, "url",
+				    json_pack("[{s:s,s:s,s:s}]", "@type", "Organization", "name", name, "url",
 					      seo_abs_url(r, base, "/")));
 	json_object_set_new(art, "publisher", org);
 	if (a->category.id)
@@ -210,6 +332,17 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 		json_object_set_new(art, "keywords", kw);
 	}
 	json_object_set_new(art, "isAccessibleForFree", json_true());
+	/* Its corrections, as schema.org's CorrectionComment. */
+	json_t *fixes = json_array();
+	for (size_t i = 0; i < nnotes; i++)
+		if (!strcmp(notes[i].kind, "correction"))
+			json_array_append_new(fixes, json_pack("{s:s,s:s,s:s}", "@type", "CorrectionComment",
+							       "text", notes[i].body, "datePublished",
+							       site_iso(r, notes[i].at)));
+	if (json_array_size(fixes))
+		json_object_set_new(art, "correction", fixes);
+	else
+		json_decref(fixes);
 
 	json_t *items = json_array();
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", 1,
@@ -228,12 +361,11 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 	return json_pack("{s:s,s:[o,o]}", "@context", "https://schema.org", "@graph", art, crumbs);
 }
 
-void seo_article(kb_req *r, tv *ctx, const kb_article *a)
+void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes)
 {
 	kb_arena *ar = &r->arena;
-	const tv *site = tv_get(ctx, "site");
-	const char *base = tv_get(site, "base_url")->s;
-	const char *name = tv_get(site, "name")->s;
+	const char *base = site->settings.base_url;
 	tv *page = tv_get(ctx, "page");
 	const char *url = tv_get(page, "canonical")->s;
 	const tv *desc = tv_get(page, "description");
@@ -247,8 +379,7 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a)
 	tv_set_int(og, "image_height", img[0].height);
 	tv_set_str(og, "image_alt", *a->image_caption ? a->image_caption : a->title);
 	tv_set_str(og, "published", site_iso(r, a->published_at));
-	tv_set_str(og, "modified",
-		   site_iso(r, a->updated_at > a->published_at ? a->updated_at : a->published_at));
+	tv_set_str(og, "modified", site_iso(r, store_article_modified(a)));
 	if (a->category.id)
 		tv_set_str(og, "section", a->category.name);
 	tv *tags = tv_list(ar);
@@ -256,14 +387,6 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a)
 		tv_push(tags, tv_str(ar, a->tags[i].name));
 	tv_set(og, "tags", tags);
 
-	json_t *g = article_graph(r, a, base, name, url, desc && desc->s ? desc->s : "");
-	char *s = g ? json_dumps(g, JSON_COMPACT) : NULL;
-	json_decref(g);
-	if (!s)
-		return; /* out of memory in jansson: the page stays, without JSON-LD */
-	kb_buf b = {0};
-	seo_script_json(&b, s);
-	free(s);
-	tv_set(page, "jsonld", tv_html(ar, b.data, b.len));
-	kb_buf_free(&b);
+	set_jsonld(r, ctx,
+		   article_graph(r, a, site, author, notes, nnotes, url, desc && desc->s ? desc->s : ""));
 }

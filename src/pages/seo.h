@@ -11,9 +11,13 @@
 #ifndef KB_SEO_H
 #define KB_SEO_H
 
+#include "../db/authors_store.h"
+#include "../db/notes_store.h"
 #include "../db/store.h"
 #include "../http/http.h"
 #include "../render/template.h"
+
+#include <jansson.h>
 
 /*
  * Adds to ctx's "page" object what every page has: "feeds" (the site's RSS
@@ -33,7 +37,23 @@ void seo_subject_feeds(kb_req *r, tv *ctx, const char *name);
  * BreadcrumbList graph as JSON safe inside <script> (emitted raw by
  * head.html). ctx comes from site_context().
  */
-void seo_article(kb_req *r, tv *ctx, const kb_article *a);
+void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes);
+/* author (NULL: the byline's name alone) is the story's author as a
+ * Person (seo_person); notes[0..nnotes) its corrections and updates, the
+ * corrections of which are its "correction" (CorrectionComment). */
+
+/* The home page's JSON-LD: the site's NewsMediaOrganization. */
+void seo_home(kb_req *r, tv *ctx, const kb_site *site);
+/* An author's page's JSON-LD: a ProfilePage whose mainEntity is p. */
+void seo_author(kb_req *r, tv *ctx, const kb_site *site, const kb_author_profile *p);
+/* The site's NewsMediaOrganization (a new jansson object): name, URL,
+ * logo, and the policies and contact point it has (seo.c says which). */
+json_t *seo_organization(kb_req *r, const kb_site *site);
+/* Author p as a schema.org Person (a new jansson object): name, page,
+ * jobTitle, description, email, image, sameAs (their links), knowsAbout
+ * (their areas). */
+json_t *seo_person(kb_req *r, const char *base, const kb_author_profile *p);
 
 /* url made absolute against base ("https://x.in", trailing slashes
  * ignored): kept when it already has http(s)://, else base + url. Arena

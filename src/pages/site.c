@@ -17,7 +17,7 @@
 #include "../text/text.h"
 #include "seo.h"
 
-static tv *date_value(kb_req *r, int64_t t, unsigned flags)
+tv *site_date(kb_req *r, int64_t t, unsigned flags)
 {
 	kb_buf b = {0};
 	theme_date(&b, t, flags);
@@ -101,7 +101,7 @@ tv *site_article(kb_req *r, const kb_article *a, int full)
 	tv_set_str(o, "title", a->title);
 	tv_set_str(o, "summary", a->summary);
 	tv_set(o, "url", tv_strf(ar, "/news/%s", a->slug));
-	tv_set(o, "date", date_value(r, a->published_at, TEXT_TIME));
+	tv_set(o, "date", site_date(r, a->published_at, TEXT_TIME));
 	tv_set(o, "iso", iso_value(r, a->published_at));
 	tv_set_bool(o, "breaking", a->breaking);
 	tv_set_str(o, "image", render_article_image(ar, a->image_url, a->media.id, a->media.stem));
@@ -128,8 +128,8 @@ tv *site_article(kb_req *r, const kb_article *a, int full)
 	tv_set_str(o, "dateline", a->dateline);
 	tv_set_str(o, "caption", a->image_caption);
 	tv_set_str(o, "credit", a->image_credit);
-	if (a->updated_at > a->published_at + 300)
-		tv_set(o, "updated", date_value(r, a->updated_at, TEXT_TIME));
+	if (a->modified_at > a->published_at + 300)
+		tv_set(o, "updated", site_date(r, a->modified_at, TEXT_TIME));
 	tv *tags = tv_list(ar);
 	for (size_t i = 0; i < a->ntags; i++) {
 		tv *t = tv_obj(ar);
@@ -326,4 +326,66 @@ tv *site_share(kb_req *r, const char *title, const char *abs_url)
 	tv_set(s, "x", tv_strf(a, "https://x.com/intent/tweet?text=%s&url=%s", t, u));
 	tv_set(s, "telegram", tv_strf(a, "https://t.me/share/url?url=%s&text=%s", u, t));
 	return s;
+}
+
+tv *site_author(kb_req *r, const kb_author_profile *p)
+{
+	kb_arena *a = &r->arena;
+	tv *o = tv_obj(a);
+	tv_set_str(o, "name", p->name);
+	tv_set(o, "url", tv_strf(a, "/author/%s", p->slug));
+	tv_set_str(o, "role", p->role);
+	tv_set_str(o, "bio", p->bio);
+	tv_set_str(o, "email", p->email);
+	if (*p->email)
+		tv_set(o, "mailto", tv_strf(a, "mailto:%s", p->email));
+	tv *links = tv_list(a);
+	for (const char *l = p->links; *l;) {
+		size_t len = strcspn(l, "\n");
+		if (len) {
+			/* The link's host, without www., names it. */
+			const char *h = strstr(l, "://");
+			h = h && (size_t)(h - l) < len ? h + 3 : l;
+			if (!strncmp(h, "www.", 4))
+				h += 4;
+			size_t hl = strcspn(h, "/?#\n");
+			tv *x = tv_obj(a);
+			tv_set(x, "url", tv_strn(a, kb_arena_strndup(a, l, len), len));
+			tv_set(x, "label", tv_strn(a, kb_arena_strndup(a, h, hl), hl));
+			tv_push(links, x);
+		}
+		l += len + (l[len] == '\n');
+	}
+	tv_set(o, "links", links);
+	tv *areas = tv_list(a);
+	for (size_t i = 0; i < p->nareas; i++) {
+		tv *x = tv_obj(a);
+		tv_set_str(x, "name", p->areas[i].name);
+		tv_set(x, "url", tv_strf(a, "/category/%s", p->areas[i].slug));
+		tv_push(areas, x);
+	}
+	tv_set(o, "areas", areas);
+	tv *photo = site_photo(r, &p->photo, "6rem");
+	if (photo)
+		tv_set(o, "photo", photo);
+	tv_set_bool(o, "has_profile", *p->bio || *p->role || p->photo.id || *p->links || p->nareas);
+	return o;
+}
+
+tv *site_note(kb_req *r, const kb_note *n)
+{
+	kb_arena *a = &r->arena;
+	tv *o = tv_obj(a);
+	int correction = !strcmp(n->kind, "correction");
+	tv_set_str(o, "kind", n->kind);
+	tv_set_str(o, "label", correction ? "सुधार" : "अपडेट");
+	tv_set_bool(o, "correction", correction);
+	tv_set_str(o, "body", n->body);
+	tv_set(o, "date", site_date(r, n->at, TEXT_TIME));
+	tv_set(o, "iso", tv_str(a, site_iso(r, n->at)));
+	if (*n->slug) {
+		tv_set_str(o, "title", n->title);
+		tv_set(o, "url", tv_strf(a, "/news/%s#notes", n->slug));
+	}
+	return o;
 }

@@ -8,6 +8,8 @@
 #ifndef KB_SITE_H
 #define KB_SITE_H
 
+#include "../db/authors_store.h"
+#include "../db/notes_store.h"
 #include "../db/store.h"
 #include "../http/http.h"
 #include "../render/template.h"
@@ -41,6 +43,16 @@ tv *site_article_list(kb_req *r, const kb_article *v, size_t n);
  * none ready. */
 tv *site_photo(kb_req *r, const kb_media *m, const char *sizes);
 
+/* A template value for author p's profile: name, url, role, bio, email
+ * (with mailto), links ({url, label: the host}), areas ({name, url}),
+ * photo, and has_profile when any of it is filled in. */
+tv *site_author(kb_req *r, const kb_author_profile *p);
+
+/* A template value for a correction or update: kind, label (सुधार,
+ * अपडेट), body, date, iso and, from the corrections page's list, the
+ * story's title and url. */
+tv *site_note(kb_req *r, const kb_note *n);
+
 /* Share links (WhatsApp, Facebook, X, Telegram) for a page at abs_url. */
 tv *site_share(kb_req *r, const char *title, const char *abs_url);
 
@@ -55,5 +67,8 @@ void site_pager(kb_req *r, tv *ctx, int page, size_t per_page, size_t total);
 void site_iso_date(kb_buf *out, int64_t t);
 /* The same as an arena string of r's. */
 const char *site_iso(kb_req *r, int64_t t);
+/* t as readers see dates (theme_date with flags: "4 नवंबर, 2025"), as a
+ * template value. */
+tv *site_date(kb_req *r, int64_t t, unsigned flags);
 
 #endif

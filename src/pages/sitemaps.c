@@ -125,8 +125,8 @@ int page_sitemap_part(kb_req *r)
 		kb_buf *out = &r->body;
 		kb_buf_puts(out, urlset_open);
 		for (size_t i = 0; i < count; i++) {
-			int64_t mod = v[i].updated_at > v[i].published_at ? v[i].updated_at
-									  : v[i].published_at;
+			int64_t mod = v[i].modified_at > v[i].published_at ? v[i].modified_at
+									   : v[i].published_at;
 			url_entry(r, out, s.base_url, kb_arena_printf(&r->arena, "/news/%s", v[i].slug), mod);
 		}
 		kb_buf_puts(out, "</urlset>\n");

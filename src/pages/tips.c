@@ -1,7 +1,10 @@
 /*
  * tips.c: "खबर भेजें", the reader's form for news, suggestions and
- * complaints, with photos (/tips), and the confirmation with a reference
- * number (/tips/sent). Works without JavaScript; every word is Hindi.
+ * local problems, with photos (/tips), and grievances about what the site
+ * published (शिकायत, under India's IT Rules 2021: acknowledged at once
+ * with the reference and the deadlines, mailed too when the reader gave
+ * an email address), and the confirmation with a reference number
+ * (/tips/sent). Works without JavaScript; every word is Hindi.
  *
  * A POST whose token is stale (R_STALE_FORM) only gets the form again with
  * the reader's text. A submission passes, in order: the address's rate
@@ -26,7 +29,10 @@
 
 static const struct {
 	const char *key, *label;
-} kinds[] = {{"news", "खबर"}, {"suggestion", "सुझाव"}, {"complaint", "शिकायत"}};
+} kinds[] = {{"news", "खबर"},
+	     {"suggestion", "सुझाव"},
+	     {"complaint", "समस्या"},
+	     {"grievance", "हमारी किसी खबर या सामग्री पर शिकायत (शिकायत अधिकारी को)"}};
 
 /* What the reader typed, to show back with an error. */
 typedef struct tip_form {
@@ -74,17 +80,21 @@ static int form_page(kb_req *r, const tip_form *f, const char *error, int status
 	return status;
 }
 
-/* A 303 to the confirmation of ref (validated: ASCII). */
-static int sent(kb_req *r, const char *ref)
+/* A 303 to the confirmation of ref (validated: ASCII), a grievance's
+ * when grievance. */
+static int sent(kb_req *r, const char *ref, int grievance)
 {
-	r->location = kb_arena_printf(&r->arena, "/tips/sent?ref=%s", ref);
+	r->location =
+		kb_arena_printf(&r->arena, "/tips/sent?ref=%s%s", ref, grievance ? "&kind=grievance" : "");
 	r->max_age = -1;
 	return 303;
 }
 
 int page_tip_form(kb_req *r)
 {
-	tip_form f = {0};
+	/* /tips?kind=grievance (the grievance officer's page links it)
+	 * opens with that kind chosen. */
+	tip_form f = {.kind = req_query(r, "kind")};
 	return form_page(r, &f, NULL, 200);
 }
 
@@ -283,7 +293,7 @@ int page_tip_send(kb_req *r)
 	if (trap && *trap) {
 		char ref[16];
 		tips_new_ref(ref);
-		return sent(r, ref);
+		return sent(r, ref, 0);
 	}
 	int64_t issued = session_stamp_time(req_form(r, "stamp"));
 	if (!issued || issued > now || now - issued > TIPS_MAX_FILL)
@@ -317,7 +327,7 @@ int page_tip_send(kb_req *r)
 	if (nph)
 		server_wake("photos");
 	server_wake("tips");
-	return sent(r, ref);
+	return sent(r, ref, !strcmp(f.kind, "grievance"));
 }
 
 int page_tip_sent(kb_req *r)
@@ -330,6 +340,16 @@ int page_tip_sent(kb_req *r)
 		return 500;
 	tv_set_bool(ctx, "noindex", 1);
 	tv_set_str(ctx, "ref", ref);
+	const char *kind = req_query(r, "kind");
+	if (kind && !strcmp(kind, "grievance")) {
+		const kb_site *site = site_read(r); /* read already, for ctx */
+		if (!site)
+			return 500;
+		tv *g = tv_obj(&r->arena);
+		tv_set_str(g, "ack_days", site->settings.grievance_ack_days);
+		tv_set_str(g, "decide_days", site->settings.grievance_decide_days);
+		tv_set(ctx, "grievance", g);
+	}
 	r->max_age = -1;
 	return site_render(r, "tip-sent", ctx);
 }

@@ -72,6 +72,12 @@ void text_format_date(kb_buf *out, const struct tm *tm, const char *tz_abbr, uns
 	long long mon = tm->tm_mon;
 	long long year = (long long)tm->tm_year + 1900 + floor_div(mon, 12);
 	int m = (int)(mon - floor_div(mon, 12) * 12);
+	if (flags & TEXT_MONTH) {
+		kb_buf_puts(out, months[m]);
+		kb_buf_putc(out, ' ');
+		put_num(out, flags, "%lld", year);
+		return;
+	}
 	if (flags & TEXT_WEEKDAY) {
 		kb_buf_puts(out, weekdays[weekday_of(year, m + 1, tm->tm_mday)]);
 		kb_buf_puts(out, ", ");

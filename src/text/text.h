@@ -26,6 +26,7 @@ enum {
 	TEXT_DEVA_DIGITS = 1 << 1, /* format: write digits as ० १ २ ... */
 	TEXT_WEEKDAY = 1 << 2,     /* format_date: prefix "मंगलवार, " */
 	TEXT_TIME = 1 << 3,        /* format_date: append ", 14:30 IST" */
+	TEXT_MONTH = 1 << 4,       /* format_date: the month alone, "नवंबर 2025" */
 };
 
 /*

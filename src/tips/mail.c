@@ -136,6 +136,8 @@ static const char *kind_label(const char *kind)
 	if (!strcmp(kind, "suggestion"))
 		return "सुझाव";
 	if (!strcmp(kind, "complaint"))
+		return "समस्या";
+	if (!strcmp(kind, "grievance"))
 		return "शिकायत";
 	return "खबर";
 }
@@ -187,4 +189,20 @@ int64_t tips_mail_backoff(int tries, int64_t first)
 	for (int i = 1; i < tries && d < 6 * 3600; i++)
 		d *= 2;
 	return d < 6 * 3600 ? d : 6 * 3600;
+}
+
+void tips_ack_text(kb_arena *a, const kb_tip *t, const kb_settings *site, const char **subject,
+		   const char **body)
+{
+	*subject = kb_arena_printf(a, "आपकी शिकायत मिल गई (संदर्भ: %s)", t->ref);
+	kb_buf b = {0};
+	kb_buf_printf(&b,
+		      "नमस्ते%s%s,\n\n%s को आपकी शिकायत मिल गई है। इसका संदर्भ नंबर %s है; आगे बात करते समय "
+		      "यही नंबर बताएँ।\n\nसूचना प्रौद्योगिकी नियम, 2021 के अनुसार हम %s दिन के भीतर पावती "
+		      "और %s दिन के भीतर निर्णय देते हैं।\n\nआपने लिखा:\n\n",
+		      *t->name ? " " : "", t->name, site->name, t->ref, site->grievance_ack_days,
+		      site->grievance_decide_days);
+	kb_buf_puts(&b, t->body);
+	kb_buf_printf(&b, "\n\n--\n%s\n%s/page/grievance-officer\n", site->name, site->base_url);
+	*body = kb_buf_to_arena(a, &b);
 }

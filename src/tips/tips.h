@@ -85,6 +85,21 @@ void tips_mail_text(kb_arena *a, const kb_tip *t, const char *site, const char *
  * TIPS_MAIL_TRIES (give up). */
 #define TIPS_MAIL_TRIES 10
 int64_t tips_mail_backoff(int tries, int64_t first);
+/* One month's grievance counts: received in it, decided in it, and
+ * undecided at its end. label: "नवंबर 2026"; start: its first second. */
+typedef struct tips_month {
+	int64_t start, received, decided, pending;
+	const char *label;
+} tips_month;
+/* The counts of the months of now and the months-1 before it, newest
+ * first, into an arena array (grievance.c). */
+int tips_grievance_months(store *st, kb_arena *a, int64_t now, int months, tips_month **out, size_t *n);
+
+/* The subject and body of the acknowledgement mailed to the reader who
+ * sent grievance t (its reference, the deadlines in site's settings), into
+ * the arena. */
+void tips_ack_text(kb_arena *a, const kb_tip *t, const kb_settings *site, const char **subject,
+		   const char **body);
 
 /*
  * One round of the tips job of "khabar serve" (a background job with its

@@ -114,34 +114,45 @@ static int mail_one(store *st, int64_t now)
 		kb_arena_free(&a);
 		return -1;
 	}
-	if (rc == STORE_NOTFOUND || !*ms.host || !*ms.to) {
+	/* A grievance's acknowledgement goes to the reader, from the
+	 * newsroom's address. */
+	const char *to = ms.to;
+	if (rc == STORE_OK && job.to_reader)
+		to = tips_contact_is_email(tip.contact) ? tip.contact : "";
+	if (rc == STORE_NOTFOUND || !*ms.host || !*ms.to || !*to) {
 		/* The tip went first, or mail is not set up: nothing to send,
 		 * and nothing to retry (the newsroom's header counts it). */
 		sent = 1;
 		ms.to = "";
 	} else {
 		const char *subject, *body;
-		tips_mail_text(&a, &tip, site.base_url, &subject, &body);
+		if (job.to_reader)
+			tips_ack_text(&a, &tip, &site, &subject, &body);
+		else
+			tips_mail_text(&a, &tip, site.base_url, &subject, &body);
 		char mid[33];
 		kb_random_hex(mid, 16);
 		const char *at = strchr(ms.to, '@');
 		const char *from = *ms.user && strchr(ms.user, '@') ? ms.user : ms.to;
+		kb_mail_settings rcpt = ms;
+		rcpt.to = to;
 		tips_mail m = {.from = from,
 			       .from_name = ms.from_name,
-			       .to = ms.to,
+			       .to = to,
 			       .subject = subject,
 			       .body = body,
 			       .date = now,
 			       .message_id = kb_arena_printf(&a, "<%s@%s>", mid, at ? at + 1 : "khabar")};
 		kb_buf msg = {0};
 		tips_mail_build(&msg, &m);
-		sent = !smtp_send(&ms, from, &msg, err, sizeof err);
+		sent = !smtp_send(&rcpt, from, &msg, err, sizeof err);
 		kb_buf_free(&msg);
 	}
 	if (sent) {
 		rc = tips_store_mail_sent(st, job.id);
 		if (!rc && *ms.to)
-			kb_info("tip %lld: mail sent to %s", (long long)job.tip_id, ms.to);
+			kb_info("tip %lld: mail sent to %s", (long long)job.tip_id,
+				job.to_reader ? "the reader" : ms.to);
 	} else {
 		const char *env = getenv("KHABAR_TIPS_MAIL_RETRY_S");
 		int64_t first = env && atoi(env) > 0 ? atoi(env) : 30;

@@ -10,7 +10,8 @@
 // stories with every editor field, published), readers' tips through the
 // public form (name, contact, place, text), the admin's settings (name,
 // tagline, email, follow link, logo), static pages and the menus (title,
-// slug, body; labels and URLs) and query parameters pages reflect
+// slug, body; labels and URLs), author profiles (role, bio, links) and
+// corrections and updates, and query parameters pages reflect
 // (search, the tip queue's filters, the desk, the login's next...).
 //
 // What is checked, on every page: the context bypasses the CSP, so that
@@ -602,6 +603,36 @@ describe('XSS corpus', () => {
       await ed.post(`${edit}/unpublish`, { title: 'x', body: 'x', footer: '0', slug, version });
     }
     clean(v, 'static pages and menus');
+    await v.ctx.close();
+  });
+
+  test('author profiles and corrections: role, bio and links a writer controls, notes an editor adds', async () => {
+    const ed = await loggedIn(site.base, 'sita');
+    const v = await viewer();
+    await newsroomLogin(v.page, site.base, 'sita', PASSWORD);
+    const [reader, newsroom] = v.tabs;
+    for (const [c, g] of big.entries()) {
+      const a = made.newsroom[c];
+      const id = sql(site.db, `SELECT author_id FROM articles WHERE id = ${a.id}`);
+      await ed.page(`/newsroom/authors/${id}`);
+      const text = g.payloads.map((p) => p.text).join('\n');
+      let res = await ed.post(`/newsroom/authors/${id}`, { role: mid[c % mid.length].text, bio: text, email: '', links: '' });
+      if (res.status !== 303) v.found.push(`profile ${c}: saved with ${res.status}`);
+      res = await ed.post(`/newsroom/articles/${a.id}/notes`, { kind: c % 2 ? 'update' : 'correction', note: text });
+      if (res.status !== 303) v.found.push(`note ${c}: added with ${res.status}`);
+      await visit(reader, `author page ${c}`, local(a.author.url));
+      await visit(reader, `story ${c} with its note and author's box`, local(a.url));
+      await visit(newsroom, `profile form ${c}`, `/newsroom/authors/${id}`);
+    }
+    await visit(reader, 'the corrections page', '/corrections');
+    // Links: refused unless http(s) URLs; one that passes is on the author page.
+    const id = sql(site.db, `SELECT author_id FROM articles WHERE id = ${made.newsroom[0].id}`);
+    for (const p of urlish) {
+      const res = await ed.post(`/newsroom/authors/${id}`, { links: oneLine(p.text) });
+      if (res.status === 303) await visit(reader, `author link set to payload ${p.id}`, local(made.newsroom[0].author.url));
+      else if (res.status !== 400) v.found.push(`author link = payload ${p.id}: answered ${res.status}`);
+    }
+    clean(v, 'author profiles and corrections');
     await v.ctx.close();
   });
 
