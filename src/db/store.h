@@ -95,6 +95,10 @@ typedef struct kb_settings {
 	/* The WebSub hub the feeds name (rel="hub"), "" for none; also an
 	 * edge setting (src/http/edge.h), which checks it. */
 	const char *websub_hub;
+	/* The breaking ticker (src/newsroom/live.c): its text, its link (a
+	 * site path or http(s) URL, "" for none) and the Unix time it ends
+	 * ("" for none); shown while text is set and the end is ahead. */
+	const char *ticker_text, *ticker_url, *ticker_until;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */

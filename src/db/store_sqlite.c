@@ -104,6 +104,9 @@ static const store_setting_key site_keys[] = {
 	{"search_recency", "0.5", offsetof(kb_settings, search_recency)},
 	{"digits", "ascii", offsetof(kb_settings, digits)},
 	{"websub_hub", "", offsetof(kb_settings, websub_hub)},
+	{"ticker_text", "", offsetof(kb_settings, ticker_text)},
+	{"ticker_url", "", offsetof(kb_settings, ticker_url)},
+	{"ticker_until", "", offsetof(kb_settings, ticker_until)},
 };
 
 int store_settings(store *st, kb_arena *a, kb_settings *out)

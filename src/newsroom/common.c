@@ -23,6 +23,7 @@ static const struct {
 	{"new_article", "/newsroom/articles/new", ROLE_REPORTER},
 	{"media", "/newsroom/media", ROLE_REPORTER},
 	{"tips", "/newsroom/tips", ROLE_REPORTER},
+	{"live", "/newsroom/live", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
 	{"pages", "/newsroom/pages", ROLE_EDITOR},

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../render/paths.h"
+#include "pages.h"
 #include "site.h"
 
 const char *seo_abs_url(kb_req *r, const char *base, const char *url)
@@ -165,13 +166,51 @@ static json_t *image_object(const char *url, int w, int h)
 	return o;
 }
 
-/* The NewsArticle + BreadcrumbList graph of article a at url. */
-static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, const char *site,
-			     const char *url, const char *desc)
+/* qsort: live entries newest first. */
+static int newest_first(const void *x, const void *y)
+{
+	const kb_live_entry *a = *(const kb_live_entry *const *)x, *b = *(const kb_live_entry *const *)y;
+	if (a->created_at != b->created_at)
+		return a->created_at < b->created_at ? 1 : -1;
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
+/* What makes a story's JSON-LD a LiveBlogPosting: its coverage's start
+ * and end (the planned one, or when it closed) and its newest entries,
+ * each a BlogPosting at its anchor. */
+static void live_graph(kb_req *r, json_t *art, const live_page *lp, const char *url)
+{
+	kb_arena *ar = &r->arena;
+	json_object_set_new(art, "coverageStartTime", json_string(site_iso(r, lp->live.started_at)));
+	int64_t end = lp->live.closed_at ? lp->live.closed_at : lp->live.ends_at;
+	if (end)
+		json_object_set_new(art, "coverageEndTime", json_string(site_iso(r, end)));
+	json_t *ups = json_array();
+	/* newest first, pinned or not */
+	const kb_live_entry **v = kb_arena_alloc(ar, (lp->n ? lp->n : 1) * sizeof *v);
+	for (size_t i = 0; i < lp->n; i++)
+		v[i] = &lp->entries[i];
+	qsort(v, lp->n, sizeof *v, newest_first);
+	for (size_t i = 0; i < lp->n && i < 50; i++) {
+		const kb_live_entry *e = v[i];
+		const char *at = kb_arena_printf(ar, "%s#e-%lld", url, (long long)e->id);
+		json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "@type", "BlogPosting", "@id", at, "url",
+				      at, "headline", live_headline(ar, e->body), "datePublished",
+				      site_iso(r, e->created_at), "dateModified", site_iso(r, e->updated_at),
+				      "articleBody", e->body);
+		json_array_append_new(ups, u);
+	}
+	json_object_set_new(art, "liveBlogUpdate", ups);
+}
+
+/* The NewsArticle (or LiveBlogPosting, with lp) + BreadcrumbList graph of
+ * article a at url. */
+static json_t *article_graph(kb_req *r, const kb_article *a, const live_page *lp, const char *base,
+			     const char *site, const char *url, const char *desc)
 {
 	kb_arena *ar = &r->arena;
 	json_t *art = json_object();
-	json_object_set_new(art, "@type", json_string("NewsArticle"));
+	json_object_set_new(art, "@type", json_string(lp ? "LiveBlogPosting" : "NewsArticle"));
 	json_object_set_new(art, "@id", json_string(kb_arena_printf(ar, "%s#article", url)));
 	json_object_set_new(art, "mainEntityOfPage", json_pack("{s:s,s:s}", "@type", "WebPage", "@id", url));
 	json_object_set_new(art, "url", json_string(url));
@@ -210,6 +249,8 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 		json_object_set_new(art, "keywords", kw);
 	}
 	json_object_set_new(art, "isAccessibleForFree", json_true());
+	if (lp)
+		live_graph(r, art, lp, url);
 
 	json_t *items = json_array();
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", 1,
@@ -228,7 +269,7 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const char *base, c
 	return json_pack("{s:s,s:[o,o]}", "@context", "https://schema.org", "@graph", art, crumbs);
 }
 
-void seo_article(kb_req *r, tv *ctx, const kb_article *a)
+void seo_article(kb_req *r, tv *ctx, const kb_article *a, const live_page *live)
 {
 	kb_arena *ar = &r->arena;
 	const tv *site = tv_get(ctx, "site");
@@ -256,7 +297,7 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a)
 		tv_push(tags, tv_str(ar, a->tags[i].name));
 	tv_set(og, "tags", tags);
 
-	json_t *g = article_graph(r, a, base, name, url, desc && desc->s ? desc->s : "");
+	json_t *g = article_graph(r, a, live, base, name, url, desc && desc->s ? desc->s : "");
 	char *s = g ? json_dumps(g, JSON_COMPACT) : NULL;
 	json_decref(g);
 	if (!s)

@@ -33,7 +33,8 @@ void seo_subject_feeds(kb_req *r, tv *ctx, const char *name);
  * BreadcrumbList graph as JSON safe inside <script> (emitted raw by
  * head.html). ctx comes from site_context().
  */
-void seo_article(kb_req *r, tv *ctx, const kb_article *a);
+struct live_page;
+void seo_article(kb_req *r, tv *ctx, const kb_article *a, const struct live_page *live);
 
 /* url made absolute against base ("https://x.in", trailing slashes
  * ignored): kept when it already has http(s)://, else base + url. Arena
