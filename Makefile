@@ -205,7 +205,7 @@ test: deps
 serve:
 	@scripts/deps build
 	@$(MAKE) --no-print-directory khabar
-	@test -f data/khabar.db || (mkdir -p data && ./khabar demo --db data/khabar.db)
+	@test -f data/khabar.db || (mkdir -p data && ./khabar demo --live --db data/khabar.db)
 	./khabar serve --db data/khabar.db --listen 127.0.0.1:8080
 
 clean:

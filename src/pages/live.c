@@ -23,22 +23,22 @@
 #include "seo.h"
 
 /* A headline for an entry (its JSON-LD, a share's title, a key event):
- * its first line with Markdown's marks left out, cut at a character
- * boundary after at most 110 bytes. Arena string. */
+ * its first line with Markdown's marks left out, at most 100 characters
+ * and an ellipsis (Google shows 110). Arena string. */
 const char *live_headline(kb_arena *a, const char *body)
 {
 	kb_buf b = {0};
 	const char *p = body;
+	size_t chars = 0;
 	while (*p == ' ' || *p == '\n' || *p == '#' || *p == '>' || *p == '-' || *p == '*')
 		p++;
-	for (; *p && *p != '\n' && b.len < 110; p++)
+	/* whole characters: a lead byte starts one, continuation bytes follow */
+	for (; *p && *p != '\n'; p++) {
+		if (((unsigned char)*p & 0xc0) != 0x80 && ++chars > 100)
+			break;
 		if (!strchr("*_`#[]", *p))
 			kb_buf_putc(&b, *p);
-	/* whole characters only */
-	while (b.len && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0x80)
-		b.len--;
-	if (b.len && ((unsigned char)b.data[b.len - 1] & 0xc0) == 0xc0)
-		b.len--;
+	}
 	if (*p && *p != '\n')
 		kb_buf_puts(&b, "…");
 	const char *s = kb_arena_strndup(a, kb_buf_str(&b), b.len);
@@ -211,10 +211,10 @@ int page_live_since(kb_req *r)
 	if (store_settings(r->db, a, &s))
 		return 500;
 	const char *page = seo_abs_url(r, s.base_url, kb_arena_printf(a, "/news/%s", art.slug));
-	kb_live_entry *v, *all;
-	size_t n, nall;
+	kb_live_entry *v, *all = NULL;
+	size_t n, nall = 0;
 	if (live_store_entries(r->db, a, id, since, &v, &n) ||
-	    live_store_entries(r->db, a, id, 0, &all, &nall))
+	    (n && live_store_entries(r->db, a, id, 0, &all, &nall)))
 		return 500;
 	kb_buf *j = &r->body;
 	kb_buf_printf(j, "{\"seq\":%lld,\"open\":%s,\"entries\":[", (long long)live.seq,
@@ -229,10 +229,14 @@ int page_live_since(kb_req *r)
 			return 500;
 		kb_buf_putc(j, '}');
 	}
+	/* The key events again when anything changed; the answer most
+	 * readers get, nothing new, stays a few bytes. */
 	kb_buf_puts(j, "],\"keys\":");
 	tv *k = tv_obj(a);
 	tv_set(k, "keys", key_events(r, all, nall));
-	if (json_html(j, "live-keys", k))
+	if (!n)
+		kb_buf_puts(j, "\"\"");
+	else if (json_html(j, "live-keys", k))
 		return 500;
 	kb_buf_putc(j, '}');
 	r->content_type = "application/json";

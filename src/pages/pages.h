@@ -102,7 +102,7 @@ int live_load(kb_req *r, int64_t article_id, live_page *out);
 void live_context(kb_req *r, tv *ctx, const live_page *lp, const char *page);
 int page_live_since(kb_req *r);
 /* An entry's headline: its first line without Markdown marks, at most
- * 110 bytes (cut with an ellipsis). Arena string. */
+ * 100 characters (cut with an ellipsis). Arena string. */
 const char *live_headline(kb_arena *a, const char *body);
 
 /* Readers' tips (tips.c): the form, sending it, the confirmation. */
