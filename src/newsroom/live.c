@@ -61,10 +61,10 @@ static int ticker_value(kb_req *r, tv *ctx)
 	return 0;
 }
 
-/* A message to show from ?msg= after a redirect. */
+/* A message to show from ?msg= after a redirect (GET routes only). */
 static void message(kb_req *r, tv *ctx)
 {
-	const char *m = req_query(r, "msg");
+	const char *m = strcmp(r->method, "POST") ? req_query(r, "msg") : NULL;
 	if (!m || !*m)
 		return;
 	if (!strcmp(m, "posted") || !strcmp(m, "alert_sent"))
