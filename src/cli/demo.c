@@ -211,10 +211,13 @@ static int add_live(store *st, int64_t start)
 	static const char *const entries[][3] = {
 		/* text, key event, pinned */
 		{"**तेज़ बारिश जारी।** मौसम विभाग ने दिल्ली और एनसीआर के लिए ऑरेंज अलर्ट जारी किया है।", "1", ""},
-		{"मिंटो ब्रिज के नीचे पानी भरने से यातायात रोका गया। पुलिस ने वैकल्पिक रास्तों की सूची जारी की है।", "", ""},
-		{"यमुना का जलस्तर 204.5 मीटर पहुँचा, चेतावनी का निशान 204.5 मीटर है। निचले इलाक़ों में मुनादी कराई जा रही है।", "1", ""},
+		{"मिंटो ब्रिज के नीचे पानी भरने से यातायात रोका गया। पुलिस ने वैकल्पिक रास्तों की सूची जारी की है।", "",
+		 ""},
+		{"यमुना का जलस्तर 204.5 मीटर पहुँचा, चेतावनी का निशान 204.5 मीटर है। निचले इलाक़ों में मुनादी कराई जा रही है।",
+		 "1", ""},
 		{"दिल्ली मेट्रो की सभी लाइनें सामान्य रूप से चल रही हैं; दो स्टेशनों के निकास द्वार बंद।", "", ""},
-		{"**हेल्पलाइन:** जलभराव की शिकायत के लिए 1031 पर फ़ोन करें। राहत शिविरों की सूची नगर निगम की साइट पर है।", "", "1"},
+		{"**हेल्पलाइन:** जलभराव की शिकायत के लिए 1031 पर फ़ोन करें। राहत शिविरों की सूची नगर निगम की साइट पर है।",
+		 "", "1"},
 	};
 	kb_category *cats;
 	size_t ncats;
@@ -242,13 +245,15 @@ static int add_live(store *st, int64_t start)
 	if (!rc)
 		rc = live_store_start(st, id, start, 0, 0, start);
 	for (size_t i = 0; !rc && i < KB_COUNT(entries); i++) {
-		kb_live_input e = {.body = entries[i][0], .key_event = *entries[i][1], .pinned = *entries[i][2]};
+		kb_live_input e = {
+			.body = entries[i][0], .key_event = *entries[i][1], .pinned = *entries[i][2]};
 		rc = live_store_entry_add(st, id, &e, 0, start + (int64_t)i * 20 * 60, &entry);
 	}
 	kb_live_input video = {.body = "नगर निगम आयुक्त का बयान: सभी पंप चालू, कुछ घंटों में पानी निकाल लिया जाएगा।",
 			       .link = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"};
 	if (!rc)
-		rc = live_store_entry_add(st, id, &video, 0, start + (int64_t)KB_COUNT(entries) * 20 * 60, &entry);
+		rc = live_store_entry_add(st, id, &video, 0, start + (int64_t)KB_COUNT(entries) * 20 * 60,
+					  &entry);
 	kb_arena_free(&a);
 	return rc;
 }

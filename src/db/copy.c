@@ -184,8 +184,8 @@ static const copy_table copy_tables[] = {
 	      "id, slug, title, body, status, footer, version, created_at, updated_at, published_at, updated_by",
 	      "ittttiiiiii", 11),
 	KEYED("menu_items", "id", "id, menu, position, label, url", "ititt", 5),
-	KEYED("live_coverage", "article_id", "article_id, started_at, ends_at, closed_at, seq, user_id", "iiiiii",
-	      6),
+	KEYED("live_coverage", "article_id", "article_id, started_at, ends_at, closed_at, seq, user_id",
+	      "iiiiii", 6),
 	KEYED("live_entries", "id",
 	      "id, article_id, seq, body, link, media_id, pinned, key_event, deleted, user_id, created_at, "
 	      "updated_at",

@@ -146,9 +146,10 @@ int live_store_get(store *st, int64_t article_id, kb_live *out)
 
 int live_store_list(store *st, kb_arena *a, kb_live **out, size_t *n)
 {
-	static const char sql[] = "SELECT l.article_id, l.started_at, l.ends_at, l.closed_at, l.seq, l.user_id, "
-				  "a.title, a.slug FROM live_coverage l JOIN articles a ON a.id = l.article_id "
-				  "ORDER BY l.closed_at <> 0, l.started_at DESC LIMIT 50";
+	static const char sql[] =
+		"SELECT l.article_id, l.started_at, l.ends_at, l.closed_at, l.seq, l.user_id, "
+		"a.title, a.slug FROM live_coverage l JOIN articles a ON a.id = l.article_id "
+		"ORDER BY l.closed_at <> 0, l.started_at DESC LIMIT 50";
 	size_t cap = 50, k = 0;
 	kb_live *v = kb_arena_alloc(a, cap * sizeof *v);
 	db_stmt *s = db_prepare(st, sql);
@@ -167,13 +168,13 @@ int live_store_list(store *st, kb_arena *a, kb_live **out, size_t *n)
 	return STORE_OK;
 }
 
-#define ENTRY_COLS                                                                                      \
-	"e.id, e.article_id, e.seq, coalesce(e.media_id, 0), e.user_id, e.created_at, e.updated_at, "   \
-	"e.body, e.link, coalesce(u.name, ''), e.pinned, e.key_event, e.deleted, coalesce(m.id, 0), "   \
+#define ENTRY_COLS                                                                                    \
+	"e.id, e.article_id, e.seq, coalesce(e.media_id, 0), e.user_id, e.created_at, e.updated_at, " \
+	"e.body, e.link, coalesce(u.name, ''), e.pinned, e.key_event, e.deleted, coalesce(m.id, 0), " \
 	"coalesce(m.stem, ''), coalesce(m.width, 0), coalesce(m.height, 0), coalesce(m.widths, ''), " \
 	"coalesce(m.caption, '') "
-#define ENTRY_FROM                                                                 \
-	"FROM live_entries e LEFT JOIN users u ON u.id = e.user_id "               \
+#define ENTRY_FROM                                                   \
+	"FROM live_entries e LEFT JOIN users u ON u.id = e.user_id " \
 	"LEFT JOIN media m ON m.id = e.media_id AND m.status = 'ready' "
 
 static void read_entry(kb_arena *a, db_stmt *s, kb_live_entry *e)

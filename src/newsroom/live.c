@@ -68,7 +68,8 @@ static void message(kb_req *r, tv *ctx)
 	if (!m || !*m)
 		return;
 	if (!strcmp(m, "posted") || !strcmp(m, "alert_sent"))
-		tv_set_str(ctx, "message", nr_label(r->user.lang, !strcmp(m, "posted") ? "live_posted" : "alert_sent"));
+		tv_set_str(ctx, "message",
+			   nr_label(r->user.lang, !strcmp(m, "posted") ? "live_posted" : "alert_sent"));
 	else if (!strcmp(m, "limit"))
 		tv_set_str(ctx, "error", nr_alert_refusal(r, PUSH_OVER_LIMIT));
 	else if (!strcmp(m, "invalid"))
@@ -177,7 +178,8 @@ int nr_live_start(kb_req *r)
 		return rc == STORE_NOTFOUND ? 404 : 500;
 	if (strcmp(art.status, "published"))
 		return desk_page(r, id, nr_label(lang, "live_not_published"), NULL, NULL, 409);
-	if (form_time(r, "starts", now, &starts) || form_time(r, "ends", 0, &ends) || (ends && ends <= starts))
+	if (form_time(r, "starts", now, &starts) || form_time(r, "ends", 0, &ends) ||
+	    (ends && ends <= starts))
 		return desk_page(r, id, nr_label(lang, "live_bad_time"), NULL, NULL, 400);
 	if (live_store_start(r->db, id, starts, ends, r->user.id, now) ||
 	    store_audit_add(r->db, r->user.id, "live_start", id, ""))
@@ -242,7 +244,8 @@ int nr_live_post(kb_req *r)
 	const char *bad = read_entry(r, &body, &link);
 	if (bad)
 		return desk_page(r, id, nr_label(lang, bad), body, link, 400);
-	kb_live_input in = {.body = body, .link = link, .pinned = ticked(r, "pin"), .key_event = ticked(r, "key")};
+	kb_live_input in = {
+		.body = body, .link = link, .pinned = ticked(r, "pin"), .key_event = ticked(r, "key")};
 	const kb_form_field *f = req_field(r, "photo");
 	/* The photo and the entry in one transaction: a refused photo
 	 * leaves no entry, a refused entry no photo. */
@@ -250,7 +253,8 @@ int nr_live_post(kb_req *r)
 		return 500;
 	if (f && f->filename && *f->filename && f->len) {
 		char err[300];
-		int status = media_intake(r->db, r->user.id, f->filename, f->value, f->len, &media, err, sizeof err);
+		int status = media_intake(r->db, r->user.id, f->filename, f->value, f->len, &media, err,
+					  sizeof err);
 		if (status) {
 			store_rollback(r->db);
 			return desk_page(r, id, kb_arena_strdup(&r->arena, err), body, link, status);
@@ -262,10 +266,12 @@ int nr_live_post(kb_req *r)
 		store_rollback(r->db);
 		if (rc == STORE_ERROR)
 			return 500;
-		return rc == STORE_CONFLICT ? desk_page(r, id, nr_label(lang, "live_over"), body, link, 409)
-					    : desk_page(r, id, nr_label(lang, "live_not_live"), body, link, 404);
+		return rc == STORE_CONFLICT
+			       ? desk_page(r, id, nr_label(lang, "live_over"), body, link, 409)
+			       : desk_page(r, id, nr_label(lang, "live_not_live"), body, link, 404);
 	}
-	if (store_audit_add(r->db, r->user.id, "live_entry", id, kb_arena_printf(&r->arena, "#%lld", (long long)entry)) ||
+	if (store_audit_add(r->db, r->user.id, "live_entry", id,
+			    kb_arena_printf(&r->arena, "#%lld", (long long)entry)) ||
 	    store_commit(r->db)) {
 		store_rollback(r->db);
 		return 500;
@@ -321,11 +327,8 @@ int nr_live_entry_flag(kb_req *r)
 	int st = entry_of(r, &e);
 	if (st)
 		return st;
-	kb_live_input in = {.body = e.body,
-			    .link = e.link,
-			    .media_id = -1,
-			    .pinned = e.pinned,
-			    .key_event = e.key_event};
+	kb_live_input in = {
+		.body = e.body, .link = e.link, .media_id = -1, .pinned = e.pinned, .key_event = e.key_event};
 	if (r->route->arg)
 		in.key_event = ticked(r, "on");
 	else
@@ -371,11 +374,15 @@ int nr_live_entry_push(kb_req *r)
 	int64_t alert;
 	const char *why;
 	int rc = push_alert_send(r->db, &in, r->user.id, art.id, &alert, &why);
-	const char *msg = rc == PUSH_OVER_LIMIT ? "limit" : rc == PUSH_INVALID ? "invalid" : rc ? NULL : "alert_sent";
+	const char *msg = rc == PUSH_OVER_LIMIT ? "limit"
+			  : rc == PUSH_INVALID  ? "invalid"
+			  : rc                  ? NULL
+						: "alert_sent";
 	if (!msg)
 		return 500;
 	if (!rc)
-		store_audit_add(r->db, r->user.id, "alert", art.id, kb_arena_printf(a, "#%lld", (long long)alert));
+		store_audit_add(r->db, r->user.id, "alert", art.id,
+				kb_arena_printf(a, "#%lld", (long long)alert));
 	return nr_redirect(r, "/newsroom/articles/%lld/live?msg=%s", (long long)art.id, msg);
 }
 

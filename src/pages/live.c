@@ -97,8 +97,7 @@ static tv *entry_value(kb_req *r, const kb_live_entry *e, const char *page)
 	tv_set_str(o, "link_host", *e->link ? host_of(a, e->link) : "");
 	const char *headline = live_headline(a, e->body);
 	tv_set_str(o, "headline", headline);
-	tv_set(o, "share",
-	       site_share(r, headline, kb_arena_printf(a, "%s#e-%lld", page, (long long)e->id)));
+	tv_set(o, "share", site_share(r, headline, kb_arena_printf(a, "%s#e-%lld", page, (long long)e->id)));
 	return o;
 }
 
@@ -220,9 +219,9 @@ int page_live_since(kb_req *r)
 	kb_buf_printf(j, "{\"seq\":%lld,\"open\":%s,\"entries\":[", (long long)live.seq,
 		      live_is_open(&live, kb_now()) ? "true" : "false");
 	for (size_t i = 0; i < n; i++) {
-		kb_buf_printf(j, "%s{\"id\":%lld,\"pinned\":%s,\"deleted\":%s,\"at\":%lld,\"html\":", i ? "," : "",
-			      (long long)v[i].id, v[i].pinned ? "true" : "false", v[i].deleted ? "true" : "false",
-			      (long long)v[i].created_at);
+		kb_buf_printf(j, "%s{\"id\":%lld,\"pinned\":%s,\"deleted\":%s,\"at\":%lld,\"html\":",
+			      i ? "," : "", (long long)v[i].id, v[i].pinned ? "true" : "false",
+			      v[i].deleted ? "true" : "false", (long long)v[i].created_at);
 		if (v[i].deleted)
 			kb_buf_puts(j, "\"\"");
 		else if (json_html(j, "live-entry", entry_value(r, &v[i], page)))

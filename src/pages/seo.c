@@ -194,8 +194,8 @@ static void live_graph(kb_req *r, json_t *art, const live_page *lp, const char *
 	for (size_t i = 0; i < lp->n && i < 50; i++) {
 		const kb_live_entry *e = v[i];
 		const char *at = kb_arena_printf(ar, "%s#e-%lld", url, (long long)e->id);
-		json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "@type", "BlogPosting", "@id", at, "url",
-				      at, "headline", live_headline(ar, e->body), "datePublished",
+		json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "@type", "BlogPosting", "@id", at,
+				      "url", at, "headline", live_headline(ar, e->body), "datePublished",
 				      site_iso(r, e->created_at), "dateModified", site_iso(r, e->updated_at),
 				      "articleBody", e->body);
 		json_array_append_new(ups, u);

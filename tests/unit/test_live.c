@@ -66,7 +66,7 @@ static void entries_move_the_seq_and_readers_see_each_change(void **state)
 	assert_true(live_is_open(&l, 2000));
 	assert_int_equal(store_changes_last(st, &mark), STORE_OK);
 	assert_int_equal(live_store_entry_add(st, id, &in, 7, 1100, &e1), STORE_OK);
-	assert_true(logged(st, mark, tag)); /* the story's page and updates */
+	assert_true(logged(st, mark, tag));    /* the story's page and updates */
 	assert_true(logged(st, mark, "text")); /* the feeds */
 	kb_live_input second = {.body = "दूसरा", .link = "https://x.com/a/status/1", .key_event = 1};
 	assert_int_equal(live_store_entry_add(st, id, &second, 7, 1200, &e2), STORE_OK);
@@ -144,8 +144,9 @@ static void a_photo_made_later_moves_its_entry(void **state)
 	store *st = *state;
 	kb_arena a = {0};
 	int64_t id = story(st), photo, e, mark;
-	assert_int_equal(store_media_add(st, "0123456789abcdef0123456789abcdef", "p.jpg", "jpeg", "x", 1, 0, &photo),
-			 STORE_OK);
+	assert_int_equal(
+		store_media_add(st, "0123456789abcdef0123456789abcdef", "p.jpg", "jpeg", "x", 1, 0, &photo),
+		STORE_OK);
 	assert_int_equal(live_store_start(st, id, 1000, 0, 0, 1000), STORE_OK);
 	kb_live_input in = {.body = "तस्वीर", .media_id = photo};
 	assert_int_equal(live_store_entry_add(st, id, &in, 0, 1100, &e), STORE_OK);
@@ -173,7 +174,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(entries_move_the_seq_and_readers_see_each_change, setup,
 						tempdb_teardown),
-		cmocka_unit_test_setup_teardown(closed_or_over_coverage_takes_no_more, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(closed_or_over_coverage_takes_no_more, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_photo_made_later_moves_its_entry, setup, tempdb_teardown),
 	};
 	return cmocka_run_group_tests_name("live", tests, NULL, NULL);

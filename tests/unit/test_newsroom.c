@@ -185,7 +185,8 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 		const kb_route *rt = &app_routes[i];
 		if (strstr(rt->pattern, "/publish") || strstr(rt->pattern, "/schedule") ||
 		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
-		    !strncmp(rt->pattern, "/newsroom/alerts", 16) || !strcmp(rt->pattern, "/newsroom/ticker") ||
+		    !strncmp(rt->pattern, "/newsroom/alerts", 16) ||
+		    !strcmp(rt->pattern, "/newsroom/ticker") ||
 		    !strcmp(rt->pattern, "/newsroom/live/entries/{id}/push") ||
 		    !strcmp(rt->pattern, "/newsroom/articles/{id}/live/close"))
 			assert_int_equal(rt->role, ROLE_EDITOR), found++;
