@@ -383,6 +383,8 @@ static const struct {
 	{"live_delete", "हटाएँ", "Delete"},
 	{"live_save", "सहेजें", "Save"},
 	{"live_push", "सूचना भेजें", "Send alert"},
+	{"live_push_key_only", "सूचना केवल अहम घटना की जा सकती है।",
+	 "Only a key event can be sent as an alert."},
 	{"live_posted", "अपडेट पोस्ट हो गई।", "The update is posted."},
 	{"live_empty_body", "अपडेट का पाठ लिखें।", "Write the update's text."},
 	{"live_long_body", "अपडेट 5000 बाइट से लंबी है।", "The update is longer than 5000 bytes."},

@@ -352,6 +352,9 @@ int nr_live_entry_push(kb_req *r)
 	int st = entry_of(r, &e);
 	if (st)
 		return st;
+	if (!e.key_event)
+		return desk_page(r, e.article_id, nr_label(r->user.lang, "live_push_key_only"), NULL, NULL,
+				 409);
 	kb_article art;
 	if (store_article_by_id(r->db, a, e.article_id, &art))
 		return 500;

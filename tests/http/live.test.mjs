@@ -101,6 +101,17 @@ describe('live coverage', () => {
     assert.equal(sql(site.db, `SELECT count(*) FROM media`), '0', 'no photo was kept');
   });
 
+  test('an entry\'s markup stays text', async () => {
+    const res = await post(reporter, '<script>alert(1)</script> <img src=x onerror=alert(2)> [क्लिक](javascript:alert(3))');
+    assert.equal(res.status, 303);
+    const html = await page();
+    assert.ok(!html.includes('<script>alert(1)') && !html.includes('<img src=x'), 'no live markup');
+    assert.ok(!html.includes('href="javascript:'), 'no script link');
+    const j = await since(0);
+    assert.ok(!j.entries[0].html.includes('<img src=x'));
+    assert.equal((await reporter.post(`/newsroom/live/entries/${j.entries[0].id}/delete`)).status, 303);
+  });
+
   test('a photo goes through the photo pipeline and shows once made', async () => {
     const jpeg = readFileSync(path.join(root, 'tests/fixtures/photo-gps.jpg'));
     const res = await post(reporter, 'घटनास्थल की तस्वीर', { photo: new Blob([jpeg], { type: 'image/jpeg' }) });
@@ -168,7 +179,9 @@ describe('live coverage', () => {
 
   test('a key event is pushed to the story\'s category by an editor, within the hourly limit', async () => {
     const key = (await since(0)).entries.find((e) => e.pinned);
+    const plain = (await since(0)).entries.find((e) => !e.pinned);
     assert.equal((await reporter.post(`/newsroom/live/entries/${key.id}/push`)).status, 403, 'reporters send no alerts');
+    assert.equal((await editor.post(`/newsroom/live/entries/${plain.id}/push`)).status, 409, 'only key events');
     let res = await editor.post(`/newsroom/live/entries/${key.id}/push`);
     assert.equal(res.status, 303);
     assert.match(res.headers.get('location'), /msg=alert_sent/);
