@@ -76,7 +76,8 @@
 			var empty = feed.querySelector('.live-empty');
 			if (empty) empty.remove();
 			pending.entries.slice().reverse().forEach(place);
-			keys.innerHTML = pending.keys;
+			if (pending.keys !== null) keys.innerHTML = pending.keys;
+			if (!pending.open) live.querySelector('.live-h').textContent = 'लाइव कवरेज समाप्त';
 			seq = pending.seq;
 			pending = null;
 			notice.hidden = true;

@@ -228,13 +228,13 @@ int page_live_since(kb_req *r)
 			return 500;
 		kb_buf_putc(j, '}');
 	}
-	/* The key events again when anything changed; the answer most
-	 * readers get, nothing new, stays a few bytes. */
+	/* The key events again when an entry changed (null: as they were);
+	 * the answer most readers get, nothing new, stays a few bytes. */
 	kb_buf_puts(j, "],\"keys\":");
 	tv *k = tv_obj(a);
 	tv_set(k, "keys", key_events(r, all, nall));
 	if (!n)
-		kb_buf_puts(j, "\"\"");
+		kb_buf_puts(j, "null");
 	else if (json_html(j, "live-keys", k))
 		return 500;
 	kb_buf_putc(j, '}');

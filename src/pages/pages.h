@@ -91,7 +91,7 @@ int api_push_status(kb_req *r);
  * story at page (its absolute URL). page_live_since answers
  * /live/{id}/since/{N}.json: the seq now, whether still open, the
  * entries changed after N rendered (deleted ones as such) and the key
- * events again; 404 for N past the seq.
+ * events again (null when no entry changed); 404 for N past the seq.
  */
 typedef struct live_page {
 	kb_live live;

@@ -77,7 +77,7 @@ describe('live coverage', () => {
     // Everyone at the newest seq gets the same few bytes, from memory.
     const a = await get(`/live/${story.id}/since/${j.seq}.json`);
     const b = await get(`/live/${story.id}/since/${j.seq}.json`);
-    assert.deepEqual(await a.json(), { seq: j.seq, open: true, entries: [], keys: '' });
+    assert.deepEqual(await a.json(), { seq: j.seq, open: true, entries: [], keys: null });
     assert.equal(b.headers.get('x-khabar-cache'), 'hit');
     assert.equal((await get(`/live/${story.id}/since/${j.seq + 1}.json`)).status, 404, 'a seq not reached yet');
     assert.equal((await get(`/live/${story.id}/since/x.json`)).status, 404);
