@@ -1,6 +1,7 @@
-// khabar reader script: copy link, the Web Share API button, and the
-// search box's suggestions. No third-party code, nothing needed for
-// reading: pages work without it (the search form submits as it is).
+// khabar reader script: copy link, the Web Share API button, live
+// coverage's updates, and the search box's suggestions. No third-party
+// code, nothing needed for reading: pages work without it (the search
+// form submits as it is; a reload shows every live update).
 (function () {
 	'use strict';
 	function toast(text) {
@@ -11,27 +12,78 @@
 		document.body.appendChild(t);
 		setTimeout(function () { t.remove(); }, 2500);
 	}
-	document.querySelectorAll('.share .copy').forEach(function (b) {
-		b.addEventListener('click', function () {
-			var url = b.getAttribute('data-url');
-			if (navigator.clipboard && navigator.clipboard.writeText) {
-				navigator.clipboard.writeText(url).then(function () {
-					toast('लिंक कॉपी हो गया');
-				}, function () { window.prompt('यह लिंक कॉपी करें', url); });
-			} else {
-				window.prompt('यह लिंक कॉपी करें', url);
-			}
-		});
+	// One listener for every share row, so the rows of live updates shown
+	// later work too.
+	document.addEventListener('click', function (e) {
+		var b = e.target.closest && e.target.closest('.share .copy, .share .native');
+		if (!b) return;
+		var url = b.getAttribute('data-url');
+		if (b.classList.contains('native')) {
+			navigator.share({ title: b.getAttribute('data-title'), url: url }).catch(function () {});
+		} else if (navigator.clipboard && navigator.clipboard.writeText) {
+			navigator.clipboard.writeText(url).then(function () {
+				toast('लिंक कॉपी हो गया');
+			}, function () { window.prompt('यह लिंक कॉपी करें', url); });
+		} else {
+			window.prompt('यह लिंक कॉपी करें', url);
+		}
 	});
 	// The native share sheet reaches every installed app (Arattai too).
-	if (navigator.share) {
-		document.querySelectorAll('.share .native').forEach(function (b) {
-			b.hidden = false;
-			b.addEventListener('click', function () {
-				navigator.share({ title: b.getAttribute('data-title'), url: b.getAttribute('data-url') })
-					.catch(function () {});
-			});
+	function showNative(root) {
+		if (!navigator.share) return;
+		root.querySelectorAll('.share .native').forEach(function (b) { b.hidden = false; });
+	}
+	showNative(document);
+	// Live coverage: every few seconds ask what changed since the update
+	// this page shows (/live/ID/since/SEQ.json, the same small cached
+	// answer for every reader at SEQ). New updates wait behind a notice,
+	// so nothing moves under the reader's thumb; a tap shows them.
+	var live = document.querySelector('.live[data-live][data-open]');
+	if (live && window.fetch) {
+		var id = live.getAttribute('data-live'), seq = +live.getAttribute('data-seq');
+		var notice = live.querySelector('.live-notice'), pending = null;
+		var feed = live.querySelector('.live-feed'), pinned = live.querySelector('.live-pinned');
+		var keys = live.querySelector('.live-keys');
+		var poll = function () {
+			fetch('/live/' + id + '/since/' + seq + '.json').then(function (r) {
+				return r.ok ? r.json() : null;
+			}).then(function (j) {
+				if (j && j.seq > seq) {
+					pending = j;
+					var n = j.entries.filter(function (e) { return !e.deleted; }).length;
+					notice.textContent = 'नई अपडेट' + (n > 1 ? ' (' + n + ')' : '');
+					notice.hidden = false;
+				}
+				if (!j || j.open) setTimeout(poll, 3000);
+			}, function () { setTimeout(poll, 6000); });
+		};
+		// Newest first within each list, by the time each was posted.
+		var place = function (e) {
+			var old = document.getElementById('e-' + e.id);
+			if (old) old.remove();
+			if (e.deleted) return;
+			var t = document.createElement('template');
+			t.innerHTML = e.html.trim();
+			var el = t.content.firstElementChild, list = e.pinned ? pinned : feed, before = null;
+			var kids = list.querySelectorAll('.entry');
+			for (var i = 0; i < kids.length && !before; i++)
+				if (+kids[i].getAttribute('data-at') <= e.at) before = kids[i];
+			list.insertBefore(el, before);
+			showNative(el);
+		};
+		notice.addEventListener('click', function () {
+			if (!pending) return;
+			var empty = feed.querySelector('.live-empty');
+			if (empty) empty.remove();
+			pending.entries.slice().reverse().forEach(place);
+			if (pending.keys !== null) keys.innerHTML = pending.keys;
+			if (!pending.open) live.querySelector('.live-h').textContent = 'लाइव कवरेज समाप्त';
+			seq = pending.seq;
+			pending = null;
+			notice.hidden = true;
+			live.scrollIntoView({ block: 'start' });
 		});
+		setTimeout(poll, 3000);
 	}
 	// Suggestions as the reader types (/api/v1/suggest): a listbox under
 	// the header's search box, the ARIA combobox pattern: arrows move,

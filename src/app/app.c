@@ -3,7 +3,8 @@
  * the theme, libvips, push delivery, and the background jobs of jobs.h,
  * each with its own store connection:
  *
- *   schedule  publishes scheduled articles whose time has come and queues
+ *   schedule  publishes scheduled articles whose time has come, closes
+ *             live coverage past its end, clears a ticker whose time is up, and queues
  *             their alerts (every second)
  *   photos    makes the derived images of uploads (woken by an upload)
  *   tips      readers' tips: mail and retention (woken by a new tip)
@@ -26,6 +27,7 @@
 
 #include "../http/jobs.h"
 #include "../media/media.h"
+#include "../newsroom/newsroom.h"
 #include "../pages/pages.h"
 #include "../push/push.h"
 #include "../render/markdown.h"
@@ -48,6 +50,8 @@ static int schedule_step(store *st)
 		server_content_changed(st);
 	}
 	push_alert_scheduled(st);
+	if (nr_live_step(st))
+		kb_warn("cannot close live coverage or the ticker: %s", store_errmsg(st));
 	return 0;
 }
 

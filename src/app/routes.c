@@ -75,6 +75,9 @@
 const kb_route app_routes[] = {
 	{"GET", "/", page_home, PUBLIC(30)},
 	{"GET", "/news/{slug}", page_article, PUBLIC(60)},
+	/* A live story's updates after seq N (live.c): what every reader
+	 * following it polls, from the page cache, 2 s anywhere. */
+	{"GET", "/live/{id}/since/{n}", page_live_since, PUBLIC(2), .edge = "live"},
 	{"GET", "/category/{slug}", page_category, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/tag/{slug}", page_tag, PUBLIC(60), .query = {PAGE}},
 	{"GET", "/author/{slug}", page_author, PUBLIC(60), .query = {PAGE}},
@@ -202,6 +205,23 @@ const kb_route app_routes[] = {
 	{"GET", "/newsroom/alerts", nr_alerts, EDITOR, .query = {{"sent"}, PAGE}},
 	{"GET", "/newsroom/alerts/new", nr_alert_new, EDITOR},
 	{"POST", "/newsroom/alerts", nr_alert_send, EDITOR, FORM({"title"}, {"text"}, {"link"}, {"target"})},
+	/* Live coverage (live.c): writers post from a phone, with a photo
+	 * (a body as big as an upload's); editors start and close it, push
+	 * a key event and set the site-wide ticker. */
+	{"GET", "/newsroom/live", nr_live_index, REPORTER, .query = {{"msg"}}},
+	{"POST", "/newsroom/ticker", nr_ticker, EDITOR,
+	 FORM({"text"}, {"url"}, {"minutes", input_id}, {"clear"}, {"back"})},
+	{"GET", "/newsroom/articles/{id}/live", nr_live_desk, REPORTER, .query = {{"msg"}}},
+	{"POST", "/newsroom/articles/{id}/live", nr_live_start, EDITOR, FORM({"starts"}, {"ends"})},
+	{"POST", "/newsroom/articles/{id}/live/close", nr_live_close, EDITOR},
+	{"POST", "/newsroom/articles/{id}/live/entries", nr_live_post, REPORTER, .max_body = 24u << 20,
+	 FORM({"body"}, {"link"}, {"photo"}, {"pin"}, {"key"})},
+	{"POST", "/newsroom/live/entries/{id}", nr_live_entry_save, REPORTER,
+	 FORM({"body"}, {"link"}, {"pin"}, {"key"})},
+	{"POST", "/newsroom/live/entries/{id}/pin", nr_live_entry_flag, REPORTER, .arg = 0, FORM({"on"})},
+	{"POST", "/newsroom/live/entries/{id}/key", nr_live_entry_flag, REPORTER, .arg = 1, FORM({"on"})},
+	{"POST", "/newsroom/live/entries/{id}/delete", nr_live_entry_delete, REPORTER},
+	{"POST", "/newsroom/live/entries/{id}/push", nr_live_entry_push, EDITOR},
 	{"GET", "/newsroom/users", nr_users, ADMIN},
 	{"POST", "/newsroom/users", nr_user_add, ADMIN, FORM({"login"}, {"name"}, {"password"}, {"role"})},
 	{"POST", "/newsroom/users/{id}", nr_user_save, ADMIN,

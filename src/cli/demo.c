@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/live_store.h"
 #include "../db/pages_store.h"
 #include "../render/assets.h"
 #include "cli.h"
@@ -202,16 +203,76 @@ static int add_generated(store *st, kb_arena *a, const kb_category *cats, size_t
 	return rc;
 }
 
+/* The live story of --live (live_store.h): a flood covered as it
+ * happens, a handful of entries 20 minutes apart from start, two of them
+ * key events, one pinned, one with a video link; still open. */
+static int add_live(store *st, int64_t start)
+{
+	static const char *const entries[][3] = {
+		/* text, key event, pinned */
+		{"**तेज़ बारिश जारी।** मौसम विभाग ने दिल्ली और एनसीआर के लिए ऑरेंज अलर्ट जारी किया है।", "1", ""},
+		{"मिंटो ब्रिज के नीचे पानी भरने से यातायात रोका गया। पुलिस ने वैकल्पिक रास्तों की सूची जारी की है।", "",
+		 ""},
+		{"यमुना का जलस्तर 204.5 मीटर पहुँचा, चेतावनी का निशान 204.5 मीटर है। निचले इलाक़ों में मुनादी कराई जा रही है।",
+		 "1", ""},
+		{"दिल्ली मेट्रो की सभी लाइनें सामान्य रूप से चल रही हैं; दो स्टेशनों के निकास द्वार बंद।", "", ""},
+		{"**हेल्पलाइन:** जलभराव की शिकायत के लिए 1031 पर फ़ोन करें। राहत शिविरों की सूची नगर निगम की साइट पर है।",
+		 "", "1"},
+	};
+	kb_category *cats;
+	size_t ncats;
+	kb_arena a = {0};
+	int rc = store_category_list(st, &a, &cats, &ncats);
+	const char *tags[] = {"बारिश", "दिल्ली"};
+	kb_article_input in = {
+		.title = "लाइव: दिल्ली में भारी बारिश, कई इलाक़ों में जलभराव",
+		.summary = "राजधानी में हो रही बारिश से यातायात पर असर; हर अपडेट यहाँ।",
+		.body = "दिल्ली और एनसीआर में भारी बारिश हो रही है। इस पेज पर हर ताज़ा जानकारी सबसे ऊपर है।",
+		.status = "published",
+		.published_at = start,
+		.author_name = "समाचार डेस्क",
+		.tags = tags,
+		.ntags = 2,
+		.dateline = "नई दिल्ली",
+		.breaking = 1,
+	};
+	for (size_t i = 0; !rc && i < ncats; i++)
+		if (!strcmp(cats[i].name, "देश"))
+			in.category_slug = cats[i].slug;
+	int64_t id, entry;
+	if (!rc)
+		rc = store_article_add(st, &in, &id);
+	if (!rc)
+		rc = live_store_start(st, id, start, 0, 0, start);
+	for (size_t i = 0; !rc && i < KB_COUNT(entries); i++) {
+		kb_live_input e = {
+			.body = entries[i][0], .key_event = *entries[i][1], .pinned = *entries[i][2]};
+		rc = live_store_entry_add(st, id, &e, 0, start + (int64_t)i * 20 * 60, &entry);
+	}
+	kb_live_input video = {.body = "नगर निगम आयुक्त का बयान: सभी पंप चालू, कुछ घंटों में पानी निकाल लिया जाएगा।",
+			       .link = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"};
+	if (!rc)
+		rc = live_store_entry_add(st, id, &video, 0, start + (int64_t)KB_COUNT(entries) * 20 * 60,
+					  &entry);
+	kb_arena_free(&a);
+	return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
 	const char *db = KB_DEFAULT_DB, *count = "60", *seed = NULL;
+	int live = 0;
 	for (int i = 2; i < argc; i++) {
 		if (cli_opt(argc, argv, &i, "--db", &db) || cli_opt(argc, argv, &i, "--articles", &count) ||
 		    cli_opt(argc, argv, &i, "--seed", &seed))
 			continue;
+		if (!strcmp(argv[i], "--live")) {
+			live = 1;
+			continue;
+		}
 		fprintf(stderr,
 			"khabar demo: unknown option %s\n"
-			"usage: khabar demo [--articles N] [--db PATH] [--seed FILE]\n",
+			"usage: khabar demo [--articles N] [--db PATH] [--seed FILE] [--live]\n",
 			argv[i]);
 		return 2;
 	}
@@ -281,6 +342,10 @@ int cmd_demo(int argc, char **argv)
 		if (!rc && i % 5000 == 4999)
 			fprintf(stderr, "\rkhabar demo: %ld of %ld articles", i + 1, n);
 	}
+	/* The live story began two hours ago: it leads the home page, its
+	 * newest entry just posted. */
+	if (!rc && live)
+		rc = add_live(st, kb_now() - 2 * 3600);
 	if (!rc)
 		rc = store_bulk_end(st) || store_commit(st);
 	if (rc) {
@@ -289,7 +354,7 @@ int cmd_demo(int argc, char **argv)
 	} else {
 		if (n >= 5000)
 			fputc('\n', stderr);
-		printf("khabar: demo site with %ld articles in %s\n", n + 1, db);
+		printf("khabar: demo site with %ld articles in %s\n", n + 1 + live, db);
 	}
 	kb_arena_free(&a);
 	kb_buf_free(&text);

@@ -191,6 +191,12 @@ static const copy_table copy_tables[] = {
 	KEYED("page_revisions", "id", "id, page_id, version, user_id, at, kind, slug, title, body",
 	      "iiiiitttt", 9),
 	KEYED("menu_items", "id", "id, menu, position, label, url", "ititt", 5),
+	KEYED("live_coverage", "article_id", "article_id, started_at, ends_at, closed_at, seq, user_id",
+	      "iiiiii", 6),
+	KEYED("live_entries", "id",
+	      "id, article_id, seq, body, link, media_id, pinned, key_event, deleted, user_id, created_at, "
+	      "updated_at",
+	      "iiittiiiiiii", 12),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),
 	SKIPPED("meta", "bookkeeping of the database itself (schema version, search edition); "

@@ -693,6 +693,46 @@ const char *const kb_migrations[] = {
 	"  body TEXT NOT NULL);"
 	"CREATE INDEX page_revisions_page ON page_revisions(page_id, id);",
 #undef QUIET
+	/* 26: live coverage (live_store.h): a story an editor turned into a
+	 * live blog (its start, its planned end, when it was closed) and its
+	 * short timestamped entries. seq counts the coverage's changes; each
+	 * entry keeps the seq of its last change (a deleted one stays as a
+	 * row with no text, so readers following since a seq learn of it).
+	 * The store moves the story's updated_at with every change, which the
+	 * change log's triggers turn into a:ID and text (its page, its
+	 * updates, the feeds). An entry's photo made ready later (the photo
+	 * job) does the same here. Self-contained: renumber freely. */
+	"CREATE TABLE live_coverage("
+	"  article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,"
+	"  started_at INTEGER NOT NULL,"
+	"  ends_at INTEGER NOT NULL DEFAULT 0,"   /* planned end, 0: none */
+	"  closed_at INTEGER NOT NULL DEFAULT 0," /* 0: still open */
+	"  seq INTEGER NOT NULL DEFAULT 0,"
+	"  user_id INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE live_entries("
+	"  id INTEGER PRIMARY KEY,"
+	"  article_id INTEGER NOT NULL REFERENCES live_coverage(article_id) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  link TEXT NOT NULL DEFAULT '',"
+	"  media_id INTEGER REFERENCES media(id) ON DELETE SET NULL,"
+	"  pinned INTEGER NOT NULL DEFAULT 0,"
+	"  key_event INTEGER NOT NULL DEFAULT 0,"
+	"  deleted INTEGER NOT NULL DEFAULT 0,"
+	"  user_id INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX live_entries_seq ON live_entries(article_id, seq);"
+	"CREATE INDEX live_entries_media ON live_entries(media_id) WHERE media_id IS NOT NULL;"
+	"CREATE TRIGGER live_media_ready AFTER UPDATE OF status ON media"
+	"  WHEN new.status = 'ready' AND old.status <> 'ready'"
+	"  AND EXISTS (SELECT 1 FROM live_entries WHERE media_id = new.id) BEGIN"
+	"  UPDATE live_coverage SET seq = seq + 1"
+	"    WHERE article_id IN (SELECT article_id FROM live_entries WHERE media_id = new.id);"
+	"  UPDATE live_entries SET seq = (SELECT c.seq FROM live_coverage c"
+	"    WHERE c.article_id = live_entries.article_id) WHERE media_id = new.id;"
+	"  UPDATE articles SET updated_at = " NOW
+	"    WHERE id IN (SELECT article_id FROM live_entries WHERE media_id = new.id); END;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

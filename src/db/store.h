@@ -115,6 +115,10 @@ typedef struct kb_settings {
 	 * ("1" and "15" by default), and whether the monthly counts are
 	 * public ("yes") at /grievances. */
 	const char *grievance_ack_days, *grievance_decide_days, *grievance_report;
+	/* The breaking ticker (src/newsroom/live.c): its text, its link (a
+	 * site path or http(s) URL, "" for none) and the Unix time it ends
+	 * ("" for none); shown while text is set and the end is ahead. */
+	const char *ticker_text, *ticker_url, *ticker_until;
 } kb_settings;
 
 /* What store_article_list returns: published articles, newest first. */

@@ -109,6 +109,9 @@ static const store_setting_key site_keys[] = {
 	{"grievance_ack_days", "1", offsetof(kb_settings, grievance_ack_days)},
 	{"grievance_decide_days", "15", offsetof(kb_settings, grievance_decide_days)},
 	{"grievance_report", "no", offsetof(kb_settings, grievance_report)},
+	{"ticker_text", "", offsetof(kb_settings, ticker_text)},
+	{"ticker_url", "", offsetof(kb_settings, ticker_url)},
+	{"ticker_until", "", offsetof(kb_settings, ticker_until)},
 };
 
 static int g_https;

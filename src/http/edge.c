@@ -65,6 +65,10 @@ const char *edge_cache_tag(kb_arena *a, const char *keys)
 
 int edge_s_maxage(int max_age)
 {
+	/* A few seconds (a live story's updates): as long at the edge, so
+	 * a purge that went astray costs seconds, not minutes. */
+	if (max_age < 10)
+		return max_age;
 	long s = (long)max_age * 10;
 	return s < 600 ? 600 : s > 86400 ? 86400 : (int)s;
 }

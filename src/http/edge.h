@@ -58,7 +58,8 @@ const char *edge_cache_tag(kb_arena *a, const char *keys);
 void edge_cache_control(char *buf, size_t n, int max_age, int status);
 
 /* How long the edge keeps a page browsers keep max_age seconds: ten
- * times as long, at least 10 minutes, at most a day. The edge is purged
+ * times as long, at least 10 minutes, at most a day; under 10 s (a live
+ * story's updates) as long as browsers do. The edge is purged
  * on every change, so its copy is fresh for as long as the purges
  * arrive; the bound limits what a purge that never arrived leaves. */
 int edge_s_maxage(int max_age);

@@ -29,6 +29,7 @@
 #include <strings.h>
 
 #include "../render/escape.h"
+#include "../render/paths.h"
 #include "importer.h"
 
 /* Markers in inline text: a paragraph break and a hard line break, turned
@@ -102,52 +103,6 @@ static int has_class(kb_arena *a, xmlNode *n, const char *cls)
 static int starts(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
-}
-
-/* The page an embed shows, for a known provider, or NULL. */
-static const char *embed_url(kb_arena *a, const char *src)
-{
-	if (!src)
-		return NULL;
-	const char *s = src;
-	if (starts(s, "//"))
-		s = kb_arena_printf(a, "https:%s", s);
-	const char *host = strstr(s, "://");
-	if (!host || (!starts(s, "https://") && !starts(s, "http://")))
-		return NULL;
-	host += 3;
-	if (starts(host, "www."))
-		host += 4;
-	/* YouTube player: /embed/ID -> the watch page. */
-	if (starts(host, "youtube.com/embed/") || starts(host, "youtube-nocookie.com/embed/")) {
-		const char *id = strstr(host, "/embed/") + 7;
-		size_t n = strcspn(id, "?&#/\"");
-		return n ? kb_arena_printf(a, "https://www.youtube.com/watch?v=%.*s", (int)n, id) : NULL;
-	}
-	if (starts(host, "youtube.com/") || starts(host, "youtu.be/") || starts(host, "m.youtube.com/"))
-		return s;
-	/* Facebook's plugin carries the post in href=, percent-encoded. */
-	if (starts(host, "facebook.com/plugins/")) {
-		const char *h = strstr(host, "href=");
-		if (!h)
-			return NULL;
-		h += 5;
-		kb_buf b = {0};
-		size_t n = strcspn(h, "&");
-		const char *r = NULL;
-		if (!url_decode(&b, h, n, 1) && b.len && url_is_safe(b.data, b.len) && b.data[0] != '/')
-			r = kb_buf_to_arena(a, &b);
-		return r;
-	}
-	if (starts(host, "facebook.com/") || starts(host, "fb.watch/") || starts(host, "instagram.com/") ||
-	    starts(host, "twitter.com/") || starts(host, "x.com/") || starts(host, "mobile.twitter.com/"))
-		return s;
-	if (starts(host, "platform.twitter.com/embed/")) {
-		const char *id = strstr(host, "id=");
-		size_t n = id ? strspn(id + 3, "0123456789") : 0;
-		return n ? kb_arena_printf(a, "https://x.com/i/status/%.*s", (int)n, id + 3) : NULL;
-	}
-	return NULL;
 }
 
 /* Appends "<url>" as its own paragraph: an autolink, which the safe
@@ -272,7 +227,7 @@ static void inline_node(conv *c, kb_arena *a, xmlNode *n, kb_buf *b)
 	if (c->depth > MAX_DEPTH)
 		return;
 	if (in_list(nm, dropped)) {
-		const char *u = is(n, "iframe") ? embed_url(a, attr(a, n, "src")) : NULL;
+		const char *u = is(n, "iframe") ? render_embed_url(a, attr(a, n, "src")) : NULL;
 		if (u && !strpbrk(u, "<> \t\r\n") && url_is_safe(u, strlen(u)))
 			kb_buf_printf(b, " <%s> ", u);
 		return;
@@ -603,7 +558,7 @@ static void last_status_link(kb_arena *a, xmlNode *n, const char **found, int de
 		if (is(n, "a")) {
 			const char *h = attr(a, n, "href");
 			const char *u = h && (strstr(h, "/status/") || strstr(h, "instagram.com/"))
-						? embed_url(a, h)
+						? render_embed_url(a, h)
 						: NULL;
 			if (u)
 				*found = u;
@@ -617,7 +572,7 @@ static const char *quote_embed(kb_arena *a, xmlNode *n)
 {
 	const char *perma = attr(a, n, "data-instgrm-permalink");
 	if (has_class(a, n, "instagram-media") && perma)
-		return embed_url(a, perma);
+		return render_embed_url(a, perma);
 	if (!has_class(a, n, "twitter-tweet") && !has_class(a, n, "instagram-media") &&
 	    !has_class(a, n, "twitter-video"))
 		return NULL;
@@ -639,7 +594,7 @@ static const char *block_embed(kb_arena *a, xmlNode *n)
 		s += strspn(s, " \t\r\n");
 		size_t len = strcspn(s, " \t\r\n<>\"");
 		if (len)
-			r = embed_url(a, kb_arena_strndup(a, s, len));
+			r = render_embed_url(a, kb_arena_strndup(a, s, len));
 		if (!r && len && (starts(s, "https://") || starts(s, "http://")))
 			r = kb_arena_strndup(a, s, len); /* another provider: still a link */
 		xmlFree(t);
@@ -651,7 +606,7 @@ static void block_node(conv *c, kb_arena *a, xmlNode *n, kb_buf *out, kb_buf *ru
 {
 	if (n->type != XML_ELEMENT_NODE || !in_list(name_of(n), blocks) || c->depth > MAX_DEPTH) {
 		if (n->type == XML_ELEMENT_NODE && is(n, "iframe")) {
-			const char *u = embed_url(a, attr(a, n, "src"));
+			const char *u = render_embed_url(a, attr(a, n, "src"));
 			if (u) {
 				flush_run(out, run, NULL);
 				put_link_block(out, u);
@@ -716,7 +671,7 @@ static void block_node(conv *c, kb_arena *a, xmlNode *n, kb_buf *out, kb_buf *ru
 	} else if (!strcasecmp(nm, "div") && block_embed(a, n)) {
 		put_link_block(out, block_embed(a, n));
 	} else if (!strcasecmp(nm, "div") && (has_class(a, n, "fb-post") || has_class(a, n, "fb-video"))) {
-		put_link_block(out, embed_url(a, attr(a, n, "data-href")));
+		put_link_block(out, render_embed_url(a, attr(a, n, "data-href")));
 	} else {
 		block_children(c, a, n, out); /* div, section, li, tr... */
 	}

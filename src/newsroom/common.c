@@ -25,6 +25,7 @@ static const struct {
 	{"tips", "/newsroom/tips", ROLE_REPORTER},
 	{"profile", "/newsroom/profile", ROLE_REPORTER},
 	{"authors", "/newsroom/authors", ROLE_EDITOR},
+	{"live", "/newsroom/live", ROLE_REPORTER},
 	{"categories", "/newsroom/categories", ROLE_EDITOR},
 	{"tags", "/newsroom/tags", ROLE_EDITOR},
 	{"pages", "/newsroom/pages", ROLE_EDITOR},

@@ -4,7 +4,8 @@
  * workflow actions, preview, autosave and autocomplete (editor.c),
  * revisions and diffs (revisions.c), the media library and uploads
  * (library.c), readers' tips (tips.c), static pages (pages.c: about,
- * contact, the policies), the header's and footer's menus (menus.c), and
+ * contact, the policies), the header's and footer's menus (menus.c), live
+ * coverage and the breaking ticker (live.c), and
  * the editors' and admins' pages:
  * categories, tags, users, settings, the audit log (admin.c), push alerts:
  * the manual alert and the history (alerts.c). Shared helpers are in
@@ -116,6 +117,23 @@ int nr_alert_send(kb_req *r);
 int nr_article_alert(kb_req *r, int64_t article_id, const char **why);
 /* Why push_alert_send refused (rc), in r's language. */
 const char *nr_alert_refusal(kb_req *r, int rc);
+
+/* ---- live.c: live coverage and the breaking ticker ---- */
+int nr_live_index(kb_req *r);
+int nr_live_desk(kb_req *r);
+int nr_live_start(kb_req *r);
+int nr_live_close(kb_req *r);
+int nr_live_post(kb_req *r);
+int nr_live_entry_save(kb_req *r);
+/* Pins (route arg 0) or marks as a key event (arg 1) by the field "on". */
+int nr_live_entry_flag(kb_req *r);
+int nr_live_entry_delete(kb_req *r);
+int nr_live_entry_push(kb_req *r);
+int nr_ticker(kb_req *r);
+/* The scheduler's part (every second): closes coverage past its planned
+ * end and clears the ticker once its time is up. 0, or -1 (logged by the
+ * caller). */
+int nr_live_step(store *st);
 
 /* ---- setpassword.c ---- */
 

@@ -1,7 +1,8 @@
 /*
  * article.c: one story: headline, summary, dateline, byline, Hindi date,
  * body (Markdown), its corrections and updates, tags, the author's box,
- * share row, related news and follow links.
+ * share row, related news and follow links; for live coverage its entries
+ * too (live.c).
  */
 #include <string.h>
 
@@ -55,6 +56,13 @@ int page_article(kb_req *r)
 
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
-	seo_article(r, ctx, &art, site, pg.author, pg.notes, pg.nnotes);
+	/* Live coverage: its entries under the story (live.c). */
+	live_page live;
+	rc = live_load(r, art.id, &live);
+	if (rc && rc != STORE_NOTFOUND)
+		return 500;
+	if (!rc)
+		live_context(r, ctx, &live, canonical->s);
+	seo_article(r, ctx, &art, site, pg.author, pg.notes, pg.nnotes, rc ? NULL : &live);
 	return site_render(r, "article", ctx);
 }

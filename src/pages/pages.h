@@ -12,6 +12,7 @@
  *   static.c errors.c           static files, robots.txt, the IndexNow key file;
  *                               error pages
  *   health.c                    /healthz: can this node read its database
+ *   live.c                      a story's live coverage and its updates
  *   site.c                      what every page shares: the page frame,
  *                               pagers, dates, share links (site.h)
  */
@@ -21,6 +22,7 @@
 #include <jansson.h>
 
 #include "../http/http.h"
+#include "../db/live_store.h"
 #include "../http/json.h"
 #include "site.h"
 
@@ -86,6 +88,27 @@ int api_push_key(kb_req *r);
 int api_push_subscribe(kb_req *r);
 int api_push_unsubscribe(kb_req *r);
 int api_push_status(kb_req *r);
+
+/*
+ * Live coverage (live.c). live_load reads article_id's coverage and its
+ * entries (STORE_NOTFOUND: it has none); live_context puts them in ctx as
+ * "live" (key events, pinned entries, the others newest first) for the
+ * story at page (its absolute URL). page_live_since answers
+ * /live/{id}/since/{N}.json: the seq now, whether still open, the
+ * entries changed after N rendered (deleted ones as such) and the key
+ * events again (null when no entry changed); 404 for N past the seq.
+ */
+typedef struct live_page {
+	kb_live live;
+	kb_live_entry *entries;
+	size_t n;
+} live_page;
+int live_load(kb_req *r, int64_t article_id, live_page *out);
+void live_context(kb_req *r, tv *ctx, const live_page *lp, const char *page);
+int page_live_since(kb_req *r);
+/* An entry's headline: its first line without Markdown marks, at most
+ * 100 characters (cut with an ellipsis). Arena string. */
+const char *live_headline(kb_arena *a, const char *body);
 
 /* Readers' tips (tips.c): the form, sending it, the confirmation. */
 int page_tip_form(kb_req *r);

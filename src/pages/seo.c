@@ -24,6 +24,7 @@
 
 #include "../db/authors_store.h"
 #include "../render/paths.h"
+#include "pages.h"
 #include "site.h"
 
 const char *seo_abs_url(kb_req *r, const char *base, const char *url)
@@ -286,15 +287,53 @@ void seo_author(kb_req *r, tv *ctx, const kb_site *site, const kb_author_profile
 			     "url", url, "mainEntity", seo_person(r, site->settings.base_url, p)));
 }
 
-/* The NewsArticle + BreadcrumbList graph of article a at url. */
+/* qsort: live entries newest first. */
+static int newest_first(const void *x, const void *y)
+{
+	const kb_live_entry *a = *(const kb_live_entry *const *)x, *b = *(const kb_live_entry *const *)y;
+	if (a->created_at != b->created_at)
+		return a->created_at < b->created_at ? 1 : -1;
+	return a->id < b->id ? 1 : a->id > b->id ? -1 : 0;
+}
+
+/* What makes a story's JSON-LD a LiveBlogPosting: its coverage's start
+ * and end (the planned one, or when it closed) and its newest entries,
+ * each a BlogPosting at its anchor. */
+static void live_graph(kb_req *r, json_t *art, const live_page *lp, const char *url)
+{
+	kb_arena *ar = &r->arena;
+	json_object_set_new(art, "coverageStartTime", json_string(site_iso(r, lp->live.started_at)));
+	int64_t end = lp->live.closed_at ? lp->live.closed_at : lp->live.ends_at;
+	if (end)
+		json_object_set_new(art, "coverageEndTime", json_string(site_iso(r, end)));
+	json_t *ups = json_array();
+	/* newest first, pinned or not */
+	const kb_live_entry **v = kb_arena_alloc(ar, (lp->n ? lp->n : 1) * sizeof *v);
+	for (size_t i = 0; i < lp->n; i++)
+		v[i] = &lp->entries[i];
+	qsort(v, lp->n, sizeof *v, newest_first);
+	for (size_t i = 0; i < lp->n && i < 50; i++) {
+		const kb_live_entry *e = v[i];
+		const char *at = kb_arena_printf(ar, "%s#e-%lld", url, (long long)e->id);
+		json_t *u = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "@type", "BlogPosting", "@id", at,
+				      "url", at, "headline", live_headline(ar, e->body), "datePublished",
+				      site_iso(r, e->created_at), "dateModified", site_iso(r, e->updated_at),
+				      "articleBody", e->body);
+		json_array_append_new(ups, u);
+	}
+	json_object_set_new(art, "liveBlogUpdate", ups);
+}
+
+/* The NewsArticle (or LiveBlogPosting, with lp) + BreadcrumbList graph of
+ * article a at url. */
 static json_t *article_graph(kb_req *r, const kb_article *a, const kb_site *site,
 			     const kb_author_profile *author, const kb_note *notes, size_t nnotes,
-			     const char *url, const char *desc)
+			     const live_page *lp, const char *url, const char *desc)
 {
 	const char *base = site->settings.base_url, *name = site->settings.name;
 	kb_arena *ar = &r->arena;
 	json_t *art = json_object();
-	json_object_set_new(art, "@type", json_string("NewsArticle"));
+	json_object_set_new(art, "@type", json_string(lp ? "LiveBlogPosting" : "NewsArticle"));
 	json_object_set_new(art, "@id", json_string(kb_arena_printf(ar, "%s#article", url)));
 	json_object_set_new(art, "mainEntityOfPage", json_pack("{s:s,s:s}", "@type", "WebPage", "@id", url));
 	json_object_set_new(art, "url", json_string(url));
@@ -343,6 +382,8 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_site *site
 		json_object_set_new(art, "correction", fixes);
 	else
 		json_decref(fixes);
+	if (lp)
+		live_graph(r, art, lp, url);
 
 	json_t *items = json_array();
 	json_array_append_new(items, json_pack("{s:s,s:i,s:s,s:s}", "@type", "ListItem", "position", 1,
@@ -362,7 +403,7 @@ static json_t *article_graph(kb_req *r, const kb_article *a, const kb_site *site
 }
 
 void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
-		 const kb_author_profile *author, const kb_note *notes, size_t nnotes)
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes, const live_page *live)
 {
 	kb_arena *ar = &r->arena;
 	const char *base = site->settings.base_url;
@@ -387,6 +428,7 @@ void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
 		tv_push(tags, tv_str(ar, a->tags[i].name));
 	tv_set(og, "tags", tags);
 
-	set_jsonld(r, ctx,
-		   article_graph(r, a, site, author, notes, nnotes, url, desc && desc->s ? desc->s : ""));
+	set_jsonld(
+		r, ctx,
+		article_graph(r, a, site, author, notes, nnotes, live, url, desc && desc->s ? desc->s : ""));
 }

@@ -37,11 +37,14 @@ void seo_subject_feeds(kb_req *r, tv *ctx, const char *name);
  * BreadcrumbList graph as JSON safe inside <script> (emitted raw by
  * head.html). ctx comes from site_context().
  */
+struct live_page;
 void seo_article(kb_req *r, tv *ctx, const kb_article *a, const kb_site *site,
-		 const kb_author_profile *author, const kb_note *notes, size_t nnotes);
+		 const kb_author_profile *author, const kb_note *notes, size_t nnotes,
+		 const struct live_page *live);
 /* author (NULL: the byline's name alone) is the story's author as a
  * Person (seo_person); notes[0..nnotes) its corrections and updates, the
- * corrections of which are its "correction" (CorrectionComment). */
+ * corrections of which are its "correction" (CorrectionComment); live
+ * (NULL: none) makes it a LiveBlogPosting (seo.c). */
 
 /* The home page's JSON-LD: the site's NewsMediaOrganization. */
 void seo_home(kb_req *r, tv *ctx, const kb_site *site);

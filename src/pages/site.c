@@ -252,6 +252,15 @@ tv *site_context_of(kb_req *r, const kb_site *site, const char *title, const cha
 	tv_set(site_v, "follow", fl);
 	tv_set_bool(site_v, "has_follow", any);
 	tv_set(ctx, "site", site_v);
+	/* The breaking ticker, while it runs: its end clears it (the
+	 * scheduler), which empties every cache as any setting does. */
+	int64_t until = *s.ticker_until ? strtoll(s.ticker_until, NULL, 10) : 0;
+	if (*s.ticker_text && (!until || kb_now() < until)) {
+		tv *t = tv_obj(a);
+		tv_set_str(t, "text", s.ticker_text);
+		tv_set_str(t, "url", s.ticker_url);
+		tv_set(ctx, "ticker", t);
+	}
 
 	tv *nav = tv_list(a);
 	for (size_t i = 0; i < site->ncats; i++) {

@@ -15,4 +15,11 @@
  * (allocated in a). */
 const char *render_article_image(kb_arena *a, const char *image_url, int64_t media_id, const char *stem);
 
+/* The page an embed shows, for a known provider (YouTube, Facebook,
+ * Instagram, X), as a link: a player's address becomes the page's
+ * ("youtube.com/embed/ID" the watch page). NULL for any other address.
+ * The importer turns embeds into such links; live entries' links too.
+ * Allocated in a, or src itself. */
+const char *render_embed_url(kb_arena *a, const char *src);
+
 #endif

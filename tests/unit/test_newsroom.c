@@ -173,10 +173,11 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 			    !strcmp(rt->pattern, "/newsroom/set-password/{token}");
 		if (!login && (!(rt->flags & R_AUTH) || rt->role < ROLE_REPORTER))
 			fail_msg("%s %s needs no login", rt->method, rt->pattern);
-		/* Only uploads may send big bodies: photos, and an author's
-		 * profile with its photo. */
+		/* Only uploads may send big bodies: photos, an author's
+		 * profile with its photo, and live entries with theirs. */
 		if (rt->max_body && strcmp(rt->pattern, "/newsroom/media") &&
-		    strcmp(rt->pattern, "/newsroom/authors/{id}"))
+		    strcmp(rt->pattern, "/newsroom/authors/{id}") &&
+		    strcmp(rt->pattern, "/newsroom/articles/{id}/live/entries"))
 			fail_msg("%s %s takes a big body", rt->method, rt->pattern);
 	}
 	/* Publishing, push alerts and users are not for reporters. */
@@ -187,7 +188,9 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 		    strstr(rt->pattern, "/unpublish") || !strcmp(rt->pattern, "/newsroom/categories") ||
 		    !strncmp(rt->pattern, "/newsroom/alerts", 16) || strstr(rt->pattern, "/notes") ||
 		    !strcmp(rt->pattern, "/newsroom/tips/{id}/grievance") ||
-		    !strcmp(rt->pattern, "/newsroom/authors"))
+		    !strcmp(rt->pattern, "/newsroom/authors") || !strcmp(rt->pattern, "/newsroom/ticker") ||
+		    !strcmp(rt->pattern, "/newsroom/live/entries/{id}/push") ||
+		    !strcmp(rt->pattern, "/newsroom/articles/{id}/live/close"))
 			assert_int_equal(rt->role, ROLE_EDITOR), found++;
 		if (!strncmp(rt->pattern, "/newsroom/users", 15) ||
 		    !strncmp(rt->pattern, "/newsroom/settings", 18))

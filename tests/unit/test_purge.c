@@ -47,6 +47,7 @@ static void cache_control_is_public_with_edge_time_or_private(void **state)
 	assert_string_equal(cc, "public, max-age=31536000, immutable");
 	edge_cache_control(cc, sizeof cc, 10, 404);
 	assert_string_equal(cc, "public, max-age=10");
+	assert_int_equal(edge_s_maxage(2), 2);
 	assert_int_equal(edge_s_maxage(30), 600);
 	assert_int_equal(edge_s_maxage(3600), 36000);
 	assert_int_equal(edge_s_maxage(86400), 86400);
