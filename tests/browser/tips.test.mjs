@@ -159,7 +159,7 @@ describe('the tip journey', () => {
     await reader.page.goto(site.base + '/tips');
     await fillAndSend(reader.page, {
       body: `XSS खबर ${payloads.join(' ')} [क्लिक](javascript:window.__xss=6) <a href="javascript:alert(7)">x</a>`,
-      place: payloads[1].slice(0, 90), name: payloads[0], contact: payloads[3], kind: 'शिकायत',
+      place: payloads[1].slice(0, 90), name: payloads[0], contact: payloads[3], kind: 'समस्या',
       photo: { name: payloads[2] + '.jpg', mimeType: 'image/jpeg', buffer: await makePhoto(reader.page) },
     });
     assert.match(reader.page.url(), /\/tips\/sent\?ref=KH-/);
