@@ -112,6 +112,7 @@ const kb_route app_routes[] = {
 	 .edge = "api search"},
 	/* For load balancers and Varnish's probes: never cached anywhere. */
 	{"GET", "/healthz", page_healthz, .max_age = -1},
+	{"GET", "/metrics", page_metrics, .max_age = -1},
 
 	/* The newsroom (src/newsroom/). Logging in is the one POST without a
 	 * session: its token is the pre-session one (session.c). */

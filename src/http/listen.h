@@ -14,5 +14,9 @@ int listen_open(const char *addr);
 /* Adds the access log (one line per request; path "-" is stdout) to the
  * requests of pc. Returns 0, or -1 after saying why on stderr. */
 int listen_access_log(h2o_pathconf_t *pc, const char *path);
+/* Opens every access log file again at its path (after logrotate moved
+ * it), each under its old descriptor. Returns 0, or -1 after logging the
+ * ones that could not be (they go on writing the old file). */
+int listen_reopen_logs(void);
 
 #endif
