@@ -64,7 +64,8 @@
 	     {"smtp_port"}, {"smtp_user"}, {"tips_retention_days"},                    \
 	     {"smtp_password"}, {"smtp_starttls"}, {"edge_purge"}, {"edge_purge_url"}, \
 	     {"edge_purge_header"}, {"edge_purge_token"}, {"indexnow_endpoints"},     \
-	     {"indexnow_key"}, {"websub_hub"})
+	     {"indexnow_key"}, {"websub_hub"}, {"backup_time"}, {"backup_keep"},      \
+	     {"backup_dir"}, {"metrics_token"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
