@@ -291,18 +291,18 @@ static int restore_file(const char *from, const char *db, int force, char **err)
 {
 	int exists = file_size(db) > 0;
 	long pid = sqlite_user(db);
-	if (exists && !force) {
-		fail(err,
-		     "%s holds a site already: khabar restore replaces it whole only with --force (take a "
-		     "backup of it first)",
-		     db);
-		return 2;
-	}
 	if (pid && !force) {
 		fail(err,
 		     "%s is open in process %ld (a khabar serve?): stop it first, or restore with --force "
 		     "(that process's later writes are lost; restart it at once)",
 		     db, pid);
+		return 2;
+	}
+	if (exists && !force) {
+		fail(err,
+		     "%s holds a site already: khabar restore replaces it whole only with --force (take a "
+		     "backup of it first)",
+		     db);
 		return 2;
 	}
 	kb_buf tmp = {0};
