@@ -65,6 +65,24 @@ static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW 
 	return remove(path);
 }
 
+/* mkdir -p: makes dir and the folders above it that are missing.
+ * Returns 0, or -1 (errno says why). */
+static int make_dirs(const char *dir)
+{
+	char *p = kb_strdup(dir);
+	int rc = 0;
+	for (char *s = p + 1; !rc && *s; s++)
+		if (*s == '/') {
+			*s = 0;
+			rc = mkdir(p, 0750) && errno != EEXIST ? -1 : 0;
+			*s = '/';
+		}
+	if (!rc && mkdir(p, 0750) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 /* Removes path and everything under it (never following a link). */
 static void rm_tree(const char *path)
 {
@@ -310,7 +328,7 @@ static int restore_file(const char *from, const char *db, int force, char **err)
 	int rc = 0;
 	const char *slash = strrchr(db, '/');
 	char *dir = slash ? kb_strndup(db, (size_t)(slash - db + (slash == db))) : kb_strdup(".");
-	if (mkdir(dir, 0750) && errno != EEXIST) {
+	if (make_dirs(dir)) {
 		rc = fail(err, "cannot make the folder %s: %s", dir, strerror(errno));
 		goto out;
 	}
@@ -384,7 +402,7 @@ int backup_restore(const char *src, const char *db, const char *media_dir, int f
 	}
 	if (rc)
 		goto out;
-	if (mkdir(media_dir, 0750) && errno != EEXIST) {
+	if (make_dirs(media_dir)) {
 		rc = fail(err, "the database is restored, but not the photos: cannot make %s: %s", media_dir,
 			  strerror(errno));
 		goto out;
@@ -497,7 +515,7 @@ int backup_step(store *st)
 		kb_arena_printf(&a, "%s/khabar-%08lld-%02d%02d", dir, (long long)day, tm.tm_hour, tm.tm_min);
 	kb_buf report = {0};
 	char *err = NULL;
-	if (mkdir(dir, 0750) && errno != EEXIST)
+	if (make_dirs(dir))
 		kb_warn("backup: cannot make the folder %s: %s", dir, strerror(errno));
 	else if (backup_make(st, g_db, g_media, dest, &report, &err))
 		kb_warn("backup: the daily backup failed: %s", err);

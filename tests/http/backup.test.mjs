@@ -164,7 +164,9 @@ test('on SQLite a stopped site is replaced with --force, atomically', { skip: !!
 
 test('the daily backup is made by one server of two, and old ones are pruned', { timeout: 30000 }, async () => {
   const db = newDb(t.dir, 'daily.db');
-  assert.equal(khabar(['restore', quiet, '--db', db]).status, 0);
+  const media2 = path.join(t.dir, 'daily-media');
+  const r = khabar(['restore', quiet, '--db', db, '--media', media2]);
+  assert.equal(r.status, 0, r.stderr);
   const dir = path.join(t.dir, 'daily');
   mkdirSync(dir);
   // Two older daily backups (folders of the daily name) and something else.
@@ -172,7 +174,6 @@ test('the daily backup is made by one server of two, and old ones are pruned', {
   for (const [k, v] of [['backup_time', '00:00'], ['backup_keep', '2'], ['backup_dir', dir]])
     assert.equal(khabar(['settings', 'set', k, v, '--db', db]).status, 0);
   assert.equal(khabar(['settings', 'set', 'backup_time', '25:00', '--db', db]).status, 2, 'a bad time is refused');
-  const media2 = path.join(t.dir, 'daily-media');
   const servers = await Promise.all([0, 1].map(() => startSite({ db, extraArgs: ['--media', media2] })));
   extra.push(...servers);
   const daily = () => readdirSync(dir).filter((n) => /^khabar-\d{8}-\d{4}$/.test(n)).sort();
