@@ -97,6 +97,13 @@ test('a backup taken during 200 publishes passes check and holds every one ackno
   assert.equal(again.status, 1);
   assert.match(again.stderr, /exists already/);
 
+  // One that cannot be made leaves nothing.
+  const nowhere = path.join(t.dir, 'no-such-folder', 'b');
+  const failed = khabar(['backup', nowhere, '--db', site.db, '--media', media]);
+  assert.equal(failed.status, 1);
+  assert.match(failed.stderr, /cannot make the backup folder .*No such file or directory/);
+  assert.ok(!existsSync(path.dirname(nowhere)), 'nothing made');
+
   quiet = path.join(t.dir, 'quiet');
   const q = khabar(['backup', quiet, '--db', site.db, '--media', media]);
   assert.equal(q.status, 0, q.stderr);
