@@ -414,10 +414,11 @@ int backup_restore(const char *src, const char *db, const char *media_dir, int f
 		rc = -1;
 		goto out;
 	}
-	kb_buf_printf(report,
-		      "restore: %s into %s; %lld photo file%s (%.1f MB) into %s; khabar check: ok; %.2f s",
-		      src, store_is_url(db) ? "the PostgreSQL database" : db, (long long)files,
-		      files == 1 ? "" : "s", (double)bytes / 1e6, media_dir, seconds_since(t0));
+	kb_buf_printf(report, "restore: %s into %s; %lld photo file%s (%.1f MB) into %s; %s; %.2f s", src,
+		      store_is_url(db) ? "the PostgreSQL database" : db, (long long)files,
+		      files == 1 ? "" : "s", (double)bytes / 1e6, media_dir,
+		      store_is_url(db) ? "every table's count equal to the backup's" : "khabar check: ok",
+		      seconds_since(t0));
 out:
 	kb_buf_free(&from);
 	kb_buf_free(&photos);
