@@ -372,6 +372,38 @@ out:
 	return rc;
 }
 
+/* Restore onto PostgreSQL: see backup_restore. The backup may be of an
+ * older khabar, so a copy of it in the temporary folder, brought up to
+ * date and checked, is what goes in, in one transaction on the server:
+ * the site is replaced whole, or left as it was. */
+static int restore_server(const char *from, const char *db, int force, char **err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	kb_buf tmp = {0};
+	kb_buf_printf(&tmp, "%s/khabar-restore-%ld.db", tmpdir && *tmpdir ? tmpdir : "/tmp", (long)getpid());
+	int rc = 0;
+	if (copy_file(from, tmp.data) < 0)
+		rc = fail(err, "cannot copy %s into %s: %s", from, tmp.data, strerror(errno));
+	else if (check_file(tmp.data, err))
+		rc = -1;
+	else if ((rc = (force ? store_copy_replace : store_copy)(tmp.data, db, NULL, err)) && *err &&
+		 strstr(*err, "already holds a site")) {
+		char *why = *err;
+		fail(err, "%s; khabar restore replaces it whole only with --force", why);
+		free(why);
+		rc = 2;
+	}
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < KB_COUNT(suffix); i++) {
+		kb_buf p = {0};
+		kb_buf_printf(&p, "%s%s", tmp.data, suffix[i]);
+		unlink(p.data);
+		kb_buf_free(&p);
+	}
+	kb_buf_free(&tmp);
+	return rc;
+}
+
 int backup_restore(const char *src, const char *db, const char *media_dir, int force, kb_buf *report,
 		   char **err)
 {
@@ -388,15 +420,7 @@ int backup_restore(const char *src, const char *db, const char *media_dir, int f
 		goto out;
 	}
 	if (store_is_url(db)) {
-		/* One transaction on the server: the site is replaced whole,
-		 * or left as it was. */
-		rc = (force ? store_copy_replace : store_copy)(from.data, db, NULL, err);
-		if (rc && *err && strstr(*err, "already holds a site")) {
-			char *why = *err;
-			fail(err, "%s; khabar restore replaces it whole only with --force", why);
-			free(why);
-			rc = 2;
-		}
+		rc = restore_server(from.data, db, force, err);
 	} else {
 		rc = restore_file(from.data, db, force, err);
 	}
@@ -417,7 +441,8 @@ int backup_restore(const char *src, const char *db, const char *media_dir, int f
 	kb_buf_printf(report, "restore: %s into %s; %lld photo file%s (%.1f MB) into %s; %s; %.2f s", src,
 		      store_is_url(db) ? "the PostgreSQL database" : db, (long long)files,
 		      files == 1 ? "" : "s", (double)bytes / 1e6, media_dir,
-		      store_is_url(db) ? "every table's count equal to the backup's" : "khabar check: ok",
+		      store_is_url(db) ? "khabar check: ok, every table's count equal to the backup's"
+				       : "khabar check: ok",
 		      seconds_since(t0));
 out:
 	kb_buf_free(&from);

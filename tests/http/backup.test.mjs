@@ -115,7 +115,7 @@ test('a restore serves the same pages; over a site it needs --force', { timeout:
   const rmedia = path.join(t.dir, 'restored-media');
   const r = khabar(['restore', quiet, '--db', db, '--media', rmedia]);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, pg ? /^restore: .*1 photo file .*every table's count equal/ : /^restore: .*1 photo file .*khabar check: ok/);
+  assert.match(r.stdout, /^restore: .*1 photo file .*khabar check: ok/);
   assert.equal(readFileSync(path.join(rmedia, 'legacy-original.jpg'), 'utf8'), 'not really a jpeg');
 
   const copy = await startSite({ db, extraArgs: ['--media', rmedia] });
@@ -191,6 +191,7 @@ test('the daily backup is made by one server of two, and old ones are pruned', {
   assert.ok(existsSync(path.join(dir, 'notes')), 'other folders are left alone');
   const check = khabar(['check', '--db', path.join(dir, names[1], 'khabar.db')]);
   assert.equal(check.stdout.trim(), 'ok', check.stderr);
-  const logs = servers.map((s) => (s.log().match(/level=info msg="backup: .*khabar check: ok/g) || []).length);
-  assert.deepEqual(logs.sort(), [0, 1], `one server made it: ${logs}`);
+  const logs = () => servers.map((s) => (s.log().match(/level=info msg="backup: .*khabar check: ok/g) || []).length);
+  await until('the backup\'s log line', () => logs().some((n) => n > 0));
+  assert.deepEqual(logs().sort(), [0, 1], `one server made it: ${logs()}`);
 });

@@ -4,14 +4,17 @@
 // loopback, or elsewhere the metrics_token setting as a Bearer token, and
 // refuses a request relayed by a proxy without one. The access log is
 // opened again on SIGHUP (logrotate moves it away first), and the
-// server's own lines have a level and key=value shape. On SQLite, and on
+// server's own lines have a level and key=value shape. The newsroom's
+// settings page saves the backups' and metrics' settings, checked, and
+// never shows the token. On SQLite, and on
 // PostgreSQL under scripts/with-pg.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { khabar, newDb, startSite, tempDir, until } from '../lib/khabar.mjs';
+import { khabar, newDb, sql, startSite, tempDir, until } from '../lib/khabar.mjs';
+import { addUser, loggedIn } from '../lib/newsroom.mjs';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -132,4 +135,21 @@ test('SIGHUP opens the access log again; log lines have a level and key=value sh
   const lines = site.log().split('\n').filter((l) => l.startsWith('ts='));
   assert.ok(lines.length >= 2);
   for (const l of lines) assert.match(l, /^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ level=(info|warn|error) msg="(?:[^"\\]|\\.)*"$/);
+});
+
+test('the settings page saves the backup settings, checked, and never shows the token', async () => {
+  addUser(site.db, 'ops-admin', 'admin');
+  const admin = await loggedIn(site.base, 'ops-admin');
+  const page = await (await admin.get('/newsroom/settings')).text();
+  for (const k of ['backup_time', 'backup_keep', 'backup_dir', 'metrics_token'])
+    assert.ok(page.includes(`name="${k}"`), `${k} on the settings page`);
+  assert.ok(!page.includes(TOKEN), 'the token is not in the page');
+  assert.match(page, /मेट्रिक्स टोकन[^<]*\(टोकन सहेजा हुआ है\)/);
+  const bad = await admin.post('/newsroom/settings', { backup_time: '25:61', backup_keep: '3' });
+  assert.equal(bad.status, 400);
+  assert.equal(sql(site.db, "SELECT count(*) FROM settings WHERE key = 'backup_keep'"), '0', 'nothing of a refused form is saved');
+  const ok = await admin.post('/newsroom/settings', { backup_time: '03:30', backup_keep: '3', backup_dir: '', metrics_token: '' });
+  assert.equal(ok.status, 200);
+  assert.equal(sql(site.db, "SELECT value FROM settings WHERE key = 'backup_time'"), '03:30');
+  assert.equal(sql(site.db, "SELECT value FROM settings WHERE key = 'metrics_token'"), TOKEN, 'an empty token field keeps the token');
 });
