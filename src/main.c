@@ -20,6 +20,8 @@ static const struct {
 	{"check", cmd_check, "check the database's integrity"},
 	{"import", cmd_import, "move a WordPress site in: import wordpress EXPORT.xml"},
 	{"copy", cmd_copy, "move a whole site to another database: copy --from SRC --to DST"},
+	{"backup", cmd_backup, "back the whole site up, while it serves: backup DEST"},
+	{"restore", cmd_restore, "put a backup back: restore SRC [--force]"},
 	{"push", cmd_push, "send push alerts to subscribed readers, and their statistics"},
 	{"routes", cmd_routes, "print every URL the server answers, with its rules"},
 };

@@ -19,6 +19,8 @@
  *             changed (src/pages/suggest.c; looks every 10 s)
  *   acme      with --https: obtains and renews the certificate
  *             (src/acme/acme.c; looks every minute, and on SIGHUP)
+ *   backup    the daily backup at backup_time, by one server of several
+ *             (backup.h; looks every second)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -34,6 +36,7 @@
 #include "../render/theme.h"
 #include "../tips/tips.h"
 #include "app.h"
+#include "backup.h"
 #include "purge.h"
 
 /* Publishes the scheduled articles whose time has come, then queues the
@@ -87,7 +90,7 @@ static const server_job jobs[] = {
 	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
 	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
 	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
-	{"suggest", suggest_step, 10000},
+	{"suggest", suggest_step, 10000},  {"backup", backup_step, 1000},
 };
 
 int app_serve(server_opts *o, const acme_opts *acme)
@@ -116,6 +119,7 @@ int app_serve(server_opts *o, const acme_opts *acme)
 		o->media_dir = media_default_dir(&a, o->db_path);
 	if (media_prepare_dirs(o->media_dir, &err))
 		kb_fatal("%s", err);
+	backup_setup(o->db_path, o->media_dir);
 	if (media_init())
 		kb_fatal("cannot start libvips for photos");
 	curl_global_init(CURL_GLOBAL_DEFAULT);

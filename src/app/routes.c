@@ -66,7 +66,8 @@
 	     {"smtp_password"}, {"smtp_starttls"}, {"edge_purge"}, {"edge_purge_url"}, \
 	     {"edge_purge_header"}, {"edge_purge_token"}, {"indexnow_endpoints"},     \
 	     {"indexnow_key"}, {"websub_hub"}, {"phone"}, {"ownership_url"},              \
-	     {"grievance_ack_days"}, {"grievance_decide_days"}, {"grievance_report"})
+	     {"grievance_ack_days"}, {"grievance_decide_days"}, {"grievance_report"},    \
+	     {"backup_time"}, {"backup_keep"}, {"backup_dir"}, {"metrics_token"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
@@ -122,6 +123,7 @@ const kb_route app_routes[] = {
 	 .edge = "api search"},
 	/* For load balancers and Varnish's probes: never cached anywhere. */
 	{"GET", "/healthz", page_healthz, .max_age = -1},
+	{"GET", "/metrics", page_metrics, .max_age = -1},
 
 	/* The newsroom (src/newsroom/). Logging in is the one POST without a
 	 * session: its token is the pre-session one (session.c). */

@@ -20,6 +20,8 @@ int cmd_import(int argc, char **argv);
 int cmd_push(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_copy(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 
 /*
  * If argv[*i] is the option name ("--db"), stores its value in *val,

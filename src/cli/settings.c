@@ -3,7 +3,9 @@
  * set KEY VALUE" changes one, checking the value first. Values take effect
  * on the pages at once, except timezone and digits, which "khabar serve"
  * reads when it starts. The edge purge's settings (edge_*) and their checks
- * are src/http/edge.c's, shared with the newsroom's settings page.
+ * are src/http/edge.c's, and the backups' and metrics' (backup_*,
+ * metrics_token) src/http/ops.c's, shared with the newsroom's settings
+ * page.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,7 @@
 #include "../db/push_store.h"
 #include "../db/tips_store.h"
 #include "../http/edge.h"
+#include "../http/ops.h"
 #include "../render/escape.h"
 #include "cli.h"
 
@@ -172,9 +175,22 @@ int cmd_settings(int argc, char **argv)
 				v = *v ? "(set)" : "";
 			printf("%-19s %s\n", edge_settings[i].key, v);
 		}
+		kb_ops_settings os;
+		if (!rc && store_ops_settings(st, &a, &os)) {
+			fprintf(stderr, "khabar: %s\n", store_errmsg(st));
+			rc = 1;
+		}
+		for (size_t i = 0; !rc && i < ops_nsettings; i++) {
+			const char *v = ops_setting_value(&os, &ops_settings[i]);
+			if (ops_settings[i].secret)
+				v = *v ? "(set)" : "";
+			printf("%-19s %s\n", ops_settings[i].key, v);
+		}
 		kb_arena_free(&a);
-	} else if (n == 3 && !strcmp(args[0], "set") && edge_setting_find(args[1])) {
-		const edge_setting *e = edge_setting_find(args[1]);
+	} else if (n == 3 && !strcmp(args[0], "set") &&
+		   (edge_setting_find(args[1]) || ops_setting_find(args[1]))) {
+		const edge_setting *e = edge_setting_find(args[1]) ? edge_setting_find(args[1])
+								   : ops_setting_find(args[1]);
 		if (!e->valid(args[2])) {
 			/* A secret is not echoed back, even when it is wrong. */
 			fprintf(stderr, "khabar settings: %s%s%sis not a valid %s: %s\n",

@@ -32,14 +32,31 @@ void kb_log(const char *level, const char *fmt, ...)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	/* One fprintf per line: stderr is unbuffered, and a single call keeps
-	 * lines from different threads from interleaving mid-line. */
 	char line[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s %s %s\n", ts, level, line);
+	/* key=value, as logfmt reads it: the message quoted, with its quotes,
+	 * backslashes and line breaks escaped, so one event is one line. */
+	char msg[2 * sizeof line];
+	size_t o = 0;
+	for (const char *p = line; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\') {
+			msg[o++] = '\\';
+			msg[o++] = (char)c;
+		} else if (c == '\n') {
+			msg[o++] = '\\';
+			msg[o++] = 'n';
+		} else {
+			msg[o++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+		}
+	}
+	msg[o] = 0;
+	/* One fprintf per line: stderr is unbuffered, and a single call keeps
+	 * lines from different threads from interleaving mid-line. */
+	fprintf(stderr, "ts=%s level=%s msg=\"%s\"\n", ts, level, msg);
 }
 
 void *kb_malloc(size_t n)

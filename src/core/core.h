@@ -23,10 +23,13 @@
 /* Prints "khabar: MESSAGE" to stderr and exits with status 1. */
 _Noreturn void kb_fatal(const char *fmt, ...) KB_PRINTF(1, 2);
 
-/* Logs one line to stderr, prefixed with the UTC time and the level. */
+/* Logs one line to stderr in key=value shape (logfmt):
+ *   ts=2026-12-03T14:45:23Z level=warn msg="cannot ... : \"why\""
+ * the UTC time, the level (info, warn, error) and the message, quoted. */
 void kb_log(const char *level, const char *fmt, ...) KB_PRINTF(2, 3);
 #define kb_info(...) kb_log("info", __VA_ARGS__)
 #define kb_warn(...) kb_log("warn", __VA_ARGS__)
+#define kb_error(...) kb_log("error", __VA_ARGS__)
 
 /* malloc/realloc/strdup that abort on failure. Free with free(). */
 void *kb_malloc(size_t n);

@@ -29,6 +29,7 @@
 
 #include "driver.h"
 #include "migrations.h"
+#include "ops_store.h"
 #include "pg.h"
 #include "store_int.h"
 
@@ -75,7 +76,9 @@
  * the whole table is in, so no row waits for a parent not yet copied.
  * clear empties the destination's table first: rows a server makes on an
  * empty database, which do not make it a site. A table not copied has only
- * its name and the reason (skip).
+ * its name and the reason (skip). wipe deletes every row of a copied
+ * table: a restore over a site (store_copy_replace) runs them, the last
+ * table's first, in the copy's transaction.
  */
 typedef struct copy_table {
 	const char *name, *cols, *types;
@@ -83,7 +86,7 @@ typedef struct copy_table {
 	int by_key, later;
 	int batch; /* rows per batch when by_key; 0: BATCH */
 	const char *fix_read, *fix_write, *clear;
-	const char *skip;
+	const char *skip, *wipe;
 } copy_table;
 
 #define INSERT(t, cols, n) "INSERT INTO " t "(" cols ") VALUES (" P##n ")"
@@ -91,13 +94,14 @@ typedef struct copy_table {
 	{                                                                                                    \
 		.name = t, .cols = cols_, .types = types_,                                                   \
 		.read = "SELECT " cols_ " FROM " t " WHERE " key " > $1 ORDER BY " key " LIMIT " STR(BATCH), \
-		.write = INSERT(t, cols_, n), .count = "SELECT count(*) FROM " t, .by_key = 1                \
+		.write = INSERT(t, cols_, n), .count = "SELECT count(*) FROM " t, .by_key = 1,               \
+		.wipe = "DELETE FROM " t                                                                     \
 	}
 #define WHOLE(t, cols_, types_, n, order)                                                            \
 	{                                                                                            \
 		.name = t, .cols = cols_, .types = types_,                                           \
 		.read = "SELECT " cols_ " FROM " t " ORDER BY " order, .write = INSERT(t, cols_, n), \
-		.count = "SELECT count(*) FROM " t                                                   \
+		.count = "SELECT count(*) FROM " t, .wipe = "DELETE FROM " t                         \
 	}
 #define SKIPPED(t, why)                \
 	{                              \
@@ -122,7 +126,8 @@ static const copy_table copy_tables[] = {
 	 .count = "SELECT count(*) FROM categories",
 	 .later = 5,
 	 .fix_read = "SELECT id, parent_id FROM categories WHERE parent_id IS NOT NULL ORDER BY id",
-	 .fix_write = "UPDATE categories SET parent_id = $2 WHERE id = $1"},
+	 .fix_write = "UPDATE categories SET parent_id = $2 WHERE id = $1",
+	 .wipe = "DELETE FROM categories"},
 	WHOLE("author_areas", "author_id, category_id", "ii", 2, "author_id, category_id"),
 	KEYED("users", "id", "id, login, name, role, password, lang, disabled, created_at, author_id",
 	      "itttttiii", 9),
@@ -139,7 +144,8 @@ static const copy_table copy_tables[] = {
 	 .write = INSERT("media_files", MEDIA_FILE_COLS, 4),
 	 .count = "SELECT count(*) FROM media_files",
 	 .by_key = 1,
-	 .batch = MEDIA_BATCH},
+	 .batch = MEDIA_BATCH,
+	 .wipe = "DELETE FROM media_files"},
 	KEYED("author_photos", "author_id", "author_id, media_id", "ii", 2),
 	KEYED("articles", "id",
 	      "id, title, slug, summary, body, status, published_at, created_at, updated_at, category_id, "
@@ -158,7 +164,8 @@ static const copy_table copy_tables[] = {
 	 .read = "SELECT name, value FROM secrets ORDER BY name",
 	 .write = INSERT("secrets", "name, value", 2),
 	 .count = "SELECT count(*) FROM secrets",
-	 .clear = "DELETE FROM secrets"},
+	 .clear = "DELETE FROM secrets",
+	 .wipe = "DELETE FROM secrets"},
 	KEYED("revisions", "id", "id, article_id, version, user_id, at, kind, title, summary, body, fields",
 	      "iiiiittttt", 10),
 	KEYED("audit", "id", "id, at, user_id, action, article_id, detail", "iiitit", 6),
@@ -521,10 +528,13 @@ static int content_version_move(store *src, store *dst)
 
 /* The whole copy, inside dst's one transaction, with each table's counts
  * in nsrc and ndst. The caller rolls back on failure. */
-static int copy_all(store *src, store *dst, int64_t *nsrc, int64_t *ndst)
+static int copy_all(store *src, store *dst, int replace, int64_t *nsrc, int64_t *ndst)
 {
 	if (store_bulk_begin(dst))
 		return STORE_ERROR;
+	for (size_t k = KB_COUNT(copy_tables); replace && k-- > 0;)
+		if (copy_tables[k].wipe && db_exec(dst, copy_tables[k].wipe))
+			return db_fail(dst, "cannot delete the site being replaced");
 	for (size_t k = 0; k < KB_COUNT(copy_tables); k++)
 		if (!copy_tables[k].skip && copy_rows(src, dst, &copy_tables[k]))
 			return STORE_ERROR;
@@ -626,7 +636,7 @@ static store *open_source(const char *from, kb_arena *a, kb_buf *err)
 /* Whether to may be copied into, looked at without writing to it: a new
  * SQLite file (*created), or a database with no khabar site and nothing
  * else in it. 0, or -1 with the reason in err. */
-static int check_destination(const char *to, int *created, kb_arena *a, kb_buf *err)
+static int check_destination(const char *to, int replace, int *created, kb_arena *a, kb_buf *err)
 {
 	*created = !store_is_url(to) && access(to, F_OK) != 0;
 	if (*created)
@@ -658,7 +668,7 @@ static int check_destination(const char *to, int *created, kb_arena *a, kb_buf *
 			      where(st, to), version, latest(st));
 	} else if (site_rows(st, v, n, &held)) {
 		kb_buf_printf(err, "cannot read the destination %s: %s", where(st, to), store_errmsg(st));
-	} else if (held.len) {
+	} else if (held.len && !replace) {
 		kb_buf_printf(err,
 			      "the destination %s already holds a site (%s): copy into a new, empty database "
 			      "(a new file, or createdb NAME on PostgreSQL), or remove this one first",
@@ -704,7 +714,8 @@ static void print_report(FILE *out, store *src, const char *from, store *dst, co
 		(long long)rows, tables, seconds);
 }
 
-int store_copy(const char *from, const char *to, FILE *report, char **err)
+/* store_copy, and with replace store_copy_replace. */
+static int copy_run(const char *from, const char *to, int replace, FILE *report, char **err)
 {
 	kb_arena a = {0};
 	kb_buf e = {0};
@@ -717,7 +728,7 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 
 	/* Everything that can be said without writing is said first. */
 	store *src = open_source(from, &a, &e);
-	if (!src || check_destination(to, &created, &a, &e))
+	if (!src || check_destination(to, replace, &created, &a, &e))
 		goto fail;
 	char *oe = NULL;
 	dst = store_open(to, 0, &oe);
@@ -748,7 +759,7 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 		if (found.len) {
 			kb_buf_printf(&e, "this khabar cannot copy into the destination %s: %s",
 				      where(dst, to), kb_buf_str(&found));
-		} else if (site_rows(dst, v, n, &found)) {
+		} else if (!replace && site_rows(dst, v, n, &found)) {
 			kb_buf_printf(&e, "cannot read the destination %s: %s", where(dst, to),
 				      store_errmsg(dst));
 		} else if (found.len) {
@@ -763,7 +774,7 @@ int store_copy(const char *from, const char *to, FILE *report, char **err)
 	kb_buf_free(&found);
 	if (e.len)
 		goto fail;
-	if (copy_all(src, dst, nsrc, ndst) || store_commit(dst)) {
+	if (copy_all(src, dst, replace, nsrc, ndst) || store_commit(dst)) {
 		if (created)
 			kb_buf_printf(&e, "copy failed, nothing written (the new file %s is removed): %s", to,
 				      store_errmsg(dst));
@@ -806,4 +817,14 @@ fail:
 	kb_arena_free(&a);
 	*err = kb_buf_take(&e, NULL);
 	return STORE_ERROR;
+}
+
+int store_copy(const char *from, const char *to, FILE *report, char **err)
+{
+	return copy_run(from, to, 0, report, err);
+}
+
+int store_copy_replace(const char *from, const char *to, FILE *report, char **err)
+{
+	return copy_run(from, to, 1, report, err);
 }

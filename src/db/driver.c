@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +67,24 @@ struct store {
 #define S(s) ((s)->sq)
 #define PG(s) ((s)->pg)
 
+/* Every failure recorded on any connection: /metrics' database errors. */
+static atomic_uint_fast64_t g_db_errors;
+
+uint64_t store_error_count(void)
+{
+	return atomic_load_explicit(&g_db_errors, memory_order_relaxed);
+}
+
 int db_fail(store *st, const char *what)
 {
+	atomic_fetch_add_explicit(&g_db_errors, 1, memory_order_relaxed);
 	snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", what, db_error(st));
 	return STORE_ERROR;
 }
 
 int db_fail_msg(store *st, const char *msg)
 {
+	atomic_fetch_add_explicit(&g_db_errors, 1, memory_order_relaxed);
 	snprintf(st->errmsg, sizeof st->errmsg, "%s", msg);
 	return STORE_ERROR;
 }

@@ -27,6 +27,7 @@
 #include "header.h"
 #include "http.h"
 #include "json.h"
+#include "metrics.h"
 #include "request.h"
 #include "send.h"
 #include "server_int.h"
@@ -340,6 +341,8 @@ static void hide_secret_path(kb_req *r)
 
 int dispatch(h2o_handler_t *self, h2o_req_t *req)
 {
+	uint64_t t0 = kb_mono_ns();
+	int cached = -1; /* for /metrics: 1 a page-cache hit, 0 a miss */
 	kb_req r = {0};
 	r.raw = req;
 	r.db = t_db;
@@ -434,6 +437,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 		else
 			e = cache_get(g_cache, key.data, key.len, r.version);
 		send_add_str(req, "x-khabar-cache", e ? "hit" : "miss");
+		cached = e != NULL;
 	}
 	if (!e) {
 		r.max_age = r.route->max_age ? r.route->max_age : 60;
@@ -473,6 +477,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 send:
 	send_entry(req, e);
 done:
+	metrics_request(r.route, req->res.status, kb_mono_ns() - t0, cached);
 	kb_buf_free(&path);
 	kb_buf_free(&r.body);
 	kb_arena_free(&r.arena);

@@ -3,6 +3,7 @@
  * jobs.h): step, and when idle wait for a wake-up or the period.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,9 @@ typedef struct job_thread {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int woken, stop;
+	/* For /metrics: rounds, rounds that failed, the monotonic time the
+	 * last ended and how late the last timed wait woke, in ns. */
+	_Atomic uint64_t runs, errors, last_ns, lag_ns;
 } job_thread;
 
 struct job_runner {
@@ -34,12 +38,19 @@ static void wait_period(job_thread *t)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
+	uint64_t due = kb_mono_ns() + (uint64_t)ms * 1000000u;
+	int timed_out = 0;
 	pthread_mutex_lock(&t->mu);
 	while (!t->woken && !t->stop)
-		if (pthread_cond_timedwait(&t->cv, &t->mu, &until))
+		if (pthread_cond_timedwait(&t->cv, &t->mu, &until)) {
+			timed_out = 1;
 			break;
+		}
 	t->woken = 0;
 	pthread_mutex_unlock(&t->mu);
+	uint64_t now = kb_mono_ns();
+	if (timed_out)
+		atomic_store_explicit(&t->lag_ns, now > due ? now - due : 0, memory_order_relaxed);
 }
 
 static int stopping(job_thread *t)
@@ -61,7 +72,12 @@ static void *job_main(void *arg)
 		return NULL;
 	}
 	while (!stopping(t)) {
-		if (t->job->step(st) > 0)
+		int rc = t->job->step(st);
+		atomic_fetch_add_explicit(&t->runs, 1, memory_order_relaxed);
+		if (rc < 0)
+			atomic_fetch_add_explicit(&t->errors, 1, memory_order_relaxed);
+		atomic_store_explicit(&t->last_ns, kb_mono_ns(), memory_order_relaxed);
+		if (rc > 0)
 			continue;
 		wait_period(t);
 	}
@@ -125,4 +141,38 @@ void jobs_stop(job_runner *jr)
 	}
 	free(jr->t);
 	free(jr);
+}
+
+void jobs_write_metrics(job_runner *jr, kb_buf *out)
+{
+	static const char *const names[] = {"runs_total", "errors_total", "last_run_age_seconds",
+					    "lag_seconds"};
+	static const char *const help[] = {
+		"Rounds each background job ran.", "Rounds that failed (and were logged).",
+		"Seconds since each job's last round ended.",
+		"How late each job's last timed round began, in seconds (the scheduler's lag)."};
+	static const char *const type[] = {"counter", "counter", "gauge", "gauge"};
+	if (!jr)
+		return;
+	uint64_t now = kb_mono_ns();
+	for (int m = 0; m < 4; m++) {
+		kb_buf_printf(out, "# HELP khabar_job_%s %s\n# TYPE khabar_job_%s %s\n", names[m], help[m],
+			      names[m], type[m]);
+		for (size_t i = 0; i < jr->n; i++) {
+			job_thread *t = &jr->t[i];
+			uint64_t last = atomic_load_explicit(&t->last_ns, memory_order_relaxed);
+			kb_buf_printf(out, "khabar_job_%s{job=\"%s\"} ", names[m], t->job->name);
+			if (m == 0 || m == 1)
+				kb_buf_printf(out, "%llu\n",
+					      (unsigned long long)atomic_load_explicit(
+						      m ? &t->errors : &t->runs, memory_order_relaxed));
+			else if (m == 2)
+				kb_buf_printf(out, "%.3f\n",
+					      last && now > last ? (double)(now - last) / 1e9 : 0.0);
+			else
+				kb_buf_printf(out, "%.3f\n",
+					      (double)atomic_load_explicit(&t->lag_ns, memory_order_relaxed) /
+						      1e9);
+		}
+	}
 }

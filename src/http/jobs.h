@@ -31,6 +31,10 @@ job_runner *jobs_start(const server_job *jobs, size_t n, const char *db_path);
 /* Makes the job named name run its step at once; unknown names and a
  * runner not started are ignored (commands that run no server). */
 void jobs_wake(job_runner *jr, const char *name);
+/* Appends each job's rounds, errors, the time since its last round and
+ * how late its last timed round began (its lag) to out, in Prometheus'
+ * text format (src/http/metrics.c). NULL: nothing. */
+void jobs_write_metrics(job_runner *jr, kb_buf *out);
 /* Stops every job (the current steps finish, then the final steps run)
  * and frees the runner. */
 void jobs_stop(job_runner *jr);

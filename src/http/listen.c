@@ -1,7 +1,9 @@
 /*
  * listen.c: the server's sockets and its access log. listen_open parses
  * an --listen address and opens the socket every worker thread accepts
- * on; listen_access_log adds the access log to a path's configuration.
+ * on; listen_access_log adds the access log to a path's configuration,
+ * and listen_reopen_logs opens it again (SIGHUP, after logrotate moved
+ * it).
  */
 #define H2O_USE_LIBUV 0
 #include <h2o.h>
@@ -41,6 +43,53 @@ static void log_access(h2o_logger_t *self, h2o_req_t *req)
 		free(line);
 }
 
+/* The log files open, each once whatever the paths that log to it. */
+#define MAX_LOGS 4
+static struct {
+	char *path;
+	int fd;
+} g_logs[MAX_LOGS];
+static size_t g_nlogs;
+
+static int open_log(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+/* The descriptor of the log at path, opened the first time; -1 when it
+ * cannot be. */
+static int log_fd(const char *path)
+{
+	for (size_t i = 0; i < g_nlogs; i++)
+		if (!strcmp(g_logs[i].path, path))
+			return g_logs[i].fd;
+	int fd = open_log(path);
+	if (fd >= 0 && g_nlogs < MAX_LOGS) {
+		g_logs[g_nlogs].path = kb_strdup(path);
+		g_logs[g_nlogs++].fd = fd;
+	}
+	return fd;
+}
+
+int listen_reopen_logs(void)
+{
+	int rc = 0;
+	for (size_t i = 0; i < g_nlogs; i++) {
+		int fd = open_log(g_logs[i].path);
+		/* dup2 puts the new file under the old descriptor in one
+		 * step: a worker writing a line meanwhile writes it whole
+		 * to one file or the other, never to a closed descriptor. */
+		if (fd < 0 || dup2(fd, g_logs[i].fd) < 0) {
+			kb_warn("cannot open the access log %s again: %s (still writing the old file)",
+				g_logs[i].path, strerror(errno));
+			rc = -1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return rc;
+}
+
 int listen_access_log(h2o_pathconf_t *pc, const char *path)
 {
 	char errbuf[256];
@@ -48,8 +97,7 @@ int listen_access_log(h2o_pathconf_t *pc, const char *path)
 						  H2O_LOGCONF_ESCAPE_APACHE, errbuf);
 	if (!conf)
 		kb_fatal("bad access log format: %s", errbuf);
-	int fd = strcmp(path, "-") ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)
-				   : STDOUT_FILENO;
+	int fd = strcmp(path, "-") ? log_fd(path) : STDOUT_FILENO;
 	if (fd < 0) {
 		fprintf(stderr, "khabar: cannot open access log %s: %s\n", path, strerror(errno));
 		return -1;

@@ -21,5 +21,9 @@ int listen_port(const char *addr);
  * new connections, then tells server_opts.on_hup (the ACME client looks
  * at its certificate). Does nothing without TLS. */
 void listen_reload_tls(void);
+/* Opens every access log file again at its path (after logrotate moved
+ * it), each under its old descriptor. Returns 0, or -1 after logging the
+ * ones that could not be (they go on writing the old file). */
+int listen_reopen_logs(void);
 
 #endif

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "../render/cache.h"
@@ -42,6 +43,7 @@
 #include "jobs.h"
 #include "listen.h"
 #include "plain.h"
+#include "metrics.h"
 #include "proxy.h"
 #include "request.h"
 #include "server_int.h"
@@ -63,7 +65,7 @@ static pthread_mutex_t g_changes_mu = PTHREAD_MUTEX_INITIALIZER;
 static int64_t g_seq;
 /* The background jobs (jobs.h): started before the workers, stopped
  * after them, so requests always find them. */
-static job_runner *g_jobs;
+job_runner *g_jobs;
 
 /* Tells server_opts.on_change of tags[0..n) (n 0: everything). */
 static void tell_change(const char *const *tags, size_t n)
@@ -238,6 +240,7 @@ static void *worker_main(void *arg)
 		atomic_store(&g_stop, 1);
 		return NULL;
 	}
+	metrics_thread(w->index);
 	h2o_context_init(&w->ctx, h2o_evloop_create(), &g_conf);
 	for (size_t i = 0; i < KB_COUNT(w->l); i++) {
 		listener *l = &w->l[i];
@@ -298,9 +301,9 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* The signals the main loop takes: SIGINT and SIGTERM stop the server
- * gracefully, SIGHUP reloads. */
-static void stop_signals(sigset_t *set)
+/* The signals the server's main loop takes (every other thread has them
+ * blocked): SIGINT and SIGTERM stop it gracefully, SIGHUP reloads. */
+static void server_signals(sigset_t *set)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
@@ -373,8 +376,26 @@ static int plain_setup(const server_opts *o)
 void server_block_signals(void)
 {
 	sigset_t set;
-	stop_signals(&set);
+	server_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+/*
+ * SIGHUP (systemctl reload, logrotate's postrotate): everything a reload
+ * does, in this one place, on the main thread while the workers serve.
+ * Today the access log is opened again at its path; anything else to
+ * pick up again without a restart (a TLS certificate, say) is one more
+ * call here.
+ */
+/* SIGHUP: the access log opened again (logrotate), and with TLS the
+ * certificate files read again and the ACME client told. */
+static void server_reload(void)
+{
+	int rc = listen_reopen_logs();
+	kb_info("received SIGHUP: %s%s",
+		rc ? "the access log could not be opened again" : "access log reopened",
+		tls_on() ? ", certificates read again" : "");
+	listen_reload_tls();
 }
 
 /* ---- photos under /media/ ---- */
@@ -422,6 +443,10 @@ static void media_headers(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **sl
 {
 	static const char year[] = "public, max-age=31536000, immutable", none[] = "no-store";
 	int failed = req->res.status >= 500;
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	int64_t us = h2o_timeval_subtract(&req->timestamps.request_begin_at, &now);
+	metrics_media(req->res.status, us > 0 ? (uint64_t)us * 1000u : 0);
 	h2o_set_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, failed ? none : year,
 		       failed ? sizeof none - 1 : sizeof year - 1, 1);
 	h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
@@ -437,7 +462,7 @@ int server_run(const server_opts *o)
 	/* The caller blocked SIGINT/SIGTERM before starting any thread
 	 * (server_block_signals), so the main loop below alone takes them. */
 	sigset_t set, cur;
-	stop_signals(&set);
+	server_signals(&set);
 	pthread_sigmask(SIG_BLOCK, NULL, &cur);
 	assert(sigismember(&cur, SIGTERM) && sigismember(&cur, SIGINT));
 	assert(o->routes && o->nroutes && o->error_page);
@@ -566,10 +591,9 @@ int server_run(const server_opts *o)
 	struct timespec tick = {0, 200000000};
 	while (!atomic_load(&g_stop)) {
 		int sig = sigtimedwait(&set, NULL, &tick);
-		if (sig == SIGHUP) {
-			kb_info("received SIGHUP: reloading");
-			listen_reload_tls();
-		} else if (sig == SIGINT || sig == SIGTERM) {
+		if (sig == SIGHUP)
+			server_reload();
+		if (sig == SIGINT || sig == SIGTERM) {
 			kb_info("received %s: finishing requests in flight",
 				sig == SIGINT ? "SIGINT" : "SIGTERM");
 			atomic_store(&g_stop, 1);

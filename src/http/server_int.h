@@ -20,6 +20,8 @@ extern const server_opts *g_opts;
 /* The content version (store_content_version) the cache is current
  * with; requests read it once, as they start. */
 extern _Atomic int64_t g_version;
+/* The background jobs' runner (jobs.h), while the server runs. */
+extern struct job_runner *g_jobs;
 /* Each worker thread's connection to the database. */
 extern _Thread_local store *t_db;
 

@@ -9,6 +9,7 @@
 
 #include "../core/crypto.h"
 #include "../http/edge.h"
+#include "../http/ops.h"
 #include "../push/push.h"
 #include "../render/escape.h"
 #include "../text/text.h"
@@ -261,6 +262,54 @@ static const struct {
 	{"tips_retention_days", "number"},
 };
 
+/* The value of setting e in values, a settings struct (kb_edge_settings,
+ * kb_ops_settings) of const char * fields. */
+static const char *table_value(const void *values, const edge_setting *e)
+{
+	return *(const char *const *)((const char *)values + e->off);
+}
+
+/* The form's fields for the settings table t[0..n) (edge.h's shape) as
+ * list name in ctx, but for the secret, of which only whether it is set
+ * goes in (as flag). */
+static void table_fields(kb_req *r, tv *ctx, const edge_setting *t, size_t n, const void *values,
+			 const char *name, const char *flag)
+{
+	tv *list = tv_list(&r->arena);
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].secret) {
+			tv_set_bool(ctx, flag, *table_value(values, &t[i]) != 0);
+			continue;
+		}
+		tv *o = tv_obj(&r->arena);
+		tv_set_str(o, "key", t[i].key);
+		tv_set_str(o, "label", nr_label(r->user.lang, t[i].key));
+		tv_set_str(o, "value", table_value(values, &t[i]));
+		tv_push(list, o);
+	}
+	tv_set(ctx, name, list);
+}
+
+/* Saves the fields of the settings table t[0..n) that the form carries,
+ * each checked as "khabar settings" checks it; an empty secret keeps the
+ * saved one. 0, or the status to answer (the caller rolls back). */
+static int table_save(kb_req *r, const edge_setting *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *v = req_form(r, t[i].key);
+		if (!v || (t[i].secret && !*v))
+			continue;
+		if (!t[i].valid(v)) {
+			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, t[i].key),
+							nr_label(r->user.lang, "bad_value"));
+			return 400;
+		}
+		if (store_setting_set(r->db, t[i].key, v))
+			return 500;
+	}
+	return 0;
+}
+
 static int settings_page(kb_req *r, const char *message, int status)
 {
 	kb_arena *a = &r->arena;
@@ -326,25 +375,15 @@ static int settings_page(kb_req *r, const char *message, int status)
 	tv_set_str(ctx, "retention_days", ms.retention_days);
 	tv_set_bool(ctx, "smtp_password_set", *ms.password != 0);
 	tv_set_bool(ctx, "smtp_starttls", !strcmp(ms.starttls, "yes"));
-	/* The edge purge (src/http/edge.h): the token, like the password,
-	 * is never sent back. */
+	/* The edge purge (src/http/edge.h) and the backups and metrics
+	 * (src/http/ops.h): their tokens, like the password, are never sent
+	 * back. */
 	kb_edge_settings es;
-	if (store_edge_settings(r->db, a, &es))
+	kb_ops_settings os;
+	if (store_edge_settings(r->db, a, &es) || store_ops_settings(r->db, a, &os))
 		return 500;
-	list = tv_list(a);
-	for (size_t i = 0; i < edge_nsettings; i++) {
-		const edge_setting *e = &edge_settings[i];
-		if (e->secret) {
-			tv_set_bool(ctx, "edge_token_set", *edge_setting_value(&es, e) != 0);
-			continue;
-		}
-		tv *o = tv_obj(a);
-		tv_set_str(o, "key", e->key);
-		tv_set_str(o, "label", nr_label(r->user.lang, e->key));
-		tv_set_str(o, "value", edge_setting_value(&es, e));
-		tv_push(list, o);
-	}
-	tv_set(ctx, "edge_fields", list);
+	table_fields(r, ctx, edge_settings, edge_nsettings, &es, "edge_fields", "edge_token_set");
+	table_fields(r, ctx, ops_settings, ops_nsettings, &os, "ops_fields", "metrics_token_set");
 	if (message)
 		tv_set_str(ctx, "message", message);
 	return nr_render(r, "newsroom-settings", ctx, status);
@@ -447,23 +486,14 @@ int nr_settings(kb_req *r)
 			return 500;
 		}
 	}
-	/* The edge settings, checked as "khabar settings" checks them; an
-	 * empty token field keeps the saved token. */
-	for (size_t i = 0; req_form(r, "edge_purge") && i < edge_nsettings; i++) {
-		const edge_setting *e = &edge_settings[i];
-		const char *v = req_form(r, e->key);
-		if (!v || (e->secret && !*v))
-			continue;
-		if (!e->valid(v)) {
-			store_rollback(r->db);
-			r->error_text = kb_arena_printf(&r->arena, "%s: %s", nr_label(r->user.lang, e->key),
-							nr_label(r->user.lang, "bad_value"));
-			return 400;
-		}
-		if (store_setting_set(r->db, e->key, v)) {
-			store_rollback(r->db);
-			return 500;
-		}
+	/* The edge, backup and metrics settings, checked as "khabar
+	 * settings" checks them. */
+	int bad = (req_form(r, "edge_purge") ? table_save(r, edge_settings, edge_nsettings) : 0);
+	if (!bad)
+		bad = table_save(r, ops_settings, ops_nsettings);
+	if (bad) {
+		store_rollback(r->db);
+		return bad;
 	}
 	/* An empty password field keeps the saved one; the form never holds it. */
 	const char *pw = req_form(r, "smtp_password");

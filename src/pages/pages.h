@@ -49,6 +49,8 @@ int page_robots(kb_req *r);
 int page_indexnow_key(kb_req *r);
 /* /healthz (health.c): 200 "ok" when the database can be read, else 503. */
 int page_healthz(kb_req *r);
+/* /metrics: Prometheus' text, to loopback or the metrics_token (metrics.c). */
+int page_metrics(kb_req *r);
 
 /* Feeds (feeds.c): RSS 2.0 and Atom for the site, a category, a tag and an
  * author; 404 for an unknown subject. */

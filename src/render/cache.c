@@ -64,6 +64,7 @@ typedef struct shard {
 	pthread_mutex_t mu;
 	item **buckets;
 	size_t nbuckets, count, bytes, budget;
+	uint64_t evictions; /* entries the budget pushed out */
 	item *lru_head, *lru_tail;
 } shard;
 
@@ -246,8 +247,10 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 		lru_push(s, it);
 		s->count++;
 		s->bytes += it->cost;
-		while (s->bytes > s->budget && s->lru_tail && s->lru_tail != it)
+		while (s->bytes > s->budget && s->lru_tail && s->lru_tail != it) {
 			shard_remove(s, s->lru_tail);
+			s->evictions++;
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return &it->pub;
@@ -322,4 +325,16 @@ void cache_stats(cache *c, size_t *bytes, size_t *entries)
 		*entries += s->count;
 		pthread_mutex_unlock(&s->mu);
 	}
+}
+
+uint64_t cache_evictions(cache *c)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < SHARDS; i++) {
+		shard *s = &c->shards[i];
+		pthread_mutex_lock(&s->mu);
+		n += s->evictions;
+		pthread_mutex_unlock(&s->mu);
+	}
+	return n;
 }

@@ -85,5 +85,7 @@ void cache_clear(cache *c);
 
 /* Bytes held and number of entries, for logs and benchmarks. */
 void cache_stats(cache *c, size_t *bytes, size_t *entries);
+/* Entries dropped so far to stay within the budget (LRU). */
+uint64_t cache_evictions(cache *c);
 
 #endif
