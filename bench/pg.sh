@@ -68,6 +68,9 @@ pg_db() { # NAME: a new database on the cluster; prints its URL
 	echo "${url/\/postgres\?//$1?}"
 }
 site=$(pg_db site)
+# A site kept from an older khabar is brought up to date first (copy
+# refuses an older schema).
+./khabar check --db "$db" >/dev/null
 echo "copying the site to PostgreSQL..."
 t0=$(now)
 ./khabar copy --from "$db" --to "$site" >"$out/pg-copy.txt"

@@ -285,9 +285,13 @@ typedef struct kb_article_page {
 	struct kb_note *notes;
 	size_t nnotes;
 	struct kb_author_profile *author;
+	/* Whether it is live coverage (live_store.h), whose entries the
+	 * page then reads: only a live story pays for them. */
+	int live;
 } kb_article_page;
 /* The published article slug with its tags, related news, notes and
- * author's profile, read in one round trip on PostgreSQL (six statements
+ * author's profile, and whether it is live, read in one round trip on
+ * PostgreSQL (seven statements
  * in one batch); the same reads as store_article_by_slug,
  * store_article_related, notes_store_list and authors_store_get.
  * STORE_NOTFOUND when no published article has that slug. */

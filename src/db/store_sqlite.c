@@ -509,7 +509,11 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	db_bind_text(author, 1, slug);
 	db_stmt *areas = db_prepare(st, authors_page_areas_sql);
 	db_bind_text(areas, 1, slug);
-	db_stmt *all[] = {art, tags, rel, notes, author, areas};
+	static const char live_sql[] = "SELECT count(*) FROM live_coverage WHERE article_id = "
+				       "(SELECT a.id FROM articles a WHERE a.slug = $1 AND " PUBLISHED ")";
+	db_stmt *live = db_prepare(st, live_sql);
+	db_bind_text(live, 1, slug);
+	db_stmt *all[] = {art, tags, rel, notes, author, areas, live};
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = article_read(st, a, art, &out->article);
@@ -521,6 +525,12 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 		rc = notes_page_read(st, a, notes, &out->notes, &out->nnotes);
 	if (!rc)
 		rc = authors_page_read(st, a, author, areas, &out->author);
+	if (!rc) {
+		if (db_step(live) == DB_ROW)
+			out->live = db_col_int(live, 0) > 0;
+		else
+			rc = db_fail(st, "cannot read the story's live coverage");
+	}
 	/* What was not read (a failure, or no such article) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);

@@ -58,7 +58,7 @@ int page_article(kb_req *r)
 	tv_set_bool(ctx, "is_article", 1);
 	/* Live coverage: its entries under the story (live.c). */
 	live_page live;
-	rc = live_load(r, art.id, &live);
+	rc = pg.live ? live_load(r, art.id, &live) : STORE_NOTFOUND;
 	if (rc && rc != STORE_NOTFOUND)
 		return 500;
 	if (!rc)
