@@ -149,7 +149,7 @@ $(B)/fuzz/fuzz_webp: src/media/webp.c
 $(B)/fuzz/fuzz_frontmatter: src/cli/frontmatter.c
 $(B)/fuzz/fuzz_query: src/search/query.c
 $(B)/fuzz/fuzz_template: src/render/template.c src/render/escape.c
-$(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c
+$(B)/fuzz/fuzz_html: src/importer/html_md.c src/render/markdown.c src/render/escape.c src/render/paths.c
 $(B)/fuzz/fuzz_mail: src/tips/mail.c
 $(B)/fuzz/fuzz_header: src/http/header.c
 $(B)/fuzz/fuzz_clienthello: src/http/tlsparse.c
