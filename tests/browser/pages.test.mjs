@@ -98,7 +98,7 @@ test('an editor adds a correction on a phone; a reader sees it on the story and 
   const story = sql(site.db, "SELECT id || ' ' || slug || ' ' || author_id FROM articles WHERE status = 'published' AND author_id IS NOT NULL ORDER BY id LIMIT 1").split(' ');
   const [id, slug, author] = story;
   /* The story's author has a profile (the newsroom's form is tested over HTTP). */
-  sql(site.db, `UPDATE authors SET role = 'वरिष्ठ संवाददाता', bio = 'खेती, पानी और गाँवों की खबरें; दस साल से लखनऊ में।', email = 'desk@news.example', links = 'https://x.com/desk' || char(10) || 'https://www.facebook.com/desk' WHERE id = ${author}`);
+  sql(site.db, `UPDATE authors SET role = 'वरिष्ठ संवाददाता', bio = 'खेती, पानी और गाँवों की खबरें; दस साल से लखनऊ में।', email = 'desk@news.example', links = 'https://x.com/desk\nhttps://www.facebook.com/desk' WHERE id = ${author}`);
   sql(site.db, `INSERT INTO author_areas(author_id, category_id) SELECT ${author}, id FROM categories ORDER BY position LIMIT 2`);
   const ed = await openPage(browser, 360, 780);
   await newsroomLogin(ed.page, site.base, 'sita', PASSWORD);
