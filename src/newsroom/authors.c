@@ -88,14 +88,7 @@ static int form_page(kb_req *r, const kb_author_profile *p, const char *error, i
 		kb_media m;
 		if (!store_media_get(r->db, a, p->photo_id, &m)) {
 			tv *ph = tv_obj(a);
-			int ready = !strcmp(m.status, "ready");
-			tv_set_bool(ph, "ready", ready);
-			if (ready) {
-				int w = atoi(m.widths);
-				tv_set(ph, "thumb", tv_strf(a, "/media/%s-%d.jpg", m.stem, w));
-				tv_set_int(ph, "width", w);
-				tv_set_int(ph, "height", m.width ? (long long)m.height * w / m.width : 0);
-			}
+			nr_photo_small(r, ph, &m);
 			tv_set(o, "photo", ph);
 		}
 	}

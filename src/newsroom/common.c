@@ -173,6 +173,32 @@ const char *nr_date(kb_req *r, int64_t t)
 	return s;
 }
 
+void nr_photo_small(kb_req *r, tv *o, const kb_media *m)
+{
+	int ready = !strcmp(m->status, "ready");
+	tv_set_bool(o, "ready", ready);
+	if (!ready)
+		return;
+	int w = atoi(m->widths); /* the smallest: widths go up */
+	tv_set(o, "thumb", tv_strf(&r->arena, "/media/%s-%d.jpg", m->stem, w));
+	tv_set_int(o, "width", w);
+	tv_set_int(o, "height", m->width ? (long long)m->height * w / m->width : 0);
+}
+
+tv *nr_revision_value(kb_req *r, int64_t id, int64_t version, const char *title, const char *user_name,
+		      int64_t at, const char *kind)
+{
+	kb_arena *a = &r->arena;
+	tv *x = tv_obj(a);
+	tv_set_int(x, "id", id);
+	tv_set_int(x, "version", version);
+	tv_set_str(x, "title", title);
+	tv_set_str(x, "who", *user_name ? user_name : "—");
+	tv_set_str(x, "when", nr_date(r, at));
+	tv_set_str(x, "kind", nr_label(r->user.lang, kb_arena_printf(a, "kind_%s", kind)));
+	return x;
+}
+
 const char *nr_field(kb_req *r, const char *name, size_t max, int *bad)
 {
 	const char *v = req_form(r, name);

@@ -175,6 +175,14 @@ const char *nr_local_input(kb_req *r, int64_t t);
 int nr_parse_local(const char *s, int64_t *out);
 /* A date for people ("4 नवंबर, 2025, 18:30 IST"), arena string. */
 const char *nr_date(kb_req *r, int64_t t);
+/* Sets o's "ready" for photo m and, once it is, "thumb" (its smallest
+ * JPEG), "width" and "height" (that size's): a photo shown small in a
+ * newsroom page (a tip's, an author's). */
+void nr_photo_small(kb_req *r, tv *o, const kb_media *m);
+/* A revision in a list (story or page history): id, version, title,
+ * who, when and kind, as the history templates show them. */
+tv *nr_revision_value(kb_req *r, int64_t id, int64_t version, const char *title, const char *user_name,
+		      int64_t at, const char *kind);
 
 /* ---- labels.c ---- */
 

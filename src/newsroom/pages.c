@@ -79,13 +79,8 @@ static int editor_page(kb_req *r, const kb_page *p, const char *error, int statu
 			return 500;
 		tv *list = tv_list(a);
 		for (size_t i = 0; i < n; i++) {
-			tv *x = tv_obj(a);
-			tv_set_int(x, "id", v[i].id);
-			tv_set_int(x, "version", v[i].version);
-			tv_set_str(x, "title", v[i].title);
-			tv_set_str(x, "who", *v[i].user_name ? v[i].user_name : "—");
-			tv_set_str(x, "when", nr_date(r, v[i].at));
-			tv_set_str(x, "kind", nr_label(lang, kb_arena_printf(a, "kind_%s", v[i].kind)));
+			tv *x = nr_revision_value(r, v[i].id, v[i].version, v[i].title, v[i].user_name,
+						  v[i].at, v[i].kind);
 			tv_set_bool(x, "current", v[i].version == p->version);
 			tv_push(list, x);
 		}

@@ -116,7 +116,6 @@ static int load_article(kb_req *r, kb_article *art)
 int nr_revisions(kb_req *r)
 {
 	kb_arena *a = &r->arena;
-	const char *lang = r->user.lang;
 	kb_article art;
 	int rc = load_article(r, &art);
 	if (rc)
@@ -136,13 +135,8 @@ int nr_revisions(kb_req *r)
 	tv_set_bool(ctx, "can_restore", nr_can_edit(&r->user, &art));
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
-		tv *x = tv_obj(a);
-		tv_set_int(x, "id", v[i].id);
-		tv_set_int(x, "version", v[i].version);
-		tv_set_str(x, "title", v[i].title);
-		tv_set_str(x, "who", *v[i].user_name ? v[i].user_name : "—");
-		tv_set_str(x, "when", nr_date(r, v[i].at));
-		tv_set_str(x, "kind", nr_label(lang, kb_arena_printf(a, "kind_%s", v[i].kind)));
+		tv *x = nr_revision_value(r, v[i].id, v[i].version, v[i].title, v[i].user_name, v[i].at,
+					  v[i].kind);
 		tv_set_bool(x, "conflict", !strcmp(v[i].kind, "conflict"));
 		tv_set(x, "diff_current",
 		       tv_strf(a, "/newsroom/articles/%lld/diff?from=%lld", (long long)art.id,

@@ -236,15 +236,10 @@ static int tip_page(kb_req *r, const char *message, int status)
 			continue;
 		tv *o = tv_obj(a);
 		tv_set_str(o, "name", m.name);
-		tv_set_bool(o, "ready", !strcmp(m.status, "ready"));
 		tv_set_bool(o, "failed", !strcmp(m.status, "failed"));
-		if (!strcmp(m.status, "ready")) {
-			int w = atoi(m.widths);
-			tv_set(o, "thumb", tv_strf(a, "/media/%s-%d.jpg", m.stem, w));
+		nr_photo_small(r, o, &m);
+		if (!strcmp(m.status, "ready"))
 			tv_set(o, "full", tv_strf(a, "/media/%s-social.jpg", m.stem));
-			tv_set_int(o, "width", w);
-			tv_set_int(o, "height", m.width ? (long long)m.height * w / m.width : 0);
-		}
 		tv_push(photos, o);
 	}
 	tv_set(ctx, "photos", photos);
