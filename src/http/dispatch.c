@@ -341,8 +341,7 @@ static void hide_secret_path(kb_req *r)
 
 int dispatch(h2o_handler_t *self, h2o_req_t *req)
 {
-	uint64_t t0 = kb_mono_ns();
-	int cached = -1; /* for /metrics: 1 a page-cache hit, 0 a miss */
+	metrics_begin(kb_mono_ns());
 	kb_req r = {0};
 	r.raw = req;
 	r.db = t_db;
@@ -389,6 +388,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 
 	r.route = router_match(g_opts->routes, g_opts->nroutes, r.method, r.path, r.path_len, &r, &allowed);
 	hide_secret_path(&r);
+	metrics_note(r.route, -1);
 	if (!r.route) {
 		if (allowed) {
 			send_add(req, H2O_TOKEN_ALLOW, "GET, HEAD");
@@ -437,7 +437,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 		else
 			e = cache_get(g_cache, key.data, key.len, r.version);
 		send_add_str(req, "x-khabar-cache", e ? "hit" : "miss");
-		cached = e != NULL;
+		metrics_note(r.route, e != NULL);
 	}
 	if (!e) {
 		r.max_age = r.route->max_age ? r.route->max_age : 60;
@@ -477,7 +477,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 send:
 	send_entry(req, e);
 done:
-	metrics_request(r.route, req->res.status, kb_mono_ns() - t0, cached);
+	metrics_answered(req->res.status); /* if nothing above counted it */
 	kb_buf_free(&path);
 	kb_buf_free(&r.body);
 	kb_arena_free(&r.arena);

@@ -71,11 +71,36 @@ static int route_kind(const kb_route *r)
 					   : K_OTHER;
 }
 
-void metrics_request(const kb_route *route, int status, uint64_t ns, int hit)
+/* The request this thread is answering (one at a time: a handler runs to
+ * its end before the event loop takes the next). */
+static _Thread_local struct {
+	uint64_t t0;
+	const kb_route *route;
+	int hit, open;
+} t_req;
+
+void metrics_begin(uint64_t t0)
 {
-	count(route_kind(route), status, ns);
-	if (hit >= 0)
-		add(hit ? &t_slot->hits : &t_slot->misses, 1);
+	t_req.t0 = t0;
+	t_req.route = NULL;
+	t_req.hit = -1;
+	t_req.open = 1;
+}
+
+void metrics_note(const kb_route *route, int hit)
+{
+	t_req.route = route;
+	t_req.hit = hit;
+}
+
+void metrics_answered(int status)
+{
+	if (!t_req.open)
+		return;
+	t_req.open = 0;
+	count(route_kind(t_req.route), status, kb_mono_ns() - t_req.t0);
+	if (t_req.hit >= 0)
+		add(t_req.hit ? &t_slot->hits : &t_slot->misses, 1);
 }
 
 void metrics_media(int status, uint64_t ns)

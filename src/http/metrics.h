@@ -19,10 +19,15 @@
 /* Binds the calling thread to slot index (a worker's; others share one). */
 void metrics_thread(int index);
 
-/* Counts one answered request of route (NULL: none matched), its status
- * and the nanoseconds it took; cache is 1 for a page-cache hit, 0 for a
- * miss, -1 when the route is not cached. */
-void metrics_request(const kb_route *route, int status, uint64_t ns, int hit);
+/* A request dispatch() answers, counted the moment its answer is handed
+ * to the connection (so a client holding the answer sees it counted):
+ * metrics_begin() when its head is read (t0, kb_mono_ns), metrics_note()
+ * once its route (NULL: none matched) and page-cache lookup (1 a hit, 0 a
+ * miss, -1 not cached) are known, metrics_answered() by whatever sends the
+ * answer; a second metrics_answered() for the same request does nothing. */
+void metrics_begin(uint64_t t0);
+void metrics_note(const kb_route *route, int hit);
+void metrics_answered(int status);
 /* The same for a photo under /media/ (h2o's file handler). */
 void metrics_media(int status, uint64_t ns);
 

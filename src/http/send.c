@@ -15,6 +15,7 @@
 #include "../render/cache.h"
 #include "edge.h"
 #include "header.h"
+#include "metrics.h"
 #include "request.h"
 #include "send.h"
 
@@ -125,6 +126,7 @@ void send_entry(h2o_req_t *req, cache_entry *e)
 		send_add(req, H2O_TOKEN_ETAG, e->etag);
 		cache_headers(req, e->max_age, e->status, e->keys);
 		cache_release(e);
+		metrics_answered(req->res.status);
 		h2o_send_inline(req, "", 0);
 		return;
 	}
@@ -146,6 +148,7 @@ void send_entry(h2o_req_t *req, cache_entry *e)
 		}
 	}
 	req->res.content_length = body.len;
+	metrics_answered(req->res.status);
 	if (h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"))) {
 		cache_release(e);
 		static h2o_generator_t head_gen = {NULL, NULL};
@@ -198,5 +201,6 @@ void send_redirect(kb_req *r, int status, const char *target, int is_path, int m
 	 * the content version (a purge of "any"). */
 	cache_headers(req, send_private(r) ? -1 : max_age, status, EDGE_ANY " redirect");
 	send_add(req, H2O_TOKEN_CONTENT_TYPE, "text/plain; charset=utf-8");
+	metrics_answered(status);
 	h2o_send_inline(req, location, strlen(location));
 }
