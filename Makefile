@@ -10,7 +10,7 @@
 #   make fuzz FUZZ_SECONDS=60   run each fuzz target longer
 
 CC      ?= cc
-PKGS    := libh2o-evloop libssl libcrypto zlib sqlite3 libpq libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
+PKGS    := libh2o-evloop libssl libcrypto libdeflate sqlite3 libpq libcmark-gfm libutf8proc jansson vips libxml-2.0 libcurl
 # CFLAGS is yours to override (make CFLAGS=-O0); KB_CFLAGS is what khabar needs.
 CFLAGS  ?= -O2 -g
 KB_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter \
@@ -70,7 +70,7 @@ $(B)/assets.o: $(B)/assets.c
 
 $(B)/tests/%: tests/unit/%.c $(B)/libkhabar.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(KB_CFLAGS) -Isrc -o $@ $^ $(LDLIBS) -lcmocka -lz
 
 $(B)/tests/search-quality: tests/search/quality.c $(B)/libkhabar.a
 	@mkdir -p $(dir $@)

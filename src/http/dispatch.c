@@ -475,7 +475,7 @@ int dispatch(h2o_handler_t *self, h2o_req_t *req)
 	}
 	kb_buf_free(&key);
 send:
-	send_entry(req, e);
+	send_entry(req, g_cache, e);
 done:
 	metrics_answered(req->res.status); /* if nothing above counted it */
 	kb_buf_free(&path);

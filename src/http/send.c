@@ -117,8 +117,8 @@ static void cache_headers(h2o_req_t *req, int max_age, int status, const char *k
 	kb_arena_free(&a);
 }
 
-/* Sends entry e (taking over the caller's reference). */
-void send_entry(h2o_req_t *req, cache_entry *e)
+/* Sends entry e of cache c (taking over the caller's reference). */
+void send_entry(h2o_req_t *req, cache *c, cache_entry *e)
 {
 	common_headers(req);
 	if (e->status == 200 && etag_matches(req, e->etag)) {
@@ -140,11 +140,15 @@ void send_entry(h2o_req_t *req, cache_entry *e)
 			     "default-src 'self'; img-src 'self' data:; object-src 'none'; "
 			     "base-uri 'self'; frame-ancestors 'self'; form-action 'self'");
 	h2o_iovec_t body = h2o_iovec_init(e->body, e->len);
-	if (e->gz) {
+	if (e->len >= CACHE_GZIP_MIN) {
+		/* Whether a gzip copy pays is known only once made, so every
+		 * answer that could have been compressed varies by it. */
 		send_add(req, H2O_TOKEN_VARY, "accept-encoding");
-		if (accepts_gzip(req)) {
+		size_t gzlen;
+		const char *gz = accepts_gzip(req) ? cache_gz(c, e, &gzlen) : NULL;
+		if (gz) {
 			send_add(req, H2O_TOKEN_CONTENT_ENCODING, "gzip");
-			body = h2o_iovec_init(e->gz, e->gzlen);
+			body = h2o_iovec_init(gz, gzlen);
 		}
 	}
 	req->res.content_length = body.len;

@@ -21,7 +21,7 @@ int send_private(kb_req *r);
 /* Sends entry e, taking over the caller's reference: 304 when the
  * request's If-None-Match names its ETag, gzip when accepted, no body for
  * HEAD. */
-void send_entry(h2o_req_t *req, cache_entry *e);
+void send_entry(h2o_req_t *req, cache *c, cache_entry *e);
 /* Sends a redirect of status to target (a path, or a URL under the site's
  * own origin; is_path: a decoded request path, see http_location), kept
  * max_age seconds at the edge (-1: private). A target off the site is

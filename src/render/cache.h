@@ -1,6 +1,6 @@
 /*
- * cache.h: the page cache. Rendered responses live in memory with a gzip
- * copy and an ETag, keyed by path (plus the query values a route declares),
+ * cache.h: the page cache. Rendered responses live in memory with an ETag
+ * and, once a client that takes gzip has asked for one, a gzip copy, keyed by path (plus the query values a route declares),
  * so a breaking-news spike is served without touching SQLite.
  *
  * Staleness, two ways:
@@ -30,8 +30,8 @@ typedef struct cache cache;
 typedef struct cache_entry {
 	int status;
 	const char *content_type;
-	const char *body, *gz; /* gz is NULL when compression did not pay */
-	size_t len, gzlen;
+	const char *body;
+	size_t len;
 	char etag[24]; /* quoted, e.g. "\"9f8e7d6c5b4a3921\"" */
 	int64_t version;
 	int max_age; /* Cache-Control max-age to send, seconds */
@@ -50,6 +50,14 @@ typedef struct cache_deps {
 	uint64_t gen;
 	const char *keys;
 } cache_deps;
+
+/* The entry's gzip copy and its length, or NULL when compression does not
+ * pay. Made by the first caller that needs one (compressing only what a
+ * client will take: a crawler or a bot that does not ask for gzip costs no
+ * compression), then kept with the entry and counted in the budget. */
+const char *cache_gz(cache *c, cache_entry *e, size_t *len);
+/* Bodies shorter than this are never compressed. */
+#define CACHE_GZIP_MIN 256
 
 /* A cache holding at most budget bytes of entries. */
 cache *cache_new(size_t budget);

@@ -153,13 +153,18 @@ static void cache_gzip_round_trips(void **state)
 	for (int i = 0; i < 200; i++)
 		kb_buf_puts(&b, "<p>रक्षा सहयोग पर समझौता ज्ञापन</p>\n");
 	cache_entry *e = cache_make(c, "/g", 2, 0, 200, "text/html", b.data, b.len, 1, 60, NULL);
-	assert_non_null(e->gz);
-	assert_true(e->gzlen < b.len / 4);
+	size_t gzlen = 0, again_len = 0;
+	const char *gz = cache_gz(c, e, &gzlen);
+	assert_non_null(gz);
+	assert_true(gzlen < b.len / 4);
+	/* Made once, then the same copy. */
+	assert_ptr_equal(cache_gz(c, e, &again_len), gz);
+	assert_int_equal(again_len, gzlen);
 	char *out = malloc(b.len + 1);
 	z_stream z = {0};
 	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
-	z.next_in = (unsigned char *)e->gz;
-	z.avail_in = (unsigned)e->gzlen;
+	z.next_in = (unsigned char *)gz;
+	z.avail_in = (unsigned)gzlen;
 	z.next_out = (unsigned char *)out;
 	z.avail_out = (unsigned)b.len + 1;
 	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
@@ -170,6 +175,30 @@ static void cache_gzip_round_trips(void **state)
 	cache_release(e);
 	/* Not stored: a lookup misses. */
 	assert_null(cache_get(c, "/g", 2, 1));
+
+	/* A stored entry has no gzip copy until one is asked for; then its
+	 * bytes count in the budget. A short body or one that does not
+	 * shrink has none. */
+	cache_entry *s = cache_make(c, "/s", 2, 1, 200, "text/html", b.data, b.len, 1, 60, NULL);
+	size_t before, after, n;
+	cache_stats(c, &before, &n);
+	assert_non_null(cache_gz(c, s, &gzlen));
+	cache_stats(c, &after, &n);
+	assert_int_equal(after, before + gzlen);
+	cache_release(s);
+	cache_entry *tiny = cache_make(c, "/t", 2, 1, 200, "text/html", "<p>छोटा</p>", strlen("<p>छोटा</p>"), 1, 60, NULL);
+	assert_null(cache_gz(c, tiny, &gzlen));
+	cache_release(tiny);
+	unsigned char noise[4096];
+	uint64_t x = 88172645463325252ULL;
+	for (size_t i = 0; i < sizeof noise; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		noise[i] = (unsigned char)x;
+	}
+	cache_entry *rnd = cache_make(c, "/r", 2, 1, 200, "image/webp", (char *)noise, sizeof noise, 1, 60, NULL);
+	assert_null(cache_gz(c, rnd, &gzlen));
+	assert_null(cache_gz(c, rnd, &gzlen)); /* and known not to pay */
+	cache_release(rnd);
 	kb_buf_free(&b);
 	cache_free(c);
 }
