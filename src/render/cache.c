@@ -245,8 +245,8 @@ cache_entry *cache_make(cache *c, const char *key, size_t keylen, int store, int
 	it->pub.len = len;
 	/* The ETag: the body's CRC-32 (libdeflate's, a few GB/s) and its
 	 * length, which change together with the bytes. */
-	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%08x%08zx\"",
-		 (unsigned)libdeflate_crc32(0, body, len), len);
+	snprintf(it->pub.etag, sizeof it->pub.etag, "\"%08x%08zx\"", (unsigned)libdeflate_crc32(0, body, len),
+		 len);
 	it->pub.version = version;
 	it->pub.max_age = max_age;
 	it->pub.keys = kb_strdup(deps && deps->keys ? deps->keys : "");

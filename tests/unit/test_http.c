@@ -186,7 +186,8 @@ static void cache_gzip_round_trips(void **state)
 	cache_stats(c, &after, &n);
 	assert_int_equal(after, before + gzlen);
 	cache_release(s);
-	cache_entry *tiny = cache_make(c, "/t", 2, 1, 200, "text/html", "<p>छोटा</p>", strlen("<p>छोटा</p>"), 1, 60, NULL);
+	cache_entry *tiny = cache_make(c, "/t", 2, 1, 200, "text/html", "<p>छोटा</p>", strlen("<p>छोटा</p>"),
+				       1, 60, NULL);
 	assert_null(cache_gz(c, tiny, &gzlen));
 	cache_release(tiny);
 	unsigned char noise[4096];
@@ -195,7 +196,8 @@ static void cache_gzip_round_trips(void **state)
 		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
 		noise[i] = (unsigned char)x;
 	}
-	cache_entry *rnd = cache_make(c, "/r", 2, 1, 200, "image/webp", (char *)noise, sizeof noise, 1, 60, NULL);
+	cache_entry *rnd =
+		cache_make(c, "/r", 2, 1, 200, "image/webp", (char *)noise, sizeof noise, 1, 60, NULL);
 	assert_null(cache_gz(c, rnd, &gzlen));
 	assert_null(cache_gz(c, rnd, &gzlen)); /* and known not to pay */
 	cache_release(rnd);
