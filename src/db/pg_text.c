@@ -163,7 +163,7 @@ int pg_tsquery(search_terms *t, const kb_search_query *q, kb_buf *out)
 		/* Its stems, or its exact forms, as on SQLite (build_match):
 		 * the same matches, and ts_rank counts the exact forms on top. */
 		const kb_search_term *term = &q->terms[i];
-		if (!term->prefix && search_has_devanagari(term->text, strlen(term->text)))
+		if (!term->prefix)
 			qterm_read_as(t, term, 1, &ex);
 		else
 			ex.nw = 0;

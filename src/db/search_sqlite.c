@@ -111,11 +111,11 @@ static int build_match(const kb_search_query *q, kb_buf *b)
 			continue;
 		if (pos++)
 			kb_buf_puts(b, q->any ? " OR " : " AND ");
-		/* A Devanagari word or phrase: its stems, or its exact forms,
-		 * which only stories holding the stems have: the matches are
-		 * the stems', and bm25 counts the exact forms on top. */
+		/* A word or phrase: its stems (or Latin keys), or its exact
+		 * forms, which only stories the first matches have: the matches
+		 * are the first's, and bm25 counts the exact forms on top. */
 		const kb_search_term *t = &q->terms[i];
-		if (!t->prefix && search_has_devanagari(t->text, strlen(t->text))) {
+		if (!t->prefix) {
 			kb_buf_putc(b, '(');
 			fts_string(b, t);
 			kb_buf_puts(b, " OR ");

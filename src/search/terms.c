@@ -34,7 +34,7 @@ typedef struct slot {
 struct search_terms {
 	slot *cache; /* CACHE_SLOTS of them, or NULL */
 	unsigned docs;
-	kb_buf norm, stem, key, terms;
+	kb_buf norm, stem, key, terms, mark;
 	text_key_bufs kb; /* text_latin_key's buffers, kept between words */
 };
 
@@ -62,6 +62,7 @@ void search_terms_free(search_terms *t)
 	kb_buf_free(&t->stem);
 	kb_buf_free(&t->key);
 	kb_buf_free(&t->terms);
+	kb_buf_free(&t->mark);
 	text_key_bufs_free(&t->kb);
 	free(t);
 }
@@ -95,6 +96,15 @@ static void exact_term(search_terms *t, int colocated)
 	kb_buf_reset(&t->key);
 }
 
+/* Appends a stem's Latin key p[0..n), marked (terms.h). */
+static void marked_term(search_terms *t, int colocated, const char *p, size_t n)
+{
+	kb_buf_reset(&t->mark);
+	kb_buf_putc(&t->mark, TERMS_STEM_KEY_MARK);
+	kb_buf_append(&t->mark, p, n);
+	add_term(t, colocated, t->mark.data, t->mark.len);
+}
+
 /* Fills t->terms with the terms of the normalised word t->norm, in order. */
 static void word_terms(search_terms *t, unsigned flags)
 {
@@ -102,8 +112,18 @@ static void word_terms(search_terms *t, unsigned flags)
 	int query = (flags & TERMS_QUERY) != 0;
 	int prefix = (flags & TERMS_PREFIX) != 0;
 	if (query && (flags & TERMS_EXACT)) {
-		if (deva)
+		if (deva) {
 			exact_term(t, 0);
+		} else if (!prefix) {
+			/* A Latin word's exact form: its key, which a story has
+			 * plain only for a word of that form (stems' keys are
+			 * marked). */
+			kb_buf_reset(&t->key);
+			text_latin_key_with(&t->key, t->norm.data, t->norm.len, 1, &t->kb);
+			if (t->key.len)
+				add_term(t, 0, t->key.data, t->key.len);
+			kb_buf_reset(&t->key);
+		}
 		return;
 	}
 	kb_buf_reset(&t->stem);
@@ -139,9 +159,18 @@ static void word_terms(search_terms *t, unsigned flags)
 		if (!lens[i] || (i && lens[1] == lens[0] && !memcmp(kp, k, lens[0])) ||
 		    (stem_out && t->stem.len == lens[i] && !memcmp(kp, t->stem.data, lens[i])))
 			continue;
-		add_term(t, first ? 0 : 1, kp, lens[i]);
+		/* The stem's key is marked, so the word's own key stays its
+		 * exact form (bharat for भारत, not for भारतीय). */
+		if (i)
+			marked_term(t, first ? 0 : 1, kp, lens[i]);
+		else
+			add_term(t, first ? 0 : 1, kp, lens[i]);
 		first = 0;
 	}
+	/* A Latin query word (not a prefix) asks for both: a word of that
+	 * key, or a word whose stem has it (TERMS_STEM_KEY_MARK). */
+	if (query && !deva && !prefix && lens[0])
+		marked_term(t, 1, k, lens[0]);
 }
 
 /* Hands the terms p[0..n) (as add_term wrote them) to the callback. */

@@ -8,13 +8,18 @@
  *     digits, case folded; Hindi endings removed), plus the Latin matching
  *     keys of the word and of the stem as colocated synonyms (at the same
  *     position), so रक्षा is also found as "raksha" and कीमतें as "keemat";
+ *     the stem's key, where it differs from the word's, is marked with a
+ *     leading '~' ("~kimat"), so the word's own key is its exact form;
  *   - a query word in Devanagari becomes its stem only; a query word in
- *     Latin letters becomes its Latin key only (which meets the synonyms);
+ *     Latin letters becomes its Latin key, plain and marked, as colocated
+ *     alternatives (which meet both synonyms);
  *   - a Devanagari document word also carries its exact form, the
  *     normalised word marked with a leading '=' ("=भारतीय"), colocated;
  *     a query asks for it beside the stem (TERMS_EXACT), so the stories
  *     with the form the reader typed rank above those with only its stem
- *     (भारतीय over भारत), and the matches stay the stem's;
+ *     (भारतीय over भारत), and the matches stay the stem's; a Latin query
+ *     word's exact form is its plain key, which only stories with a word
+ *     of that form hold ("bharat": भारत over भारतीय, whose stem has it);
  *   - a prefix query (राज*, rak*) uses the normalised word, not the stem;
  *   - highlighting (snippets) needs only each word's first term.
  */
@@ -27,8 +32,8 @@
  * text engine under them) changes the terms of some text, and an index
  * built with another edition is built again when a store opens
  * (store_search_terms_check). 2: English and romanised spellings, loanword
- * variants (issue 22). 3: exact forms. */
-#define SEARCH_TERMS_VERSION 3
+ * variants (issue 22). 3: exact forms. 4: stems' Latin keys marked. */
+#define SEARCH_TERMS_VERSION 4
 
 /* What the text is: flags for search_terms_each. 0 is a document. */
 enum {
@@ -38,12 +43,13 @@ enum {
 	/* A document's terms, but not through the cache: a one-off text
 	 * (PostgreSQL's snippets) that should not fill it. */
 	TERMS_UNCACHED = 1 << 3,
-	/* With TERMS_QUERY: a Devanagari word's exact form alone ("=" and
-	 * the normalised word); nothing for a Latin word. */
+	/* With TERMS_QUERY: a word's exact form alone: for a Devanagari
+	 * word "=" and the normalised word, for a Latin one its plain key. */
 	TERMS_EXACT = 1 << 4,
 };
-/* What marks an exact form's term. */
+/* What marks an exact form's term, and a stem's Latin key. */
 #define TERMS_EXACT_MARK '='
+#define TERMS_STEM_KEY_MARK '~'
 /* A query text that starts with this (U+E000, for private use) asks for
  * exact forms: how a backend's tokenizer is told (FTS5 passes no flags of
  * ours). */
