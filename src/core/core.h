@@ -127,6 +127,9 @@ uint64_t kb_mono_ns(void);
 /* Sets the process time zone, the site's (tz as in TZ, "Asia/Kolkata";
  * NULL or "" keeps the current one). Call before threads start. */
 void kb_set_timezone(const char *tz);
+/* localtime_r of t in the zone kb_set_timezone set, faster (core.c). */
+struct tm;
+void kb_localtime(int64_t t, struct tm *out);
 
 /* Parses a date as the site's local time ("2025-11-04 14:30", optional
  * ":SS") or ISO 8601 with an offset ("2025-11-04T14:30:00+05:30", "...Z").

@@ -150,10 +150,9 @@ int64_t nr_param_id(kb_req *r, size_t i)
 
 const char *nr_local_input(kb_req *r, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 	char s[32];
-	localtime_r(&tt, &tm);
+	kb_localtime(t, &tm);
 	strftime(s, sizeof s, "%Y-%m-%dT%H:%M", &tm);
 	return kb_arena_strdup(&r->arena, s);
 }

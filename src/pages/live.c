@@ -49,10 +49,9 @@ const char *live_headline(kb_arena *a, const char *body)
 /* The site's local time of day of t, "14:30". */
 static const char *clock_of(kb_arena *a, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 	char buf[8];
-	localtime_r(&tt, &tm);
+	kb_localtime(t, &tm);
 	strftime(buf, sizeof buf, "%H:%M", &tm);
 	return kb_arena_strdup(a, buf);
 }

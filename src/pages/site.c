@@ -28,10 +28,9 @@ tv *site_date(kb_req *r, int64_t t, unsigned flags)
 
 void site_iso_date(kb_buf *out, int64_t t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 	char s[40];
-	localtime_r(&tt, &tm);
+	kb_localtime(t, &tm);
 	size_t n = strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S%z", &tm);
 	/* +0530 -> +05:30 */
 	kb_buf_append(out, s, n - 2);

@@ -222,8 +222,7 @@ void theme_set_digits(const char *digits)
 
 void theme_date(kb_buf *out, int64_t t, unsigned flags)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	localtime_r(&tt, &tm);
+	kb_localtime(t, &tm);
 	text_format_date(out, &tm, tm.tm_zone, flags | g_digits);
 }

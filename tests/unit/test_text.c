@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <utf8proc.h>
 
+#include "core/core.h"
 #include "text/internal.h"
 #include "text/text.h"
 
@@ -1496,6 +1498,34 @@ static void test_zz_case_count(void **state)
 	assert_true(cases >= 200);
 }
 
+/* kb_localtime gives what localtime_r gives, in a zone without summer time
+ * and in one with it, across its changes (times walked in steps that cross
+ * quarter hours and land inside them), and after the zone is changed. */
+static void test_localtime_matches_libc(void **state)
+{
+	const char *zones[] = {"Asia/Kolkata", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata"};
+	for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		kb_set_timezone(zones[z]);
+		/* 2026-03-29 and 2026-10-25 (Berlin's changes), and back. */
+		int64_t starts[] = {1774742400 - 7200, 1792886400 - 7200, 1775347200 - 7200, 0, 1700000000};
+		for (size_t i = 0; i < sizeof starts / sizeof starts[0]; i++)
+			for (int64_t t = starts[i]; t < starts[i] + 4 * 3600; t += 317) {
+				time_t tt = (time_t)t;
+				struct tm want, got;
+				localtime_r(&tt, &want);
+				kb_localtime(t, &got);
+				assert_int_equal(got.tm_year, want.tm_year);
+				assert_int_equal(got.tm_yday, want.tm_yday);
+				assert_int_equal(got.tm_hour, want.tm_hour);
+				assert_int_equal(got.tm_min, want.tm_min);
+				assert_int_equal(got.tm_sec, want.tm_sec);
+				assert_int_equal(got.tm_wday, want.tm_wday);
+				assert_int_equal(got.tm_gmtoff, want.tm_gmtoff);
+				assert_int_equal(got.tm_isdst, want.tm_isdst);
+			}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1523,6 +1553,7 @@ int main(void)
 		cmocka_unit_test(test_slug_table),
 		cmocka_unit_test(test_slug_properties),
 		cmocka_unit_test(test_format_date),
+		cmocka_unit_test(test_localtime_matches_libc),
 		cmocka_unit_test(test_format_relative),
 		cmocka_unit_test(test_format_int),
 		cmocka_unit_test(test_appends),
