@@ -368,6 +368,17 @@ int db_one(store *st, db_stmt *s, const char *what)
 	return rc == DB_DONE ? STORE_NOTFOUND : db_fail(st, what);
 }
 
+int db_read_begin(store *st)
+{
+	return !st->pgc && !db_in_tx(st) && !db_exec(st, "BEGIN");
+}
+
+void db_read_end(store *st, int opened)
+{
+	if (opened)
+		db_exec(st, "COMMIT");
+}
+
 int db_begin(store *st)
 {
 	/* dialect: SQLite takes its one write lock at once. PostgreSQL's

@@ -84,6 +84,13 @@ int db_exec(store *st, const char *sql);
  * one is open (a function that may be called inside one opens its own
  * only when it is not). */
 int db_begin(store *st);
+/* A read of several statements from one snapshot: on SQLite a deferred
+ * transaction, which also takes the file's read lock once rather than for
+ * each statement; returns whether one was opened (none inside a
+ * transaction, nor on PostgreSQL, whose batch is one round trip), to hand
+ * to db_read_end. */
+int db_read_begin(store *st);
+void db_read_end(store *st, int opened);
 int db_commit(store *st);
 void db_rollback(store *st);
 int db_in_tx(store *st);

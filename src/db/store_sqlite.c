@@ -514,6 +514,7 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	db_stmt *live = db_prepare(st, live_sql);
 	db_bind_text(live, 1, slug);
 	db_stmt *all[] = {art, tags, rel, notes, author, areas, live};
+	int snap = db_read_begin(st);
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
 	int rc = article_read(st, a, art, &out->article);
@@ -534,6 +535,7 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 	/* What was not read (a failure, or no such article) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);
+	db_read_end(st, snap);
 	return rc;
 }
 
