@@ -243,7 +243,7 @@ int media_icon(const void *p, size_t n, int size, double scale, const char *bg, 
 	int inner = (int)(size * scale);
 	VipsImage *thumb = NULL, *srgb = NULL, *flat = NULL, *framed = NULL;
 	VipsArrayDouble *colour = vips_array_double_newv(3, (double)(rgb >> 16), (double)((rgb >> 8) & 0xff),
-							  (double)(rgb & 0xff));
+							 (double)(rgb & 0xff));
 	int rc = -1;
 	if (vips_thumbnail_buffer((void *)p, n, &thumb, inner, "height", inner, NULL) ||
 	    vips_colourspace(thumb, &srgb, VIPS_INTERPRETATION_sRGB, NULL)) {
@@ -257,8 +257,8 @@ int media_icon(const void *p, size_t n, int size, double scale, const char *bg, 
 		goto out;
 	}
 	int w = vips_image_get_width(flat), h = vips_image_get_height(flat);
-	if (vips_embed(flat, &framed, (size - w) / 2, (size - h) / 2, size, size, "extend", VIPS_EXTEND_BACKGROUND,
-		       "background", colour, NULL) ||
+	if (vips_embed(flat, &framed, (size - w) / 2, (size - h) / 2, size, size, "extend",
+		       VIPS_EXTEND_BACKGROUND, "background", colour, NULL) ||
 	    vips_pngsave_buffer(framed, &png, &len, "strip", TRUE, NULL)) {
 		vips_err(err, errlen, "the icon cannot be made");
 		goto out;

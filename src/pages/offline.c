@@ -92,16 +92,16 @@ int page_manifest(kb_req *r)
 		const char *url = theme_asset_url(icons[i].file);
 		if (!*url)
 			continue;
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "src", url, "sizes",
-						      kb_arena_printf(&r->arena, "%dx%d", icons[i].size,
-								      icons[i].size),
-						      "type", "image/png", "purpose", icons[i].purpose));
+		json_array_append_new(
+			list, json_pack("{s:s,s:s,s:s,s:s}", "src", url, "sizes",
+					kb_arena_printf(&r->arena, "%dx%d", icons[i].size, icons[i].size),
+					"type", "image/png", "purpose", icons[i].purpose));
 	}
 	json_t *m = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:[s]}", "id", "/", "name",
 			      s.name, "short_name", short_name(&r->arena, s.name), "description", s.tagline,
-			      "lang", "hi", "dir", "ltr", "start_url", "/?source=pwa", "scope", "/", "display",
-			      "standalone", "theme_color", theme, "background_color", bg, "icons", list,
-			      "categories", "news");
+			      "lang", "hi", "dir", "ltr", "start_url", "/?source=pwa", "scope", "/",
+			      "display", "standalone", "theme_color", theme, "background_color", bg, "icons",
+			      list, "categories", "news");
 	int status = req_json(r, m, 200);
 	r->content_type = "application/manifest+json; charset=utf-8";
 	return status;
@@ -129,8 +129,8 @@ int page_offline_list(kb_req *r)
 	char version[9];
 	theme_version(version);
 	/* The shell: what every page needs, then the pages themselves. */
-	static const char *const assets[] = {"style.css", "app.js", "push.js", "offline.js", "icon.svg",
-					     "icon-192.png"};
+	static const char *const assets[] = {"style.css",  "app.js",   "push.js",
+					     "offline.js", "icon.svg", "icon-192.png"};
 	json_t *shell = json_array();
 	for (size_t i = 0; i < KB_COUNT(assets); i++)
 		if (*theme_asset_url(assets[i]))
@@ -139,8 +139,9 @@ int page_offline_list(kb_req *r)
 	json_array_append_new(shell, json_string("/offline"));
 	json_t *stories = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(stories, json_pack("{s:s,s:s}", "url",
-							 kb_arena_printf(a, "/news/%s", v[i].slug), "title",
-							 v[i].title));
-	return req_json(r, json_pack("{s:s,s:o,s:o}", "version", version, "shell", shell, "stories", stories), 200);
+		json_array_append_new(stories,
+				      json_pack("{s:s,s:s}", "url", kb_arena_printf(a, "/news/%s", v[i].slug),
+						"title", v[i].title));
+	return req_json(r, json_pack("{s:s,s:o,s:o}", "version", version, "shell", shell, "stories", stories),
+			200);
 }
