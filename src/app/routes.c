@@ -96,7 +96,7 @@ const kb_route app_routes[] = {
 	 * service worker shows for what it has not kept, and what it keeps. */
 	{"GET", "/manifest.webmanifest", page_manifest, PUBLIC(3600)},
 	{"GET", "/offline", page_offline, PUBLIC(300)},
-	{"GET", "/offline.json", page_offline_list, .flags = R_CACHE | R_JSON, .max_age = 60},
+	{"GET", "/offline.json", page_offline_list, PUBLIC(60)},
 	/* IndexNow's key file; any other /NAME.txt is not found. */
 	{"GET", "/{key}.txt", page_indexnow_key, PUBLIC(3600)},
 	/* Feeds: ?full=0 leaves the story out, keeping the summary. */
