@@ -17,8 +17,9 @@ import { after, before, describe, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { CHROMIUM_ARGS, launchChromium } from '../lib/browser.mjs';
+import { CHROMIUM_ARGS, launchChromium, newsroomLogin } from '../lib/browser.mjs';
 import { bin, root, startSite, tempDir, until } from '../lib/khabar.mjs';
+import { addUser, PASSWORD } from '../lib/newsroom.mjs';
 
 const artifacts = path.join(root, 'tests', 'artifacts');
 const shot = (p, name) => p.screenshot({ path: path.join(artifacts, name) });
@@ -27,7 +28,8 @@ let site, browser, list, older;
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   // More stories than the 50 kept at install: some are older than those.
-  site = await startSite({ articles: 109 }); // and the seed story
+  site = await startSite({ articles: 109, ownUrl: true }); // and the seed story
+  addUser(site.db, 'offline-editor', 'editor');
   browser = await launchChromium();
   list = await (await fetch(site.base + '/offline.json')).json();
   const all = [];
@@ -200,11 +202,13 @@ describe('offline', () => {
     await page.goto(site.base + opened, { waitUntil: 'load' });
     const openedTitle = await page.locator('h1').innerText();
     await until('the opened story is kept', async () => (await cached(page))['khabar-' + list.version].includes(opened));
-    // The newsroom is never kept, nor is anything else under it.
-    await page.goto(site.base + '/newsroom', { waitUntil: 'load' });
-    await page.goto(site.base + '/newsroom/login', { waitUntil: 'load' });
+    // The newsroom is never kept: an editor's desk and editor, in the
+    // same browser. Nor is a page that is not a plain 200.
+    await newsroomLogin(page, site.base, 'offline-editor', PASSWORD);
+    await page.goto(site.base + '/newsroom/articles/new', { waitUntil: 'load' });
+    assert.equal((await page.goto(site.base + '/news/abhi-nahin-chhapi')).status(), 404);
     keys = (await cached(page))['khabar-' + list.version];
-    assert.deepEqual(keys.filter((k) => k.startsWith('/newsroom') || k.startsWith('/api/')), []);
+    assert.deepEqual(keys.filter((k) => k.startsWith('/newsroom') || k.startsWith('/api/') || k.includes('abhi-nahin')), []);
 
     await ctx.setOffline(true);
     await page.goto(site.base + '/', { waitUntil: 'load' });
