@@ -10,7 +10,7 @@
 // file: a new deployment changes it, so the browser installs this worker
 // again). On install it keeps what /offline.json lists: the shell (CSS,
 // scripts, icons, the home page, the offline page) and the latest 50
-// stories; the stories the reader opened in the old cache come along, and
+// stories, after the stories of the old cache (the reader's come along);
 // activating drops every older cache. Then:
 //   /static/...  cache first (fingerprinted names never change);
 //   a page       network first, the kept copy when the network fails, and
@@ -33,7 +33,7 @@ function keepable(res) {
 }
 
 // Drops the oldest stories of cache c beyond MAX_STORIES (keys come in the
-// order they were stored; storing again moves one to the end).
+// order they were stored: see store).
 function trim(c) {
 	return c.keys().then(function (keys) {
 		var stories = keys.filter(function (k) { return isStory(new URL(k.url).pathname); });
@@ -43,42 +43,53 @@ function trim(c) {
 	});
 }
 
+// Stores a page under key in c as the newest: Chromium keeps a replaced
+// entry in its old place, which would make a story read again the first
+// the bound drops.
+function store(c, key, res) {
+	return c.delete(key).then(function () { return c.put(key, res); });
+}
+
 // Fetches url and keeps it in c when it may be kept; never rejects.
 function keep(c, url) {
 	return fetch(url, { credentials: 'omit' }).then(function (res) {
-		if (keepable(res)) return c.put(url, res);
+		if (keepable(res)) return store(c, url, res);
 	}).catch(function () {});
 }
 
-// The stories of the older caches, which the reader opened or were
-// recent, go into c (the new one) unless it has them.
+// The stories of the older caches (the reader's and the recent ones) go
+// into c, the new one, one by one in the order they were kept, so that
+// the bound drops the same oldest ones it would have.
 function carryOver(c) {
 	return caches.keys().then(function (names) {
-		return Promise.all(names.filter(function (n) { return n.indexOf('khabar-') === 0 && n !== CACHE; }).map(function (n) {
-			return caches.open(n).then(function (old) {
+		return names.filter(function (n) { return n.indexOf('khabar-') === 0 && n !== CACHE; });
+	}).then(function (names) {
+		return names.reduce(function (done, n) {
+			return done.then(function () { return caches.open(n); }).then(function (old) {
 				return old.keys().then(function (keys) {
-					return Promise.all(keys.filter(function (k) { return isStory(new URL(k.url).pathname); }).map(function (k) {
-						return c.match(k).then(function (have) {
-							if (have) return;
-							return old.match(k).then(function (res) { if (res) return c.put(k, res); });
+					return keys.filter(function (k) { return isStory(new URL(k.url).pathname); }).reduce(function (d, k) {
+						return d.then(function () { return old.match(k); }).then(function (res) {
+							if (res) return c.put(k, res);
 						});
-					}));
+					}, Promise.resolve());
 				});
 			});
-		}));
+		}, Promise.resolve());
 	});
 }
 
+// The old stories first, then the shell and the latest ones: stored last,
+// those are the last the bound drops.
 function precache() {
 	return caches.open(CACHE).then(function (c) {
 		return fetch('/offline.json', { cache: 'no-store', credentials: 'omit' }).then(function (res) {
 			if (!res.ok) throw new Error('offline.json: ' + res.status);
 			return c.put('/offline.json', res.clone()).then(function () { return res.json(); });
 		}).then(function (list) {
-			return c.addAll(list.shell).then(function () {
+			return carryOver(c).then(function () { return c.addAll(list.shell); }).then(function () {
 				return Promise.all(list.stories.map(function (s) { return keep(c, s.url); }));
 			});
-		}).then(function () { return carryOver(c); }).then(function () { return trim(c); });
+		}).then(function () { return trim(c); });
 	});
 }
 
@@ -104,7 +115,7 @@ function page(event, url) {
 			event.waitUntil(caches.open(CACHE).then(function (c) {
 				// Kept under the path alone: the home page opened as
 				// the app (/?source=pwa) is the home page.
-				return c.put(url.origin + url.pathname, copy).then(function () { return trim(c); });
+				return store(c, url.origin + url.pathname, copy).then(function () { return trim(c); });
 			}));
 		}
 		return res;

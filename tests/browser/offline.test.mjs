@@ -254,6 +254,11 @@ describe('offline', () => {
     const kept = await stories();
     assert.deepEqual(kept.slice(-60), older, 'every story opened, in the order read');
     assert.equal(list.stories.filter((s) => kept.includes(s.url)).length, 40, '10 of those kept at install went');
+    // A story read again is the newest kept.
+    const again = list.stories.find((s) => kept.includes(s.url)).url;
+    await page.goto(site.base + again, { waitUntil: 'domcontentloaded' });
+    await until('the story read again last', async () => (await stories()).at(-1) === again);
+    assert.equal((await stories()).length, 100);
     assert.deepEqual(errors, []);
     await ctx.close();
   });
@@ -291,6 +296,8 @@ describe('offline', () => {
       });
       const keys = (await cached(page))['khabar-' + next.version];
       assert.ok(keys.includes(older[2]), 'the story read came along');
+      for (const st of next.stories) assert.ok(keys.includes(st.url), `${st.url} kept again`);
+      assert.notEqual(keys.filter((k) => k.startsWith('/news/')).at(-1), older[2], 'the latest stored after the old');
       assert.ok(keys.includes(next.shell[0]), 'the new shell');
       assert.ok(!keys.some((k) => list.shell.includes(k) && !next.shell.includes(k)), 'no old asset');
       assert.deepEqual(errors, []);
