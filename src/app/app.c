@@ -126,6 +126,7 @@ int app_serve(server_opts *o, const acme_opts *acme)
 	markdown_init();
 	if (theme_init(o->theme_dir, &err))
 		kb_fatal("cannot load the theme: %s", err);
+	offline_make_icons();
 
 	push_engine_opts po = {.db_path = o->db_path};
 	push_engine *pe = push_engine_start(&po);

@@ -92,6 +92,11 @@ const kb_route app_routes[] = {
 	{"GET", "/grievances", page_grievances, .max_age = 300},
 	{"GET", "/static/{file}", page_static, PUBLIC(31536000)},
 	{"GET", "/robots.txt", page_robots, PUBLIC(3600)},
+	/* Installable and offline (offline.c): the manifest, the page the
+	 * service worker shows for what it has not kept, and what it keeps. */
+	{"GET", "/manifest.webmanifest", page_manifest, PUBLIC(3600)},
+	{"GET", "/offline", page_offline, PUBLIC(300)},
+	{"GET", "/offline.json", page_offline_list, PUBLIC(60)},
 	/* IndexNow's key file; any other /NAME.txt is not found. */
 	{"GET", "/{key}.txt", page_indexnow_key, PUBLIC(3600)},
 	/* Feeds: ?full=0 leaves the story out, keeping the summary. */

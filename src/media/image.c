@@ -3,6 +3,7 @@
  * derived images, in memory. Nothing here touches the store or a folder.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <vips/vips.h>
 
@@ -228,5 +229,52 @@ out:
 		*nfiles = 0;
 	}
 	vips_thread_shutdown();
+	return rc;
+}
+
+int media_icon(const void *p, size_t n, int size, double scale, const char *bg, kb_buf *out, char *err,
+	       size_t errlen)
+{
+	void *png = NULL;
+	size_t len = 0;
+	unsigned rgb = 0xffffff;
+	if (bg && bg[0] == '#' && strlen(bg) == 7)
+		rgb = (unsigned)strtoul(bg + 1, NULL, 16);
+	int inner = (int)(size * scale);
+	VipsImage *thumb = NULL, *srgb = NULL, *flat = NULL, *framed = NULL;
+	VipsArrayDouble *colour = vips_array_double_newv(3, (double)(rgb >> 16), (double)((rgb >> 8) & 0xff),
+							 (double)(rgb & 0xff));
+	int rc = -1;
+	if (vips_thumbnail_buffer((void *)p, n, &thumb, inner, "height", inner, NULL) ||
+	    vips_colourspace(thumb, &srgb, VIPS_INTERPRETATION_sRGB, NULL)) {
+		vips_err(err, errlen, "the logo cannot be read");
+		goto out;
+	}
+	/* Transparency shows the background colour, as a launcher would. */
+	if (vips_image_hasalpha(srgb) ? vips_flatten(srgb, &flat, "background", colour, NULL)
+				      : vips_copy(srgb, &flat, NULL)) {
+		vips_err(err, errlen, "the logo cannot be flattened");
+		goto out;
+	}
+	int w = vips_image_get_width(flat), h = vips_image_get_height(flat);
+	if (vips_embed(flat, &framed, (size - w) / 2, (size - h) / 2, size, size, "extend",
+		       VIPS_EXTEND_BACKGROUND, "background", colour, NULL) ||
+	    vips_pngsave_buffer(framed, &png, &len, "strip", TRUE, NULL)) {
+		vips_err(err, errlen, "the icon cannot be made");
+		goto out;
+	}
+	kb_buf_append(out, png, len);
+	g_free(png);
+	rc = 0;
+out:
+	vips_area_unref(VIPS_AREA(colour));
+	if (thumb)
+		g_object_unref(thumb);
+	if (srgb)
+		g_object_unref(srgb);
+	if (flat)
+		g_object_unref(flat);
+	if (framed)
+		g_object_unref(framed);
 	return rc;
 }

@@ -68,6 +68,16 @@ int media_process(const void *p, size_t n, media_file files[MEDIA_MAX_FILES], si
 		  int *height, kb_buf *widths, char *err, size_t errlen);
 void media_files_free(media_file *files, size_t n);
 
+/*
+ * An app icon (the web app manifest's) from the image p[0..n): a
+ * size x size PNG, the image scaled to fit size * scale and centred on
+ * the colour bg ("#rrggbb"), so a maskable icon (scale 0.8) keeps it
+ * inside the safe zone launchers crop to. Returns 0 with the PNG
+ * appended to out, or -1 with a message in err.
+ */
+int media_icon(const void *p, size_t n, int size, double scale, const char *bg, kb_buf *out, char *err,
+	       size_t errlen);
+
 /* Drops EXIF, XMP and ICC chunks from a WebP file in b[0..n), in place;
  * returns its new length. */
 size_t media_webp_strip(unsigned char *b, size_t n);

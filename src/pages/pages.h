@@ -13,6 +13,8 @@
  *                               error pages
  *   health.c                    /healthz: can this node read its database
  *   live.c                      a story's live coverage and its updates
+ *   offline.c                   the web app manifest, the offline page and
+ *                               what the service worker keeps
  *   site.c                      what every page shares: the page frame,
  *                               pagers, dates, share links (site.h)
  */
@@ -111,6 +113,17 @@ int page_live_since(kb_req *r);
 /* An entry's headline: its first line without Markdown marks, at most
  * 100 characters (cut with an ellipsis). Arena string. */
 const char *live_headline(kb_arena *a, const char *body);
+
+/* Installable and offline (offline.c): the web app manifest, the Hindi
+ * offline page, and /offline.json, the shell and the latest stories the
+ * service worker keeps. offline_make_icons draws the manifest's icons
+ * from the theme's logo into the theme's static files (a warning, and
+ * no icons, when it cannot); call it once after theme_init, with
+ * libvips started. */
+void offline_make_icons(void);
+int page_manifest(kb_req *r);
+int page_offline(kb_req *r);
+int page_offline_list(kb_req *r);
 
 /* Readers' tips (tips.c): the form, sending it, the confirmation. */
 int page_tip_form(kb_req *r);

@@ -1,6 +1,7 @@
 /*
  * push.c: the reader's side of Web Push on the server: the service worker
- * (/sw.js, from the site root so that its scope is the whole site), the
+ * (/sw.js, from the site root so that its scope is the whole site; it
+ * also keeps pages for reading offline: offline.c), the
  * public key browsers subscribe with, the JSON endpoints that store,
  * update, read and cancel a subscription, the page where a reader manages
  * it, and the redirect every notification click goes through (it notes
@@ -47,6 +48,12 @@ int page_sw(kb_req *r)
 	size_t len;
 	if (theme_static_named("sw.js", &data, &len, &type))
 		return 404;
+	/* Its caches are named after the theme's version: a new one (a
+	 * changed file, a new build) changes these bytes, so browsers install
+	 * the worker again and it drops the old caches (offline.c). */
+	char version[9];
+	theme_version(version);
+	kb_buf_printf(&r->body, "var KHABAR_VERSION = '%s';\n", version);
 	kb_buf_append(&r->body, data, len);
 	r->content_type = "text/javascript; charset=utf-8";
 	/* Browsers check for a new service worker at most daily anyway; no

@@ -298,6 +298,11 @@ tv *site_context_of(kb_req *r, const kb_site *site, const char *title, const cha
 	tv_set_str(as, "js", theme_asset_url("app.js"));
 	tv_set_str(as, "push", theme_asset_url("push.js"));
 	tv_set_str(as, "icon", theme_asset_url("icon.svg"));
+	tv_set_str(as, "offline", theme_asset_url("offline.js"));
+	tv_set_str(as, "touch_icon", theme_asset_url("icon-192.png"));
+	char colour[8];
+	theme_css_colour("brand", "#b3121f", colour, sizeof colour);
+	tv_set_str(as, "theme_color", kb_arena_strdup(a, colour));
 	tv_set(ctx, "asset", as);
 
 	tv *page = tv_obj(a);

@@ -4,6 +4,7 @@
  */
 #include "theme.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,53 @@ int theme_static_named(const char *name, const char **data, size_t *len, const c
 			return 0;
 		}
 	return -1;
+}
+
+void theme_add_static(const char *name, const void *data, size_t len)
+{
+	add_static(name, data, len);
+}
+
+void theme_version(char out[9])
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < g_nstatic; i++) {
+		uint64_t f = kb_hash64(g_static[i].fname, strlen(g_static[i].fname));
+		h = (h ^ f) * 1099511628211ull;
+	}
+	snprintf(out, 9, "%08x", (unsigned)((h ^ (h >> 32)) & 0xffffffffu));
+}
+
+void theme_css_colour(const char *name, const char *fallback, char *out, size_t outlen)
+{
+	const char *css, *type;
+	size_t len;
+	snprintf(out, outlen, "%s", fallback);
+	if (theme_static_named("style.css", &css, &len, &type))
+		return;
+	char key[64];
+	int kl = snprintf(key, sizeof key, "--%s:", name);
+	if (kl < 0 || (size_t)kl >= sizeof key)
+		return;
+	const char *p = css, *end = css + len;
+	while ((p = memmem(p, (size_t)(end - p), key, (size_t)kl))) {
+		/* "--brand:" itself, not the end of "--my--brand:". */
+		if (p > css && (p[-1] == '-' || (p[-1] >= 'a' && p[-1] <= 'z'))) {
+			p += kl;
+			continue;
+		}
+		p += kl;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		/* "#" and 3 or 6 hex digits, then anything but a hex digit. */
+		size_t n = 0;
+		if (p < end && *p == '#')
+			while (p + 1 + n < end && isxdigit((unsigned char)p[1 + n]) && n < 7)
+				n++;
+		if ((n == 3 || n == 6) && n + 1 < outlen)
+			snprintf(out, outlen, "%.*s", (int)n + 1, p);
+		return;
+	}
 }
 
 const char *theme_asset_url(const char *name)

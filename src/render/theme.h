@@ -34,6 +34,21 @@ int theme_static_named(const char *name, const char **data, size_t *len, const c
  * or "" when there is none by that name. */
 const char *theme_asset_url(const char *name);
 
+/* Adds a static file made at start (the app's icons, drawn from the
+ * logo), or replaces one by that name, fingerprinting it like the rest.
+ * Call after theme_init and before threads. */
+void theme_add_static(const char *name, const void *data, size_t len);
+/* The theme's version: 8 hex digits of a hash over every static file's
+ * fingerprint, so any changed file (or a new build's) gives a new one.
+ * Written to out, which holds at least 9 bytes. The service worker's
+ * cache names carry it (src/pages/offline.c). */
+void theme_version(char out[9]);
+/* The value of the CSS custom property --name as style.css first sets it
+ * (its light scheme): "#b3121f" for "brand". Copied into out (size
+ * outlen); fallback when style.css has no such colour (a hex colour is
+ * all it takes, so nothing else reaches a manifest or a meta tag). */
+void theme_css_colour(const char *name, const char *fallback, char *out, size_t outlen);
+
 /* Renders template name with ctx, appended to out. Returns 0, or -1 with
  * out emptied when ctx is NULL (a context that failed to build) or the
  * template fails. */
