@@ -25,6 +25,7 @@
 
 #include "../db/reads_store.h"
 #include "../http/http.h"
+#include "../render/template.h"
 
 /* One reader's repeat reads of a story within this many seconds count
  * once. */
