@@ -91,10 +91,14 @@ static int suggest_step(store *st)
 }
 
 static const server_job jobs[] = {
-	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
-	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
-	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
-	{"suggest", suggest_step, 10000},  {"backup", backup_step, 1000},
+	{"schedule", schedule_step, 1000},
+	{"photos", photos_step, 1000},
+	{"tips", tips_step, 1000},
+	{"clicks", clicks_step, 1000, .final_step = 1},
+	{"prune", prune_step, 600000},
+	{"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
+	{"suggest", suggest_step, 10000},
+	{"backup", backup_step, 1000},
 	{"reads", reads_step, 250, .final_step = 1},
 };
 

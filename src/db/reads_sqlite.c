@@ -33,10 +33,11 @@ int reads_store_add(store *st, const kb_read_count *v, size_t n, size_t *kept)
 {
 	/* A story that is not published (deleted since, or an id no story
 	 * ever had) adds nothing: the beacon checks no id. */
-	static const char sql[] = "INSERT INTO article_reads(article_id, hour, reads) SELECT $1, $2, $3 "
-				  "WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1 AND status = 'published') "
-				  "ON CONFLICT (article_id, hour) DO UPDATE SET "
-				  "reads = article_reads.reads + excluded.reads";
+	static const char sql[] =
+		"INSERT INTO article_reads(article_id, hour, reads) SELECT $1, $2, $3 "
+		"WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1 AND status = 'published') "
+		"ON CONFLICT (article_id, hour) DO UPDATE SET "
+		"reads = article_reads.reads + excluded.reads";
 	*kept = 0;
 	int mine, rc = begin(st, &mine);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -131,10 +132,11 @@ static int write_scope(store *st, int64_t scope, const scope_lists *l)
 /* The lists computed from the buckets, every scope's, into *out. */
 static int compute(store *st, kb_arena *a, int64_t now_hour, scope_lists **out, size_t *n, size_t *cap)
 {
-	static const char sql[] = "SELECT r.article_id, coalesce(a.category_id, 0), sum(r.reads) AS total "
-				  "FROM article_reads r JOIN articles a ON a.id = r.article_id "
-				  "WHERE r.hour >= $1 AND r.hour <= $2 AND a.status = 'published' "
-				  "GROUP BY r.article_id, a.category_id ORDER BY total DESC, r.article_id DESC";
+	static const char sql[] =
+		"SELECT r.article_id, coalesce(a.category_id, 0), sum(r.reads) AS total "
+		"FROM article_reads r JOIN articles a ON a.id = r.article_id "
+		"WHERE r.hour >= $1 AND r.hour <= $2 AND a.status = 'published' "
+		"GROUP BY r.article_id, a.category_id ORDER BY total DESC, r.article_id DESC";
 	for (int p = 0; p < READS_PERIODS; p++) {
 		db_stmt *s = db_prepare(st, sql);
 		db_bind_int(s, 1, now_hour - period_hours[p]);
@@ -247,8 +249,7 @@ int reads_store_totals(store *st, const int64_t *ids, size_t n, int64_t since_ho
 		int rc = db_one(st, s, "cannot count the story's reads");
 		if (rc == STORE_ERROR)
 			return rc;
-		out[i] = rc ? (kb_read_totals){0, 0}
-			    : (kb_read_totals){db_col_int(s, 0), db_col_int(s, 1)};
+		out[i] = rc ? (kb_read_totals){0, 0} : (kb_read_totals){db_col_int(s, 0), db_col_int(s, 1)};
 		if (!rc)
 			db_reset(s);
 	}

@@ -83,7 +83,8 @@ void reads_tally_free(reads_tally *t)
  * -1 when the totals are full (the reads are lost and counted so). */
 static int add_locked(shard *s, int64_t article_id, int64_t hour, int64_t n)
 {
-	uint64_t h = ((uint64_t)article_id * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)hour * 0xC2B2AE3D27D4EB4FULL);
+	uint64_t h = ((uint64_t)article_id * 0x9E3779B97F4A7C15ULL) ^
+		     ((uint64_t)hour * 0xC2B2AE3D27D4EB4FULL);
 	for (size_t i = (size_t)((h >> 32) % PENDING_SLOTS);; i = (i + 1) % PENDING_SLOTS) {
 		pending *p = &s->slots[i];
 		if (p->article_id == article_id && p->hour == hour) {
@@ -207,10 +208,11 @@ int reads_is_bot(const char *agent)
 	 * Samsung Internet, UC, Opera's too); tools and libraries mostly do
 	 * not (curl, Wget, python-requests, Go, Java, okhttp, node). Of the
 	 * ones that do, these name themselves. */
-	static const char *const names[] = {"bot",         "crawl",     "spider",   "slurp",
-					    "facebookexternalhit", "headless", "phantomjs", "lighthouse",
-					    "mediapartners", "preview",  "fetcher",  "python",
-					    "curl",        "wget",      "scrapy",   "httpclient"};
+	static const char *const names[] = {
+		"bot",       "crawl",     "spider",     "slurp",         "facebookexternalhit",
+		"headless",  "phantomjs", "lighthouse", "mediapartners", "preview",
+		"fetcher",   "python",    "curl",       "wget",          "scrapy",
+		"httpclient"};
 	if (!agent || strncmp(agent, "Mozilla/", 8))
 		return 1;
 	char low[512];
@@ -266,7 +268,8 @@ int page_read(kb_req *r)
 		purpose = req_header(r, "purpose");
 	if (!reads_is_bot(agent) && !(purpose && strstr(purpose, "prefetch"))) {
 		int64_t now = kb_now();
-		reads_tally_note(tally(), reads_reader(g_secret, now / 86400, req_peer(r), agent, id), id, now);
+		reads_tally_note(tally(), reads_reader(g_secret, now / 86400, req_peer(r), agent, id), id,
+				 now);
 	}
 	r->content_type = "image/gif";
 	r->max_age = -1;
@@ -290,8 +293,8 @@ static int flush(store *st)
 	size_t n, lost, kept;
 	kb_read_count *v = reads_tally_take(tally(), &n, &lost);
 	if (lost)
-		kb_warn("reads: %zu reads lost: more than %u stories and hours were waiting to be written", lost,
-			READS_PENDING_MAX);
+		kb_warn("reads: %zu reads lost: more than %u stories and hours were waiting to be written",
+			lost, READS_PENDING_MAX);
 	int rc = n ? reads_store_add(st, v, n, &kept) : STORE_OK;
 	if (rc) {
 		kb_warn("reads: cannot write %zu counts yet: %s", n, store_errmsg(st));
