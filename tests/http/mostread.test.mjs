@@ -5,7 +5,9 @@
 // buckets with no address or User-Agent anywhere in the database, the
 // lists on the home, category and story pages in order, reads that move
 // no story's dateModified and leave the pages' ETags alone while the
-// lists stay the same, and the newsroom's desk and editor showing reads.
+// lists stay the same, a second server on the database adding its own
+// counts (written at its stop), and the newsroom's desk and editor
+// showing reads.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -119,6 +121,21 @@ describe('most read', () => {
     assert.equal(/"dateModified":"([^"]+)"/.exec(await page1.text())[1], modified0);
     assert.equal((await fetch(site.base + '/')).headers.get('etag'), home0, 'the home page\'s ETag');
     assert.equal(sql(site.db, `SELECT updated_at, modified_at, version FROM articles WHERE id = ${d.id}`), before);
+  });
+
+  test('a second server on the database adds its own counts, written at its stop at the latest', async () => {
+    // Its batches every minute: only the stop writes what it counted.
+    process.env.KHABAR_READS_FLUSH_MS = '60000';
+    const other = await startSite({ db: site.db });
+    delete process.env.KHABAR_READS_FLUSH_MS;
+    const n = counted(a);
+    await requestFrom('127.0.0.1', `${other.base}/r/${a.id}.gif`, { headers: { 'user-agent': PHONE } });
+    await requestFrom('127.0.3.1', `${other.base}/r/${a.id}.gif`, { headers: { 'user-agent': PHONE } });
+    await sleep(300);
+    assert.equal(counted(a), n, 'not written yet');
+    await other.stop();
+    // The first reader read a on this server too: each server counts its own.
+    assert.equal(counted(a), n + 2);
   });
 
   test('the newsroom shows each story\'s reads on the desk and its page', async () => {
