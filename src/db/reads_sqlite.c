@@ -96,8 +96,11 @@ static int same_lists(const scope_lists *x, const scope_lists *y)
 static int write_scope(store *st, int64_t scope, const scope_lists *l)
 {
 	static const char del[] = "DELETE FROM mostread_lists WHERE scope = $1";
-	static const char ins[] =
-		"INSERT INTO mostread_lists(scope, period, position, article_id) VALUES($1, $2, $3, $4)";
+	/* Two servers refreshing at once on PostgreSQL: the second's DELETE
+	 * may not see the first's new rows; its own overwrite them. */
+	static const char ins[] = "INSERT INTO mostread_lists(scope, period, position, article_id) "
+				  "VALUES($1, $2, $3, $4) ON CONFLICT (scope, period, position) "
+				  "DO UPDATE SET article_id = excluded.article_id";
 	/* dialect: PostgreSQL's log is written through kb_log (its lock
 	 * keeps seq in commit order); SQLite has one writer at a time. */
 	static const char log_sqlite[] =

@@ -266,7 +266,8 @@ int page_read(kb_req *r)
 	const char *purpose = req_header(r, "sec-purpose");
 	if (!purpose)
 		purpose = req_header(r, "purpose");
-	if (!reads_is_bot(agent) && !(purpose && strstr(purpose, "prefetch"))) {
+	/* HEAD: a tool looking, not a page asking. */
+	if (!reads_is_bot(agent) && !(purpose && strstr(purpose, "prefetch")) && strcmp(r->method, "HEAD")) {
 		int64_t now = kb_now();
 		reads_tally_note(tally(), reads_reader(g_secret, now / 86400, req_peer(r), agent, id), id,
 				 now);

@@ -75,9 +75,10 @@ describe('most read', () => {
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0 Safari/537.36',
       'curl/7.88.1', '']) await read(b, '127.0.0.9', bot);
     await read(b, '127.0.0.8', PHONE, { 'sec-purpose': 'prefetch;prerender' });
+    await requestFrom('127.0.0.10', `${site.base}/r/${b.id}.gif`, { method: 'HEAD', headers: { 'user-agent': PHONE } });
     await until('the reads of b written', () => counted(b) === 4);
     await sleep(400);
-    assert.equal(counted(b), 4, 'three readers and a second browser; no bot, no reload, no prefetch');
+    assert.equal(counted(b), 4, 'three readers and a second browser; no bot, reload, prefetch or HEAD');
     assert.equal(counted(a), 1);
     // One bucket per story and hour, and nothing that names a reader.
     assert.equal(sql(site.db, `SELECT count(*) FROM article_reads WHERE article_id = ${b.id}`), '1');
