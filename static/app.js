@@ -1,9 +1,24 @@
-// khabar reader script: copy link, the Web Share API button, live
-// coverage's updates, and the search box's suggestions. No third-party
+// khabar reader script: a story's read for the most-read lists, copy
+// link, the Web Share API button, live coverage's updates, and the search
+// box's suggestions. No third-party
 // code, nothing needed for reading: pages work without it (the search
 // form submits as it is; a reload shows every live update).
 (function () {
 	'use strict';
+	// A story's read, for the most-read lists: asked for once the page is
+	// seen (not while it is prerendered or opened in a background tab),
+	// with no cookie. Without JavaScript the <noscript> image asks.
+	var story = document.querySelector('[data-read]');
+	if (story) {
+		var sent = false;
+		var read = function () {
+			if (sent || document.visibilityState !== 'visible') return;
+			sent = true;
+			fetch(story.getAttribute('data-read'), { keepalive: true, credentials: 'omit', cache: 'no-store' }).catch(function () {});
+		};
+		read();
+		document.addEventListener('visibilitychange', read);
+	}
 	function toast(text) {
 		var t = document.createElement('div');
 		t.className = 'toast';

@@ -21,6 +21,9 @@
  *             (src/acme/acme.c; looks every minute, and on SIGHUP)
  *   backup    the daily backup at backup_time, by one server of several
  *             (backup.h; looks every second)
+ *   reads     writes the reads counted in memory (every 5 s, and once
+ *             more at the stop) and computes the most-read lists (every
+ *             2 minutes; src/pages/reads.h)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@
 #include "../media/media.h"
 #include "../newsroom/newsroom.h"
 #include "../pages/pages.h"
+#include "../pages/reads.h"
 #include "../push/push.h"
 #include "../render/markdown.h"
 #include "../render/theme.h"
@@ -87,10 +91,15 @@ static int suggest_step(store *st)
 }
 
 static const server_job jobs[] = {
-	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
-	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
-	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
-	{"suggest", suggest_step, 10000},  {"backup", backup_step, 1000},
+	{"schedule", schedule_step, 1000},
+	{"photos", photos_step, 1000},
+	{"tips", tips_step, 1000},
+	{"clicks", clicks_step, 1000, .final_step = 1},
+	{"prune", prune_step, 600000},
+	{"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
+	{"suggest", suggest_step, 10000},
+	{"backup", backup_step, 1000},
+	{"reads", reads_step, 250, .final_step = 1},
 };
 
 int app_serve(server_opts *o, const acme_opts *acme)

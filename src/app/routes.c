@@ -6,6 +6,7 @@
  */
 #include "../newsroom/newsroom.h"
 #include "../pages/pages.h"
+#include "../pages/reads.h"
 #include "../tips/tips.h"
 #include "app.h"
 
@@ -258,6 +259,9 @@ const kb_route app_routes[] = {
 	 * (links sent before they were signed: counted nowhere). */
 	{"GET", "/push/click/{id}", page_push_click},
 	{"GET", "/push/click/{id}/{sub}/{mac}", page_push_click},
+	/* A story's read, noted for the most-read lists (src/pages/reads.h):
+	 * asked for by the story's page once seen, never stored anywhere. */
+	{"GET", "/r/{id}.gif", page_read, .max_age = -1},
 	{"GET", "/api/v1/push/key", api_push_key, .flags = R_JSON, .max_age = 300},
 	{"POST", "/api/v1/push/subscribe", api_push_subscribe, .flags = R_PUBLIC_JSON | R_JSON},
 	{"POST", "/api/v1/push/unsubscribe", api_push_unsubscribe, .flags = R_PUBLIC_JSON | R_JSON},

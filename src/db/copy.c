@@ -204,6 +204,8 @@ static const copy_table copy_tables[] = {
 	      "id, article_id, seq, body, link, media_id, pinned, key_event, deleted, user_id, created_at, "
 	      "updated_at",
 	      "iiittiiiiiii", 12),
+	WHOLE("article_reads", "article_id, hour, reads", "iii", 3, "article_id, hour"),
+	WHOLE("mostread_lists", "scope, period, position, article_id", "iiii", 4, "scope, period, position"),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),
 	SKIPPED("meta", "bookkeeping of the database itself (schema version, search edition); "

@@ -733,6 +733,28 @@ const char *const kb_migrations[] = {
 	"    WHERE c.article_id = live_entries.article_id) WHERE media_id = new.id;"
 	"  UPDATE articles SET updated_at = " NOW
 	"    WHERE id IN (SELECT article_id FROM live_entries WHERE media_id = new.id); END;",
+	/* 27: most read (reads_store.h). A story's reads in hourly buckets
+	 * (hour: Unix time / 3600), added to by each server's batches of the
+	 * reads it counted in memory; buckets older than eight days are
+	 * pruned. mostread_lists keeps the lists last computed from them, per
+	 * scope (0 the site, else a category's id) and period (0 the last
+	 * hour, 1 the day, 2 the week), so a refresh that computes the same
+	 * lists writes nothing and purges nothing; the store logs mr:SCOPE
+	 * when a scope's lists change. Nothing here names a reader.
+	 * Self-contained: renumber freely. */
+	"CREATE TABLE article_reads("
+	"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	"  hour INTEGER NOT NULL,"
+	"  reads INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY(article_id, hour)) WITHOUT ROWID;"
+	"CREATE INDEX article_reads_hour ON article_reads(hour);"
+	"CREATE TABLE mostread_lists("
+	"  scope INTEGER NOT NULL,"
+	"  period INTEGER NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(scope, period, position));"
+	"CREATE INDEX mostread_lists_article ON mostread_lists(article_id);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

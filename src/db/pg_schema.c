@@ -716,6 +716,20 @@ static const char *const kb_pg_migrations[] = {
 	"DROP TRIGGER IF EXISTS live_media_ready ON media;\n"
 	"CREATE TRIGGER live_media_ready AFTER UPDATE OF status ON media FOR EACH ROW\n"
 	"  WHEN (NEW.status = 'ready' AND OLD.status <> 'ready') EXECUTE FUNCTION kb_live_media_ready();\n",
+	/* 27: most read (migrations.c says why). */
+	"CREATE TABLE IF NOT EXISTS article_reads(\n"
+	"  article_id bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	"  hour bigint NOT NULL,\n"
+	"  reads bigint NOT NULL DEFAULT 0,\n"
+	"  PRIMARY KEY(article_id, hour));\n"
+	"CREATE INDEX IF NOT EXISTS article_reads_hour ON article_reads(hour);\n"
+	"CREATE TABLE IF NOT EXISTS mostread_lists(\n"
+	"  scope bigint NOT NULL,\n"
+	"  period bigint NOT NULL,\n"
+	"  position bigint NOT NULL,\n"
+	"  article_id bigint NOT NULL REFERENCES articles(id) ON DELETE CASCADE,\n"
+	"  PRIMARY KEY(scope, period, position));\n"
+	"CREATE INDEX IF NOT EXISTS mostread_lists_article ON mostread_lists(article_id);\n",
 	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 

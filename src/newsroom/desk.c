@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/reads_store.h"
 #include "newsroom.h"
 
 #define PER_PAGE 30
@@ -69,6 +70,13 @@ int nr_desk(kb_req *r)
 		tv_push(tabs, t);
 	}
 	tv_set(ctx, "tabs", tabs);
+	/* Each story's reads: all kept (eight days) and the last 24 hours. */
+	int64_t *ids = kb_arena_alloc(a, (n ? n : 1) * sizeof *ids);
+	kb_read_totals *reads = kb_arena_alloc(a, (n ? n : 1) * sizeof *reads);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = v[i].id;
+	if (reads_store_totals(r->db, ids, n, kb_now() / 3600 - 23, reads))
+		return 500;
 	tv *list = tv_list(a);
 	for (size_t i = 0; i < n; i++) {
 		tv *o = tv_obj(a);
@@ -83,6 +91,10 @@ int nr_desk(kb_req *r)
 		tv_set_bool(o, "breaking", v[i].breaking);
 		if (!strcmp(v[i].status, "scheduled"))
 			tv_set_str(o, "when", nr_date(r, v[i].publish_at));
+		if (reads[i].total) {
+			tv_set_int(o, "reads", (long long)reads[i].total);
+			tv_set_int(o, "reads_day", (long long)reads[i].recent);
+		}
 		if (v[i].media.id)
 			tv_set(o, "thumb",
 			       tv_strf(a, "/media/%s-%d.jpg", v[i].media.stem, atoi(v[i].media.widths)));

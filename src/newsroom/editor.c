@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/reads_store.h"
 #include "../push/push.h"
 #include "../render/markdown.h"
 #include "../text/text.h"
@@ -188,6 +189,11 @@ static int editor_page(kb_req *r, const kb_article *art, const char *tags, const
 			if (!notes)
 				return 500;
 			tv_set(o, "notes", notes);
+			kb_read_totals reads;
+			if (reads_store_totals(r->db, &art->id, 1, kb_now() / 3600 - 23, &reads))
+				return 500;
+			tv_set_int(o, "reads", (long long)reads.total);
+			tv_set_int(o, "reads_day", (long long)reads.recent);
 		}
 		if (!strcmp(st, "scheduled"))
 			tv_set_str(o, "scheduled_date", nr_date(r, art->publish_at));

@@ -8,6 +8,7 @@
 
 #include "../render/markdown.h"
 #include "pages.h"
+#include "reads.h"
 #include "seo.h"
 
 int page_article(kb_req *r)
@@ -56,6 +57,10 @@ int page_article(kb_req *r)
 
 	tv_set(ctx, "related", site_article_list(r, pg.related, pg.nrelated));
 	tv_set_bool(ctx, "is_article", 1);
+	/* The most read of its category (the site's for a story in none):
+	 * its related news's neighbours, purged with them (c:ID). */
+	if (site_mostread(r, ctx, art.category.id))
+		return 500;
 	/* Live coverage: its entries under the story (live.c). */
 	live_page live;
 	rc = pg.live ? live_load(r, art.id, &live) : STORE_NOTFOUND;

@@ -3,6 +3,7 @@
  * stories of each category in the order the newsroom set.
  */
 #include "pages.h"
+#include "reads.h"
 #include "seo.h"
 
 #define LATEST 10
@@ -51,6 +52,8 @@ int page_home(kb_req *r)
 		tv_push(sections, s);
 	}
 	tv_set(ctx, "sections", sections);
+	if (site_mostread(r, ctx, 0))
+		return 500;
 	tv_set_bool(ctx, "is_home", 1);
 	/* The site as an organisation, for search engines. */
 	seo_home(r, ctx, site);

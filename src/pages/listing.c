@@ -4,6 +4,7 @@
  * author's page also shows their profile, with its Person JSON-LD.
  */
 #include "pages.h"
+#include "reads.h"
 #include "seo.h"
 
 #define PER_PAGE 20
@@ -38,6 +39,9 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 	tv_set(ctx, "subject", s);
 	tv_set(ctx, "articles", site_article_list(r, v, n));
 	site_pager(r, ctx, page, PER_PAGE, total);
+	/* A category's page: its most read. */
+	if (q.category_id && site_mostread(r, ctx, q.category_id))
+		return 500;
 	if (author) {
 		tv_set(ctx, "profile", site_author(r, author));
 		const kb_site *site = site_read(r); /* read already, for ctx */
