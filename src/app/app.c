@@ -21,6 +21,9 @@
  *             (src/acme/acme.c; looks every minute, and on SIGHUP)
  *   backup    the daily backup at backup_time, by one server of several
  *             (backup.h; looks every second)
+ *   digest    the email digest: the day's at digest_time, breaking
+ *             alerts' mails, the send queue at digest_rate (src/digest/;
+ *             woken by a sign-up, looks every quarter second)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -34,6 +37,7 @@
 #include "../push/push.h"
 #include "../render/markdown.h"
 #include "../render/theme.h"
+#include "../digest/digest.h"
 #include "../tips/tips.h"
 #include "app.h"
 #include "backup.h"
@@ -91,6 +95,7 @@ static const server_job jobs[] = {
 	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
 	{"prune", prune_step, 600000},     {"purge", purge_step, PURGE_BATCH_MS, .final_step = 1},
 	{"suggest", suggest_step, 10000},  {"backup", backup_step, 1000},
+	{"digest", digest_step, 250},
 };
 
 int app_serve(server_opts *o, const acme_opts *acme)

@@ -204,6 +204,15 @@ static const copy_table copy_tables[] = {
 	      "id, article_id, seq, body, link, media_id, pinned, key_event, deleted, user_id, created_at, "
 	      "updated_at",
 	      "iiittiiiiiii", 12),
+	KEYED("digest_subscribers", "id",
+	      "id, email, state, frequency, bounces, ip, created_at, confirmed_at, unsubscribed_at, updated_at",
+	      "itttitiiii", 10),
+	WHOLE("digest_topics", "subscriber_id, category_id", "ii", 2, "subscriber_id, category_id"),
+	KEYED("digests", "id", "id, kind, day, alert_id, since, upto, title, body, url, category_id, created_at",
+	      "itiiiitttii", 11),
+	KEYED("digest_queue", "id",
+	      "id, digest_id, subscriber_id, state, tries, next_at, claimed_at, sent_at, error, created_at",
+	      "iiitiiiiti", 10),
 	KEYED("login_failures", "id", "id, account, address, fresh, at", "ittii", 5),
 	WHOLE("login_known", "account, address, at", "tti", 3, "account, address"),
 	SKIPPED("meta", "bookkeeping of the database itself (schema version, search edition); "

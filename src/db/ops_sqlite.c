@@ -59,6 +59,9 @@ int store_ops_settings(store *st, kb_arena *a, kb_ops_settings *out)
 		K("backup_keep", backup_keep),
 		K("backup_dir", backup_dir),
 		K("metrics_token", metrics_token),
+		K("digest_time", digest_time),
+		K("digest_rate", digest_rate),
+		K("digest_bounces", digest_bounces),
 #undef K
 	};
 	return store_settings_load(st, a, keys, KB_COUNT(keys), out,

@@ -10,6 +10,7 @@
 
 #include "push.h"
 
+#include "../digest/digest.h"
 #include "../render/paths.h"
 
 #define TTL_DEFAULT 86400
@@ -222,9 +223,13 @@ static int send_alert(store *st, const push_alert_input *in, int64_t user_id, in
 		*why = "already sent";
 		return rc;
 	}
-	if (rc)
+	if (rc) {
 		*why = store_errmsg(st);
-	return rc ? STORE_ERROR : STORE_OK;
+		return STORE_ERROR;
+	}
+	/* The breaking-only subscribers of the email digest get it too. */
+	digest_breaking(st, *id, v.title, v.body, v.url, v.category_id);
+	return STORE_OK;
 }
 
 int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
