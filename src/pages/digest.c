@@ -110,13 +110,11 @@ static int bad_link(kb_req *r)
 		    NULL, 404);
 }
 
-/* The subscriber a token (query or form "t") of kind opens: 0 with *sub,
- * 404 for a token that is not genuine, 500. */
-static int subscriber_of(kb_req *r, char kind, kb_subscriber *sub)
+/* The subscriber a token (the query's "t", or with form the POST's) of
+ * kind opens: 0 with *sub, 404 for a token that is not genuine, 500. */
+static int subscriber_of(kb_req *r, char kind, int form, kb_subscriber *sub)
 {
-	const char *t = req_query(r, "t");
-	if (!t)
-		t = req_form(r, "t");
+	const char *t = form ? req_form(r, "t") : req_query(r, "t");
 	char k;
 	int64_t id, issued;
 	unsigned char key[32];
@@ -242,7 +240,7 @@ int page_digest_sent(kb_req *r)
 int page_digest_confirm(kb_req *r)
 {
 	kb_subscriber sub;
-	int rc = subscriber_of(r, 'c', &sub);
+	int rc = subscriber_of(r, 'c', 0, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	rc = digest_store_confirm(r->db, sub.id, kb_now());
@@ -271,7 +269,7 @@ int page_digest_confirm(kb_req *r)
 int page_digest_manage(kb_req *r)
 {
 	kb_subscriber sub;
-	int rc = subscriber_of(r, 'm', &sub);
+	int rc = subscriber_of(r, 'm', 0, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	if (strcmp(sub.state, "confirmed"))
@@ -290,7 +288,7 @@ int page_digest_manage(kb_req *r)
 int page_digest_save(kb_req *r)
 {
 	kb_subscriber sub;
-	int rc = subscriber_of(r, 'm', &sub);
+	int rc = subscriber_of(r, 'm', 1, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	digest_form f = {.email = sub.email, .frequency = req_form(r, "frequency"), .token = req_form(r, "t")};
@@ -314,7 +312,7 @@ int page_digest_save(kb_req *r)
 int page_digest_unsubscribe_page(kb_req *r)
 {
 	kb_subscriber sub;
-	int rc = subscriber_of(r, 'm', &sub);
+	int rc = subscriber_of(r, 'm', 0, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	if (strcmp(sub.state, "confirmed"))
@@ -331,7 +329,7 @@ int page_digest_unsubscribe_page(kb_req *r)
 int page_digest_unsubscribe(kb_req *r)
 {
 	kb_subscriber sub;
-	int rc = subscriber_of(r, 'm', &sub);
+	int rc = subscriber_of(r, 'm', 0, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	if (digest_store_unsubscribe(r->db, sub.id, kb_now()))
