@@ -90,6 +90,12 @@ static int suggest_step(store *st)
 	return 0;
 }
 
+/* A newsroom's alert goes to the digest's breaking-only readers too. */
+static void alert_mailed(store *st, int64_t id, const push_alert_input *in)
+{
+	digest_breaking(st, id, in->title, in->body, in->url, in->category_id);
+}
+
 static const server_job jobs[] = {
 	{"schedule", schedule_step, 1000}, {"photos", photos_step, 1000},
 	{"tips", tips_step, 1000},         {"clicks", clicks_step, 1000, .final_step = 1},
@@ -117,6 +123,7 @@ int app_serve(server_opts *o, const acme_opts *acme)
 	kb_set_timezone(s.timezone);
 	theme_set_digits(s.digits);
 	store_close(st);
+	push_set_alert_hook(alert_mailed);
 
 	/* Photos live in the database; their files are cached beside it
 	 * unless told otherwise. */

@@ -33,14 +33,16 @@ static int set_topics(store *st, int64_t id, const int64_t *cats, size_t n)
 	return STORE_OK;
 }
 
-int digest_store_signup(store *st, const char *email, const char *frequency, const int64_t *cats, size_t ncats,
-			const char *ip, int64_t now, int max, int64_t *id, int *confirmed, int *queued)
+int digest_store_signup(store *st, const char *email, const char *frequency, const int64_t *cats,
+			size_t ncats, const char *ip, int64_t now, int max, int64_t *id, int *confirmed,
+			int *queued)
 {
 	static const char sent_sql[] = "SELECT count(*) FROM digest_queue WHERE subscriber_id = $1 "
 				       "AND digest_id IS NULL AND created_at > $2";
 	static const char find_sql[] = "SELECT id, state FROM digest_subscribers WHERE email = $1";
-	static const char add_sql[] = "INSERT INTO digest_subscribers(email, frequency, ip, created_at, updated_at) "
-				      "VALUES($1, $2, $3, $4, $4) RETURNING id";
+	static const char add_sql[] =
+		"INSERT INTO digest_subscribers(email, frequency, ip, created_at, updated_at) "
+		"VALUES($1, $2, $3, $4, $4) RETURNING id";
 	static const char again_sql[] =
 		"UPDATE digest_subscribers SET state = 'pending', frequency = $2, ip = $3, bounces = 0, "
 		"updated_at = $4 WHERE id = $1";
@@ -130,8 +132,8 @@ int digest_store_get(store *st, kb_arena *a, int64_t id, kb_subscriber *out)
 	out->categories = kb_arena_alloc(a, cap * sizeof *out->categories);
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (out->ncategories == cap)
-			out->categories =
-				kb_arena_grow(a, out->categories, out->ncategories, &cap, sizeof *out->categories);
+			out->categories = kb_arena_grow(a, out->categories, out->ncategories, &cap,
+							sizeof *out->categories);
 		out->categories[out->ncategories++] = db_col_int(s, 0);
 	}
 	db_reset(s);
@@ -143,7 +145,8 @@ int digest_store_confirm(store *st, int64_t id, int64_t now)
 	static const char sql[] =
 		"UPDATE digest_subscribers SET state = 'confirmed', confirmed_at = $2, updated_at = $2 "
 		"WHERE id = $1 AND state = 'pending'";
-	static const char check_sql[] = "SELECT 1 FROM digest_subscribers WHERE id = $1 AND state = 'confirmed'";
+	static const char check_sql[] =
+		"SELECT 1 FROM digest_subscribers WHERE id = $1 AND state = 'confirmed'";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);
 	db_bind_int(s, 2, now);
@@ -204,9 +207,10 @@ int digest_store_make_daily(store *st, int64_t day, int64_t now, int64_t *id, in
 	static const char sql[] =
 		"INSERT INTO digests(kind, day, since, upto, created_at) VALUES('daily', $1, "
 		"coalesce((SELECT max(upto) FROM digests WHERE kind = 'daily'), $2 - 86400), $2, $2) RETURNING id";
-	static const char queue_sql[] = "INSERT INTO digest_queue(digest_id, subscriber_id, next_at, created_at) "
-					"SELECT $1, id, $2, $2 FROM digest_subscribers "
-					"WHERE state = 'confirmed' AND frequency = 'daily' ORDER BY id";
+	static const char queue_sql[] =
+		"INSERT INTO digest_queue(digest_id, subscriber_id, next_at, created_at) "
+		"SELECT $1, id, $2, $2 FROM digest_subscribers "
+		"WHERE state = 'confirmed' AND frequency = 'daily' ORDER BY id";
 	if (db_begin(st))
 		return STORE_ERROR;
 	db_stmt *s = db_prepare(st, sql);
@@ -228,8 +232,9 @@ int digest_store_make_daily(store *st, int64_t day, int64_t now, int64_t *id, in
 	return STORE_OK;
 }
 
-int digest_store_make_breaking(store *st, int64_t alert_id, const char *title, const char *body, const char *url,
-			       int64_t category_id, int64_t day, int max, int64_t now, int64_t *queued)
+int digest_store_make_breaking(store *st, int64_t alert_id, const char *title, const char *body,
+			       const char *url, int64_t category_id, int64_t day, int max, int64_t now,
+			       int64_t *queued)
 {
 	static const char count_sql[] = "SELECT count(*) FROM digests WHERE kind = 'breaking' AND day = $1";
 	static const char sql[] =
@@ -325,7 +330,8 @@ int digest_store_next(store *st, kb_arena *a, int64_t now, kb_digest_job *out)
 
 int digest_store_committed(store *st, int64_t id)
 {
-	static const char sql[] = "UPDATE digest_queue SET state = 'committed' WHERE id = $1 AND state = 'sending'";
+	static const char sql[] =
+		"UPDATE digest_queue SET state = 'committed' WHERE id = $1 AND state = 'sending'";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);
 	return db_run(st, s, "cannot mark the mail handed over");
@@ -333,8 +339,10 @@ int digest_store_committed(store *st, int64_t id)
 
 int digest_store_sent(store *st, int64_t id, int64_t subscriber_id, int64_t now)
 {
-	static const char sql[] = "UPDATE digest_queue SET state = 'sent', sent_at = $2, error = '' WHERE id = $1";
-	static const char sub_sql[] = "UPDATE digest_subscribers SET bounces = 0 WHERE id = $1 AND bounces > 0";
+	static const char sql[] =
+		"UPDATE digest_queue SET state = 'sent', sent_at = $2, error = '' WHERE id = $1";
+	static const char sub_sql[] =
+		"UPDATE digest_subscribers SET bounces = 0 WHERE id = $1 AND bounces > 0";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);
 	db_bind_int(s, 2, now);
@@ -347,7 +355,8 @@ int digest_store_sent(store *st, int64_t id, int64_t subscriber_id, int64_t now)
 
 int digest_store_finish(store *st, int64_t id, const char *state, const char *error)
 {
-	static const char sql[] = "UPDATE digest_queue SET state = $2, error = substr($3, 1, 500) WHERE id = $1";
+	static const char sql[] =
+		"UPDATE digest_queue SET state = $2, error = substr($3, 1, 500) WHERE id = $1";
 	db_stmt *s = db_prepare(st, sql);
 	db_bind_int(s, 1, id);
 	db_bind_text(s, 2, state);
@@ -355,7 +364,8 @@ int digest_store_finish(store *st, int64_t id, const char *state, const char *er
 	return db_run(st, s, "cannot end the mail");
 }
 
-int digest_store_bounced(store *st, int64_t id, int64_t subscriber_id, const char *error, int limit, int64_t now)
+int digest_store_bounced(store *st, int64_t id, int64_t subscriber_id, const char *error, int limit,
+			 int64_t now)
 {
 	static const char sql[] =
 		"UPDATE digest_queue SET state = 'bounced', tries = tries + 1, error = substr($2, 1, 500) WHERE id = $1";
@@ -412,8 +422,8 @@ int digest_store_recover(store *st, int64_t before, int64_t *requeued, int64_t *
 	return STORE_OK;
 }
 
-int digest_store_stories(store *st, kb_arena *a, int64_t subscriber_id, int64_t since, int64_t upto, size_t limit,
-			 kb_digest_story **out, size_t *n)
+int digest_store_stories(store *st, kb_arena *a, int64_t subscriber_id, int64_t since, int64_t upto,
+			 size_t limit, kb_digest_story **out, size_t *n)
 {
 	static const char sql[] =
 		"SELECT a.title, a.slug, a.summary, coalesce(c.name, ''), a.published_at, a.breaking "
@@ -525,7 +535,7 @@ int digest_store_sends(store *st, kb_arena *a, size_t limit, kb_digest_sends **o
 		v[len].digest.day = db_col_int(s, 2);
 		v[len].digest.title = db_col_text(a, s, 3);
 		v[len].digest.created_at = db_col_int(s, 4);
-		int64_t *c[] = {&v[len].queued, &v[len].sent,   &v[len].skipped,
+		int64_t *c[] = {&v[len].queued,  &v[len].sent,   &v[len].skipped,
 				&v[len].bounced, &v[len].failed, &v[len].unknown};
 		for (int i = 0; i < 6; i++)
 			*c[i] = db_col_int(s, 5 + i);

@@ -36,8 +36,9 @@ typedef struct kb_subscriber {
  * and is left as it was (*queued 0): repeated sign-ups cannot flood an
  * inbox. In one transaction. *id gets the subscriber.
  */
-int digest_store_signup(store *st, const char *email, const char *frequency, const int64_t *cats, size_t ncats,
-			const char *ip, int64_t now, int max, int64_t *id, int *confirmed, int *queued);
+int digest_store_signup(store *st, const char *email, const char *frequency, const int64_t *cats,
+			size_t ncats, const char *ip, int64_t now, int max, int64_t *id, int *confirmed,
+			int *queued);
 /* Subscriber id with their categories; STORE_NOTFOUND. */
 int digest_store_get(store *st, kb_arena *a, int64_t id, kb_subscriber *out);
 /* A pending subscriber's link was opened: confirmed at now. STORE_OK too
@@ -68,8 +69,9 @@ int digest_store_make_daily(store *st, int64_t day, int64_t now, int64_t *id, in
  * confirmed breaking-only subscriber of its category (0: all), in one
  * transaction. STORE_CONFLICT when day has max breaking digests already,
  * or this alert has one. */
-int digest_store_make_breaking(store *st, int64_t alert_id, const char *title, const char *body, const char *url,
-			       int64_t category_id, int64_t day, int max, int64_t now, int64_t *queued);
+int digest_store_make_breaking(store *st, int64_t alert_id, const char *title, const char *body,
+			       const char *url, int64_t category_id, int64_t day, int max, int64_t now,
+			       int64_t *queued);
 
 /* A mail to send: a subscriber's copy of digest (digest.id 0: their
  * confirmation mail). */
@@ -93,7 +95,8 @@ int digest_store_sent(store *st, int64_t id, int64_t subscriber_id, int64_t now)
 int digest_store_finish(store *st, int64_t id, const char *state, const char *error);
 /* The server refused job id for good (5xx): the row is bounced, and the
  * subscriber is too after limit such in a row. */
-int digest_store_bounced(store *st, int64_t id, int64_t subscriber_id, const char *error, int limit, int64_t now);
+int digest_store_bounced(store *st, int64_t id, int64_t subscriber_id, const char *error, int limit,
+			 int64_t now);
 /* Job id failed for now: queued again for next_at, or failed when 0. */
 int digest_store_retry(store *st, int64_t id, int64_t next_at, const char *error);
 /* Jobs whose server died: sending ones claimed before `before` queued
@@ -110,8 +113,8 @@ typedef struct kb_digest_story {
 } kb_digest_story;
 /* Up to limit stories published in [since, upto) in subscriber's
  * categories (all when none), breaking first, then newest first. */
-int digest_store_stories(store *st, kb_arena *a, int64_t subscriber_id, int64_t since, int64_t upto, size_t limit,
-			 kb_digest_story **out, size_t *n);
+int digest_store_stories(store *st, kb_arena *a, int64_t subscriber_id, int64_t since, int64_t upto,
+			 size_t limit, kb_digest_story **out, size_t *n);
 
 /* What the newsroom sees. */
 typedef struct kb_digest_stat {

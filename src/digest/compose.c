@@ -57,13 +57,16 @@ static void head(kb_buf *out, const digest_mail *m, const char *subject, const c
 /* One part of the multipart body: type, then text in base64. */
 static void part(kb_buf *out, const char *boundary, const char *type, const char *text)
 {
-	kb_buf_printf(out, "\r\n--%s\r\nContent-Type: %s; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-		      boundary, type);
+	kb_buf_printf(
+		out,
+		"\r\n--%s\r\nContent-Type: %s; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+		boundary, type);
 	tips_mail_base64(out, text);
 }
 
 /* The whole message: head, the text part, the HTML part, the end. */
-static void message(kb_buf *out, const digest_mail *m, const char *subject, const kb_buf *text, const kb_buf *html)
+static void message(kb_buf *out, const digest_mail *m, const char *subject, const kb_buf *text,
+		    const kb_buf *html)
 {
 	char hash[65], boundary[40];
 	kb_sha256_hex(m->message_id, strlen(m->message_id), hash);
@@ -81,10 +84,12 @@ static void html_open(kb_buf *out, const digest_mail *m, const char *title)
 	kb_buf_puts(out, "<!doctype html>\n<html lang=\"hi\"><head><meta charset=\"utf-8\">"
 			 "<meta name=\"viewport\" content=\"width=device-width\"><title>");
 	h(out, title);
-	kb_buf_puts(out, "</title></head>\n<body style=\"margin:0;padding:16px;font-family:sans-serif;"
-			 "font-size:17px;line-height:1.6;color:#1a1a1a;background:#fff\">\n"
-			 "<div style=\"max-width:600px;margin:0 auto\">\n<p style=\"font-size:22px;font-weight:bold;"
-			 "margin:0 0 8px\"><a href=\"");
+	kb_buf_puts(
+		out,
+		"</title></head>\n<body style=\"margin:0;padding:16px;font-family:sans-serif;"
+		"font-size:17px;line-height:1.6;color:#1a1a1a;background:#fff\">\n"
+		"<div style=\"max-width:600px;margin:0 auto\">\n<p style=\"font-size:22px;font-weight:bold;"
+		"margin:0 0 8px\"><a href=\"");
 	h(out, m->base_url);
 	kb_buf_puts(out, "/\" style=\"color:#b3001b;text-decoration:none\">");
 	h(out, m->site_name);
@@ -109,8 +114,8 @@ static void foot(kb_buf *text, kb_buf *html, const digest_mail *m)
 	kb_buf_puts(html, "\" style=\"color:#b3001b\">सदस्यता छोड़ें</a></p>\n</div></body></html>\n");
 }
 
-void digest_compose_daily(kb_buf *out, const digest_mail *m, const char *day_label, const kb_digest_story *stories,
-			  size_t n)
+void digest_compose_daily(kb_buf *out, const digest_mail *m, const char *day_label,
+			  const kb_digest_story *stories, size_t n)
 {
 	kb_buf text = {0}, html = {0}, subject = {0};
 	kb_buf_printf(&subject, "%s: आज की प्रमुख खबरें, %s", m->site_name, day_label);
@@ -207,11 +212,12 @@ void digest_compose_confirm(kb_buf *out, const digest_mail *m, const char *confi
 	kb_buf_puts(&html, " की ईमेल सूची के लिए इस पते से साइन अप किया गया है। सदस्यता शुरू करने के लिए "
 			   "नीचे का बटन दबाएँ।</p>\n<p><a href=\"");
 	h(&html, confirm_url);
-	kb_buf_puts(&html, "\" style=\"display:inline-block;padding:12px 20px;background:#b3001b;color:#fff;"
-			   "text-decoration:none;border-radius:6px\">सदस्यता की पुष्टि करें</a></p>\n"
-			   "<p style=\"font-size:14px;color:#555\">यह लिंक 7 दिन तक चलेगा। अगर आपने साइन अप नहीं किया "
-			   "था, तो कुछ न करें: पुष्टि के बिना आपको कोई और ईमेल नहीं भेजा जाएगा।</p>\n"
-			   "</div></body></html>\n");
+	kb_buf_puts(&html,
+		    "\" style=\"display:inline-block;padding:12px 20px;background:#b3001b;color:#fff;"
+		    "text-decoration:none;border-radius:6px\">सदस्यता की पुष्टि करें</a></p>\n"
+		    "<p style=\"font-size:14px;color:#555\">यह लिंक 7 दिन तक चलेगा। अगर आपने साइन अप नहीं किया "
+		    "था, तो कुछ न करें: पुष्टि के बिना आपको कोई और ईमेल नहीं भेजा जाएगा।</p>\n"
+		    "</div></body></html>\n");
 	message(out, m, kb_buf_str(&subject), &text, &html);
 	kb_buf_free(&text);
 	kb_buf_free(&html);

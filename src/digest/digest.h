@@ -72,8 +72,8 @@ typedef struct digest_mail {
  * mailto) and List-Unsubscribe-Post, multipart/alternative, the text
  * part first, both base64 UTF-8; every link the story's canonical URL
  * (base_url/news/slug), nothing else added. Appends to out. */
-void digest_compose_daily(kb_buf *out, const digest_mail *m, const char *day_label, const kb_digest_story *stories,
-			  size_t n);
+void digest_compose_daily(kb_buf *out, const digest_mail *m, const char *day_label,
+			  const kb_digest_story *stories, size_t n);
 /* A breaking alert's mail: its title as the subject, its text and link
  * (a site path is made absolute). */
 void digest_compose_breaking(kb_buf *out, const digest_mail *m, const kb_digest *d);

@@ -49,8 +49,9 @@ void digest_breaking(store *st, int64_t alert_id, const char *title, const char 
 		     int64_t category_id)
 {
 	int64_t now = kb_now(), queued;
-	int rc = digest_store_make_breaking(st, alert_id, title, body ? body : "", url ? url : "", category_id,
-					    digest_today(now, NULL), DIGEST_BREAKING_PER_DAY, now, &queued);
+	int rc = digest_store_make_breaking(st, alert_id, title, body ? body : "", url ? url : "",
+					    category_id, digest_today(now, NULL), DIGEST_BREAKING_PER_DAY,
+					    now, &queued);
 	if (rc == STORE_CONFLICT)
 		kb_warn("digest: alert %lld not mailed: %d breaking mails went today already",
 			(long long)alert_id, DIGEST_BREAKING_PER_DAY);
@@ -71,8 +72,8 @@ static int make_daily(store *st, const kb_ops_settings *os, int64_t now)
 	int64_t id, queued;
 	int rc = digest_store_make_daily(st, day, now, &id, &queued);
 	if (rc == STORE_OK)
-		kb_info("digest: %lld's digest (#%lld) queued for %lld subscriber%s", (long long)day, (long long)id,
-			(long long)queued, queued == 1 ? "" : "s");
+		kb_info("digest: %lld's digest (#%lld) queued for %lld subscriber%s", (long long)day,
+			(long long)id, (long long)queued, queued == 1 ? "" : "s");
 	if (rc == STORE_OK || rc == STORE_CONFLICT)
 		g_made_day = day;
 	return rc == STORE_ERROR ? -1 : 0;
@@ -104,8 +105,8 @@ static void links(kb_arena *a, digest_mail *m, const unsigned char key[32], int6
 
 /* Builds job's mail into msg; 0, or 1 when there is nothing to send
  * (*why says so), -1 on a store error. */
-static int build(store *st, kb_arena *a, const kb_digest_job *job, digest_mail *m, const unsigned char key[32],
-		 int64_t now, kb_buf *msg, const char **why)
+static int build(store *st, kb_arena *a, const kb_digest_job *job, digest_mail *m,
+		 const unsigned char key[32], int64_t now, kb_buf *msg, const char **why)
 {
 	const kb_digest *d = &job->digest;
 	if (!d->id) {

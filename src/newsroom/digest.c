@@ -17,9 +17,10 @@ static tv *stat_list(kb_req *r, const kb_digest_stat *v, size_t n, const char *p
 	tv *list = tv_list(&r->arena);
 	for (size_t i = 0; i < n; i++) {
 		tv *o = tv_obj(&r->arena);
-		tv_set_str(o, "label",
-			   prefix ? nr_label(r->user.lang, kb_arena_printf(&r->arena, "%s%s", prefix, v[i].key))
-				  : v[i].key);
+		tv_set_str(
+			o, "label",
+			prefix ? nr_label(r->user.lang, kb_arena_printf(&r->arena, "%s%s", prefix, v[i].key))
+			       : v[i].key);
 		tv_set_int(o, "n", v[i].n);
 		tv_push(list, o);
 	}
@@ -47,7 +48,9 @@ int nr_digest(kb_req *r)
 	for (size_t i = 0; i < n; i++) {
 		tv *o = tv_obj(a);
 		tv_set_str(o, "when", nr_date(r, sends[i].digest.created_at));
-		tv_set_str(o, "kind", nr_label(r->user.lang, kb_arena_printf(a, "digest_kind_%s", sends[i].digest.kind)));
+		tv_set_str(
+			o, "kind",
+			nr_label(r->user.lang, kb_arena_printf(a, "digest_kind_%s", sends[i].digest.kind)));
 		tv_set_str(o, "title", sends[i].digest.title);
 		tv_set_int(o, "queued", sends[i].queued);
 		tv_set_int(o, "sent", sends[i].sent);

@@ -190,9 +190,10 @@ int page_digest_signup(kb_req *r)
 	if (wait) {
 		req_add_header(r, "retry-after", kb_arena_printf(&r->arena, "%lld", (long long)wait));
 		return note(r, "थोड़ी देर बाद कोशिश करें",
-			    kb_arena_printf(&r->arena,
-					    "इस पते से बहुत बार साइन अप किया गया है। कृपया %lld मिनट बाद फिर कोशिश करें।",
-					    (long long)((wait + 59) / 60)),
+			    kb_arena_printf(
+				    &r->arena,
+				    "इस पते से बहुत बार साइन अप किया गया है। कृपया %lld मिनट बाद फिर कोशिश करें।",
+				    (long long)((wait + 59) / 60)),
 			    NULL, 429);
 	}
 	/* A bot fills the hidden field too: it is told to check its inbox,
@@ -217,8 +218,8 @@ int page_digest_signup(kb_req *r)
 		return form_page(r, &f, "चुनी गई श्रेणियाँ सही नहीं हैं। कृपया दोबारा चुनें।", 400);
 	int64_t id;
 	int confirmed, queued;
-	if (digest_store_signup(r->db, f.email, f.frequency, f.cats, f.ncats, req_peer(r), now, DIGEST_ADDR_MAX, &id,
-				&confirmed, &queued)) {
+	if (digest_store_signup(r->db, f.email, f.frequency, f.cats, f.ncats, req_peer(r), now,
+				DIGEST_ADDR_MAX, &id, &confirmed, &queued)) {
 		kb_warn("digest sign-up not saved: %s", store_errmsg(r->db));
 		return form_page(r, &f, "अभी साइन अप नहीं हो सका। कृपया थोड़ी देर बाद फिर कोशिश करें।", 500);
 	}
@@ -258,9 +259,9 @@ int page_digest_confirm(kb_req *r)
 		return 500;
 	tv_set_bool(ctx, "noindex", 1);
 	tv_set_str(ctx, "heading", "धन्यवाद, आपकी सदस्यता शुरू हो गई");
-	tv_set_str(ctx, "text", strcmp(sub.frequency, "breaking")
-					? "अब आपको हर दिन की प्रमुख खबरें ईमेल पर मिलेंगी।"
-					: "अब बड़ी ब्रेकिंग खबरें आपको ईमेल पर मिलेंगी।");
+	tv_set_str(ctx, "text",
+		   strcmp(sub.frequency, "breaking") ? "अब आपको हर दिन की प्रमुख खबरें ईमेल पर मिलेंगी।"
+						     : "अब बड़ी ब्रेकिंग खबरें आपको ईमेल पर मिलेंगी।");
 	tv_set_str(ctx, "manage", kb_arena_printf(&r->arena, "/digest/manage?t=%s", t));
 	r->max_age = -1;
 	return site_render(r, "digest-note", ctx);
@@ -291,7 +292,8 @@ int page_digest_save(kb_req *r)
 	int rc = subscriber_of(r, 'm', 1, &sub);
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
-	digest_form f = {.email = sub.email, .frequency = req_form(r, "frequency"), .token = req_form(r, "t")};
+	digest_form f = {
+		.email = sub.email, .frequency = req_form(r, "frequency"), .token = req_form(r, "t")};
 	int64_t *cats;
 	if (form_categories(r, &cats, &f.ncats))
 		return form_page(r, &f, "चुनी गई श्रेणियाँ सही नहीं हैं। कृपया दोबारा चुनें।", 400);

@@ -10,7 +10,6 @@
 
 #include "push.h"
 
-#include "../digest/digest.h"
 #include "../render/paths.h"
 
 #define TTL_DEFAULT 86400
@@ -201,6 +200,13 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
 	};
 }
 
+static push_alert_hook g_alert_hook;
+
+void push_set_alert_hook(push_alert_hook fn)
+{
+	g_alert_hook = fn;
+}
+
 /* push_alert_send, and the scheduler's send (scheduled: see
  * push_store_alert_send; STORE_NOTFOUND when another process sent it). */
 static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
@@ -227,8 +233,8 @@ static int send_alert(store *st, const push_alert_input *in, int64_t user_id, in
 		*why = store_errmsg(st);
 		return STORE_ERROR;
 	}
-	/* The breaking-only subscribers of the email digest get it too. */
-	digest_breaking(st, *id, v.title, v.body, v.url, v.category_id);
+	if (g_alert_hook)
+		g_alert_hook(st, *id, &v);
 	return STORE_OK;
 }
 

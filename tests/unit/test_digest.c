@@ -63,10 +63,15 @@ static void a_confirmation_link_lasts_a_week(void **state)
 
 static void tokens_of_the_wrong_shape_are_refused(void **state)
 {
-	const char *bad[] = {"",         "m",       "x1.0.00000000000000000000000000000000",
-			     "m.0.00000000000000000000000000000000", "m1..00000000000000000000000000000000",
-			     "m1.0.0000", "m1.0.0000000000000000000000000000000G",
-			     "m0.0.00000000000000000000000000000000", "m1.0.00000000000000000000000000000000x"};
+	const char *bad[] = {"",
+			     "m",
+			     "x1.0.00000000000000000000000000000000",
+			     "m.0.00000000000000000000000000000000",
+			     "m1..00000000000000000000000000000000",
+			     "m1.0.0000",
+			     "m1.0.0000000000000000000000000000000G",
+			     "m0.0.00000000000000000000000000000000",
+			     "m1.0.00000000000000000000000000000000x"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char k;
 		int64_t id, issued;
@@ -125,8 +130,11 @@ static const digest_mail mail = {
 static void the_daily_digest_is_multipart_hindi_with_one_click_unsubscribe(void **state)
 {
 	kb_digest_story stories[] = {
-		{.title = "संसद में <विधेयक> पारित", .slug = "sansad-vidheyak", .summary = "देर रात \"मतदान\" हुआ",
-		 .category = "देश", .breaking = 1},
+		{.title = "संसद में <विधेयक> पारित",
+		 .slug = "sansad-vidheyak",
+		 .summary = "देर रात \"मतदान\" हुआ",
+		 .category = "देश",
+		 .breaking = 1},
 		{.title = "भारत ने सीरीज़ जीती", .slug = "bharat-series", .summary = "", .category = "खेल"},
 	};
 	kb_buf b = {0};
@@ -135,8 +143,9 @@ static void the_daily_digest_is_multipart_hindi_with_one_click_unsubscribe(void 
 	const char *m = kb_buf_str(&b);
 	assert_non_null(strstr(m, "From: =?UTF-8?B?"));
 	assert_non_null(strstr(m, "\r\nTo: <reader@example.com>\r\n"));
-	assert_non_null(strstr(m, "\r\nList-Unsubscribe: <https://khabar.example/digest/unsubscribe?t=m1.0.abc>,\r\n "
-				  "<mailto:desk@khabar.example?subject=unsubscribe>\r\n"));
+	assert_non_null(
+		strstr(m, "\r\nList-Unsubscribe: <https://khabar.example/digest/unsubscribe?t=m1.0.abc>,\r\n "
+			  "<mailto:desk@khabar.example?subject=unsubscribe>\r\n"));
 	assert_non_null(strstr(m, "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
 	assert_non_null(strstr(m, "\r\nList-Id: =?UTF-8?B?"));
 	assert_non_null(strstr(m, "<digest.khabar.example>\r\n"));
@@ -148,7 +157,8 @@ static void the_daily_digest_is_multipart_hindi_with_one_click_unsubscribe(void 
 	assert_non_null(strstr(text, "आज की प्रमुख खबरें, 3 दिसंबर, 2026"));
 	assert_non_null(strstr(text, "1. [ब्रेकिंग] संसद में <विधेयक> पारित\r\n"));
 	assert_non_null(strstr(text, "https://khabar.example/news/sansad-vidheyak\r\n"));
-	assert_non_null(strstr(text, "2. भारत ने सीरीज़ जीती\r\nhttps://khabar.example/news/bharat-series\r\n"));
+	assert_non_null(
+		strstr(text, "2. भारत ने सीरीज़ जीती\r\nhttps://khabar.example/news/bharat-series\r\n"));
 	assert_non_null(strstr(text, "सदस्यता छोड़ें: https://khabar.example/digest/unsubscribe?t=m1.0.abc"));
 	assert_non_null(strstr(html, "<html lang=\"hi\">"));
 	assert_non_null(strstr(html, "संसद में &lt;विधेयक&gt; पारित"));
@@ -201,8 +211,9 @@ static int64_t signup(store *st, const char *email, const char *freq, int64_t no
 {
 	int64_t id;
 	int confirmed, q;
-	assert_int_equal(digest_store_signup(st, email, freq, NULL, 0, "127.0.0.1", now, 3, &id, &confirmed, &q),
-			 STORE_OK);
+	assert_int_equal(
+		digest_store_signup(st, email, freq, NULL, 0, "127.0.0.1", now, 3, &id, &confirmed, &q),
+		STORE_OK);
 	if (queued)
 		*queued = q;
 	return id;
@@ -238,8 +249,8 @@ static void signups_are_limited_per_address_and_a_confirmed_one_is_left_alone(vo
 	assert_int_equal(digest_store_confirm(st, id, now + 86400 + 20), STORE_OK);
 	int64_t again;
 	int confirmed;
-	assert_int_equal(digest_store_signup(st, "a@b.example", "breaking", NULL, 0, "", now + 86400 + 30, 3, &again,
-					     &confirmed, &q),
+	assert_int_equal(digest_store_signup(st, "a@b.example", "breaking", NULL, 0, "", now + 86400 + 30, 3,
+					     &again, &confirmed, &q),
 			 STORE_OK);
 	assert_int_equal(confirmed, 1);
 	assert_int_equal(q, 0);
@@ -258,7 +269,8 @@ static void a_day_has_one_digest_and_breaking_mails_are_capped(void **state)
 {
 	store *st = *state;
 	int64_t now = 1796300000, id, queued;
-	int64_t a = signup(st, "a@b.example", "daily", now, NULL), b = signup(st, "b@b.example", "breaking", now, NULL);
+	int64_t a = signup(st, "a@b.example", "daily", now, NULL),
+		b = signup(st, "b@b.example", "breaking", now, NULL);
 	signup(st, "pending@b.example", "daily", now, NULL);
 	assert_int_equal(digest_store_confirm(st, a, now), STORE_OK);
 	assert_int_equal(digest_store_confirm(st, b, now), STORE_OK);
@@ -271,11 +283,11 @@ static void a_day_has_one_digest_and_breaking_mails_are_capped(void **state)
 				 STORE_OK);
 		assert_int_equal(queued, 1);
 	}
-	assert_int_equal(digest_store_make_breaking(st, 99, "खबर", "", "/news/x", 0, 20261203, DIGEST_BREAKING_PER_DAY,
-						    now + 50, &queued),
+	assert_int_equal(digest_store_make_breaking(st, 99, "खबर", "", "/news/x", 0, 20261203,
+						    DIGEST_BREAKING_PER_DAY, now + 50, &queued),
 			 STORE_CONFLICT);
-	assert_int_equal(digest_store_make_breaking(st, 99, "खबर", "", "/news/x", 0, 20261204, DIGEST_BREAKING_PER_DAY,
-						    now + 86400, &queued),
+	assert_int_equal(digest_store_make_breaking(st, 99, "खबर", "", "/news/x", 0, 20261204,
+						    DIGEST_BREAKING_PER_DAY, now + 86400, &queued),
 			 STORE_OK);
 }
 
@@ -335,7 +347,8 @@ static void bounces_in_a_row_disable_an_address_and_a_delivery_forgives_them(voi
 	assert_int_equal(digest_store_next(st, &a, now, &j), STORE_OK); /* the confirmation */
 	assert_int_equal(digest_store_finish(st, j.id, "skipped", ""), STORE_OK);
 	for (int i = 1; i <= 4; i++) {
-		assert_int_equal(digest_store_make_breaking(st, i, "खबर", "", "/x", 0, 20261200 + i, 5, now + i, &queued),
+		assert_int_equal(digest_store_make_breaking(st, i, "खबर", "", "/x", 0, 20261200 + i, 5,
+							    now + i, &queued),
 				 STORE_OK);
 		assert_int_equal(queued, i <= 3 ? 1 : 0);
 		if (!queued)
@@ -362,14 +375,16 @@ int main(void)
 		cmocka_unit_test(tokens_of_the_wrong_shape_are_refused),
 		cmocka_unit_test(the_daily_digest_is_multipart_hindi_with_one_click_unsubscribe),
 		cmocka_unit_test(a_breaking_mail_links_the_alert_and_a_confirmation_has_no_unsubscribe),
-		cmocka_unit_test_setup_teardown(signups_are_limited_per_address_and_a_confirmed_one_is_left_alone, setup,
-						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(
+			signups_are_limited_per_address_and_a_confirmed_one_is_left_alone, setup,
+			tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_day_has_one_digest_and_breaking_mails_are_capped, setup,
 						tempdb_teardown),
-		cmocka_unit_test_setup_teardown(a_dead_servers_mails_go_again_only_if_never_handed_over, setup,
-						tempdb_teardown),
-		cmocka_unit_test_setup_teardown(bounces_in_a_row_disable_an_address_and_a_delivery_forgives_them, setup,
-						tempdb_teardown),
+		cmocka_unit_test_setup_teardown(a_dead_servers_mails_go_again_only_if_never_handed_over,
+						setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(
+			bounces_in_a_row_disable_an_address_and_a_delivery_forgives_them, setup,
+			tempdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
