@@ -310,6 +310,19 @@ describe('hard bounces', () => {
     assert.equal(sql(t.db, "SELECT count(*) FROM digest_queue q JOIN digest_subscribers s ON s.id = q.subscriber_id WHERE s.email = 'gone0@example.com' AND q.state = 'bounced'"), '3');
     assert.equal(sql(t.db, "SELECT bounces FROM digest_subscribers WHERE email = 'fine0@example.com'"), '0');
   });
+
+  test('the queue keeps to digest_rate: 300 a minute send 10 mails in no less than 1.8 s', async () => {
+    setting(t.db, 'digest_rate', '300');
+    subscribers(t.db, 9, t.now(), 'slow');
+    const before = smtp.mails.length;
+    freshStory(t, 86400);
+    await t.advance(86400);
+    await until('the first mail', () => smtp.mails.length > before);
+    const first = Date.now();
+    await until('ten mails', () => smtp.mails.length >= before + 10);
+    const took = Date.now() - first;
+    assert.ok(took >= 1600 && took < 6000, `9 gaps of 0.2 s took ${took} ms`);
+  });
 });
 
 describe('a server killed in the middle of a send', () => {
