@@ -248,15 +248,18 @@ const kb_route app_routes[] = {
 	/* The email digest (digest.c): the sign-up is a reader's form as the
 	 * tips' is (pre-session token, its cookie scoped to /digest, a stale
 	 * token gets the form again). The links of its mails carry a signed
-	 * token (kept out of the access log): a GET shows, a POST acts; the
-	 * one-click unsubscribe's POST (RFC 8058) comes from a mail program
-	 * with no cookie, so its token alone is its authority. */
+	 * token (kept out of the access log): a GET shows, a POST acts (a
+	 * link scanner's GET confirms nothing); the one-click unsubscribe's
+	 * POST (RFC 8058) comes from a mail program with no cookie, so there
+	 * and for confirming the token alone is the authority. */
 	{"GET", "/digest", page_digest_form, .max_age = -1, .query = {{"email"}}},
 	{"POST", "/digest", page_digest_signup, .flags = R_CSRF | R_STALE_FORM, .max_age = -1,
 	 FORM({"email"}, {"frequency"}, {"category", input_id}, {"website"}, {"stamp"})},
 	{"GET", "/digest/sent", page_digest_sent, .max_age = -1},
-	{"GET", "/digest/confirm", page_digest_confirm, .flags = R_SECRET_PATH, .max_age = -1,
+	{"GET", "/digest/confirm", page_digest_confirm_page, .flags = R_SECRET_PATH, .max_age = -1,
 	 .query = {{"t"}}},
+	{"POST", "/digest/confirm", page_digest_confirm, .flags = R_SIGNED_LINK | R_SECRET_PATH,
+	 .max_age = -1, .query = {{"t"}}},
 	{"GET", "/digest/manage", page_digest_manage, .flags = R_SECRET_PATH, .max_age = -1,
 	 .query = {{"t"}}},
 	{"POST", "/digest/manage", page_digest_save, .flags = R_CSRF | R_STALE_FORM | R_SECRET_PATH,

@@ -82,9 +82,10 @@ static int form_page(kb_req *r, const digest_form *f, const char *error, int sta
 	return status;
 }
 
-/* A page with a heading and a message (and, for unsubscribing, the
- * button that does it), with status. */
-static int note(kb_req *r, const char *title, const char *text, const char *unsubscribe, int status)
+/* A page with a heading and a message, with status; with action, a
+ * button labelled button that POSTs there (confirming, unsubscribing). */
+static int note_form(kb_req *r, const char *title, const char *text, const char *action, const char *button,
+		     int status)
 {
 	tv *ctx = site_context(r, title, NULL);
 	if (!ctx)
@@ -92,8 +93,10 @@ static int note(kb_req *r, const char *title, const char *text, const char *unsu
 	tv_set_bool(ctx, "noindex", 1);
 	tv_set_str(ctx, "heading", title);
 	tv_set_str(ctx, "text", text);
-	if (unsubscribe)
-		tv_set_str(ctx, "unsubscribe", unsubscribe);
+	if (action) {
+		tv_set_str(ctx, "action", action);
+		tv_set_str(ctx, "button", button);
+	}
 	r->max_age = -1;
 	int rc = site_render(r, "digest-note", ctx);
 	if (rc != 200)
@@ -102,12 +105,17 @@ static int note(kb_req *r, const char *title, const char *text, const char *unsu
 	return status;
 }
 
+static int note(kb_req *r, const char *title, const char *text, int status)
+{
+	return note_form(r, title, text, NULL, NULL, status);
+}
+
 static int bad_link(kb_req *r)
 {
 	return note(r, "लिंक सही नहीं है",
 		    "यह लिंक सही नहीं है या पुराना हो गया है। ईमेल में आया पूरा लिंक खोलें, या नीचे दिए पते से "
 		    "दोबारा साइन अप करें।",
-		    NULL, 404);
+		    404);
 }
 
 /* The subscriber a token (the query's "t", or with form the POST's) of
@@ -194,7 +202,7 @@ int page_digest_signup(kb_req *r)
 				    &r->arena,
 				    "इस पते से बहुत बार साइन अप किया गया है। कृपया %lld मिनट बाद फिर कोशिश करें।",
 				    (long long)((wait + 59) / 60)),
-			    NULL, 429);
+			    429);
 	}
 	/* A bot fills the hidden field too: it is told to check its inbox,
 	 * and nothing is kept or sent. */
@@ -235,9 +243,25 @@ int page_digest_sent(kb_req *r)
 	return note(r, "अपना ईमेल देखें",
 		    "हमने आपके पते पर एक ईमेल भेजा है। सदस्यता शुरू करने के लिए उसमें दिया लिंक खोलें। ईमेल न "
 		    "दिखे तो स्पैम फ़ोल्डर देखें। पुष्टि के बिना हम आपको कोई और ईमेल नहीं भेजेंगे।",
-		    NULL, 200);
+		    200);
 }
 
+/* The confirmation link asks with a button: a mail program's link
+ * scanner that opens every link must not confirm an address on its
+ * owner's behalf. */
+int page_digest_confirm_page(kb_req *r)
+{
+	kb_subscriber sub;
+	int rc = subscriber_of(r, 'c', 0, &sub);
+	if (rc)
+		return rc == 404 ? bad_link(r) : rc;
+	return note_form(r, "सदस्यता की पुष्टि करें",
+			 kb_arena_printf(&r->arena, "%s पर हमारी खबरें पाने के लिए नीचे का बटन दबाएँ।", sub.email),
+			 kb_arena_printf(&r->arena, "/digest/confirm?t=%s", req_query(r, "t")),
+			 "हाँ, सदस्यता शुरू करें", 200);
+}
+
+/* The button's POST: its signed token is its authority (R_SIGNED_LINK). */
 int page_digest_confirm(kb_req *r)
 {
 	kb_subscriber sub;
@@ -277,7 +301,7 @@ int page_digest_manage(kb_req *r)
 		return note(r, "सदस्यता बंद है",
 			    "इस पते की सदस्यता अभी बंद है। फिर से खबरें पाने के लिए नीचे दिए लिंक से दोबारा साइन अप "
 			    "करें।",
-			    NULL, 200);
+			    200);
 	digest_form f = {.email = sub.email,
 			 .frequency = sub.frequency,
 			 .token = req_query(r, "t"),
@@ -305,10 +329,10 @@ int page_digest_save(kb_req *r)
 		return form_page(r, &f, "कृपया चुनें: रोज़ की प्रमुख खबरें या केवल ब्रेकिंग न्यूज़।", 400);
 	rc = digest_store_set_prefs(r->db, sub.id, f.frequency, f.cats, f.ncats, kb_now());
 	if (rc == STORE_NOTFOUND)
-		return note(r, "सदस्यता बंद है", "इस पते की सदस्यता अभी बंद है, इसलिए पसंद नहीं बदली गई।", NULL, 409);
+		return note(r, "सदस्यता बंद है", "इस पते की सदस्यता अभी बंद है, इसलिए पसंद नहीं बदली गई।", 409);
 	if (rc)
 		return 500;
-	return note(r, "पसंद सहेज ली गई", "आपकी पसंद सहेज ली गई है। अगला ईमेल इसी के अनुसार आएगा।", NULL, 200);
+	return note(r, "पसंद सहेज ली गई", "आपकी पसंद सहेज ली गई है। अगला ईमेल इसी के अनुसार आएगा।", 200);
 }
 
 int page_digest_unsubscribe_page(kb_req *r)
@@ -318,10 +342,11 @@ int page_digest_unsubscribe_page(kb_req *r)
 	if (rc)
 		return rc == 404 ? bad_link(r) : rc;
 	if (strcmp(sub.state, "confirmed"))
-		return note(r, "सदस्यता बंद है", "इस पते पर अब हमारे ईमेल नहीं आते।", NULL, 200);
-	return note(r, "सदस्यता छोड़ें",
-		    kb_arena_printf(&r->arena, "क्या आप %s पर हमारे ईमेल बंद करना चाहते हैं?", sub.email),
-		    kb_arena_printf(&r->arena, "/digest/unsubscribe?t=%s", req_query(r, "t")), 200);
+		return note(r, "सदस्यता बंद है", "इस पते पर अब हमारे ईमेल नहीं आते।", 200);
+	return note_form(r, "सदस्यता छोड़ें",
+			 kb_arena_printf(&r->arena, "क्या आप %s पर हमारे ईमेल बंद करना चाहते हैं?", sub.email),
+			 kb_arena_printf(&r->arena, "/digest/unsubscribe?t=%s", req_query(r, "t")),
+			 "हाँ, सदस्यता छोड़ें", 200);
 }
 
 /* RFC 8058: the POST of a mail program's one click (a body of
@@ -338,5 +363,5 @@ int page_digest_unsubscribe(kb_req *r)
 		return 500;
 	kb_info("digest: subscriber %lld unsubscribed", (long long)sub.id);
 	return note(r, "सदस्यता बंद हो गई",
-		    "अब आपको हमारे ईमेल नहीं आएँगे। मन बदले तो कभी भी दोबारा साइन अप कर सकते हैं।", NULL, 200);
+		    "अब आपको हमारे ईमेल नहीं आएँगे। मन बदले तो कभी भी दोबारा साइन अप कर सकते हैं।", 200);
 }

@@ -121,6 +121,7 @@ int page_tip_sent(kb_req *r);
 int page_digest_form(kb_req *r);
 int page_digest_signup(kb_req *r);
 int page_digest_sent(kb_req *r);
+int page_digest_confirm_page(kb_req *r);
 int page_digest_confirm(kb_req *r);
 int page_digest_manage(kb_req *r);
 int page_digest_save(kb_req *r);

@@ -60,6 +60,7 @@ test('a reader signs up from a story on a phone, confirms, changes the choice an
   const text = Buffer.from((await mail).data.split('\r\n\r\n').slice(3).join('').split('\r\n--')[0].replace(/\s+/g, ''), 'base64').toString('utf8');
   const confirm = /http:\/\/127\.0\.0\.1:\d+\/digest\/confirm\?t=[a-z0-9.]+/.exec(text)[0];
   await page.goto(confirm);
+  await page.getByRole('button', { name: 'हाँ, सदस्यता शुरू करें' }).click();
   assert.match(await page.locator('h1').innerText(), /सदस्यता शुरू हो गई/);
   await page.getByRole('link', { name: 'अपनी पसंद बदलें' }).click();
   await page.waitForURL(/\/digest\/manage\?t=/);

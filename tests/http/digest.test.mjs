@@ -134,11 +134,11 @@ describe('the email digest from sign-up to unsubscribe', () => {
   });
 
   let one, three;
-  test('sign-up: a confirmation mail with a signed link arrives, and nothing else before it is opened', async () => {
+  test('sign-up: a confirmation mail with a signed link arrives; its page asks, its button confirms', async () => {
     const r = await signUp(t, 'Reader.One@Example.com', 'daily', [cats[0]]);
     assert.equal(r.res.status, 303);
     assert.equal(r.res.headers.get('location'), '/digest/sent');
-    const mail = await smtp.next().catch((e) => { console.log(t.site.log()); throw e; });
+    const mail = await smtp.next();
     assert.deepEqual(mail.to, ['<reader.one@example.com>']);
     const m = parts(mail.data);
     assert.match(decode2047(m.headers.get('subject')), /ईमेल सदस्यता की पुष्टि करें/);
@@ -156,8 +156,15 @@ describe('the email digest from sign-up to unsubscribe', () => {
     const forged = one.confirm.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
     assert.equal((await fetch(t.site.base + local(forged))).status, 404);
     assert.equal(state(t.db, 'reader.one@example.com'), 'pending');
+    // The link's page asks (a link scanner's GET confirms nothing); its
+    // button's POST, with no cookie, confirms.
+    const ask = await fetch(t.site.base + local(one.confirm));
+    assert.equal(ask.status, 200);
+    assert.match(await ask.text(), /हाँ, सदस्यता शुरू करें/);
+    assert.equal(state(t.db, 'reader.one@example.com'), 'pending');
+    assert.equal((await fetch(t.site.base + local(forged), { method: 'POST' })).status, 404);
     for (const link of [one.confirm, three.confirm, b]) {
-      const res = await fetch(t.site.base + local(link));
+      const res = await fetch(t.site.base + local(link), { method: 'POST' });
       assert.equal(res.status, 200);
       assert.match(await res.text(), /आपकी सदस्यता शुरू हो गई/);
     }
