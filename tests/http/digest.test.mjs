@@ -138,7 +138,7 @@ describe('the email digest from sign-up to unsubscribe', () => {
     const r = await signUp(t, 'Reader.One@Example.com', 'daily', [cats[0]]);
     assert.equal(r.res.status, 303);
     assert.equal(r.res.headers.get('location'), '/digest/sent');
-    const mail = await smtp.next();
+    const mail = await smtp.next().catch((e) => { console.log('the server said:\n' + t.site.log()); throw e; });
     assert.deepEqual(mail.to, ['<reader.one@example.com>']);
     const m = parts(mail.data);
     assert.match(decode2047(m.headers.get('subject')), /ईमेल सदस्यता की पुष्टि करें/);
