@@ -33,7 +33,7 @@ PGTOO   := $(B)/tests/test_copy
 # (test_search_pg is PostgreSQL's index).
 STOREUNIT := $(B)/tests/test_driver $(B)/tests/test_store $(B)/tests/test_newsroom \
 	$(B)/tests/test_push $(B)/tests/test_tips $(B)/tests/test_pages $(B)/tests/test_live $(B)/tests/test_reads \
-	$(B)/tests/test_ops
+	$(B)/tests/test_ops $(B)/tests/test_digest
 FUZZ    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 5
 

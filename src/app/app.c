@@ -24,6 +24,9 @@
  *   reads     writes the reads counted in memory (every 5 s, and once
  *             more at the stop) and computes the most-read lists (every
  *             2 minutes; src/pages/reads.h)
+ *   digest    the email digest: the day's at digest_time, breaking
+ *             alerts' mails, the send queue at digest_rate (src/digest/;
+ *             woken by a sign-up, looks every quarter second)
  */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -38,6 +41,7 @@
 #include "../push/push.h"
 #include "../render/markdown.h"
 #include "../render/theme.h"
+#include "../digest/digest.h"
 #include "../tips/tips.h"
 #include "app.h"
 #include "backup.h"
@@ -90,6 +94,12 @@ static int suggest_step(store *st)
 	return 0;
 }
 
+/* A newsroom's alert goes to the digest's breaking-only readers too. */
+static void alert_mailed(store *st, int64_t id, const push_alert_input *in)
+{
+	digest_breaking(st, id, in->title, in->body, in->url, in->category_id);
+}
+
 static const server_job jobs[] = {
 	{"schedule", schedule_step, 1000},
 	{"photos", photos_step, 1000},
@@ -100,6 +110,7 @@ static const server_job jobs[] = {
 	{"suggest", suggest_step, 10000},
 	{"backup", backup_step, 1000},
 	{"reads", reads_step, 250, .final_step = 1},
+	{"digest", digest_step, 250},
 };
 
 int app_serve(server_opts *o, const acme_opts *acme)
@@ -121,6 +132,7 @@ int app_serve(server_opts *o, const acme_opts *acme)
 	kb_set_timezone(s.timezone);
 	theme_set_digits(s.digits);
 	store_close(st);
+	push_set_alert_hook(alert_mailed);
 
 	/* Photos live in the database; their files are cached beside it
 	 * unless told otherwise. */

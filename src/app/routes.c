@@ -68,7 +68,8 @@
 	     {"edge_purge_header"}, {"edge_purge_token"}, {"indexnow_endpoints"},     \
 	     {"indexnow_key"}, {"websub_hub"}, {"phone"}, {"ownership_url"},              \
 	     {"grievance_ack_days"}, {"grievance_decide_days"}, {"grievance_report"},    \
-	     {"backup_time"}, {"backup_keep"}, {"backup_dir"}, {"metrics_token"})
+	     {"backup_time"}, {"backup_keep"}, {"backup_dir"}, {"metrics_token"},   \
+	     {"digest_time"}, {"digest_rate"}, {"digest_bounces"})
 /* clang-format on */
 
 /* The feeds' one handler serves each subject in each format. */
@@ -249,6 +250,33 @@ const kb_route app_routes[] = {
 	      /* the trap for bots, and the form's signed time */
 	      {"website"}, {"stamp"})},
 	{"GET", "/tips/sent", page_tip_sent, .max_age = -1, .query = {{"ref"}, {"kind"}}},
+
+	/* The email digest (digest.c): the sign-up is a reader's form as the
+	 * tips' is (pre-session token, its cookie scoped to /digest, a stale
+	 * token gets the form again). The links of its mails carry a signed
+	 * token (kept out of the access log): a GET shows, a POST acts (a
+	 * link scanner's GET confirms nothing); the one-click unsubscribe's
+	 * POST (RFC 8058) comes from a mail program with no cookie, so there
+	 * and for confirming the token alone is the authority. */
+	{"GET", "/digest", page_digest_form, .max_age = -1, .query = {{"email"}}},
+	{"POST", "/digest", page_digest_signup, .flags = R_CSRF | R_STALE_FORM, .max_age = -1,
+	 FORM({"email"}, {"frequency"}, {"category", input_id}, {"website"}, {"stamp"})},
+	{"GET", "/digest/sent", page_digest_sent, .max_age = -1},
+	{"GET", "/digest/confirm", page_digest_confirm_page, .flags = R_SECRET_PATH, .max_age = -1,
+	 .query = {{"t"}}},
+	{"POST", "/digest/confirm", page_digest_confirm, .flags = R_SIGNED_LINK | R_SECRET_PATH,
+	 .max_age = -1, .query = {{"t"}}},
+	{"GET", "/digest/manage", page_digest_manage, .flags = R_SECRET_PATH, .max_age = -1,
+	 .query = {{"t"}}},
+	{"POST", "/digest/manage", page_digest_save, .flags = R_CSRF | R_STALE_FORM | R_SECRET_PATH,
+	 .max_age = -1, FORM({"t"}, {"frequency"}, {"category", input_id})},
+	{"GET", "/digest/unsubscribe", page_digest_unsubscribe_page, .flags = R_SECRET_PATH, .max_age = -1,
+	 .query = {{"t"}}},
+	{"POST", "/digest/unsubscribe", page_digest_unsubscribe, .flags = R_SIGNED_LINK | R_SECRET_PATH,
+	 .max_age = -1, .query = {{"t"}}, FORM({"List-Unsubscribe"})},
+	/* The newsroom's view of it (src/newsroom/digest.c). */
+	{"GET", "/newsroom/digest", nr_digest, EDITOR},
+	{"GET", "/newsroom/digest/subscribers.csv", nr_digest_export, ADMIN},
 
 	/* Web Push. The POSTs come from readers, who have no session: they
 	 * take only application/json from the site's own origin (the

@@ -25,6 +25,7 @@ static const struct {
 	{R_SECRET_PATH, "secret-path"},
 	{R_NEWSROOM, "newsroom"},
 	{R_JSON, "json"},
+	{R_SIGNED_LINK, "signed-link"},
 };
 
 int cmd_routes(int argc, char **argv)

@@ -755,6 +755,64 @@ const char *const kb_migrations[] = {
 	"  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY(scope, period, position));"
 	"CREATE INDEX mostread_lists_article ON mostread_lists(article_id);",
+	/* 28: the email digest (digest_store.h). Readers who signed up
+	 * (an address once, lower-cased; pending until the confirmation
+	 * link is opened; bounced after digest_bounces hard bounces in a
+	 * row), the categories each chose (none: all), each digest made
+	 * (the day's, once a day; or a breaking alert's, once an alert) and
+	 * the send queue, one row per mail: the confirmation mail
+	 * (digest_id NULL) or a subscriber's copy of a digest. A row goes
+	 * queued -> sending (claimed) -> committed (its last bytes handed to
+	 * the SMTP server, before the end of data) -> sent; a sending row
+	 * whose server died is queued again (the server never had the whole
+	 * message), a committed one becomes unknown and is never sent again
+	 * (no one is mailed twice). Self-contained: renumber freely. */
+	"CREATE TABLE digest_subscribers("
+	"  id INTEGER PRIMARY KEY,"
+	"  email TEXT NOT NULL UNIQUE,"
+	"  state TEXT NOT NULL DEFAULT 'pending'"
+	"    CHECK(state IN ('pending','confirmed','unsubscribed','bounced')),"
+	"  frequency TEXT NOT NULL DEFAULT 'daily' CHECK(frequency IN ('daily','breaking')),"
+	"  bounces INTEGER NOT NULL DEFAULT 0,"
+	"  ip TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  confirmed_at INTEGER NOT NULL DEFAULT 0,"
+	"  unsubscribed_at INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX digest_subscribers_state ON digest_subscribers(state, frequency);"
+	"CREATE TABLE digest_topics("
+	"  subscriber_id INTEGER NOT NULL REFERENCES digest_subscribers(id) ON DELETE CASCADE,"
+	"  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(subscriber_id, category_id));"
+	"CREATE INDEX digest_topics_category ON digest_topics(category_id);"
+	"CREATE TABLE digests("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK(kind IN ('daily','breaking')),"
+	"  day INTEGER NOT NULL,"
+	"  alert_id INTEGER NOT NULL DEFAULT 0,"
+	"  since INTEGER NOT NULL DEFAULT 0,"
+	"  upto INTEGER NOT NULL DEFAULT 0,"
+	"  title TEXT NOT NULL DEFAULT '',"
+	"  body TEXT NOT NULL DEFAULT '',"
+	"  url TEXT NOT NULL DEFAULT '',"
+	"  category_id INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE(kind, day, alert_id));"
+	"CREATE TABLE digest_queue("
+	"  id INTEGER PRIMARY KEY,"
+	"  digest_id INTEGER REFERENCES digests(id) ON DELETE CASCADE,"
+	"  subscriber_id INTEGER NOT NULL REFERENCES digest_subscribers(id) ON DELETE CASCADE,"
+	"  state TEXT NOT NULL DEFAULT 'queued' CHECK(state IN"
+	"    ('queued','sending','committed','sent','skipped','failed','bounced','unknown')),"
+	"  tries INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  claimed_at INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE(digest_id, subscriber_id));"
+	"CREATE INDEX digest_queue_due ON digest_queue(state, next_at);"
+	"CREATE INDEX digest_queue_subscriber ON digest_queue(subscriber_id, created_at);",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -55,10 +55,10 @@ int store_ops_settings(store *st, kb_arena *a, kb_ops_settings *out)
 {
 	static const store_setting_key keys[] = {
 #define K(k, f) {k, "", offsetof(kb_ops_settings, f)}
-		K("backup_time", backup_time),
-		K("backup_keep", backup_keep),
-		K("backup_dir", backup_dir),
-		K("metrics_token", metrics_token),
+		K("backup_time", backup_time),       K("backup_keep", backup_keep),
+		K("backup_dir", backup_dir),         K("metrics_token", metrics_token),
+		K("digest_time", digest_time),       K("digest_rate", digest_rate),
+		K("digest_bounces", digest_bounces),
 #undef K
 	};
 	return store_settings_load(st, a, keys, KB_COUNT(keys), out,

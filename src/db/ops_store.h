@@ -40,6 +40,10 @@ typedef struct kb_ops_settings {
 	const char *backup_keep; /* how many scheduled backups to keep; "": 7 */
 	const char *backup_dir;  /* where they go; "": "backups" beside the database */
 	const char *metrics_token;
+	/* The email digest (src/digest/): the daily one's time in the site's
+	 * time zone ("": none), mails sent per minute ("": 60), and hard
+	 * bounces in a row that disable an address ("": 3). */
+	const char *digest_time, *digest_rate, *digest_bounces;
 } kb_ops_settings;
 int store_ops_settings(store *st, kb_arena *a, kb_ops_settings *out);
 

@@ -46,6 +46,12 @@ enum {
 	R_NEWSROOM = 1 << 7,
 	/* Answers JSON, its errors too: a refused input gets a JSON error. */
 	R_JSON = 1 << 8,
+	/* A reader's POST whose authority is the signed token in its URL,
+	 * not a session: the email digest's one-click unsubscribe (RFC 8058
+	 * has the mail program POST with no cookie and no form token). The
+	 * handler checks the signature before it acts; the unit tests allow
+	 * it on /digest/ alone. */
+	R_SIGNED_LINK = 1 << 9,
 };
 
 /*

@@ -31,6 +31,33 @@ static int keep_ok(const char *v)
 	return !n || (n <= 3 && strspn(v, "0123456789") == n && atoi(v) >= 1);
 }
 
+/* A count of 1..limit, or empty. */
+static int count_ok(const char *v, int limit)
+{
+	size_t n = strlen(v);
+	return !n || (n <= 6 && strspn(v, "0123456789") == n && atoi(v) >= 1 && atoi(v) <= limit);
+}
+
+static int rate_ok(const char *v)
+{
+	return count_ok(v, 100000);
+}
+
+static int bounces_ok(const char *v)
+{
+	return count_ok(v, 100);
+}
+
+int ops_digest_rate(const char *v)
+{
+	return *v ? atoi(v) : 60;
+}
+
+int ops_digest_bounces(const char *v)
+{
+	return *v ? atoi(v) : 3;
+}
+
 /* A folder: an absolute path or one relative to where khabar runs, no
  * control bytes. */
 static int dir_ok(const char *v)
@@ -60,6 +87,12 @@ const edge_setting ops_settings[] = {
 	 "the token that opens /metrics to other hosts (Authorization: Bearer TOKEN), 16-200 letters and "
 	 "digits (never listed; empty: loopback only)",
 	 token_ok, 1, AT(metrics_token)},
+	{"digest_time", "the time of the daily email digest, HH:MM in the site's time zone (empty: none)",
+	 time_ok, 0, AT(digest_time)},
+	{"digest_rate", "email digest mails sent per minute by each server, 1-100000 (empty: 60)", rate_ok, 0,
+	 AT(digest_rate)},
+	{"digest_bounces", "hard bounces in a row that stop mail to an address, 1-100 (empty: 3)", bounces_ok,
+	 0, AT(digest_bounces)},
 };
 #undef AT
 

@@ -31,6 +31,7 @@ static const struct {
 	{"pages", "/newsroom/pages", ROLE_EDITOR},
 	{"menus", "/newsroom/menus", ROLE_EDITOR},
 	{"alerts", "/newsroom/alerts", ROLE_EDITOR},
+	{"digest", "/newsroom/digest", ROLE_EDITOR},
 	{"audit", "/newsroom/audit", ROLE_EDITOR},
 	{"users", "/newsroom/users", ROLE_ADMIN},
 	{"settings", "/newsroom/settings", ROLE_ADMIN},

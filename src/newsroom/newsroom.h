@@ -62,6 +62,9 @@ int nr_restore(kb_req *r);
 int nr_library(kb_req *r);
 int nr_upload(kb_req *r);
 int nr_media_json(kb_req *r);
+/* digest.c: the email digest's subscribers and sends; the CSV export */
+int nr_digest(kb_req *r);
+int nr_digest_export(kb_req *r);
 /* tips.c: readers' tips */
 int nr_tips(kb_req *r);
 int nr_tip(kb_req *r);

@@ -129,5 +129,16 @@ int page_offline_list(kb_req *r);
 int page_tip_form(kb_req *r);
 int page_tip_send(kb_req *r);
 int page_tip_sent(kb_req *r);
+/* The email digest (digest.c): signing up, the confirmation link, the
+ * preferences page and unsubscribing. */
+int page_digest_form(kb_req *r);
+int page_digest_signup(kb_req *r);
+int page_digest_sent(kb_req *r);
+int page_digest_confirm_page(kb_req *r);
+int page_digest_confirm(kb_req *r);
+int page_digest_manage(kb_req *r);
+int page_digest_save(kb_req *r);
+int page_digest_unsubscribe_page(kb_req *r);
+int page_digest_unsubscribe(kb_req *r);
 
 #endif

@@ -200,6 +200,13 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
 	};
 }
 
+static push_alert_hook g_alert_hook;
+
+void push_set_alert_hook(push_alert_hook fn)
+{
+	g_alert_hook = fn;
+}
+
 /* push_alert_send, and the scheduler's send (scheduled: see
  * push_store_alert_send; STORE_NOTFOUND when another process sent it). */
 static int send_alert(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id,
@@ -222,9 +229,13 @@ static int send_alert(store *st, const push_alert_input *in, int64_t user_id, in
 		*why = "already sent";
 		return rc;
 	}
-	if (rc)
+	if (rc) {
 		*why = store_errmsg(st);
-	return rc ? STORE_ERROR : STORE_OK;
+		return STORE_ERROR;
+	}
+	if (g_alert_hook)
+		g_alert_hook(st, *id, &v);
+	return STORE_OK;
 }
 
 int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,

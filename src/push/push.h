@@ -159,6 +159,12 @@ void push_article_input(const kb_article *art, kb_arena *a, push_alert_input *in
  * input) with nothing queued; STORE_ERROR. *why says why in English (the
  * newsroom shows its own words for the first two).
  */
+/* What runs after each alert the newsroom queues (push_alert_send and
+ * the scheduler's), with the alert as queued: the email digest's
+ * breaking mails hang here (app.c sets it before any thread starts).
+ * NULL: nothing. */
+typedef void (*push_alert_hook)(store *st, int64_t id, const push_alert_input *in);
+void push_set_alert_hook(push_alert_hook fn);
 int push_alert_send(store *st, const push_alert_input *in, int64_t user_id, int64_t article_id, int64_t *id,
 		    const char **why);
 /* The scheduler's part (thread 0 of the server, every second and at

@@ -96,7 +96,7 @@ static void display_name(kb_buf *out, const char *s)
 	kb_buf_putc(out, '"');
 }
 
-void tips_mail_build(kb_buf *out, const tips_mail *m)
+void tips_mail_headers(kb_buf *out, const tips_mail *m)
 {
 	char date[64];
 	time_t t = (time_t)m->date;
@@ -110,15 +110,15 @@ void tips_mail_build(kb_buf *out, const tips_mail *m)
 	}
 	kb_buf_printf(out, "<%s>\r\nTo: <%s>\r\nSubject: ", m->from, m->to);
 	tips_rfc2047(out, m->subject, strlen(m->subject));
-	kb_buf_printf(out,
-		      "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
-		      "Content-Type: text/plain; charset=UTF-8\r\n"
-		      "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n",
-		      m->message_id);
-	/* Body lines of 76 characters (RFC 2045). */
+	kb_buf_printf(out, "\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n", m->message_id);
+}
+
+void tips_mail_base64(kb_buf *out, const char *text)
+{
+	/* Lines of 76 characters (RFC 2045). */
 	kb_buf crlf = {0}, enc = {0};
-	for (const char *p = m->body; *p; p++) {
-		if (*p == '\n' && (p == m->body || p[-1] != '\r'))
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n' && (p == text || p[-1] != '\r'))
 			kb_buf_putc(&crlf, '\r');
 		kb_buf_putc(&crlf, *p);
 	}
@@ -129,6 +129,14 @@ void tips_mail_build(kb_buf *out, const tips_mail *m)
 		kb_buf_puts(out, "\r\n");
 	}
 	kb_buf_free(&enc);
+}
+
+void tips_mail_build(kb_buf *out, const tips_mail *m)
+{
+	tips_mail_headers(out, m);
+	kb_buf_puts(out, "Content-Type: text/plain; charset=UTF-8\r\n"
+			 "Content-Transfer-Encoding: base64\r\nAuto-Submitted: auto-generated\r\n\r\n");
+	tips_mail_base64(out, m->body);
 }
 
 static const char *kind_label(const char *kind)

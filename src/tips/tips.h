@@ -72,6 +72,28 @@ typedef struct tips_mail {
 /* The message as RFC 5322 text with CRLF lines: UTF-8 body in base64,
  * subject and sender's name RFC 2047 encoded. Appends to out. */
 void tips_mail_build(kb_buf *out, const tips_mail *m);
+/* The headers every mail of khabar starts with (Date, From, To, Subject,
+ * Message-ID, MIME-Version), each ended by CRLF: the caller adds its
+ * Content-Type and whatever else, then the body. Appends to out. */
+void tips_mail_headers(kb_buf *out, const tips_mail *m);
+/* text (UTF-8, "\n" or CRLF lines) in base64 of CRLF lines, lines of 76
+ * characters: a body for Content-Transfer-Encoding: base64. Appends. */
+void tips_mail_base64(kb_buf *out, const char *text);
+
+/*
+ * Sends message from from to to over the SMTP server of ms (STARTTLS
+ * when set, SMTPS on port 465) with libcurl. last_bytes, when not NULL,
+ * is called with ud as the message's last bytes are handed to libcurl:
+ * before the end of data (".") is written, so until then the server
+ * cannot have accepted the message (the digest's queue marks it there).
+ * Returns 0, or -1 with libcurl's reason in err and the server's last
+ * reply code in *code (0 when it never answered: a connection failure).
+ */
+int tips_smtp_send(const kb_mail_settings *ms, const char *from, const char *to, const kb_buf *message,
+		   void (*last_bytes)(void *ud), void *ud, long *code, char *err, size_t errlen);
+/* The sender of the site's mails: smtp_user when it is an address, else
+ * tips_email. */
+const char *tips_mail_from(const kb_mail_settings *ms);
 /* A headline from a reader's text: its first sentence (to "।", "?", "!"
  * or ". ") on its first line; over max bytes, cut at a space with "…".
  * Arena string. */

@@ -35,6 +35,8 @@ int tips_delete(store *st, int64_t id)
 typedef struct reader {
 	const char *p;
 	size_t left;
+	void (*last_bytes)(void *ud);
+	void *ud;
 } reader;
 
 static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
@@ -44,13 +46,20 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *ud)
 	memcpy(buf, r->p, n);
 	r->p += n;
 	r->left -= n;
+	if (!r->left && n && r->last_bytes)
+		r->last_bytes(r->ud);
 	return n;
 }
 
-/* Sends message to ms->to. Returns 0, or -1 with libcurl's reason in err. */
-static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf *message, char *err,
-		     size_t errlen)
+const char *tips_mail_from(const kb_mail_settings *ms)
 {
+	return *ms->user && strchr(ms->user, '@') ? ms->user : ms->to;
+}
+
+int tips_smtp_send(const kb_mail_settings *ms, const char *from, const char *to, const kb_buf *message,
+		   void (*last_bytes)(void *ud), void *ud, long *code, char *err, size_t errlen)
+{
+	*code = 0;
 	CURL *h = curl_easy_init();
 	if (!h) {
 		snprintf(err, errlen, "cannot start libcurl");
@@ -61,10 +70,10 @@ static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf 
 	char url[600];
 	snprintf(url, sizeof url, "%s://%s:%s", smtps ? "smtps" : "smtp", ms->host, port);
 	char rcpt_addr[300], from_addr[300];
-	snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", ms->to);
+	snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
 	snprintf(from_addr, sizeof from_addr, "<%s>", from);
 	struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
-	reader rd = {message->data, message->len};
+	reader rd = {message->data, message->len, last_bytes, ud};
 	char curl_err[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
@@ -88,8 +97,10 @@ static int smtp_send(const kb_mail_settings *ms, const char *from, const kb_buf 
 		curl_easy_setopt(h, CURLOPT_PASSWORD, ms->password);
 	}
 	CURLcode rc = curl_easy_perform(h);
-	if (rc != CURLE_OK)
+	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s", *curl_err ? curl_err : curl_easy_strerror(rc));
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, code);
+	}
 	curl_slist_free_all(rcpt);
 	curl_easy_cleanup(h);
 	return rc == CURLE_OK ? 0 : -1;
@@ -133,9 +144,7 @@ static int mail_one(store *st, int64_t now)
 		char mid[33];
 		kb_random_hex(mid, 16);
 		const char *at = strchr(ms.to, '@');
-		const char *from = *ms.user && strchr(ms.user, '@') ? ms.user : ms.to;
-		kb_mail_settings rcpt = ms;
-		rcpt.to = to;
+		const char *from = tips_mail_from(&ms);
 		tips_mail m = {.from = from,
 			       .from_name = ms.from_name,
 			       .to = to,
@@ -145,7 +154,8 @@ static int mail_one(store *st, int64_t now)
 			       .message_id = kb_arena_printf(&a, "<%s@%s>", mid, at ? at + 1 : "khabar")};
 		kb_buf msg = {0};
 		tips_mail_build(&msg, &m);
-		sent = !smtp_send(&rcpt, from, &msg, err, sizeof err);
+		long code;
+		sent = !tips_smtp_send(&ms, from, to, &msg, NULL, NULL, &code, err, sizeof err);
 		kb_buf_free(&msg);
 	}
 	if (sent) {

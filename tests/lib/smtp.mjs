@@ -5,7 +5,10 @@ import net from 'node:net';
 
 // Starts the listener on port (0: any). Returns {port, mails, next(), close()}.
 // Each mail is {from, to, data}; next() waits for the next one to arrive.
-export function startSmtp(port = 0) {
+// opts.reject(address) may return a reply ("550 no such user") that refuses
+// a recipient at RCPT; opts.delayMs holds each reply to the end of data for
+// that long, after the mail is counted as arrived (a slow server).
+export function startSmtp(port = 0, opts = {}) {
   const mails = [];
   const waiting = [];
   const server = net.createServer((sock) => {
@@ -24,6 +27,17 @@ export function startSmtp(port = 0) {
           mails.push(mail);
           const w = waiting.shift();
           if (w) w(mail);
+          if (opts.delayMs) {
+            // Hold the reply, and the rest of this connection, for a while.
+            sock.pause();
+            setTimeout(() => {
+              if (sock.destroyed) return;
+              sock.write('250 OK queued\r\n');
+              sock.resume();
+              sock.emit('data', ''); // what came meanwhile
+            }, opts.delayMs);
+            return;
+          }
           sock.write('250 OK queued\r\n');
           continue;
         }
@@ -35,7 +49,11 @@ export function startSmtp(port = 0) {
         if (cmd === 'EHLO') sock.write('250-test\r\n250 8BITMIME\r\n');
         else if (cmd === 'HELO') sock.write('250 test\r\n');
         else if (cmd === 'MAIL') { mail = { from: line.slice(10), to: [] }; sock.write('250 OK\r\n'); }
-        else if (cmd === 'RCPT') { mail.to.push(line.slice(8)); sock.write('250 OK\r\n'); }
+        else if (cmd === 'RCPT') {
+          const refusal = opts.reject && opts.reject(line.slice(8).replace(/[<>]/g, ''));
+          if (refusal) sock.write(refusal + '\r\n');
+          else { mail.to.push(line.slice(8)); sock.write('250 OK\r\n'); }
+        }
         else if (cmd === 'DATA') { inData = true; sock.write('354 go on\r\n'); }
         else if (cmd === 'QUIT') { sock.end('221 bye\r\n'); return; }
         else sock.write('250 OK\r\n');

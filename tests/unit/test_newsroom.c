@@ -152,8 +152,11 @@ static void newsroom_routes_are_private_and_posts_carry_tokens(void **state)
 	for (size_t i = 0; i < app_nroutes; i++) {
 		const kb_route *rt = &app_routes[i];
 		int post = !strcmp(rt->method, "POST");
-		if (post && !(rt->flags & (R_CSRF | R_PUBLIC_JSON)))
+		if (post && !(rt->flags & (R_CSRF | R_PUBLIC_JSON | R_SIGNED_LINK)))
 			fail_msg("POST %s has no CSRF check", rt->pattern);
+		if (post && (rt->flags & R_SIGNED_LINK) && strncmp(rt->pattern, "/digest/", 8))
+			fail_msg("POST %s is authorised by its link: only the digest's unsubscribe may be",
+				 rt->pattern);
 		if (post && (rt->flags & R_PUBLIC_JSON) && strncmp(rt->pattern, "/api/v1/push/", 13))
 			fail_msg("POST %s takes readers' JSON: only push subscriptions may", rt->pattern);
 		/* The flag, not the path, makes the dispatcher load the
