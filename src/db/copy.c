@@ -153,7 +153,7 @@ static const copy_table copy_tables[] = {
 	      "seo_title, seo_description, owner_id, media_id, sticky, modified_at",
 	      "itttttiiiiittttiiittiiii", 24),
 	KEYED("article_notes", "id", "id, article_id, kind, body, at, user_id", "iittii", 6),
-	WHOLE("article_tags", "article_id, tag_id", "ii", 2, "article_id, tag_id"),
+	WHOLE("article_tags", "article_id, tag_id, published_at", "iii", 3, "article_id, tag_id"),
 	WHOLE("redirects", "path, target, code", "tti", 3, "path"),
 	WHOLE("sessions", "token_hash, user_id, csrf, created_at, seen_at, expires_at, ip, agent", "titiiitt",
 	      8, "token_hash"),

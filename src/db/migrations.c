@@ -813,6 +813,28 @@ const char *const kb_migrations[] = {
 	"  UNIQUE(digest_id, subscriber_id));"
 	"CREATE INDEX digest_queue_due ON digest_queue(state, next_at);"
 	"CREATE INDEX digest_queue_subscriber ON digest_queue(subscriber_id, created_at);",
+	/* 29: the article page's related stories from indexes. Each
+	 * article_tags row carries its story's published_at while the story
+	 * is published (NULL otherwise), kept by the two triggers, so "the
+	 * newest stories with tag T" is a short range of article_tags_newest
+	 * rather than a sort of every story with the tag, and the related
+	 * block (store_sqlite.c, related_sql) reads a few index entries per
+	 * tag instead of walking the newest stories testing each. The insert
+	 * trigger also fills the column for rows "khabar copy" writes.
+	 * Self-contained: renumber freely. */
+	"ALTER TABLE article_tags ADD COLUMN published_at INTEGER;"
+	"UPDATE article_tags SET published_at = (SELECT a.published_at FROM articles a"
+	"  WHERE a.id = article_tags.article_id AND a.status = 'published');"
+	"CREATE INDEX article_tags_newest ON article_tags(tag_id, published_at DESC, article_id)"
+	"  WHERE published_at IS NOT NULL;"
+	"CREATE TRIGGER article_tags_published AFTER INSERT ON article_tags BEGIN"
+	"  UPDATE article_tags SET published_at = (SELECT a.published_at FROM articles a"
+	"    WHERE a.id = new.article_id AND a.status = 'published')"
+	"  WHERE article_id = new.article_id AND tag_id = new.tag_id; END;"
+	"CREATE TRIGGER articles_tags_published AFTER UPDATE OF status, published_at ON articles"
+	"  WHEN old.status IS NOT new.status OR old.published_at IS NOT new.published_at BEGIN"
+	"  UPDATE article_tags SET published_at = CASE WHEN new.status = 'published'"
+	"    THEN new.published_at END WHERE article_id = new.id; END;",
 };
 
 const int kb_migrations_count = (int)(sizeof kb_migrations / sizeof kb_migrations[0]);

@@ -777,6 +777,31 @@ static const char *const kb_pg_migrations[] = {
 	"  UNIQUE (digest_id, subscriber_id));\n"
 	"CREATE INDEX IF NOT EXISTS digest_queue_due ON digest_queue(state, next_at);\n"
 	"CREATE INDEX IF NOT EXISTS digest_queue_subscriber ON digest_queue(subscriber_id, created_at);\n",
+	/* 29: related stories from indexes (migrations.c says why). */
+	"ALTER TABLE article_tags ADD COLUMN IF NOT EXISTS published_at bigint;\n"
+	"UPDATE article_tags t SET published_at = a.published_at FROM articles a\n"
+	"  WHERE a.id = t.article_id AND a.status = 'published';\n"
+	"CREATE INDEX IF NOT EXISTS article_tags_newest ON article_tags(tag_id, published_at DESC, article_id)\n"
+	"  WHERE published_at IS NOT NULL;\n"
+	"CREATE OR REPLACE FUNCTION kb_article_tags_published() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  NEW.published_at := (SELECT a.published_at FROM articles a\n"
+	"    WHERE a.id = NEW.article_id AND a.status = 'published');\n"
+	"  RETURN NEW;\n"
+	"END $$;\n"
+	"DROP TRIGGER IF EXISTS article_tags_published ON article_tags;\n"
+	"CREATE TRIGGER article_tags_published BEFORE INSERT ON article_tags FOR EACH ROW\n"
+	"  EXECUTE FUNCTION kb_article_tags_published();\n"
+	"CREATE OR REPLACE FUNCTION kb_articles_tags_published() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  UPDATE article_tags SET published_at = CASE WHEN NEW.status = 'published'\n"
+	"    THEN NEW.published_at END WHERE article_id = NEW.id;\n"
+	"  RETURN NULL;\n"
+	"END $$;\n"
+	"DROP TRIGGER IF EXISTS articles_tags_published ON articles;\n"
+	"CREATE TRIGGER articles_tags_published AFTER UPDATE OF status, published_at ON articles FOR EACH ROW\n"
+	"  WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.published_at IS DISTINCT FROM NEW.published_at)\n"
+	"  EXECUTE FUNCTION kb_articles_tags_published();\n",
 	NULL};
 #define PG_STEPS ((int)(sizeof kb_pg_migrations / sizeof kb_pg_migrations[0]) - 1)
 

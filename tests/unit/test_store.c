@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "db/driver.h"
 #include "db/store.h"
 #include "tempdb.h"
 
@@ -358,10 +359,75 @@ static void open_reports_unwritable_paths(void **state)
 	free(err);
 }
 
+/* Related stories, by brute force: every published story but x in its
+ * category or sharing a tag, newest first (equal times: higher id first),
+ * the first STORE_RELATED. */
+static size_t related_by_hand(const kb_article *all, size_t n, const kb_article *x, int64_t *out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < STORE_RELATED; i++) {
+		const kb_article *c = &all[i];
+		int near = c->id != x->id && c->category.id == x->category.id;
+		for (size_t t = 0; c->id != x->id && !near && t < c->ntags; t++)
+			for (size_t u = 0; u < x->ntags; u++)
+				near |= c->tags[t].id == x->tags[u].id;
+		if (near)
+			out[k++] = c->id;
+	}
+	return k;
+}
+
+/* The page's related block (read from the indexes of migration 29) is
+ * what brute force finds for every story, through equal publication
+ * times, unpublishing, new and removed tags and a story moved in time. */
+static void related_stories_follow_publishing_tags_and_times(void **state)
+{
+	store *st = *state;
+	const char *tags[] = {"क्रिकेट", "हॉकी", "चुनाव", "बारिश"};
+	const char *cats[] = {"desh", "khel"};
+	for (int i = 0; i < 40; i++) {
+		const char *mine[2] = {tags[i % 4], tags[(i / 4) % 4]};
+		char title[64];
+		snprintf(title, sizeof title, "खबर %d", i);
+		/* Every third story shares its time with another. */
+		add(st, title, cats[i % 7 == 0], 1000 + (i % 3 ? i : i - 1) * 60, mine, i % 5 ? 2 : 0);
+	}
+	static const char *const changes[] = {
+		"",
+		"UPDATE articles SET status = 'draft' WHERE id IN (39, 37, 30)",
+		"DELETE FROM article_tags WHERE article_id IN (38, 36)",
+		"INSERT INTO article_tags(article_id, tag_id) SELECT 35, id FROM tags WHERE true ON CONFLICT DO NOTHING",
+		"UPDATE articles SET published_at = 99999 WHERE id = 3",
+		"UPDATE articles SET status = 'published' WHERE id = 37",
+	};
+	for (size_t round = 0; round < KB_COUNT(changes); round++) {
+		if (*changes[round] && db_exec(st, changes[round]))
+			fail_msg("%s: %s", changes[round], store_errmsg(st));
+		kb_arena a = {0};
+		kb_article *all;
+		size_t n;
+		kb_article_query q = {.limit = 100, .with_tags = 1};
+		assert_int_equal(store_article_list(st, &a, &q, &all, &n, NULL), STORE_OK);
+		assert_true(n >= 35);
+		for (size_t i = 0; i < n; i++) {
+			int64_t want[STORE_RELATED];
+			size_t nwant = related_by_hand(all, n, &all[i], want);
+			kb_article_page p;
+			assert_int_equal(store_article_page(st, &a, all[i].slug, &p), STORE_OK);
+			assert_int_equal(p.nrelated, nwant);
+			for (size_t k = 0; k < nwant; k++)
+				assert_int_equal(p.related[k].id, want[k]);
+		}
+		kb_arena_free(&a);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrations_set_the_schema_version, setup, tempdb_teardown),
+		cmocka_unit_test_setup_teardown(related_stories_follow_publishing_tags_and_times, setup,
+						tempdb_teardown),
 		cmocka_unit_test_setup_teardown(article_round_trip_keeps_every_field, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(same_title_gets_a_distinct_slug, setup, tempdb_teardown),
 		cmocka_unit_test_setup_teardown(a_given_slug_is_made_a_slug, setup, tempdb_teardown),
