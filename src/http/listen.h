@@ -12,6 +12,9 @@
  * Returns its descriptor, or -1 after saying on stderr what is wrong and
  * what to do. */
 int listen_open(const char *addr);
+/* Another worker thread's socket on the address of fd (listen_open's):
+ * one more of its SO_REUSEPORT group, or else a duplicate of fd. */
+int listen_another(int fd);
 /* Adds the access log (one line per request; path "-" is stdout) to the
  * requests of pc. Returns 0, or -1 after saying why on stderr. */
 int listen_access_log(h2o_pathconf_t *pc, const char *path);

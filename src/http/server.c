@@ -573,7 +573,7 @@ int server_run(const server_opts *o)
 			ws[i].l[j].fd = -1;
 		for (size_t j = 0; j < nfd; j++) {
 			listener *l = &ws[i].l[j];
-			l->fd = i ? dup(fds[j]) : fds[j];
+			l->fd = i ? listen_another(fds[j]) : fds[j];
 			l->plain = j >= nsite;
 			l->tls = tls_on() && !l->plain;
 			if (l->fd < 0)
