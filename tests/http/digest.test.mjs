@@ -135,10 +135,11 @@ describe('the email digest from sign-up to unsubscribe', () => {
 
   let one, three;
   test('sign-up: a confirmation mail with a signed link arrives; its page asks, its button confirms', async () => {
+    const n = smtp.mails.length;
     const r = await signUp(t, 'Reader.One@Example.com', 'daily', [cats[0]]);
     assert.equal(r.res.status, 303);
     assert.equal(r.res.headers.get('location'), '/digest/sent');
-    const mail = await smtp.next().catch((e) => { console.log('the server said:\n' + t.site.log()); throw e; });
+    const mail = await smtp.at(n).catch((e) => { console.log('the server said:\n' + t.site.log()); throw e; });
     assert.deepEqual(mail.to, ['<reader.one@example.com>']);
     const m = parts(mail.data);
     assert.match(decode2047(m.headers.get('subject')), /ईमेल सदस्यता की पुष्टि करें/);
@@ -147,11 +148,11 @@ describe('the email digest from sign-up to unsubscribe', () => {
     assert.ok(m.parts['text/html'].includes(one.confirm.replace(/&/g, '&amp;')));
     assert.equal(state(t.db, 'reader.one@example.com'), 'pending');
     await signUp(t, 'three@example.com', 'daily');
-    three = { confirm: linkIn(parts((await smtp.next()).data).parts['text/plain'], 'confirm') };
+    three = { confirm: linkIn(parts((await smtp.at(n + 1)).data).parts['text/plain'], 'confirm') };
     await signUp(t, 'breaking@example.com', 'breaking');
-    const b = linkIn(parts((await smtp.next()).data).parts['text/plain'], 'confirm');
+    const b = linkIn(parts((await smtp.at(n + 2)).data).parts['text/plain'], 'confirm');
     await signUp(t, 'pending@example.com', 'daily');
-    await smtp.next();
+    await smtp.at(n + 3);
     // A link that is not genuine confirms nothing.
     const forged = one.confirm.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
     assert.equal((await fetch(t.site.base + local(forged))).status, 404);

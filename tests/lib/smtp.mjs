@@ -3,7 +3,7 @@
 // helpers to decode what arrived (RFC 2047 headers, base64 bodies).
 import net from 'node:net';
 
-// Starts the listener on port (0: any). Returns {port, mails, next(), close()}.
+// Starts the listener on port (0: any). Returns {port, mails, next(), at(i), close()}.
 // Each mail is {from, to, data}; next() waits for the next one to arrive.
 // opts.reject(address) may return a reply ("550 no such user") that refuses
 // a recipient at RCPT; opts.delayMs holds each reply to the end of data for
@@ -70,6 +70,17 @@ export function startSmtp(port = 0, opts = {}) {
           const t = setTimeout(() => rej(new Error('no mail arrived')), ms);
           waiting.push((m) => { clearTimeout(t); res(m); });
         }),
+        // The i-th mail (counted from 0), whether it came already or is
+        // still to come: next() misses one that arrives before it is
+        // called, which a server quick to send can do.
+        at: async (i, ms = 10000) => {
+          const end = Date.now() + ms;
+          while (mails.length <= i) {
+            if (Date.now() > end) throw new Error(`mail ${i} did not arrive (${mails.length} did)`);
+            await new Promise((r) => setTimeout(r, 20));
+          }
+          return mails[i];
+        },
         close: () => new Promise((r) => server.close(r)),
       });
     });
