@@ -257,7 +257,13 @@ export function inspect() {
       } else if (!own || el.textContent.trim()) say(el, 'a script khabar did not write');
     }
     if (tag === 'style' && el.textContent.trim()) say(el, 'a style element');
-    if (tag === 'link' && !['stylesheet', 'icon', 'canonical', 'alternate'].includes(el.rel)) say(el, 'a link element');
+    if (tag === 'link' && !['stylesheet', 'icon', 'canonical', 'alternate', 'manifest', 'apple-touch-icon'].includes(el.rel)) say(el, 'a link element');
+    // The web app manifest and the home-screen icon: khabar's own, or not at all.
+    if (tag === 'link' && (el.rel === 'manifest' || el.rel === 'apple-touch-icon')) {
+      const u = new URL(el.href);
+      const own = u.origin === location.origin && (el.rel === 'manifest' ? u.pathname === '/manifest.webmanifest' : u.pathname.startsWith('/static/'));
+      if (!own) say(el, `a ${el.rel} link khabar did not write`);
+    }
     if (tag === 'link' && el.rel === 'stylesheet' && new URL(el.href).origin !== location.origin) say(el, 'a foreign stylesheet');
     if ((tag === 'form' || tag === 'button') && el.getAttribute('action') && new URL(el.action).origin !== location.origin) say(el, 'a form that posts elsewhere');
     if (tag === 'svg' && el.querySelector('script, foreignObject, a, animate, set')) say(el, 'an svg with active content');
