@@ -216,29 +216,46 @@ int reads_store_refresh(store *st, int64_t now_hour, int *changed)
 	return rc;
 }
 
-int reads_store_lists(store *st, kb_arena *a, int64_t scope, kb_article *out[READS_PERIODS],
-		      size_t n[READS_PERIODS])
+#define LISTS_SQL(scope)                                                                         \
+	"SELECT " ARTICLE_COLS                                                                   \
+	", l.period FROM mostread_lists l JOIN articles a ON a.id = l.article_id " ARTICLE_JOINS \
+	"WHERE l.scope = " scope " AND " PUBLISHED "ORDER BY l.period, l.position"
+/* A story's page: its category's lists (the site's for a story in none),
+ * by its slug ($2), so they go in the page's batch. */
+const char reads_page_sql[] = LISTS_SQL(
+	"coalesce((SELECT x.category_id FROM articles x WHERE x.slug = $2 AND x.status = 'published'), 0)");
+
+int reads_page_read(store *st, kb_arena *a, db_stmt *s, kb_mostread **out)
 {
-	static const char sql[] = "SELECT " ARTICLE_COLS ", l.period FROM mostread_lists l "
-				  "JOIN articles a ON a.id = l.article_id " ARTICLE_JOINS
-				  "WHERE l.scope = $2 AND " PUBLISHED "ORDER BY l.period, l.position";
+	kb_mostread *m = kb_arena_alloc(a, sizeof *m);
 	for (int p = 0; p < READS_PERIODS; p++) {
-		out[p] = kb_arena_alloc(a, READS_LIST_LEN * sizeof *out[p]);
-		n[p] = 0;
+		m->v[p] = kb_arena_alloc(a, READS_LIST_LEN * sizeof *m->v[p]);
+		m->n[p] = 0;
 	}
-	db_stmt *s = db_prepare(st, sql);
-	db_bind_int(s, 1, 0);
-	db_bind_int(s, 2, scope);
 	int rc;
 	while ((rc = db_step(s)) == DB_ROW) {
 		int64_t p = db_col_int(s, ARTICLE_NCOLS);
-		if (p < 0 || p >= READS_PERIODS || n[p] == READS_LIST_LEN)
+		if (p < 0 || p >= READS_PERIODS || m->n[p] == READS_LIST_LEN)
 			continue;
-		store_row_article(a, s, &out[p][n[p]++]);
+		store_row_article(a, s, &m->v[p][m->n[p]++]);
 	}
 	db_reset(s);
+	*out = m;
 	return rc == DB_DONE ? STORE_OK : db_fail(st, "cannot read the most-read lists");
 }
+
+int reads_store_lists(store *st, kb_arena *a, int64_t scope, kb_mostread *out)
+{
+	static const char sql[] = LISTS_SQL("$2");
+	db_stmt *s = db_prepare(st, sql);
+	db_bind_int(s, 1, 0);
+	db_bind_int(s, 2, scope);
+	kb_mostread *m;
+	int rc = reads_page_read(st, a, s, &m);
+	*out = *m;
+	return rc;
+}
+#undef LISTS_SQL
 
 int reads_store_totals(store *st, const int64_t *ids, size_t n, int64_t since_hour, kb_read_totals *out)
 {

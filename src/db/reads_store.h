@@ -50,10 +50,16 @@ int reads_store_add(store *st, const kb_read_count *v, size_t n, size_t *kept);
  */
 int reads_store_refresh(store *st, int64_t now_hour, int *changed);
 
-/* The lists of scope: out[p] the published stories of period p, most
- * read first, n[p] of them (at most READS_LIST_LEN each); in a. */
-int reads_store_lists(store *st, kb_arena *a, int64_t scope, kb_article *out[READS_PERIODS],
-		      size_t n[READS_PERIODS]);
+/* The lists of one scope: v[p] the published stories of period p, most
+ * read first, n[p] of them (at most READS_LIST_LEN each). */
+typedef struct kb_mostread {
+	kb_article *v[READS_PERIODS];
+	size_t n[READS_PERIODS];
+} kb_mostread;
+
+/* The lists of scope, in a. (A story's page reads its category's in its
+ * batch instead: kb_article_page.mostread.) */
+int reads_store_lists(store *st, kb_arena *a, int64_t scope, kb_mostread *out);
 
 /* A story's reads: all kept (the last eight days) and since since_hour. */
 typedef struct kb_read_totals {

@@ -288,10 +288,12 @@ typedef struct kb_article_page {
 	/* Whether it is live coverage (live_store.h), whose entries the
 	 * page then reads: only a live story pays for them. */
 	int live;
+	/* The most-read lists of its category (reads_store.h). */
+	struct kb_mostread *mostread;
 } kb_article_page;
 /* The published article slug with its tags, related news, notes and
  * author's profile, and whether it is live, read in one round trip on
- * PostgreSQL (seven statements
+ * PostgreSQL (eight statements
  * in one batch); the same reads as store_article_by_slug,
  * store_article_related, notes_store_list and authors_store_get.
  * STORE_NOTFOUND when no published article has that slug. */

@@ -68,6 +68,11 @@ extern const char notes_page_sql[], authors_page_sql[], authors_page_areas_sql[]
 int notes_page_read(store *st, kb_arena *a, db_stmt *s, struct kb_note **out, size_t *n);
 int authors_page_read(store *st, kb_arena *a, db_stmt *profile, db_stmt *areas,
 		      struct kb_author_profile **out);
+/* Its most-read lists (reads_sqlite.c): the statement, with ARTICLE_COLS's
+ * $1 and the story's slug as $2, and its reader. */
+struct kb_mostread;
+extern const char reads_page_sql[];
+int reads_page_read(store *st, kb_arena *a, db_stmt *s, struct kb_mostread **out);
 
 /* One setting a settings struct holds: its key, the value it has when
  * the table has none, and the offset of its const char * field. */

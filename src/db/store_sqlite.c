@@ -531,7 +531,10 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 				       "(SELECT a.id FROM articles a WHERE a.slug = $1 AND " PUBLISHED ")";
 	db_stmt *live = db_prepare(st, live_sql);
 	db_bind_text(live, 1, slug);
-	db_stmt *all[] = {art, tags, rel, notes, author, areas, live};
+	db_stmt *mostread = db_prepare(st, reads_page_sql);
+	db_bind_int(mostread, 1, 0);
+	db_bind_text(mostread, 2, slug);
+	db_stmt *all[] = {art, tags, rel, notes, author, areas, live, mostread};
 	int snap = db_read_begin(st);
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_send(all[i]);
@@ -550,6 +553,8 @@ int store_article_page(store *st, kb_arena *a, const char *slug, kb_article_page
 		else
 			rc = db_fail(st, "cannot read the story's live coverage");
 	}
+	if (!rc)
+		rc = reads_page_read(st, a, mostread, &out->mostread);
 	/* What was not read (a failure, or no such article) is dropped. */
 	for (size_t i = 0; i < KB_COUNT(all); i++)
 		db_reset(all[i]);

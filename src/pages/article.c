@@ -59,7 +59,7 @@ int page_article(kb_req *r)
 	tv_set_bool(ctx, "is_article", 1);
 	/* The most read of its category (the site's for a story in none):
 	 * its related news's neighbours, purged with them (c:ID). */
-	if (site_mostread(r, ctx, art.category.id))
+	if (site_mostread(r, ctx, art.category.id, pg.mostread))
 		return 500;
 	/* Live coverage: its entries under the story (live.c). */
 	live_page live;

@@ -52,7 +52,7 @@ int page_home(kb_req *r)
 		tv_push(sections, s);
 	}
 	tv_set(ctx, "sections", sections);
-	if (site_mostread(r, ctx, 0))
+	if (site_mostread(r, ctx, 0, NULL))
 		return 500;
 	tv_set_bool(ctx, "is_home", 1);
 	/* The site as an organisation, for search engines. */

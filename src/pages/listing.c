@@ -40,7 +40,7 @@ static int list_page(kb_req *r, const char *kind, const char *name, const char *
 	tv_set(ctx, "articles", site_article_list(r, v, n));
 	site_pager(r, ctx, page, PER_PAGE, total);
 	/* A category's page: its most read. */
-	if (q.category_id && site_mostread(r, ctx, q.category_id))
+	if (q.category_id && site_mostread(r, ctx, q.category_id, NULL))
 		return 500;
 	if (author) {
 		tv_set(ctx, "profile", site_author(r, author));

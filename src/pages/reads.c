@@ -333,16 +333,20 @@ int reads_step(store *st)
 
 /* ---- the lists on pages ---- */
 
-int site_mostread(kb_req *r, tv *ctx, int64_t scope)
+int site_mostread(kb_req *r, tv *ctx, int64_t scope, const kb_mostread *lists)
 {
 	static const char *const keys[READS_PERIODS] = {"hour", "day", "week"};
 	static const char *const labels[READS_PERIODS] = {"एक घंटा", "एक दिन", "एक हफ़्ता"};
 	kb_arena *a = &r->arena;
 	req_depend(r, "mr:%lld", (long long)scope);
-	kb_article *v[READS_PERIODS];
-	size_t n[READS_PERIODS];
-	if (reads_store_lists(r->db, a, scope, v, n))
-		return -1;
+	kb_mostread read;
+	if (!lists) {
+		if (reads_store_lists(r->db, a, scope, &read))
+			return -1;
+		lists = &read;
+	}
+	kb_article *const *v = lists->v;
+	const size_t *n = lists->n;
 	/* The day's list is open at first; the first there is without it. */
 	int open = n[READS_DAY] ? READS_DAY : n[READS_HOUR] ? READS_HOUR : READS_WEEK;
 	tv *periods = tv_list(a);

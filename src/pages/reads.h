@@ -80,7 +80,8 @@ int page_read(kb_req *r);
 int reads_step(store *st);
 /* The most-read lists of scope (0: the site, else a category) into ctx as
  * "mostread", unless all three are empty; the page depends on mr:SCOPE.
- * 0, or -1 on a store error. */
-int site_mostread(kb_req *r, tv *ctx, int64_t scope);
+ * lists: those lists already read (a story's page has them from its
+ * batch), or NULL to read them. 0, or -1 on a store error. */
+int site_mostread(kb_req *r, tv *ctx, int64_t scope, const kb_mostread *lists);
 
 #endif

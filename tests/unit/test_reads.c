@@ -188,24 +188,23 @@ static void lists_follow_the_counts_and_change_only_when_they_differ(void **stat
 	snprintf(tag, sizeof tag, "mr:%lld", (long long)desh.id);
 	assert_int_equal(logged(st, mark, tag), 1);
 
-	kb_article *v[READS_PERIODS];
-	size_t n[READS_PERIODS];
-	assert_int_equal(reads_store_lists(st, &a, 0, v, n), STORE_OK);
+	kb_mostread m;
+	assert_int_equal(reads_store_lists(st, &a, 0, &m), STORE_OK);
 	/* The hour: x 7, y 5. The day adds z (20, 30 hours ago: no). The
 	 * week: y 105, z 20, x 7. */
-	assert_int_equal(n[READS_HOUR], 2);
-	assert_int_equal(v[READS_HOUR][0].id, x);
-	assert_int_equal(v[READS_HOUR][1].id, y);
-	assert_int_equal(n[READS_DAY], 2);
-	assert_int_equal(n[READS_WEEK], 3);
-	assert_int_equal(v[READS_WEEK][0].id, y);
-	assert_int_equal(v[READS_WEEK][1].id, z);
-	assert_int_equal(v[READS_WEEK][2].id, x);
-	assert_string_equal(v[READS_WEEK][1].title, "तीन");
-	assert_int_equal(reads_store_lists(st, &a, khel.id, v, n), STORE_OK);
-	assert_int_equal(n[READS_HOUR], 0);
-	assert_int_equal(n[READS_WEEK], 1);
-	assert_int_equal(v[READS_WEEK][0].id, z);
+	assert_int_equal(m.n[READS_HOUR], 2);
+	assert_int_equal(m.v[READS_HOUR][0].id, x);
+	assert_int_equal(m.v[READS_HOUR][1].id, y);
+	assert_int_equal(m.n[READS_DAY], 2);
+	assert_int_equal(m.n[READS_WEEK], 3);
+	assert_int_equal(m.v[READS_WEEK][0].id, y);
+	assert_int_equal(m.v[READS_WEEK][1].id, z);
+	assert_int_equal(m.v[READS_WEEK][2].id, x);
+	assert_string_equal(m.v[READS_WEEK][1].title, "तीन");
+	assert_int_equal(reads_store_lists(st, &a, khel.id, &m), STORE_OK);
+	assert_int_equal(m.n[READS_HOUR], 0);
+	assert_int_equal(m.n[READS_WEEK], 1);
+	assert_int_equal(m.v[READS_WEEK][0].id, z);
 
 	/* More reads that leave the order as it was: nothing written. */
 	kb_read_count b3[] = {{x, h, 10}, {y, h, 10}};
@@ -219,8 +218,8 @@ static void lists_follow_the_counts_and_change_only_when_they_differ(void **stat
 	assert_int_equal(reads_store_add(st, b4, 1, &kept), STORE_OK);
 	assert_int_equal(reads_store_refresh(st, h, &changed), STORE_OK);
 	assert_int_equal(changed, 2); /* the site and देश */
-	assert_int_equal(reads_store_lists(st, &a, desh.id, v, n), STORE_OK);
-	assert_int_equal(v[READS_HOUR][0].id, y);
+	assert_int_equal(reads_store_lists(st, &a, desh.id, &m), STORE_OK);
+	assert_int_equal(m.v[READS_HOUR][0].id, y);
 
 	/* The editors' totals: all kept and the last 24 hours. */
 	int64_t ids[] = {x, y, z, d};
@@ -239,8 +238,8 @@ static void lists_follow_the_counts_and_change_only_when_they_differ(void **stat
 	assert_int_equal(changed, 3);
 	assert_int_equal(reads_store_totals(st, ids, 4, 0, t), STORE_OK);
 	assert_int_equal(t[0].total + t[1].total + t[2].total, 0);
-	assert_int_equal(reads_store_lists(st, &a, 0, v, n), STORE_OK);
-	assert_int_equal(n[READS_HOUR] + n[READS_DAY] + n[READS_WEEK], 0);
+	assert_int_equal(reads_store_lists(st, &a, 0, &m), STORE_OK);
+	assert_int_equal(m.n[READS_HOUR] + m.n[READS_DAY] + m.n[READS_WEEK], 0);
 	kb_arena_free(&a);
 }
 
